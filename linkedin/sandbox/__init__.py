@@ -1,0 +1,1 @@
+"""A stand-alone LinkedIn RSC sandbox: plays LinkedIn over real HTTP for the client, tests and demo."""

@@ -1,0 +1,276 @@
+"""The `/_admin` API: act as LinkedIn (recruiters, members); reset, tokens, quotas, faults, call log."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, fields
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from linkedin.sandbox.dispatch import sandbox_state
+from linkedin.sandbox.restli import RestliError, error_response, json_body
+from linkedin.sandbox.state import Fault, SandboxState
+from linkedin.sandbox.views import event_json, member_json, note_json, seat_json, stub_json
+from linkedin.sandbox.world import ConversationEvent, MailStub, Member, ProspectNote, Seat
+
+Json = dict[str, Any]
+AdminHandler = Callable[[Request, SandboxState], Awaitable[Json | list[Json]]]
+
+
+def admin(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap an admin handler: JSON out, RestliError → error body."""
+
+    async def serve(request: Request) -> Response:
+        try:
+            return JSONResponse(await handler(request, sandbox_state(request)))
+        except RestliError as exc:
+            return error_response(exc.status, exc.message)
+
+    return serve
+
+
+def _seat(state: SandboxState, body: Json) -> Seat:
+    seat = state.world.seat(body.get("seat", ""))
+    if seat is None:
+        raise RestliError(404, f"Unknown seat {body.get('seat')!r}")
+    return seat
+
+
+def _member(state: SandboxState, body: Json) -> Member:
+    member = state.world.member(str(body.get("member", "")))
+    if member is None:
+        raise RestliError(404, f"Unknown member {body.get('member')!r}")
+    return member
+
+
+async def reset(request: Request, state: SandboxState) -> Json:
+    """Rebuild the world (optionally from a new seed) and clear everything else."""
+    body = await json_body(request)
+    state.reset(seed=body.get("seed"))
+    return await summary(request, state)
+
+
+async def summary(request: Request, state: SandboxState) -> Json:
+    """Counts of everything the sandbox holds."""
+    w = state.world
+    return {
+        "seed": state.config.seed,
+        "seats": len(w.seats),
+        "members": len(w.members),
+        "events": len(w.events),
+        "notes": len(w.notes),
+        "mailStubs": len(w.stubs),
+        "tokens": len(state.tokens),
+        "candidates": len(state.candidates),
+        "applications": len(state.applications),
+        "jobs": len(state.jobs),
+        "exports": len(state.exports),
+        "calls": len(state.calls),
+        "faults": {k: asdict(v) for k, v in state.faults.items()},
+    }
+
+
+async def world(request: Request, state: SandboxState) -> Json:
+    """Seats and members, so a demo seeder can create matching ATS records."""
+    contract = state.config.contract_urn
+    return {
+        "orgUrn": state.config.org_urn,
+        "contractUrn": contract,
+        "seats": [{**seat_json(s, contract), "urn": s.urn} for s in state.world.seats],
+        "members": [member_json(m) for m in state.world.members],
+    }
+
+
+async def send_inmail(request: Request, state: SandboxState) -> Json:
+    """A recruiter seat sends an InMail to a member; continues their thread when one exists."""
+    body = await json_body(request)
+    seat, member = _seat(state, body), _member(state, body)
+    thread = (
+        _thread(state, seat.urn, member.urn) or f"urn:li:messagingThread:2-{state.rng.getrandbits(48):012x}"
+    )
+    event = ConversationEvent(
+        state.next_id("evt"),
+        thread,
+        seat.urn,
+        seat.urn,
+        [member.urn],
+        state.config.now_ms(),
+        str(body.get("subject", "Opportunity")),
+        str(body.get("body", f"Hi {member.first_name}, are you open to a chat?")),
+    )
+    state.world.events.append(event)
+    return event_json(event)
+
+
+async def reply(request: Request, state: SandboxState) -> Json:
+    """A member replies to a seat's InMail thread."""
+    body = await json_body(request)
+    seat, member = _seat(state, body), _member(state, body)
+    thread = _thread(state, seat.urn, member.urn)
+    if thread is None:
+        raise RestliError(409, f"{member.urn} has no InMail thread with {seat.urn}")
+    event = ConversationEvent(
+        state.next_id("evt"),
+        thread,
+        seat.urn,
+        member.urn,
+        [seat.urn],
+        state.config.now_ms(),
+        str(body.get("subject", "RE: Opportunity")),
+        str(body.get("body", f"Thanks {seat.first_name}, happy to talk.")),
+    )
+    state.world.events.append(event)
+    return event_json(event)
+
+
+def _thread(state: SandboxState, seat: str, member: str) -> str | None:
+    for event in state.world.events:
+        if event.viewer == seat and member in (event.author, *event.recipients):
+            return event.conversation
+    return None
+
+
+async def share_contact(request: Request, state: SandboxState) -> Json:
+    """A member shares contact details with a seat: a new mail stub."""
+    body = await json_body(request)
+    seat, member = _seat(state, body), _member(state, body)
+    stub = MailStub(state.next_id("stub"), seat.urn, member.urn, state.config.now_ms())
+    state.world.stubs.append(stub)
+    return stub_json(stub, state.world, state.config.contract_urn)
+
+
+async def write_note(request: Request, state: SandboxState) -> Json:
+    """A recruiter writes a prospect note."""
+    body = await json_body(request)
+    seat, member = _seat(state, body), _member(state, body)
+    now = state.config.now_ms()
+    note = ProspectNote(
+        state.next_id("note"), seat.urn, member.urn, str(body.get("note", "")), True, now, now
+    )
+    state.world.notes.append(note)
+    return note_json(note, state.config.contract_urn)
+
+
+def _note(state: SandboxState, request: Request) -> ProspectNote:
+    note_id = request.path_params["note_id"]
+    note = next((n for n in state.world.notes if n.id == note_id), None)
+    if note is None:
+        raise RestliError(404, f"Unknown note {note_id!r}")
+    return note
+
+
+async def edit_note(request: Request, state: SandboxState) -> Json:
+    """A recruiter edits a note: new text, lastModified = now."""
+    body = await json_body(request)
+    note = _note(state, request)
+    note.note = str(body.get("note", note.note))
+    note.last_modified_ms = state.config.now_ms()
+    return note_json(note, state.config.contract_urn)
+
+
+async def delete_note(request: Request, state: SandboxState) -> Json:
+    """A recruiter deletes a note: active=false, lastModified = now."""
+    note = _note(state, request)
+    note.active = False
+    note.last_modified_ms = state.config.now_ms()
+    return note_json(note, state.config.contract_urn)
+
+
+async def expire_tokens(request: Request, state: SandboxState) -> Json:
+    """Make every issued token expired as of now."""
+    now = state.config.now_ms()
+    for token in state.tokens.values():
+        token.expires_ms = min(token.expires_ms, now)
+    return {"expired": len(state.tokens)}
+
+
+async def revoke_tokens(request: Request, state: SandboxState) -> Json:
+    """Revoke every issued token."""
+    for token in state.tokens.values():
+        token.revoked = True
+    return {"revoked": len(state.tokens)}
+
+
+async def set_quotas(request: Request, state: SandboxState) -> Json:
+    """Set daily quotas (`{"quotas": {name: n}}`), `retry_after` (null = none), `per_minute_records`."""
+    body = await json_body(request)
+    cfg = state.config
+    quotas = body.get("quotas", {})
+    if "endpoint" in body:
+        quotas = {**quotas, str(body["endpoint"]): body.get("daily")}
+    for name, value in quotas.items():
+        cfg.daily_quotas[str(name)] = int(value)
+    if "retry_after" in body:
+        cfg.retry_after_seconds = None if body["retry_after"] is None else int(body["retry_after"])
+    if "per_minute_records" in body:
+        cfg.per_minute_records = int(body["per_minute_records"])
+    if body.get("reset_usage"):
+        state.usage.clear()
+        state.record_usage.clear()
+    return {
+        "daily_quotas": cfg.daily_quotas,
+        "retry_after": cfg.retry_after_seconds,
+        "per_minute_records": cfg.per_minute_records,
+    }
+
+
+_FAULT_FIELDS = {f.name for f in fields(Fault)}
+
+
+async def set_fault(request: Request, state: SandboxState) -> Json:
+    """Arm a fault for an endpoint name (or `*`)."""
+    body = await json_body(request)
+    name = str(body.get("endpoint", "*"))
+    unknown = set(body) - _FAULT_FIELDS - {"endpoint"}
+    if unknown:
+        raise RestliError(400, f"Unknown fault fields: {sorted(unknown)}")
+    fault = Fault(**{k: v for k, v in body.items() if k in _FAULT_FIELDS})
+    state.faults[name] = fault
+    return {"endpoint": name, **asdict(fault)}
+
+
+async def list_faults(request: Request, state: SandboxState) -> Json:
+    """The armed faults."""
+    return {k: asdict(v) for k, v in state.faults.items()}
+
+
+async def clear_faults(request: Request, state: SandboxState) -> Json:
+    """Disarm all faults and release hanging requests."""
+    state.faults.clear()
+    state.release_hung()
+    return {}
+
+
+async def calls(request: Request, state: SandboxState) -> list[Json]:
+    """The log of received LinkedIn calls (method, path, query, endpoint, status)."""
+    return list(state.calls)
+
+
+async def clear_calls(request: Request, state: SandboxState) -> Json:
+    """Forget the call log."""
+    state.calls.clear()
+    return {}
+
+
+ROUTES = [
+    Route("/_admin/reset", admin(reset), methods=["POST"]),
+    Route("/_admin/summary", admin(summary), methods=["GET"]),
+    Route("/_admin/world", admin(world), methods=["GET"]),
+    Route("/_admin/inmails", admin(send_inmail), methods=["POST"]),
+    Route("/_admin/replies", admin(reply), methods=["POST"]),
+    Route("/_admin/mailStubs", admin(share_contact), methods=["POST"]),
+    Route("/_admin/notes", admin(write_note), methods=["POST"]),
+    Route("/_admin/notes/{note_id}", admin(edit_note), methods=["PATCH", "PUT"]),
+    Route("/_admin/notes/{note_id}", admin(delete_note), methods=["DELETE"]),
+    Route("/_admin/tokens/expire", admin(expire_tokens), methods=["POST"]),
+    Route("/_admin/tokens/revoke", admin(revoke_tokens), methods=["POST"]),
+    Route("/_admin/quotas", admin(set_quotas), methods=["POST"]),
+    Route("/_admin/faults", admin(set_fault), methods=["POST"]),
+    Route("/_admin/faults", admin(list_faults), methods=["GET"]),
+    Route("/_admin/faults", admin(clear_faults), methods=["DELETE"]),
+    Route("/_admin/calls", admin(calls), methods=["GET"]),
+    Route("/_admin/calls", admin(clear_calls), methods=["DELETE"]),
+]

@@ -1,0 +1,83 @@
+"""Sandbox settings: credentials, identities, limits, fault-free defaults and an injectable clock."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_DAILY_QUOTA = 100_000
+
+
+def wall_clock_ms() -> int:
+    """Epoch milliseconds from the wall clock."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class SandboxConfig:
+    """Everything that shapes one sandbox instance; the defaults match the rscgraph demo settings."""
+
+    client_id: str = "rscgraph-demo"
+    client_secret: str = "demo-secret"
+    parent_client_id: str = "rscgraph-parent"
+    parent_client_secret: str = "parent-secret"
+    org_urn: str = "urn:li:organization:1001"
+    contract_urn: str = "urn:li:contract:2001"
+    token_ttl_seconds: int = 1800
+    seed: int = 7
+    member_count: int = 240
+    # Calls per UTC day per endpoint name; names not listed get DEFAULT_DAILY_QUOTA.
+    daily_quotas: dict[str, int] = field(default_factory=dict)
+    retry_after_seconds: int | None = None
+    per_minute_records: int = 10_000
+    max_batch: int = 100
+    signing_key: Literal["child", "parent"] = "child"
+    challenge: bool = False
+    duplicate_delivery: bool = False
+    delivery_retries: int = 3
+    delivery_backoff_seconds: float = 0.5
+    delivery_timeout_seconds: float = 5.0
+    exports_per_seat_per_month: int = 300
+    job_task_delay_ms: int = 2_000
+    now_ms: Callable[[], int] = wall_clock_ms
+
+    def daily_quota(self, endpoint: str) -> int:
+        """The daily call quota for one endpoint name."""
+        return self.daily_quotas.get(endpoint, DEFAULT_DAILY_QUOTA)
+
+    def signing_secret(self) -> str:
+        """The client secret that signs push notifications and answers challenges."""
+        return self.client_secret if self.signing_key == "child" else self.parent_client_secret
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> SandboxConfig:
+        """Build a config from SANDBOX_* variables (for standalone runs); unset ones keep defaults."""
+        env = dict(os.environ) if environ is None else environ
+        cfg = cls()
+        for name in ("client_id", "client_secret", "parent_client_id", "parent_client_secret"):
+            setattr(cfg, name, env.get(f"SANDBOX_{name.upper()}", getattr(cfg, name)))
+        cfg.org_urn = env.get("SANDBOX_ORG_URN", cfg.org_urn)
+        cfg.contract_urn = env.get("SANDBOX_CONTRACT_URN", cfg.contract_urn)
+        for name in ("token_ttl_seconds", "seed", "member_count", "per_minute_records", "job_task_delay_ms"):
+            raw = env.get(f"SANDBOX_{name.upper()}")
+            if raw is not None:
+                setattr(cfg, name, int(raw))
+        if (raw := env.get("SANDBOX_RETRY_AFTER_SECONDS")) is not None:
+            cfg.retry_after_seconds = int(raw)
+        if env.get("SANDBOX_SIGNING_KEY") == "parent":
+            cfg.signing_key = "parent"
+        cfg.challenge = env.get("SANDBOX_CHALLENGE", "").lower() in {"1", "true", "yes", "on"}
+        cfg.duplicate_delivery = env.get("SANDBOX_DUPLICATE_DELIVERY", "").lower() in {
+            "1",
+            "true",
+            "yes",
+            "on",
+        }
+        # SANDBOX_DAILY_QUOTAS="seatsV2=100,conversationEvents=500"
+        for item in filter(None, env.get("SANDBOX_DAILY_QUOTAS", "").split(",")):
+            name, _, value = item.partition("=")
+            cfg.daily_quotas[name.strip()] = int(value)
+        return cfg

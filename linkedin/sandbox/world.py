@@ -1,0 +1,291 @@
+"""The deterministic demo world: seats, members, InMails, prospect notes and mail stubs."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from linkedin.sandbox.config import SandboxConfig
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+
+_FIRST = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Margaret",
+    "Ken",
+    "Frances",
+    "Dennis",
+    "Radia",
+    "Tim",
+    "Katherine",
+    "John",
+    "Hedy",
+    "Linus",
+    "Sophie",
+    "Guido",
+    "Anita",
+    "Bjarne",
+    "Shafi",
+    "Leslie",
+    "Jean",
+    "Niklaus",
+    "Mary",
+    "Fernando",
+    "Annie",
+    "Vint",
+    "Evelyn",
+    "Robin",
+]
+_LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Hamilton",
+    "Thompson",
+    "Allen",
+    "Ritchie",
+    "Perlman",
+    "Berners-Lee",
+    "Johnson",
+    "McCarthy",
+    "Lamarr",
+    "Torvalds",
+    "Wilson",
+    "Rossum",
+    "Borg",
+    "Stroustrup",
+    "Goldwasser",
+    "Lamport",
+    "Bartik",
+    "Wirth",
+    "Keller",
+    "Corbato",
+    "Easley",
+    "Cerf",
+    "Boyd",
+    "Milner",
+]
+_TITLES = [
+    "Staff Engineer",
+    "Senior Backend Engineer",
+    "Data Scientist",
+    "Engineering Manager",
+    "Product Designer",
+    "Site Reliability Engineer",
+    "Frontend Engineer",
+    "Security Engineer",
+    "ML Engineer",
+    "QA Lead",
+]
+_CITIES = [
+    "Providence",
+    "Boston",
+    "Austin",
+    "Denver",
+    "Seattle",
+    "Chicago",
+    "Portland",
+    "Atlanta",
+    "Toronto",
+    "Dublin",
+]
+_ROLES = ["Staff engineer role", "Backend opening", "Quick question", "Data team opportunity", "Let's talk"]
+
+
+@dataclass
+class Seat:
+    """A Recruiter seat and the person who holds it."""
+
+    id: int
+    urn: str
+    seatholder: str
+    first_name: str
+    last_name: str
+    active: bool = True
+
+
+@dataclass
+class Member:
+    """A LinkedIn member (prospect) with the contact details they may share."""
+
+    urn: str
+    slug: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    title: str
+    city: str
+    profile_url: str
+
+
+@dataclass
+class ConversationEvent:
+    """One InMail in a thread, as seen by the viewer seat."""
+
+    id: str
+    conversation: str
+    viewer: str
+    author: str
+    recipients: list[str]
+    created_ms: int
+    subject: str
+    body: str
+
+
+@dataclass
+class ProspectNote:
+    """A recruiter's note about a prospect; `active=False` once deleted."""
+
+    id: str
+    owner: str
+    member: str
+    note: str
+    active: bool
+    created_ms: int
+    last_modified_ms: int
+
+
+@dataclass
+class MailStub:
+    """Contact details a member shared with a seat when replying to an InMail."""
+
+    id: str
+    owner: str
+    member: str
+    created_ms: int
+
+
+@dataclass
+class World:
+    """The whole demo world; mutated by admin actions, rebuilt on reset."""
+
+    seats: list[Seat]
+    members: list[Member]
+    events: list[ConversationEvent] = field(default_factory=list)
+    notes: list[ProspectNote] = field(default_factory=list)
+    stubs: list[MailStub] = field(default_factory=list)
+    built_at_ms: int = 0
+
+    def seat(self, ref: str | int) -> Seat | None:
+        """The seat for a URN or a numeric id, if any."""
+        text = str(ref)
+        for seat in self.seats:
+            if text in (seat.urn, str(seat.id)):
+                return seat
+        return None
+
+    def member(self, urn: str) -> Member | None:
+        """The member with that person URN, if any."""
+        return next((m for m in self.members if m.urn == urn), None)
+
+
+def _person_id(rng: random.Random) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    return "".join(rng.choice(alphabet) for _ in range(10))
+
+
+def build_world(config: SandboxConfig) -> World:
+    """Build the demo world from the config's seed and member count, timed relative to `config.now_ms()`."""
+    rng = random.Random(config.seed)
+    now = config.now_ms()
+    seat_people = [("Ada", "Recruiter"), ("Ben", "Sourcer"), ("Cleo", "Talent"), ("Dev", "Hiring")]
+    seats = [
+        Seat(
+            id=1001 + i,
+            urn=f"urn:li:seat:{1001 + i}",
+            seatholder=f"urn:li:person:{_person_id(rng)}",
+            first_name=first,
+            last_name=last,
+        )
+        for i, (first, last) in enumerate(seat_people)
+    ]
+    members: list[Member] = []
+    for i in range(max(config.member_count, 200)):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        slug = f"{first}-{last}-{i + 1}".lower()
+        members.append(
+            Member(
+                urn=f"urn:li:person:{_person_id(rng)}",
+                slug=slug,
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}.{i + 1}@example.com".lower(),
+                phone=f"+1 555 {i + 1:04d}",
+                title=rng.choice(_TITLES),
+                city=rng.choice(_CITIES),
+                profile_url=f"https://www.linkedin.com/in/{slug}",
+            )
+        )
+    world = World(seats=seats, members=members, built_at_ms=now)
+    _add_history(world, rng, now)
+    return world
+
+
+def _add_history(world: World, rng: random.Random, now: int) -> None:
+    events: list[ConversationEvent] = []
+    stubs: list[tuple[str, str, int]] = []
+    # Member 0 talks with two recruiters, so a candidate's InMail history spans owners.
+    pairs = [(world.seats[0], world.members[0]), (world.seats[1], world.members[0])]
+    pairs += [(rng.choice(world.seats), m) for m in world.members[1:40]]
+    for n, (seat, member) in enumerate(pairs):
+        thread = f"urn:li:messagingThread:2-{rng.getrandbits(48):012x}"
+        subject = rng.choice(_ROLES)
+        sent = now - rng.randint(HOUR_MS, 7 * DAY_MS - HOUR_MS)
+        events.append(
+            ConversationEvent(
+                "",
+                thread,
+                seat.urn,
+                seat.urn,
+                [member.urn],
+                sent,
+                subject,
+                f"Hi {member.first_name}, are you open to a {member.title.lower()} role?",
+            )
+        )
+        replies = n < 2 or rng.random() < 0.5
+        if replies:
+            replied = min(sent + rng.randint(10 * 60_000, 12 * HOUR_MS), now - 60_000)
+            events.append(
+                ConversationEvent(
+                    "",
+                    thread,
+                    seat.urn,
+                    member.urn,
+                    [seat.urn],
+                    replied,
+                    f"RE: {subject}",
+                    f"Thanks {seat.first_name}, happy to chat.",
+                )
+            )
+            if n < 2 or rng.random() < 0.6:
+                stubs.append((seat.urn, member.urn, replied))
+    events.sort(key=lambda e: (e.created_ms, e.conversation, e.author))
+    for i, event in enumerate(events, start=1):
+        event.id = f"evt-{i:06d}"
+    world.events = events
+    world.stubs = [
+        MailStub(f"stub-{i}", o, m, t) for i, (o, m, t) in enumerate(sorted(stubs, key=lambda s: s[2]), 1)
+    ]
+    notes: list[ProspectNote] = []
+    for i in range(1, 31):
+        seat, member = rng.choice(world.seats), world.members[rng.randrange(0, 60)]
+        created = now - rng.randint(2 * HOUR_MS, 7 * DAY_MS)
+        edited = i % 4 == 0
+        modified = min(created + rng.randint(60_000, DAY_MS), now - 60_000) if edited else created
+        active = i % 7 != 0
+        text = f"{member.first_name} looks strong for {rng.choice(_TITLES)}" + (
+            " (updated)" if edited else ""
+        )
+        notes.append(ProspectNote(f"note-{i}", seat.urn, member.urn, text, active, created, modified))
+    world.notes = notes

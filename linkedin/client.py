@@ -49,8 +49,8 @@ def _chunks(items: Sequence[T], size: int = MAX_BATCH) -> Iterable[Sequence[T]]:
 
 
 def _check_window(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise ValueError("the window must end after it starts")
+    if end < start:
+        raise ValueError("the window must not end before it starts")
     if end - start > MAX_WINDOW:
         raise ValueError("LinkedIn answers windows of at most 12 h: split the window")
 

@@ -1,0 +1,45 @@
+# The two commands: `make run` (offline demo) and `make test` (the whole suite). Each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := web/node_modules/.installed
+
+.PHONY: setup run test lint format schema bench clean
+
+setup: $(INSTALLED) $(ASSETS)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(ASSETS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	$(BIN)/rscgraph run
+
+test: setup
+	$(BIN)/pytest
+	$(MAKE) lint
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(INSTALLED)
+	$(BIN)/rscgraph export-schema --output schema.graphql
+
+bench: setup
+	$(BIN)/python -m bench.candidate_tab
+
+clean:
+	rm -rf $(VENV) web/node_modules rscgraph.db*

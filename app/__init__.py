@@ -1,0 +1,1 @@
+"""Wiring: settings, the Starlette app factory, lifespan, webhooks, CLI, background workers."""

@@ -1,0 +1,150 @@
+"""`rscgraph` command line: serve, sandbox, migrate, seed, export-schema, run (the offline demo)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from app.settings import Settings
+
+log = logging.getLogger("rscgraph")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from app.factory import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _migrate(settings: Settings) -> None:
+    from app.migrations import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database migrated: {settings.database_url}")
+
+
+async def _seed(settings: Settings) -> bool:
+    from app.seed import seed_demo
+    from models.db import create_engine, session_factory
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await seed_demo(session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+def _export_schema(output: str | None) -> None:
+    from graph.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if output:
+        Path(output).write_text(sdl)
+        print(f"schema written to {output}")
+    else:
+        sys.stdout.write(sdl)
+
+
+def _wait_for_port(host: str, port: int, timeout_s: float) -> None:
+    """Block until something listens on host:port (the sandbox child process)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the LinkedIn sandbox did not start on {host}:{port}") from None
+            time.sleep(0.1)
+
+
+def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> None:
+    """Migrate and seed SQLite, start the sandbox beside the server, serve until Ctrl-C."""
+    _migrate(settings)
+    print("demo data seeded" if asyncio.run(_seed(settings)) else "demo data already present")
+    env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)],
+        env=env,
+    )
+    try:
+        _wait_for_port("127.0.0.1", sandbox_port, timeout_s=20)
+        print(
+            f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
+        )
+        _serve(settings, host, port)
+    finally:
+        sandbox.terminate()
+        try:
+            sandbox.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            sandbox.kill()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests)."""
+    parser = argparse.ArgumentParser(prog="rscgraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    sandbox = commands.add_parser("sandbox", help="run the LinkedIn sandbox standalone")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
+    commands.add_parser("migrate", help="migrate the database to the newest schema")
+    commands.add_parser("seed", help="load demo data into an empty database")
+    export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
+    export.add_argument("--output", "-o", default=None)
+    run = commands.add_parser("run", help="the offline demo: migrate, seed, sandbox + server")
+    run.add_argument("--host", default=None)
+    run.add_argument("--port", type=int, default=None)
+    run.add_argument("--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `rscgraph` script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "serve":
+        _serve(settings, args.host or settings.host, args.port or settings.port)
+    elif args.command == "sandbox":
+        from linkedin.sandbox.main import run as run_sandbox
+
+        run_sandbox(args.host, args.port)
+    elif args.command == "migrate":
+        _migrate(settings)
+    elif args.command == "seed":
+        print(
+            "demo data seeded"
+            if asyncio.run(_seed(settings))
+            else "database already has data; nothing seeded"
+        )
+    elif args.command == "export-schema":
+        _export_schema(args.output)
+    elif args.command == "run":
+        port = args.port or int(os.environ.get("PORT", settings.port))
+        settings = settings.model_copy(
+            update={
+                "linkedin_api_base_url": f"http://127.0.0.1:{args.sandbox_port}",
+                "linkedin_oauth_base_url": f"http://127.0.0.1:{args.sandbox_port}/oauth/v2",
+                "poll_interval_s": settings.poll_interval_s or 60.0,
+                "outbox_interval_s": settings.outbox_interval_s or 5.0,
+            }
+        )
+        _run_demo(settings, args.host or settings.host, port, args.sandbox_port)
+
+
+if __name__ == "__main__":
+    main()

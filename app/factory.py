@@ -1,0 +1,64 @@
+"""The Starlette app factory; its lifespan owns the engine, the aiohttp session and the workers."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+from starlette.applications import Starlette
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Route
+
+from app.graphiql import asset_mounts, graphiql_html
+from app.health import healthz, readyz
+from app.migrations import ensure_migrated
+from app.services import build_services
+from app.settings import Settings
+from graph.limits import Limits
+from graph.schema import build_schema
+from graph.view import GraphQLApp
+from linkedin.client import LinkedInClient
+from models.db import create_engine, session_factory
+
+log = logging.getLogger("rscgraph")
+
+
+def limits_from(settings: Settings) -> Limits:
+    """The request limits the settings ask for."""
+    return Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_page_size=settings.max_page_size,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        engine = create_engine(settings.database_url)
+        try:
+            await ensure_migrated(engine)
+            sessions = session_factory(engine)
+            async with aiohttp.ClientSession() as http:
+                linkedin = LinkedInClient(http, settings.linkedin_config())
+                services = build_services(settings, sessions, linkedin)
+                yield {"engine": engine, "services": services, "settings": settings}
+        finally:
+            await engine.dispose()
+
+    schema = build_schema(limits_from(settings), show_internal_errors=settings.is_development)
+    graphql = GraphQLApp(schema, ide_html=graphiql_html())
+    routes: list[BaseRoute] = [
+        Route("/", lambda request: RedirectResponse("/graphql")),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *asset_mounts(),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,46 @@
+"""GraphiQL served from local copies of its npm packages, so the console works with no internet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from strawberry.http.ides import get_graphql_ide_html
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+NODE_MODULES = WEB_DIR / "node_modules"
+STATIC_PREFIX = "/static/vendor"
+
+# The packages Strawberry's GraphiQL page loads from unpkg; web/package.json pins the same versions.
+VENDORED = ("react", "react-dom", "js-cookie", "graphiql", "@graphiql/plugin-explorer")
+
+_UNPKG = re.compile(r"https://unpkg\.com/(@?[^@\s\"']+)@[^/\s\"']+/")
+_SRI = re.compile(r"\s+(integrity=\"[^\"]*\"|crossorigin)")
+
+
+class MissingAssets(RuntimeError):
+    """The npm packages were not installed (`make run` / `make setup` installs them)."""
+
+
+def graphiql_html() -> str:
+    """Strawberry's GraphiQL page with every CDN URL pointed at `/static/vendor/<package>/`."""
+    missing = [name for name in VENDORED if not (NODE_MODULES / name / "package.json").is_file()]
+    if missing:
+        raise MissingAssets(f"GraphiQL assets missing ({', '.join(missing)}): run `make setup`")
+    html = get_graphql_ide_html("graphiql")
+    html = _UNPKG.sub(lambda m: f"{STATIC_PREFIX}/{m.group(1)}/", html)
+    if "unpkg.com" in html:
+        raise MissingAssets("GraphiQL page still references a CDN; update app/graphiql.py")
+    return _SRI.sub("", html)
+
+
+def asset_mounts() -> list[Mount]:
+    """One static mount per vendored package, so nothing else under node_modules is served."""
+    return [
+        Mount(
+            f"{STATIC_PREFIX}/{name}", app=StaticFiles(directory=NODE_MODULES / name), name=f"vendor:{name}"
+        )
+        for name in VENDORED
+    ]

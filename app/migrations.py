@@ -1,0 +1,61 @@
+"""Running Alembic from code, and telling whether a database is at the newest revision."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic config pointing at this project's migrations and the given database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url)
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate the database to `revision` (blocking; run it in a thread from async code)."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+async def upgrade_async(database_url: str, revision: str = "head") -> None:
+    """Migrate without blocking the event loop (Alembic's env runs its own loop in the thread)."""
+    await asyncio.to_thread(upgrade, database_url, revision)
+
+
+def head_revision() -> str | None:
+    """The newest revision in the migrations folder."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at, None when it was never migrated."""
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(read)
+
+
+class DatabaseNotMigrated(RuntimeError):
+    """The database is missing tables or behind the code's newest migration."""
+
+
+async def ensure_migrated(engine: AsyncEngine) -> None:
+    """Refuse to serve a database that is not at the newest migration, naming the command that fixes it."""
+    current, head = await current_revision(engine), head_revision()
+    if current != head:
+        raise DatabaseNotMigrated(
+            f"database is at migration {current or 'none'}, the code needs {head}: run `rscgraph migrate`"
+        )

@@ -1,0 +1,64 @@
+"""Typed settings from the environment (prefix `RSC_`); secrets are `SecretStr` and never logged."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from linkedin.config import LinkedInConfig
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
+
+
+class Settings(BaseSettings):
+    """Everything the server reads from its environment. Defaults run the offline demo."""
+
+    model_config = SettingsConfigDict(env_prefix="RSC_", env_file=".env", extra="ignore")
+
+    environment: str = Field(default="development", description="`development` shows error details")
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    linkedin_api_base_url: str = "http://127.0.0.1:8100"
+    linkedin_oauth_base_url: str = "http://127.0.0.1:8100/oauth/v2"
+    linkedin_api_version: str | None = Field(default=None, description="e.g. 202604 to use /rest")
+    linkedin_client_id: str = "rscgraph-demo"
+    linkedin_client_secret: SecretStr = SecretStr("demo-secret")
+    linkedin_org_urn: str = "urn:li:organization:1001"
+    linkedin_contract_urn: str = "urn:li:contract:2001"
+    linkedin_timeout_s: float = Field(default=5.0, gt=0)
+    linkedin_max_attempts: int = Field(default=3, ge=1, le=6)
+    linkedin_widget_script_url: str = "https://platform.linkedin.com/xdoor/scripts/in.js"
+    linkedin_recruiter_url: str = "https://www.linkedin.com/talent/profile"
+
+    live_match_cache_s: float = Field(
+        default=30.0, ge=0, description="how long live LinkedIn matches are reused"
+    )
+    poll_interval_s: float = Field(default=0, ge=0, description="periodic LinkedIn poll; 0 turns it off")
+    poll_initial_lookback_days: int = Field(default=14, ge=1, le=365)
+    outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
+    webhook_max_body_bytes: int = Field(default=64 * 1024, gt=0)
+
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_page_size: int = 100
+
+    @property
+    def is_development(self) -> bool:
+        """Whether error details may be shown to clients."""
+        return self.environment == "development"
+
+    def linkedin_config(self) -> LinkedInConfig:
+        """The LinkedIn client's own configuration, built from these settings."""
+        return LinkedInConfig(
+            api_base_url=self.linkedin_api_base_url,
+            oauth_base_url=self.linkedin_oauth_base_url,
+            api_version=self.linkedin_api_version,
+            client_id=self.linkedin_client_id,
+            client_secret=self.linkedin_client_secret,
+            org_urn=self.linkedin_org_urn,
+            contract_urn=self.linkedin_contract_urn,
+            request_timeout_s=self.linkedin_timeout_s,
+            max_attempts=self.linkedin_max_attempts,
+        )

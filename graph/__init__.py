@@ -1,0 +1,1 @@
+"""The GraphQL face: Strawberry types per domain, composed in `graph.schema`."""

@@ -1,0 +1,103 @@
+"""Error shapes: payload `userErrors` for expected failures, `extensions.code` on every top-level error."""
+
+from __future__ import annotations
+
+import enum
+import logging
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers.errors import DomainError, ErrorKind
+
+log = logging.getLogger("rscgraph.graphql")
+
+
+class ErrorCode(enum.StrEnum):
+    """Stable `extensions.code` values; clients treat the first four as their own fault."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ClientError(Exception):
+    """A top-level error caused by the request (bad id, page too large); shown with its code."""
+
+    code: ErrorCode = ErrorCode.BAD_USER_INPUT
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+class NotFoundError(ClientError):
+    code = ErrorCode.NOT_FOUND
+
+
+@strawberry.enum(description="Why a mutation could not do what was asked.")
+class UserErrorCode(enum.Enum):
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+
+
+@strawberry.type(description="An expected failure of a mutation, naming the input field at fault.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path of the input field at fault, if any.")
+    message: str = strawberry.field(description="What went wrong, for a person.")
+    code: UserErrorCode = strawberry.field(description="What went wrong, for a program.")
+
+    @classmethod
+    def from_domain(cls, error: DomainError, *, prefix: tuple[str, ...] = ("input",)) -> UserError:
+        """Convert a domain failure, rooting its field under the mutation's `input` argument."""
+        field = [*prefix, error.field] if error.field else None
+        return cls(field=field, message=error.message, code=UserErrorCode(error.kind.value))
+
+
+_DOMAIN_CODES = {
+    ErrorKind.INVALID: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.NOT_FOUND: ErrorCode.NOT_FOUND,
+    ErrorKind.CONFLICT: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.NOT_ELIGIBLE: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.LINKEDIN_UNAVAILABLE: ErrorCode.LINKEDIN_UNAVAILABLE,
+}
+
+
+def classify(error: GraphQLError) -> tuple[ErrorCode, bool]:
+    """The code for a top-level error and whether its message may be shown outside development."""
+    original = error.original_error
+    if isinstance(original, ClientError):
+        return original.code, True
+    if isinstance(original, DomainError):
+        return _DOMAIN_CODES[original.kind], True
+    if original is None:
+        if error.message.startswith("Syntax Error"):
+            return ErrorCode.GRAPHQL_PARSE_FAILED, True
+        if error.path is None and error.message.startswith("Variable '$"):
+            return ErrorCode.BAD_USER_INPUT, True
+        if error.path is None:
+            return ErrorCode.GRAPHQL_VALIDATION_FAILED, True
+        # graphql-core's own errors at a path (e.g. a non-null field resolved to null)
+        return ErrorCode.INTERNAL_SERVER_ERROR, False
+    if isinstance(original, GraphQLError):
+        return classify(original)
+    return ErrorCode.INTERNAL_SERVER_ERROR, False
+
+
+def annotate(errors: list[GraphQLError], *, show_internal: bool) -> None:
+    """Give every error its `extensions.code`; mask unexpected ones unless in development."""
+    for error in errors:
+        code, public = classify(error)
+        if error.extensions is None:
+            error.extensions = {}
+        error.extensions.setdefault("code", code.value)
+        if not public:
+            log.error("unexpected GraphQL error at %s", error.path, exc_info=error.original_error)
+            if not show_internal:
+                error.message = "Internal server error"

@@ -1,0 +1,50 @@
+"""The schema: every domain module's Query and Mutation mixins, composed in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from graph.errors import annotate
+from graph.integration import IntegrationQuery
+from graph.limits import Limits, validation_rules_extension
+
+
+@strawberry.type
+class Query(IntegrationQuery):
+    pass
+
+
+class RscSchema(strawberry.Schema):
+    """Adds `extensions.code` to every error and masks unexpected ones outside development."""
+
+    def __init__(self, *args: Any, show_internal_errors: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.show_internal_errors = show_internal_errors
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        annotate(errors, show_internal=self.show_internal_errors)
+
+
+def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = False) -> RscSchema:
+    """The schema with its limits; extensions are classes or factories, never shared instances."""
+    limits = limits or Limits()
+    return RscSchema(
+        query=Query,
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+            validation_rules_extension(limits),
+        ],
+        show_internal_errors=show_internal_errors,
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,67 @@
+"""The Starlette GraphQL endpoint: context per request, orjson, and GraphQL-over-HTTP status codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from graph.context import Context
+from resolvers.services import Services
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view, plus the `application/graphql-response+json` media type.
+
+    Strawberry answers 200 with `data: null` for parse and validation errors; a client that accepts
+    `application/graphql-response+json` gets the spec's 400 instead (a request error has no `data`).
+    """
+
+    def __init__(self, *args: Any, ide_html: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ide_html = ide_html
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        http_request = request if isinstance(request, Request) else None
+        http_response = response if isinstance(response, Response) else None
+        if http_request is not None:
+            http_request.state.sub_response = http_response
+        # The app's lifespan state (see app.factory) is copied into every request's state.
+        services: Services = request.state.services
+        return Context.create(services, http_request, http_response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", ""):
+            sub_response: Response | None = getattr(request.state, "sub_response", None)
+            if sub_response is not None:
+                sub_response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+                if result.data is None and result.errors:
+                    sub_response.status_code = 400
+                    data.pop("data", None)
+        return data
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        media_type = sub_response.headers.get("content-type")
+        response = super().create_response(response_data, sub_response)
+        if media_type == GRAPHQL_RESPONSE_JSON:
+            # Starlette appended its own content-type; keep exactly one.
+            del response.headers["content-type"]
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+        return response

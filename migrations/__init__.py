@@ -1,0 +1,1 @@
+"""Alembic migrations; `rscgraph migrate` runs them."""

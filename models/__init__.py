@@ -1,0 +1,65 @@
+"""SQL tables and query functions. Imports nothing else from the project."""
+
+from models.ats import (
+    Application,
+    ApplicationStage,
+    Candidate,
+    CandidateSource,
+    Job,
+    JobAvailability,
+    JobState,
+    LinkedInIdentity,
+    MatchSource,
+    Note,
+    Recruiter,
+)
+from models.base import utcnow
+from models.integration import (
+    ExportRequest,
+    ExportStatus,
+    Lease,
+    OutboxEvent,
+    OutboxOp,
+    OutboxStatus,
+    SyncEntity,
+    SyncStatus,
+    SyncWatermark,
+    WebhookNotification,
+)
+from models.mirror import (
+    InMailDirection,
+    InMailMessage,
+    InMailThread,
+    LinkedInNote,
+    LinkedInProfile,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationStage",
+    "Candidate",
+    "CandidateSource",
+    "ExportRequest",
+    "ExportStatus",
+    "InMailDirection",
+    "InMailMessage",
+    "InMailThread",
+    "Job",
+    "JobAvailability",
+    "JobState",
+    "Lease",
+    "LinkedInIdentity",
+    "LinkedInNote",
+    "LinkedInProfile",
+    "MatchSource",
+    "Note",
+    "OutboxEvent",
+    "OutboxOp",
+    "OutboxStatus",
+    "Recruiter",
+    "SyncEntity",
+    "SyncStatus",
+    "SyncWatermark",
+    "WebhookNotification",
+    "utcnow",
+]

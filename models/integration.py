@@ -1,0 +1,150 @@
+"""Integration state: poll watermarks, the outbox to LinkedIn, sync results, exports, leases."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from models.base import UTCDateTime, created_at_field, enum_type, timestamp_field
+
+
+class SyncEntity(enum.StrEnum):
+    JOB = "JOB"
+    CANDIDATE = "CANDIDATE"
+    CANDIDATE_NOTE = "CANDIDATE_NOTE"
+    APPLICATION = "APPLICATION"
+    APPLICATION_NOTE = "APPLICATION_NOTE"
+    APPLICATION_STAGE = "APPLICATION_STAGE"
+
+
+class OutboxOp(enum.StrEnum):
+    UPSERT = "UPSERT"
+    DELETE = "DELETE"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    PARKED = "PARKED"
+    SKIPPED = "SKIPPED"
+
+
+class ExportStatus(enum.StrEnum):
+    PENDING = "PENDING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class SyncWatermark(SQLModel, table=True):
+    """How far one poll stream has been stored, per Recruiter seat."""
+
+    __tablename__ = "sync_watermark"
+    __table_args__ = (sa.UniqueConstraint("stream", "seat_urn", name="uq_sync_watermark_stream_seat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stream: str = Field(max_length=50)
+    seat_urn: str = Field(max_length=100)
+    watermark: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = created_at_field()
+
+
+class OutboxEvent(SQLModel, table=True):
+    """An ATS change LinkedIn must see, written in the same transaction as the change."""
+
+    __tablename__ = "outbox_event"
+    __table_args__ = (
+        sa.Index("ix_outbox_event_due", "status", "next_attempt_at", "id"),
+        sa.Index("ix_outbox_event_entity", "entity_type", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: SyncEntity = Field(sa_type=enum_type(SyncEntity))
+    entity_id: int
+    op: OutboxOp = Field(sa_type=enum_type(OutboxOp))
+    # Keys LinkedIn needs after the ATS row is gone (a delete), e.g. the parent application id.
+    key: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_type(OutboxStatus))
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = created_at_field()
+    locked_until: datetime | None = timestamp_field()
+    last_error: str | None = Field(default=None)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = timestamp_field()
+
+
+class SyncStatus(SQLModel, table=True):
+    """The last push of one ATS record to LinkedIn and LinkedIn's answer for its key."""
+
+    __tablename__ = "sync_status"
+    __table_args__ = (sa.UniqueConstraint("entity_type", "entity_id", name="uq_sync_status_entity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: SyncEntity = Field(sa_type=enum_type(SyncEntity))
+    entity_id: int
+    status: OutboxStatus = Field(sa_type=enum_type(OutboxStatus))
+    last_pushed_at: datetime | None = timestamp_field()
+    error: str | None = Field(default=None)
+    updated_at: datetime = created_at_field()
+
+
+class ExportRequest(SQLModel, table=True):
+    """One One-Click Export notification, deduplicated by LinkedIn's request id, with its outcome."""
+
+    __tablename__ = "export_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: str = Field(max_length=200, unique=True)
+    status: ExportStatus = Field(default=ExportStatus.PENDING, sa_type=enum_type(ExportStatus), index=True)
+    seat_urn: str | None = Field(default=None, max_length=100, index=True)
+    member_urn: str | None = Field(default=None, max_length=100)
+    external_job_id: str | None = Field(default=None, max_length=100)
+    candidate_id: int | None = Field(default=None, foreign_key="candidate.id", ondelete="SET NULL")
+    application_id: int | None = Field(default=None, foreign_key="application.id", ondelete="SET NULL")
+    candidate_created: bool | None = Field(default=None)
+    match_reason: str | None = Field(default=None, max_length=200)
+    attempts: int = Field(default=0)
+    error: str | None = Field(default=None)
+    received_at: datetime = created_at_field()
+    exported_at: datetime | None = timestamp_field()
+    completed_at: datetime | None = timestamp_field()
+
+
+class WebhookNotification(SQLModel, table=True):
+    """Every push LinkedIn delivered, recorded before it is acknowledged; the id makes replays no-ops."""
+
+    __tablename__ = "webhook_notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: str = Field(max_length=200, unique=True)
+    type: str = Field(max_length=100)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    received_at: datetime = created_at_field()
+    processed_at: datetime | None = timestamp_field()
+
+
+class Lease(SQLModel, table=True):
+    """A named lease for single-flight work across processes (e.g. the LinkedIn poll)."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(primary_key=True, max_length=100)
+    holder: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+__all__ = [
+    "ExportRequest",
+    "ExportStatus",
+    "Lease",
+    "OutboxEvent",
+    "OutboxOp",
+    "OutboxStatus",
+    "SyncEntity",
+    "SyncStatus",
+    "SyncWatermark",
+    "WebhookNotification",
+]

@@ -1,0 +1,1 @@
+"""The domain: plain async functions and small services. Never imports Strawberry."""

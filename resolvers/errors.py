@@ -1,0 +1,40 @@
+"""Expected domain failures. The GraphQL layer turns them into `userErrors` or coded errors."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorKind(enum.StrEnum):
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+
+
+class DomainError(Exception):
+    """A failure the caller can understand and act on; `field` names the input at fault."""
+
+    kind: ErrorKind = ErrorKind.INVALID
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    kind = ErrorKind.INVALID
+
+
+class NotFound(DomainError):
+    kind = ErrorKind.NOT_FOUND
+
+
+class Conflict(DomainError):
+    kind = ErrorKind.CONFLICT
+
+
+class LinkedInUnavailable(DomainError):
+    kind = ErrorKind.LINKEDIN_UNAVAILABLE

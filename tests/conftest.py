@@ -1,0 +1,204 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL when configured), the
+LinkedIn sandbox on a loopback port, the LinkedIn client, the domain services and a GraphQL executor."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+from strawberry.types import ExecutionResult
+
+import models
+from app.migrations import upgrade
+from app.services import build_services
+from app.settings import Settings
+from graph.context import Context
+from graph.schema import build_schema
+from linkedin.client import LinkedInClient
+from linkedin.sandbox.app import create_sandbox_app
+from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.server import serve_asgi
+from models.db import SessionFactory, create_engine, session_factory
+from resolvers.services import Services
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (migrating per test would dominate the run)."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL test database, emptied and migrated once per run."""
+    if not TEST_DATABASE_URL:
+        pytest.skip(
+            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+        )
+
+    async def reset() -> None:
+        engine = create_engine(TEST_DATABASE_URL)
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            await connection.execute(sa.text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+    upgrade(TEST_DATABASE_URL)
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated, empty database of each backend."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    path = tmp_path / "test.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The engine for this test; PostgreSQL tables are truncated afterwards."""
+    engine = create_engine(database_url)
+    yield engine
+    if engine.dialect.name == "postgresql":
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> SessionFactory:
+    """Session factory over this test's database."""
+    return session_factory(engine)
+
+
+@pytest.fixture
+def sql_log(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every SQL statement the engine runs from now on (tests read `len()` to count queries)."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", record)
+    yield statements
+    sa.event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+@dataclass
+class Sandbox:
+    """A running LinkedIn sandbox: its base URL, its config, and an HTTP session for its admin API."""
+
+    url: str
+    config: SandboxConfig
+    http: aiohttp.ClientSession
+
+    async def admin(self, method: str, path: str, payload: Any = None) -> Any:
+        """Call the sandbox's admin API and return the decoded JSON answer."""
+        async with self.http.request(method, f"{self.url}/_admin/{path}", json=payload) as response:
+            assert response.status < 300, await response.text()
+            return await response.json()
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """The sandbox's configuration; override in a module to change quotas, signing, delays."""
+    return SandboxConfig()
+
+
+@pytest.fixture
+async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
+    """The LinkedIn sandbox served over real HTTP on a loopback port."""
+    async with serve_asgi(create_sandbox_app(sandbox_config)) as url, aiohttp.ClientSession() as http:
+        yield Sandbox(url=url, config=sandbox_config, http=http)
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, database_url: str) -> Settings:
+    """Server settings pointing at this test's database and sandbox, with fast LinkedIn timeouts."""
+    return Settings(
+        database_url=database_url,
+        linkedin_api_base_url=sandbox.url,
+        linkedin_oauth_base_url=f"{sandbox.url}/oauth/v2",
+        linkedin_client_id=sandbox.config.client_id,
+        linkedin_client_secret=sandbox.config.client_secret,
+        linkedin_org_urn=sandbox.config.org_urn,
+        linkedin_contract_urn=sandbox.config.contract_urn,
+        linkedin_timeout_s=1.0,
+        linkedin_max_attempts=2,
+        live_match_cache_s=30.0,
+    )
+
+
+@pytest.fixture
+async def linkedin(settings: Settings) -> AsyncIterator[LinkedInClient]:
+    """The real LinkedIn client, talking to the sandbox."""
+    async with aiohttp.ClientSession() as http:
+        yield LinkedInClient(http, settings.linkedin_config())
+
+
+@pytest.fixture
+def services(settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient) -> Services:
+    """The domain services as the app wires them."""
+    return build_services(settings, sessions, linkedin)
+
+
+GraphQL = Callable[..., Awaitable[ExecutionResult]]
+
+
+@pytest.fixture
+def graphql(services: Services) -> GraphQL:
+    """Execute a GraphQL document in-process with a fresh per-request context."""
+    schema = build_schema(show_internal_errors=True)
+
+    async def execute(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
+        return await schema.execute(query, variable_values=variables, context_value=Context.create(services))
+
+    return execute
+
+
+__all__ = ["GraphQL", "Sandbox", "models"]
+
+
+@dataclass
+class Server:
+    """The rscgraph app served over real HTTP, with a client session."""
+
+    url: str
+    http: aiohttp.ClientSession
+
+    async def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, *, accept: str = "application/json"
+    ) -> tuple[int, dict[str, Any]]:
+        """POST a GraphQL request; return the HTTP status and the decoded body."""
+        body = {"query": query, "variables": variables or {}}
+        async with self.http.post(f"{self.url}/graphql", json=body, headers={"accept": accept}) as response:
+            return response.status, await response.json(content_type=None)
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[Server]:
+    """The whole app (lifespan included) on a loopback port, pointed at the sandbox."""
+    from app.factory import create_app
+
+    async with serve_asgi(create_app(settings)) as url, aiohttp.ClientSession() as http:
+        yield Server(url=url, http=http)

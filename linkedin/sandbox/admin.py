@@ -10,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from linkedin.sandbox import exports
 from linkedin.sandbox.dispatch import sandbox_state
-from linkedin.sandbox.restli import RestliError, error_response, json_body
+from linkedin.sandbox.restli import RestliError, error_response, json_body, key_string
 from linkedin.sandbox.state import Fault, SandboxState
 from linkedin.sandbox.views import event_json, member_json, note_json, seat_json, stub_json
 from linkedin.sandbox.world import ConversationEvent, MailStub, Member, ProspectNote, Seat
@@ -255,7 +256,48 @@ async def clear_calls(request: Request, state: SandboxState) -> Json:
     return {}
 
 
+async def pushed_state(request: Request, state: SandboxState) -> Json:
+    """What the ATS pushed: candidates with matches, jobs and tasks, applications with sub-collections."""
+    return {
+        "candidates": [
+            {
+                "key": key_string(c.key),
+                "body": c.body,
+                "matchedMembers": c.matched,
+                "manualMatchedMember": c.manual,
+                "notes": c.notes,
+            }
+            for c in state.candidates.values()
+        ],
+        "jobs": list(state.jobs.values()),
+        "tasks": [
+            {
+                "id": t.id,
+                "externalJobPostingId": t.job.get("externalJobPostingId"),
+                "fails": t.fails,
+                "createdAt": t.created_ms,
+            }
+            for t in state.tasks.values()
+        ],
+        "applications": [
+            {
+                "key": key_string(a.key),
+                "body": a.body,
+                "stages": a.stages,
+                "notes": a.notes,
+                "interviewFeedback": a.feedback,
+            }
+            for a in state.applications.values()
+        ],
+        "configurations": {key_string(k): v for k, v in state.configurations.items()},
+        "exports": list(state.exports.values()),
+    }
+
+
 ROUTES = [
+    Route("/_admin/state", admin(pushed_state), methods=["GET"]),
+    Route("/_admin/exports", admin(exports.admin_export), methods=["POST"]),
+    Route("/_admin/deliveries", admin(exports.admin_deliveries), methods=["GET"]),
     Route("/_admin/reset", admin(reset), methods=["POST"]),
     Route("/_admin/summary", admin(summary), methods=["GET"]),
     Route("/_admin/world", admin(world), methods=["GET"]),

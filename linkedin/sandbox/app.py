@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from linkedin.sandbox import admin, finders, oauth
+from linkedin.sandbox import admin, applications, candidates, exports, finders, jobs, oauth
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.dispatch import Handler, endpoint
 from linkedin.sandbox.state import SandboxState
@@ -21,6 +21,36 @@ RESOURCES: list[Resource] = [
     ("conversationEvents", "conversationEvents", ["GET"], finders.conversation_events),
     ("prospectNotes", "prospectNotes", ["GET"], finders.prospect_notes),
     ("mailStubs", "mailStubs", ["GET"], finders.mail_stubs),
+    ("atsCandidates", "atsCandidates", ["GET"], candidates.get),
+    ("atsCandidates", "atsCandidates", ["PUT"], candidates.put),
+    ("atsCandidates", "atsCandidates", ["POST"], candidates.post),
+    ("atsCandidates", "atsCandidates", ["DELETE"], candidates.delete),
+    ("atsCandidates/{key}/notes", "atsCandidateNotes", ["PUT"], candidates.put_notes),
+    ("atsCandidates/{key}/notes", "atsCandidateNotes", ["DELETE"], candidates.delete_notes),
+    ("exportedCandidates", "exportedCandidates", ["GET"], exports.exported_candidates),
+    ("atsIntegrations/{key}/configurations", "atsIntegrations", ["PUT"], exports.put_configurations),
+    ("atsIntegrations/{key}/configurations", "atsIntegrations", ["GET"], exports.get_configurations),
+    ("atsIntegrations/{key}/configurations", "atsIntegrations", ["DELETE"], exports.delete_configurations),
+    ("simpleJobPostings", "simpleJobPostings", ["POST"], jobs.create),
+    ("simpleJobPostingTasks", "simpleJobPostingTasks", ["GET"], jobs.tasks),
+    ("atsApplications", "atsApplications", ["PUT"], applications.put),
+    ("atsApplications", "atsApplications", ["DELETE"], applications.delete),
+    ("atsApplications/{key}/stages", "atsApplicationStages", ["PUT"], applications.put_stages),
+    ("atsApplications/{key}/stages", "atsApplicationStages", ["DELETE"], applications.delete_stages),
+    ("atsApplications/{key}/notes", "atsApplicationNotes", ["PUT"], applications.put_notes),
+    ("atsApplications/{key}/notes", "atsApplicationNotes", ["DELETE"], applications.delete_notes),
+    (
+        "atsApplications/{key}/interviewFeedback",
+        "atsApplicationInterviewFeedback",
+        ["PUT"],
+        applications.put_feedback,
+    ),
+    (
+        "atsApplications/{key}/interviewFeedback",
+        "atsApplicationInterviewFeedback",
+        ["DELETE"],
+        applications.delete_feedback,
+    ),
 ]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 
 from linkedin.sandbox.config import SandboxConfig
-from linkedin.sandbox.restli import Key
+from linkedin.sandbox.restli import Key, RestliError
 from linkedin.sandbox.world import World, build_world
 
 Json = dict[str, Any]
@@ -152,3 +152,11 @@ class SandboxState:
         if self.http is not None:
             await self.http.close()
             self.http = None
+
+    def charge_records(self, family: str, records: int) -> None:
+        """Count pushed records against the per-minute limit; 429 once the minute's budget is spent."""
+        minute = (family, self.config.now_ms() // 60_000)
+        used = self.record_usage.get(minute, 0)
+        if used + records > self.config.per_minute_records:
+            raise RestliError(429, f"{family}: more than {self.config.per_minute_records} records per minute")
+        self.record_usage[minute] = used + records

@@ -1,0 +1,77 @@
+"""atsApplications: upsert, delete (cascading) and the stages / notes / interviewFeedback sub-collections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from linkedin.sandbox import validation
+from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_ids, update_entities
+from linkedin.sandbox.dispatch import Handler
+from linkedin.sandbox.restli import RestliError
+from linkedin.sandbox.state import Application, SandboxState
+
+Json = dict[str, Any]
+KEY_FIELDS = ("atsJobApplicationId", "integrationContext")
+FAMILY = "atsApplications"
+
+
+async def put(request: Request, state: SandboxState) -> Response:
+    """PUT batch_update: full replace of each application; sub-collections survive a replace."""
+
+    def store(text: str, entity: Json) -> str | None:
+        key = body_key(text, KEY_FIELDS)
+        problem = validation.application(entity)
+        if problem:
+            return problem
+        existing = state.applications.get(key)
+        state.applications[key] = Application(key, entity) if existing is None else existing
+        state.applications[key].body = entity
+        return None
+
+    return await update_entities(request, state, FAMILY, store)
+
+
+async def delete(request: Request, state: SandboxState) -> Response:
+    """BATCH_DELETE; an application's stages, notes and feedback go with it."""
+    keys = compound_keys(request, state, KEY_FIELDS)
+    missing = {text for text, key in keys if state.applications.pop(key, None) is None}
+    return deleted([text for text, _ in keys], missing)
+
+
+def _parent(request: Request, state: SandboxState) -> Application:
+    application = state.applications.get(path_key(request, KEY_FIELDS))
+    if application is None:
+        raise RestliError(404, "Application not found; sync it before its sub-resources")
+    return application
+
+
+def sub_collection(attribute: str, validate: Callable[[Json], str | None]) -> tuple[Handler, Handler]:
+    """PUT and DELETE handlers for one sub-collection (`stages`, `notes`, `feedback`)."""
+
+    async def put_items(request: Request, state: SandboxState) -> Response:
+        items: dict[str, Json] = getattr(_parent(request, state), attribute)
+
+        def store(item_id: str, entity: Json) -> str | None:
+            problem = validate(entity)
+            if problem is None:
+                items[item_id] = entity
+            return problem
+
+        return await update_entities(request, state, FAMILY, store)
+
+    async def delete_items(request: Request, state: SandboxState) -> Response:
+        items: dict[str, Json] = getattr(_parent(request, state), attribute)
+        ids = sub_ids(request, state)
+        missing = {i for i in ids if items.pop(i, None) is None}
+        return deleted(ids, missing)
+
+    return put_items, delete_items
+
+
+put_stages, delete_stages = sub_collection("stages", validation.stage)
+put_notes, delete_notes = sub_collection("notes", validation.note)
+put_feedback, delete_feedback = sub_collection("feedback", validation.feedback)

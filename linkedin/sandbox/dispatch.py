@@ -106,6 +106,7 @@ async def _hang(request: Request, state: SandboxState) -> None:
         while (await request.receive())["type"] != "http.disconnect":
             pass
 
+    state.hang_started.set()
     waiters = [asyncio.ensure_future(disconnected()), asyncio.ensure_future(state.release.wait())]
     try:
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)

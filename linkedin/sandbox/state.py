@@ -99,6 +99,8 @@ class SandboxState:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.release = asyncio.Event()
+        # Set whenever a request starts hanging, so tests can act on it without polling.
+        self.hang_started = asyncio.Event()
         self.background: set[asyncio.Task[None]] = set()
         self.http: aiohttp.ClientSession | None = None
         self.reset()

@@ -6,6 +6,8 @@ import pytest
 
 from tests.linkedin.sandbox.conftest import CONTRACT, HOUR, NOW, Sandbox
 
+_WINDOW = f"&timeRange.start={NOW}&timeRange.end={NOW + 1}"
+
 
 @pytest.fixture
 async def token(sandbox: Sandbox) -> str:
@@ -63,7 +65,7 @@ async def test_admin_inmail_and_reply_show_up_in_the_viewers_window_in_order(
         "POST", "/inmails", {"seat": "urn:li:seat:1003", "member": member, "subject": "Hi"}
     )
     replied = await sandbox.admin("POST", "/replies", {"seat": "urn:li:seat:1003", "member": member})
-    path = f"/v2/conversationEvents?q=criteria&viewer=urn:li:seat:1003&timeRange.start={NOW}&timeRange.end={NOW + 1}"
+    path = f"/v2/conversationEvents?q=criteria&viewer=urn:li:seat:1003{_WINDOW}"
     reply = await sandbox.call("GET", path, token=token)
     # Then both events are returned, outbound then inbound, in one thread
     assert [e["id"] for e in reply.body["elements"]] == [sent["id"], replied["id"]]
@@ -79,7 +81,7 @@ async def test_conversation_events_page_with_start_and_count(sandbox: Sandbox, t
     world = await sandbox.admin("GET", "/world")
     for member in world["members"][200:205]:
         await sandbox.admin("POST", "/inmails", {"seat": "urn:li:seat:1004", "member": member["urn"]})
-    base = f"/v2/conversationEvents?q=criteria&viewer=urn:li:seat:1004&timeRange.start={NOW}&timeRange.end={NOW + 1}"
+    base = f"/v2/conversationEvents?q=criteria&viewer=urn:li:seat:1004{_WINDOW}"
     # When they are read two at a time
     pages = [await sandbox.call("GET", f"{base}&start={s}&count=2", token=token) for s in (0, 2, 4)]
     # Then the pages hold 2, 2 and 1 elements
@@ -107,7 +109,8 @@ async def test_prospect_notes_filter_on_last_modified_and_show_edits_and_deletes
     await sandbox.admin("PATCH", f"/notes/{note['id']}", {"note": "Very good"})
     await sandbox.admin("DELETE", f"/notes/{note['id']}")
     # When the notes modified exactly at NOW are read
-    path = f"/v2/prospectNotes?q=criteria&contract={CONTRACT}&owners=urn:li:seat:1001&cutoffDate={NOW}&beforeDate={NOW}"
+    path = f"/v2/prospectNotes?q=criteria&contract={CONTRACT}&owners=urn:li:seat:1001"
+    path += f"&cutoffDate={NOW}&beforeDate={NOW}"
     reply = await sandbox.call("GET", path, token=token)
     # Then the note is there, edited and inactive
     assert reply.status == 200

@@ -1,0 +1,5 @@
+"""`python -m linkedin.sandbox`: run the sandbox standalone."""
+
+from linkedin.sandbox.main import main
+
+main()

@@ -101,7 +101,13 @@ class LinkedInClient:
         restli_method: str | None = None,
     ) -> Any:
         """One logical call: auth, tunnelling, retries of idempotent calls, 401 renewal, decoding."""
-        prepared = restli.tunnel_if_needed(method, self._url(resource), query, has_body=json is not None)
+        prepared = restli.tunnel_if_needed(
+            method,
+            self._url(resource),
+            query,
+            has_body=json is not None,
+            max_url_length=self._config.max_url_length,
+        )
         real_method = effective_method(prepared.method, prepared.headers.get("X-HTTP-Method-Override"))
         base_headers = {
             **restli.version_headers(self._config.api_version),

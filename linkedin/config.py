@@ -20,6 +20,8 @@ class LinkedInConfig:
     # None speaks the unversioned /v2 surface; "YYYYMM" speaks /rest with protocol 2.0 keys.
     api_version: str | None = None
     request_timeout_s: float = 10.0
+    # Longer URLs are tunnelled (POST + X-HTTP-Method-Override), as LinkedIn's official client does.
+    max_url_length: int = 4000
     max_attempts: int = 3
     backoff_base_s: float = 0.5
     backoff_cap_s: float = 8.0

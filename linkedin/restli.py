@@ -119,10 +119,12 @@ class PreparedRequest:
     form_body: str | None = None
 
 
-def tunnel_if_needed(method: str, base_url: str, query: str, *, has_body: bool) -> PreparedRequest:
+def tunnel_if_needed(
+    method: str, base_url: str, query: str, *, has_body: bool, max_url_length: int = MAX_URL_LENGTH
+) -> PreparedRequest:
     """Tunnel a body-less call as POST + X-HTTP-Method-Override + form body when its URL would be too long."""
     url = f"{base_url}?{query}" if query else base_url
-    if len(url) <= MAX_URL_LENGTH or has_body or method.upper() not in {"GET", "DELETE"}:
+    if len(url) <= max_url_length or has_body or method.upper() not in {"GET", "DELETE"}:
         return PreparedRequest(method=method.upper(), url=url, headers={})
     return PreparedRequest(
         method="POST",

@@ -13,8 +13,9 @@ import aiohttp
 
 from linkedin import wire
 from linkedin.config import LinkedInConfig
-from linkedin.errors import LinkedInTransportError, decode_response
+from linkedin.errors import LinkedInServerError, LinkedInTransportError, decode_response
 from linkedin.records import TokenIntrospection
+from linkedin.retry import RetryPolicy
 
 log = logging.getLogger("rscgraph.linkedin")
 
@@ -33,10 +34,16 @@ class TokenProvider:
         http: aiohttp.ClientSession,
         config: LinkedInConfig,
         *,
+        policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._config = config
+        self._policy = policy or RetryPolicy(
+            max_attempts=config.max_attempts,
+            base_delay_s=config.backoff_base_s,
+            cap_delay_s=config.backoff_cap_s,
+        )
         self._clock = clock
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
@@ -86,11 +93,30 @@ class TokenProvider:
         return wire.parse_introspection(await self._post_form("introspectToken", form))
 
     async def _post_form(self, endpoint: str, form: dict[str, str]) -> Any:
+        # Asking for a token (or about one) has no side effect worth fearing: retry it like a GET.
         url = f"{self._config.oauth_base_url.rstrip('/')}/{endpoint}"
         timeout = aiohttp.ClientTimeout(total=self._config.request_timeout_s)
-        try:
-            async with self._http.post(url, data=form, timeout=timeout) as resp:
-                body = await resp.read()
-                return decode_response(resp.status, resp.headers, body)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise LinkedInTransportError(f"POST {url}: {exc!r}") from exc
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self._http.post(url, data=form, timeout=timeout) as resp:
+                    body = await resp.read()
+                    return decode_response(resp.status, resp.headers, body)
+            except LinkedInServerError as exc:
+                if not self._policy.retries_status("GET", exc.status, attempt):
+                    raise
+                wait = self._policy.delay(attempt)
+                log.warning(
+                    "LinkedIn %s: attempt %d got %d; retrying in %.2f s", endpoint, attempt, exc.status, wait
+                )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if not self._policy.can_retry("GET", attempt):
+                    raise LinkedInTransportError(
+                        f"POST {url} failed after {attempt} attempt(s): {exc!r}"
+                    ) from exc
+                wait = self._policy.delay(attempt)
+                log.warning(
+                    "LinkedIn %s: attempt %d failed (%r); retrying in %.2f s", endpoint, attempt, exc, wait
+                )
+            await self._policy.sleep(wait)

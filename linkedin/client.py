@@ -74,7 +74,7 @@ class LinkedInClient:
             cap_delay_s=config.backoff_cap_s,
             max_retry_after_s=config.max_retry_after_s,
         )
-        self._tokens = tokens or TokenProvider(http, config)
+        self._tokens = tokens or TokenProvider(http, config, policy=self._policy)
         self._timeout = aiohttp.ClientTimeout(total=config.request_timeout_s)
         self._versioned = config.versioned
 
@@ -195,10 +195,10 @@ class LinkedInClient:
         params = [("q", "attributes"), ("contracts", self._config.contract_urn)]
         return [wire.parse_seat(e) async for e in self.iter_elements("seatsV2", params, page_size)]
 
-    async def conversation_events(
+    def conversation_events(
         self, seat_urn: str, start: datetime, end: datetime, page_size: int = 50
     ) -> AsyncIterator[ConversationEvent]:
-        """InMails seen by `seat_urn` created in [start, end); the window must not exceed 12 h."""
+        """InMails seen by `seat_urn` created in [start, end); raises ValueError at once past 12 h."""
         _check_window(start, end)
         params = [
             ("q", "criteria"),
@@ -206,13 +206,12 @@ class LinkedInClient:
             ("timeRange.start", str(wire.to_epoch_ms(start))),
             ("timeRange.end", str(wire.to_epoch_ms(end))),
         ]
-        async for element in self.iter_elements("conversationEvents", params, page_size):
-            yield wire.parse_conversation_event(element)
+        return self._parsed("conversationEvents", params, page_size, wire.parse_conversation_event)
 
-    async def prospect_notes(
+    def prospect_notes(
         self, owner_seat_urns: Sequence[str], cutoff: datetime, before: datetime, page_size: int = 50
     ) -> AsyncIterator[ProspectNote]:
-        """Notes of these seats last modified within [cutoff, before]; the window must not exceed 12 h."""
+        """Notes of these seats last modified within [cutoff, before]; raises ValueError at once past 12 h."""
         _check_window(cutoff, before)
         params = [
             ("q", "criteria"),
@@ -221,10 +220,9 @@ class LinkedInClient:
             ("cutoffDate", str(wire.to_epoch_ms(cutoff))),
             ("beforeDate", str(wire.to_epoch_ms(before))),
         ]
-        async for element in self.iter_elements("prospectNotes", params, page_size):
-            yield wire.parse_prospect_note(element)
+        return self._parsed("prospectNotes", params, page_size, wire.parse_prospect_note)
 
-    async def mail_stubs(
+    def mail_stubs(
         self,
         owner_seat_urns: Sequence[str],
         created_start: datetime | None,
@@ -241,8 +239,13 @@ class LinkedInClient:
             params.append(("createdDateStart", str(wire.to_epoch_ms(created_start))))
         if created_end is not None:
             params.append(("createdDateEnd", str(wire.to_epoch_ms(created_end))))
-        async for element in self.iter_elements("mailStubs", params, page_size):
-            yield wire.parse_mail_stub(element)
+        return self._parsed("mailStubs", params, page_size, wire.parse_mail_stub)
+
+    async def _parsed(
+        self, resource: str, params: restli.QueryParams, page_size: int, parse: Callable[[object], T]
+    ) -> AsyncIterator[T]:
+        async for element in self.iter_elements(resource, params, page_size):
+            yield parse(element)
 
     # --- candidates ----------------------------------------------------------------------------------
 

@@ -82,11 +82,20 @@ async def test_a_window_over_twelve_hours_is_refused_before_any_call(
     sandbox: Sandbox, linkedin_client: LinkedInClient
 ) -> None:
     with pytest.raises(ValueError, match="12 h"):
-        async for _ in linkedin_client.conversation_events(
+        linkedin_client.conversation_events(
             "urn:li:seat:1001", NOW, NOW + timedelta(hours=12, milliseconds=1)
-        ):
-            pass
+        )
     assert await sandbox.calls("conversationEvents") == []
+
+
+def test_a_prospect_notes_window_over_twelve_hours_is_refused(linkedin_client: LinkedInClient) -> None:
+    with pytest.raises(ValueError, match="12 h"):
+        linkedin_client.prospect_notes(["urn:li:seat:1001"], NOW - timedelta(hours=13), NOW)
+
+
+def test_a_window_that_ends_before_it_starts_is_refused(linkedin_client: LinkedInClient) -> None:
+    with pytest.raises(ValueError, match="before it starts"):
+        linkedin_client.conversation_events("urn:li:seat:1001", NOW, NOW - timedelta(seconds=1))
 
 
 async def test_a_window_of_exactly_twelve_hours_is_accepted(

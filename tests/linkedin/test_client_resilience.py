@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -152,3 +153,31 @@ async def test_an_unreachable_linkedin_raises_transport_error(
     with pytest.raises(LinkedInTransportError):
         await client.seats()
     assert sleeps.delays == [0.5, 1.0]
+
+
+async def test_each_retry_is_logged_with_its_attempt_and_status(
+    sandbox: Sandbox, linkedin_client: LinkedInClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given
+    await sandbox.fault("seatsV2", status=503, count=2)
+    # when
+    with caplog.at_level(logging.WARNING, logger="rscgraph.linkedin"):
+        await linkedin_client.seats()
+    # then
+    assert [r.getMessage() for r in caplog.records if r.name == "rscgraph.linkedin"] == [
+        "LinkedIn GET seatsV2: attempt 1 got 503; retrying in 0.50 s",
+        "LinkedIn GET seatsV2: attempt 2 got 503; retrying in 1.00 s",
+    ]
+
+
+async def test_a_token_request_that_fails_with_503_is_retried(
+    sandbox: Sandbox, linkedin_client: LinkedInClient, sleeps: Sleeps
+) -> None:
+    # given
+    await sandbox.fault("accessToken", status=503, count=1)
+    # when
+    seats = await linkedin_client.seats()
+    # then
+    assert len(seats) == 4
+    assert [c["status"] for c in await sandbox.calls("accessToken")] == [503, 200]
+    assert sleeps.delays == [0.5]

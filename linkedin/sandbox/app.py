@@ -6,12 +6,14 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from linkedin.sandbox import admin, applications, candidates, exports, finders, jobs, oauth
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.dispatch import Handler, endpoint
 from linkedin.sandbox.state import SandboxState
+from linkedin.sandbox.tunnel import QueryTunnelMiddleware
 
 # (path under /v2 and /rest, endpoint name, methods, handler)
 Resource = tuple[str, str, list[str], Handler]
@@ -88,6 +90,6 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Starlette:
         *_resource_routes(RESOURCES),
         *admin.ROUTES,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(QueryTunnelMiddleware)])
     app.state.sandbox = state
     return app

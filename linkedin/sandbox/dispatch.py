@@ -36,6 +36,7 @@ def endpoint(name: str, handler: Handler, *, auth: bool = True) -> Endpoint:
             "query": request.url.query,
             "endpoint": name,
             "status": None,
+            "tunnelled": bool(getattr(request.state, "tunnelled", False)),
         }
         state.calls.append(entry)
         response = await _gate(request, state, name, handler, auth)

@@ -165,9 +165,6 @@ async def test_matches_for_more_than_100_ids_are_fetched_in_chunks_of_100(
     assert [c["status"] for c in reads] == [200, 200, 200]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the sandbox does not yet honour X-HTTP-Method-Override (query tunnelling)"
-)
 async def test_a_batch_get_longer_than_4000_characters_is_tunnelled_as_a_post(
     sandbox: Sandbox, linkedin_client: LinkedInClient
 ) -> None:
@@ -178,8 +175,9 @@ async def test_a_batch_get_longer_than_4000_characters_is_tunnelled_as_a_post(
     matches = await linkedin_client.candidate_matches(ids)
     # then
     assert sorted(matches) == ids
-    reads = [c for c in await sandbox.calls("atsCandidates") if c["method"] == "POST"]
-    assert [(c["query"], c["status"]) for c in reads] == [("", 200)]
+    reads = [c for c in await sandbox.calls("atsCandidates") if c["tunnelled"]]
+    assert [(c["method"], c["status"]) for c in reads] == [("GET", 200)]
+    assert sum(1 for k, _ in parse_qsl(reads[0]["query"]) if k.endswith(".atsCandidateId")) == 100
 
 
 async def test_deleting_candidates_reports_unknown_ids_as_404(

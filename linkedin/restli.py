@@ -56,10 +56,12 @@ def encode_key(key: CompoundKey, versioned: bool) -> str:
 
 
 def path_key(key: CompoundKey, versioned: bool) -> str:
-    """The key as a path segment (for sub-collections); protocol 2.0 URL-encodes the whole record."""
-    if versioned:
-        return quote(key_to_record(key), safe="")
-    return key_to_string(key)
+    """The key as a path segment (for sub-collections): the same literal as in bodies.
+
+    Protocol 2.0 follows LinkedIn's official client (`build_rest_url`): the record's values are
+    percent-encoded, its parentheses, colons and commas are not.
+    """
+    return encode_key(key, versioned)
 
 
 def parse_key(text: str) -> dict[str, str]:

@@ -50,9 +50,9 @@ def test_protocol_2_records_round_trip() -> None:
     assert restli.parse_key(record) == KEY
 
 
-def test_a_protocol_2_path_key_is_url_encoded_whole() -> None:
+def test_a_protocol_2_path_key_is_the_record_with_encoded_values() -> None:
     path = restli.path_key({"atsJobApplicationId": "A1", "integrationContext": "urn:li:organization:1"}, True)
-    assert path == "%28atsJobApplicationId%3AA1%2CintegrationContext%3Aurn%253Ali%253Aorganization%253A1%29"
+    assert path == "(atsJobApplicationId:A1,integrationContext:urn%3Ali%3Aorganization%3A1)"
 
 
 def test_a_protocol_1_path_key_is_the_key_string() -> None:

@@ -18,6 +18,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         recruiter_profile_url=settings.linkedin_recruiter_url,
         live_match_cache_s=settings.live_match_cache_s,
         poll_initial_lookback_days=settings.poll_initial_lookback_days,
+        max_page_size=settings.max_page_size,
     )
 
 

@@ -9,13 +9,17 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
+from graph.candidate import CandidateQuery
 from graph.errors import annotate
 from graph.integration import IntegrationQuery
+from graph.job import JobQuery
 from graph.limits import Limits, validation_rules_extension
+from graph.node import NodeQuery
+from graph.recruiter import RecruiterQuery
 
 
 @strawberry.type
-class Query(IntegrationQuery):
+class Query(IntegrationQuery, NodeQuery, CandidateQuery, JobQuery, RecruiterQuery):
     pass
 
 

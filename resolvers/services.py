@@ -19,6 +19,11 @@ class DomainConfig:
     recruiter_profile_url: str
     live_match_cache_s: float = 30.0
     poll_initial_lookback_days: int = 14
+    max_page_size: int = 100
+    # LinkedIn's limit on One-Click Exports per Recruiter seat per calendar month (UTC).
+    exports_per_seat_per_month: int = 300
+    # Where a candidate lives in the ATS (atsCandidate.externalProfileUrl); `{id}` is the candidate id.
+    ats_candidate_url_template: str = "http://127.0.0.1:8000/candidates/{id}"
 
 
 @dataclass(slots=True)

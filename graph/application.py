@@ -1,0 +1,64 @@
+"""The `Application` type (a candidate applied to a job) and its stage history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+import models
+from graph.context import Info
+from graph.ids import int_ids
+from graph.job import Job
+
+
+@strawberry.type(description="One step of an application's stage history.")
+class ApplicationStage:
+    stage: str = strawberry.field(description="The stage reached, e.g. `Phone screen`.")
+    at: datetime = strawberry.field(description="When the stage was reached.")
+    actor: str | None = strawberry.field(description="Who moved the application, if known.")
+    row: strawberry.Private[models.ApplicationStage]
+
+    @classmethod
+    def from_row(cls, row: models.ApplicationStage) -> ApplicationStage:
+        """The GraphQL view of a stage row."""
+        return cls(stage=row.stage, at=row.at, actor=row.actor, row=row)
+
+
+@strawberry.type(description="A candidate's application to a job.")
+class Application(relay.Node):
+    id: relay.NodeID[int]
+    status: str = strawberry.field(description="The application's current status, e.g. `Applied`.")
+    source: str | None = strawberry.field(description="Where the application came from, if known.")
+    created_at: datetime = strawberry.field(description="When the candidate applied.")
+    last_activity_at: datetime = strawberry.field(description="When anything last happened to it.")
+    row: strawberry.Private[models.Application]
+
+    @classmethod
+    def from_row(cls, row: models.Application) -> Application:
+        """The GraphQL view of an application row."""
+        assert row.id is not None
+        return cls(
+            id=row.id,
+            status=row.status,
+            source=row.source,
+            created_at=row.created_at,
+            last_activity_at=row.last_activity_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The job applied to.")
+    async def job(self, info: Info) -> Job:
+        row = await info.context.loaders.job_by_id.load(self.row.job_id)
+        assert row is not None  # the foreign key guarantees it
+        return Job.from_row(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
+    ) -> list[Application | None]:
+        rows = await info.context.loaders.application_by_id.load_many(int_ids(node_ids))
+        return [cls.from_row(row) if row is not None else None for row in rows]

@@ -1,0 +1,72 @@
+"""The `Recruiter` type: an ATS user, optionally mapped to a LinkedIn Recruiter seat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+import models
+from graph.context import Info
+from graph.ids import int_ids
+from graph.pagination import Connection, build_connection, page_window
+from resolvers import candidates
+
+
+@strawberry.type(description="An ATS user, optionally mapped to a LinkedIn member and Recruiter seat.")
+class Recruiter(relay.Node):
+    id: relay.NodeID[int]
+    first_name: str = strawberry.field(description="First name.")
+    last_name: str = strawberry.field(description="Last name.")
+    email: str = strawberry.field(description="Work email address.")
+    person_urn: str | None = strawberry.field(description="The recruiter's LinkedIn member URN, if mapped.")
+    seat_urn: str | None = strawberry.field(description="The LinkedIn Recruiter seat URN, if mapped.")
+    created_at: datetime = strawberry.field(description="When the user was created in the ATS.")
+    row: strawberry.Private[models.Recruiter]
+
+    @classmethod
+    def from_row(cls, row: models.Recruiter) -> Recruiter:
+        """The GraphQL view of a recruiter row."""
+        assert row.id is not None
+        return cls(
+            id=row.id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            person_urn=row.person_urn,
+            seat_urn=row.seat_urn,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
+    ) -> list[Recruiter | None]:
+        rows = await info.context.loaders.recruiter_by_id.load_many(int_ids(node_ids))
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+
+@strawberry.type
+class RecruiterQuery:
+    @strawberry.field(description="The ATS's users, by name.")
+    async def recruiters(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the item before the page.")
+        ] = None,
+    ) -> Connection[Recruiter]:
+        services = info.context.services
+        window = page_window(first, after, max_page_size=services.config.max_page_size)
+        rows, total = await candidates.recruiters_page(
+            services.sessions, offset=window.offset, limit=window.limit
+        )
+        nodes = [Recruiter.from_row(row) for row in rows]
+        return build_connection(Connection[Recruiter], nodes, window=window, total=total)

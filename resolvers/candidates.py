@@ -1,0 +1,65 @@
+"""Batch loads of ATS rows for the DataLoaders; each batch opens its own short session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlmodel import SQLModel
+
+import models
+from models import candidate_queries as queries
+from models.db import SessionFactory
+
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+async def _by_ids(sessions: SessionFactory, model: type[RowT], ids: Sequence[int]) -> list[RowT | None]:
+    async with sessions() as session:
+        found = await queries.rows_by_ids(session, model, ids)
+    return [found.get(i) for i in ids]
+
+
+async def candidates_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Candidate | None]:
+    """Candidates in key order, None for unknown ids."""
+    return await _by_ids(sessions, models.Candidate, ids)
+
+
+async def jobs_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Job | None]:
+    """Jobs in key order, None for unknown ids."""
+    return await _by_ids(sessions, models.Job, ids)
+
+
+async def recruiters_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Recruiter | None]:
+    """Recruiters in key order, None for unknown ids."""
+    return await _by_ids(sessions, models.Recruiter, ids)
+
+
+async def applications_by_ids(
+    sessions: SessionFactory, ids: Sequence[int]
+) -> list[models.Application | None]:
+    """Applications in key order, None for unknown ids."""
+    return await _by_ids(sessions, models.Application, ids)
+
+
+async def applications_by_candidate_ids(
+    sessions: SessionFactory, candidate_ids: Sequence[int]
+) -> list[list[models.Application]]:
+    """Each candidate's applications, in key order."""
+    async with sessions() as session:
+        grouped = await queries.applications_by_candidate_ids(session, candidate_ids)
+    return [grouped[i] for i in candidate_ids]
+
+
+async def recruiters_page(
+    sessions: SessionFactory, *, offset: int, limit: int
+) -> tuple[list[models.Recruiter], int]:
+    """One page of recruiters and the total count."""
+    async with sessions() as session:
+        return await queries.recruiters_page(session, offset=offset, limit=limit)
+
+
+async def jobs_page(sessions: SessionFactory, *, offset: int, limit: int) -> tuple[list[models.Job], int]:
+    """One page of jobs and the total count."""
+    async with sessions() as session:
+        return await queries.jobs_page(session, offset=offset, limit=limit)

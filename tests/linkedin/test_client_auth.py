@@ -135,3 +135,16 @@ async def test_introspection_of_an_unknown_token_is_inactive(
 
 def test_the_client_secret_never_shows_in_the_config_repr(sandbox: Sandbox) -> None:
     assert "demo-secret" not in repr(sandbox.config)
+
+
+async def test_ten_concurrent_calls_after_expiry_renew_the_token_only_once(
+    sandbox: Sandbox, linkedin_client: LinkedInClient
+) -> None:
+    # given
+    await linkedin_client.seats()
+    await sandbox.post("tokens/expire", {})
+    # when
+    results = await asyncio.gather(*(linkedin_client.seats() for _ in range(10)))
+    # then
+    assert [len(seats) for seats in results] == [4] * 10
+    assert len(await sandbox.calls("accessToken")) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -50,8 +50,9 @@ def key_string(key: Key) -> str:
 def parse_key(text: str) -> Key:
     """Parse a compound key string in any field order; `(a:1,b:2)` records are accepted too."""
     if text.startswith("(") and text.endswith(")"):
+        # Protocol 2.0 records percent-encode their values (urn%3Ali%3A...), never the structure.
         pairs = [p.partition(":") for p in text[1:-1].split(",") if p]
-        return tuple((k, v) for k, _, v in pairs if not k.startswith("$"))
+        return tuple((unquote(k), unquote(v)) for k, _, v in pairs if not k.startswith("$"))
     return tuple(parse_qsl(text, keep_blank_values=True))
 
 

@@ -346,10 +346,6 @@ async def test_deleting_more_than_100_candidates_tunnels_each_long_chunk(
     assert [(c["tunnelled"], c["status"]) for c in deletes] == [(True, 200), (True, 200)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox's restli.parse_key does not percent-decode values of (k:v) record keys in bodies",
-)
 async def test_the_versioned_client_round_trips_a_candidate_and_its_notes(
     sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
 ) -> None:

@@ -1,0 +1,95 @@
+"""The history backfill: UPSERT outbox rows for every ATS record changed since a moment, set-based."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.ats import Application, ApplicationStage, Candidate, Job, Note
+from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity, SyncWatermark
+from models.sync_status_queries import BACKFILL_SCOPE, BACKFILL_STREAM
+
+_O = OutboxEvent.__table__  # type: ignore[attr-defined]
+_W = SyncWatermark.__table__  # type: ignore[attr-defined]
+_JOB = Job.__table__  # type: ignore[attr-defined]
+_CANDIDATE = Candidate.__table__  # type: ignore[attr-defined]
+_NOTE = Note.__table__  # type: ignore[attr-defined]
+_APPLICATION = Application.__table__  # type: ignore[attr-defined]
+_STAGE = ApplicationStage.__table__  # type: ignore[attr-defined]
+
+
+def _sources(since: datetime) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
+    """Per entity type, in dependency order, the ids of the records changed since `since`."""
+    return [
+        (SyncEntity.JOB, sa.select(_JOB.c.id).where(_JOB.c.updated_at >= since)),
+        (
+            SyncEntity.CANDIDATE,
+            sa.select(_CANDIDATE.c.id).where(
+                sa.or_(_CANDIDATE.c.updated_at >= since, _CANDIDATE.c.created_at >= since)
+            ),
+        ),
+        (
+            SyncEntity.CANDIDATE_NOTE,
+            sa.select(_NOTE.c.id).where(_NOTE.c.application_id.is_(None), _NOTE.c.created_at >= since),
+        ),
+        (
+            SyncEntity.APPLICATION,
+            sa.select(_APPLICATION.c.id).where(
+                sa.or_(_APPLICATION.c.last_activity_at >= since, _APPLICATION.c.created_at >= since)
+            ),
+        ),
+        (
+            SyncEntity.APPLICATION_NOTE,
+            sa.select(_NOTE.c.id).where(_NOTE.c.application_id.is_not(None), _NOTE.c.created_at >= since),
+        ),
+        (SyncEntity.APPLICATION_STAGE, sa.select(_STAGE.c.id).where(_STAGE.c.at >= since)),
+    ]
+
+
+async def enqueue_history(db: AsyncSession, *, since: datetime, now: datetime) -> dict[SyncEntity, int]:
+    """INSERT ... SELECT one UPSERT row per changed record (jobs first, so claims keep dependency order),
+    and record the backfill's moment. The caller commits; returns the rows enqueued per entity type."""
+    counts: dict[SyncEntity, int] = {}
+    for entity_type, ids in _sources(since):
+        source = ids.subquery()
+        select = sa.select(
+            sa.literal(entity_type.value, sa.String(32)),
+            source.c.id,
+            sa.literal(OutboxOp.UPSERT.value, sa.String(32)),
+            sa.literal({}, _O.c.key.type),
+            sa.literal(OutboxStatus.PENDING.value, sa.String(32)),
+            sa.literal(0),
+            sa.literal(now, _O.c.next_attempt_at.type),
+            sa.literal(now, _O.c.created_at.type),
+        ).order_by(source.c.id)
+        columns = [
+            "entity_type",
+            "entity_id",
+            "op",
+            "key",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ]
+        result = await db.exec(sa.insert(_O).from_select(columns, select))
+        counts[entity_type] = int(result.rowcount or 0)
+    await _record(db, since=since, now=now)
+    return counts
+
+
+async def _record(db: AsyncSession, *, since: datetime, now: datetime) -> None:
+    insert = postgresql.insert(_W) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_W)
+    statement = insert.values(
+        stream=BACKFILL_STREAM, seat_urn=BACKFILL_SCOPE, watermark=since, updated_at=now
+    ).on_conflict_do_update(
+        index_elements=[_W.c.stream, _W.c.seat_urn],
+        set_={"watermark": insert.excluded.watermark, "updated_at": insert.excluded.updated_at},
+    )
+    await db.exec(statement)
+
+
+__all__ = ["enqueue_history"]

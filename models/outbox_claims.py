@@ -1,0 +1,135 @@
+"""Claiming due outbox rows under a lease, and settling them once LinkedIn has answered.
+
+A claim sets `locked_until` (the lease). Settling a row only succeeds while the lease the worker holds
+is still the row's lease (a fencing token), so a worker that lost its lease cannot overwrite the work
+of the worker that took the row over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.integration import OutboxEvent, OutboxStatus
+
+_T = OutboxEvent.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """The new state of one claimed row: SENT / PARKED / SKIPPED, or PENDING again (retry or wait)."""
+
+    id: int
+    status: OutboxStatus
+    error: str | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    key: dict[str, Any] | None = None
+
+
+async def claim_due(
+    db: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
+) -> list[OutboxEvent]:
+    """Lease up to `limit` due PENDING rows (oldest first) in one statement, and commit the claim.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED` in the sub-select, so concurrent claimers never take the same
+    row. SQLite: one UPDATE is one write transaction, which SQLite serialises.
+    """
+    due = (
+        sa.select(_T.c.id)
+        .where(
+            _T.c.status == OutboxStatus.PENDING.value,
+            _T.c.next_attempt_at <= now,
+            sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),
+        )
+        .order_by(_T.c.id)
+        .limit(limit)
+    )
+    if db.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        sa.update(_T)
+        .where(_T.c.id.in_(due.scalar_subquery()))
+        .values(locked_until=lease_until)
+        .returning(*_T.c)
+    )
+    rows = (await db.exec(statement)).all()
+    await db.commit()
+    claimed = [OutboxEvent.model_validate(dict(row._mapping)) for row in rows]
+    return sorted(claimed, key=lambda row: row.id or 0)
+
+
+async def settle(
+    db: AsyncSession, settlements: Sequence[Settlement], *, lease_until: datetime, now: datetime
+) -> None:
+    """Apply outcomes to rows still held under `lease_until` (a row whose lease was taken over is left
+    alone). The caller commits, together with the matching SyncStatus changes."""
+    if not settlements:
+        return
+    done = [s for s in settlements if s.status is not OutboxStatus.PENDING]
+    again = [s for s in settlements if s.status is OutboxStatus.PENDING]
+    if done:
+        statement = (
+            sa.update(_T)
+            .where(_T.c.id == sa.bindparam("b_id"), _T.c.locked_until == sa.bindparam("b_lease"))
+            .values(
+                status=sa.bindparam("b_status"),
+                last_error=sa.bindparam("b_error"),
+                sent_at=sa.bindparam("b_sent_at"),
+                locked_until=None,
+            )
+        )
+        params: list[dict[str, Any]] = [
+            {
+                "b_id": s.id,
+                "b_lease": lease_until,
+                "b_status": s.status.value,
+                "b_error": s.error,
+                "b_sent_at": now if s.status is OutboxStatus.SENT else None,
+            }
+            for s in done
+        ]
+        await db.exec(statement, params=params)
+    if again:
+        statement = (
+            sa.update(_T)
+            .where(_T.c.id == sa.bindparam("b_id"), _T.c.locked_until == sa.bindparam("b_lease"))
+            .values(
+                attempts=sa.bindparam("b_attempts"),
+                next_attempt_at=sa.bindparam("b_next"),
+                last_error=sa.bindparam("b_error"),
+                key=sa.bindparam("b_key", type_=_T.c.key.type),
+                locked_until=None,
+            )
+        )
+        params = [
+            {
+                "b_id": s.id,
+                "b_lease": lease_until,
+                "b_attempts": s.attempts,
+                "b_next": s.next_attempt_at or now,
+                "b_error": s.error,
+                "b_key": s.key or {},
+            }
+            for s in again
+        ]
+        await db.exec(statement, params=params)
+
+
+async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime) -> None:
+    """Give claimed rows back untouched (e.g. on shutdown) so another pass can take them at once."""
+    if ids:
+        await db.exec(
+            sa.update(_T)
+            .where(_T.c.id.in_(list(ids)), _T.c.locked_until == lease_until)
+            .values(locked_until=None)
+        )
+        await db.commit()
+
+
+__all__ = ["Settlement", "claim_due", "release", "settle"]

@@ -1,0 +1,160 @@
+"""The current ATS rows the outbox worker pushes (one statement per entity type per batch), and the
+LinkedIn match snapshot it stores after a candidate push."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, Note
+from models.mirror import LinkedInProfile
+
+_PROFILE = LinkedInProfile.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSource:
+    """A candidate with the LinkedIn profile URL of its identity, if linked."""
+
+    candidate: Candidate
+    linkedin_profile_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationSource:
+    """An application with its candidate and job (the body carries both)."""
+
+    application: Application
+    candidate: Candidate
+    job: Job
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSnapshot:
+    """LinkedIn's member matches of one candidate."""
+
+    candidate_id: int
+    algorithmic_matches: list[str]
+    manual_match: str | None
+
+
+def _ids(ids: Sequence[int]) -> list[int]:
+    return sorted(set(ids))
+
+
+async def jobs(db: AsyncSession, ids: Sequence[int]) -> dict[int, Job]:
+    """Jobs keyed by id."""
+    if not ids:
+        return {}
+    rows = (await db.exec(select(Job).where(col(Job.id).in_(_ids(ids))))).all()
+    return {int(row.id or 0): row for row in rows}
+
+
+async def candidates(db: AsyncSession, ids: Sequence[int]) -> dict[int, CandidateSource]:
+    """Candidates keyed by id, with their identity's profile URL."""
+    if not ids:
+        return {}
+    statement = (
+        select(Candidate, LinkedInIdentity.profile_url)
+        .join(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id), isouter=True)
+        .where(col(Candidate.id).in_(_ids(ids)))
+    )
+    return {int(c.id or 0): CandidateSource(c, url) for c, url in (await db.exec(statement)).all()}
+
+
+async def notes(db: AsyncSession, ids: Sequence[int]) -> dict[int, Note]:
+    """Notes (candidate or application notes) keyed by id."""
+    if not ids:
+        return {}
+    rows = (await db.exec(select(Note).where(col(Note.id).in_(_ids(ids))))).all()
+    return {int(row.id or 0): row for row in rows}
+
+
+async def applications(db: AsyncSession, ids: Sequence[int]) -> dict[int, ApplicationSource]:
+    """Applications keyed by id, each with its candidate and job."""
+    if not ids:
+        return {}
+    statement = (
+        select(Application, Candidate, Job)
+        .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+        .join(Job, col(Job.id) == col(Application.job_id))
+        .where(col(Application.id).in_(_ids(ids)))
+    )
+    return {int(a.id or 0): ApplicationSource(a, c, j) for a, c, j in (await db.exec(statement)).all()}
+
+
+async def stages(db: AsyncSession, ids: Sequence[int]) -> dict[int, ApplicationStage]:
+    """Application stages keyed by id."""
+    if not ids:
+        return {}
+    rows = (await db.exec(select(ApplicationStage).where(col(ApplicationStage.id).in_(_ids(ids))))).all()
+    return {int(row.id or 0): row for row in rows}
+
+
+async def store_matches(db: AsyncSession, snapshots: Sequence[MatchSnapshot], *, now: datetime) -> None:
+    """Upsert each candidate's LinkedInProfile match fields (one statement); the caller commits.
+
+    Candidates deleted meanwhile are skipped (the profile row references the candidate).
+    """
+    if not snapshots:
+        return
+    existing = set(
+        (
+            await db.exec(
+                select(Candidate.id).where(col(Candidate.id).in_([s.candidate_id for s in snapshots]))
+            )
+        ).all()
+    )
+    values = [
+        {
+            "candidate_id": s.candidate_id,
+            "algorithmic_matches": s.algorithmic_matches,
+            "manual_match": s.manual_match,
+            "fetched_at": now,
+        }
+        for s in snapshots
+        if s.candidate_id in existing
+    ]
+    if not values:
+        return
+    insert = (
+        postgresql.insert(_PROFILE) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_PROFILE)
+    )
+    statement = insert.values(values).on_conflict_do_update(
+        index_elements=[_PROFILE.c.candidate_id],
+        set_={
+            "algorithmic_matches": insert.excluded.algorithmic_matches,
+            "manual_match": insert.excluded.manual_match,
+            "fetched_at": insert.excluded.fetched_at,
+        },
+    )
+    await db.exec(statement)
+
+
+async def profile_matches(db: AsyncSession, candidate_id: int) -> MatchSnapshot | None:
+    """The stored match snapshot of one candidate."""
+    row = (
+        await db.exec(select(LinkedInProfile).where(col(LinkedInProfile.candidate_id) == candidate_id))
+    ).one_or_none()
+    if row is None:
+        return None
+    return MatchSnapshot(row.candidate_id, list(row.algorithmic_matches), row.manual_match)
+
+
+__all__ = [
+    "ApplicationSource",
+    "CandidateSource",
+    "MatchSnapshot",
+    "applications",
+    "candidates",
+    "jobs",
+    "notes",
+    "profile_matches",
+    "stages",
+    "store_matches",
+]

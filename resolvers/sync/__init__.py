@@ -1,0 +1,1 @@
+"""ATS → LinkedIn sync: the outbox worker, its payloads, the syncStatus read model and the backfill."""

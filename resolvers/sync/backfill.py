@@ -1,0 +1,33 @@
+"""`rscgraph sync backfill --since 2y`: enqueue every ATS record changed since then, in one pass."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from models import SyncEntity, utcnow
+from models.db import SessionFactory
+from models.outbox_backfill import enqueue_history
+
+_SPAN = re.compile(r"^\s*(\d+)\s*([dmy])\s*$", re.IGNORECASE)
+_DAYS = {"d": 1, "m": 30, "y": 365}
+
+
+def parse_span(text: str) -> timedelta:
+    """`30d`, `6m` (30-day months) or `2y` (365-day years) as a timedelta; ValueError otherwise."""
+    match = _SPAN.match(text)
+    if match is None:
+        raise ValueError(f"expected a span like 30d, 6m or 2y, got {text!r}")
+    return timedelta(days=int(match.group(1)) * _DAYS[match.group(2).lower()])
+
+
+async def backfill(
+    sessions: SessionFactory, span: timedelta, *, now: datetime | None = None
+) -> dict[SyncEntity, int]:
+    """Enqueue UPSERTs for every job (closed ones too), candidate, note, application and stage changed
+    within `span`, and record the backfill; returns the rows enqueued per entity type."""
+    now = now or utcnow()
+    async with sessions() as db:
+        counts = await enqueue_history(db, since=now - span, now=now)
+        await db.commit()
+    return counts

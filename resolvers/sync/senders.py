@@ -1,0 +1,344 @@
+"""One sender per entity type and operation: load the current ATS rows (one statement per batch), build
+the bodies, call LinkedIn, and say what became of each change."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from linkedin.client import LinkedInClient
+from linkedin.errors import LinkedInError
+from linkedin.records import BatchItemError, BatchResult, JobPostingTaskStatus
+from models import OutboxOp, OutboxStatus, SyncEntity
+from models import sync_source_queries as sources
+from models.db import SessionFactory
+from models.sync_status_queries import statuses_of
+from resolvers.sync import payloads
+from resolvers.sync.config import SyncConfig
+from resolvers.sync.outcomes import GONE, SENT, Kind, Outcome, of_batch, of_exception, of_item_error
+from resolvers.sync.plan import Change
+
+log = logging.getLogger("rscgraph.sync")
+Outcomes = dict[int, Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class SendContext:
+    """What every sender needs."""
+
+    sessions: SessionFactory
+    linkedin: LinkedInClient
+    config: SyncConfig
+    org_urn: str
+    clock: Callable[[], datetime]
+
+
+Sender = Callable[[SendContext, Sequence[Change]], Awaitable[Outcomes]]
+SubCall = Callable[[str, Mapping[str, Any]], Awaitable[BatchResult]]
+
+
+def _ids(changes: Sequence[Change]) -> list[int]:
+    return [c.entity_id for c in changes]
+
+
+async def _batch(
+    call: Callable[[], Awaitable[BatchResult]], ids: Sequence[int], *, deleting: bool = False
+) -> Outcomes:
+    """One top-level batch call: per-key results, or the whole call's failure for every id."""
+    try:
+        result = await call()
+    except LinkedInError as exc:
+        outcome = of_exception(exc, deleting=deleting)
+        return dict.fromkeys(ids, outcome)
+    per_key = of_batch([str(i) for i in ids], result, deleting=deleting)
+    return {int(k): v for k, v in per_key.items()}
+
+
+async def _grouped(
+    groups: Mapping[int, Sequence[int]],
+    call: Callable[[int, list[int]], Awaitable[BatchResult]],
+    *,
+    parent: str,
+    deleting: bool = False,
+) -> Outcomes:
+    """Sub-collection calls, one per parent: children of a parent LinkedIn lacks wait for it."""
+    out: Outcomes = {}
+    for parent_id, child_ids in groups.items():
+        try:
+            result = await call(parent_id, list(child_ids))
+        except LinkedInError as exc:
+            out.update(dict.fromkeys(child_ids, of_exception(exc, deleting=deleting, parent=parent)))
+            continue
+        per_key = of_batch([str(i) for i in child_ids], result, deleting=deleting)
+        out.update({int(k): v for k, v in per_key.items()})
+    return out
+
+
+# --- jobs ----------------------------------------------------------------------------------------------
+
+
+async def upsert_jobs(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Submit changed jobs, or poll the tasks of jobs already submitted."""
+    waiting = [c for c in changes if c.task_id is not None]
+    fresh = [c for c in changes if c.task_id is None]
+    out = await _poll_job_tasks(ctx, waiting)
+    if not fresh:
+        return out
+    async with ctx.sessions() as db:
+        jobs = await sources.jobs(db, _ids(fresh))
+        pushed = await statuses_of(db, SyncEntity.JOB, _ids(fresh))
+    present = [c.entity_id for c in fresh if c.entity_id in jobs]
+    out.update({c.entity_id: GONE for c in fresh if c.entity_id not in jobs})
+    bodies = [
+        payloads.job_body(jobs[i], ctx.config, ctx.org_urn, first_push=pushed.get(i) is not OutboxStatus.SENT)
+        for i in present
+    ]
+    if not bodies:
+        return out
+    try:
+        answers = await ctx.linkedin.create_job_postings(bodies)
+    except LinkedInError as exc:
+        # batch_create is a POST and never replayed by the client; resending later is harmless because
+        # LinkedIn keys jobs by externalJobPostingId.
+        out.update(dict.fromkeys(present, of_exception(exc)))
+        return out
+    for job_id, answer in zip(present, answers, strict=False):
+        if isinstance(answer, BatchItemError):
+            out[job_id] = of_item_error(answer)
+        else:
+            out[job_id] = Outcome(Kind.AWAIT_TASK, "LinkedIn is processing the job", answer)
+    for job_id in present[len(answers) :]:
+        out[job_id] = Outcome(Kind.RETRY, "LinkedIn did not answer for this job")
+    return out
+
+
+async def _poll_job_tasks(ctx: SendContext, waiting: Sequence[Change]) -> Outcomes:
+    if not waiting:
+        return {}
+    task_of = {c.entity_id: c.task_id or "" for c in waiting}
+    try:
+        tasks = await ctx.linkedin.job_posting_tasks(list(task_of.values()))
+    except LinkedInError as exc:
+        failed = of_exception(exc)
+        return {i: Outcome(failed.kind, failed.reason, t) for i, t in task_of.items()}
+    out: Outcomes = {}
+    for job_id, task_id in task_of.items():
+        task = tasks.get(task_id)
+        if task is None:
+            # The task expired (LinkedIn keeps them 30 days) or was lost: submit the job again.
+            out[job_id] = Outcome(Kind.RETRY, f"LinkedIn does not know task {task_id}")
+        elif task.status is JobPostingTaskStatus.SUCCEEDED:
+            out[job_id] = SENT
+        elif task.status is JobPostingTaskStatus.FAILED:
+            out[job_id] = Outcome(Kind.PARKED, task.message or "LinkedIn rejected the job posting")
+        else:
+            out[job_id] = Outcome(Kind.AWAIT_TASK, "LinkedIn is processing the job", task_id)
+    return out
+
+
+async def delete_jobs(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """LinkedIn has no job deletion: a job leaves LinkedIn by being synced as CLOSED."""
+    reason = "LinkedIn cannot delete jobs; close the job instead of deleting it"
+    return dict.fromkeys(_ids(changes), Outcome(Kind.SKIPPED, reason))
+
+
+# --- candidates ------------------------------------------------------------------------------------------
+
+
+async def upsert_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push candidates that have first name, last name and email; then store LinkedIn's matches."""
+    async with ctx.sessions() as db:
+        found = await sources.candidates(db, _ids(changes))
+    out: Outcomes = {}
+    bodies: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        source = found.get(change.entity_id)
+        if source is None:
+            out[change.entity_id] = GONE
+        elif reason := payloads.skip_reason(source.candidate):
+            out[change.entity_id] = Outcome(Kind.SKIPPED, reason)
+        else:
+            bodies[str(change.entity_id)] = payloads.candidate_body(source, ctx.config)
+    if bodies:
+        sent = await _batch(lambda: ctx.linkedin.upsert_candidates(bodies), [int(i) for i in bodies])
+        out.update(sent)
+        await _store_matches(ctx, [i for i, o in sent.items() if o.kind is Kind.SENT])
+    return out
+
+
+async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None:
+    """LinkedIn's member matches of freshly pushed candidates; a failure here never fails the push."""
+    if not candidate_ids:
+        return
+    try:
+        matches = await ctx.linkedin.candidate_matches([str(i) for i in candidate_ids])
+    except LinkedInError as exc:
+        log.warning("reading back matches of %d candidates failed: %s", len(candidate_ids), exc)
+        return
+    snapshots = [
+        sources.MatchSnapshot(int(ats_id), list(m.matched_members), m.manual_matched_member)
+        for ats_id, m in matches.items()
+        if ats_id.isdigit()
+    ]
+    async with ctx.sessions() as db:
+        await sources.store_matches(db, snapshots, now=ctx.clock())
+        await db.commit()
+
+
+async def delete_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror candidate deletions (LinkedIn drops the candidate's notes with it)."""
+    ids = _ids(changes)
+    return await _batch(lambda: ctx.linkedin.delete_candidates([str(i) for i in ids]), ids, deleting=True)
+
+
+# --- notes ---------------------------------------------------------------------------------------------
+
+
+async def upsert_candidate_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push candidate notes, one sub-collection call per candidate."""
+    async with ctx.sessions() as db:
+        found = await sources.notes(db, _ids(changes))
+    out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
+    groups: dict[int, list[int]] = {}
+    for change in changes:
+        if (note := found.get(change.entity_id)) is not None:
+            groups.setdefault(note.candidate_id, []).append(change.entity_id)
+
+    async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
+        bodies = {str(i): payloads.note_body(found[i]) for i in note_ids}
+        return await ctx.linkedin.upsert_candidate_notes(str(candidate_id), bodies)
+
+    out.update(await _grouped(groups, call, parent="candidate"))
+    return out
+
+
+async def delete_candidate_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror candidate note deletions; the outbox key names the candidate."""
+    out, groups = _by_key(changes, "candidate_id")
+
+    async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
+        return await ctx.linkedin.delete_candidate_notes(str(candidate_id), [str(i) for i in note_ids])
+
+    out.update(await _grouped(groups, call, parent="candidate", deleting=True))
+    return out
+
+
+def _by_key(changes: Sequence[Change], name: str) -> tuple[Outcomes, dict[int, list[int]]]:
+    """Deletes grouped by the parent id their outbox key carries; a delete without it is parked."""
+    out: Outcomes = {}
+    groups: dict[int, list[int]] = {}
+    for change in changes:
+        parent = change.key_int(name)
+        if parent is None:
+            out[change.entity_id] = Outcome(Kind.PARKED, f"the outbox key lacks {name!r}")
+        else:
+            groups.setdefault(parent, []).append(change.entity_id)
+    return out, groups
+
+
+# --- applications ----------------------------------------------------------------------------------------
+
+
+async def upsert_applications(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push applications whose candidate can be sent (LinkedIn needs the candidate's email)."""
+    async with ctx.sessions() as db:
+        found = await sources.applications(db, _ids(changes))
+    out: Outcomes = {}
+    bodies: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        source = found.get(change.entity_id)
+        if source is None:
+            out[change.entity_id] = GONE
+        elif reason := payloads.skip_reason(source.candidate):
+            out[change.entity_id] = Outcome(Kind.SKIPPED, f"candidate {reason}")
+        else:
+            bodies[str(change.entity_id)] = payloads.application_body(source)
+    if bodies:
+        out.update(await _batch(lambda: ctx.linkedin.upsert_applications(bodies), [int(i) for i in bodies]))
+    return out
+
+
+async def delete_applications(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror application deletions (LinkedIn drops its notes, feedback and stages with it)."""
+    ids = _ids(changes)
+    return await _batch(lambda: ctx.linkedin.delete_applications([str(i) for i in ids]), ids, deleting=True)
+
+
+async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push application notes, one sub-collection call per application."""
+    async with ctx.sessions() as db:
+        found = await sources.notes(db, _ids(changes))
+    out: Outcomes = {}
+    groups: dict[int, list[int]] = {}
+    for change in changes:
+        note = found.get(change.entity_id)
+        if note is None or note.application_id is None:
+            out[change.entity_id] = GONE
+        else:
+            groups.setdefault(note.application_id, []).append(change.entity_id)
+
+    async def call(application_id: int, note_ids: list[int]) -> BatchResult:
+        bodies = {str(i): payloads.note_body(found[i]) for i in note_ids}
+        return await ctx.linkedin.upsert_application_notes(str(application_id), bodies)
+
+    out.update(await _grouped(groups, call, parent="application"))
+    return out
+
+
+async def delete_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror application note deletions; the outbox key names the application."""
+    out, groups = _by_key(changes, "application_id")
+
+    async def call(application_id: int, note_ids: list[int]) -> BatchResult:
+        return await ctx.linkedin.delete_application_notes(str(application_id), [str(i) for i in note_ids])
+
+    out.update(await _grouped(groups, call, parent="application", deleting=True))
+    return out
+
+
+async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push stage history entries, one sub-collection call per application."""
+    async with ctx.sessions() as db:
+        found = await sources.stages(db, _ids(changes))
+    out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
+    groups: dict[int, list[int]] = {}
+    for change in changes:
+        if (stage := found.get(change.entity_id)) is not None:
+            groups.setdefault(stage.application_id, []).append(change.entity_id)
+
+    async def call(application_id: int, stage_ids: list[int]) -> BatchResult:
+        bodies = {str(i): payloads.stage_body(found[i]) for i in stage_ids}
+        return await ctx.linkedin.upsert_application_stages(str(application_id), bodies)
+
+    out.update(await _grouped(groups, call, parent="application"))
+    return out
+
+
+async def delete_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror stage deletions; the outbox key names the application."""
+    out, groups = _by_key(changes, "application_id")
+
+    async def call(application_id: int, stage_ids: list[int]) -> BatchResult:
+        return await ctx.linkedin.delete_application_stages(str(application_id), [str(i) for i in stage_ids])
+
+    out.update(await _grouped(groups, call, parent="application", deleting=True))
+    return out
+
+
+SENDERS: dict[tuple[SyncEntity, OutboxOp], Sender] = {
+    (SyncEntity.JOB, OutboxOp.UPSERT): upsert_jobs,
+    (SyncEntity.JOB, OutboxOp.DELETE): delete_jobs,
+    (SyncEntity.CANDIDATE, OutboxOp.UPSERT): upsert_candidates,
+    (SyncEntity.CANDIDATE, OutboxOp.DELETE): delete_candidates,
+    (SyncEntity.CANDIDATE_NOTE, OutboxOp.UPSERT): upsert_candidate_notes,
+    (SyncEntity.CANDIDATE_NOTE, OutboxOp.DELETE): delete_candidate_notes,
+    (SyncEntity.APPLICATION, OutboxOp.UPSERT): upsert_applications,
+    (SyncEntity.APPLICATION, OutboxOp.DELETE): delete_applications,
+    (SyncEntity.APPLICATION_NOTE, OutboxOp.UPSERT): upsert_application_notes,
+    (SyncEntity.APPLICATION_NOTE, OutboxOp.DELETE): delete_application_notes,
+    (SyncEntity.APPLICATION_STAGE, OutboxOp.UPSERT): upsert_stages,
+    (SyncEntity.APPLICATION_STAGE, OutboxOp.DELETE): delete_stages,
+}

@@ -1,0 +1,133 @@
+"""The outbox worker: claim due rows under a lease, send them in dependency order, settle the results.
+
+Crash safety: a claim is a lease (`locked_until`). A worker that dies mid-batch leaves its rows
+claimable once the lease expires, and a resend is harmless because every LinkedIn write is an upsert
+or delete by key. Results are committed after every step, so finished steps are not sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from linkedin.client import LinkedInClient
+from models import OutboxOp, OutboxStatus, utcnow
+from models.db import SessionFactory
+from models.outbox_claims import Settlement, claim_due, settle
+from models.sync_status_queries import StatusChange, delete_statuses, upsert_statuses
+from resolvers.sync.config import SyncConfig
+from resolvers.sync.outcomes import Kind, Outcome
+from resolvers.sync.plan import TASK_KEY, Change, Step, coalesce, steps
+from resolvers.sync.senders import SENDERS, SendContext
+
+log = logging.getLogger("rscgraph.sync")
+
+_DONE = {Kind.SENT: OutboxStatus.SENT, Kind.PARKED: OutboxStatus.PARKED, Kind.SKIPPED: OutboxStatus.SKIPPED}
+
+
+@dataclass(slots=True)
+class PassReport:
+    """What one pass did: rows claimed, and records per outcome kind."""
+
+    claimed: int = 0
+    outcomes: Counter[Kind] = field(default_factory=Counter)
+
+    def count(self, kind: Kind) -> int:
+        """Records that ended this pass with `kind`."""
+        return self.outcomes[kind]
+
+
+class OutboxWorker:
+    """Drains the outbox to LinkedIn; `run_once` is one deterministic pass."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        linkedin: LinkedInClient,
+        config: SyncConfig | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._config = config or SyncConfig()
+        self._clock = clock
+        self._ctx = SendContext(sessions, linkedin, self._config, linkedin.config.org_urn, clock)
+
+    async def run_once(self) -> PassReport:
+        """Claim one batch of due rows and push it; returns what happened."""
+        now = self._clock()
+        lease_until = now + timedelta(seconds=self._config.lease_s)
+        async with self._sessions() as db:
+            rows = await claim_due(db, now=now, lease_until=lease_until, limit=self._config.claim_limit)
+        report = PassReport(claimed=len(rows))
+        for step in steps(coalesce(rows)):
+            outcomes = await SENDERS[(step.entity_type, step.op)](self._ctx, step.changes)
+            await self._settle(step, outcomes, lease_until)
+            report.outcomes.update(o.kind for o in outcomes.values())
+        return report
+
+    async def run_until_idle(self, max_passes: int = 10_000) -> PassReport:
+        """Passes until nothing is due (rows waiting for a backoff or a job task stay for later)."""
+        total = PassReport()
+        for _ in range(max_passes):
+            report = await self.run_once()
+            if report.claimed == 0:
+                break
+            total.claimed += report.claimed
+            total.outcomes.update(report.outcomes)
+        return total
+
+    async def _settle(self, step: Step, outcomes: dict[int, Outcome], lease_until: datetime) -> None:
+        now = self._clock()
+        settlements: list[Settlement] = []
+        changes: list[StatusChange] = []
+        deleted: list[int] = []
+        for change in step.changes:
+            outcome = outcomes.get(change.entity_id) or Outcome(Kind.RETRY, "no outcome (sender bug)")
+            settlements.extend(self._settlements(change, outcome, now))
+            if outcome.kind in _DONE:
+                if outcome.kind is Kind.SENT and change.op is OutboxOp.DELETE:
+                    deleted.append(change.entity_id)
+                else:
+                    changes.append(
+                        StatusChange(
+                            change.entity_type, change.entity_id, _DONE[outcome.kind], outcome.reason
+                        )
+                    )
+        async with self._sessions() as db:
+            await settle(db, settlements, lease_until=lease_until, now=now)
+            await upsert_statuses(db, changes, now=now)
+            await delete_statuses(db, step.entity_type, deleted)
+            await db.commit()
+
+    def _settlements(self, change: Change, outcome: Outcome, now: datetime) -> Sequence[Settlement]:
+        if outcome.kind is Kind.GONE:
+            return [Settlement(i, OutboxStatus.SKIPPED, outcome.reason) for i in change.row_ids]
+        if outcome.kind in _DONE:
+            return [Settlement(i, _DONE[outcome.kind], outcome.reason) for i in change.row_ids]
+        key = {k: v for k, v in change.key.items() if k != TASK_KEY}
+        if outcome.task_id is not None:
+            key[TASK_KEY] = outcome.task_id
+        if outcome.kind is Kind.AWAIT_TASK:
+            attempts = change.attempts
+            delay = self._config.job_task_poll_s
+        else:
+            attempts = change.attempts + 1
+            delay = self._config.backoff_s(attempts)
+            log.warning(
+                "%s %s %d: attempt %d failed (%s); retrying in %.0f s",
+                change.op.value,
+                change.entity_type.value,
+                change.entity_id,
+                attempts,
+                outcome.reason,
+                delay,
+            )
+        next_at = now + timedelta(seconds=delay)
+        return [
+            Settlement(i, OutboxStatus.PENDING, outcome.reason, attempts, next_at, key)
+            for i in change.row_ids
+        ]

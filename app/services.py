@@ -19,6 +19,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         live_match_cache_s=settings.live_match_cache_s,
         poll_initial_lookback_days=settings.poll_initial_lookback_days,
         max_page_size=settings.max_page_size,
+        live_match_timeout_s=settings.live_match_timeout_s,
     )
 
 

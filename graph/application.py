@@ -56,6 +56,11 @@ class Application(relay.Node):
         assert row is not None  # the foreign key guarantees it
         return Job.from_row(row)
 
+    @strawberry.field(description="The stage history, oldest first.")
+    async def stages(self, info: Info) -> list[ApplicationStage]:
+        rows = await info.context.loaders.stages_by_application_id.load(self.id)
+        return [ApplicationStage.from_row(row) for row in rows]
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Iterable
 from datetime import datetime
@@ -15,6 +16,14 @@ from graph.application import Application
 from graph.context import Info
 from graph.errors import NotFoundError
 from graph.ids import decode_node_id, int_ids
+from graph.inmail import InMailThread
+from graph.linkedin_note import LinkedInNote
+from graph.linkedin_profile import LinkedInProfile
+from graph.note import Note
+from graph.pagination import Connection, build_connection, page_window
+from models.candidate_queries import CandidateFilter as CandidateWhere
+from resolvers import candidates
+from resolvers.profile_view import merge_profile
 
 
 @strawberry.enum(description="How a candidate came into the ATS.")
@@ -79,6 +88,50 @@ class Candidate(relay.Node):
         rows = await info.context.loaders.applications_by_candidate_id.load(self.id)
         return [Application.from_row(row) for row in rows]
 
+    @strawberry.field(description="The ATS's own notes on the candidate, newest first (never LinkedIn's).")
+    async def notes(self, info: Info) -> list[Note]:
+        rows = await info.context.loaders.notes_by_candidate_id.load(self.id)
+        return [Note.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The candidate on LinkedIn: linked member, LinkedIn's live matches (with freshness) and "
+        "the profile widget. Null when the candidate is linked to no member and LinkedIn matches none."
+    )
+    async def linkedin_profile(self, info: Info) -> LinkedInProfile | None:
+        loaders = info.context.loaders
+        identity, snapshot, live = await asyncio.gather(
+            loaders.identity_by_candidate_id.load(self.id),
+            loaders.profile_by_candidate_id.load(self.id),
+            loaders.live_match_by_candidate_id.load(self.id),
+        )
+        view = merge_profile(self.id, identity, snapshot, live, info.context.services.config)
+        return LinkedInProfile.from_view(view) if view is not None else None
+
+    @strawberry.field(
+        description="InMails with the candidate's LinkedIn member: one thread per recruiter seat, most "
+        "recent first. Empty when the candidate is linked to no member."
+    )
+    async def inmail_threads(self, info: Info) -> list[InMailThread]:
+        person_urn = await self._person_urn(info)
+        if person_urn is None:
+            return []
+        rows = await info.context.loaders.threads_by_member_urn.load(person_urn)
+        return [InMailThread.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="LinkedIn Recruiter prospect notes on the candidate's member, newest first."
+    )
+    async def linkedin_notes(self, info: Info) -> list[LinkedInNote]:
+        person_urn = await self._person_urn(info)
+        if person_urn is None:
+            return []
+        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
+        return [LinkedInNote.from_row(row) for row in rows]
+
+    async def _person_urn(self, info: Info) -> str | None:
+        identity = await info.context.loaders.identity_by_candidate_id.load(self.id)
+        return identity.person_urn if identity is not None else None
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
@@ -87,8 +140,63 @@ class Candidate(relay.Node):
         return [cls.from_row(row) if row is not None else None for row in rows]
 
 
+@strawberry.input(description="Which candidates to list; every field given must hold.")
+class CandidateFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Words that must all appear in the first name, last name or email."
+    )
+    source: CandidateSource | None = strawberry.field(default=None, description="How candidates came in.")
+    has_linked_in_match: bool | None = strawberry.field(
+        default=None, description="Whether the candidate is linked to, or matched with, a LinkedIn member."
+    )
+    has_applied: bool | None = strawberry.field(
+        default=None, description="Whether the candidate applied to any job."
+    )
+    applied_to_job: strawberry.ID | None = strawberry.field(
+        default=None, description="Only candidates who applied to this job (a Job ID)."
+    )
+
+    def to_where(self) -> CandidateWhere:
+        """The query filter; a bad job ID is a BAD_USER_INPUT error naming `filter.appliedToJob`."""
+        job_id = (
+            decode_node_id(self.applied_to_job, "Job", argument="filter.appliedToJob")
+            if self.applied_to_job is not None
+            else None
+        )
+        return CandidateWhere(
+            search=self.search.strip() if self.search and self.search.strip() else None,
+            source=models.CandidateSource(self.source.value) if self.source is not None else None,
+            has_linkedin_match=self.has_linked_in_match,
+            has_applied=self.has_applied,
+            applied_to_job_id=job_id,
+        )
+
+
 @strawberry.type
 class CandidateQuery:
+    @strawberry.field(description="Candidates, most recently updated first, optionally filtered.")
+    async def candidates(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the item before the page.")
+        ] = None,
+        filter: Annotated[
+            CandidateFilter | None, strawberry.argument(description="Which candidates to list.")
+        ] = None,
+    ) -> Connection[Candidate]:
+        services = info.context.services
+        window = page_window(first, after, max_page_size=services.config.max_page_size)
+        where = filter.to_where() if filter is not None else CandidateWhere()
+        rows, total = await candidates.candidates_page(
+            services.sessions, where, offset=window.offset, limit=window.limit
+        )
+        nodes = [Candidate.from_row(row) for row in rows]
+        return build_connection(Connection[Candidate], nodes, window=window, total=total)
+
     @strawberry.field(description="One candidate by its global ID (an unknown ID is a NOT_FOUND error).")
     async def candidate(
         self,

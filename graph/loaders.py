@@ -8,7 +8,8 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import candidates
+from resolvers import candidates, live_matches, tabs
+from resolvers.match_cache import LiveMatch
 from resolvers.services import Services
 
 
@@ -21,6 +22,15 @@ class Loaders:
     recruiter_by_id: DataLoader[int, models.Recruiter | None]
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
+    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
+    notes_by_candidate_id: DataLoader[int, list[models.Note]]
+    identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
+    profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
+    live_match_by_candidate_id: DataLoader[int, LiveMatch]
+    recruiter_by_seat_urn: DataLoader[str, models.Recruiter | None]
+    threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
+    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
+    linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
@@ -34,4 +44,15 @@ class Loaders:
             applications_by_candidate_id=DataLoader(
                 partial(candidates.applications_by_candidate_ids, sessions)
             ),
+            stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions)),
+            notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions)),
+            identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions)),
+            profile_by_candidate_id=DataLoader(partial(tabs.profiles_by_candidate_ids, sessions)),
+            live_match_by_candidate_id=DataLoader(
+                partial(live_matches.live_matches_by_candidate_ids, services)
+            ),
+            recruiter_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions)),
+            threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions)),
+            messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions)),
+            linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions)),
         )

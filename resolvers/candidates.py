@@ -63,3 +63,47 @@ async def jobs_page(sessions: SessionFactory, *, offset: int, limit: int) -> tup
     """One page of jobs and the total count."""
     async with sessions() as session:
         return await queries.jobs_page(session, offset=offset, limit=limit)
+
+
+async def identities_by_candidate_ids(
+    sessions: SessionFactory, candidate_ids: Sequence[int]
+) -> list[models.LinkedInIdentity | None]:
+    """Each candidate's LinkedIn identity, in key order."""
+    async with sessions() as session:
+        found = await queries.identities_by_candidate_ids(session, candidate_ids)
+    return [found.get(i) for i in candidate_ids]
+
+
+async def notes_by_candidate_ids(
+    sessions: SessionFactory, candidate_ids: Sequence[int]
+) -> list[list[models.Note]]:
+    """Each candidate's ATS notes, in key order."""
+    async with sessions() as session:
+        grouped = await queries.notes_by_candidate_ids(session, candidate_ids)
+    return [grouped[i] for i in candidate_ids]
+
+
+async def stages_by_application_ids(
+    sessions: SessionFactory, application_ids: Sequence[int]
+) -> list[list[models.ApplicationStage]]:
+    """Each application's stage history, in key order."""
+    async with sessions() as session:
+        grouped = await queries.stages_by_application_ids(session, application_ids)
+    return [grouped[i] for i in application_ids]
+
+
+async def recruiters_by_seat_urns(
+    sessions: SessionFactory, seat_urns: Sequence[str]
+) -> list[models.Recruiter | None]:
+    """The ATS user mapped to each seat, in key order."""
+    async with sessions() as session:
+        found = await queries.recruiters_by_seat_urns(session, seat_urns)
+    return [found.get(urn) for urn in seat_urns]
+
+
+async def candidates_page(
+    sessions: SessionFactory, where: queries.CandidateFilter, *, offset: int, limit: int
+) -> tuple[list[models.Candidate], int]:
+    """One page of candidates matching `where`, and the total count."""
+    async with sessions() as session:
+        return await queries.candidates_page(session, where, offset=offset, limit=limit)

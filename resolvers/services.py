@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from linkedin.client import LinkedInClient
 from models.db import SessionFactory
+from resolvers.match_cache import LiveMatchCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class DomainConfig:
     live_match_cache_s: float = 30.0
     poll_initial_lookback_days: int = 14
     max_page_size: int = 100
+    # How long a candidate tab waits for LinkedIn's live match before answering from the snapshot.
+    live_match_timeout_s: float = 2.0
     # LinkedIn's limit on One-Click Exports per Recruiter seat per calendar month (UTC).
     exports_per_seat_per_month: int = 300
     # Where a candidate lives in the ATS (atsCandidate.externalProfileUrl); `{id}` is the candidate id.
@@ -33,3 +36,5 @@ class Services:
     sessions: SessionFactory
     linkedin: LinkedInClient
     config: DomainConfig
+    # LinkedIn's live candidate matches, shared by every request of the process.
+    live_matches: LiveMatchCache = field(default_factory=LiveMatchCache)

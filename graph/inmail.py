@@ -1,0 +1,71 @@
+"""The LinkedIn InMail History tab: one thread per recruiter seat, each with its whole history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import strawberry
+
+import models
+from graph.context import Info
+from graph.recruiter import Recruiter
+
+
+@strawberry.enum(description="Which way an InMail went.")
+class InMailDirection(enum.Enum):
+    INBOUND = "INBOUND"
+    OUTBOUND = "OUTBOUND"
+
+
+@strawberry.type(description="One InMail.")
+class InMailMessage:
+    direction: InMailDirection = strawberry.field(
+        description="OUTBOUND when the recruiter's seat sent it, INBOUND when the candidate did."
+    )
+    author: str = strawberry.field(description="The sender's LinkedIn person URN.")
+    subject: str | None = strawberry.field(description="The subject line, if any.")
+    body: str = strawberry.field(description="The message text.")
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+
+    @classmethod
+    def from_row(cls, row: models.InMailMessage) -> InMailMessage:
+        """The GraphQL view of a message row."""
+        return cls(
+            direction=InMailDirection(row.direction.value),
+            author=row.author_urn,
+            subject=row.subject,
+            body=row.body,
+            sent_at=row.sent_at,
+        )
+
+
+@strawberry.type(description="All InMails between one recruiter seat and the candidate, merged.")
+class InMailThread:
+    seat_urn: str = strawberry.field(description="The LinkedIn Recruiter seat of the thread.")
+    subject: str | None = strawberry.field(description="The subject of the conversation, if any.")
+    last_message_at: datetime = strawberry.field(description="When the last InMail was sent.")
+    message_count: int = strawberry.field(description="How many InMails the thread holds.")
+    row: strawberry.Private[models.InMailThread]
+
+    @classmethod
+    def from_row(cls, row: models.InMailThread) -> InMailThread:
+        """The GraphQL view of a thread row."""
+        return cls(
+            seat_urn=row.seat_urn,
+            subject=row.subject,
+            last_message_at=row.last_message_at,
+            message_count=row.message_count,
+            row=row,
+        )
+
+    @strawberry.field(description="The ATS user mapped to the seat (null when no user holds it).")
+    async def recruiter(self, info: Info) -> Recruiter | None:
+        row = await info.context.loaders.recruiter_by_seat_urn.load(self.seat_urn)
+        return Recruiter.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The whole history, oldest first.")
+    async def messages(self, info: Info) -> list[InMailMessage]:
+        assert self.row.id is not None
+        rows = await info.context.loaders.messages_by_thread_id.load(self.row.id)
+        return [InMailMessage.from_row(row) for row in rows]

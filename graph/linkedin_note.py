@@ -1,0 +1,31 @@
+"""LinkedIn Recruiter prospect notes: their own type, never mixed with the ATS's notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+import models
+
+
+@strawberry.type(
+    description="A LinkedIn Recruiter prospect note about the candidate (deleted notes never show)."
+)
+class LinkedInNote:
+    body: str = strawberry.field(description="The note's text.")
+    owner: str = strawberry.field(description="The Recruiter seat URN that wrote the note.")
+    created_at: datetime = strawberry.field(description="When the note was written on LinkedIn.")
+    updated_at: datetime = strawberry.field(description="When the note was last edited on LinkedIn.")
+    row: strawberry.Private[models.LinkedInNote]
+
+    @classmethod
+    def from_row(cls, row: models.LinkedInNote) -> LinkedInNote:
+        """The GraphQL view of a prospect-note row."""
+        return cls(
+            body=row.body,
+            owner=row.owner_seat_urn,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )

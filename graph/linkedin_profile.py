@@ -1,0 +1,86 @@
+"""The LinkedIn Profile tab: who the candidate is on LinkedIn, LinkedIn's matches, and the widget."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import strawberry
+
+from resolvers import profile_view
+
+
+@strawberry.enum(description="How the candidate was linked to a LinkedIn member.")
+class MatchSource(enum.Enum):
+    MANUAL = "MANUAL"
+    EXPORT = "EXPORT"
+    STUB = "STUB"
+    ALGORITHMIC = "ALGORITHMIC"
+
+
+@strawberry.type(description="How current LinkedIn-backed data is.")
+class Freshness:
+    fetched_at: datetime | None = strawberry.field(
+        description="When LinkedIn last answered for this data (null if it never has)."
+    )
+    stale: bool = strawberry.field(
+        description="True when LinkedIn could not be asked now and the data is the last snapshot."
+    )
+    error: str | None = strawberry.field(description="Why the data is stale, for a person.")
+
+    @classmethod
+    def from_view(cls, view: profile_view.Freshness) -> Freshness:
+        """The GraphQL view of a freshness record."""
+        return cls(fetched_at=view.fetched_at, stale=view.stale, error=view.error)
+
+
+@strawberry.type(description="What the frontend needs to embed LinkedIn's profile widget (IN/HcmWidget).")
+class ProfileWidget:
+    api_key: str = strawberry.field(description="The customer app's client id (`api_key` of in.js).")
+    integration_context: str = strawberry.field(
+        description="The organization URN (`data-integration-context`)."
+    )
+    ats_candidate_id: str = strawberry.field(description="The candidate's id as synced to LinkedIn.")
+    script_url: str = strawberry.field(description="LinkedIn's in.js script URL.")
+
+
+@strawberry.type(description="The candidate as LinkedIn knows them; LinkedIn-backed fields carry freshness.")
+class LinkedInProfile:
+    person_urn: str | None = strawberry.field(
+        description="The LinkedIn member the candidate is, or LinkedIn's best match (null if unknown)."
+    )
+    profile_url: str | None = strawberry.field(description="The member's public profile URL, if known.")
+    match_source: MatchSource | None = strawberry.field(description="How the member was linked.")
+    matched_at: datetime | None = strawberry.field(description="When the ATS linked the member.")
+    algorithmic_matches: list[str] = strawberry.field(
+        description="The members LinkedIn matches algorithmically (person URNs), best first."
+    )
+    manual_match: str | None = strawberry.field(
+        description="The member a user linked by hand on LinkedIn (manualMatchedMember)."
+    )
+    view_in_recruiter_url: str | None = strawberry.field(
+        description="Where LinkedIn Recruiter shows the member."
+    )
+    widget: ProfileWidget = strawberry.field(description="How to embed LinkedIn's profile widget.")
+    freshness: Freshness = strawberry.field(description="How current the LinkedIn matches are.")
+
+    @classmethod
+    def from_view(cls, view: profile_view.ProfileView) -> LinkedInProfile:
+        """The GraphQL view of the merged profile."""
+        widget = view.widget
+        return cls(
+            person_urn=view.person_urn,
+            profile_url=view.profile_url,
+            match_source=MatchSource(view.match_source.value) if view.match_source else None,
+            matched_at=view.matched_at,
+            algorithmic_matches=view.algorithmic_matches,
+            manual_match=view.manual_match,
+            view_in_recruiter_url=view.view_in_recruiter_url,
+            widget=ProfileWidget(
+                api_key=widget.api_key,
+                integration_context=widget.integration_context,
+                ats_candidate_id=widget.ats_candidate_id,
+                script_url=widget.script_url,
+            ),
+            freshness=Freshness.from_view(view.freshness),
+        )

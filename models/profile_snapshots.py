@@ -1,0 +1,56 @@
+"""Writes of `LinkedInProfile` snapshots: what LinkedIn last said about candidates' matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.mirror import LinkedInProfile
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSnapshot:
+    """LinkedIn's answer for one candidate at one moment."""
+
+    candidate_id: int
+    person_urn: str | None
+    algorithmic_matches: list[str]
+    manual_match: str | None
+    fetched_at: datetime
+
+
+async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchSnapshot]) -> None:
+    """Insert or update the snapshot rows in one statement (the other snapshot columns are kept)."""
+    if not snapshots:
+        return
+    table: sa.Table = getattr(LinkedInProfile, "__table__")  # noqa: B009 (SQLModel does not type it)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    rows = [
+        {
+            "candidate_id": s.candidate_id,
+            "person_urn": s.person_urn,
+            "algorithmic_matches": s.algorithmic_matches,
+            "manual_match": s.manual_match,
+            "fetched_at": s.fetched_at,
+        }
+        for s in sorted(snapshots, key=lambda s: s.candidate_id)  # a stable order avoids deadlocks
+    ]
+    statement = insert.values(rows)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.candidate_id],
+        set_={
+            # Keep a person URN we knew when LinkedIn currently matches no one.
+            "person_urn": sa.func.coalesce(excluded.person_urn, table.c.person_urn),
+            "algorithmic_matches": excluded.algorithmic_matches,
+            "manual_match": excluded.manual_match,
+            "fetched_at": excluded.fetched_at,
+        },
+    )
+    await session.exec(statement)

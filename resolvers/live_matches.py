@@ -1,0 +1,70 @@
+"""LinkedIn's live member matches for candidates: one BATCH_GET per request, cached, never fatal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from linkedin.errors import LinkedInError
+from models.base import utcnow
+from models.profile_snapshots import MatchSnapshot, save_match_snapshots
+from resolvers.match_cache import LiveMatch
+from resolvers.services import Services
+
+log = logging.getLogger("rscgraph.live_matches")
+
+
+async def live_matches_by_candidate_ids(services: Services, candidate_ids: Sequence[int]) -> list[LiveMatch]:
+    """LinkedIn's current match per candidate, in key order: cached answers first, one fetch for the rest."""
+    found = services.live_matches.fresh(candidate_ids, max_age_s=services.config.live_match_cache_s)
+    missing = [i for i in dict.fromkeys(candidate_ids) if i not in found]
+    if missing:
+        found.update(await _fetch(services, missing))
+    return [found[i] for i in candidate_ids]
+
+
+async def _fetch(services: Services, candidate_ids: list[int]) -> dict[int, LiveMatch]:
+    timeout_s = services.config.live_match_timeout_s
+    try:
+        async with asyncio.timeout(timeout_s):
+            matches = await services.linkedin.candidate_matches([str(i) for i in candidate_ids])
+    except TimeoutError:
+        return _failed(candidate_ids, f"LinkedIn did not answer within {timeout_s:g} s")
+    except LinkedInError as exc:
+        return _failed(candidate_ids, f"LinkedIn is unavailable: {exc}")
+    now = utcnow()
+    answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
+    services.live_matches.put(answers)
+    await _save_snapshots(services, answers)
+    return answers
+
+
+def _failed(candidate_ids: list[int], error: str) -> dict[int, LiveMatch]:
+    log.warning("live LinkedIn matches for %d candidates failed: %s", len(candidate_ids), error)
+    return {i: LiveMatch(None, None, error) for i in candidate_ids}
+
+
+async def _save_snapshots(services: Services, answers: dict[int, LiveMatch]) -> None:
+    snapshots = [
+        MatchSnapshot(
+            candidate_id=candidate_id,
+            person_urn=answer.match.best_member,
+            algorithmic_matches=list(answer.match.matched_members),
+            manual_match=answer.match.manual_matched_member,
+            fetched_at=answer.fetched_at,
+        )
+        for candidate_id, answer in answers.items()
+        if answer.match is not None and answer.fetched_at is not None
+    ]
+    if not snapshots:
+        return
+    try:
+        async with services.sessions() as session:
+            await save_match_snapshots(session, snapshots)
+            await session.commit()
+    except SQLAlchemyError:
+        # The snapshot only serves the next outage; the answer in hand is still right.
+        log.warning("could not store %d LinkedIn match snapshots", len(snapshots), exc_info=True)

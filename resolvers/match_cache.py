@@ -1,0 +1,62 @@
+"""A process-wide cache of LinkedIn's live candidate matches, so tab views within seconds reuse one fetch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from linkedin.records import CandidateMatch
+
+
+@dataclass(frozen=True, slots=True)
+class LiveMatch:
+    """LinkedIn's current answer for one candidate, or why there is none.
+
+    `match` is None when LinkedIn does not know the candidate (never synced) or when the fetch failed;
+    `error` says which: it is set only for failures, and failures are never cached.
+    """
+
+    match: CandidateMatch | None
+    fetched_at: datetime | None
+    error: str | None = None
+
+
+class LiveMatchCache:
+    """Successful live matches by candidate id, each reused until it is older than the caller allows."""
+
+    def __init__(self, max_entries: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self._entries: dict[int, tuple[float, LiveMatch]] = {}
+        self._max_entries = max_entries
+        self._clock = clock
+
+    def fresh(self, candidate_ids: Iterable[int], *, max_age_s: float) -> dict[int, LiveMatch]:
+        """The cached answers younger than `max_age_s`, keyed by candidate id."""
+        now = self._clock()
+        found: dict[int, LiveMatch] = {}
+        for candidate_id in candidate_ids:
+            entry = self._entries.get(candidate_id)
+            if entry is not None and now - entry[0] < max_age_s:
+                found[candidate_id] = entry[1]
+        return found
+
+    def put(self, answers: Mapping[int, LiveMatch]) -> None:
+        """Remember successful answers; the oldest entries go first when the cache is full."""
+        now = self._clock()
+        for candidate_id, answer in answers.items():
+            if answer.error is not None:
+                continue
+            self._entries.pop(candidate_id, None)
+            self._entries[candidate_id] = (now, answer)
+        while len(self._entries) > self._max_entries:
+            del self._entries[next(iter(self._entries))]
+
+    def forget(self, candidate_ids: Iterable[int]) -> None:
+        """Drop these candidates' answers, e.g. after their manual match changed."""
+        for candidate_id in candidate_ids:
+            self._entries.pop(candidate_id, None)
+
+    def clear(self) -> None:
+        """Forget everything (after a manual match changes, or in tests)."""
+        self._entries.clear()

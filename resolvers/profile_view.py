@@ -1,0 +1,109 @@
+"""The LinkedIn Profile tab: the ATS identity, LinkedIn's live match and the last snapshot, merged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import models
+from resolvers.match_cache import LiveMatch
+from resolvers.services import DomainConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How current LinkedIn-backed data is: when LinkedIn last answered and why it is stale, if it is."""
+
+    fetched_at: datetime | None
+    stale: bool
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Widget:
+    """What the frontend needs to embed LinkedIn's profile widget for a candidate."""
+
+    api_key: str
+    integration_context: str
+    ats_candidate_id: str
+    script_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """Everything the LinkedIn Profile tab shows."""
+
+    person_urn: str | None
+    profile_url: str | None
+    match_source: models.MatchSource | None
+    matched_at: datetime | None
+    algorithmic_matches: list[str]
+    manual_match: str | None
+    view_in_recruiter_url: str | None
+    widget: Widget
+    freshness: Freshness
+
+
+def merge_profile(
+    candidate_id: int,
+    identity: models.LinkedInIdentity | None,
+    snapshot: models.LinkedInProfile | None,
+    live: LiveMatch,
+    config: DomainConfig,
+) -> ProfileView | None:
+    """The tab's view; None when the candidate has no identity and LinkedIn (now or last time) no match.
+
+    When the live fetch failed, the snapshot stands in and the freshness says why it is stale; a
+    candidate we know nothing about still gets a view then, so the tab can say LinkedIn was unreachable.
+    """
+    if live.error is None:
+        algorithmic = list(live.match.matched_members) if live.match else []
+        manual = live.match.manual_matched_member if live.match else None
+        freshness = Freshness(fetched_at=live.fetched_at, stale=False, error=None)
+        matched_member = live.match.best_member if live.match else None
+    else:
+        algorithmic = list(snapshot.algorithmic_matches) if snapshot else []
+        manual = snapshot.manual_match if snapshot else None
+        freshness = Freshness(
+            fetched_at=snapshot.fetched_at if snapshot else None, stale=True, error=live.error
+        )
+        matched_member = manual or (algorithmic[0] if algorithmic else None)
+    if identity is None and matched_member is None and live.error is None:
+        return None
+    person_urn = identity.person_urn if identity else matched_member
+    if person_urn is None and snapshot is not None:
+        person_urn = snapshot.person_urn
+    if identity is not None:
+        match_source: models.MatchSource | None = identity.match_source
+    elif manual is not None:
+        match_source = models.MatchSource.MANUAL
+    elif matched_member is not None:
+        match_source = models.MatchSource.ALGORITHMIC
+    else:
+        match_source = None
+    profile_url = identity.profile_url if identity and identity.profile_url else None
+    if profile_url is None and snapshot is not None and snapshot.person_urn == person_urn:
+        profile_url = snapshot.profile_url
+    return ProfileView(
+        person_urn=person_urn,
+        profile_url=profile_url,
+        match_source=match_source,
+        matched_at=identity.matched_at if identity else None,
+        algorithmic_matches=algorithmic,
+        manual_match=manual,
+        view_in_recruiter_url=recruiter_url(config, person_urn),
+        widget=Widget(
+            api_key=config.client_id,
+            integration_context=config.org_urn,
+            ats_candidate_id=str(candidate_id),
+            script_url=config.widget_script_url,
+        ),
+        freshness=freshness,
+    )
+
+
+def recruiter_url(config: DomainConfig, person_urn: str | None) -> str | None:
+    """Where LinkedIn Recruiter shows the member, if we know who it is."""
+    if not person_urn:
+        return None
+    return f"{config.recruiter_profile_url.rstrip('/')}/{person_urn.rsplit(':', 1)[-1]}"

@@ -14,12 +14,21 @@ from graph.errors import annotate
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
 from graph.limits import Limits, validation_rules_extension
+from graph.mutations.application import ApplicationMutation
+from graph.mutations.candidate import CandidateMutation
+from graph.mutations.job import JobMutation
+from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
 from graph.recruiter import RecruiterQuery
 
 
 @strawberry.type
 class Query(IntegrationQuery, NodeQuery, CandidateQuery, JobQuery, RecruiterQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(CandidateMutation, JobMutation, ApplicationMutation, NoteMutation):
     pass
 
 
@@ -41,6 +50,7 @@ def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = F
     limits = limits or Limits()
     return RscSchema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

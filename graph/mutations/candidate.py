@@ -1,0 +1,107 @@
+"""Mutations on candidates: create, update (partial), delete."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.candidate import Candidate
+from graph.context import Info
+from graph.errors import UserError
+from graph.mutations.common import given_fields, global_id, node_id, user_errors
+from resolvers.ats_writes import candidates
+from resolvers.errors import DomainError
+
+_FIELDS = ("first_name", "last_name", "email", "phone", "title", "company", "mailing_city", "do_not_contact")
+_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
+
+
+@strawberry.input(description="A new candidate. Names are required; the email is stored lower-cased.")
+class CreateCandidateInput:
+    first_name: str = strawberry.field(description="First name (surrounding spaces are removed).")
+    last_name: str = strawberry.field(description="Last name (surrounding spaces are removed).")
+    email: str | None = strawberry.field(default=None, description="Email address (LinkedIn needs one).")
+    phone: str | None = strawberry.field(default=None, description="Phone number.")
+    title: str | None = strawberry.field(default=None, description="Current job title.")
+    company: str | None = strawberry.field(default=None, description="Current employer.")
+    mailing_city: str | None = strawberry.field(default=None, description="City of the mailing address.")
+    do_not_contact: bool = strawberry.field(
+        default=False, description="The candidate asked not to be contacted."
+    )
+
+
+@strawberry.type(description="The result of `createCandidate`.")
+class CreateCandidatePayload:
+    candidate: Candidate | None = strawberry.field(description="The new candidate; null on failure.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="Changes to a candidate: only the fields given change; null clears a field.")
+class UpdateCandidateInput:
+    id: strawberry.ID = strawberry.field(description="The candidate's global ID.")
+    first_name: str | None = strawberry.field(default=strawberry.UNSET, description="First name; not empty.")
+    last_name: str | None = strawberry.field(default=strawberry.UNSET, description="Last name; not empty.")
+    email: str | None = strawberry.field(default=strawberry.UNSET, description="Email address.")
+    phone: str | None = strawberry.field(default=strawberry.UNSET, description="Phone number.")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="Current job title.")
+    company: str | None = strawberry.field(default=strawberry.UNSET, description="Current employer.")
+    mailing_city: str | None = strawberry.field(
+        default=strawberry.UNSET, description="City of the mailing address."
+    )
+    do_not_contact: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The candidate asked not to be contacted."
+    )
+
+
+@strawberry.type(description="The result of `updateCandidate`.")
+class UpdateCandidatePayload:
+    candidate: Candidate | None = strawberry.field(description="The candidate as it now is; null on failure.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="The candidate to delete, with its applications and notes.")
+class DeleteCandidateInput:
+    id: strawberry.ID = strawberry.field(description="The candidate's global ID.")
+
+
+@strawberry.type(description="The result of `deleteCandidate`.")
+class DeleteCandidatePayload:
+    deleted_candidate_id: strawberry.ID | None = strawberry.field(
+        description="The global ID of the deleted candidate; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type
+class CandidateMutation:
+    @strawberry.mutation(description="Create a candidate; LinkedIn is told through the outbox.")
+    async def create_candidate(self, info: Info, input: CreateCandidateInput) -> CreateCandidatePayload:
+        fields = candidates.CandidateFields(**given_fields(input, _FIELDS))  # type: ignore[arg-type]
+        try:
+            row = await candidates.create_candidate(info.context.services.sessions, fields)
+        except DomainError as error:
+            return CreateCandidatePayload(candidate=None, user_errors=user_errors(error))
+        return CreateCandidatePayload(candidate=Candidate.from_row(row), user_errors=[])
+
+    @strawberry.mutation(description="Change some of a candidate's fields; the others stay as they are.")
+    async def update_candidate(self, info: Info, input: UpdateCandidateInput) -> UpdateCandidatePayload:
+        try:
+            candidate_id = node_id(input.id, "Candidate", "id")
+            row = await candidates.update_candidate(
+                info.context.services.sessions, candidate_id, given_fields(input, _FIELDS)
+            )
+        except DomainError as error:
+            return UpdateCandidatePayload(candidate=None, user_errors=user_errors(error))
+        return UpdateCandidatePayload(candidate=Candidate.from_row(row), user_errors=[])
+
+    @strawberry.mutation(
+        description="Delete a candidate with its applications and notes, here and on LinkedIn."
+    )
+    async def delete_candidate(self, info: Info, input: DeleteCandidateInput) -> DeleteCandidatePayload:
+        try:
+            candidate_id = node_id(input.id, "Candidate", "id")
+            await candidates.delete_candidate(info.context.services.sessions, candidate_id)
+        except DomainError as error:
+            return DeleteCandidatePayload(deleted_candidate_id=None, user_errors=user_errors(error))
+        return DeleteCandidatePayload(
+            deleted_candidate_id=global_id("Candidate", candidate_id), user_errors=[]
+        )

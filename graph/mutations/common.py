@@ -1,0 +1,41 @@
+"""What every ATS mutation shares: ids from global IDs, domain errors as `userErrors`, partial inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from graph.errors import UserError
+from resolvers.ats_writes.validation import InvalidFields
+from resolvers.errors import DomainError, InvalidInput, NotFound
+
+
+def node_id(value: str, type_name: str, field: str) -> int:
+    """The database id in a global ID; a malformed one is INVALID, one of another type NOT_FOUND."""
+    try:
+        decoded = relay.GlobalID.from_id(value)
+    except Exception as exc:  # strawberry raises several kinds for undecodable input
+        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field) from exc
+    if not decoded.node_id.isdigit():
+        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field)
+    if decoded.type_name != type_name:
+        raise NotFound(f"No {type_name} has this id (it is the id of a {decoded.type_name})", field=field)
+    return int(decoded.node_id)
+
+
+def global_id(type_name: str, row_id: int) -> strawberry.ID:
+    """The global ID of a row of `type_name`."""
+    return strawberry.ID(str(relay.GlobalID(type_name, str(row_id))))
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    """One `UserError` per failed input field."""
+    errors = error.errors if isinstance(error, InvalidFields) else [error]
+    return [UserError.from_domain(each) for each in errors]
+
+
+def given_fields(data: Any, attrs: tuple[str, ...]) -> dict[str, object]:
+    """The attributes of a partial input the client actually sent (absent ones stay unchanged)."""
+    return {attr: getattr(data, attr) for attr in attrs if getattr(data, attr) is not strawberry.UNSET}

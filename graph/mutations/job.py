@@ -1,0 +1,97 @@
+"""Mutations on jobs: create and update (closing a job is an update of its state)."""
+
+from __future__ import annotations
+
+import strawberry
+
+import models
+from graph.context import Info
+from graph.errors import UserError
+from graph.job import Job, JobAvailability, JobState
+from graph.mutations.common import given_fields, node_id, user_errors
+from resolvers.ats_writes import jobs
+from resolvers.errors import DomainError
+
+_FIELDS = ("title", "description", "location", "company_apply_url", "state", "availability")
+_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
+
+
+@strawberry.input(description="A new job. It is private to the ATS integration unless made PUBLIC.")
+class CreateJobInput:
+    title: str = strawberry.field(description="The title: 1 to 200 characters (LinkedIn's limit).")
+    description: str = strawberry.field(default="", description="The description.")
+    location: str | None = strawberry.field(
+        default=None, description='Where the job is, e.g. "Providence, RI".'
+    )
+    company_apply_url: str | None = strawberry.field(
+        default=None, description="Where candidates apply (http/https)."
+    )
+    state: JobState = strawberry.field(
+        default=JobState.OPEN, description="Whether the job takes applications."
+    )
+    availability: JobAvailability = strawberry.field(
+        default=JobAvailability.PRIVATE_TO_ATS_INTEGRATION, description="Who may see the job on LinkedIn."
+    )
+
+
+@strawberry.type(description="The result of `createJob`.")
+class CreateJobPayload:
+    job: Job | None = strawberry.field(description="The new job; null on failure.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="Changes to a job: only the fields given change.")
+class UpdateJobInput:
+    id: strawberry.ID = strawberry.field(description="The job's global ID.")
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The title: 1 to 200 characters."
+    )
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="The description.")
+    location: str | None = strawberry.field(default=strawberry.UNSET, description="Where the job is.")
+    company_apply_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Where candidates apply (http/https)."
+    )
+    state: JobState | None = strawberry.field(
+        default=strawberry.UNSET, description="OPEN or CLOSED (closed jobs are synced too)."
+    )
+    availability: JobAvailability | None = strawberry.field(
+        default=strawberry.UNSET, description="Who may see the job on LinkedIn."
+    )
+
+
+@strawberry.type(description="The result of `updateJob`.")
+class UpdateJobPayload:
+    job: Job | None = strawberry.field(description="The job as it now is; null on failure.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+def _domain_values(fields: dict[str, object]) -> dict[str, object]:
+    """GraphQL enums → model enums (None is kept: the resolver reports it)."""
+    converted = dict(fields)
+    if isinstance(state := converted.get("state"), JobState):
+        converted["state"] = models.JobState(state.value)
+    if isinstance(availability := converted.get("availability"), JobAvailability):
+        converted["availability"] = models.JobAvailability(availability.value)
+    return converted
+
+
+@strawberry.type
+class JobMutation:
+    @strawberry.mutation(description="Create a job; LinkedIn is told through the outbox.")
+    async def create_job(self, info: Info, input: CreateJobInput) -> CreateJobPayload:
+        fields = jobs.JobFields(**_domain_values(given_fields(input, _FIELDS)))  # type: ignore[arg-type]
+        try:
+            row = await jobs.create_job(info.context.services.sessions, fields)
+        except DomainError as error:
+            return CreateJobPayload(job=None, user_errors=user_errors(error))
+        return CreateJobPayload(job=Job.from_row(row), user_errors=[])
+
+    @strawberry.mutation(description="Change some of a job's fields, e.g. close it or make it public.")
+    async def update_job(self, info: Info, input: UpdateJobInput) -> UpdateJobPayload:
+        try:
+            job_id = node_id(input.id, "Job", "id")
+            changes = _domain_values(given_fields(input, _FIELDS))
+            row = await jobs.update_job(info.context.services.sessions, job_id, changes)
+        except DomainError as error:
+            return UpdateJobPayload(job=None, user_errors=user_errors(error))
+        return UpdateJobPayload(job=Job.from_row(row), user_errors=[])

@@ -1,0 +1,51 @@
+"""Write-side queries over the ATS tables; callers own the transaction and commit it."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.ats import Application, Note
+
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+async def row_for_update(db: AsyncSession, model: type[RowT], row_id: int) -> RowT | None:
+    """One row by primary key, locked against concurrent writers where the database supports it."""
+    return await db.get(model, row_id, with_for_update=db.get_bind().dialect.name != "sqlite")
+
+
+async def insert(db: AsyncSession, row: RowT) -> RowT:
+    """Insert `row` now (so its id is known and constraint failures surface here) and return it."""
+    db.add(row)
+    await db.flush()
+    return row
+
+
+async def flush(db: AsyncSession) -> None:
+    """Send pending changes to the database inside the caller's transaction."""
+    await db.flush()
+
+
+async def application_keys_of_candidate(db: AsyncSession, candidate_id: int) -> list[tuple[int, int]]:
+    """(application id, job id) of every application of one candidate, in id order."""
+    statement = (
+        select(Application.id, Application.job_id)
+        .where(col(Application.candidate_id) == candidate_id)
+        .order_by(col(Application.id))
+    )
+    return [(int(app_id), job_id) for app_id, job_id in (await db.exec(statement)).all() if app_id]
+
+
+async def delete_row(db: AsyncSession, model: type[SQLModel], row_id: int) -> None:
+    """Delete one row by primary key; the database cascades to its children."""
+    primary_key = sa.inspect(model).primary_key[0]
+    await db.exec(sa.delete(model).where(primary_key == row_id))
+
+
+async def note_for_update(db: AsyncSession, note_id: int) -> Note | None:
+    """One note by id (candidate or application note)."""
+    return await row_for_update(db, Note, note_id)

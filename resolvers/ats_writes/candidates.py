@@ -1,0 +1,106 @@
+"""Create, update and delete candidates, with their outbox events in the same transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import models
+from models import ats_queries as queries
+from models.db import SessionFactory
+from models.outbox_writes import enqueue
+from resolvers.ats_writes.common import camel, not_found, transaction
+from resolvers.ats_writes.validation import NAME_MAX, Checker
+
+_OPTIONAL_TEXT = {"phone": 50, "title": 200, "company": 200, "mailing_city": 100}
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFields:
+    """Everything an ATS user may set on a candidate."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    company: str | None = None
+    mailing_city: str | None = None
+    do_not_contact: bool = False
+
+
+def clean_candidate_fields(changes: Mapping[str, object]) -> dict[str, object]:
+    """The given fields stripped, e-mail lower-cased; every bad field raised at once."""
+    checker = Checker()
+    clean: dict[str, object] = {}
+    for attr, value in changes.items():
+        field = camel(attr)
+        if attr in ("first_name", "last_name"):
+            label = "First name" if attr == "first_name" else "Last name"
+            clean[attr] = checker.required_text(_text(value), field, max_len=NAME_MAX, label=label)
+        elif attr == "email":
+            clean[attr] = checker.email(_text(value), field)
+        elif attr in _OPTIONAL_TEXT:
+            clean[attr] = checker.optional_text(
+                _text(value), field, max_len=_OPTIONAL_TEXT[attr], label=field
+            )
+        elif attr == "do_not_contact":
+            if value is None:
+                checker.fail(field, "doNotContact must be true or false")
+            clean[attr] = bool(value)
+        else:
+            raise ValueError(f"not a candidate field: {attr}")
+    checker.done()
+    return clean
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+async def create_candidate(sessions: SessionFactory, fields: CandidateFields) -> models.Candidate:
+    """A new manual candidate, and its CANDIDATE UPSERT event."""
+    clean = clean_candidate_fields(dataclasses.asdict(fields))
+    async with transaction(sessions) as db:
+        row = models.Candidate(source=models.CandidateSource.MANUAL)
+        for attr, value in clean.items():
+            setattr(row, attr, value)
+        row = await queries.insert(db, row)
+        assert row.id is not None
+        enqueue(db, models.SyncEntity.CANDIDATE, row.id, models.OutboxOp.UPSERT)
+    return row
+
+
+async def update_candidate(
+    sessions: SessionFactory, candidate_id: int, changes: Mapping[str, object]
+) -> models.Candidate:
+    """Change only the given fields; an event is queued only when something actually changed."""
+    clean = clean_candidate_fields(changes)
+    async with transaction(sessions) as db:
+        row = await queries.row_for_update(db, models.Candidate, candidate_id)
+        if row is None:
+            raise not_found("candidate", "id")
+        changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
+        if changed:
+            for attr, value in changed.items():
+                setattr(row, attr, value)
+            row.updated_at = models.utcnow()
+            enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
+            await queries.flush(db)
+    return row
+
+
+async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
+    """Delete a candidate with its applications and notes; LinkedIn is told about each record."""
+    async with transaction(sessions) as db:
+        row = await queries.row_for_update(db, models.Candidate, candidate_id)
+        if row is None:
+            raise not_found("candidate", "id")
+        # LinkedIn keeps applications apart from candidates, so each one gets its own delete.
+        for application_id, job_id in await queries.application_keys_of_candidate(db, candidate_id):
+            key = {"candidate_id": candidate_id, "job_id": job_id}
+            enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
+        enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
+        await queries.delete_row(db, models.Candidate, candidate_id)
+    return candidate_id

@@ -1,0 +1,81 @@
+"""Create and update jobs, with their JOB UPSERT events in the same transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import models
+from models import ats_queries as queries
+from models.db import SessionFactory
+from models.outbox_writes import enqueue
+from resolvers.ats_writes.common import camel, not_found, transaction
+from resolvers.ats_writes.validation import TITLE_MAX, Checker
+
+
+@dataclass(frozen=True, slots=True)
+class JobFields:
+    """Everything an ATS user may set on a job; new jobs are private to the integration by default."""
+
+    title: str = ""
+    description: str = ""
+    location: str | None = None
+    company_apply_url: str | None = None
+    state: models.JobState = models.JobState.OPEN
+    availability: models.JobAvailability = models.JobAvailability.PRIVATE_TO_ATS_INTEGRATION
+
+
+def clean_job_fields(changes: Mapping[str, object]) -> dict[str, object]:
+    """The given fields checked and stripped; every bad field raised at once."""
+    checker = Checker()
+    clean: dict[str, object] = {}
+    for attr, value in changes.items():
+        field = camel(attr)
+        text = value if isinstance(value, str) else None
+        if attr == "title":
+            clean[attr] = checker.required_text(text, field, max_len=TITLE_MAX, label="Title")
+        elif attr == "description":
+            clean[attr] = (text or "").strip()
+        elif attr == "location":
+            clean[attr] = checker.optional_text(text, field, max_len=200, label="Location")
+        elif attr == "company_apply_url":
+            clean[attr] = checker.url(text, field)
+        elif attr in ("state", "availability"):
+            if value is None:
+                checker.fail(field, f"{field} must not be null")
+            clean[attr] = value
+        else:
+            raise ValueError(f"not a job field: {attr}")
+    checker.done()
+    return clean
+
+
+async def create_job(sessions: SessionFactory, fields: JobFields) -> models.Job:
+    """A new job, and its JOB UPSERT event."""
+    clean = clean_job_fields(dataclasses.asdict(fields))
+    async with transaction(sessions) as db:
+        row = models.Job(title="")
+        for attr, value in clean.items():
+            setattr(row, attr, value)
+        row = await queries.insert(db, row)
+        assert row.id is not None
+        enqueue(db, models.SyncEntity.JOB, row.id, models.OutboxOp.UPSERT)
+    return row
+
+
+async def update_job(sessions: SessionFactory, job_id: int, changes: Mapping[str, object]) -> models.Job:
+    """Change only the given fields (closing a job included); an event only when something changed."""
+    clean = clean_job_fields(changes)
+    async with transaction(sessions) as db:
+        row = await queries.row_for_update(db, models.Job, job_id)
+        if row is None:
+            raise not_found("job", "id")
+        changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
+        if changed:
+            for attr, value in changed.items():
+                setattr(row, attr, value)
+            row.updated_at = models.utcnow()
+            enqueue(db, models.SyncEntity.JOB, job_id, models.OutboxOp.UPSERT)
+            await queries.flush(db)
+    return row

@@ -10,6 +10,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from graph.candidate import CandidateQuery
+from graph.enrichment import EnrichmentQuery
 from graph.errors import annotate
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
@@ -23,7 +24,7 @@ from graph.recruiter import RecruiterQuery
 
 
 @strawberry.type
-class Query(IntegrationQuery, NodeQuery, CandidateQuery, JobQuery, RecruiterQuery):
+class Query(IntegrationQuery, NodeQuery, CandidateQuery, JobQuery, RecruiterQuery, EnrichmentQuery):
     pass
 
 

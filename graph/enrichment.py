@@ -1,0 +1,78 @@
+"""Search enrichment: `linkedinMembers` says which members are in the ATS (In-ATS, Past Applicant)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from graph.application import Application
+from graph.candidate import Candidate
+from graph.context import Info
+from resolvers.enrichment import MAX_MEMBERS, MemberEnrichment, enrich_members
+
+
+@strawberry.type(description="What the ATS knows about one LinkedIn member asked for.")
+class LinkedInMember:
+    person_urn: str | None = strawberry.field(description="The person URN, as asked (null if asked by URL).")
+    profile_url: str | None = strawberry.field(
+        description="The profile URL, as asked (null if asked by URN)."
+    )
+    error: str | None = strawberry.field(
+        description="Why this entry could not be looked up (a malformed URN or URL); null when it was."
+    )
+    in_ats: bool = strawberry.field(description="The member is a candidate in the ATS (LinkedIn's In-ATS).")
+    past_applicant: bool = strawberry.field(
+        description="The member has applied to one of the ATS's jobs, whatever became of the application."
+    )
+    candidate: Candidate | None = strawberry.field(description="The member's candidate, if in the ATS.")
+    applications: list[Application] = strawberry.field(
+        description="The member's applications, latest activity first (`job`, `status`, `lastActivityAt`)."
+    )
+
+    @classmethod
+    def from_enrichment(cls, member: MemberEnrichment) -> LinkedInMember:
+        """The GraphQL view of one enrichment answer."""
+        return cls(
+            person_urn=member.person_urn,
+            profile_url=member.profile_url,
+            error=member.error,
+            in_ats=member.in_ats,
+            past_applicant=member.past_applicant,
+            candidate=Candidate.from_row(member.candidate) if member.candidate is not None else None,
+            applications=[Application.from_row(application) for application, _ in member.applications],
+        )
+
+
+@strawberry.type
+class EnrichmentQuery:
+    @strawberry.field(
+        description=(
+            f"For up to {MAX_MEMBERS} LinkedIn members (personUrns and profileUrls together), whether "
+            "each is in the ATS, its candidate, and its applications. One entry per member asked, in the "
+            "order asked: person URNs first, then profile URLs. A malformed URN (not "
+            "`urn:li:person:<id>`) or URL (not a linkedin.com/in/ profile) gets its own entry with "
+            "`error` set and `inAts: false`, so one bad value never fails the page; an unknown member "
+            f"is `inAts: false`. More than {MAX_MEMBERS} members is a BAD_USER_INPUT error for the "
+            "whole query. Profile URLs match whatever their scheme, `www.`, trailing slash or query."
+        )
+    )
+    async def linkedin_members(
+        self,
+        info: Info,
+        person_urns: Annotated[
+            list[str] | None, strawberry.argument(description="Person URNs, e.g. `urn:li:person:AbC123`.")
+        ] = None,
+        profile_urls: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Profile URLs, e.g. `https://www.linkedin.com/in/ada-lovelace`."),
+        ] = None,
+    ) -> list[LinkedInMember]:
+        members = await enrich_members(info.context.services.sessions, person_urns or [], profile_urls or [])
+        # The jobs came with the applications: hand them to the loader so `job` costs no statement.
+        job_by_id = info.context.loaders.job_by_id
+        for member in members:
+            for _, job in member.applications:
+                if job.id is not None:
+                    job_by_id.prime(job.id, job)
+        return [LinkedInMember.from_enrichment(member) for member in members]

@@ -1,0 +1,58 @@
+"""Bulk reads for search enrichment: one statement per kind of row, whatever the number of members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.ats import Application, Candidate, Job, LinkedInIdentity
+
+
+async def identities_with_candidates(
+    db: AsyncSession, person_urns: Sequence[str], profile_urls: Sequence[str]
+) -> list[tuple[LinkedInIdentity, Candidate]]:
+    """Identities whose person URN or profile URL is one of those given, each with its candidate."""
+    conditions: list[Any] = []
+    if person_urns:
+        conditions.append(col(LinkedInIdentity.person_urn).in_(list(person_urns)))
+    if profile_urls:
+        conditions.append(col(LinkedInIdentity.profile_url).in_(list(profile_urls)))
+    if not conditions:
+        return []
+    statement = (
+        select(LinkedInIdentity, Candidate)
+        .join(Candidate, col(Candidate.id) == col(LinkedInIdentity.candidate_id))
+        .where(or_(*conditions))
+    )
+    return [(identity, candidate) for identity, candidate in (await db.exec(statement)).all()]
+
+
+async def applications_with_jobs(
+    db: AsyncSession, candidate_ids: Sequence[int]
+) -> list[tuple[Application, Job]]:
+    """Every application of the given candidates with its job, newest activity first per candidate."""
+    if not candidate_ids:
+        return []
+    statement = (
+        select(Application, Job)
+        .join(Job, col(Job.id) == col(Application.job_id))
+        .where(col(Application.candidate_id).in_(list(set(candidate_ids))))
+        .order_by(
+            col(Application.candidate_id), col(Application.last_activity_at).desc(), col(Application.id)
+        )
+    )
+    return [(application, job) for application, job in (await db.exec(statement)).all()]
+
+
+def has_application() -> sa.ColumnElement[bool]:
+    """A filter on `Candidate`: the candidate has (at least) one application."""
+    return sa.exists().where(col(Application.candidate_id) == col(Candidate.id))
+
+
+def has_linkedin_identity() -> sa.ColumnElement[bool]:
+    """A filter on `Candidate`: the candidate is linked to a LinkedIn member (LinkedIn shows In-ATS)."""
+    return sa.exists().where(col(LinkedInIdentity.candidate_id) == col(Candidate.id))

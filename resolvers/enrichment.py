@@ -1,0 +1,133 @@
+"""Search enrichment: which of up to 1,000 LinkedIn members are in the ATS, and what they applied to."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import models
+from models import enrichment_queries as queries
+from models.db import SessionFactory
+from resolvers.errors import InvalidInput
+
+MAX_MEMBERS = 1000
+
+_PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,100}$")
+# A member's public profile: linkedin.com/in/<vanity name>, any scheme, www or a country subdomain.
+_PROFILE_URL = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/in/([A-Za-z0-9%_-]{1,100})/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+CANONICAL_PREFIX = "https://www.linkedin.com/in/"
+
+
+@dataclass(slots=True)
+class MemberEnrichment:
+    """What the ATS knows about one member asked for; `error` says why an entry could not be looked up."""
+
+    person_urn: str | None = None
+    profile_url: str | None = None
+    error: str | None = None
+    candidate: models.Candidate | None = None
+    applications: list[tuple[models.Application, models.Job]] = field(default_factory=list)
+
+    @property
+    def in_ats(self) -> bool:
+        """The member is a candidate in the ATS."""
+        return self.candidate is not None
+
+    @property
+    def past_applicant(self) -> bool:
+        """The member has applied to one of the ATS's jobs (whatever became of it)."""
+        return bool(self.applications)
+
+
+def normalise_profile_url(url: str) -> str | None:
+    """`https://www.linkedin.com/in/<name>` for any common spelling of a profile URL; None if not one."""
+    match = _PROFILE_URL.match(url.strip())
+    return f"{CANONICAL_PREFIX}{match.group(1)}" if match else None
+
+
+def profile_url_spellings(canonical: str) -> list[str]:
+    """How a stored profile URL may spell `canonical` (scheme, `www.`, trailing slash, name case)."""
+    name = canonical.removeprefix(CANONICAL_PREFIX)
+    return [
+        f"{scheme}{www}linkedin.com/in/{variant}{slash}"
+        for variant in dict.fromkeys((name, name.lower()))
+        for scheme in ("https://", "http://")
+        for www in ("www.", "")
+        for slash in ("", "/")
+    ]
+
+
+def check_request_size(person_urns: Sequence[str], profile_urls: Sequence[str]) -> None:
+    """Refuse more than MAX_MEMBERS members in one request."""
+    asked = len(person_urns) + len(profile_urls)
+    if asked > MAX_MEMBERS:
+        raise InvalidInput(
+            f"At most {MAX_MEMBERS} members per query (personUrns and profileUrls together); "
+            f"{asked} were asked",
+            field="personUrns" if person_urns else "profileUrls",
+        )
+
+
+async def enrich_members(
+    sessions: SessionFactory, person_urns: Sequence[str], profile_urls: Sequence[str]
+) -> list[MemberEnrichment]:
+    """One answer per member asked, person URNs first then profile URLs, in the order asked.
+
+    Two SQL statements whatever the count: identities with candidates, then applications with jobs.
+    """
+    check_request_size(person_urns, profile_urls)
+    by_urn = [_urn_entry(urn) for urn in person_urns]
+    by_url = [_url_entry(url) for url in profile_urls]
+    urns = list(dict.fromkeys(e.person_urn.strip() for e in by_urn if e.error is None and e.person_urn))
+    canonical = {url: normalise_profile_url(url) for url in profile_urls}
+    spellings = list(
+        dict.fromkeys(s for c in canonical.values() if c is not None for s in profile_url_spellings(c))
+    )
+    if not urns and not spellings:
+        return [*by_urn, *by_url]
+
+    async with sessions() as db:
+        matched = await queries.identities_with_candidates(db, urns, spellings)
+        candidate_ids = [candidate.id for _, candidate in matched if candidate.id is not None]
+        applications = await queries.applications_with_jobs(db, candidate_ids)
+
+    candidate_by_urn = {identity.person_urn: candidate for identity, candidate in matched}
+    candidate_by_url = {
+        identity.profile_url: candidate for identity, candidate in matched if identity.profile_url
+    }
+    applications_of: defaultdict[int, list[tuple[models.Application, models.Job]]] = defaultdict(list)
+    for application, job in applications:
+        applications_of[application.candidate_id].append((application, job))
+
+    for entry in by_urn:
+        if entry.error is None and entry.person_urn is not None:
+            entry.candidate = candidate_by_urn.get(entry.person_urn.strip())
+    for entry in by_url:
+        url = canonical.get(entry.profile_url or "")
+        if entry.error is None and url is not None:
+            entry.candidate = next(
+                (candidate_by_url[s] for s in profile_url_spellings(url) if s in candidate_by_url), None
+            )
+    for entry in (*by_urn, *by_url):
+        if entry.candidate is not None and entry.candidate.id is not None:
+            entry.applications = applications_of.get(entry.candidate.id, [])
+    return [*by_urn, *by_url]
+
+
+def _urn_entry(urn: str) -> MemberEnrichment:
+    if _PERSON_URN.match(urn.strip()):
+        return MemberEnrichment(person_urn=urn)
+    return MemberEnrichment(person_urn=urn, error=f"Not a person URN (urn:li:person:<id>): {urn!r}")
+
+
+def _url_entry(url: str) -> MemberEnrichment:
+    if normalise_profile_url(url) is not None:
+        return MemberEnrichment(profile_url=url)
+    return MemberEnrichment(
+        profile_url=url, error=f"Not a LinkedIn profile URL (https://www.linkedin.com/in/<name>): {url!r}"
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from linkedin.client import LinkedInClient
 from models.db import SessionFactory
 from resolvers.match_cache import LiveMatchCache
+from resolvers.refresh import RefreshService
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,5 +38,14 @@ class Services:
     sessions: SessionFactory
     linkedin: LinkedInClient
     config: DomainConfig
+    # The single-flight LinkedIn poll behind refreshLinkedInActivity and the periodic poller.
+    refresh: RefreshService = field(init=False)
     # LinkedIn's live candidate matches, shared by every request of the process.
     live_matches: LiveMatchCache = field(default_factory=LiveMatchCache)
+
+    def __post_init__(self) -> None:
+        self.refresh = RefreshService(
+            self.sessions,
+            self.linkedin,
+            initial_lookback=timedelta(days=self.config.poll_initial_lookback_days),
+        )

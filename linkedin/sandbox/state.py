@@ -125,7 +125,8 @@ class SandboxState:
         self.exports_per_seat_month: dict[tuple[str, str], int] = {}
         self.deliveries: dict[str, Delivery] = {}
         self.challenged_urls: set[str] = set()
-        self.counter = 0
+        # Continue after the world's own ids (evt-000001...), so admin-made events never reuse one.
+        self.counter = len(self.world.events)
         self.release_hung()
 
     def release_hung(self) -> None:

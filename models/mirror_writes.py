@@ -1,0 +1,166 @@
+"""Idempotent writes of LinkedIn's mirrored rows, keyed by LinkedIn's ids; one statement per batch.
+
+Replaying any batch (a poll retried after a fault) leaves the tables exactly as one write would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote
+from models.upsert import batches, insert_for, table_of
+
+ThreadKey = tuple[str, str]  # (seat URN, member URN)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One InMail to store, with the thread (seat × member) it belongs to."""
+
+    event_id: str
+    seat_urn: str
+    member_urn: str
+    conversation_urn: str
+    author_urn: str
+    direction: InMailDirection
+    subject: str | None
+    body: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """One prospect note to store; `active=False` mirrors a deletion in Recruiter."""
+
+    note_id: str
+    owner_seat_urn: str
+    member_urn: str
+    body: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+async def upsert_threads(db: AsyncSession, latest: dict[ThreadKey, datetime]) -> dict[ThreadKey, int]:
+    """Ensure a thread row per (seat, member); return their ids. Stats are set by `recompute_threads`."""
+    if not latest:
+        return {}
+    table = table_of(InMailThread)
+    rows = [{"seat_urn": s, "member_urn": m, "last_message_at": at} for (s, m), at in latest.items()]
+    for batch in batches(rows):
+        stmt = insert_for(db, InMailThread).values(batch)
+        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.seat_urn, table.c.member_urn]))
+    seats = sorted({s for s, _ in latest})
+    members = sorted({m for _, m in latest})
+    found = await db.exec(
+        select(InMailThread.id, InMailThread.seat_urn, InMailThread.member_urn).where(
+            col(InMailThread.seat_urn).in_(seats), col(InMailThread.member_urn).in_(members)
+        )
+    )
+    # The IN × IN filter may also find other pairs of these seats and members: keep only ours.
+    return {
+        (seat, member): id_
+        for id_, seat, member in found.all()
+        if id_ is not None and (seat, member) in latest
+    }
+
+
+async def upsert_messages(db: AsyncSession, messages: Sequence[MessageRow]) -> set[int]:
+    """Store InMails (threads included) keyed by LinkedIn's event id; return the touched thread ids.
+
+    Events are immutable on LinkedIn, so a replayed event is a no-op.
+    """
+    if not messages:
+        return set()
+    latest: dict[ThreadKey, datetime] = {}
+    for m in messages:
+        key = (m.seat_urn, m.member_urn)
+        latest[key] = max(latest.get(key, m.sent_at), m.sent_at)
+    thread_ids = await upsert_threads(db, latest)
+    rows = {
+        m.event_id: {
+            "event_id": m.event_id,
+            "thread_id": thread_ids[(m.seat_urn, m.member_urn)],
+            "conversation_urn": m.conversation_urn,
+            "author_urn": m.author_urn,
+            "direction": m.direction,
+            "subject": m.subject,
+            "body": m.body,
+            "sent_at": m.sent_at,
+        }
+        for m in messages
+    }
+    table = table_of(InMailMessage)
+    for batch in batches(list(rows.values())):
+        stmt = insert_for(db, InMailMessage).values(batch)
+        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.event_id]))
+    touched = set(thread_ids.values())
+    await recompute_threads(db, touched)
+    return touched
+
+
+async def recompute_threads(db: AsyncSession, thread_ids: set[int]) -> None:
+    """Set subject, last message time and count of these threads from their messages (never by
+    incrementing, so replays cannot double-count); one statement."""
+    if not thread_ids:
+        return
+    thread, message = table_of(InMailThread), table_of(InMailMessage)
+    of_thread = message.c.thread_id == thread.c.id
+    first_subject = (
+        sa.select(message.c.subject)
+        .where(of_thread, message.c.subject.is_not(None))
+        .order_by(message.c.sent_at, message.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.update(thread)
+        .where(thread.c.id.in_(sorted(thread_ids)))
+        .values(
+            message_count=sa.select(sa.func.count()).where(of_thread).scalar_subquery(),
+            last_message_at=sa.select(sa.func.max(message.c.sent_at)).where(of_thread).scalar_subquery(),
+            subject=first_subject,
+        )
+    )
+    await db.exec(stmt)
+
+
+async def upsert_notes(db: AsyncSession, notes: Sequence[NoteRow]) -> None:
+    """Store prospect notes keyed by LinkedIn's note id; an edit or deletion replaces the row unless
+    the stored version is newer."""
+    if not notes:
+        return
+    rows = {
+        n.note_id: {
+            "note_id": n.note_id,
+            "owner_seat_urn": n.owner_seat_urn,
+            "member_urn": n.member_urn,
+            "body": n.body,
+            "active": n.active,
+            "created_at": n.created_at,
+            "updated_at": n.updated_at,
+        }
+        for n in sorted(notes, key=lambda n: n.updated_at)  # the newest version of a note wins
+    }
+    table = table_of(LinkedInNote)
+    for batch in batches(list(rows.values())):
+        stmt = insert_for(db, LinkedInNote).values(batch)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.note_id],
+            set_={
+                "owner_seat_urn": stmt.excluded.owner_seat_urn,
+                "member_urn": stmt.excluded.member_urn,
+                "body": stmt.excluded.body,
+                "active": stmt.excluded.active,
+                "created_at": stmt.excluded.created_at,
+                "updated_at": stmt.excluded.updated_at,
+            },
+            where=table.c.updated_at <= stmt.excluded.updated_at,
+        )
+        await db.exec(stmt)

@@ -1,0 +1,57 @@
+"""Poll watermarks: how far each LinkedIn stream has been stored, per Recruiter seat."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.base import utcnow
+from models.integration import SyncWatermark
+from models.upsert import insert_for, table_of
+
+
+class PollStream(enum.StrEnum):
+    """The LinkedIn streams the poller reads incrementally."""
+
+    CONVERSATION_EVENTS = "conversationEvents"
+    PROSPECT_NOTES = "prospectNotes"
+    MAIL_STUBS = "mailStubs"
+
+
+async def watermarks(db: AsyncSession) -> dict[tuple[str, str], datetime]:
+    """Every stored watermark, keyed by (stream, seat URN)."""
+    rows = (await db.exec(select(SyncWatermark))).all()
+    return {(row.stream, row.seat_urn): row.watermark for row in rows}
+
+
+async def advance(db: AsyncSession, stream: PollStream, seat_urn: str, to: datetime) -> None:
+    """Move a watermark forward to `to` inside the caller's transaction; never moves it back."""
+    table = table_of(SyncWatermark)
+    stmt = insert_for(db, SyncWatermark).values(
+        stream=stream.value, seat_urn=seat_urn, watermark=to, updated_at=utcnow()
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.stream, table.c.seat_urn],
+        set_={"watermark": stmt.excluded.watermark, "updated_at": stmt.excluded.updated_at},
+        where=table.c.watermark < stmt.excluded.watermark,
+    )
+    await db.exec(stmt)
+
+
+async def oldest(db: AsyncSession, seat_urns: Sequence[str]) -> datetime | None:
+    """The earliest watermark over these seats and all streams (everything before it is stored);
+    None while any seat or stream has never been polled."""
+    seats = sorted(set(seat_urns))
+    if not seats:
+        return None
+    stmt = select(func.min(SyncWatermark.watermark), func.count()).where(
+        col(SyncWatermark.seat_urn).in_(seats)
+    )
+    earliest, count = (await db.exec(stmt)).one()
+    if earliest is None or count < len(seats) * len(PollStream):
+        return None
+    return earliest

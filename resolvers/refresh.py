@@ -1,0 +1,250 @@
+"""Refresh: the incremental LinkedIn poll (InMails, prospect notes, mail stubs), run single-flight.
+
+Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 12 h windows, page by
+page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
+the watermark at the last fully stored window and the next poll resumes there. Concurrent callers in
+this process share one poll task; other processes are kept out by a lease row in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from linkedin.client import LinkedInClient
+from linkedin.errors import LinkedInError
+from linkedin.records import ConversationEvent, ProspectNote
+from models import InMailDirection, leases, utcnow
+from models import watermarks as marks
+from models.db import SessionFactory
+from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
+from models.watermarks import PollStream
+from resolvers.errors import LinkedInUnavailable
+from resolvers.poll_windows import to_ms_precision, windows
+from resolvers.stubs import StubOutcome, apply_mail_stubs
+
+log = logging.getLogger("rscgraph.refresh")
+
+LEASE_NAME = "linkedin-poll"
+Clock = Callable[[], datetime]
+
+
+@dataclass(slots=True)
+class PollReport:
+    """What one refresh achieved; `synced_at` is the time up to which every stream of every seat is
+    stored (None when not known), `polled` is False when another process ran the poll."""
+
+    synced_at: datetime | None
+    polled: bool = True
+    windows: int = 0
+    events: int = 0
+    notes: int = 0
+    stubs: int = 0
+    candidates_created: list[int] = field(default_factory=list)
+    candidates_updated: list[int] = field(default_factory=list)
+
+
+class LeaseLost(Exception):
+    """Our lease expired and another process took over the poll; stop without writing."""
+
+
+class RefreshService:
+    """Runs the poll for every seat; `refresh()` is safe to call from many requests at once."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        linkedin: LinkedInClient,
+        *,
+        initial_lookback: timedelta,
+        clock: Clock = utcnow,
+        lease_ttl: timedelta = timedelta(seconds=60),
+        page_size: int = 50,
+        holder: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._linkedin = linkedin
+        self._initial_lookback = initial_lookback
+        self._clock = clock
+        self._lease_ttl = lease_ttl
+        self._page_size = page_size
+        self._holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._inflight: asyncio.Task[PollReport] | None = None
+
+    async def refresh(self) -> PollReport:
+        """Poll LinkedIn now, or join the poll already running; LinkedIn failures raise
+        `LinkedInUnavailable` (whatever was stored before the failure stays stored)."""
+        task = self._inflight
+        if task is None or task.done():
+            task = asyncio.create_task(self._run(), name="linkedin-poll")
+            task.add_done_callback(self._finished)
+            self._inflight = task
+        # Shielded: a caller that gives up (request cancelled) must not cancel everyone's poll.
+        return await asyncio.shield(task)
+
+    async def poll_tick(self) -> None:
+        """One periodic poll: a LinkedIn outage is logged and retried on the next tick."""
+        try:
+            report = await self.refresh()
+        except LinkedInUnavailable as exc:
+            log.warning("periodic LinkedIn poll failed, will retry next tick: %s", exc.message)
+            return
+        log.info(
+            "periodic LinkedIn poll: %d windows, %d InMails, %d notes, %d stubs",
+            report.windows,
+            report.events,
+            report.notes,
+            report.stubs,
+        )
+
+    async def aclose(self) -> None:
+        """Cancel a poll in flight (shutdown); its lease is released, stored windows stay stored."""
+        task = self._inflight
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _finished(self, task: asyncio.Task[PollReport]) -> None:
+        if self._inflight is task:
+            self._inflight = None
+        if not task.cancelled():
+            task.exception()  # every caller may have gone: mark it retrieved, callers still get it
+
+    async def _run(self) -> PollReport:
+        async with self._sessions() as db:
+            acquired = await leases.try_acquire(db, LEASE_NAME, self._holder, self._lease_ttl)
+            await db.commit()
+        if not acquired:
+            return await self._await_other_process()
+        try:
+            return await self._poll()
+        except LinkedInError as exc:
+            log.warning("LinkedIn poll stopped: %s", exc)
+            raise LinkedInUnavailable(f"LinkedIn is unavailable: {exc}") from exc
+        finally:
+            async with self._sessions() as db:
+                await leases.release(db, LEASE_NAME, self._holder)
+                await db.commit()
+
+    async def _await_other_process(self) -> PollReport:
+        """Another process holds the lease: wait (bounded) until it is done, then report what is stored."""
+        delay, waited = 0.05, 0.0
+        limit = 2 * self._lease_ttl.total_seconds()
+        while waited < limit:
+            async with self._sessions() as db:
+                if await leases.held_until(db, LEASE_NAME) is None:
+                    break
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 1.0)
+        else:
+            log.warning("another process is still polling LinkedIn after %.0f s; not waiting longer", waited)
+        return PollReport(synced_at=await self._synced_at(None), polled=False)
+
+    async def _synced_at(self, seat_urns: Sequence[str] | None) -> datetime | None:
+        async with self._sessions() as db:
+            if seat_urns is None:
+                seat_urns = sorted({seat for _, seat in (await marks.watermarks(db))})
+            return await marks.oldest(db, seat_urns)
+
+    async def _poll(self) -> PollReport:
+        until = to_ms_precision(self._clock())
+        seat_urns = [seat.urn for seat in await self._linkedin.seats()]
+        async with self._sessions() as db:
+            stored = await marks.watermarks(db)
+        report = PollReport(synced_at=None)
+        first = to_ms_precision(until - self._initial_lookback)
+        for stream in PollStream:
+            for seat in seat_urns:
+                since = stored.get((stream.value, seat), first)
+                for start, end in windows(since, until):
+                    await self._poll_window(stream, seat, start, end, report)
+        report.synced_at = await self._synced_at(seat_urns)
+        return report
+
+    async def _poll_window(
+        self, stream: PollStream, seat: str, start: datetime, end: datetime, report: PollReport
+    ) -> None:
+        # Every page of a window is read before anything is written: a fault leaves no half window.
+        if stream is PollStream.CONVERSATION_EVENTS:
+            events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
+            await self._commit_window(
+                stream, seat, end, lambda db: upsert_messages(db, _message_rows(events))
+            )
+            report.events += len(events)
+        elif stream is PollStream.PROSPECT_NOTES:
+            # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
+            before = max(start, end - timedelta(milliseconds=1))
+            notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
+            await self._commit_window(stream, seat, end, lambda db: upsert_notes(db, _note_rows(notes)))
+            report.notes += len(notes)
+        else:
+            stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
+            outcome = StubOutcome()
+
+            async def store(db: AsyncSession) -> None:
+                done = await apply_mail_stubs(db, stubs)
+                outcome.created, outcome.updated = done.created, done.updated
+
+            await self._commit_window(stream, seat, end, store)
+            report.stubs += len(stubs)
+            report.candidates_created += outcome.created
+            report.candidates_updated += outcome.updated
+        report.windows += 1
+
+    async def _commit_window(
+        self, stream: PollStream, seat: str, end: datetime, store: Callable[[AsyncSession], Awaitable[object]]
+    ) -> None:
+        """Store one window's rows and move its watermark to `end`, in one transaction."""
+        async with self._sessions() as db:
+            if not await leases.renew(db, LEASE_NAME, self._holder, self._lease_ttl):
+                raise LeaseLost(f"lost the {LEASE_NAME} lease while polling {stream.value} of {seat}")
+            await store(db)
+            await marks.advance(db, stream, seat, end)
+            await db.commit()
+
+
+def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:
+    rows = []
+    for event in events:
+        member = event.member_urn
+        if member is None:
+            log.warning("InMail %s names no prospect (no recipients); skipped", event.id)
+            continue
+        rows.append(
+            MessageRow(
+                event_id=event.id,
+                seat_urn=event.viewer_seat_urn,
+                member_urn=member,
+                conversation_urn=event.conversation_urn,
+                author_urn=event.author_urn,
+                direction=InMailDirection(event.direction.value),
+                subject=event.subject,
+                body=event.body or "",
+                sent_at=event.created_at,
+            )
+        )
+    return rows
+
+
+def _note_rows(notes: Sequence[ProspectNote]) -> list[NoteRow]:
+    return [
+        NoteRow(
+            note_id=n.id,
+            owner_seat_urn=n.owner_seat_urn,
+            member_urn=n.member_urn,
+            body=n.body,
+            active=n.active,
+            created_at=n.created_at,
+            updated_at=n.last_modified_at,
+        )
+        for n in notes
+    ]

@@ -1,0 +1,100 @@
+"""Concurrent refreshes share one poll: in the process through one task, across processes through a lease."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import models
+from linkedin.client import LinkedInClient
+from models import leases
+from models.db import SessionFactory
+from resolvers.refresh import LEASE_NAME, RefreshService
+from tests.conftest import Sandbox
+from tests.resolvers.refresh.support import (
+    SEATS,
+    WINDOWS_PER_SEAT,
+    Clock,
+    count,
+    other_process,
+    upstream_calls,
+    world_counts,
+)
+
+
+async def test_ten_concurrent_refreshes_make_one_upstream_poll(
+    refresher: RefreshService, sandbox: Sandbox
+) -> None:
+    # when
+    reports = await asyncio.gather(*(refresher.refresh() for _ in range(10)))
+    # then
+    assert await upstream_calls(sandbox, "seatsV2") == 1
+    assert await upstream_calls(sandbox, "conversationEvents") == SEATS * WINDOWS_PER_SEAT
+    assert all(report is reports[0] for report in reports)
+
+
+async def test_ten_concurrent_refreshes_store_each_inmail_and_note_once(
+    refresher: RefreshService, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    world = await world_counts(sandbox)
+    # when
+    await asyncio.gather(*(refresher.refresh() for _ in range(10)))
+    # then
+    assert await count(sessions, models.InMailMessage) == world["events"]
+    assert await count(sessions, models.LinkedInNote) == world["notes"]
+
+
+async def test_a_refresh_after_the_shared_poll_finished_polls_again(
+    refresher: RefreshService, clock: Clock, sandbox: Sandbox
+) -> None:
+    # given
+    await refresher.refresh()
+    clock.advance(minutes=1)
+    # when
+    await refresher.refresh()
+    # then
+    assert await upstream_calls(sandbox, "seatsV2") == 2
+
+
+async def test_two_processes_refreshing_at_once_make_one_upstream_poll(
+    refresher: RefreshService,
+    sessions: SessionFactory,
+    linkedin: LinkedInClient,
+    clock: Clock,
+    sandbox: Sandbox,
+) -> None:
+    # given
+    second = other_process(sessions, linkedin, clock)
+    # when
+    reports = await asyncio.gather(refresher.refresh(), second.refresh())
+    # then
+    assert await upstream_calls(sandbox, "seatsV2") == 1
+    assert sorted(report.polled for report in reports) == [False, True]
+    assert {report.synced_at for report in reports} == {clock.now()}
+
+
+async def test_a_refresh_waits_for_another_processs_poll_and_does_not_poll_itself(
+    refresher: RefreshService, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: another process holds the poll lease (it expires, as if that process finished or died)
+    async with sessions() as db:
+        assert await leases.try_acquire(db, LEASE_NAME, "another-process", timedelta(seconds=0.5))
+        await db.commit()
+    # when
+    report = await refresher.refresh()
+    # then
+    assert report.polled is False
+    assert await upstream_calls(sandbox, "seatsV2") == 0
+    async with sessions() as db:
+        assert await leases.held_until(db, LEASE_NAME) is None
+
+
+async def test_the_lease_is_released_when_a_poll_ends(
+    refresher: RefreshService, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # when
+    await refresher.refresh()
+    # then
+    async with sessions() as db:
+        assert await leases.held_until(db, LEASE_NAME) is None

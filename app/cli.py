@@ -55,6 +55,30 @@ def _export_schema(output: str | None) -> None:
         sys.stdout.write(sdl)
 
 
+async def _sync_backfill(settings: Settings, since: str) -> None:
+    from models.db import create_engine, session_factory
+    from resolvers.sync.backfill import backfill, parse_span
+
+    span = parse_span(since)
+    engine = create_engine(settings.database_url)
+    try:
+        counts = await backfill(session_factory(engine), span)
+    finally:
+        await engine.dispose()
+    summary = ", ".join(f"{entity.value.lower()}: {n}" for entity, n in counts.items())
+    print(f"backfill of the last {since} enqueued ({summary})")
+
+
+def _span(text: str) -> str:
+    from resolvers.sync.backfill import parse_span
+
+    try:
+        parse_span(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
 def _wait_for_port(host: str, port: int, timeout_s: float) -> None:
     """Block until something listens on host:port (the sandbox child process)."""
     deadline = time.monotonic() + timeout_s
@@ -105,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="load demo data into an empty database")
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default=None)
+    sync = commands.add_parser("sync", help="ATS → LinkedIn sync tasks")
+    sync_commands = sync.add_subparsers(dest="sync_command", required=True)
+    backfill = sync_commands.add_parser("backfill", help="enqueue every record changed since then")
+    backfill.add_argument("--since", type=_span, default="2y", help="how far back: 30d, 6m, 2y (default)")
     run = commands.add_parser("run", help="the offline demo: migrate, seed, sandbox + server")
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)
@@ -131,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
             if asyncio.run(_seed(settings))
             else "database already has data; nothing seeded"
         )
+    elif args.command == "sync" and args.sync_command == "backfill":
+        asyncio.run(_sync_backfill(settings, args.since))
     elif args.command == "export-schema":
         _export_schema(args.output)
     elif args.command == "run":

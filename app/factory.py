@@ -12,11 +12,15 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
+from app import webhooks
+from app.export_worker import ExportWorker
 from app.graphiql import asset_mounts, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
 from app.services import build_services
 from app.settings import Settings
+from app.sync_worker import SyncWorkerLoop
+from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
 from graph.view import GraphQLApp
@@ -48,7 +52,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with aiohttp.ClientSession() as http:
                 linkedin = LinkedInClient(http, settings.linkedin_config())
                 services = build_services(settings, sessions, linkedin)
-                yield {"engine": engine, "services": services, "settings": settings}
+                export_worker = ExportWorker(services, interval_s=settings.export_interval_s)
+                if settings.export_interval_s > 0:
+                    export_worker.start()
+                sync_worker = SyncWorkerLoop(services, settings)
+                if settings.outbox_interval_s > 0:
+                    sync_worker.start()
+                # Periodic jobs; the poll runs once right at start, then every poll_interval_s (0 = off).
+                workers = Workers()
+                workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
+                workers.start()
+                try:
+                    yield {
+                        "engine": engine,
+                        "services": services,
+                        "settings": settings,
+                        "export_worker": export_worker,
+                        "sync_worker": sync_worker,
+                        "workers": workers,
+                    }
+                finally:
+                    await export_worker.stop()
+                    await sync_worker.stop()
+                    await workers.stop()
+                    await services.refresh.aclose()
         finally:
             await engine.dispose()
 
@@ -59,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *webhooks.routes,
         *asset_mounts(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

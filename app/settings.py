@@ -41,7 +41,17 @@ class Settings(BaseSettings):
     poll_interval_s: float = Field(default=0, ge=0, description="periodic LinkedIn poll; 0 turns it off")
     poll_initial_lookback_days: int = Field(default=14, ge=1, le=365)
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
+    ats_candidate_url_template: str = Field(
+        default="http://127.0.0.1:8000/candidates/{id}",
+        description="the ATS page of a candidate (sent to LinkedIn)",
+    )
+    ats_job_url_template: str = Field(
+        default="http://127.0.0.1:8000/jobs/{id}", description="the ATS page of a job (its default apply URL)"
+    )
     webhook_max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    export_interval_s: float = Field(
+        default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
+    )
 
     max_query_depth: int = 12
     max_aliases: int = 30

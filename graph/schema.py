@@ -12,6 +12,8 @@ from strawberry.types import ExecutionContext
 from graph.candidate import CandidateQuery
 from graph.enrichment import EnrichmentQuery
 from graph.errors import annotate
+from graph.export import ExportMutation, ExportQuery
+from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
 from graph.limits import Limits, validation_rules_extension
@@ -21,15 +23,27 @@ from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
 from graph.recruiter import RecruiterQuery
+from graph.sync_status import SyncStatusQuery
 
 
 @strawberry.type
-class Query(IntegrationQuery, NodeQuery, CandidateQuery, JobQuery, RecruiterQuery, EnrichmentQuery):
+class Query(
+    IntegrationQuery,
+    NodeQuery,
+    CandidateQuery,
+    JobQuery,
+    RecruiterQuery,
+    ExportQuery,
+    EnrichmentQuery,
+    SyncStatusQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(CandidateMutation, JobMutation, ApplicationMutation, NoteMutation):
+class Mutation(
+    CandidateMutation, JobMutation, ApplicationMutation, NoteMutation, ExportMutation, IdentityMutation
+):
     pass
 
 

@@ -17,6 +17,8 @@ from models.sync_status_queries import (
 )
 from resolvers.sync.plan import UPSERT_ORDER
 
+__all__ = ["EntitySyncStatus", "Problem", "SyncStatusReport", "sync_status"]
+
 
 @dataclass(frozen=True, slots=True)
 class EntitySyncStatus:

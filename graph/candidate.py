@@ -155,6 +155,13 @@ class CandidateFilter:
     applied_to_job: strawberry.ID | None = strawberry.field(
         default=None, description="Only candidates who applied to this job (a Job ID)."
     )
+    in_ats: bool | None = strawberry.field(
+        default=None,
+        description="Whether the candidate is linked to a LinkedIn member (Recruiter shows them as In-ATS).",
+    )
+    past_applicant: bool | None = strawberry.field(
+        default=None, description="Whether the candidate has applied to a job (LinkedIn's Past Applicant)."
+    )
 
     def to_where(self) -> CandidateWhere:
         """The query filter; a bad job ID is a BAD_USER_INPUT error naming `filter.appliedToJob`."""
@@ -169,6 +176,8 @@ class CandidateFilter:
             has_linkedin_match=self.has_linked_in_match,
             has_applied=self.has_applied,
             applied_to_job_id=job_id,
+            in_ats=self.in_ats,
+            past_applicant=self.past_applicant,
         )
 
 

@@ -20,6 +20,7 @@ from models.ats import (
     Note,
     Recruiter,
 )
+from models.enrichment_queries import has_application, has_linkedin_identity
 from models.mirror import LinkedInProfile
 
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -150,6 +151,9 @@ class CandidateFilter:
     has_linkedin_match: bool | None = None
     has_applied: bool | None = None
     applied_to_job_id: int | None = None
+    # What LinkedIn's In-ATS and Past Applicant Spotlight see (the same tests as `linkedinMembers`).
+    in_ats: bool | None = None
+    past_applicant: bool | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -195,6 +199,10 @@ def _conditions(where: CandidateFilter) -> list[Any]:
                 col(Application.job_id) == where.applied_to_job_id,
             )
         )
+    if where.in_ats is not None:
+        conditions.append(has_linkedin_identity() if where.in_ats else sa.not_(has_linkedin_identity()))
+    if where.past_applicant is not None:
+        conditions.append(has_application() if where.past_applicant else sa.not_(has_application()))
     return conditions
 
 

@@ -261,3 +261,53 @@ async def test_1000_members_over_http_are_answered_and_1001_are_refused_with_a_c
     assert bad_status == 200
     assert bad_body["data"] is None
     assert [e["extensions"]["code"] for e in bad_body["errors"]] == ["BAD_USER_INPUT"]
+
+
+CANDIDATES = """
+query Candidates($filter: CandidateFilter) {
+  candidates(filter: $filter, first: 100) { totalCount edges { node { firstName } } }
+}
+"""
+
+
+async def _unlinked_candidate(sessions: SessionFactory) -> None:
+    async with sessions() as db, db.begin():
+        db.add(models.Candidate(first_name="Unlinked", last_name="Person"))
+
+
+@pytest.mark.parametrize(
+    ("in_ats", "expected"),
+    [(True, ["First0", "First1", "First2"]), (False, ["Unlinked"])],
+)
+async def test_the_candidates_filter_in_ats_keeps_candidates_linked_to_a_member(
+    graphql: GraphQL, sessions: SessionFactory, in_ats: bool, expected: list[str]
+) -> None:
+    # given
+    await seed_members(sessions, 3)
+    await _unlinked_candidate(sessions)
+    # when
+    result = await graphql(CANDIDATES, {"filter": {"inAts": in_ats}})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    names = sorted(edge["node"]["firstName"] for edge in result.data["candidates"]["edges"])
+    assert (result.data["candidates"]["totalCount"], names) == (len(expected), expected)
+
+
+@pytest.mark.parametrize(
+    ("past_applicant", "expected"),
+    [(True, ["First0", "First2"]), (False, ["First1", "Unlinked"])],
+)
+async def test_the_candidates_filter_past_applicant_keeps_candidates_with_an_application(
+    graphql: GraphQL, sessions: SessionFactory, past_applicant: bool, expected: list[str]
+) -> None:
+    # given
+    await seed_members(sessions, 3)
+    await _unlinked_candidate(sessions)
+    # when
+    result = await graphql(CANDIDATES, {"filter": {"pastApplicant": past_applicant}})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    names = sorted(edge["node"]["firstName"] for edge in result.data["candidates"]["edges"])
+    assert (result.data["candidates"]["totalCount"], names) == (len(expected), expected)

@@ -15,7 +15,7 @@ from models.db import SessionFactory
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
-def gid(type_name: str, row_id: int | None) -> str:
+def gid(type_name: str, row_id: int | str | None) -> str:
     """The global ID of a row."""
     return str(relay.GlobalID(type_name, str(row_id)))
 

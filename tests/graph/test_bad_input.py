@@ -1,0 +1,115 @@
+"""Bad ids and page arguments give a clear, coded error (BAD_USER_INPUT or NOT_FOUND), never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import GraphQL, Server
+from tests.graph.tab_world import gid
+
+CANDIDATE = "query($id: ID!) { candidate(id: $id) { id } }"
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+CANDIDATES = "query($first: Int, $after: String) { candidates(first: $first, after: $after) { totalCount } }"
+JOBS = "query($first: Int) { jobs(first: $first) { totalCount } }"
+RECRUITERS = "query($first: Int) { recruiters(first: $first) { totalCount } }"
+APPLIED_TO = "query($job: ID!) { candidates(filter: {appliedToJob: $job}) { totalCount } }"
+
+
+def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[object, object]]:
+    """The (code, message) pairs of a response's errors."""
+    return [(e["extensions"]["code"], e["message"]) for e in errors or []]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code", "message"),
+    [
+        (
+            CANDIDATE,
+            {"id": gid("Candidate", 999)},
+            "NOT_FOUND",
+            f"No Candidate has the ID '{gid('Candidate', 999)}'",
+        ),
+        (
+            CANDIDATE,
+            {"id": "not-a-global-id"},
+            "BAD_USER_INPUT",
+            "`id` is not a valid global ID: 'not-a-global-id'",
+        ),
+        (CANDIDATE, {"id": gid("Job", 1)}, "BAD_USER_INPUT", "`id` is the ID of a Job, not of a Candidate"),
+        (
+            CANDIDATE,
+            {"id": gid("Candidate", "x")},
+            "BAD_USER_INPUT",
+            f"`id` is not a valid global ID: '{gid('Candidate', 'x')}'",
+        ),
+        (
+            NODE,
+            {"id": gid("Recruiter", 999)},
+            "NOT_FOUND",
+            f"No Recruiter has the ID '{gid('Recruiter', 999)}'",
+        ),
+        (NODE, {"id": "%%%"}, "BAD_USER_INPUT", "`id` is not a valid global ID: '%%%'"),
+        (
+            NODE,
+            {"id": gid("Nothing", 1)},
+            "BAD_USER_INPUT",
+            f"`id` names no node type: '{gid('Nothing', 1)}'",
+        ),
+        (CANDIDATES, {"first": 101}, "BAD_USER_INPUT", "`first` must be at most 100"),
+        (CANDIDATES, {"first": -1}, "BAD_USER_INPUT", "`first` must not be negative"),
+        (CANDIDATES, {"after": "garbage"}, "BAD_USER_INPUT", "`after` is not a valid cursor: 'garbage'"),
+        (JOBS, {"first": 1000}, "BAD_USER_INPUT", "`first` must be at most 100"),
+        (RECRUITERS, {"first": -5}, "BAD_USER_INPUT", "`first` must not be negative"),
+        (
+            APPLIED_TO,
+            {"job": gid("Candidate", 1)},
+            "BAD_USER_INPUT",
+            "`filter.appliedToJob` is the ID of a Candidate, not of a Job",
+        ),
+    ],
+    ids=[
+        "unknown-candidate",
+        "malformed-id",
+        "id-of-wrong-type",
+        "non-numeric-node-id",
+        "unknown-node",
+        "node-malformed-id",
+        "node-unknown-type",
+        "first-over-max",
+        "first-negative",
+        "bad-cursor",
+        "jobs-first-over-max",
+        "recruiters-first-negative",
+        "applied-to-wrong-type",
+    ],
+)
+async def test_bad_input_gives_a_coded_error(
+    graphql: GraphQL, query: str, variables: dict[str, object], code: str, message: str
+) -> None:
+    # when
+    result = await graphql(query, variables)
+    # then
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == [code]
+    assert [e.message for e in result.errors or []] == [message]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_a_bad_id_is_a_200_with_a_coded_error_and_null_data(server: Server) -> None:
+    # when
+    status, body = await server.graphql(CANDIDATE, {"id": "not-a-global-id"})
+    # then
+    assert status == 200
+    assert body["data"] == {"candidate": None}
+    assert codes_and_messages(body["errors"]) == [
+        ("BAD_USER_INPUT", "`id` is not a valid global ID: 'not-a-global-id'")
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_a_page_over_the_maximum_is_a_coded_error(server: Server) -> None:
+    # when
+    status, body = await server.graphql(CANDIDATES, {"first": 101})
+    # then
+    assert status == 200
+    assert body["data"] is None
+    assert codes_and_messages(body["errors"]) == [("BAD_USER_INPUT", "`first` must be at most 100")]

@@ -1,0 +1,237 @@
+"""The LinkedIn Profile tab's live matches: one batched fetch, reuse within the TTL, snapshots on outages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+import models
+from app.settings import Settings
+from linkedin import LinkedInClient, wire
+from models.db import SessionFactory
+from tests.conftest import GraphQL, Sandbox
+from tests.graph.tab_world import gid
+
+PROFILE_QUERY = """
+query Profile($id: ID!) {
+  candidate(id: $id) {
+    linkedinProfile {
+      personUrn matchSource algorithmicMatches manualMatch viewInRecruiterUrl
+      widget { apiKey integrationContext atsCandidateId scriptUrl }
+      freshness { fetchedAt stale error }
+    }
+  }
+}
+"""
+
+PAGE_QUERY = """
+{ candidates(first: 100) { edges { node { linkedinProfile { algorithmicMatches freshness { stale } } } } } }
+"""
+
+SNAPSHOT_AT = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A short tab timeout, so the hanging-LinkedIn test stays quick."""
+    return settings.model_copy(update={"live_match_timeout_s": 0.5})
+
+
+async def add_candidate(sessions: SessionFactory, email: str, first_name: str = "Ada") -> int:
+    """A candidate row; returns its id."""
+    async with sessions() as session:
+        row = models.Candidate(first_name=first_name, last_name="Lovelace", email=email)
+        session.add(row)
+        await session.commit()
+        assert row.id is not None
+        return row.id
+
+
+async def sync_to_linkedin(linkedin: LinkedInClient, candidate_ids: list[int], emails: list[str]) -> None:
+    """Push candidates to the sandbox, as the outbox worker would."""
+    now = datetime.now(UTC)
+    bodies = {
+        str(i): wire.candidate_to_wire(
+            first_name="Ada",
+            last_name="Lovelace",
+            email_addresses=[email],
+            created_at=now - timedelta(days=1),
+            last_modified_at=now,
+            external_profile_url=f"https://ats.example.com/candidates/{i}",
+        )
+        for i, email in zip(candidate_ids, emails, strict=True)
+    }
+    result = await linkedin.upsert_candidates(bodies)
+    assert result.errors == {}
+
+
+async def world_member(sandbox: Sandbox, index: int = 0) -> dict[str, Any]:
+    """One member of the sandbox's world (`member`, `emailAddress`...)."""
+    member: dict[str, Any] = (await sandbox.admin("GET", "world"))["members"][index]
+    return member
+
+
+async def match_calls(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """The atsCandidates BATCH_GETs the sandbox received."""
+    calls = await sandbox.admin("GET", "calls")
+    return [c for c in calls if c["endpoint"] == "atsCandidates" and c["method"] == "GET"]
+
+
+async def add_snapshot(sessions: SessionFactory, candidate_id: int, member_urn: str) -> None:
+    """What LinkedIn said last time: one algorithmic match."""
+    async with sessions() as session:
+        session.add(
+            models.LinkedInProfile(
+                candidate_id=candidate_id,
+                person_urn=member_urn,
+                algorithmic_matches=[member_urn],
+                fetched_at=SNAPSHOT_AT,
+            )
+        )
+        await session.commit()
+
+
+async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient, settings: Settings
+) -> None:
+    # given: the candidate carries a LinkedIn member's email and was synced
+    member = await world_member(sandbox)
+    candidate_id = await add_candidate(sessions, member["emailAddress"])
+    await sync_to_linkedin(linkedin, [candidate_id], [member["emailAddress"]])
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    profile = result.data["candidate"]["linkedinProfile"]
+    member_id = member["member"].rsplit(":", 1)[-1]
+    assert {k: v for k, v in profile.items() if k != "freshness"} == {
+        "personUrn": member["member"],
+        "matchSource": "ALGORITHMIC",
+        "algorithmicMatches": [member["member"]],
+        "manualMatch": None,
+        "viewInRecruiterUrl": f"{settings.linkedin_recruiter_url}/{member_id}",
+        "widget": {
+            "apiKey": settings.linkedin_client_id,
+            "integrationContext": settings.linkedin_org_urn,
+            "atsCandidateId": str(candidate_id),
+            "scriptUrl": settings.linkedin_widget_script_url,
+        },
+    }
+    assert profile["freshness"]["stale"] is False
+    assert profile["freshness"]["error"] is None
+
+
+async def test_a_fetched_match_is_stored_as_the_candidates_snapshot(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient
+) -> None:
+    # given
+    member = await world_member(sandbox)
+    candidate_id = await add_candidate(sessions, member["emailAddress"])
+    await sync_to_linkedin(linkedin, [candidate_id], [member["emailAddress"]])
+    # when
+    await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    async with sessions() as session:
+        snapshot = (await session.exec(select(models.LinkedInProfile))).one()
+    assert (
+        snapshot.candidate_id,
+        snapshot.person_urn,
+        snapshot.algorithmic_matches,
+        snapshot.manual_match,
+    ) == (
+        candidate_id,
+        member["member"],
+        [member["member"]],
+        None,
+    )
+
+
+async def test_a_page_of_many_candidates_makes_one_upstream_batch_get(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    for index in range(60):
+        await add_candidate(sessions, f"person{index}@example.com")
+    await sandbox.admin("DELETE", "calls")
+    # when
+    result = await graphql(PAGE_QUERY)
+    # then
+    assert result.errors is None
+    calls = await match_calls(sandbox)
+    assert [c["status"] for c in calls] == [200]
+
+
+async def test_live_matches_are_reused_within_the_cache_time(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: one request already fetched the page's matches
+    for index in range(3):
+        await add_candidate(sessions, f"person{index}@example.com")
+    await graphql(PAGE_QUERY)
+    await sandbox.admin("DELETE", "calls")
+    # when
+    result = await graphql(PAGE_QUERY)
+    # then
+    assert result.errors is None
+    assert await match_calls(sandbox) == []
+
+
+async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given: LinkedIn knows no member with this email
+    candidate_id = await add_candidate(sessions, "nobody@example.com")
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    assert result.errors is None
+    assert result.data == {"candidate": {"linkedinProfile": None}}
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"status": 500}, "LinkedIn is unavailable: "),
+        ({"malformed": True}, "LinkedIn is unavailable: "),
+        ({"hang": True}, "LinkedIn did not answer within 0.5 s"),
+    ],
+    ids=["server-error", "malformed-json", "hang"],
+)
+async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it_is_stale(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, fault: dict[str, Any], error: str
+) -> None:
+    # given: a snapshot from an earlier fetch, and LinkedIn failing every match lookup
+    candidate_id = await add_candidate(sessions, "ada@example.com")
+    await add_snapshot(sessions, candidate_id, "urn:li:person:snap1")
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, **fault})
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    profile = result.data["candidate"]["linkedinProfile"]
+    assert profile["personUrn"] == "urn:li:person:snap1"
+    assert profile["algorithmicMatches"] == ["urn:li:person:snap1"]
+    assert profile["freshness"]["fetchedAt"] == "2026-11-20T08:30:00+00:00"
+    assert profile["freshness"]["stale"] is True
+    assert profile["freshness"]["error"].startswith(error)
+
+
+async def test_a_failed_fetch_is_not_cached_so_the_next_request_asks_linkedin_again(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn failed once
+    candidate_id = await add_candidate(sessions, "ada@example.com")
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 500})
+    await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    await sandbox.admin("DELETE", "faults")
+    await sandbox.admin("DELETE", "calls")
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    assert result.errors is None
+    assert [c["status"] for c in await match_calls(sandbox)] == [200]

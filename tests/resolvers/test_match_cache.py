@@ -1,0 +1,78 @@
+"""The process-wide cache of live LinkedIn matches: reuse within the age asked for, never cache failures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from linkedin.records import CandidateMatch
+from resolvers.match_cache import LiveMatch, LiveMatchCache
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def answer(candidate_id: int) -> LiveMatch:
+    return LiveMatch(CandidateMatch(str(candidate_id), ("urn:li:person:a",), None), NOW)
+
+
+def test_an_answer_is_reused_while_younger_than_the_age_asked_for() -> None:
+    # given
+    clock = Clock()
+    cache = LiveMatchCache(clock=clock)
+    cache.put({1: answer(1)})
+    clock.now += 29.9
+    # when
+    found = cache.fresh([1], max_age_s=30)
+    # then
+    assert found == {1: answer(1)}
+
+
+def test_an_answer_older_than_the_age_asked_for_is_not_returned() -> None:
+    # given
+    clock = Clock()
+    cache = LiveMatchCache(clock=clock)
+    cache.put({1: answer(1)})
+    clock.now += 30
+    # when
+    found = cache.fresh([1], max_age_s=30)
+    # then
+    assert found == {}
+
+
+def test_failures_are_never_cached() -> None:
+    # given
+    cache = LiveMatchCache(clock=Clock())
+    # when
+    cache.put({1: LiveMatch(None, None, "LinkedIn is unavailable")})
+    # then
+    assert cache.fresh([1], max_age_s=30) == {}
+
+
+def test_the_oldest_answers_go_first_when_the_cache_is_full() -> None:
+    # given
+    cache = LiveMatchCache(max_entries=2, clock=Clock())
+    cache.put({1: answer(1)})
+    cache.put({2: answer(2)})
+    # when
+    cache.put({3: answer(3)})
+    # then
+    assert sorted(cache.fresh([1, 2, 3], max_age_s=30)) == [2, 3]
+
+
+def test_forgotten_candidates_are_fetched_again() -> None:
+    # given
+    cache = LiveMatchCache(clock=Clock())
+    cache.put({1: answer(1), 2: answer(2)})
+    # when
+    cache.forget([1])
+    # then
+    assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]

@@ -8,7 +8,7 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import candidates, live_matches, tabs
+from resolvers import candidates, exports, live_matches, tabs
 from resolvers.match_cache import LiveMatch
 from resolvers.services import Services
 
@@ -22,6 +22,7 @@ class Loaders:
     recruiter_by_id: DataLoader[int, models.Recruiter | None]
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
+    linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
     notes_by_candidate_id: DataLoader[int, list[models.Note]]
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
@@ -44,6 +45,7 @@ class Loaders:
             applications_by_candidate_id=DataLoader(
                 partial(candidates.applications_by_candidate_ids, sessions)
             ),
+            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
             stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions)),
             notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions)),
             identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions)),

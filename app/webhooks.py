@@ -1,0 +1,91 @@
+"""`/webhooks/linkedin`: LinkedIn's GET challenge and signed push notifications (shared/linkedin-rsc.md §4).
+
+A push is verified on its raw bytes, recorded durably (with a PENDING export request) and only then
+acknowledged; the export worker does the processing off the request path.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.export_worker import ExportWorker
+from app.settings import Settings
+from linkedin import push
+from resolvers import exports
+from resolvers.services import Services
+
+log = logging.getLogger("rscgraph.webhooks")
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than the configured limit."""
+
+
+def _reject(status: int, message: str) -> JSONResponse:
+    log.warning("webhook rejected (%d): %s", status, message)
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The raw body, refusing it as soon as it is known to exceed `limit` bytes (never buffered whole)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def _secret(settings: Settings) -> str:
+    # LinkedIn signs RSC pushes with the customer (child) app's client secret (§4, [I]).
+    return settings.linkedin_client_secret.get_secret_value()
+
+
+async def challenge(request: Request) -> Response:
+    """GET ?challengeCode=: prove we hold the client secret (LinkedIn expects an answer within 3 s)."""
+    code = request.query_params.get("challengeCode", "")
+    if not code or len(code) > 200:
+        return _reject(400, "challengeCode is required")
+    return JSONResponse(push.challenge_response(_secret(request.state.settings), code))
+
+
+async def notification(request: Request) -> Response:
+    """POST: verify, record, acknowledge, wake the export worker. 4xx and no write when invalid."""
+    settings: Settings = request.state.settings
+    try:
+        body = await read_limited(request, settings.webhook_max_body_bytes)
+    except BodyTooLarge:
+        return _reject(413, f"body larger than {settings.webhook_max_body_bytes} bytes")
+    header = request.headers.get(push.SIGNATURE_HEADER)
+    if not header:
+        return _reject(401, f"missing {push.SIGNATURE_HEADER}")
+    if not push.signature_valid(_secret(settings), body, header):
+        return _reject(401, f"{push.SIGNATURE_HEADER} does not match the body")
+    try:
+        parsed = push.parse_notification(body)
+    except push.MalformedNotification as exc:
+        return _reject(400, f"malformed notification: {exc}")
+    if parsed.expired(datetime.now(UTC)):
+        return _reject(400, f"notification {parsed.id} expired at {parsed.expires_at}")
+    services: Services = request.state.services
+    recorded = await exports.record_notification(services.sessions, parsed)
+    if recorded.new and recorded.export_request_id is not None:
+        worker: ExportWorker | None = getattr(request.state, "export_worker", None)
+        if worker is not None:
+            worker.wake()
+    log.info("webhook %s %s (%s)", parsed.type, parsed.id, "new" if recorded.new else "replay")
+    return JSONResponse({"id": parsed.id, "status": "accepted" if recorded.new else "duplicate"})
+
+
+routes = [
+    Route("/webhooks/linkedin", challenge, methods=["GET"]),
+    Route("/webhooks/linkedin", notification, methods=["POST"]),
+]

@@ -1,0 +1,104 @@
+"""Manual candidate ↔ LinkedIn member links (the profile widget's link and unlink callbacks)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from graph.candidate import Candidate
+from graph.context import Info
+from graph.errors import UserError
+from resolvers import identity
+from resolvers.errors import DomainError, InvalidInput, NotFound
+
+_PUSHED = (
+    "Whether LinkedIn now shows the change (manualMatchedMember). The link is stored here either way; "
+    "when false, `userErrors` holds a LINKEDIN_UNAVAILABLE entry saying why."
+)
+_ERRORS = (
+    "Why nothing was changed (INVALID, NOT_FOUND, CONFLICT naming the input field), or "
+    "LINKEDIN_UNAVAILABLE when the change is stored but LinkedIn was not told."
+)
+
+
+@strawberry.input(description="Which candidate is which LinkedIn member.")
+class LinkLinkedInMemberInput:
+    candidate_id: strawberry.ID = strawberry.field(description="The candidate's global ID.")
+    person_urn: str = strawberry.field(description="The member's person URN, `urn:li:person:<id>`.")
+
+
+@strawberry.type(description="The result of `linkLinkedInMember`.")
+class LinkLinkedInMemberPayload:
+    candidate: Candidate | None = strawberry.field(description="The candidate; null when nothing changed.")
+    person_urn: str | None = strawberry.field(description="The member now linked; null when nothing changed.")
+    pushed: bool = strawberry.field(description=_PUSHED)
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="The candidate whose LinkedIn member link to remove.")
+class UnlinkLinkedInMemberInput:
+    candidate_id: strawberry.ID = strawberry.field(description="The candidate's global ID.")
+
+
+@strawberry.type(description="The result of `unlinkLinkedInMember`.")
+class UnlinkLinkedInMemberPayload:
+    candidate: Candidate | None = strawberry.field(description="The candidate; null when nothing changed.")
+    pushed: bool = strawberry.field(description=_PUSHED)
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+def candidate_id(value: str, field: str = "candidateId") -> int:
+    """The database id in a Candidate global ID; INVALID when malformed, NOT_FOUND for another type."""
+    try:
+        decoded = relay.GlobalID.from_id(value)
+    except Exception as exc:  # strawberry raises several kinds for undecodable input
+        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field) from exc
+    if not decoded.node_id.isdigit():
+        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field)
+    if decoded.type_name != "Candidate":
+        raise NotFound(f"No candidate has this id (it is the id of a {decoded.type_name})", field=field)
+    return int(decoded.node_id)
+
+
+def _push_errors(outcome: identity.LinkOutcome) -> list[UserError]:
+    return [UserError.from_domain(outcome.push_error)] if outcome.push_error is not None else []
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(
+        description="Link a candidate to a LinkedIn member by hand (match source MANUAL) and tell LinkedIn."
+    )
+    async def link_linked_in_member(
+        self, info: Info, input: LinkLinkedInMemberInput
+    ) -> LinkLinkedInMemberPayload:
+        try:
+            outcome = await identity.link_member(
+                info.context.services, candidate_id(input.candidate_id), input.person_urn
+            )
+        except DomainError as error:
+            return LinkLinkedInMemberPayload(
+                candidate=None, person_urn=None, pushed=False, user_errors=[UserError.from_domain(error)]
+            )
+        return LinkLinkedInMemberPayload(
+            candidate=Candidate.from_row(outcome.candidate),
+            person_urn=outcome.identity.person_urn if outcome.identity else None,
+            pushed=outcome.pushed,
+            user_errors=_push_errors(outcome),
+        )
+
+    @strawberry.mutation(description="Remove a candidate's LinkedIn member link and tell LinkedIn.")
+    async def unlink_linked_in_member(
+        self, info: Info, input: UnlinkLinkedInMemberInput
+    ) -> UnlinkLinkedInMemberPayload:
+        try:
+            outcome = await identity.unlink_member(info.context.services, candidate_id(input.candidate_id))
+        except DomainError as error:
+            return UnlinkLinkedInMemberPayload(
+                candidate=None, pushed=False, user_errors=[UserError.from_domain(error)]
+            )
+        return UnlinkLinkedInMemberPayload(
+            candidate=Candidate.from_row(outcome.candidate),
+            pushed=outcome.pushed,
+            user_errors=_push_errors(outcome),
+        )

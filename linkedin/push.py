@@ -1,0 +1,104 @@
+"""LinkedIn push notifications: the signature, the GET challenge and the notification body (WIRE.md).
+
+The notification body is an [I] shape (shared/linkedin-rsc.md §4); like `linkedin/wire.py` this module
+is the one place that reads it, so a correction touches nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+SIGNATURE_HEADER = "X-LI-Signature"
+SIGNED_PREFIX = b"hmacsha256="
+EXPORT_CANDIDATE_PROFILE = "EXPORT_CANDIDATE_PROFILE"
+INTEGRATION_STATUS_CHANGE = "INTEGRATION_STATUS_CHANGE"
+
+
+class MalformedNotification(ValueError):
+    """The body is not a push notification we understand."""
+
+
+@dataclass(frozen=True, slots=True)
+class PushNotification:
+    """A thin push: which event happened and the id to fetch its data with."""
+
+    id: str
+    type: str
+    request_id: str
+    expires_at: datetime | None
+    # The whole decoded body, kept as received for the record.
+    payload: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def expired(self, now: datetime) -> bool:
+        """True when LinkedIn said the notification is no longer valid at `now`."""
+        return self.expires_at is not None and self.expires_at <= now
+
+
+def _hmac_hex(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The `X-LI-Signature` value for a raw body: hex HMAC-SHA256 of `hmacsha256=` + body."""
+    return _hmac_hex(secret, SIGNED_PREFIX + body)
+
+
+def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
+    """Whether `header` signs exactly these raw bytes; compared in constant time."""
+    if not header:
+        return False
+    expected = signature(secret, body).encode()
+    return hmac.compare_digest(expected, header.strip().lower().encode("utf-8", errors="replace"))
+
+
+def challenge_response(secret: str, challenge_code: str) -> dict[str, str]:
+    """The JSON answer to `GET ?challengeCode=`: the code and its hex HMAC-SHA256."""
+    return {
+        "challengeCode": challenge_code,
+        "challengeResponse": _hmac_hex(secret, challenge_code.encode()),
+    }
+
+
+def parse_notification(body: bytes) -> PushNotification:
+    """Decode a notification body `{"type", "id", "requestId"?, "expiresAt"?}` (epoch ms)."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise MalformedNotification("the body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise MalformedNotification("the body is not a JSON object")
+    kind = data.get("type")
+    ident = data.get("id", data.get("requestId"))
+    request_id = data.get("requestId", ident)
+    if not isinstance(kind, str) or not kind.strip():
+        raise MalformedNotification("'type' must be a non-empty string")
+    for name, value in (("id", ident), ("requestId", request_id)):
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise MalformedNotification(f"'{name}' must be a non-empty string of at most 200 characters")
+    expires = data.get("expiresAt")
+    if expires is not None and (not isinstance(expires, int) or isinstance(expires, bool) or expires <= 0):
+        raise MalformedNotification("'expiresAt' must be epoch milliseconds")
+    assert isinstance(ident, str)
+    assert isinstance(request_id, str)
+    return PushNotification(
+        id=ident,
+        type=kind,
+        request_id=request_id,
+        expires_at=None if expires is None else datetime.fromtimestamp(expires / 1000, tz=UTC),
+        payload=data,
+    )
+
+
+def notification_body(
+    notification_id: str, kind: str = EXPORT_CANDIDATE_PROFILE, *, expires_at_ms: int | None = None
+) -> bytes:
+    """A notification body as LinkedIn sends it (for tools and tests that play LinkedIn)."""
+    payload: dict[str, object] = {"type": kind, "id": notification_id, "requestId": notification_id}
+    if expires_at_ms is not None:
+        payload["expiresAt"] = expires_at_ms
+    return json.dumps(payload).encode()

@@ -1,0 +1,100 @@
+"""Queries over push notifications and One-Click Export requests; callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.ats import Recruiter
+from models.integration import ExportRequest, ExportStatus, WebhookNotification
+
+
+async def notification_known(db: AsyncSession, notification_id: str) -> bool:
+    """Whether a push with this id was already recorded."""
+    statement = select(WebhookNotification.id).where(
+        col(WebhookNotification.notification_id) == notification_id
+    )
+    return (await db.exec(statement)).first() is not None
+
+
+def add_notification(
+    db: AsyncSession, notification_id: str, kind: str, payload: dict[str, Any]
+) -> WebhookNotification:
+    """Stage a received push in the caller's transaction."""
+    row = WebhookNotification(notification_id=notification_id, type=kind, payload=payload)
+    db.add(row)
+    return row
+
+
+async def export_request(db: AsyncSession, request_id: str) -> ExportRequest | None:
+    """The export request with LinkedIn's request id, if recorded."""
+    statement = select(ExportRequest).where(col(ExportRequest.request_id) == request_id)
+    return (await db.exec(statement)).first()
+
+
+def add_export_request(db: AsyncSession, request_id: str) -> ExportRequest:
+    """Stage a new PENDING export request in the caller's transaction."""
+    row = ExportRequest(request_id=request_id, status=ExportStatus.PENDING)
+    db.add(row)
+    return row
+
+
+async def pending_request_ids(db: AsyncSession, limit: int) -> list[str]:
+    """Request ids of PENDING exports, oldest first."""
+    statement = (
+        select(ExportRequest.request_id)
+        .where(col(ExportRequest.status) == ExportStatus.PENDING)
+        .order_by(col(ExportRequest.id))
+        .limit(limit)
+    )
+    return list((await db.exec(statement)).all())
+
+
+async def export_requests_page(
+    db: AsyncSession, *, status: ExportStatus | None, offset: int, limit: int
+) -> tuple[list[ExportRequest], int]:
+    """One page of export requests, newest first, and how many match in all."""
+    where = [] if status is None else [col(ExportRequest.status) == status]
+    total = (await db.exec(select(func.count()).select_from(ExportRequest).where(*where))).one()
+    statement = (
+        select(ExportRequest).where(*where).order_by(col(ExportRequest.id).desc()).offset(offset).limit(limit)
+    )
+    return list((await db.exec(statement)).all()), int(total)
+
+
+async def export_requests_by_ids(db: AsyncSession, ids: Sequence[int]) -> dict[int, ExportRequest]:
+    """Export requests keyed by row id."""
+    if not ids:
+        return {}
+    statement = select(ExportRequest).where(col(ExportRequest.id).in_(list(set(ids))))
+    return {row.id: row for row in (await db.exec(statement)).all() if row.id is not None}
+
+
+async def exports_per_seat(db: AsyncSession, since: datetime, until: datetime) -> dict[str, int]:
+    """How many exports each seat made in [since, until), by LinkedIn's export time (else receipt)."""
+    moment = func.coalesce(col(ExportRequest.exported_at), col(ExportRequest.received_at))
+    statement = (
+        select(ExportRequest.seat_urn, func.count())
+        .where(col(ExportRequest.seat_urn).is_not(None), moment >= since, moment < until)
+        .group_by(col(ExportRequest.seat_urn))
+    )
+    return {str(seat): int(count) for seat, count in (await db.exec(statement)).all()}
+
+
+async def recruiters_with_seats(db: AsyncSession) -> list[Recruiter]:
+    """Every recruiter mapped to a Recruiter seat, by seat URN."""
+    statement = (
+        select(Recruiter).where(col(Recruiter.seat_urn).is_not(None)).order_by(col(Recruiter.seat_urn))
+    )
+    return list((await db.exec(statement)).all())
+
+
+def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
+    """Whether an IntegrityError comes from a unique constraint (a concurrent insert won the race)."""
+    text = str(error.orig).lower()
+    return "unique" in text or "duplicate key" in text

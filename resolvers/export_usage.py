@@ -1,0 +1,50 @@
+"""One-Click Export quota: exports per Recruiter seat this calendar month against LinkedIn's limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import models
+from models import export_queries
+from models.db import SessionFactory
+
+
+@dataclass(frozen=True, slots=True)
+class SeatUsage:
+    """One seat's exports in one month."""
+
+    seat_urn: str
+    recruiter: models.Recruiter | None
+    month: str
+    used: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        """Exports left this month, never negative."""
+        return max(self.limit - self.used, 0)
+
+
+def month_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The first instant of `now`'s calendar month (UTC) and of the next one."""
+    start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (
+        start.replace(year=start.year + 1, month=1)
+        if start.month == 12
+        else start.replace(month=start.month + 1)
+    )
+    return start, end
+
+
+async def export_usage(sessions: SessionFactory, limit: int, now: datetime | None = None) -> list[SeatUsage]:
+    """Every mapped seat, and every seat that exported this month, with its count (by seat URN)."""
+    start, end = month_bounds(now or models.utcnow())
+    async with sessions() as db:
+        counts = await export_queries.exports_per_seat(db, start, end)
+        recruiters = {r.seat_urn: r for r in await export_queries.recruiters_with_seats(db) if r.seat_urn}
+    month = start.strftime("%Y-%m")
+    return [
+        SeatUsage(seat, recruiters.get(seat), month, counts.get(seat, 0), limit)
+        for seat in sorted(set(counts) | set(recruiters))
+    ]

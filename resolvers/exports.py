@@ -1,0 +1,384 @@
+"""One-Click Export: record pushes durably, then fetch, check, match or create, apply, and tell LinkedIn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import models
+from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
+from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
+from linkedin.records import ExportedCandidate
+from models import export_queries, identity_queries
+from models.db import SessionFactory
+from models.outbox_writes import enqueue
+from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable, NotFound
+from resolvers.identity import ManualMatchRefused, describe_candidate, push_manual_match
+from resolvers.services import Services
+
+log = logging.getLogger("rscgraph.exports")
+
+APPLICATION_SOURCE = "LinkedIn One-Click Export"
+# Concurrent writers for the same member lose a unique-constraint race at most once each.
+MAX_WRITE_ATTEMPTS = 3
+
+
+class ExportFailed(Exception):
+    """The export can never succeed as it stands (wrong customer, unknown or closed job)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What the webhook did with a push: stored it (new) or recognised a replay."""
+
+    new: bool
+    export_request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOutcome:
+    """The export request after a processing attempt, and what it points at."""
+
+    request: models.ExportRequest
+    candidate: models.Candidate | None
+    application: models.Application | None
+    # Set when LinkedIn was unavailable: the request stays PENDING and a later pass completes it.
+    unavailable: str | None = None
+
+    @property
+    def created(self) -> bool:
+        """Whether this export created the candidate (rather than matching an existing one)."""
+        return bool(self.request.candidate_created)
+
+
+# --- receiving ------------------------------------------------------------------------------------
+
+
+async def record_notification(sessions: SessionFactory, notification: PushNotification) -> Recorded:
+    """Store a verified push and, for an export, its PENDING request, in one transaction.
+
+    A known notification id (a replay, or a duplicate delivery racing this one) changes nothing.
+    """
+    export_id = notification.request_id if notification.type == EXPORT_CANDIDATE_PROFILE else None
+    async with sessions() as db:
+        if await export_queries.notification_known(db, notification.id):
+            return Recorded(new=False, export_request_id=export_id)
+        export_queries.add_notification(db, notification.id, notification.type, notification.payload)
+        if export_id is not None and await export_queries.export_request(db, export_id) is None:
+            export_queries.add_export_request(db, export_id)
+        try:
+            await db.commit()
+        except sa.exc.IntegrityError as exc:
+            await db.rollback()
+            if not export_queries.is_unique_violation(exc):
+                raise
+            return Recorded(new=False, export_request_id=export_id)
+    return Recorded(new=True, export_request_id=export_id)
+
+
+# --- processing -----------------------------------------------------------------------------------
+
+
+# One lock per request id in this process, so the worker and a support replay never interleave on
+# one export here. Across processes the work is idempotent and unique constraints settle races (one
+# candidate per member, one application per candidate and job).
+_LOCKS: dict[str, asyncio.Lock] = {}
+
+
+async def process_export(services: Services, request_id: str) -> ExportOutcome:
+    """Process one export (new, pending, failed or done: it is idempotent) and keep its outcome."""
+    lock = _LOCKS.setdefault(request_id, asyncio.Lock())
+    try:
+        async with lock:
+            return await _Processing(services).run(request_id)
+    finally:
+        if not lock.locked() and _LOCKS.get(request_id) is lock:
+            del _LOCKS[request_id]
+
+
+class _Processing:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def run(self, request_id: str) -> ExportOutcome:
+        sessions = self._services.sessions
+        await _ensure_request(sessions, request_id)
+        try:
+            exported = await self._services.linkedin.exported_candidate(request_id)
+        except (LinkedInNotFound, LinkedInBadRequest) as exc:
+            return await _finish(
+                sessions, request_id, models.ExportStatus.FAILED, f"LinkedIn has no such export: {exc}"
+            )
+        except LinkedInError as exc:
+            return await _retry_later(
+                sessions, request_id, f"LinkedIn unavailable while fetching the export: {exc}"
+            )
+        try:
+            outcome = await self._apply(exported)
+        except ExportFailed as exc:
+            return await _finish(sessions, request_id, models.ExportStatus.FAILED, str(exc))
+        assert outcome.candidate is not None
+        try:
+            await push_manual_match(self._services, outcome.candidate, exported.member_urn)
+        except ManualMatchRefused as exc:
+            # LinkedIn answered and refused: retrying will not help, and the ATS side is complete.
+            return await _finish(sessions, request_id, models.ExportStatus.DONE, exc.message)
+        except LinkedInUnavailable as exc:
+            return await _retry_later(sessions, request_id, f"manualMatchedMember not set yet: {exc.message}")
+        return await _finish(sessions, request_id, models.ExportStatus.DONE, None)
+
+    async def _apply(self, exported: ExportedCandidate) -> ExportOutcome:
+        expected = self._services.config.org_urn
+        for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
+            async with self._services.sessions() as db:
+                row = await export_queries.export_request(db, exported.request_id)
+                assert row is not None
+                _describe(row, exported)
+                if exported.integration_context != expected:
+                    await db.commit()
+                    raise ExportFailed(
+                        f"The export belongs to integrationContext {exported.integration_context}, "
+                        f"not to this customer's {expected}"
+                    )
+                try:
+                    job = await _open_job(db, exported.external_job_posting_id)
+                    outcome = await _match_and_apply(db, row, exported, job)
+                    await db.commit()
+                    return outcome
+                except ExportFailed:
+                    await db.rollback()
+                    await _save_description(db, exported)
+                    raise
+                except sa.exc.IntegrityError as exc:
+                    await db.rollback()
+                    if not export_queries.is_unique_violation(exc) or attempt == MAX_WRITE_ATTEMPTS:
+                        raise
+                    log.info("export %s lost a race (%s); re-reading", exported.request_id, exc.orig)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _describe(row: models.ExportRequest, exported: ExportedCandidate) -> None:
+    row.seat_urn = exported.seat_urn
+    row.member_urn = exported.member_urn
+    row.external_job_id = exported.external_job_posting_id
+    row.exported_at = exported.exported_at
+
+
+async def _save_description(db: AsyncSession, exported: ExportedCandidate) -> None:
+    row = await export_queries.export_request(db, exported.request_id)
+    assert row is not None
+    _describe(row, exported)
+    await db.commit()
+
+
+async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
+    if external_id is None or not external_id.isdigit():
+        raise ExportFailed(f"The export names no job of this ATS (externalJobPostingId {external_id!r})")
+    job = await identity_queries.job(db, int(external_id))
+    if job is None:
+        raise ExportFailed(f"The export names job {external_id}, which does not exist in this ATS")
+    if job.state != models.JobState.OPEN:
+        raise ExportFailed(f"The export names job {external_id} ({job.title}), which is closed")
+    return job
+
+
+def profile_url_spellings(url: str | None) -> list[str]:
+    """The ways one LinkedIn profile URL is commonly written (scheme, www, trailing slash)."""
+    if not url or not url.strip():
+        return []
+    text = url.strip().split("?")[0].split("#")[0].rstrip("/")
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    text = text.removeprefix("www.")
+    return [
+        f"{scheme}{www}{text}{slash}"
+        for scheme in ("https://", "http://")
+        for www in ("www.", "")
+        for slash in ("", "/")
+    ]
+
+
+async def _find_candidate(
+    db: AsyncSession, exported: ExportedCandidate
+) -> tuple[models.Candidate | None, models.LinkedInIdentity | None, str | None]:
+    """The existing candidate for the member: by person URN, then email, then profile URL; never by name."""
+    urn = exported.member_urn
+    identity = await identity_queries.identity_by_person_urn(db, urn)
+    if identity is not None:
+        candidate = await identity_queries.candidate(db, identity.candidate_id)
+        return candidate, identity, f"person URN {urn} already linked"
+    email = (exported.email or "").strip().lower()
+    if email:
+        candidate = await identity_queries.unlinked_or_same_candidate_by_email(db, email, urn)
+        if candidate is not None:
+            return candidate, None, f"email {email}"
+    by_url = await identity_queries.identity_by_profile_urls(db, profile_url_spellings(exported.profile_url))
+    if by_url is not None:
+        candidate = await identity_queries.candidate(db, by_url.candidate_id)
+        return candidate, by_url, f"profile URL {exported.profile_url}"
+    return None, None, None
+
+
+async def _match_and_apply(
+    db: AsyncSession, row: models.ExportRequest, exported: ExportedCandidate, job: models.Job
+) -> ExportOutcome:
+    candidate, identity, reason = await _find_candidate(db, exported)
+    created = candidate is None
+    if candidate is None:
+        candidate = models.Candidate(
+            first_name=exported.first_name,
+            last_name=exported.last_name,
+            email=(exported.email or "").strip().lower() or None,
+            phone=exported.phone,
+            title=exported.headline,
+            mailing_city=exported.city,
+            source=models.CandidateSource.LINKEDIN_EXPORT,
+        )
+        db.add(candidate)
+        await db.flush()
+        reason = "no candidate matched the person URN, email or profile URL: created"
+        enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
+    assert candidate.id is not None
+    if identity is None:
+        # Linked by email, or newly created: record which member this candidate is.
+        db.add(
+            models.LinkedInIdentity(
+                candidate_id=candidate.id,
+                person_urn=exported.member_urn,
+                profile_url=exported.profile_url,
+                match_source=models.MatchSource.EXPORT,
+                match_reason=f"One-Click Export {exported.request_id}: {reason}",
+            )
+        )
+    else:
+        if identity.person_urn != exported.member_urn:
+            # Matched by profile URL under another URN spelling: LinkedIn's export is authoritative.
+            identity.person_urn = exported.member_urn
+            identity.match_source = models.MatchSource.EXPORT
+            identity.match_reason = f"One-Click Export {exported.request_id}: {reason}"
+        if identity.profile_url is None and exported.profile_url:
+            identity.profile_url = exported.profile_url
+    application = await identity_queries.application_for(db, candidate.id, _id(job))
+    if application is None:
+        application = models.Application(
+            candidate_id=candidate.id, job_id=_id(job), source=APPLICATION_SOURCE
+        )
+        db.add(application)
+        await db.flush()
+        enqueue(db, models.SyncEntity.APPLICATION, _id(application), models.OutboxOp.UPSERT)
+    await db.flush()
+    row.candidate_id = candidate.id
+    row.application_id = application.id
+    if row.candidate_created is None:
+        row.candidate_created = created
+        row.match_reason = reason
+    return ExportOutcome(row, candidate, application)
+
+
+def _id(row: models.Candidate | models.Job | models.Application) -> int:
+    assert row.id is not None
+    return row.id
+
+
+async def _ensure_request(sessions: SessionFactory, request_id: str) -> None:
+    """Make sure a row exists: support may replay an export whose push never arrived."""
+    async with sessions() as db:
+        if await export_queries.export_request(db, request_id) is not None:
+            return
+        export_queries.add_export_request(db, request_id)
+        try:
+            await db.commit()
+        except sa.exc.IntegrityError as exc:
+            await db.rollback()
+            if not export_queries.is_unique_violation(exc):
+                raise
+
+
+async def _finish(
+    sessions: SessionFactory, request_id: str, status: models.ExportStatus, error: str | None
+) -> ExportOutcome:
+    async with sessions() as db:
+        row = await export_queries.export_request(db, request_id)
+        assert row is not None
+        row.status = status
+        row.attempts += 1
+        row.error = error
+        row.completed_at = datetime.now(UTC)
+        await db.commit()
+        return await _outcome(db, row)
+
+
+async def _retry_later(sessions: SessionFactory, request_id: str, error: str) -> ExportOutcome:
+    log.warning("export %s stays pending: %s", request_id, error)
+    async with sessions() as db:
+        row = await export_queries.export_request(db, request_id)
+        assert row is not None
+        row.status = models.ExportStatus.PENDING
+        row.attempts += 1
+        row.error = error
+        await db.commit()
+        outcome = await _outcome(db, row)
+    return ExportOutcome(outcome.request, outcome.candidate, outcome.application, unavailable=error)
+
+
+async def _outcome(db: AsyncSession, row: models.ExportRequest) -> ExportOutcome:
+    candidate = await identity_queries.candidate(db, row.candidate_id) if row.candidate_id else None
+    application = await db.get(models.Application, row.application_id) if row.application_id else None
+    return ExportOutcome(row, candidate, application)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+async def export_request(sessions: SessionFactory, request_id: str) -> models.ExportRequest | None:
+    """One export request by LinkedIn's request id."""
+    async with sessions() as db:
+        return await export_queries.export_request(db, request_id)
+
+
+async def export_requests_page(
+    sessions: SessionFactory, *, status: models.ExportStatus | None, offset: int, limit: int
+) -> tuple[list[models.ExportRequest], int]:
+    """One page of export requests (newest first) and the total."""
+    async with sessions() as db:
+        return await export_queries.export_requests_page(db, status=status, offset=offset, limit=limit)
+
+
+async def export_requests_by_ids(
+    sessions: SessionFactory, ids: list[int]
+) -> list[models.ExportRequest | None]:
+    """Export requests in key order, None for unknown ids (a DataLoader batch)."""
+    async with sessions() as db:
+        found = await export_queries.export_requests_by_ids(db, ids)
+    return [found.get(i) for i in ids]
+
+
+async def pending_request_ids(sessions: SessionFactory, limit: int = 100) -> list[str]:
+    """PENDING export request ids, oldest first."""
+    async with sessions() as db:
+        return await export_queries.pending_request_ids(db, limit)
+
+
+def describe_outcome(outcome: ExportOutcome) -> str:
+    """One line for logs and support."""
+    who = describe_candidate(outcome.candidate) if outcome.candidate else "no candidate"
+    return f"export {outcome.request.request_id}: {outcome.request.status.value}, {who}"
+
+
+def not_found(request_id: str) -> NotFound:
+    """The domain error for an unknown export request id."""
+    return NotFound(f"No export request has the id {request_id!r}", field="requestId")
+
+
+def outcome_errors(outcome: ExportOutcome) -> list[DomainError]:
+    """What a caller should be told about an outcome: why it failed, or that it is still pending."""
+    if outcome.unavailable is not None:
+        return [LinkedInUnavailable(f"Still pending, a later pass completes it: {outcome.unavailable}")]
+    if outcome.request.status == models.ExportStatus.FAILED:
+        return [InvalidInput(outcome.request.error or "The export failed", field="requestId")]
+    return []

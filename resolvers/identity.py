@@ -1,0 +1,167 @@
+"""Candidate ↔ LinkedIn member identity: manual link and unlink, pushed as manualMatchedMember."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import models
+from linkedin import wire
+from linkedin.errors import LinkedInBadRequest, LinkedInError
+from models import identity_queries as queries
+from models.export_queries import is_unique_violation
+from resolvers.errors import Conflict, InvalidInput, LinkedInUnavailable, NotFound
+from resolvers.services import Services
+
+log = logging.getLogger("rscgraph.identity")
+
+PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,80}$")
+MANUAL_REASON = "linked by hand in the profile widget"
+
+
+class ManualMatchRefused(LinkedInUnavailable):
+    """LinkedIn answered and refused the member link (retrying the same call will not help)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOutcome:
+    """The candidate after a link or unlink, its identity, and whether LinkedIn was told."""
+
+    candidate: models.Candidate
+    identity: models.LinkedInIdentity | None
+    pushed: bool
+    push_error: LinkedInUnavailable | None = None
+
+
+def validate_person_urn(value: str, *, field: str = "personUrn") -> str:
+    """The person URN, trimmed; InvalidInput naming `field` unless it looks like `urn:li:person:<id>`."""
+    urn = value.strip()
+    if not PERSON_URN.match(urn):
+        raise InvalidInput(f"{value!r} is not a LinkedIn person URN (urn:li:person:<id>)", field=field)
+    return urn
+
+
+def describe_candidate(candidate: models.Candidate) -> str:
+    """How an error names a candidate to a person: name and ATS id."""
+    name = " ".join(part for part in (candidate.first_name, candidate.last_name) if part) or "unnamed"
+    return f"candidate {candidate.id} ({name})"
+
+
+async def _candidate_or_not_found(db: AsyncSession, candidate_id: int) -> models.Candidate:
+    candidate = await queries.candidate(db, candidate_id)
+    if candidate is None:
+        raise NotFound(f"No candidate has the id {candidate_id}", field="candidateId")
+    return candidate
+
+
+async def _holder_conflict(db: AsyncSession, holder: models.LinkedInIdentity, person_urn: str) -> Conflict:
+    other = await queries.candidate(db, holder.candidate_id)
+    who = describe_candidate(other) if other is not None else f"candidate {holder.candidate_id}"
+    return Conflict(f"{person_urn} is already linked to {who}", field="personUrn")
+
+
+async def link_member(services: Services, candidate_id: int, person_urn: str) -> LinkOutcome:
+    """Store a manual link (match source MANUAL), then push it to LinkedIn as manualMatchedMember."""
+    urn = validate_person_urn(person_urn)
+    async with services.sessions() as db:
+        candidate = await _candidate_or_not_found(db, candidate_id)
+        holder = await queries.identity_by_person_urn(db, urn)
+        if holder is not None and holder.candidate_id != candidate_id:
+            raise await _holder_conflict(db, holder, urn)
+        identity = await queries.identity_by_candidate_id(db, candidate_id)
+        if identity is None:
+            identity = models.LinkedInIdentity(
+                candidate_id=candidate_id, person_urn=urn, match_source=models.MatchSource.MANUAL
+            )
+            db.add(identity)
+        elif identity.person_urn != urn:
+            identity.profile_url = None  # the old member's profile URL says nothing about the new one
+        identity.person_urn = urn
+        identity.match_source = models.MatchSource.MANUAL
+        identity.match_reason = MANUAL_REASON
+        identity.matched_at = models.utcnow()
+        try:
+            await db.commit()
+        except sa.exc.IntegrityError as exc:
+            # Another request linked the same member between our read and our write.
+            await db.rollback()
+            if not is_unique_violation(exc):
+                raise
+            holder = await queries.identity_by_person_urn(db, urn)
+            if holder is None:
+                raise
+            raise await _holder_conflict(db, holder, urn) from exc
+    return await _pushed(services, candidate, identity, urn)
+
+
+async def unlink_member(services: Services, candidate_id: int) -> LinkOutcome:
+    """Remove the candidate's member link, then remove manualMatchedMember on LinkedIn."""
+    async with services.sessions() as db:
+        candidate = await _candidate_or_not_found(db, candidate_id)
+        identity = await queries.identity_by_candidate_id(db, candidate_id)
+        if identity is not None:
+            await db.delete(identity)
+            await db.commit()
+    return await _pushed(services, candidate, None, None)
+
+
+async def _pushed(
+    services: Services, candidate: models.Candidate, identity: models.LinkedInIdentity | None, urn: str | None
+) -> LinkOutcome:
+    try:
+        await push_manual_match(services, candidate, urn)
+    except LinkedInUnavailable as exc:
+        return LinkOutcome(candidate, identity, pushed=False, push_error=exc)
+    return LinkOutcome(candidate, identity, pushed=True)
+
+
+def candidate_body(services: Services, candidate: models.Candidate) -> dict[str, object]:
+    """The atsCandidate body LinkedIn needs before it accepts a manual match for a new candidate."""
+    assert candidate.id is not None
+    return wire.candidate_to_wire(
+        first_name=candidate.first_name or "",
+        last_name=candidate.last_name or "",
+        email_addresses=[candidate.email] if candidate.email else [],
+        created_at=candidate.created_at,
+        last_modified_at=max(candidate.updated_at, candidate.created_at),
+        external_profile_url=services.config.ats_candidate_url_template.format(id=candidate.id),
+        phone_numbers=[candidate.phone] if candidate.phone else [],
+        current_company_name=candidate.company,
+        current_job_title=candidate.title,
+        do_not_contact=candidate.do_not_contact,
+    )
+
+
+async def push_manual_match(services: Services, candidate: models.Candidate, person_urn: str | None) -> None:
+    """Set (or, with None, remove) manualMatchedMember on LinkedIn; LinkedInUnavailable if it fails.
+
+    LinkedIn only patches candidates it knows: a candidate it has not received yet (per-key 404) is
+    sent first, then patched again.
+    """
+    ats_id = str(candidate.id)
+    try:
+        result = await services.linkedin.set_manual_match(ats_id, person_urn)
+        error = result.errors.get(ats_id)
+        if error is not None and error.status == 404:
+            if person_urn is None:
+                return  # LinkedIn has no such candidate, so nothing is linked there
+            upserted = await services.linkedin.upsert_candidates(
+                {ats_id: candidate_body(services, candidate)}
+            )
+            if (upsert_error := upserted.errors.get(ats_id)) is not None:
+                raise ManualMatchRefused(
+                    f"LinkedIn refused the candidate, so the member link was not sent: {upsert_error.message}"
+                )
+            result = await services.linkedin.set_manual_match(ats_id, person_urn)
+            error = result.errors.get(ats_id)
+    except LinkedInBadRequest as exc:
+        raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {exc}") from exc
+    except LinkedInError as exc:
+        log.warning("manualMatchedMember for candidate %s not pushed: %s", ats_id, exc)
+        raise LinkedInUnavailable(f"Stored here, but LinkedIn could not be told: {exc}") from exc
+    if error is not None:
+        raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {error.message}")

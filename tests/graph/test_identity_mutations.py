@@ -1,0 +1,228 @@
+"""`linkLinkedInMember` / `unlinkLinkedInMember`: stored, pushed to the sandbox, conflicts, bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import select
+from strawberry import relay
+
+import models
+from linkedin.client import LinkedInClient
+from linkedin.records import MailStub
+from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.world import build_world
+from models.db import SessionFactory
+from resolvers.stubs import apply_mail_stubs
+from tests.conftest import GraphQL, Sandbox
+
+WORLD = build_world(SandboxConfig())
+MEMBER = WORLD.members[220]
+
+LINK = """
+mutation Link($input: LinkLinkedInMemberInput!) {
+  linkLinkedInMember(input: $input) {
+    candidate { id firstName }
+    personUrn
+    pushed
+    userErrors { field message code }
+  }
+}
+"""
+
+UNLINK = """
+mutation Unlink($input: UnlinkLinkedInMemberInput!) {
+  unlinkLinkedInMember(input: $input) {
+    candidate { id }
+    pushed
+    userErrors { field message code }
+  }
+}
+"""
+
+
+def gid(candidate_id: int) -> str:
+    return str(relay.GlobalID("Candidate", str(candidate_id)))
+
+
+async def make_candidate(
+    sessions: SessionFactory, first: str = "Grace", email: str = "grace@example.com"
+) -> int:
+    async with sessions() as db:
+        candidate = models.Candidate(first_name=first, last_name="Hopper", email=email)
+        db.add(candidate)
+        await db.commit()
+        assert candidate.id is not None
+        return candidate.id
+
+
+async def identities(sessions: SessionFactory) -> list[tuple[int, str, models.MatchSource]]:
+    async with sessions() as db:
+        rows = (await db.exec(select(models.LinkedInIdentity).order_by(models.LinkedInIdentity.id))).all()
+    return [(r.candidate_id, r.person_urn, r.match_source) for r in rows]
+
+
+async def link(graphql: GraphQL, candidate_id: str, urn: str) -> dict[str, Any]:
+    result = await graphql(LINK, {"input": {"candidateId": candidate_id, "personUrn": urn}})
+    assert result.errors is None
+    assert result.data is not None
+    return dict(result.data["linkLinkedInMember"])
+
+
+async def test_linking_stores_a_manual_identity_and_sets_the_manual_match_on_linkedin(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    # when
+    payload = await link(graphql, gid(candidate_id), MEMBER.urn)
+    # then
+    assert payload == {
+        "candidate": {"id": gid(candidate_id), "firstName": "Grace"},
+        "personUrn": MEMBER.urn,
+        "pushed": True,
+        "userErrors": [],
+    }
+    assert await identities(sessions) == [(candidate_id, MEMBER.urn, models.MatchSource.MANUAL)]
+    matches = await linkedin.candidate_matches([str(candidate_id)])
+    assert matches[str(candidate_id)].manual_matched_member == MEMBER.urn
+
+
+async def test_linking_replaces_an_algorithmic_match_with_the_manual_one(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    async with sessions() as db:
+        db.add(
+            models.LinkedInIdentity(
+                candidate_id=candidate_id,
+                person_urn="urn:li:person:wrong1",
+                match_source=models.MatchSource.ALGORITHMIC,
+            )
+        )
+        await db.commit()
+    # when
+    await link(graphql, gid(candidate_id), MEMBER.urn)
+    # then
+    assert await identities(sessions) == [(candidate_id, MEMBER.urn, models.MatchSource.MANUAL)]
+
+
+async def test_linking_a_member_another_candidate_holds_is_a_conflict_naming_that_candidate(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given
+    holder = await make_candidate(sessions, "Ada", "ada@example.com")
+    other = await make_candidate(sessions, "Grace", "grace@example.com")
+    await link(graphql, gid(holder), MEMBER.urn)
+    # when
+    payload = await link(graphql, gid(other), MEMBER.urn)
+    # then
+    assert payload == {
+        "candidate": None,
+        "personUrn": None,
+        "pushed": False,
+        "userErrors": [
+            {
+                "field": ["input", "personUrn"],
+                "message": f"{MEMBER.urn} is already linked to candidate {holder} (Ada Hopper)",
+                "code": "CONFLICT",
+            }
+        ],
+    }
+    assert await identities(sessions) == [(holder, MEMBER.urn, models.MatchSource.MANUAL)]
+
+
+async def test_a_malformed_person_urn_is_refused_naming_the_field(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    candidate_id = await make_candidate(sessions)
+    payload = await link(graphql, gid(candidate_id), "urn:li:member:123")
+    assert payload["userErrors"] == [
+        {
+            "field": ["input", "personUrn"],
+            "message": "'urn:li:member:123' is not a LinkedIn person URN (urn:li:person:<id>)",
+            "code": "INVALID",
+        }
+    ]
+    assert await identities(sessions) == []
+
+
+async def test_a_malformed_candidate_id_is_refused_naming_the_field(graphql: GraphQL) -> None:
+    payload = await link(graphql, "not-a-global-id", MEMBER.urn)
+    assert payload["userErrors"] == [
+        {
+            "field": ["input", "candidateId"],
+            "message": "Not a valid global ID: 'not-a-global-id'",
+            "code": "INVALID",
+        }
+    ]
+
+
+async def test_an_unknown_candidate_is_not_found(graphql: GraphQL) -> None:
+    payload = await link(graphql, gid(987654), MEMBER.urn)
+    assert payload["userErrors"] == [
+        {"field": ["input", "candidateId"], "message": "No candidate has the id 987654", "code": "NOT_FOUND"}
+    ]
+
+
+async def test_a_link_is_kept_when_linkedin_is_down_and_the_payload_says_it_was_not_pushed(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "status": 503, "count": None})
+    # when
+    payload = await link(graphql, gid(candidate_id), MEMBER.urn)
+    # then
+    assert (payload["personUrn"], payload["pushed"]) == (MEMBER.urn, False)
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "LINKEDIN_UNAVAILABLE")]
+    assert payload["userErrors"][0]["message"].startswith("Stored here, but LinkedIn could not be told")
+    assert await identities(sessions) == [(candidate_id, MEMBER.urn, models.MatchSource.MANUAL)]
+
+
+async def test_unlinking_removes_the_identity_and_the_manual_match_on_linkedin(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    await link(graphql, gid(candidate_id), MEMBER.urn)
+    # when
+    result = await graphql(UNLINK, {"input": {"candidateId": gid(candidate_id)}})
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "unlinkLinkedInMember": {"candidate": {"id": gid(candidate_id)}, "pushed": True, "userErrors": []}
+    }
+    assert await identities(sessions) == []
+    matches = await linkedin.candidate_matches([str(candidate_id)])
+    assert matches[str(candidate_id)].manual_matched_member is None
+
+
+async def test_a_manual_link_survives_a_refresh_that_brings_a_stub_of_the_member(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given: linked by hand; another candidate has the member's email
+    linked = await make_candidate(sessions, "Linked", "linked@example.com")
+    await make_candidate(sessions, "Same", MEMBER.email.lower())
+    await link(graphql, gid(linked), MEMBER.urn)
+    stub = MailStub(
+        id="stub-1",
+        owner_seat_urn=WORLD.seats[0].urn,
+        member_urn=MEMBER.urn,
+        first_name=MEMBER.first_name,
+        last_name=MEMBER.last_name,
+        email=MEMBER.email,
+        phone=None,
+        title=None,
+        city=None,
+        profile_url=MEMBER.profile_url,
+        created_at=datetime.now(UTC),
+    )
+    # when: the refresh applies the member's stub
+    async with sessions() as db:
+        await apply_mail_stubs(db, [stub])
+        await db.commit()
+    # then
+    assert await identities(sessions) == [(linked, MEMBER.urn, models.MatchSource.MANUAL)]

@@ -1,0 +1,236 @@
+"""Export processing against the sandbox: customer check, job checks, matching rules, recorded outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import func, select
+
+import models
+from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.world import Member, build_world
+from models.db import SessionFactory
+from resolvers import exports
+from resolvers.export_usage import export_usage, month_bounds
+from resolvers.services import Services
+from tests.conftest import Sandbox
+
+WORLD = build_world(SandboxConfig())
+SEAT = WORLD.seats[0].urn
+MEMBER = WORLD.members[210]
+
+
+async def make_job(sessions: SessionFactory, state: models.JobState = models.JobState.OPEN) -> int:
+    async with sessions() as db:
+        job = models.Job(title="Senior Data Engineer", state=state)
+        db.add(job)
+        await db.commit()
+        assert job.id is not None
+        return job.id
+
+
+async def make_candidate(sessions: SessionFactory, **fields: Any) -> int:
+    async with sessions() as db:
+        candidate = models.Candidate(**fields)
+        db.add(candidate)
+        await db.commit()
+        assert candidate.id is not None
+        return candidate.id
+
+
+async def link(sessions: SessionFactory, candidate_id: int, urn: str, **fields: Any) -> None:
+    async with sessions() as db:
+        db.add(models.LinkedInIdentity(candidate_id=candidate_id, person_urn=urn, **fields))
+        await db.commit()
+
+
+async def export(sandbox: Sandbox, job: int | str, member: Member = MEMBER, **extra: str) -> str:
+    """The sandbox records an export (no callback is configured: the test processes it directly)."""
+    body = {"seat": SEAT, "member": member.urn, "externalJobPostingId": str(job), **extra}
+    return str((await sandbox.admin("POST", "exports", body))["requestId"])
+
+
+async def candidate_count(sessions: SessionFactory) -> int:
+    async with sessions() as db:
+        return int((await db.exec(select(func.count()).select_from(models.Candidate))).one())
+
+
+async def test_an_export_for_another_customer_fails_with_a_clear_error(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    request_id = await export(sandbox, job_id, integrationContext="urn:li:organization:999")
+    # when
+    outcome = await exports.process_export(services, request_id)
+    # then
+    assert outcome.request.status == models.ExportStatus.FAILED
+    assert outcome.request.error == (
+        "The export belongs to integrationContext urn:li:organization:999, "
+        f"not to this customer's {sandbox.config.org_urn}"
+    )
+    assert await candidate_count(sessions) == 0
+
+
+async def test_an_export_to_a_closed_job_is_kept_as_failed(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions, models.JobState.CLOSED)
+    request_id = await export(sandbox, job_id)
+    # when
+    outcome = await exports.process_export(services, request_id)
+    # then
+    row = await exports.export_request(sessions, request_id)
+    assert row is not None
+    assert (row.status, row.error) == (
+        models.ExportStatus.FAILED,
+        f"The export names job {job_id} (Senior Data Engineer), which is closed",
+    )
+    assert (row.member_urn, row.seat_urn, row.external_job_id) == (MEMBER.urn, SEAT, str(job_id))
+    assert outcome.candidate is None
+    assert await candidate_count(sessions) == 0
+
+
+async def test_an_export_to_an_unknown_job_is_kept_as_failed(sandbox: Sandbox, services: Services) -> None:
+    request_id = await export(sandbox, 424242)
+    outcome = await exports.process_export(services, request_id)
+    assert (outcome.request.status, outcome.request.error) == (
+        models.ExportStatus.FAILED,
+        "The export names job 424242, which does not exist in this ATS",
+    )
+
+
+async def test_a_request_id_linkedin_does_not_know_fails(services: Services) -> None:
+    outcome = await exports.process_export(services, "no-such-request")
+    assert outcome.request.status == models.ExportStatus.FAILED
+    assert outcome.request.error is not None
+    assert outcome.request.error.startswith("LinkedIn has no such export")
+
+
+async def test_a_candidate_is_matched_by_email_case_insensitively(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: the ATS stores emails lower-cased; LinkedIn may not
+    job_id = await make_job(sessions)
+    candidate_id = await make_candidate(sessions, first_name="A", last_name="B", email=MEMBER.email.lower())
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    assert outcome.candidate is not None
+    assert (outcome.candidate.id, outcome.created) == (candidate_id, False)
+
+
+async def test_a_candidate_is_matched_by_profile_url_written_differently(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: linked to another URN spelling of the member, with the profile URL without https/www
+    job_id = await make_job(sessions)
+    candidate_id = await make_candidate(sessions, first_name="Other", last_name="Name")
+    url = MEMBER.profile_url.removeprefix("https://").removeprefix("www.") + "/"
+    await link(
+        sessions,
+        candidate_id,
+        "urn:li:person:legacy1",
+        profile_url="http://" + url,
+        match_source=models.MatchSource.ALGORITHMIC,
+    )
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    assert outcome.candidate is not None
+    assert outcome.candidate.id == candidate_id
+    assert outcome.request.match_reason == f"profile URL {MEMBER.profile_url}"
+
+
+async def test_a_candidate_with_the_same_name_only_is_not_matched(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    namesake = await make_candidate(
+        sessions, first_name=MEMBER.first_name, last_name=MEMBER.last_name, email="someone.else@example.com"
+    )
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    assert outcome.candidate is not None
+    assert outcome.candidate.id != namesake
+    assert outcome.created is True
+    assert await candidate_count(sessions) == 2
+
+
+async def test_an_email_match_never_takes_a_candidate_linked_to_another_member(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: same email, but the candidate is someone else on LinkedIn
+    job_id = await make_job(sessions)
+    other = await make_candidate(sessions, first_name="X", last_name="Y", email=MEMBER.email.lower())
+    await link(sessions, other, "urn:li:person:someoneelse", match_source=models.MatchSource.MANUAL)
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    assert outcome.candidate is not None
+    assert outcome.candidate.id != other
+    assert outcome.created is True
+
+
+async def test_matching_a_manually_linked_candidate_keeps_the_manual_link(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    candidate_id = await make_candidate(sessions, first_name="M", last_name="L", email="m@example.com")
+    await link(sessions, candidate_id, MEMBER.urn, match_source=models.MatchSource.MANUAL)
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    async with sessions() as db:
+        identity = (await db.exec(select(models.LinkedInIdentity))).one()
+    assert outcome.candidate is not None
+    assert outcome.candidate.id == candidate_id
+    assert (identity.match_source, identity.profile_url) == (models.MatchSource.MANUAL, MEMBER.profile_url)
+
+
+async def test_processing_a_done_export_again_changes_nothing(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    request_id = await export(sandbox, job_id)
+    first = await exports.process_export(services, request_id)
+    # when
+    again = await exports.process_export(services, request_id)
+    # then
+    assert again.request.status == models.ExportStatus.DONE
+    assert (again.created, again.request.attempts) == (True, 2)
+    assert again.candidate is not None
+    assert first.candidate is not None
+    assert again.candidate.id == first.candidate.id
+    assert await candidate_count(sessions) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_export_usage_counts_this_months_exports_per_seat(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: two processed exports by one seat, and a recruiter holding another seat
+    job_id = await make_job(sessions)
+    for member in (WORLD.members[211], WORLD.members[212]):
+        await exports.process_export(services, await export(sandbox, job_id, member))
+    async with sessions() as db:
+        db.add(
+            models.Recruiter(
+                first_name="R", last_name="S", email="r@ats.example", seat_urn=WORLD.seats[1].urn
+            )
+        )
+        await db.commit()
+    # when
+    usage = await export_usage(sessions, 300)
+    # then
+    month = month_bounds(models.utcnow())[0].strftime("%Y-%m")
+    assert [(u.seat_urn, u.month, u.used, u.remaining, u.recruiter is not None) for u in usage] == [
+        (SEAT, month, 2, 298, False),
+        (WORLD.seats[1].urn, month, 0, 300, True),
+    ]

@@ -15,9 +15,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.integration import OutboxEvent, OutboxStatus
+from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
 
 _T = OutboxEvent.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """A leased outbox row: what the worker needs of it (no ORM instance, so claiming stays cheap)."""
+
+    id: int
+    entity_type: SyncEntity
+    entity_id: int
+    op: OutboxOp
+    key: dict[str, Any]
+    attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +46,7 @@ class Settlement:
 
 async def claim_due(
     db: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
-) -> list[OutboxEvent]:
+) -> list[ClaimedRow]:
     """Lease up to `limit` due PENDING rows (oldest first) in one statement, and commit the claim.
 
     PostgreSQL: `FOR UPDATE SKIP LOCKED` in the sub-select, so concurrent claimers never take the same
@@ -56,12 +68,15 @@ async def claim_due(
         sa.update(_T)
         .where(_T.c.id.in_(due.scalar_subquery()))
         .values(locked_until=lease_until)
-        .returning(*_T.c)
+        .returning(_T.c.id, _T.c.entity_type, _T.c.entity_id, _T.c.op, _T.c.key, _T.c.attempts)
     )
     rows = (await db.exec(statement)).all()
     await db.commit()
-    claimed = [OutboxEvent.model_validate(dict(row._mapping)) for row in rows]
-    return sorted(claimed, key=lambda row: row.id or 0)
+    claimed = [
+        ClaimedRow(int(i), SyncEntity(t), int(e), OutboxOp(o), dict(k or {}), int(a))
+        for i, t, e, o, k, a in rows
+    ]
+    return sorted(claimed, key=lambda row: row.id)
 
 
 async def settle(
@@ -73,28 +88,21 @@ async def settle(
         return
     done = [s for s in settlements if s.status is not OutboxStatus.PENDING]
     again = [s for s in settlements if s.status is OutboxStatus.PENDING]
-    if done:
-        statement = (
+    # Finished rows share few (status, reason) pairs: one UPDATE per pair, not one per row.
+    finished: dict[tuple[OutboxStatus, str | None], list[int]] = {}
+    for s in done:
+        finished.setdefault((s.status, s.error), []).append(s.id)
+    for (status, error), ids in finished.items():
+        await db.exec(
             sa.update(_T)
-            .where(_T.c.id == sa.bindparam("b_id"), _T.c.locked_until == sa.bindparam("b_lease"))
+            .where(_T.c.id.in_(ids), _T.c.locked_until == lease_until)
             .values(
-                status=sa.bindparam("b_status"),
-                last_error=sa.bindparam("b_error"),
-                sent_at=sa.bindparam("b_sent_at"),
+                status=status.value,
+                last_error=error,
+                sent_at=now if status is OutboxStatus.SENT else None,
                 locked_until=None,
             )
         )
-        params: list[dict[str, Any]] = [
-            {
-                "b_id": s.id,
-                "b_lease": lease_until,
-                "b_status": s.status.value,
-                "b_error": s.error,
-                "b_sent_at": now if s.status is OutboxStatus.SENT else None,
-            }
-            for s in done
-        ]
-        await db.exec(statement, params=params)
     if again:
         statement = (
             sa.update(_T)
@@ -132,4 +140,4 @@ async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime
         await db.commit()
 
 
-__all__ = ["Settlement", "claim_due", "release", "settle"]
+__all__ = ["ClaimedRow", "Settlement", "claim_due", "release", "settle"]

@@ -125,7 +125,7 @@ async def store_matches(db: AsyncSession, snapshots: Sequence[MatchSnapshot], *,
     insert = (
         postgresql.insert(_PROFILE) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_PROFILE)
     )
-    statement = insert.values(values).on_conflict_do_update(
+    statement = insert.on_conflict_do_update(
         index_elements=[_PROFILE.c.candidate_id],
         set_={
             "algorithmic_matches": insert.excluded.algorithmic_matches,
@@ -133,7 +133,7 @@ async def store_matches(db: AsyncSession, snapshots: Sequence[MatchSnapshot], *,
             "fetched_at": insert.excluded.fetched_at,
         },
     )
-    await db.exec(statement)
+    await db.exec(statement, params=values)
 
 
 async def profile_matches(db: AsyncSession, candidate_id: int) -> MatchSnapshot | None:

@@ -60,7 +60,8 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
     ]
     insert = postgresql.insert(_S) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_S)
     excluded = insert.excluded
-    statement = insert.values(values).on_conflict_do_update(
+    # executemany of one cached statement: a multi-VALUES insert would be compiled afresh every batch.
+    statement = insert.on_conflict_do_update(
         index_elements=[_S.c.entity_type, _S.c.entity_id],
         set_={
             "status": excluded.status,
@@ -70,7 +71,7 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
             "updated_at": excluded.updated_at,
         },
     )
-    await db.exec(statement)
+    await db.exec(statement, params=values)
 
 
 async def delete_statuses(db: AsyncSession, entity_type: SyncEntity, entity_ids: Sequence[int]) -> None:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import OutboxEvent, OutboxOp, SyncEntity
+from models import OutboxOp, SyncEntity
+from models.outbox_claims import ClaimedRow
 
 # Parents before children; deletes run the other way round.
 UPSERT_ORDER = (
@@ -57,14 +58,14 @@ class Step:
     changes: list[Change] = field(default_factory=list)
 
 
-def coalesce(rows: Sequence[OutboxEvent]) -> list[Change]:
+def coalesce(rows: Sequence[ClaimedRow]) -> list[Change]:
     """One change per record; the row with the highest id is the record's latest state."""
-    grouped: dict[tuple[SyncEntity, int], list[OutboxEvent]] = {}
+    grouped: dict[tuple[SyncEntity, int], list[ClaimedRow]] = {}
     for row in rows:
         grouped.setdefault((row.entity_type, row.entity_id), []).append(row)
     changes = []
     for (entity_type, entity_id), group in grouped.items():
-        group.sort(key=lambda r: r.id or 0)
+        group.sort(key=lambda r: r.id)
         latest = group[-1]
         changes.append(
             Change(
@@ -72,7 +73,7 @@ def coalesce(rows: Sequence[OutboxEvent]) -> list[Change]:
                 entity_id=entity_id,
                 op=latest.op,
                 key=dict(latest.key or {}),
-                row_ids=tuple(r.id or 0 for r in group),
+                row_ids=tuple(r.id for r in group),
                 attempts=max(r.attempts for r in group),
             )
         )

@@ -23,6 +23,7 @@ from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
 from graph.recruiter import RecruiterQuery
+from graph.refresh import RefreshMutation
 from graph.sync_status import SyncStatusQuery
 
 
@@ -42,7 +43,13 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    CandidateMutation, JobMutation, ApplicationMutation, NoteMutation, ExportMutation, IdentityMutation
+    CandidateMutation,
+    JobMutation,
+    ApplicationMutation,
+    NoteMutation,
+    ExportMutation,
+    IdentityMutation,
+    RefreshMutation,
 ):
     pass
 

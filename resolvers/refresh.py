@@ -147,9 +147,10 @@ class RefreshService:
             delay = min(delay * 2, 1.0)
         else:
             log.warning("another process is still polling LinkedIn after %.0f s; not waiting longer", waited)
-        return PollReport(synced_at=await self._synced_at(None), polled=False)
+        return PollReport(synced_at=await self.synced_at(), polled=False)
 
-    async def _synced_at(self, seat_urns: Sequence[str] | None) -> datetime | None:
+    async def synced_at(self, seat_urns: Sequence[str] | None = None) -> datetime | None:
+        """The time up to which every stream of these seats (default: every seat ever polled) is stored."""
         async with self._sessions() as db:
             if seat_urns is None:
                 seat_urns = sorted({seat for _, seat in (await marks.watermarks(db))})
@@ -167,7 +168,7 @@ class RefreshService:
                 since = stored.get((stream.value, seat), first)
                 for start, end in windows(since, until):
                     await self._poll_window(stream, seat, start, end, report)
-        report.synced_at = await self._synced_at(seat_urns)
+        report.synced_at = await self.synced_at(seat_urns)
         return report
 
     async def _poll_window(

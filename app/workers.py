@@ -1,0 +1,77 @@
+"""A small runner of periodic background jobs, owned by the app's lifespan.
+
+Register jobs with `add()`, then `start()`; `stop()` cancels them (a run in flight included) and waits
+until they have ended. A job that raises is logged and runs again on its next tick: a worker never dies
+of one failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+log = logging.getLogger("rscgraph.workers")
+
+Job = Callable[[], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    """A job run every `interval_s` seconds (after each run ends), first right at start if asked."""
+
+    name: str
+    interval_s: float
+    run: Job
+    run_at_start: bool = True
+
+
+class Workers:
+    """The process's periodic jobs."""
+
+    def __init__(self) -> None:
+        self._jobs: list[PeriodicJob] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def names(self) -> list[str]:
+        """The registered jobs' names, in registration order."""
+        return [job.name for job in self._jobs]
+
+    def add(self, name: str, interval_s: float, run: Job, *, run_at_start: bool = True) -> None:
+        """Register a job; an interval of 0 turns it off (the setting's convention) and adds nothing."""
+        if interval_s < 0:
+            raise ValueError(f"{name}: the interval must not be negative")
+        if interval_s == 0:
+            log.info("worker %s is off (interval 0)", name)
+            return
+        if self._tasks:
+            raise RuntimeError("register workers before start()")
+        self._jobs.append(PeriodicJob(name, interval_s, run, run_at_start))
+
+    def start(self) -> None:
+        """Start every registered job in the background."""
+        for job in self._jobs:
+            self._tasks.append(asyncio.create_task(_loop(job), name=f"worker:{job.name}"))
+
+    async def stop(self) -> None:
+        """Cancel every job and wait until all have ended."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _loop(job: PeriodicJob) -> None:
+    if not job.run_at_start:
+        await asyncio.sleep(job.interval_s)
+    while True:
+        try:
+            await job.run()
+        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+            log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
+        await asyncio.sleep(job.interval_s)

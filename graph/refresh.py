@@ -1,0 +1,71 @@
+"""`refreshLinkedInActivity`: pull the newest InMails, prospect notes and mail stubs from LinkedIn now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from graph.candidate import Candidate
+from graph.context import Info
+from graph.errors import UserError
+from resolvers.errors import DomainError, InvalidInput
+from resolvers.refresh_candidate import refresh_candidate_activity
+
+_FIELD = "candidateId"
+
+
+@strawberry.input(description="The candidate whose LinkedIn activity to bring up to date.")
+class RefreshLinkedInActivityInput:
+    candidate_id: strawberry.ID = strawberry.field(description="The candidate's global ID.")
+
+
+@strawberry.type(description="The result of `refreshLinkedInActivity`.")
+class RefreshLinkedInActivityPayload:
+    candidate: Candidate | None = strawberry.field(
+        description="The candidate after the refresh, with its InMail threads and LinkedIn notes; "
+        "null only when the ID is unknown or malformed."
+    )
+    synced_at: datetime | None = strawberry.field(
+        description="LinkedIn activity up to this time is stored, for every recruiter seat; null when no "
+        "poll has completed yet."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="INVALID or NOT_FOUND naming `candidateId`; LINKEDIN_UNAVAILABLE when LinkedIn failed "
+        "mid-poll (what was stored before the failure is kept and shown)."
+    )
+
+
+def _candidate_id(value: str) -> int:
+    try:
+        decoded = relay.GlobalID.from_id(value)
+    except Exception as exc:  # strawberry raises several kinds for undecodable input
+        raise InvalidInput(f"Not a valid global ID: {value!r}", field=_FIELD) from exc
+    if decoded.type_name != "Candidate" or not decoded.node_id.isdigit():
+        raise InvalidInput(f"Not the global ID of a Candidate: {value!r}", field=_FIELD)
+    return int(decoded.node_id)
+
+
+@strawberry.type
+class RefreshMutation:
+    @strawberry.mutation(
+        description="Poll LinkedIn now for every recruiter seat's new InMails, prospect notes and mail stubs "
+        "(shared with any poll already running) and return the candidate."
+    )
+    async def refresh_linked_in_activity(
+        self, info: Info, input: RefreshLinkedInActivityInput
+    ) -> RefreshLinkedInActivityPayload:
+        try:
+            outcome = await refresh_candidate_activity(
+                info.context.services, _candidate_id(input.candidate_id)
+            )
+        except DomainError as error:
+            return RefreshLinkedInActivityPayload(
+                candidate=None, synced_at=None, user_errors=[UserError.from_domain(error)]
+            )
+        return RefreshLinkedInActivityPayload(
+            candidate=Candidate.from_row(outcome.candidate),
+            synced_at=outcome.synced_at,
+            user_errors=[UserError.from_domain(outcome.error)] if outcome.error else [],
+        )

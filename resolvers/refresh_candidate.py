@@ -1,0 +1,45 @@
+"""The refresh a user asks for on a candidate's record: run the shared poll, then read the candidate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models import Candidate
+from models.candidate_queries import candidates_by_ids
+from resolvers.errors import LinkedInUnavailable, NotFound
+from resolvers.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRefresh:
+    """The candidate after the poll, how far LinkedIn data is stored, and LinkedIn's failure if any."""
+
+    candidate: Candidate
+    synced_at: datetime | None
+    error: LinkedInUnavailable | None = None
+
+
+async def _candidate(services: Services, candidate_id: int) -> Candidate | None:
+    async with services.sessions() as db:
+        return (await candidates_by_ids(db, [candidate_id])).get(candidate_id)
+
+
+async def refresh_candidate_activity(services: Services, candidate_id: int) -> CandidateRefresh:
+    """Poll LinkedIn (sharing a poll already running) and return the candidate as stored afterwards.
+
+    A LinkedIn failure is part of the result, not raised: what the poll stored before it stays stored.
+    """
+    if await _candidate(services, candidate_id) is None:
+        raise NotFound(f"No candidate has the id {candidate_id}", field="candidateId")
+    error: LinkedInUnavailable | None = None
+    try:
+        synced_at = (await services.refresh.refresh()).synced_at
+    except LinkedInUnavailable as exc:
+        error = exc
+        synced_at = await services.refresh.synced_at()
+    # Read again: a mail stub in this poll may have updated the candidate.
+    candidate = await _candidate(services, candidate_id)
+    if candidate is None:
+        raise NotFound(f"Candidate {candidate_id} was deleted during the refresh", field="candidateId")
+    return CandidateRefresh(candidate=candidate, synced_at=synced_at, error=error)

@@ -1,0 +1,155 @@
+"""The periodic job runner, and the LinkedIn poller the app runs on it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+import models
+from app.factory import create_app
+from app.settings import Settings
+from app.workers import Workers
+from models import leases
+from models.db import SessionFactory
+from resolvers.refresh import LEASE_NAME
+from resolvers.services import Services
+from tests.conftest import Sandbox
+from tests.resolvers.refresh.support import count, world_counts
+
+# Every wait below is bounded only so that a bug fails the test instead of hanging the run.
+GUARD_S = 10
+
+
+async def test_a_job_runs_right_at_start() -> None:
+    # given
+    ran = asyncio.Event()
+
+    async def job() -> None:
+        ran.set()
+
+    workers = Workers()
+    workers.add("job", 3600, job)
+    # when
+    workers.start()
+    # then
+    try:
+        await asyncio.wait_for(ran.wait(), GUARD_S)
+    finally:
+        await workers.stop()
+
+
+async def test_a_job_that_fails_runs_again_on_its_next_tick() -> None:
+    # given
+    runs: list[int] = []
+    second_run = asyncio.Event()
+
+    async def job() -> None:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise RuntimeError("LinkedIn is down")
+        second_run.set()
+
+    workers = Workers()
+    workers.add("flaky", 0.001, job)
+    # when
+    workers.start()
+    try:
+        await asyncio.wait_for(second_run.wait(), GUARD_S)
+    finally:
+        await workers.stop()
+    # then
+    assert runs[:2] == [0, 1]
+
+
+async def test_stop_cancels_a_run_in_flight_and_waits_for_it_to_end() -> None:
+    # given
+    started, ended = asyncio.Event(), asyncio.Event()
+
+    async def job() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            ended.set()
+
+    workers = Workers()
+    workers.add("slow", 3600, job)
+    workers.start()
+    await asyncio.wait_for(started.wait(), GUARD_S)
+    # when
+    await workers.stop()
+    # then
+    assert ended.is_set()
+
+
+def test_an_interval_of_zero_registers_nothing() -> None:
+    # given
+    workers = Workers()
+
+    async def job() -> None:
+        return None
+
+    # when
+    workers.add("off", 0, job)
+    # then
+    assert workers.names == []
+
+
+async def test_the_periodic_poll_mirrors_linkedin(
+    services: Services, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    polled = asyncio.Event()
+
+    async def tick() -> None:
+        await services.refresh.poll_tick()
+        polled.set()
+
+    workers = Workers()
+    workers.add("linkedin-poll", 3600, tick)
+    # when
+    workers.start()
+    try:
+        await asyncio.wait_for(polled.wait(), GUARD_S)
+    finally:
+        await workers.stop()
+    # then
+    assert await count(sessions, models.InMailMessage) == (await world_counts(sandbox))["events"]
+
+
+async def test_the_periodic_poll_logs_a_linkedin_outage_instead_of_failing(
+    services: Services, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given
+    await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "status": 503, "count": None})
+    # when
+    with caplog.at_level(logging.WARNING, logger="rscgraph.refresh"):
+        await services.refresh.poll_tick()
+    # then
+    assert any("will retry next tick" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_shutdown_ends_a_poll_hanging_on_linkedin_and_releases_its_lease(
+    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn hangs every seats call; the app polls at start and a request waits on that poll
+    await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
+    app = create_app(
+        settings.model_copy(
+            update={"poll_interval_s": 3600.0, "linkedin_timeout_s": 30.0, "export_interval_s": 0.0}
+        )
+    )
+    lifespan = app.router.lifespan_context(app)
+    state = await lifespan.__aenter__()
+    assert state is not None
+    waiting = asyncio.create_task(state["services"].refresh.refresh())
+    # when
+    await asyncio.wait_for(lifespan.__aexit__(None, None, None), GUARD_S)
+    # then
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    async with sessions() as db:
+        assert await leases.held_until(db, LEASE_NAME) is None

@@ -1,0 +1,178 @@
+"""`refreshLinkedInActivity`: the shared poll behind a button on the candidate's record."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from strawberry import relay
+
+import models
+from app.services import build_services
+from app.settings import Settings
+from linkedin.client import LinkedInClient
+from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.world import build_world
+from models.db import SessionFactory
+from resolvers.refresh import RefreshService
+from resolvers.services import Services
+from tests.conftest import GraphQL, Sandbox, Server
+from tests.resolvers.refresh.support import LOOKBACK, START, Clock, upstream_calls
+
+REFRESH = """
+mutation Refresh($id: ID!) {
+  refreshLinkedInActivity(input: {candidateId: $id}) {
+    candidate { firstName inmailThreads { seatUrn messageCount messages { direction subject body } } }
+    syncedAt
+    userErrors { field message code }
+  }
+}
+"""
+
+REFRESH_ERRORS = """
+mutation Refresh($id: ID!) {
+  refreshLinkedInActivity(input: {candidateId: $id}) {
+    candidate { id }
+    syncedAt
+    userErrors { field code }
+  }
+}
+"""
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """LinkedIn's (the sandbox's) and the poller's shared time."""
+    return Clock(START)
+
+
+@pytest.fixture
+def sandbox_config(clock: Clock) -> SandboxConfig:
+    """A sandbox on the test's clock."""
+    return SandboxConfig(now_ms=clock.ms)
+
+
+@pytest.fixture
+def services(
+    settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock
+) -> Services:
+    """The app's services, with the poller on the test's clock."""
+    services = build_services(settings, sessions, linkedin)
+    services.refresh = RefreshService(sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now)
+    return services
+
+
+async def _candidate_of_member(sessions: SessionFactory, sandbox: Sandbox, index: int) -> str:
+    member = build_world(sandbox.config).members[index]
+    async with sessions() as db:
+        candidate = models.Candidate(first_name=member.first_name, last_name=member.last_name)
+        db.add(candidate)
+        await db.flush()
+        assert candidate.id is not None
+        db.add(
+            models.LinkedInIdentity(
+                candidate_id=candidate.id, person_urn=member.urn, match_source=models.MatchSource.MANUAL
+            )
+        )
+        await db.commit()
+        return str(relay.GlobalID("Candidate", str(candidate.id)))
+
+
+async def test_refresh_returns_the_candidate_with_an_inmail_just_sent_through_linkedin(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+) -> None:
+    # given: member 200 has no InMail history; a recruiter writes to them
+    candidate_id = await _candidate_of_member(sessions, sandbox, 200)
+    member = build_world(sandbox.config).members[200].urn
+    await sandbox.admin(
+        "POST", "inmails", {"seat": "urn:li:seat:1004", "member": member, "subject": "Hello", "body": "Hi!"}
+    )
+    clock.advance(minutes=1)
+    # when
+    result = await graphql(REFRESH, {"id": candidate_id})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    payload = result.data["refreshLinkedInActivity"]
+    assert payload["userErrors"] == []
+    assert payload["candidate"]["inmailThreads"] == [
+        {
+            "seatUrn": "urn:li:seat:1004",
+            "messageCount": 1,
+            "messages": [{"direction": "OUTBOUND", "subject": "Hello", "body": "Hi!"}],
+        }
+    ]
+
+
+async def test_refresh_reports_the_time_up_to_which_linkedin_activity_is_stored(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+) -> None:
+    # given
+    candidate_id = await _candidate_of_member(sessions, sandbox, 200)
+    # when
+    result = await graphql(REFRESH_ERRORS, {"id": candidate_id})
+    # then
+    assert result.data is not None
+    assert result.data["refreshLinkedInActivity"]["syncedAt"] == clock.now().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("candidate_id", "code"),
+    [
+        pytest.param(str(relay.GlobalID("Candidate", "999999")), "NOT_FOUND", id="unknown"),
+        pytest.param("not-a-global-id", "INVALID", id="malformed"),
+        pytest.param(str(relay.GlobalID("Job", "1")), "INVALID", id="another-type"),
+    ],
+)
+async def test_a_bad_candidate_id_is_a_user_error_naming_candidate_id(
+    graphql: GraphQL, sandbox: Sandbox, candidate_id: str, code: str
+) -> None:
+    # when
+    result = await graphql(REFRESH_ERRORS, {"id": candidate_id})
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "refreshLinkedInActivity": {
+            "candidate": None,
+            "syncedAt": None,
+            "userErrors": [{"field": ["input", "candidateId"], "code": code}],
+        }
+    }
+    assert await upstream_calls(sandbox, "seatsV2") == 0
+
+
+async def test_linkedin_failing_mid_poll_is_a_user_error_and_what_was_stored_is_shown(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: member 0 has InMail threads with two seats; LinkedIn fails on notes, after the InMails
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "faults", {"endpoint": "prospectNotes", "status": 500, "count": 2})
+    # when
+    result = await graphql(REFRESH, {"id": candidate_id})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    payload = result.data["refreshLinkedInActivity"]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "LINKEDIN_UNAVAILABLE")]
+    assert payload["syncedAt"] is None
+    assert [t["seatUrn"] for t in payload["candidate"]["inmailThreads"]] == [
+        "urn:li:seat:1001",
+        "urn:li:seat:1002",
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_ten_concurrent_refreshes_over_http_make_one_upstream_poll(
+    server: Server, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    # when
+    answers: list[tuple[int, dict[str, Any]]] = await asyncio.gather(
+        *(server.graphql(REFRESH_ERRORS, {"id": candidate_id}) for _ in range(10))
+    )
+    # then
+    assert [status for status, _ in answers] == [200] * 10
+    assert all(body["data"]["refreshLinkedInActivity"]["userErrors"] == [] for _, body in answers)
+    assert await upstream_calls(sandbox, "seatsV2") == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 import aiohttp
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel
 from strawberry.types import ExecutionResult
 
@@ -44,23 +46,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The PostgreSQL test database, emptied and migrated once per run."""
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this run's own, created and migrated once, dropped at the end.
+
+    A database per run (rather than resetting TEST_DATABASE_URL's) lets several runs share one server.
+    """
     if not TEST_DATABASE_URL:
         pytest.skip(
             "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
         )
+    server_url = make_url(TEST_DATABASE_URL)
+    name = f"rscgraph_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
-    async def reset() -> None:
-        engine = create_engine(TEST_DATABASE_URL)
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            await connection.execute(sa.text("CREATE SCHEMA public"))
-        await engine.dispose()
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(sa.text(statement))
+        finally:
+            await engine.dispose()
 
-    asyncio.run(reset())
-    upgrade(TEST_DATABASE_URL)
-    return TEST_DATABASE_URL
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = server_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -157,9 +169,13 @@ async def linkedin(settings: Settings) -> AsyncIterator[LinkedInClient]:
 
 
 @pytest.fixture
-def services(settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient) -> Services:
-    """The domain services as the app wires them."""
-    return build_services(settings, sessions, linkedin)
+async def services(
+    settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient
+) -> AsyncIterator[Services]:
+    """The domain services as the app wires them; snapshot writes finish before the database goes."""
+    services = build_services(settings, sessions, linkedin)
+    yield services
+    await services.live_matches.drain()
 
 
 GraphQL = Callable[..., Awaitable[ExecutionResult]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +17,28 @@ STATIC_PREFIX = "/static/vendor"
 # The packages Strawberry's GraphiQL page loads from unpkg; web/package.json pins the same versions.
 VENDORED = ("react", "react-dom", "js-cookie", "graphiql", "@graphiql/plugin-explorer")
 
+# The console opens on a query a recruiter or frontend developer would try first.
+EXAMPLE_QUERY = """# rscgraph: the ATS side of LinkedIn Recruiter System Connect.
+# Run this, then open the Docs panel (top left) for every type and field.
+{
+  candidates(first: 3, filter: { hasLinkedInMatch: true }) {
+    totalCount
+    edges {
+      node {
+        id
+        firstName
+        lastName
+        syncEligibility { eligible missing }
+        linkedinProfile { personUrn viewInRecruiterUrl freshness { fetchedAt stale error } }
+        inmailThreads { seatUrn recruiter { firstName lastName } messageCount lastMessageAt }
+        linkedinNotes { body owner updatedAt }
+        applications { job { title } status lastActivityAt }
+      }
+    }
+  }
+}
+"""
+_EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
 _UNPKG = re.compile(r"https://unpkg\.com/(@?[^@\s\"']+)@[^/\s\"']+/")
 _SRI = re.compile(r"\s+(integrity=\"[^\"]*\"|crossorigin)")
 
@@ -30,6 +53,7 @@ def graphiql_html() -> str:
     if missing:
         raise MissingAssets(f"GraphiQL assets missing ({', '.join(missing)}): run `make setup`")
     html = get_graphql_ide_html("graphiql")
+    html = _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};", html, count=1)
     html = _UNPKG.sub(lambda m: f"{STATIC_PREFIX}/{m.group(1)}/", html)
     if "unpkg.com" in html:
         raise MissingAssets("GraphiQL page still references a CDN; update app/graphiql.py")

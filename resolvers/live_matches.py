@@ -38,7 +38,7 @@ async def _fetch(services: Services, candidate_ids: list[int]) -> dict[int, Live
     now = utcnow()
     answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
     services.live_matches.put(answers)
-    await _save_snapshots(services, answers)
+    services.live_matches.write_behind(_save_snapshots(services, answers))
     return answers
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,7 @@ class LiveMatchCache:
         self._entries: dict[int, tuple[float, LiveMatch]] = {}
         self._max_entries = max_entries
         self._clock = clock
+        self._writes: set[asyncio.Task[None]] = set()
 
     def fresh(self, candidate_ids: Iterable[int], *, max_age_s: float) -> dict[int, LiveMatch]:
         """The cached answers younger than `max_age_s`, keyed by candidate id."""
@@ -56,6 +58,17 @@ class LiveMatchCache:
         """Drop these candidates' answers, e.g. after their manual match changed."""
         for candidate_id in candidate_ids:
             self._entries.pop(candidate_id, None)
+
+    def write_behind(self, write: Coroutine[object, object, None]) -> None:
+        """Run a snapshot write after the answer is given, so a busy database never delays a tab."""
+        task = asyncio.create_task(write)
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def drain(self) -> None:
+        """Wait for the snapshot writes started so far (tests, shutdown)."""
+        while self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
 
     def clear(self) -> None:
         """Forget everything (after a manual match changes, or in tests)."""

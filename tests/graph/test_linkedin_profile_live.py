@@ -12,6 +12,7 @@ import models
 from app.settings import Settings
 from linkedin import LinkedInClient, wire
 from models.db import SessionFactory
+from resolvers.services import Services
 from tests.conftest import GraphQL, Sandbox
 from tests.graph.tab_world import gid
 
@@ -36,8 +37,10 @@ SNAPSHOT_AT = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """A short tab timeout, so the hanging-LinkedIn test stays quick."""
-    return settings.model_copy(update={"live_match_timeout_s": 0.5})
+    """A tab timeout well under the client's own, and no retries, so each failure has one cause."""
+    return settings.model_copy(
+        update={"live_match_timeout_s": 1.0, "linkedin_timeout_s": 10.0, "linkedin_max_attempts": 1}
+    )
 
 
 async def add_candidate(sessions: SessionFactory, email: str, first_name: str = "Ada") -> int:
@@ -126,7 +129,7 @@ async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
 
 
 async def test_a_fetched_match_is_stored_as_the_candidates_snapshot(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient, services: Services
 ) -> None:
     # given
     member = await world_member(sandbox)
@@ -134,6 +137,7 @@ async def test_a_fetched_match_is_stored_as_the_candidates_snapshot(
     await sync_to_linkedin(linkedin, [candidate_id], [member["emailAddress"]])
     # when
     await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    await services.live_matches.drain()
     # then
     async with sessions() as session:
         snapshot = (await session.exec(select(models.LinkedInProfile))).one()
@@ -197,7 +201,7 @@ async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile
     [
         ({"status": 500}, "LinkedIn is unavailable: "),
         ({"malformed": True}, "LinkedIn is unavailable: "),
-        ({"hang": True}, "LinkedIn did not answer within 0.5 s"),
+        ({"hang": True}, "LinkedIn did not answer within 1 s"),
     ],
     ids=["server-error", "malformed-json", "hang"],
 )

@@ -23,6 +23,11 @@ from resolvers.sync.plan import Change
 
 log = logging.getLogger("rscgraph.sync")
 Outcomes = dict[int, Outcome]
+# A child whose parent was skipped is skipped too; it is enqueued again once the parent is sent.
+PARENT_SKIPPED = {
+    parent: Outcome(Kind.SKIPPED, f"the {parent} is not sent to LinkedIn (see its sync status)")
+    for parent in ("candidate", "application")
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +206,15 @@ async def upsert_candidate_notes(ctx: SendContext, changes: Sequence[Change]) ->
     """Push candidate notes, one sub-collection call per candidate."""
     async with ctx.sessions() as db:
         found = await sources.notes(db, _ids(changes))
+        parents = await statuses_of(db, SyncEntity.CANDIDATE, [n.candidate_id for n in found.values()])
     out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
     groups: dict[int, list[int]] = {}
     for change in changes:
-        if (note := found.get(change.entity_id)) is not None:
+        if (note := found.get(change.entity_id)) is None:
+            continue
+        if parents.get(note.candidate_id) is OutboxStatus.SKIPPED:
+            out[change.entity_id] = PARENT_SKIPPED["candidate"]
+        else:
             groups.setdefault(note.candidate_id, []).append(change.entity_id)
 
     async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
@@ -271,12 +281,19 @@ async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) 
     """Push application notes, one sub-collection call per application."""
     async with ctx.sessions() as db:
         found = await sources.notes(db, _ids(changes))
+        parents = await statuses_of(
+            db,
+            SyncEntity.APPLICATION,
+            [n.application_id for n in found.values() if n.application_id is not None],
+        )
     out: Outcomes = {}
     groups: dict[int, list[int]] = {}
     for change in changes:
         note = found.get(change.entity_id)
         if note is None or note.application_id is None:
             out[change.entity_id] = GONE
+        elif parents.get(note.application_id) is OutboxStatus.SKIPPED:
+            out[change.entity_id] = PARENT_SKIPPED["application"]
         else:
             groups.setdefault(note.application_id, []).append(change.entity_id)
 
@@ -303,10 +320,15 @@ async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes
     """Push stage history entries, one sub-collection call per application."""
     async with ctx.sessions() as db:
         found = await sources.stages(db, _ids(changes))
+        parents = await statuses_of(db, SyncEntity.APPLICATION, [s.application_id for s in found.values()])
     out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
     groups: dict[int, list[int]] = {}
     for change in changes:
-        if (stage := found.get(change.entity_id)) is not None:
+        if (stage := found.get(change.entity_id)) is None:
+            continue
+        if parents.get(stage.application_id) is OutboxStatus.SKIPPED:
+            out[change.entity_id] = PARENT_SKIPPED["application"]
+        else:
             groups.setdefault(stage.application_id, []).append(change.entity_id)
 
     async def call(application_id: int, stage_ids: list[int]) -> BatchResult:

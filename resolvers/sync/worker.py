@@ -17,6 +17,7 @@ from linkedin.client import LinkedInClient
 from models import OutboxOp, OutboxStatus, utcnow
 from models.db import SessionFactory
 from models.outbox_claims import Settlement, claim_due, settle
+from models.outbox_dependents import requeue_skipped_children
 from models.sync_status_queries import StatusChange, delete_statuses, upsert_statuses
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.outcomes import Kind, Outcome
@@ -85,6 +86,7 @@ class OutboxWorker:
         settlements: list[Settlement] = []
         changes: list[StatusChange] = []
         deleted: list[int] = []
+        sent: list[int] = []
         for change in step.changes:
             outcome = outcomes.get(change.entity_id) or Outcome(Kind.RETRY, "no outcome (sender bug)")
             settlements.extend(self._settlements(change, outcome, now))
@@ -92,6 +94,8 @@ class OutboxWorker:
                 if outcome.kind is Kind.SENT and change.op is OutboxOp.DELETE:
                     deleted.append(change.entity_id)
                 else:
+                    if outcome.kind is Kind.SENT:
+                        sent.append(change.entity_id)
                     changes.append(
                         StatusChange(
                             change.entity_type, change.entity_id, _DONE[outcome.kind], outcome.reason
@@ -101,6 +105,8 @@ class OutboxWorker:
             await settle(db, settlements, lease_until=lease_until, now=now)
             await upsert_statuses(db, changes, now=now)
             await delete_statuses(db, step.entity_type, deleted)
+            # Children skipped while their parent could not be sent (e.g. no email) get their turn now.
+            await requeue_skipped_children(db, step.entity_type, sent, now=now)
             await db.commit()
 
     def _settlements(self, change: Change, outcome: Outcome, now: datetime) -> Sequence[Settlement]:

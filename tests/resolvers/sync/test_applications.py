@@ -200,3 +200,39 @@ async def test_an_application_of_a_candidate_without_email_is_skipped_with_the_r
     status = await ats.status(SyncEntity.APPLICATION, application.id)
     assert status is not None
     assert (status.status, status.error) == (OutboxStatus.SKIPPED, "candidate missing email")
+
+
+async def test_records_held_back_by_a_candidate_without_email_follow_once_it_is_sent(
+    ats: Ats, job: Job, worker: OutboxWorker, sandbox: Sandbox
+) -> None:
+    # given: a candidate without email, with a note, an application and a stage, all skipped
+    nameless = await ats.create(Candidate(first_name="Anon", last_name="Ymous"), SyncEntity.CANDIDATE)
+    note = await ats.create(
+        Note(candidate_id=ident(nameless), author="Ada Lovelace", body="Call back", created_at=NOTED),
+        SyncEntity.CANDIDATE_NOTE,
+        {"candidate_id": ident(nameless)},
+    )
+    application = await ats.create(
+        Application(candidate_id=ident(nameless), job_id=ident(job)),
+        SyncEntity.APPLICATION,
+        {"candidate_id": ident(nameless), "job_id": ident(job)},
+    )
+    stage = await ats.create(
+        ApplicationStage(application_id=ident(application), stage="Screen", at=SCREENED),
+        SyncEntity.APPLICATION_STAGE,
+        {"application_id": ident(application)},
+    )
+    await worker.run_until_idle()
+    skipped = await ats.status(SyncEntity.APPLICATION_STAGE, ident(stage))
+    # when
+    await ats.update(Candidate, ident(nameless), SyncEntity.CANDIDATE, email="anon@example.com")
+    await worker.run_until_idle()
+    # then
+    assert skipped is not None
+    assert (skipped.status, skipped.error) == (
+        OutboxStatus.SKIPPED,
+        "the application is not sent to LinkedIn (see its sync status)",
+    )
+    state = await pushed(sandbox)
+    assert list(state["candidates"][str(ident(nameless))]["notes"]) == [str(ident(note))]
+    assert list(state["applications"][str(ident(application))]["stages"]) == [str(ident(stage))]

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, Candidate, Job, LinkedInIdentity
+
+
+def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]) -> Any:
+    """`column IN values` with the whole list in ONE bind parameter.
+
+    A plain IN list binds one parameter per value: thousands of them make every statement text new
+    (no prepared-statement reuse) and cost more to compile than to run. PostgreSQL gets an array,
+    SQLite a JSON array read with json_each.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        element = sa.Integer() if values and isinstance(values[0], int) else sa.String()
+        return column == sa.any_(sa.literal(list(values), type_=postgresql.ARRAY(element)))
+    members = sa.func.json_each(sa.literal(json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(members.c.value))
 
 
 async def identities_with_candidates(
@@ -18,9 +34,9 @@ async def identities_with_candidates(
     """Identities whose person URN or profile URL is one of those given, each with its candidate."""
     conditions: list[Any] = []
     if person_urns:
-        conditions.append(col(LinkedInIdentity.person_urn).in_(list(person_urns)))
+        conditions.append(_one_of(db, col(LinkedInIdentity.person_urn), person_urns))
     if profile_urls:
-        conditions.append(col(LinkedInIdentity.profile_url).in_(list(profile_urls)))
+        conditions.append(_one_of(db, col(LinkedInIdentity.profile_url), profile_urls))
     if not conditions:
         return []
     statement = (
@@ -40,7 +56,7 @@ async def applications_with_jobs(
     statement = (
         select(Application, Job)
         .join(Job, col(Job.id) == col(Application.job_id))
-        .where(col(Application.candidate_id).in_(list(set(candidate_ids))))
+        .where(_one_of(db, col(Application.candidate_id), sorted(set(candidate_ids))))
         .order_by(
             col(Application.candidate_id), col(Application.last_activity_at).desc(), col(Application.id)
         )

@@ -1,0 +1,262 @@
+"""Enrichment latency over HTTP: `linkedinMembers` for 25, 100 and 1,000 members on a 100,000-candidate ATS.
+
+    .venv/bin/python -m bench.enrichment                      # SQLite in a temporary file
+    .venv/bin/python -m bench.enrichment --database-url postgresql+asyncpg://postgres@127.0.0.1/bench
+
+The PostgreSQL database given is emptied of ATS rows first (use a dedicated one). Everything runs on
+loopback: the rscgraph app and the LinkedIn sandbox are served in this process on ephemeral ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import sqlalchemy as sa
+
+import models
+from app.migrations import upgrade_async
+from linkedin.sandbox.app import create_sandbox_app
+from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.server import serve_asgi
+from models.db import create_engine
+
+QUERY = """
+query Members($urns: [String!], $urls: [String!]) {
+  linkedinMembers(personUrns: $urns, profileUrls: $urls) {
+    personUrn profileUrl inAts pastApplicant
+    candidate { id firstName lastName email }
+    applications { status lastActivityAt job { id title } }
+  }
+}
+"""
+SIZES = (25, 100, 1000)
+JOBS = 200
+CHUNK = 10_000
+_ATS_TABLES = ("note", "application_stage", "application", "linkedin_identity", "candidate", "job")
+
+
+async def seed(database_url: str, candidates: int, rng: random.Random) -> int:
+    """Fill the ATS with `candidates` linked candidates, JOBS jobs and applications for ~30 % of them."""
+    engine = create_engine(database_url)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    applications = 0
+    async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(sa.text(f"TRUNCATE {', '.join(_ATS_TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in _ATS_TABLES:
+                await connection.execute(sa.text(f"DELETE FROM {table}"))
+        job_table = models.Job.__table__  # type: ignore[attr-defined]
+        await connection.execute(
+            sa.insert(job_table),
+            [
+                {
+                    "id": j + 1,
+                    "title": f"Job {j + 1}",
+                    "description": "",
+                    "state": "OPEN",
+                    "availability": "PRIVATE_TO_ATS_INTEGRATION",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for j in range(JOBS)
+            ],
+        )
+        for start in range(0, candidates, CHUNK):
+            ids = range(start + 1, min(start + CHUNK, candidates) + 1)
+            await connection.execute(
+                sa.insert(models.Candidate.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "id": i,
+                        "first_name": f"First{i}",
+                        "last_name": f"Last{i}",
+                        "email": f"c{i}@example.com",
+                        "source": "MANUAL",
+                        "do_not_contact": False,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+            await connection.execute(
+                sa.insert(models.LinkedInIdentity.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "candidate_id": i,
+                        "person_urn": urn(i),
+                        "profile_url": profile_url(i),
+                        "match_source": "MANUAL",
+                        "matched_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+            rows: list[dict[str, Any]] = []
+            for i in ids:
+                if rng.random() < 0.3:
+                    for job_id in rng.sample(range(1, JOBS + 1), rng.randint(1, 3)):
+                        at = now - timedelta(days=rng.randint(0, 700))
+                        rows.append(
+                            {
+                                "candidate_id": i,
+                                "job_id": job_id,
+                                "status": "Applied",
+                                "created_at": at,
+                                "last_activity_at": at,
+                            }
+                        )
+            applications += len(rows)
+            await connection.execute(sa.insert(models.Application.__table__), rows)  # type: ignore[attr-defined]
+        if engine.dialect.name == "postgresql":
+            for table in ("candidate", "job", "linkedin_identity", "application"):
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                await connection.execute(sa.text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
+            await connection.execute(sa.text("ANALYZE"))
+    await engine.dispose()
+    return applications
+
+
+def urn(i: int) -> str:
+    """The person URN of seeded candidate `i`."""
+    return f"urn:li:person:bench{i}"
+
+
+def profile_url(i: int) -> str:
+    """The stored profile URL of seeded candidate `i`."""
+    return f"https://www.linkedin.com/in/bench-member-{i}"
+
+
+def members(size: int, candidates: int, rng: random.Random) -> dict[str, list[str]]:
+    """Half URNs, half URLs (in other spellings); about half of them in the ATS, like a search page."""
+
+    def pick() -> int:
+        # Ids past `candidates` are members the ATS does not know.
+        return rng.randint(1, candidates * 2)
+
+    urns = [urn(pick()) for _ in range(size // 2)]
+    urls = [f"http://linkedin.com/in/bench-member-{pick()}/" for _ in range(size - size // 2)]
+    return {"urns": urns, "urls": urls}
+
+
+async def measure(url: str, size: int, rounds: int, candidates: int, rng: random.Random) -> list[float]:
+    """Milliseconds per request, sequential, after three warm-up requests."""
+    timings: list[float] = []
+    async with aiohttp.ClientSession() as http:
+        for attempt in range(3 + rounds):
+            body = {"query": QUERY, "variables": members(size, candidates, rng)}
+            started = time.perf_counter()
+            async with http.post(f"{url}/graphql", json=body) as response:
+                payload = await response.json()
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status == 200, payload
+            assert "errors" not in payload, payload
+            assert len(payload["data"]["linkedinMembers"]) == size
+            if attempt >= 3:
+                timings.append(elapsed)
+    return timings
+
+
+async def run(database_url: str, candidates: int, rounds: int) -> None:
+    """Seed, serve, measure, print one line per size."""
+    rng = random.Random(20261125)
+    await upgrade_async(database_url)
+    started = time.perf_counter()
+    applications = await seed(database_url, candidates, rng)
+    print(
+        f"seeded {candidates:,} candidates, {applications:,} applications, {JOBS} jobs "
+        f"in {time.perf_counter() - started:.1f} s ({database_url.split(':')[0]})"
+    )
+    sandbox_config = SandboxConfig()
+    async with (
+        serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url,
+        serve_rscgraph(database_url, sandbox_url) as url,
+    ):
+        print(f"{'members':>8} {'rounds':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'max ms':>8}")
+        for size in SIZES:
+            timings = sorted(await measure(url, size, rounds, candidates, rng))
+            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+            print(
+                f"{size:>8} {rounds:>6} {statistics.median(timings):>8.1f} {p95:>8.1f} "
+                f"{statistics.fmean(timings):>8.1f} {timings[-1]:>8.1f}"
+            )
+
+
+@contextlib.asynccontextmanager
+async def serve_rscgraph(database_url: str, sandbox_url: str) -> AsyncIterator[str]:
+    """`rscgraph serve` in its own process (so the client's JSON work does not share its event loop)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "RSC_DATABASE_URL": database_url,
+        "RSC_ENVIRONMENT": "production",
+        "RSC_LINKEDIN_API_BASE_URL": sandbox_url,
+        "RSC_LINKEDIN_OAUTH_BASE_URL": f"{sandbox_url}/oauth/v2",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):  # up to ~20 s for the server to start
+                try:
+                    async with http.get(f"{url}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("rscgraph did not start")
+        yield url
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def main() -> None:
+    """Parse arguments and run the benchmark."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    if args.database_url:
+        asyncio.run(run(args.database_url, args.candidates, args.rounds))
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        asyncio.run(run(f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}", args.candidates, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
 
 _T = OutboxEvent.__table__  # type: ignore[attr-defined]
+_other = _T.alias("other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,14 @@ async def claim_due(
             _T.c.status == OutboxStatus.PENDING.value,
             _T.c.next_attempt_at <= now,
             sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),
+            # Never split one record's changes between two live workers: an older upsert sent after a
+            # newer delete would bring the record back on LinkedIn.
+            ~sa.exists().where(
+                _other.c.entity_type == _T.c.entity_type,
+                _other.c.entity_id == _T.c.entity_id,
+                _other.c.status == OutboxStatus.PENDING.value,
+                _other.c.locked_until >= now,
+            ),
         )
         .order_by(_T.c.id)
         .limit(limit)

@@ -3,6 +3,8 @@ LinkedIn cannot take (no email) is skipped with the reason until it can."""
 
 from __future__ import annotations
 
+import pytest
+
 from models import Candidate, LinkedInIdentity, MatchSource, OutboxStatus, SyncEntity
 from models.db import SessionFactory
 from models.sync_source_queries import profile_matches
@@ -184,12 +186,13 @@ async def test_a_record_linkedin_refuses_is_parked_alone_while_its_batch_mates_s
     assert again.claimed == 0
 
 
-async def test_a_batch_linkedin_fails_with_5xx_is_retried_on_the_next_pass(
-    ats: Ats, worker: OutboxWorker, sandbox: Sandbox, clock: Clock
+@pytest.mark.parametrize(("status", "attempts"), [(503, 2), (429, 1)], ids=["server-error", "rate-limited"])
+async def test_a_batch_linkedin_fails_with_5xx_or_429_is_retried_on_the_next_pass(
+    ats: Ats, worker: OutboxWorker, sandbox: Sandbox, clock: Clock, status: int, attempts: int
 ) -> None:
-    # given: LinkedIn answers 503 to every attempt of the first pass
+    # given: LinkedIn fails every attempt of the first pass (the client retries a 503 once, never a 429)
     candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
-    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "status": 503, "count": 2})
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "status": status, "count": attempts})
     first = await worker.run_once()
     [row] = await ats.outbox()
     assert (first.count(Kind.RETRY), row.status, row.attempts) == (1, OutboxStatus.PENDING, 1)
@@ -212,3 +215,21 @@ async def test_a_retried_row_is_not_claimed_before_its_backoff_has_passed(
     report = await worker.run_once()
     # then
     assert report.claimed == 0
+
+
+async def test_a_pass_runs_the_same_statements_for_one_candidate_and_for_fifty(
+    ats: Ats, worker: OutboxWorker, sql_log: list[str]
+) -> None:
+    # given
+    await ats.create(ada(), SyncEntity.CANDIDATE)
+    sql_log.clear()
+    await worker.run_once()
+    one = len(sql_log)
+    for n in range(50):
+        await ats.create(ada(email=f"ada{n}@analytical.example"), SyncEntity.CANDIDATE)
+    sql_log.clear()
+    # when
+    report = await worker.run_once()
+    # then
+    assert report.count(Kind.SENT) == 50
+    assert len(sql_log) == one

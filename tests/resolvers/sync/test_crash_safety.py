@@ -101,3 +101,30 @@ async def test_a_worker_cancelled_mid_request_is_restarted_and_every_change_arri
     statuses = {(row.entity_type, row.status) for row in await ats.outbox()}
     assert (SyncEntity.APPLICATION, OutboxStatus.PENDING) not in statuses
     assert (SyncEntity.CANDIDATE, OutboxStatus.PENDING) not in statuses
+
+
+async def test_a_records_later_change_waits_while_another_worker_holds_its_earlier_one(
+    ats: Ats,
+    sessions: SessionFactory,
+    worker: OutboxWorker,
+    sandbox: Sandbox,
+    clock: Clock,
+    sync_config: SyncConfig,
+) -> None:
+    # given: another worker leased the candidate's upsert; then the candidate is deleted
+    candidate = await ats.create(
+        Candidate(first_name="A", last_name="B", email="a@b.example"), SyncEntity.CANDIDATE
+    )
+    async with sessions() as db:
+        now = clock()
+        await claim_due(db, now=now, lease_until=now + timedelta(seconds=sync_config.lease_s), limit=100)
+    await ats.delete(Candidate, ident(candidate), SyncEntity.CANDIDATE)
+    # when
+    while_held = await worker.run_once()
+    clock.advance(sync_config.lease_s + 1)
+    after_lease = await worker.run_once()
+    # then: the delete was not sent beside the other worker's upsert; afterwards both go as one delete
+    assert (while_held.claimed, after_lease.claimed) == (0, 2)
+    calls = [(c["method"], c["endpoint"]) for c in await sandbox.admin("GET", "calls")]
+    assert ("PUT", "atsCandidates") not in calls
+    assert ("DELETE", "atsCandidates") in calls

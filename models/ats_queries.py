@@ -40,6 +40,18 @@ async def application_keys_of_candidate(db: AsyncSession, candidate_id: int) -> 
     return [(int(app_id), job_id) for app_id, job_id in (await db.exec(statement)).all() if app_id]
 
 
+async def application_keys_of_job(db: AsyncSession, job_id: int) -> list[tuple[int, int]]:
+    """(application id, candidate id) of every application to one job, in id order."""
+    statement = (
+        select(Application.id, Application.candidate_id)
+        .where(col(Application.job_id) == job_id)
+        .order_by(col(Application.id))
+    )
+    return [
+        (int(app_id), candidate_id) for app_id, candidate_id in (await db.exec(statement)).all() if app_id
+    ]
+
+
 async def delete_row(db: AsyncSession, model: type[SQLModel], row_id: int) -> None:
     """Delete one row by primary key; the database cascades to its children."""
     primary_key = sa.inspect(model).primary_key[0]

@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 import models
 from models import ats_queries as queries
 from models.db import SessionFactory
@@ -14,6 +16,8 @@ from resolvers.ats_writes.common import camel, not_found, transaction
 from resolvers.ats_writes.validation import NAME_MAX, Checker
 
 _OPTIONAL_TEXT = {"phone": 50, "title": 200, "company": 200, "mailing_city": 100}
+# LinkedIn's application records repeat these candidate fields (linkedin-rsc.md §3.3).
+_COPIED_TO_APPLICATIONS = {"first_name", "last_name", "email"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +91,18 @@ async def update_candidate(
                 setattr(row, attr, value)
             row.updated_at = models.utcnow()
             enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
+            if changed.keys() & _COPIED_TO_APPLICATIONS:
+                await _requeue_applications(db, candidate_id)
             await queries.flush(db)
     return row
+
+
+async def _requeue_applications(db: AsyncSession, candidate_id: int) -> None:
+    """Push the candidate's applications again (they carry its names and email, and an application
+    held back for want of an email can go once the email is there)."""
+    for application_id, job_id in await queries.application_keys_of_candidate(db, candidate_id):
+        key = {"candidate_id": candidate_id, "job_id": job_id}
+        enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.UPSERT, key)
 
 
 async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:

@@ -77,5 +77,10 @@ async def update_job(sessions: SessionFactory, job_id: int, changes: Mapping[str
                 setattr(row, attr, value)
             row.updated_at = models.utcnow()
             enqueue(db, models.SyncEntity.JOB, job_id, models.OutboxOp.UPSERT)
+            if "title" in changed:
+                # LinkedIn's application records repeat the job title (atsJobPostingName).
+                for application_id, candidate_id in await queries.application_keys_of_job(db, job_id):
+                    key = {"candidate_id": candidate_id, "job_id": job_id}
+                    enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.UPSERT, key)
             await queries.flush(db)
     return row

@@ -267,3 +267,42 @@ async def test_delete_candidate_with_an_unknown_id_is_not_found_and_queues_nothi
         }
     }
     assert await outbox() == []
+
+
+async def test_update_candidate_email_queues_its_applications_again(
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+) -> None:
+    # given
+    application = await make_application(sessions)
+    await clear_outbox()
+    candidate_id = application.candidate_id
+    # when
+    result = await graphql(
+        UPDATE, {"input": {"id": gid("Candidate", candidate_id), "email": "new@example.com"}}
+    )
+    # then
+    assert result.errors is None
+    assert await outbox() == [
+        ("CANDIDATE", candidate_id, "UPSERT", {}),
+        (
+            "APPLICATION",
+            application.id,
+            "UPSERT",
+            {"candidate_id": candidate_id, "job_id": application.job_id},
+        ),
+    ]
+
+
+async def test_update_candidate_title_leaves_its_applications_alone(
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+) -> None:
+    # given
+    application = await make_application(sessions)
+    await clear_outbox()
+    # when
+    result = await graphql(
+        UPDATE, {"input": {"id": gid("Candidate", application.candidate_id), "title": "CTO"}}
+    )
+    # then
+    assert result.errors is None
+    assert await outbox() == [("CANDIDATE", application.candidate_id, "UPSERT", {})]

@@ -8,7 +8,7 @@ import models
 from models.db import SessionFactory
 from tests.conftest import GraphQL
 from tests.graph.mutations.conftest import Count, Outbox
-from tests.graph.mutations.factories import gid, make_job
+from tests.graph.mutations.factories import gid, make_application, make_job
 
 CREATE = """
 mutation Create($input: CreateJobInput!) {
@@ -159,3 +159,26 @@ async def test_update_job_with_an_unknown_id_is_not_found(graphql: GraphQL) -> N
             "userErrors": [{"field": ["input", "id"], "message": "No job has this id", "code": "NOT_FOUND"}],
         }
     }
+
+
+async def test_renaming_a_job_queues_its_applications_again(
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+) -> None:
+    # given
+    application = await make_application(sessions)
+    await clear_outbox()
+    # when
+    result = await graphql(
+        UPDATE, {"input": {"id": gid("Job", application.job_id), "title": "Principal Engineer"}}
+    )
+    # then
+    assert result.errors is None
+    assert await outbox() == [
+        ("JOB", application.job_id, "UPSERT", {}),
+        (
+            "APPLICATION",
+            application.id,
+            "UPSERT",
+            {"candidate_id": application.candidate_id, "job_id": application.job_id},
+        ),
+    ]

@@ -38,6 +38,8 @@ class ExportWorker:
         self._batch_size = batch_size
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._passes = 0
+        self._passed = asyncio.Condition()
 
     def wake(self) -> None:
         """Ask for a pass as soon as possible (the webhook calls this after recording a push)."""
@@ -81,6 +83,11 @@ class ExportWorker:
                 await self._task
             self._task = None
 
+    async def passes_done(self, count: int) -> None:
+        """Wait until the background loop has finished `count` passes (for tests and health checks)."""
+        async with self._passed:
+            await self._passed.wait_for(lambda: self._passes >= count)
+
     async def _loop(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
@@ -90,6 +97,9 @@ class ExportWorker:
                 result = await self.run_once()
             except Exception:
                 log.exception("export pass failed; retrying on the next wake-up")
-                continue
-            if result.completed or result.pending:
-                log.info("export pass: %s", result)
+            else:
+                if result.completed or result.pending:
+                    log.info("export pass: %s", result)
+            async with self._passed:
+                self._passes += 1
+                self._passed.notify_all()

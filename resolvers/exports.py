@@ -68,8 +68,9 @@ async def record_notification(sessions: SessionFactory, notification: PushNotifi
     async with sessions() as db:
         if await export_queries.notification_known(db, notification.id):
             return Recorded(new=False, export_request_id=export_id)
+        needs_request = export_id is not None and await export_queries.export_request(db, export_id) is None
         export_queries.add_notification(db, notification.id, notification.type, notification.payload)
-        if export_id is not None and await export_queries.export_request(db, export_id) is None:
+        if needs_request and export_id is not None:
             export_queries.add_export_request(db, export_id)
         try:
             await db.commit()

@@ -103,6 +103,20 @@ async def test_a_challenge_without_a_code_is_rejected(server: Server) -> None:
         assert response.status == 400
 
 
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(challenge=True)], ids=["challenge"])
+async def test_linkedin_delivers_after_the_endpoint_passes_its_challenge(
+    sandbox: Sandbox, callback: str, sessions: SessionFactory
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    # when
+    request_id = await export(sandbox, NEW_MEMBER, job_id)
+    # then
+    deliveries = await sandbox.admin("GET", "deliveries?wait=1")
+    assert [(d["requestId"], d["state"]) for d in deliveries["deliveries"]] == [(request_id, "delivered")]
+    assert await count(sessions, models.ExportRequest) == 1
+
+
 # --- export happy paths --------------------------------------------------------------------------
 
 
@@ -363,6 +377,20 @@ async def test_a_replay_of_a_known_notification_is_acknowledged_and_does_nothing
     status = await post(server, body, headers)
     # then
     assert status == 200
+    assert await count(sessions, models.WebhookNotification) == 1
+    assert await count(sessions, models.ExportRequest) == 1
+
+
+async def test_two_simultaneous_deliveries_of_one_notification_are_both_acknowledged_and_recorded_once(
+    server: Server, sandbox: Sandbox, sessions: SessionFactory
+) -> None:
+    # given
+    body = push.notification_body("twice-1", expires_at_ms=future_ms())
+    headers = signed(body, sandbox.config.client_secret)
+    # when
+    statuses = await asyncio.gather(post(server, body, headers), post(server, body, headers))
+    # then
+    assert statuses == [200, 200]
     assert await count(sessions, models.WebhookNotification) == 1
     assert await count(sessions, models.ExportRequest) == 1
 

@@ -13,7 +13,7 @@ from app.settings import Settings
 from linkedin import LinkedInClient, wire
 from models.db import SessionFactory
 from resolvers.services import Services
-from tests.conftest import GraphQL, Sandbox
+from tests.conftest import GraphQL, Sandbox, Server
 from tests.graph.tab_world import gid
 
 PROFILE_QUERY = """
@@ -200,10 +200,11 @@ async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile
     ("fault", "error"),
     [
         ({"status": 500}, "LinkedIn is unavailable: "),
+        ({"status": 429}, "LinkedIn is unavailable: "),
         ({"malformed": True}, "LinkedIn is unavailable: "),
         ({"hang": True}, "LinkedIn did not answer within 1 s"),
     ],
-    ids=["server-error", "malformed-json", "hang"],
+    ids=["server-error", "rate-limited", "malformed-json", "hang"],
 )
 async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it_is_stale(
     graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, fault: dict[str, Any], error: str
@@ -239,3 +240,31 @@ async def test_a_failed_fetch_is_not_cached_so_the_next_request_asks_linkedin_ag
     # then
     assert result.errors is None
     assert [c["status"] for c in await match_calls(sandbox)] == [200]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_the_whole_tab_answers_200_without_errors_while_linkedin_fails(
+    server: Server, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given
+    candidate_id = await add_candidate(sessions, "ada@example.com")
+    await add_snapshot(sessions, candidate_id, "urn:li:person:snap1")
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 503})
+    # when
+    status, body = await server.graphql(
+        "query($id: ID!) { candidate(id: $id) { firstName applications { id } inmailThreads { seatUrn } "
+        "linkedinNotes { body } linkedinProfile { personUrn freshness { stale } } } }",
+        {"id": gid("Candidate", candidate_id)},
+    )
+    # then
+    assert status == 200
+    assert "errors" not in body
+    assert body["data"] == {
+        "candidate": {
+            "firstName": "Ada",
+            "applications": [],
+            "inmailThreads": [],
+            "linkedinNotes": [],
+            "linkedinProfile": {"personUrn": "urn:li:person:snap1", "freshness": {"stale": True}},
+        }
+    }

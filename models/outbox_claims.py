@@ -138,15 +138,4 @@ async def settle(
         await db.exec(statement, params=params)
 
 
-async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime) -> None:
-    """Give claimed rows back untouched (e.g. on shutdown) so another pass can take them at once."""
-    if ids:
-        await db.exec(
-            sa.update(_T)
-            .where(_T.c.id.in_(list(ids)), _T.c.locked_until == lease_until)
-            .values(locked_until=None)
-        )
-        await db.commit()
-
-
-__all__ = ["ClaimedRow", "Settlement", "claim_due", "release", "settle"]
+__all__ = ["ClaimedRow", "Settlement", "claim_due", "settle"]

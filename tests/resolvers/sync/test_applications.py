@@ -9,7 +9,7 @@ import pytest
 from models import Application, ApplicationStage, Candidate, Job, Note, OutboxStatus, SyncEntity
 from resolvers.sync.worker import OutboxWorker
 from tests.conftest import Sandbox
-from tests.resolvers.sync.conftest import CREATED, MODIFIED, Ats, ident, ms, pushed
+from tests.resolvers.sync.conftest import CREATED, MODIFIED, Ats, Clock, ident, ms, pushed
 
 APPLIED = datetime(2026, 5, 3, 8, 0, tzinfo=UTC)
 ACTIVE = datetime(2026, 5, 9, 16, 20, tzinfo=UTC)
@@ -236,3 +236,28 @@ async def test_records_held_back_by_a_candidate_without_email_follow_once_it_is_
     state = await pushed(sandbox)
     assert list(state["candidates"][str(ident(nameless))]["notes"]) == [str(ident(note))]
     assert list(state["applications"][str(ident(application))]["stages"]) == [str(ident(stage))]
+
+
+async def test_a_retried_note_deletion_keeps_the_key_that_names_its_candidate(
+    candidate: Candidate, ats: Ats, worker: OutboxWorker, sandbox: Sandbox, clock: Clock
+) -> None:
+    # given: a sent note whose deletion LinkedIn first fails with 503
+    key = {"candidate_id": ident(candidate)}
+    note = await ats.create(
+        Note(candidate_id=ident(candidate), author="Ada Lovelace", body="Old", created_at=NOTED),
+        SyncEntity.CANDIDATE_NOTE,
+        key,
+    )
+    await worker.run_once()
+    await ats.delete(Note, ident(note), SyncEntity.CANDIDATE_NOTE, key)
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidateNotes", "status": 503, "count": 2})
+    await worker.run_once()
+    # when
+    clock.advance(30)
+    await worker.run_once()
+    # then
+    assert (await pushed(sandbox))["candidates"][str(ident(candidate))]["notes"] == {}
+    assert [row.key for row in await ats.outbox() if row.entity_type is SyncEntity.CANDIDATE_NOTE] == [
+        key,
+        key,
+    ]

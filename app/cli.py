@@ -103,6 +103,10 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     )
     try:
         _wait_for_port("127.0.0.1", sandbox_port, timeout_s=20)
+        from app import webhooks
+
+        # One-Click Exports from the sandbox (POST /_admin/exports) are pushed to this server.
+        asyncio.run(webhooks.register_callback(settings, f"http://{host}:{port}{webhooks.PATH}"))
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+import aiohttp
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -16,10 +17,12 @@ from starlette.routing import Route
 from app.export_worker import ExportWorker
 from app.settings import Settings
 from linkedin import push
+from linkedin.client import LinkedInClient
 from resolvers import exports
 from resolvers.services import Services
 
 log = logging.getLogger("rscgraph.webhooks")
+PATH = "/webhooks/linkedin"
 
 
 class BodyTooLarge(Exception):
@@ -86,6 +89,12 @@ async def notification(request: Request) -> Response:
 
 
 routes = [
-    Route("/webhooks/linkedin", challenge, methods=["GET"]),
-    Route("/webhooks/linkedin", notification, methods=["POST"]),
+    Route(PATH, challenge, methods=["GET"]),
+    Route(PATH, notification, methods=["POST"]),
 ]
+
+
+async def register_callback(settings: Settings, url: str) -> None:
+    """Tell LinkedIn (ONE_CLICK_EXPORT CALLBACK_URL) to push this customer's notifications to `url`."""
+    async with aiohttp.ClientSession() as http:
+        await LinkedInClient(http, settings.linkedin_config()).set_callback_url(url)

@@ -296,6 +296,37 @@ async def test_a_second_export_to_the_same_job_changes_nothing(
     assert await count(sessions, models.OutboxEvent) == 2
 
 
+async def test_the_outcome_of_a_pushed_export_is_queryable_over_http(
+    server: Server, sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+) -> None:
+    # given
+    job_id = await make_job(sessions)
+    request_id = await export(sandbox, NEW_MEMBER, job_id)
+    await worker.drain()
+    # when
+    status, body = await server.graphql(
+        """query Q($r: String!) {
+             linkedinExport(requestId: $r) {
+               status createdCandidate memberUrn candidate { lastName } application { job { title } }
+             }
+           }""",
+        {"r": request_id},
+    )
+    # then
+    assert status == 200
+    assert body == {
+        "data": {
+            "linkedinExport": {
+                "status": "DONE",
+                "createdCandidate": True,
+                "memberUrn": NEW_MEMBER.urn,
+                "candidate": {"lastName": NEW_MEMBER.last_name},
+                "application": {"job": {"title": "Staff Backend Engineer"}},
+            }
+        }
+    }
+
+
 # --- LinkedIn down -------------------------------------------------------------------------------
 
 

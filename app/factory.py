@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from app import webhooks
 from app.export_worker import ExportWorker
-from app.graphiql import asset_mounts, graphiql_html
+from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
 from app.services import build_services
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/demo", demo_page),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *webhooks.routes,

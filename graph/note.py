@@ -20,6 +20,10 @@ class Note:
     )
     row: strawberry.Private[models.Note]
 
+    @strawberry.field(description="The note's global ID, for deleteCandidateNote / deleteApplicationNote.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(relay.GlobalID("Note", str(self.row.id))))
+
     @classmethod
     def from_row(cls, row: models.Note) -> Note:
         """The GraphQL view of a note row."""

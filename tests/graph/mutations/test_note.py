@@ -216,3 +216,23 @@ async def test_delete_application_note_with_a_malformed_id_is_invalid(graphql: G
             "userErrors": [{"field": ["input", "id"], "code": "INVALID"}],
         }
     }
+
+
+async def test_a_note_listed_on_the_candidate_carries_the_id_that_deletes_it(
+    graphql: GraphQL, sessions: SessionFactory, count: Count
+) -> None:
+    # given
+    candidate = await make_candidate(sessions)
+    assert candidate.id is not None
+    await notes.add_candidate_note(sessions, candidate.id, author="Jane", body="Hi")
+    listed = await graphql(
+        "query($id: ID!) { candidate(id: $id) { notes { id } } }", {"id": gid("Candidate", candidate.id)}
+    )
+    assert listed.data is not None
+    (note,) = listed.data["candidate"]["notes"]
+    # when
+    result = await graphql(DELETE_CANDIDATE_NOTE, {"input": {"id": note["id"]}})
+    # then
+    assert result.errors is None
+    assert result.data == {"deleteCandidateNote": {"deletedNoteId": note["id"], "userErrors": []}}
+    assert await count(models.Note) == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import enum
 from collections.abc import Iterable
 from datetime import datetime
@@ -99,11 +98,13 @@ class Candidate(relay.Node):
     )
     async def linkedin_profile(self, info: Info) -> LinkedInProfile | None:
         loaders = info.context.loaders
-        identity, snapshot, live = await asyncio.gather(
+        # All three keys join their batches now, in this step (gather would defer them to new tasks).
+        pending = (
             loaders.identity_by_candidate_id.load(self.id),
             loaders.profile_by_candidate_id.load(self.id),
             loaders.live_match_by_candidate_id.load(self.id),
         )
+        identity, snapshot, live = await pending[0], await pending[1], await pending[2]
         view = merge_profile(self.id, identity, snapshot, live, info.context.services.config)
         return LinkedInProfile.from_view(view) if view is not None else None
 

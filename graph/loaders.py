@@ -22,16 +22,17 @@ class Loaders:
     recruiter_by_id: DataLoader[int, models.Recruiter | None]
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
-    linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
     notes_by_candidate_id: DataLoader[int, list[models.Note]]
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]
     recruiter_by_seat_urn: DataLoader[str, models.Recruiter | None]
+    note_owner_by_seat_urn: DataLoader[str, models.Recruiter | None]
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
     messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
+    linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
@@ -45,7 +46,6 @@ class Loaders:
             applications_by_candidate_id=DataLoader(
                 partial(candidates.applications_by_candidate_ids, sessions)
             ),
-            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
             stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions)),
             notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions)),
             identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions)),
@@ -54,7 +54,9 @@ class Loaders:
                 partial(live_matches.live_matches_by_candidate_ids, services)
             ),
             recruiter_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions)),
+            note_owner_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions)),
             threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions)),
             messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions)),
             linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions)),
+            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
         )

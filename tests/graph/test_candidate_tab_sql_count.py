@@ -25,7 +25,7 @@ query Tabs($search: String!) {
         recruiter { id firstName lastName }
         messages { direction author subject body sentAt }
       }
-      linkedinNotes { body owner createdAt updatedAt }
+      linkedinNotes { body owner createdAt updatedAt ownerRecruiter { id } }
     } }
   }
 }
@@ -59,4 +59,4 @@ async def test_the_tab_query_costs_the_same_statements_for_one_small_and_fifty_l
         for thread in edge["node"]["inmailThreads"]
     )
     assert messages == 50 * 20 * 30
-    assert small_count == large_count == 12
+    assert small_count == large_count == 13

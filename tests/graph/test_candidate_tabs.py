@@ -184,7 +184,8 @@ async def test_inmails_received_before_the_member_was_linked_show_once_it_is(
 async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_show(
     graphql: GraphQL, sessions: SessionFactory
 ) -> None:
-    # given: one live and one deleted LinkedIn note, and one ATS note
+    # given: one live and one deleted LinkedIn note by Hopper's seat, and one ATS note
+    await add_recruiter(sessions, 0, "Hopper")
     candidate_id = await add_person(sessions)
     async with sessions() as session:
         session.add_all(
@@ -214,7 +215,7 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
     data = await query(
         graphql,
         "query($id: ID!) { candidate(id: $id) { "
-        "linkedinNotes { body owner createdAt updatedAt } notes { author body createdAt applicationId } } }",
+        "linkedinNotes { body owner ownerRecruiter { lastName } createdAt updatedAt } notes { author body createdAt applicationId } } }",
         candidate_id,
     )
     # then
@@ -223,6 +224,7 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
             {
                 "body": "Strong Rust",
                 "owner": seat(0),
+                "ownerRecruiter": {"lastName": "Hopper"},
                 "createdAt": "2026-11-01T09:00:00+00:00",
                 "updatedAt": "2026-11-01T10:00:00+00:00",
             }

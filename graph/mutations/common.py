@@ -11,6 +11,8 @@ from graph.errors import UserError
 from resolvers.ats_writes.validation import InvalidFields
 from resolvers.errors import DomainError, InvalidInput, NotFound
 
+MAX_ROW_ID = 2**31 - 1
+
 
 def node_id(value: str, type_name: str, field: str) -> int:
     """The database id in a global ID; a malformed one is INVALID, one of another type NOT_FOUND."""
@@ -22,7 +24,11 @@ def node_id(value: str, type_name: str, field: str) -> int:
         raise InvalidInput(f"Not a valid global ID: {value!r}", field=field)
     if decoded.type_name != type_name:
         raise NotFound(f"No {type_name} has this id (it is the id of a {decoded.type_name})", field=field)
-    return int(decoded.node_id)
+    row_id = int(decoded.node_id)
+    # Ids are 32-bit integer columns; a bigger number would fail in the driver, not find nothing.
+    if row_id > MAX_ROW_ID:
+        raise NotFound(f"No {type_name} has this id", field=field)
+    return row_id
 
 
 def global_id(type_name: str, row_id: int) -> strawberry.ID:

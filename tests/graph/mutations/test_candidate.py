@@ -306,3 +306,16 @@ async def test_update_candidate_title_leaves_its_applications_alone(
     # then
     assert result.errors is None
     assert await outbox() == [("CANDIDATE", application.candidate_id, "UPSERT", {})]
+
+
+async def test_delete_candidate_with_an_id_beyond_the_integer_range_is_not_found(graphql: GraphQL) -> None:
+    # when
+    result = await graphql(DELETE, {"input": {"id": gid("Candidate", 10**20)}})
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "deleteCandidate": {
+            "deletedCandidateId": None,
+            "userErrors": [{"field": ["input", "id"], "code": "NOT_FOUND"}],
+        }
+    }

@@ -13,7 +13,7 @@ from strawberry import relay
 import models
 from graph.application import Application
 from graph.context import Info
-from graph.errors import NotFoundError
+from graph.errors import ClientError, NotFoundError
 from graph.ids import decode_node_id, int_ids
 from graph.inmail import InMailThread
 from graph.linkedin_note import LinkedInNote
@@ -141,6 +141,11 @@ class Candidate(relay.Node):
         return [cls.from_row(row) if row is not None else None for row in rows]
 
 
+# Each word becomes one condition over three columns; bound them so a query stays cheap.
+MAX_SEARCH_WORDS = 8
+MAX_SEARCH_CHARS = 200
+
+
 @strawberry.input(description="Which candidates to list; every field given must hold.")
 class CandidateFilter:
     search: str | None = strawberry.field(
@@ -171,8 +176,14 @@ class CandidateFilter:
             if self.applied_to_job is not None
             else None
         )
+        search = " ".join(self.search.split()) if self.search else ""
+        if len(search) > MAX_SEARCH_CHARS or len(search.split()) > MAX_SEARCH_WORDS:
+            raise ClientError(
+                f"`filter.search` takes at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters",
+                argument="filter.search",
+            )
         return CandidateWhere(
-            search=self.search.strip() if self.search and self.search.strip() else None,
+            search=search or None,
             source=models.CandidateSource(self.source.value) if self.source is not None else None,
             has_linkedin_match=self.has_linked_in_match,
             has_applied=self.has_applied,

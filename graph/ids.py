@@ -15,7 +15,8 @@ def decode_global_id(value: str, *, argument: str = "id") -> relay.GlobalID:
         global_id = relay.GlobalID.from_id(value)
     except Exception as exc:  # strawberry raises several kinds for undecodable input
         raise ClientError(f"`{argument}` is not a valid global ID: {value!r}", argument=argument) from exc
-    if not global_id.node_id.isdigit():
+    # Database ids are positive 64-bit integers; anything else cannot name a row (and would overflow).
+    if not (global_id.node_id.isdigit() and len(global_id.node_id) <= 18):
         raise ClientError(f"`{argument}` is not a valid global ID: {value!r}", argument=argument)
     return global_id
 

@@ -12,6 +12,7 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 CANDIDATES = "query($first: Int, $after: String) { candidates(first: $first, after: $after) { totalCount } }"
 JOBS = "query($first: Int) { jobs(first: $first) { totalCount } }"
 RECRUITERS = "query($first: Int) { recruiters(first: $first) { totalCount } }"
+SEARCH = "query($search: String!) { candidates(filter: {search: $search}) { totalCount } }"
 APPLIED_TO = "query($job: ID!) { candidates(filter: {appliedToJob: $job}) { totalCount } }"
 
 
@@ -66,6 +67,18 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
             "BAD_USER_INPUT",
             "`filter.appliedToJob` is the ID of a Candidate, not of a Job",
         ),
+        (
+            CANDIDATE,
+            {"id": gid("Candidate", "9" * 30)},
+            "BAD_USER_INPUT",
+            f"`id` is not a valid global ID: '{gid('Candidate', '9' * 30)}'",
+        ),
+        (
+            SEARCH,
+            {"search": "a " * 9},
+            "BAD_USER_INPUT",
+            "`filter.search` takes at most 8 words and 200 characters",
+        ),
     ],
     ids=[
         "unknown-candidate",
@@ -81,6 +94,8 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         "jobs-first-over-max",
         "recruiters-first-negative",
         "applied-to-wrong-type",
+        "id-too-large",
+        "search-too-long",
     ],
 )
 async def test_bad_input_gives_a_coded_error(

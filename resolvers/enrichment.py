@@ -122,12 +122,18 @@ async def enrich_members(
 def _urn_entry(urn: str) -> MemberEnrichment:
     if _PERSON_URN.match(urn.strip()):
         return MemberEnrichment(person_urn=urn)
-    return MemberEnrichment(person_urn=urn, error=f"Not a person URN (urn:li:person:<id>): {urn!r}")
+    return MemberEnrichment(person_urn=urn, error=f"Not a person URN (urn:li:person:<id>): {_shown(urn)}")
 
 
 def _url_entry(url: str) -> MemberEnrichment:
     if normalise_profile_url(url) is not None:
         return MemberEnrichment(profile_url=url)
     return MemberEnrichment(
-        profile_url=url, error=f"Not a LinkedIn profile URL (https://www.linkedin.com/in/<name>): {url!r}"
+        profile_url=url,
+        error=f"Not a LinkedIn profile URL (https://www.linkedin.com/in/<name>): {_shown(url)}",
     )
+
+
+def _shown(value: str) -> str:
+    # Quoted back in the answer; a huge value should not be repeated in full.
+    return repr(value if len(value) <= 120 else value[:120] + "…")

@@ -311,3 +311,15 @@ async def test_the_candidates_filter_past_applicant_keeps_candidates_with_an_app
     assert result.data is not None
     names = sorted(edge["node"]["firstName"] for edge in result.data["candidates"]["edges"])
     assert (result.data["candidates"]["totalCount"], names) == (len(expected), expected)
+
+
+async def test_a_huge_malformed_urn_is_quoted_back_shortened(graphql: GraphQL) -> None:
+    # given
+    huge = "x" * 10_000
+    # when
+    result = await graphql(MEMBERS, {"urns": [huge]})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    (member,) = result.data["linkedinMembers"]
+    assert member["error"] == f"Not a person URN (urn:li:person:<id>): {'x' * 120 + '…'!r}"

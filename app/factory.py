@@ -19,7 +19,7 @@ from app.health import healthz, readyz
 from app.migrations import ensure_migrated
 from app.services import build_services
 from app.settings import Settings
-from app.sync_worker import SyncWorkerLoop
+from app.sync_worker import drain_outbox, outbox_worker
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
@@ -55,12 +55,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 export_worker = ExportWorker(services, interval_s=settings.export_interval_s)
                 if settings.export_interval_s > 0:
                     export_worker.start()
-                sync_worker = SyncWorkerLoop(services, settings)
-                if settings.outbox_interval_s > 0:
-                    sync_worker.start()
+                sync_worker = outbox_worker(services, settings)
                 # Periodic jobs; the poll runs once right at start, then every poll_interval_s (0 = off).
                 workers = Workers()
                 workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
+                workers.add("outbox", settings.outbox_interval_s, lambda: drain_outbox(sync_worker))
                 workers.start()
                 try:
                     yield {
@@ -73,7 +72,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     }
                 finally:
                     await export_worker.stop()
-                    await sync_worker.stop()
                     await workers.stop()
                     await services.refresh.aclose()
         finally:

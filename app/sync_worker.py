@@ -1,9 +1,7 @@
-"""Runs the outbox worker in the background of the server process, every `outbox_interval_s`."""
+"""The outbox worker as the server process runs it: built from settings, drained on each tick."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from app.settings import Settings
@@ -22,34 +20,14 @@ def sync_config(settings: Settings) -> SyncConfig:
     )
 
 
-class SyncWorkerLoop:
-    """Drains the outbox, then waits `interval_s`; stopping cancels a pass in flight (its rows' lease
-    expires and another pass sends them, which is harmless: LinkedIn writes are idempotent)."""
+def outbox_worker(services: Services, settings: Settings) -> OutboxWorker:
+    """The outbox worker over the process's sessions and LinkedIn client."""
+    return OutboxWorker(services.sessions, services.linkedin, sync_config(settings))
 
-    def __init__(self, services: Services, settings: Settings) -> None:
-        self.worker = OutboxWorker(services.sessions, services.linkedin, sync_config(settings))
-        self._interval_s = settings.outbox_interval_s
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        """Start the background loop (idempotent)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="outbox-worker")
-
-    async def stop(self) -> None:
-        """Stop the background loop."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                report = await self.worker.run_until_idle(max_passes=100)
-                if report.claimed:
-                    log.info("outbox: %d rows claimed, outcomes %s", report.claimed, dict(report.outcomes))
-            except Exception:
-                log.exception("outbox pass failed; trying again in %.0f s", self._interval_s)
-            await asyncio.sleep(self._interval_s)
+async def drain_outbox(worker: OutboxWorker) -> None:
+    """One tick: pass after pass until nothing is due. A tick cancelled at shutdown leaves its rows
+    leased; the lease expires and another pass sends them (LinkedIn writes are idempotent)."""
+    report = await worker.run_until_idle(max_passes=100)
+    if report.claimed:
+        log.info("outbox: %d rows claimed, outcomes %s", report.claimed, dict(report.outcomes))

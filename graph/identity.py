@@ -12,12 +12,12 @@ from resolvers import identity
 from resolvers.errors import DomainError, InvalidInput, NotFound
 
 _PUSHED = (
-    "Whether LinkedIn now shows the change (manualMatchedMember). The link is stored here either way; "
-    "when false, `userErrors` holds a LINKEDIN_UNAVAILABLE entry saying why."
+    "Whether LinkedIn now shows the change (manualMatchedMember). The change is stored here either way; "
+    "when false, `userErrors` says why: LINKEDIN_UNAVAILABLE (unreachable) or NOT_ELIGIBLE (refused)."
 )
 _ERRORS = (
     "Why nothing was changed (INVALID, NOT_FOUND, CONFLICT naming the input field), or "
-    "LINKEDIN_UNAVAILABLE when the change is stored but LinkedIn was not told."
+    "LINKEDIN_UNAVAILABLE / NOT_ELIGIBLE when the change is stored but LinkedIn was not told or refused it."
 )
 
 

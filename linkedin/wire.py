@@ -391,13 +391,18 @@ def candidate_to_wire(
     current_job_title: str | None = None,
     linkedin_profile_url: str | None = None,
     do_not_contact: bool | None = None,
+    manual_matched_member: str | None = None,
 ) -> JSON:
-    """An atsCandidate body for batch_update (§3.1); `addresses` and `phoneNumbers` are always sent."""
+    """An atsCandidate body for batch_update (§3.1); `addresses` and `phoneNumbers` are always sent.
+
+    With `manual_matched_member` (a person URN) LinkedIn accepts a candidate without email addresses.
+    """
     return _without_none(
         {
             "firstName": first_name,
             "lastName": last_name,
-            "emailAddresses": list(email_addresses),
+            # Omitted (not []) when empty and a member is attached: then LinkedIn needs no email.
+            "emailAddresses": list(email_addresses) or (None if manual_matched_member else []),
             "phoneNumbers": [{"number": n} for n in phone_numbers],
             "addresses": list(addresses),
             "atsCreatedAt": to_epoch_ms(created_at),
@@ -407,6 +412,7 @@ def candidate_to_wire(
             "currentCompanyName": current_company_name,
             "currentJobTitle": current_job_title,
             "doNotContact": do_not_contact,
+            "manualMatchedMember": manual_matched_member,
         }
     )
 

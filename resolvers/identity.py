@@ -14,7 +14,7 @@ from linkedin import wire
 from linkedin.errors import LinkedInBadRequest, LinkedInError
 from models import identity_queries as queries
 from models.export_queries import is_unique_violation
-from resolvers.errors import Conflict, InvalidInput, LinkedInUnavailable, NotFound
+from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
 
 log = logging.getLogger("rscgraph.identity")
@@ -23,8 +23,10 @@ PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,80}$")
 MANUAL_REASON = "linked by hand in the profile widget"
 
 
-class ManualMatchRefused(LinkedInUnavailable):
+class ManualMatchRefused(DomainError):
     """LinkedIn answered and refused the member link (retrying the same call will not help)."""
+
+    kind = ErrorKind.NOT_ELIGIBLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,7 @@ class LinkOutcome:
     candidate: models.Candidate
     identity: models.LinkedInIdentity | None
     pushed: bool
-    push_error: LinkedInUnavailable | None = None
+    push_error: LinkedInUnavailable | ManualMatchRefused | None = None
 
 
 def validate_person_urn(value: str, *, field: str = "personUrn") -> str:
@@ -114,13 +116,13 @@ async def _pushed(
 ) -> LinkOutcome:
     try:
         await push_manual_match(services, candidate, urn)
-    except LinkedInUnavailable as exc:
+    except (LinkedInUnavailable, ManualMatchRefused) as exc:
         return LinkOutcome(candidate, identity, pushed=False, push_error=exc)
     return LinkOutcome(candidate, identity, pushed=True)
 
 
-def candidate_body(services: Services, candidate: models.Candidate) -> dict[str, object]:
-    """The atsCandidate body LinkedIn needs before it accepts a manual match for a new candidate."""
+def candidate_body(services: Services, candidate: models.Candidate, person_urn: str) -> dict[str, object]:
+    """The atsCandidate body for a candidate LinkedIn does not know yet, with its manual match."""
     assert candidate.id is not None
     return wire.candidate_to_wire(
         first_name=candidate.first_name or "",
@@ -133,6 +135,7 @@ def candidate_body(services: Services, candidate: models.Candidate) -> dict[str,
         current_company_name=candidate.company,
         current_job_title=candidate.title,
         do_not_contact=candidate.do_not_contact,
+        manual_matched_member=person_urn,
     )
 
 
@@ -140,7 +143,7 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
     """Set (or, with None, remove) manualMatchedMember on LinkedIn; LinkedInUnavailable if it fails.
 
     LinkedIn only patches candidates it knows: a candidate it has not received yet (per-key 404) is
-    sent first, then patched again.
+    sent whole, with the manual match in it (then LinkedIn needs no email either).
     """
     ats_id = str(candidate.id)
     try:
@@ -149,15 +152,8 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
         if error is not None and error.status == 404:
             if person_urn is None:
                 return  # LinkedIn has no such candidate, so nothing is linked there
-            upserted = await services.linkedin.upsert_candidates(
-                {ats_id: candidate_body(services, candidate)}
-            )
-            if (upsert_error := upserted.errors.get(ats_id)) is not None:
-                raise ManualMatchRefused(
-                    f"LinkedIn refused the candidate, so the member link was not sent: {upsert_error.message}"
-                )
-            result = await services.linkedin.set_manual_match(ats_id, person_urn)
-            error = result.errors.get(ats_id)
+            body = candidate_body(services, candidate, person_urn)
+            error = (await services.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
     except LinkedInBadRequest as exc:
         raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {exc}") from exc
     except LinkedInError as exc:

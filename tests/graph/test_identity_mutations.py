@@ -182,6 +182,40 @@ async def test_a_link_is_kept_when_linkedin_is_down_and_the_payload_says_it_was_
     assert await identities(sessions) == [(candidate_id, MEMBER.urn, models.MatchSource.MANUAL)]
 
 
+async def test_a_candidate_without_email_is_sent_to_linkedin_with_its_manual_match(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+) -> None:
+    # given: LinkedIn accepts a candidate without email only when a member is attached
+    async with sessions() as db:
+        candidate = models.Candidate(first_name="No", last_name="Email")
+        db.add(candidate)
+        await db.commit()
+    assert candidate.id is not None
+    # when
+    payload = await link(graphql, gid(candidate.id), MEMBER.urn)
+    # then
+    assert (payload["pushed"], payload["userErrors"]) == (True, [])
+    matches = await linkedin.candidate_matches([str(candidate.id)])
+    assert matches[str(candidate.id)].manual_matched_member == MEMBER.urn
+
+
+async def test_a_link_linkedin_refuses_is_kept_and_reported_as_not_eligible(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given: LinkedIn refuses candidates without a last name
+    async with sessions() as db:
+        candidate = models.Candidate(first_name="Only", email="only@example.com")
+        db.add(candidate)
+        await db.commit()
+    assert candidate.id is not None
+    # when
+    payload = await link(graphql, gid(candidate.id), MEMBER.urn)
+    # then
+    assert (payload["personUrn"], payload["pushed"]) == (MEMBER.urn, False)
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "NOT_ELIGIBLE")]
+    assert await identities(sessions) == [(candidate.id, MEMBER.urn, models.MatchSource.MANUAL)]
+
+
 async def test_unlinking_removes_the_identity_and_the_manual_match_on_linkedin(
     graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
 ) -> None:

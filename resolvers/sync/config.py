@@ -20,6 +20,8 @@ class SyncConfig:
     backoff_cap_s: float = 3600.0
     # How long to wait before asking LinkedIn about a job posting task again.
     job_task_poll_s: float = 60.0
+    # After a 429 the worker sends nothing for this long (LinkedIn's record limit is per minute).
+    throttle_pause_s: float = 60.0
 
     def __post_init__(self) -> None:
         if self.claim_limit < 1:

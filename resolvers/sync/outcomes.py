@@ -35,6 +35,8 @@ class Outcome:
     kind: Kind
     reason: str | None = None
     task_id: str | None = None
+    # LinkedIn said 429: the worker pauses rather than push more into a spent quota.
+    throttled: bool = False
 
 
 SENT = Outcome(Kind.SENT)
@@ -49,7 +51,9 @@ def of_item_error(error: BatchItemError, *, deleting: bool = False) -> Outcome:
     """A per-key error: 404 on a delete means already gone; 5xx/429 are retried; other 4xx are parked."""
     if deleting and error.status == 404:
         return SENT
-    if error.status >= 500 or error.status in (0, 429):
+    if error.status == 429:
+        return Outcome(Kind.RETRY, _describe(error), throttled=True)
+    if error.status >= 500 or error.status == 0:
         return Outcome(Kind.RETRY, _describe(error))
     return Outcome(Kind.PARKED, _describe(error))
 
@@ -83,4 +87,4 @@ def of_exception(exc: LinkedInError, *, deleting: bool = False, parent: str | No
         and exc.status not in (401, 403)
     ):
         return Outcome(Kind.PARKED, str(exc))
-    return Outcome(Kind.RETRY, str(exc) or type(exc).__name__)
+    return Outcome(Kind.RETRY, str(exc) or type(exc).__name__, throttled=isinstance(exc, LinkedInRateLimited))

@@ -56,18 +56,27 @@ class OutboxWorker:
         self._config = config or SyncConfig()
         self._clock = clock
         self._ctx = SendContext(sessions, linkedin, self._config, linkedin.config.org_urn, clock)
+        self._paused_until: datetime | None = None
 
     async def run_once(self) -> PassReport:
         """Claim one batch of due rows and push it; returns what happened."""
         now = self._clock()
+        if self._paused_until is not None and now < self._paused_until:
+            return PassReport()
         lease_until = now + timedelta(seconds=self._config.lease_s)
         async with self._sessions() as db:
             rows = await claim_due(db, now=now, lease_until=lease_until, limit=self._config.claim_limit)
         report = PassReport(claimed=len(rows))
-        for step in steps(coalesce(rows)):
+        planned = steps(coalesce(rows))
+        for index, step in enumerate(planned):
             outcomes = await SENDERS[(step.entity_type, step.op)](self._ctx, step.changes)
             await self._settle(step, outcomes, lease_until)
             report.outcomes.update(o.kind for o in outcomes.values())
+            if any(o.throttled for o in outcomes.values()):
+                self._paused_until = self._clock() + timedelta(seconds=self._config.throttle_pause_s)
+                log.warning("LinkedIn throttles (429): sending nothing until %s", self._paused_until)
+                await self._hand_back(planned[index + 1 :], lease_until)
+                break
         return report
 
     async def run_until_idle(self, max_passes: int = 10_000) -> PassReport:
@@ -80,6 +89,19 @@ class OutboxWorker:
             total.claimed += report.claimed
             total.outcomes.update(report.outcomes)
         return total
+
+    async def _hand_back(self, untouched: Sequence[Step], lease_until: datetime) -> None:
+        """Give unsent rows back as they were, due when the pause ends."""
+        due = self._paused_until or self._clock()
+        settlements = [
+            Settlement(i, OutboxStatus.PENDING, "not sent: LinkedIn was throttling", c.attempts, due, c.key)
+            for step in untouched
+            for c in step.changes
+            for i in c.row_ids
+        ]
+        async with self._sessions() as db:
+            await settle(db, settlements, lease_until=lease_until, now=self._clock())
+            await db.commit()
 
     async def _settle(self, step: Step, outcomes: dict[int, Outcome], lease_until: datetime) -> None:
         now = self._clock()

@@ -186,9 +186,11 @@ async def test_a_record_linkedin_refuses_is_parked_alone_while_its_batch_mates_s
     assert again.claimed == 0
 
 
-@pytest.mark.parametrize(("status", "attempts"), [(503, 2), (429, 1)], ids=["server-error", "rate-limited"])
+@pytest.mark.parametrize(
+    ("status", "attempts", "wait_s"), [(503, 2, 30), (429, 1, 60)], ids=["server-error", "rate-limited"]
+)
 async def test_a_batch_linkedin_fails_with_5xx_or_429_is_retried_on_the_next_pass(
-    ats: Ats, worker: OutboxWorker, sandbox: Sandbox, clock: Clock, status: int, attempts: int
+    ats: Ats, worker: OutboxWorker, sandbox: Sandbox, clock: Clock, status: int, attempts: int, wait_s: float
 ) -> None:
     # given: LinkedIn fails every attempt of the first pass (the client retries a 503 once, never a 429)
     candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
@@ -196,8 +198,8 @@ async def test_a_batch_linkedin_fails_with_5xx_or_429_is_retried_on_the_next_pas
     first = await worker.run_once()
     [row] = await ats.outbox()
     assert (first.count(Kind.RETRY), row.status, row.attempts) == (1, OutboxStatus.PENDING, 1)
-    # when: the backoff has passed
-    clock.advance(30)
+    # when: the backoff (and, after a 429, the worker's pause) has passed
+    clock.advance(wait_s)
     second = await worker.run_once()
     # then
     assert second.count(Kind.SENT) == 1

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000/jobs/{id}", description="the ATS page of a job (its default apply URL)"
     )
     webhook_max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    webhook_signing_secret: SecretStr | None = Field(
+        default=None,
+        description="the secret LinkedIn signs pushes with, if not the child app's client secret",
+    )
     export_interval_s: float = Field(
         default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
     )

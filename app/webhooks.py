@@ -48,8 +48,10 @@ async def read_limited(request: Request, limit: int) -> bytes:
 
 
 def _secret(settings: Settings) -> str:
-    # LinkedIn signs RSC pushes with the customer (child) app's client secret (§4, [I]).
-    return settings.linkedin_client_secret.get_secret_value()
+    # Most likely LinkedIn signs RSC pushes with the customer (child) app's client secret (§4, [I]);
+    # `webhook_signing_secret` overrides it (e.g. with the parent's) without a code change.
+    secret = settings.webhook_signing_secret or settings.linkedin_client_secret
+    return secret.get_secret_value()
 
 
 async def challenge(request: Request) -> Response:

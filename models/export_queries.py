@@ -98,3 +98,12 @@ def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
     """Whether an IntegrityError comes from a unique constraint (a concurrent insert won the race)."""
     text = str(error.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+async def mark_notification_processed(db: AsyncSession, notification_id: str, at: datetime) -> None:
+    """Stamp when the work behind a push finished (no-op for an export replayed without a push)."""
+    await db.exec(
+        sa.update(WebhookNotification)
+        .where(col(WebhookNotification.notification_id) == notification_id)
+        .values(processed_at=at)
+    )

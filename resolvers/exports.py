@@ -310,6 +310,7 @@ async def _finish(
         row.attempts += 1
         row.error = error
         row.completed_at = datetime.now(UTC)
+        await export_queries.mark_notification_processed(db, request_id, row.completed_at)
         await db.commit()
         return await _outcome(db, row)
 

@@ -170,6 +170,20 @@ async def test_an_export_enqueues_the_new_candidate_and_application_for_linkedin
     ]
 
 
+async def test_a_processed_push_is_stamped_processed(
+    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+) -> None:
+    # given
+    await export(sandbox, NEW_MEMBER, await make_job(sessions))
+    # when
+    await worker.drain()
+    # then
+    async with sessions() as db:
+        notification = (await db.exec(select(models.WebhookNotification))).one()
+        request = (await db.exec(select(models.ExportRequest))).one()
+    assert notification.processed_at == request.completed_at
+
+
 async def test_a_push_is_recorded_pending_before_any_processing(
     sandbox: Sandbox, callback: str, sessions: SessionFactory
 ) -> None:

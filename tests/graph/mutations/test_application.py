@@ -320,3 +320,26 @@ async def test_delete_application_with_an_unknown_id_is_not_found(graphql: Graph
             "userErrors": [{"field": ["input", "id"], "code": "NOT_FOUND"}],
         }
     }
+
+
+async def test_move_stage_of_an_unknown_application_is_not_found_and_queues_nothing(
+    graphql: GraphQL, outbox: Outbox
+) -> None:
+    # when
+    result = await graphql(MOVE, {"input": {"applicationId": gid("Application", 8), "stage": "Offer"}})
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "moveApplicationStage": {
+            "application": None,
+            "stage": None,
+            "userErrors": [
+                {
+                    "field": ["input", "applicationId"],
+                    "message": "No application has this id",
+                    "code": "NOT_FOUND",
+                }
+            ],
+        }
+    }
+    assert await outbox() == []

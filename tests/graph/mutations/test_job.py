@@ -131,9 +131,12 @@ async def test_update_job_closes_it_and_makes_it_public_leaving_other_fields_and
     assert await outbox() == [("JOB", job.id, "UPSERT", {})]
 
 
-async def test_update_job_with_a_null_title_is_refused(graphql: GraphQL, sessions: SessionFactory) -> None:
+async def test_update_job_with_a_null_title_is_refused_and_changes_nothing(
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+) -> None:
     # given
     job = await make_job(sessions)
+    await clear_outbox()
     # when
     result = await graphql(UPDATE, {"input": {"id": gid("Job", job.id), "title": None}})
     # then
@@ -146,6 +149,11 @@ async def test_update_job_with_a_null_title_is_refused(graphql: GraphQL, session
             ],
         }
     }
+    async with sessions() as db:
+        stored = await db.get(models.Job, job.id)
+    assert stored is not None
+    assert stored.title == "Staff Engineer"
+    assert await outbox() == []
 
 
 async def test_update_job_with_an_unknown_id_is_not_found(graphql: GraphQL) -> None:

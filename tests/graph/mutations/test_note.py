@@ -236,3 +236,45 @@ async def test_a_note_listed_on_the_candidate_carries_the_id_that_deletes_it(
     assert result.errors is None
     assert result.data == {"deleteCandidateNote": {"deletedNoteId": note["id"], "userErrors": []}}
     assert await count(models.Note) == 0
+
+
+async def test_add_application_note_without_an_author_is_refused_and_writes_nothing(
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    count: Count,
+    clear_outbox: Callable[[], Awaitable[None]],
+) -> None:
+    # given
+    application = await make_application(sessions)
+    await clear_outbox()
+    # when
+    result = await graphql(
+        ADD_APPLICATION_NOTE,
+        {"input": {"applicationId": gid("Application", application.id), "author": " ", "body": "Hi"}},
+    )
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "addApplicationNote": {
+            "noteId": None,
+            "note": None,
+            "userErrors": [{"field": ["input", "author"], "code": "INVALID"}],
+        }
+    }
+    assert await count(models.Note) == 0
+    assert await outbox() == []
+
+
+async def test_add_application_note_to_an_unknown_application_is_not_found(graphql: GraphQL) -> None:
+    # when
+    result = await graphql(
+        ADD_APPLICATION_NOTE,
+        {"input": {"applicationId": gid("Application", 4), "author": "Jane", "body": "Hi"}},
+    )
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["addApplicationNote"]["userErrors"] == [
+        {"field": ["input", "applicationId"], "code": "NOT_FOUND"}
+    ]

@@ -30,8 +30,8 @@ def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]
 
 async def identities_with_candidates(
     db: AsyncSession, person_urns: Sequence[str], profile_urls: Sequence[str]
-) -> list[tuple[LinkedInIdentity, Candidate]]:
-    """Identities whose person URN or profile URL is one of those given, each with its candidate."""
+) -> list[tuple[str, str | None, Candidate]]:
+    """(person URN, profile URL, candidate) of each identity whose URN or profile URL is among those given."""
     conditions: list[Any] = []
     if person_urns:
         conditions.append(_one_of(db, col(LinkedInIdentity.person_urn), person_urns))
@@ -39,12 +39,13 @@ async def identities_with_candidates(
         conditions.append(_one_of(db, col(LinkedInIdentity.profile_url), profile_urls))
     if not conditions:
         return []
+    # Plain columns for the identity: only the candidate needs to be a full row.
     statement = (
-        select(LinkedInIdentity, Candidate)
+        select(col(LinkedInIdentity.person_urn), col(LinkedInIdentity.profile_url), Candidate)
         .join(Candidate, col(Candidate.id) == col(LinkedInIdentity.candidate_id))
         .where(or_(*conditions))
     )
-    return [(identity, candidate) for identity, candidate in (await db.exec(statement)).all()]
+    return [(urn, url, candidate) for urn, url, candidate in (await db.exec(statement)).all()]
 
 
 async def applications_with_jobs(

@@ -93,13 +93,11 @@ async def enrich_members(
 
     async with sessions() as db:
         matched = await queries.identities_with_candidates(db, urns, spellings)
-        candidate_ids = [candidate.id for _, candidate in matched if candidate.id is not None]
+        candidate_ids = [candidate.id for _, _, candidate in matched if candidate.id is not None]
         applications = await queries.applications_with_jobs(db, candidate_ids)
 
-    candidate_by_urn = {identity.person_urn: candidate for identity, candidate in matched}
-    candidate_by_url = {
-        identity.profile_url: candidate for identity, candidate in matched if identity.profile_url
-    }
+    candidate_by_urn = {urn: candidate for urn, _, candidate in matched}
+    candidate_by_url = {url: candidate for _, url, candidate in matched if url}
     applications_of: defaultdict[int, list[tuple[models.Application, models.Job]]] = defaultdict(list)
     for application, job in applications:
         applications_of[application.candidate_id].append((application, job))

@@ -19,6 +19,7 @@ from graph.ids import int_ids
 from graph.pagination import Connection, build_connection, page_window
 from graph.recruiter import Recruiter
 from resolvers import export_usage, exports
+from resolvers.errors import DomainError
 
 
 @strawberry.enum(description="Where a One-Click Export request is.")
@@ -192,9 +193,9 @@ class ExportMutation:
     async def process_linked_in_export(
         self, info: Info, input: ProcessLinkedInExportInput
     ) -> ProcessLinkedInExportPayload:
-        request_id = input.request_id.strip()
-        if not request_id:
-            error = exports.not_found(input.request_id)
+        try:
+            request_id = exports.validate_request_id(input.request_id)
+        except DomainError as error:
             return ProcessLinkedInExportPayload(
                 export=None,
                 candidate=None,

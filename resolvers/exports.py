@@ -17,7 +17,7 @@ from linkedin.records import ExportedCandidate
 from models import export_queries, identity_queries
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
-from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable, NotFound
+from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, describe_candidate, push_manual_match
 from resolvers.services import Services
 
@@ -85,21 +85,39 @@ async def record_notification(sessions: SessionFactory, notification: PushNotifi
 # --- processing -----------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Turn:
+    lock: asyncio.Lock
+    holders: int = 0
+
+
 # One lock per request id in this process, so the worker and a support replay never interleave on
-# one export here. Across processes the work is idempotent and unique constraints settle races (one
-# candidate per member, one application per candidate and job).
-_LOCKS: dict[str, asyncio.Lock] = {}
+# one export here; dropped when nobody holds or waits for it. Across processes the work is
+# idempotent and unique constraints settle races (one candidate per member, one application per
+# candidate and job).
+_TURNS: dict[str, _Turn] = {}
+MAX_REQUEST_ID_LENGTH = 200
+
+
+def validate_request_id(value: str) -> str:
+    """The request id, trimmed; InvalidInput naming `requestId` when empty or too long."""
+    request_id = value.strip()
+    if not request_id or len(request_id) > MAX_REQUEST_ID_LENGTH:
+        raise InvalidInput(f"A request id is 1 to {MAX_REQUEST_ID_LENGTH} characters", field="requestId")
+    return request_id
 
 
 async def process_export(services: Services, request_id: str) -> ExportOutcome:
     """Process one export (new, pending, failed or done: it is idempotent) and keep its outcome."""
-    lock = _LOCKS.setdefault(request_id, asyncio.Lock())
+    turn = _TURNS.setdefault(request_id, _Turn(asyncio.Lock()))
+    turn.holders += 1
     try:
-        async with lock:
+        async with turn.lock:
             return await _Processing(services).run(request_id)
     finally:
-        if not lock.locked() and _LOCKS.get(request_id) is lock:
-            del _LOCKS[request_id]
+        turn.holders -= 1
+        if turn.holders == 0:
+            del _TURNS[request_id]
 
 
 class _Processing:
@@ -370,11 +388,6 @@ def describe_outcome(outcome: ExportOutcome) -> str:
     """One line for logs and support."""
     who = describe_candidate(outcome.candidate) if outcome.candidate else "no candidate"
     return f"export {outcome.request.request_id}: {outcome.request.status.value}, {who}"
-
-
-def not_found(request_id: str) -> NotFound:
-    """The domain error for an unknown export request id."""
-    return NotFound(f"No export request has the id {request_id!r}", field="requestId")
 
 
 def outcome_errors(outcome: ExportOutcome) -> list[DomainError]:

@@ -118,6 +118,14 @@ async def test_processing_while_linkedin_is_down_says_it_is_still_pending(
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "LINKEDIN_UNAVAILABLE")]
 
 
+async def test_an_over_long_request_id_is_refused_naming_the_field(graphql: GraphQL) -> None:
+    payload = await process(graphql, "r" * 201)
+    assert payload["userErrors"] == [
+        {"field": ["input", "requestId"], "message": "A request id is 1 to 200 characters", "code": "INVALID"}
+    ]
+    assert payload["export"] is None
+
+
 async def test_an_export_is_found_by_request_id_and_as_a_node(
     graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, services: Services
 ) -> None:

@@ -129,6 +129,10 @@ class RefreshService:
         except LinkedInError as exc:
             log.warning("LinkedIn poll stopped: %s", exc)
             raise LinkedInUnavailable(f"LinkedIn is unavailable: {exc}") from exc
+        except LeaseLost as exc:
+            # Our lease ran out during a slow call and another process took over: it finishes the poll.
+            log.warning("%s; leaving the poll to its new holder", exc)
+            return PollReport(synced_at=await self.synced_at(), polled=False)
         finally:
             async with self._sessions() as db:
                 await leases.release(db, LEASE_NAME, self._holder)

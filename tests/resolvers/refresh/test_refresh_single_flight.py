@@ -12,6 +12,7 @@ from models.db import SessionFactory
 from resolvers.refresh import LEASE_NAME, RefreshService
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
+    LOOKBACK,
     SEATS,
     WINDOWS_PER_SEAT,
     Clock,
@@ -98,3 +99,24 @@ async def test_the_lease_is_released_when_a_poll_ends(
     # then
     async with sessions() as db:
         assert await leases.held_until(db, LEASE_NAME) is None
+
+
+async def test_a_poll_whose_lease_another_process_took_over_stops_without_writing(
+    sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock, sandbox: Sandbox
+) -> None:
+    # given: our lease has always lapsed (negative TTL, so no clock skew between the two can save it);
+    # LinkedIn holds our first call while another process takes the lease
+    ours = RefreshService(
+        sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, lease_ttl=timedelta(hours=-1)
+    )
+    await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": 1})
+    polling = asyncio.create_task(ours.refresh())
+    async with sessions() as db:
+        assert await leases.try_acquire(db, LEASE_NAME, "another-process", timedelta(seconds=1))
+        await db.commit()
+    await sandbox.admin("DELETE", "faults")
+    # when
+    report = await polling
+    # then
+    assert report.polled is False
+    assert await count(sessions, models.InMailMessage) == 0

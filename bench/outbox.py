@@ -41,6 +41,7 @@ from models import (
     SyncEntity,
 )
 from models.db import create_engine, session_factory
+from resolvers.sync.backfill import backfill, parse_span
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
 
@@ -81,8 +82,9 @@ async def _reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def _seed(url: str, candidates: int, notes: int, applications: int) -> int:
-    """Insert the ATS rows and their outbox rows in bulk; returns the number of outbox rows."""
+async def _seed(url: str, candidates: int, notes: int, applications: int, *, outbox_rows: bool = True) -> int:
+    """Insert the ATS rows and (unless the backfill is to enqueue them) their outbox rows in bulk;
+    returns the number of outbox rows."""
     engine = create_engine(url)
     sessions = session_factory(engine)
     outbox: list[dict[str, object]] = []
@@ -134,10 +136,20 @@ async def _seed(url: str, candidates: int, notes: int, applications: int) -> int
             }
             for s in stage_rows
         ]
-        db.add_all([OutboxEvent(op=OutboxOp.UPSERT, **row) for row in outbox])  # type: ignore[arg-type]
+        if outbox_rows:
+            db.add_all([OutboxEvent(op=OutboxOp.UPSERT, **row) for row in outbox])  # type: ignore[arg-type]
         await db.commit()
     await engine.dispose()
     return len(outbox)
+
+
+async def _backfill(url: str) -> tuple[float, int]:
+    engine = create_engine(url)
+    started = time.perf_counter()
+    counts = await backfill(session_factory(engine), parse_span("2y"))
+    elapsed = time.perf_counter() - started
+    await engine.dispose()
+    return elapsed, sum(counts.values())
 
 
 async def _drain(url: str, port: int, claim_limit: int) -> tuple[float, Counter[str], int]:
@@ -175,13 +187,19 @@ def main() -> None:
     parser.add_argument("--claim-limit", type=int, default=500)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the PostgreSQL schema first")
+    parser.add_argument("--via-backfill", action="store_true", help="enqueue with `sync backfill`, timed too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         if args.reset:
             asyncio.run(_reset_postgres(url))
         upgrade(url)
-        rows = asyncio.run(_seed(url, args.candidates, args.notes, args.applications))
+        rows = asyncio.run(
+            _seed(url, args.candidates, args.notes, args.applications, outbox_rows=not args.via_backfill)
+        )
+        if args.via_backfill:
+            took, rows = asyncio.run(_backfill(url))
+            print(f"backfill enqueued {rows} outbox rows in {took:.2f} s (INSERT ... SELECT)")
         port = _free_port()
         sandbox = _start_sandbox(port)
         try:

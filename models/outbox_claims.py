@@ -48,7 +48,7 @@ class Settlement:
 async def claim_due(
     db: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
 ) -> list[ClaimedRow]:
-    """Lease up to `limit` due PENDING rows (oldest first) in one statement, and commit the claim.
+    """Lease up to `limit` due PENDING rows (longest due first) in one statement, and commit the claim.
 
     PostgreSQL: `FOR UPDATE SKIP LOCKED` in the sub-select, so concurrent claimers never take the same
     row. SQLite: one UPDATE is one write transaction, which SQLite serialises.
@@ -68,7 +68,9 @@ async def claim_due(
                 _other.c.locked_until >= now,
             ),
         )
-        .order_by(_T.c.id)
+        # The order of ix_outbox_event_due, so the scan stops at `limit` instead of sorting every due
+        # row; rows enqueued together (a write, a backfill) share a time and keep their id order.
+        .order_by(_T.c.next_attempt_at, _T.c.id)
         .limit(limit)
     )
     if db.get_bind().dialect.name == "postgresql":

@@ -92,6 +92,27 @@ def _wait_for_port(host: str, port: int, timeout_s: float) -> None:
             time.sleep(0.1)
 
 
+def _demo_notes(sandbox_url: str) -> None:
+    """Two recruiters' prospect notes on the member who has InMail threads with both (the sandbox's
+    member 0), so the demo candidate shows threads and notes from two seats after the first poll."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{sandbox_url}/_admin/world", timeout=10) as answer:
+        member = json.load(answer)["members"][0]["urn"]
+    notes = [
+        ("urn:li:seat:1001", "Strong Go background; open to staff roles"),
+        ("urn:li:seat:1002", "Prefers remote"),
+    ]
+    for seat, text in notes:
+        body = json.dumps({"seat": seat, "member": member, "note": text}).encode()
+        request = urllib.request.Request(
+            f"{sandbox_url}/_admin/notes", data=body, headers={"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
 def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> None:
     """Migrate and seed SQLite, start the sandbox beside the server, serve until Ctrl-C."""
     _migrate(settings)
@@ -107,6 +128,7 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
 
         # One-Click Exports from the sandbox (POST /_admin/exports) are pushed to this server.
         asyncio.run(webhooks.register_callback(settings, f"http://{host}:{port}{webhooks.PATH}"))
+        _demo_notes(f"http://127.0.0.1:{sandbox_port}")
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
         )

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 import models
 from app.export_worker import ExportWorker
@@ -163,7 +163,7 @@ async def test_an_export_enqueues_the_new_candidate_and_application_for_linkedin
     await worker.drain()
     # then
     async with sessions() as db:
-        events = (await db.exec(select(models.OutboxEvent).order_by(models.OutboxEvent.id))).all()
+        events = (await db.exec(select(models.OutboxEvent).order_by(col(models.OutboxEvent.id)))).all()
     assert [(e.entity_type, e.op) for e in events] == [
         (models.SyncEntity.CANDIDATE, models.OutboxOp.UPSERT),
         (models.SyncEntity.APPLICATION, models.OutboxOp.UPSERT),
@@ -285,7 +285,7 @@ async def test_a_candidate_with_the_same_person_urn_exported_to_a_second_job_get
     assert await count(sessions, models.Candidate) == 1
     async with sessions() as db:
         jobs = sorted((await db.exec(select(models.Application.job_id))).all())
-        second = (await db.exec(select(models.ExportRequest).order_by(models.ExportRequest.id))).all()[1]
+        second = (await db.exec(select(models.ExportRequest).order_by(col(models.ExportRequest.id)))).all()[1]
     assert jobs == [first_job, second_job]
     assert (second.candidate_created, second.match_reason) == (
         False,
@@ -435,7 +435,7 @@ async def test_two_simultaneous_deliveries_of_one_notification_are_both_acknowle
     # when
     statuses = await asyncio.gather(post(server, body, headers), post(server, body, headers))
     # then
-    assert statuses == [200, 200]
+    assert list(statuses) == [200, 200]
     assert await count(sessions, models.WebhookNotification) == 1
     assert await count(sessions, models.ExportRequest) == 1
 

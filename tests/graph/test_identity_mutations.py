@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from strawberry import relay
 
 import models
@@ -59,7 +59,9 @@ async def make_candidate(
 
 async def identities(sessions: SessionFactory) -> list[tuple[int, str, models.MatchSource]]:
     async with sessions() as db:
-        rows = (await db.exec(select(models.LinkedInIdentity).order_by(models.LinkedInIdentity.id))).all()
+        rows = (
+            await db.exec(select(models.LinkedInIdentity).order_by(col(models.LinkedInIdentity.id)))
+        ).all()
     return [(r.candidate_id, r.person_urn, r.match_source) for r in rows]
 
 

@@ -140,17 +140,20 @@ class RefreshService:
 
     async def _await_other_process(self) -> PollReport:
         """Another process holds the lease: wait (bounded) until it is done, then report what is stored."""
-        delay, waited = 0.05, 0.0
-        limit = 2 * self._lease_ttl.total_seconds()
-        while waited < limit:
+        loop = asyncio.get_running_loop()
+        # A dead holder's lease expires within one TTL; a live one may poll longer (a first poll is long),
+        # and a waiting request must answer: give up after twice the TTL and report what is stored.
+        deadline = loop.time() + 2 * self._lease_ttl.total_seconds()
+        delay = 0.05
+        while True:
             async with self._sessions() as db:
                 if await leases.held_until(db, LEASE_NAME) is None:
                     break
+            if loop.time() + delay > deadline:
+                log.warning("another process is still polling LinkedIn; not waiting for it any longer")
+                break
             await asyncio.sleep(delay)
-            waited += delay
             delay = min(delay * 2, 1.0)
-        else:
-            log.warning("another process is still polling LinkedIn after %.0f s; not waiting longer", waited)
         return PollReport(synced_at=await self.synced_at(), polled=False)
 
     async def synced_at(self, seat_urns: Sequence[str] | None = None) -> datetime | None:

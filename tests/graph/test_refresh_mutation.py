@@ -40,6 +40,10 @@ mutation Refresh($id: ID!) {
 }
 """
 
+CANDIDATE_THREADS = """
+query Threads($id: ID!) { candidate(id: $id) { inmailThreads { seatUrn messageCount } } }
+"""
+
 
 @pytest.fixture
 def clock() -> Clock:
@@ -176,3 +180,34 @@ async def test_ten_concurrent_refreshes_over_http_make_one_upstream_poll(
     assert [status for status, _ in answers] == [200] * 10
     assert all(body["data"]["refreshLinkedInActivity"]["userErrors"] == [] for _, body in answers)
     assert await upstream_calls(sandbox, "seatsV2") == 1
+
+
+async def test_inmails_stored_before_the_member_was_linked_show_once_the_candidate_is_linked(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+) -> None:
+    # given: InMails with member 210, who is nobody's candidate when the refresh stores them
+    member = build_world(sandbox.config).members[210].urn
+    await sandbox.admin("POST", "inmails", {"seat": "urn:li:seat:1002", "member": member, "body": "Hi"})
+    clock.advance(minutes=1)
+    async with sessions() as db:
+        candidate = models.Candidate(first_name="Late", last_name="Link")
+        db.add(candidate)
+        await db.commit()
+        assert candidate.id is not None
+    candidate_id = str(relay.GlobalID("Candidate", str(candidate.id)))
+    before = await graphql(REFRESH, {"id": candidate_id})
+    assert before.data is not None
+    assert before.data["refreshLinkedInActivity"]["candidate"]["inmailThreads"] == []
+    # when
+    async with sessions() as db:
+        db.add(
+            models.LinkedInIdentity(
+                candidate_id=candidate.id, person_urn=member, match_source=models.MatchSource.MANUAL
+            )
+        )
+        await db.commit()
+    after = await graphql(CANDIDATE_THREADS, {"id": candidate_id})
+    # then
+    assert after.errors is None
+    threads = [{"seatUrn": "urn:li:seat:1002", "messageCount": 1}]
+    assert after.data == {"candidate": {"inmailThreads": threads}}

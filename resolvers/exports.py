@@ -248,19 +248,15 @@ async def _match_and_apply(
 ) -> ExportOutcome:
     candidate, identity, reason = await _find_candidate(db, exported)
     created = candidate is None
+    values = _profile_values(exported)
     if candidate is None:
-        candidate = models.Candidate(
-            first_name=exported.first_name,
-            last_name=exported.last_name,
-            email=(exported.email or "").strip().lower() or None,
-            phone=exported.phone,
-            title=exported.headline,
-            mailing_city=exported.city,
-            source=models.CandidateSource.LINKEDIN_EXPORT,
-        )
+        candidate = models.Candidate(source=models.CandidateSource.LINKEDIN_EXPORT)
+        _fill_blanks(candidate, values)
         db.add(candidate)
         await db.flush()
         reason = "no candidate matched the person URN, email or profile URL: created"
+        enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
+    elif _fill_blanks(candidate, values):
         enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
     assert candidate.id is not None
     if identity is None:
@@ -297,6 +293,29 @@ async def _match_and_apply(
         row.candidate_created = created
         row.match_reason = reason
     return ExportOutcome(row, candidate, application)
+
+
+def _profile_values(exported: ExportedCandidate) -> dict[str, str]:
+    """The candidate fields LinkedIn's export fills, trimmed; the email lower-cased."""
+    values = {
+        "first_name": exported.first_name,
+        "last_name": exported.last_name,
+        "email": (exported.email or "").lower(),
+        "phone": exported.phone,
+        "title": exported.headline,
+        "mailing_city": exported.city,
+    }
+    return {name: value.strip() for name, value in values.items() if value and value.strip()}
+
+
+def _fill_blanks(candidate: models.Candidate, values: dict[str, str]) -> bool:
+    """Fill the fields the ATS has no value for (what it has always wins); True if any changed."""
+    blanks = {name: value for name, value in values.items() if not getattr(candidate, name)}
+    for name, value in blanks.items():
+        setattr(candidate, name, value)
+    if blanks:
+        candidate.updated_at = models.utcnow()
+    return bool(blanks)
 
 
 def _id(row: models.Candidate | models.Job | models.Application) -> int:

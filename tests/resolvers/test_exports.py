@@ -193,6 +193,27 @@ async def test_matching_a_manually_linked_candidate_keeps_the_manual_link(
     assert (identity.match_source, identity.profile_url) == (models.MatchSource.MANUAL, MEMBER.profile_url)
 
 
+async def test_a_matched_candidate_gets_only_its_blank_fields_filled(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: linked to the member, with a title of its own and no email or phone
+    job_id = await make_job(sessions)
+    candidate_id = await make_candidate(sessions, first_name="Kept", last_name="Name", title="Kept title")
+    await link(sessions, candidate_id, MEMBER.urn, match_source=models.MatchSource.MANUAL)
+    # when
+    await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    async with sessions() as db:
+        candidate = await db.get(models.Candidate, candidate_id)
+    assert candidate is not None
+    assert (candidate.first_name, candidate.last_name, candidate.title) == ("Kept", "Name", "Kept title")
+    assert (candidate.email, candidate.phone, candidate.mailing_city) == (
+        MEMBER.email.lower(),
+        MEMBER.phone,
+        MEMBER.city,
+    )
+
+
 async def test_processing_a_done_export_again_changes_nothing(
     sandbox: Sandbox, services: Services, sessions: SessionFactory
 ) -> None:

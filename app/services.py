@@ -20,6 +20,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         poll_initial_lookback_days=settings.poll_initial_lookback_days,
         max_page_size=settings.max_page_size,
         live_match_timeout_s=settings.live_match_timeout_s,
+        live_match_failure_backoff_s=settings.live_match_failure_backoff_s,
         ats_candidate_url_template=settings.ats_candidate_url_template,
     )
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     live_match_timeout_s: float = Field(
         default=2.0, gt=0, description="how long a candidate tab waits for LinkedIn's live match"
     )
+    live_match_failure_backoff_s: float = Field(
+        default=5.0, ge=0, description="after a failed live-match fetch, how long tabs use snapshots only"
+    )
     poll_interval_s: float = Field(default=0, ge=0, description="periodic LinkedIn poll; 0 turns it off")
     poll_initial_lookback_days: int = Field(default=14, ge=1, le=365)
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")

@@ -27,24 +27,27 @@ async def live_matches_by_candidate_ids(services: Services, candidate_ids: Seque
 
 
 async def _fetch(services: Services, candidate_ids: list[int]) -> dict[int, LiveMatch]:
-    timeout_s = services.config.live_match_timeout_s
+    cache, config = services.live_matches, services.config
+    recent = cache.outage()
+    if recent is not None:
+        return {i: LiveMatch(None, None, recent) for i in candidate_ids}
+    error: str | None = None
     try:
-        async with asyncio.timeout(timeout_s):
+        async with asyncio.timeout(config.live_match_timeout_s):
             matches = await services.linkedin.candidate_matches([str(i) for i in candidate_ids])
     except TimeoutError:
-        return _failed(candidate_ids, f"LinkedIn did not answer within {timeout_s:g} s")
+        error = f"LinkedIn did not answer within {config.live_match_timeout_s:g} s"
     except LinkedInError as exc:
-        return _failed(candidate_ids, f"LinkedIn is unavailable: {exc}")
+        error = f"LinkedIn is unavailable: {exc}"
+    if error is not None:
+        log.warning("live LinkedIn matches for %d candidates failed: %s", len(candidate_ids), error)
+        cache.record_outage(error, config.live_match_failure_backoff_s)
+        return {i: LiveMatch(None, None, error) for i in candidate_ids}
     now = utcnow()
     answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
     services.live_matches.put(answers)
     services.live_matches.write_behind(_save_snapshots(services, answers))
     return answers
-
-
-def _failed(candidate_ids: list[int], error: str) -> dict[int, LiveMatch]:
-    log.warning("live LinkedIn matches for %d candidates failed: %s", len(candidate_ids), error)
-    return {i: LiveMatch(None, None, error) for i in candidate_ids}
 
 
 async def _save_snapshots(services: Services, answers: dict[int, LiveMatch]) -> None:

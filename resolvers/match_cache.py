@@ -32,6 +32,8 @@ class LiveMatchCache:
         self._max_entries = max_entries
         self._clock = clock
         self._writes: set[asyncio.Task[None]] = set()
+        self._outage_until = 0.0
+        self._outage_error = ""
 
     def fresh(self, candidate_ids: Iterable[int], *, max_age_s: float) -> dict[int, LiveMatch]:
         """The cached answers younger than `max_age_s`, keyed by candidate id."""
@@ -53,6 +55,15 @@ class LiveMatchCache:
             self._entries[candidate_id] = (now, answer)
         while len(self._entries) > self._max_entries:
             del self._entries[next(iter(self._entries))]
+
+    def outage(self) -> str | None:
+        """Why LinkedIn is not being asked right now, while a recent failure's backoff lasts."""
+        return self._outage_error if self._clock() < self._outage_until else None
+
+    def record_outage(self, error: str, backoff_s: float) -> None:
+        """Stop asking LinkedIn for `backoff_s`, so an outage does not make every tab wait it out."""
+        self._outage_until = self._clock() + backoff_s
+        self._outage_error = error
 
     def forget(self, candidate_ids: Iterable[int]) -> None:
         """Drop these candidates' answers, e.g. after their manual match changed."""

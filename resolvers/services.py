@@ -25,6 +25,8 @@ class DomainConfig:
     max_page_size: int = 100
     # How long a candidate tab waits for LinkedIn's live match before answering from the snapshot.
     live_match_timeout_s: float = 2.0
+    # After LinkedIn failed a live-match fetch, tabs answer from snapshots this long without asking again.
+    live_match_failure_backoff_s: float = 5.0
     # LinkedIn's limit on One-Click Exports per Recruiter seat per calendar month (UTC).
     exports_per_seat_per_month: int = 300
     # Where a candidate lives in the ATS (atsCandidate.externalProfileUrl); `{id}` is the candidate id.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -226,10 +227,30 @@ async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it
     assert profile["freshness"]["error"].startswith(error)
 
 
-async def test_a_failed_fetch_is_not_cached_so_the_next_request_asks_linkedin_again(
+async def test_after_a_failure_tabs_answer_stale_without_asking_linkedin_during_the_backoff(
     graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
 ) -> None:
-    # given: LinkedIn failed once
+    # given: LinkedIn failed once, then recovered, within the backoff (5 s by default)
+    candidate_id = await add_candidate(sessions, "ada@example.com")
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 500})
+    await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    await sandbox.admin("DELETE", "faults")
+    await sandbox.admin("DELETE", "calls")
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then
+    assert result.data is not None
+    freshness = result.data["candidate"]["linkedinProfile"]["freshness"]
+    assert freshness["stale"] is True
+    assert freshness["error"].startswith("LinkedIn is unavailable: ")
+    assert await match_calls(sandbox) == []
+
+
+async def test_a_failure_is_not_cached_so_after_the_backoff_linkedin_is_asked_again(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, services: Services
+) -> None:
+    # given: no backoff, and LinkedIn failed once
+    services.config = replace(services.config, live_match_failure_backoff_s=0)
     candidate_id = await add_candidate(sessions, "ada@example.com")
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 500})
     await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})

@@ -76,3 +76,17 @@ def test_forgotten_candidates_are_fetched_again() -> None:
     cache.forget([1])
     # then
     assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]
+
+
+def test_an_outage_is_reported_until_its_backoff_ends() -> None:
+    # given
+    clock = Clock()
+    cache = LiveMatchCache(clock=clock)
+    cache.record_outage("LinkedIn is unavailable: 500", backoff_s=5)
+    # when
+    clock.now += 4.9
+    during = cache.outage()
+    clock.now += 0.1
+    after = cache.outage()
+    # then
+    assert (during, after) == ("LinkedIn is unavailable: 500", None)

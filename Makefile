@@ -40,6 +40,7 @@ schema: $(INSTALLED)
 
 bench: setup
 	$(BIN)/python -m bench.candidate_tab
+	$(BIN)/python -m bench.enrichment
 
 clean:
 	rm -rf $(VENV) web/node_modules rscgraph.db*

@@ -1,0 +1,121 @@
+"""Refresh latency: the first poll (full lookback) and an incremental refresh, against a sandbox process.
+
+    .venv/bin/python -m bench.refresh --inmails 5000
+    .venv/bin/python -m bench.refresh --inmails 5000 --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
+
+The sandbox runs in its own process (as LinkedIn would). `--inmails` extra InMails (each answered, so
+two events) are sent through its admin API before the first poll, spread over its members and seats.
+Figures: wall time and upstream calls of the first poll (4 seats × 3 streams × 12 h windows), the p50 /
+max of incremental refreshes with nothing new (13 calls each), and ten concurrent refreshes (one poll).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+from pydantic import SecretStr
+from sqlmodel import func, select
+
+from app.migrations import upgrade
+from bench.outbox import _free_port, _reset_postgres, _start_sandbox
+from linkedin.client import LinkedInClient
+from linkedin.config import LinkedInConfig
+from models import InMailMessage
+from models.db import create_engine, session_factory
+from resolvers.refresh import RefreshService
+
+
+async def _calls(http: aiohttp.ClientSession, base: str, endpoint: str | None = None) -> int:
+    async with http.get(f"{base}/_admin/calls") as answer:
+        calls = await answer.json()
+    return sum(1 for c in calls if endpoint is None or c["endpoint"] == endpoint)
+
+
+async def _send_inmails(http: aiohttp.ClientSession, base: str, count: int) -> None:
+    async with http.get(f"{base}/_admin/world") as answer:
+        world = await answer.json()
+    seats = [s["urn"] for s in world["seats"]]
+    members = [m["urn"] for m in world["members"]]
+    for i in range(count):
+        pair = {"seat": seats[i % len(seats)], "member": members[i % len(members)]}
+        async with http.post(f"{base}/_admin/inmails", json={**pair, "body": f"Message {i}"}):
+            pass
+        async with http.post(f"{base}/_admin/replies", json=pair):
+            pass
+
+
+async def main(database_url: str | None, inmails: int, runs: int) -> None:
+    """Run the measurements and print them."""
+    port = _free_port()
+    sandbox = _start_sandbox(port)
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        if database_url:
+            await _reset_postgres(url)
+        await asyncio.to_thread(upgrade, url)
+        engine = create_engine(url)
+        try:
+            async with aiohttp.ClientSession() as http:
+                await _send_inmails(http, base, inmails)
+                config = LinkedInConfig(
+                    api_base_url=base,
+                    oauth_base_url=f"{base}/oauth/v2",
+                    client_id="rscgraph-demo",
+                    client_secret=SecretStr("demo-secret"),
+                    org_urn="urn:li:organization:1001",
+                    contract_urn="urn:li:contract:2001",
+                )
+                sessions = session_factory(engine)
+                refresh = RefreshService(
+                    sessions, LinkedInClient(http, config), initial_lookback=timedelta(days=8)
+                )
+                async with http.delete(f"{base}/_admin/calls"):
+                    pass
+                started = time.perf_counter()
+                report = await refresh.refresh()
+                first = time.perf_counter() - started
+                calls = await _calls(http, base)
+                async with sessions() as db:
+                    stored = (await db.exec(select(func.count()).select_from(InMailMessage))).one()
+                print(
+                    f"first poll: {first:.2f} s, {calls} upstream calls, {report.windows} windows, "
+                    f"{report.events} InMails read, {stored} stored, {report.notes} notes, "
+                    f"{report.stubs} stubs"
+                )
+                timings = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    await refresh.refresh()
+                    timings.append(time.perf_counter() - started)
+                p50, worst = statistics.median(timings) * 1000, max(timings) * 1000
+                print(f"incremental refresh (nothing new), {runs} runs: p50 {p50:.0f} ms, max {worst:.0f} ms")
+                async with http.delete(f"{base}/_admin/calls"):
+                    pass
+                started = time.perf_counter()
+                await asyncio.gather(*(refresh.refresh() for _ in range(10)))
+                together = time.perf_counter() - started
+                seats_calls = await _calls(http, base, "seatsV2")
+                print(f"10 concurrent refreshes: {together * 1000:.0f} ms, {seats_calls} upstream poll(s)")
+        finally:
+            await engine.dispose()
+            sandbox.terminate()
+            sandbox.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--inmails", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(main(args.database_url, args.inmails, args.runs))

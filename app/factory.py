@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await export_worker.stop()
                     await workers.stop()
                     await services.refresh.aclose()
+                    await services.live_matches.drain()
         finally:
             await engine.dispose()
 

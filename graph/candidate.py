@@ -94,7 +94,8 @@ class Candidate(relay.Node):
 
     @strawberry.field(
         description="The candidate on LinkedIn: linked member, LinkedIn's live matches (with freshness) and "
-        "the profile widget. Null when the candidate is linked to no member and LinkedIn matches none."
+        "the profile widget. Null when the candidate is linked to no member and LinkedIn matches none; "
+        "when LinkedIn cannot be asked, the last snapshot with `freshness.stale` (even naming no member)."
     )
     async def linkedin_profile(self, info: Info) -> LinkedInProfile | None:
         loaders = info.context.loaders

@@ -16,18 +16,21 @@ MAX_ROW_ID = 2**31 - 1
 
 def node_id(value: str, type_name: str, field: str) -> int:
     """The database id in a global ID; a malformed one is INVALID, one of another type NOT_FOUND."""
+    shown = repr(value if len(value) <= 120 else value[:120] + "…")
     try:
         decoded = relay.GlobalID.from_id(value)
     except Exception as exc:  # strawberry raises several kinds for undecodable input
-        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field) from exc
-    if not decoded.node_id.isdigit():
-        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field)
+        raise InvalidInput(f"Not a valid global ID: {shown}", field=field) from exc
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if not (decoded.node_id.isascii() and decoded.node_id.isdigit()):
+        raise InvalidInput(f"Not a valid global ID: {shown}", field=field)
+    thing = type_name.lower()
     if decoded.type_name != type_name:
-        raise NotFound(f"No {type_name} has this id (it is the id of a {decoded.type_name})", field=field)
+        raise NotFound(f"No {thing} has this id (it is the id of a {decoded.type_name})", field=field)
     row_id = int(decoded.node_id)
     # Ids are 32-bit integer columns; a bigger number would fail in the driver, not find nothing.
     if row_id > MAX_ROW_ID:
-        raise NotFound(f"No {type_name} has this id", field=field)
+        raise NotFound(f"No {thing} has this id", field=field)
     return row_id
 
 

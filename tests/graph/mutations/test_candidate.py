@@ -319,3 +319,16 @@ async def test_delete_candidate_with_an_id_beyond_the_integer_range_is_not_found
             "userErrors": [{"field": ["input", "id"], "code": "NOT_FOUND"}],
         }
     }
+
+
+async def test_delete_candidate_with_a_non_ascii_digit_id_is_invalid(graphql: GraphQL) -> None:
+    # when
+    result = await graphql(DELETE, {"input": {"id": gid("Candidate", "²")}})  # type: ignore[arg-type]
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "deleteCandidate": {
+            "deletedCandidateId": None,
+            "userErrors": [{"field": ["input", "id"], "code": "INVALID"}],
+        }
+    }

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 import models
 from resolvers import exports
@@ -22,6 +24,8 @@ class PassResult:
     failed: int = 0
     # Left PENDING because LinkedIn was unavailable; the pass stops at the first one.
     pending: int = 0
+    # Left alone because a worker elsewhere holds them.
+    skipped: int = 0
 
     @property
     def completed(self) -> int:
@@ -32,8 +36,18 @@ class PassResult:
 class ExportWorker:
     """Sweeps PENDING export requests; a crash after the webhook's 2xx loses nothing, the sweep finds it."""
 
-    def __init__(self, services: Services, *, interval_s: float = 30.0, batch_size: int = 50) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        interval_s: float = 30.0,
+        batch_size: int = 50,
+        claim_ttl: timedelta = timedelta(minutes=5),
+    ) -> None:
         self._services = services
+        # Workers in other processes skip what this one holds; a dead holder's claim expires.
+        self._holder = f"export-worker:{uuid.uuid4()}"
+        self._claim_ttl = claim_ttl
         self._interval_s = interval_s
         self._batch_size = batch_size
         self._wake = asyncio.Event()
@@ -47,17 +61,24 @@ class ExportWorker:
 
     async def run_once(self) -> PassResult:
         """One pass over the oldest pending exports; stops early when LinkedIn is unavailable."""
-        done = failed = 0
-        for request_id in await exports.pending_request_ids(self._services.sessions, self._batch_size):
-            outcome = await exports.process_export(self._services, request_id)
+        done = failed = skipped = 0
+        sessions = self._services.sessions
+        for request_id in await exports.pending_request_ids(sessions, self._batch_size):
+            if not await exports.claim(sessions, request_id, self._holder, self._claim_ttl):
+                skipped += 1
+                continue
+            try:
+                outcome = await exports.process_export(self._services, request_id)
+            finally:
+                await exports.release_claim(sessions, request_id, self._holder)
             if outcome.unavailable is not None:
                 # The rest would meet the same outage: leave them for the next pass.
-                return PassResult(done, failed, pending=1)
+                return PassResult(done, failed, pending=1, skipped=skipped)
             if outcome.request.status == models.ExportStatus.DONE:
                 done += 1
             else:
                 failed += 1
-        return PassResult(done, failed)
+        return PassResult(done, failed, skipped=skipped)
 
     async def drain(self, max_passes: int = 100) -> PassResult:
         """Run passes until one completes nothing; the totals of all passes."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +14,7 @@ import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
-from models import export_queries, identity_queries
+from models import export_queries, identity_queries, leases
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
@@ -395,6 +395,25 @@ async def export_requests_by_ids(
     async with sessions() as db:
         found = await export_queries.export_requests_by_ids(db, ids)
     return [found.get(i) for i in ids]
+
+
+def _claim_name(request_id: str) -> str:
+    return f"export:{request_id}"
+
+
+async def claim(sessions: SessionFactory, request_id: str, holder: str, ttl: timedelta) -> bool:
+    """Take the export for this worker across processes (a lease; it expires if the holder dies)."""
+    async with sessions() as db:
+        taken = await leases.try_acquire(db, _claim_name(request_id), holder, ttl)
+        await db.commit()
+    return taken
+
+
+async def release_claim(sessions: SessionFactory, request_id: str, holder: str) -> None:
+    """Give a claimed export back."""
+    async with sessions() as db:
+        await leases.release(db, _claim_name(request_id), holder)
+        await db.commit()
 
 
 async def pending_request_ids(sessions: SessionFactory, limit: int = 100) -> list[str]:

@@ -1,6 +1,8 @@
-"""The export worker's background loop: a wake-up runs a pass that completes pending exports."""
+"""The export worker: background passes on wake-up, and claims that keep two processes off one export."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from app.export_worker import ExportWorker
 from linkedin.push import PushNotification
@@ -15,10 +17,8 @@ from tests.conftest import Sandbox
 WORLD = build_world(SandboxConfig())
 
 
-async def test_the_started_worker_completes_a_pending_export_without_being_asked(
-    sandbox: Sandbox, services: Services, sessions: SessionFactory
-) -> None:
-    # given: a push was recorded (the process that acknowledged it may have died since)
+async def pending_export(sandbox: Sandbox, sessions: SessionFactory) -> str:
+    """An export LinkedIn holds and whose push was recorded (the acknowledging process may be gone)."""
     async with sessions() as db:
         job = Job(title="Product Designer")
         db.add(job)
@@ -27,6 +27,14 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
     request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])
     notification = PushNotification(request_id, "EXPORT_CANDIDATE_PROFILE", request_id, None)
     await exports.record_notification(sessions, notification)
+    return request_id
+
+
+async def test_the_started_worker_completes_a_pending_export_without_being_asked(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    request_id = await pending_export(sandbox, sessions)
     worker = ExportWorker(services, interval_s=3600)
     # when: the worker starts (its first pass sweeps what is pending)
     worker.start()
@@ -52,3 +60,31 @@ async def test_a_wake_up_runs_another_pass(services: Services) -> None:
         await worker.passes_done(2)
     finally:
         await worker.stop()
+
+
+async def test_a_pending_export_claimed_by_another_worker_is_left_to_it(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: a pending export another process's worker is processing
+    request_id = await pending_export(sandbox, sessions)
+    assert await exports.claim(sessions, request_id, "export-worker:elsewhere", timedelta(minutes=5))
+    # when
+    result = await ExportWorker(services).run_once()
+    # then
+    assert (result.done, result.skipped) == (0, 1)
+    row = await exports.export_request(sessions, request_id)
+    assert row is not None
+    assert (row.status, row.attempts) == (ExportStatus.PENDING, 0)
+
+
+async def test_an_export_is_processed_once_its_claim_is_released(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given
+    request_id = await pending_export(sandbox, sessions)
+    assert await exports.claim(sessions, request_id, "export-worker:elsewhere", timedelta(minutes=5))
+    await exports.release_claim(sessions, request_id, "export-worker:elsewhere")
+    # when
+    result = await ExportWorker(services).run_once()
+    # then
+    assert (result.done, result.skipped) == (1, 0)

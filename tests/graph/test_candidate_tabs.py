@@ -215,7 +215,8 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
     data = await query(
         graphql,
         "query($id: ID!) { candidate(id: $id) { "
-        "linkedinNotes { body owner ownerRecruiter { lastName } createdAt updatedAt } notes { author body createdAt applicationId } } }",
+        "linkedinNotes { body owner ownerRecruiter { lastName } createdAt updatedAt } "
+        "notes { author body createdAt applicationId } } }",
         candidate_id,
     )
     # then

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from strawberry import relay
 
-from graph.errors import ClientError
+from graph.errors import ClientError, NotFoundError
+
+# ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
+_ROW_ID = re.compile(r"[0-9]{1,18}")
+# Id columns are 32-bit INTEGER on PostgreSQL; a larger number names no row (and would overflow).
+MAX_ROW_ID = 2**31 - 1
 
 
 def decode_global_id(value: str, *, argument: str = "id") -> relay.GlobalID:
@@ -15,9 +21,10 @@ def decode_global_id(value: str, *, argument: str = "id") -> relay.GlobalID:
         global_id = relay.GlobalID.from_id(value)
     except Exception as exc:  # strawberry raises several kinds for undecodable input
         raise ClientError(f"`{argument}` is not a valid global ID: {value!r}", argument=argument) from exc
-    # Database ids are positive 64-bit integers; anything else cannot name a row (and would overflow).
-    if not (global_id.node_id.isdigit() and len(global_id.node_id) <= 18):
+    if not _ROW_ID.fullmatch(global_id.node_id):
         raise ClientError(f"`{argument}` is not a valid global ID: {value!r}", argument=argument)
+    if int(global_id.node_id) > MAX_ROW_ID:
+        raise NotFoundError(f"No {global_id.type_name} has the ID {value!r}", argument=argument)
     return global_id
 
 
@@ -32,5 +39,5 @@ def decode_node_id(value: str, type_name: str, *, argument: str = "id") -> int:
 
 
 def int_ids(node_ids: Iterable[str]) -> list[int]:
-    """Database ids from Relay node ids (already checked to be digits by `decode_global_id`)."""
-    return [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+    """Database ids from Relay node ids (already checked by `decode_global_id`; -1 names no row)."""
+    return [int(node_id) if _ROW_ID.fullmatch(node_id) else -1 for node_id in node_ids]

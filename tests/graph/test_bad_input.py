@@ -13,6 +13,8 @@ CANDIDATES = "query($first: Int, $after: String) { candidates(first: $first, aft
 JOBS = "query($first: Int) { jobs(first: $first) { totalCount } }"
 RECRUITERS = "query($first: Int) { recruiters(first: $first) { totalCount } }"
 SEARCH = "query($search: String!) { candidates(filter: {search: $search}) { totalCount } }"
+# A digit to str.isdigit(), not to int(): must be refused as malformed, not crash.
+SUPERSCRIPT_TWO = "\u00b2"
 APPLIED_TO = "query($job: ID!) { candidates(filter: {appliedToJob: $job}) { totalCount } }"
 
 
@@ -69,6 +71,30 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         ),
         (
             CANDIDATE,
+            {"id": gid("Candidate", SUPERSCRIPT_TWO)},
+            "BAD_USER_INPUT",
+            f"`id` is not a valid global ID: '{gid('Candidate', SUPERSCRIPT_TWO)}'",
+        ),
+        (
+            NODE,
+            {"id": gid("Candidate", SUPERSCRIPT_TWO)},
+            "BAD_USER_INPUT",
+            f"`id` is not a valid global ID: '{gid('Candidate', SUPERSCRIPT_TWO)}'",
+        ),
+        (
+            CANDIDATE,
+            {"id": gid("Candidate", 2**31)},
+            "NOT_FOUND",
+            f"No Candidate has the ID '{gid('Candidate', 2**31)}'",
+        ),
+        (
+            NODE,
+            {"id": gid("Job", 2**31)},
+            "NOT_FOUND",
+            f"No Job has the ID '{gid('Job', 2**31)}'",
+        ),
+        (
+            CANDIDATE,
             {"id": gid("Candidate", "9" * 30)},
             "BAD_USER_INPUT",
             f"`id` is not a valid global ID: '{gid('Candidate', '9' * 30)}'",
@@ -94,6 +120,10 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         "jobs-first-over-max",
         "recruiters-first-negative",
         "applied-to-wrong-type",
+        "non-ascii-digit-id",
+        "node-non-ascii-digit-id",
+        "id-beyond-32-bit-rows",
+        "node-id-beyond-32-bit-rows",
         "id-too-large",
         "search-too-long",
     ],

@@ -146,6 +146,9 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
     sent whole, with the manual match in it (then LinkedIn needs no email either).
     """
     ats_id = str(candidate.id)
+    assert candidate.id is not None
+    # Whatever LinkedIn answers, the cached live match predates this change: the tab must ask again.
+    services.live_matches.forget([candidate.id])
     try:
         result = await services.linkedin.set_manual_match(ats_id, person_urn)
         error = result.errors.get(ats_id)

@@ -262,3 +262,29 @@ async def test_a_manual_link_survives_a_refresh_that_brings_a_stub_of_the_member
         await db.commit()
     # then
     assert await identities(sessions) == [(linked, MEMBER.urn, models.MatchSource.MANUAL)]
+
+
+TAB_MANUAL_MATCH = "query($id: ID!) { candidate(id: $id) { linkedinProfile { manualMatch } } }"
+
+
+async def test_the_tab_shows_a_new_manual_link_at_once_although_the_live_match_was_cached(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+) -> None:
+    # given: LinkedIn knows the candidate, and a tab view has cached its (empty) live match
+    candidate_id = await make_candidate(sessions)
+    await link(graphql, gid(candidate_id), MEMBER.urn)
+    await unlink_and_check(graphql, candidate_id)
+    before = await graphql(TAB_MANUAL_MATCH, {"id": gid(candidate_id)})
+    assert before.data == {"candidate": {"linkedinProfile": None}}
+    # when
+    await link(graphql, gid(candidate_id), MEMBER.urn)
+    after = await graphql(TAB_MANUAL_MATCH, {"id": gid(candidate_id)})
+    # then
+    assert after.errors is None
+    assert after.data == {"candidate": {"linkedinProfile": {"manualMatch": MEMBER.urn}}}
+
+
+async def unlink_and_check(graphql: GraphQL, candidate_id: int) -> None:
+    result = await graphql(UNLINK, {"input": {"candidateId": gid(candidate_id)}})
+    assert result.data is not None
+    assert result.data["unlinkLinkedInMember"]["pushed"] is True

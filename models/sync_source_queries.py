@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, Note
+from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, MatchSource, Note
 from models.mirror import LinkedInProfile
 
 _PROFILE = LinkedInProfile.__table__  # type: ignore[attr-defined]
@@ -23,6 +23,8 @@ class CandidateSource:
 
     candidate: Candidate
     linkedin_profile_url: str | None
+    # The member a person chose (manual link, One-Click Export); a full PUT must carry it or lose it.
+    manual_matched_member: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +62,22 @@ async def candidates(db: AsyncSession, ids: Sequence[int]) -> dict[int, Candidat
     if not ids:
         return {}
     statement = (
-        select(Candidate, LinkedInIdentity.profile_url)
+        select(
+            Candidate,
+            LinkedInIdentity.profile_url,
+            LinkedInIdentity.person_urn,
+            LinkedInIdentity.match_source,
+        )
         .join(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id), isouter=True)
         .where(col(Candidate.id).in_(_ids(ids)))
     )
-    return {int(c.id or 0): CandidateSource(c, url) for c, url in (await db.exec(statement)).all()}
+    return {
+        int(c.id or 0): CandidateSource(c, url, urn if source in _USER_CHOSEN else None)
+        for c, url, urn, source in (await db.exec(statement)).all()
+    }
+
+
+_USER_CHOSEN = frozenset({MatchSource.MANUAL, MatchSource.EXPORT})
 
 
 async def notes(db: AsyncSession, ids: Sequence[int]) -> dict[int, Note]:

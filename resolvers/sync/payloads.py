@@ -50,6 +50,7 @@ def candidate_body(source: CandidateSource, config: SyncConfig) -> Body:
         current_job_title=c.title,
         linkedin_profile_url=source.linkedin_profile_url,
         do_not_contact=c.do_not_contact,
+        manual_matched_member=source.manual_matched_member,
     )
 
 

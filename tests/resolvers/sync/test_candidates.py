@@ -64,11 +64,33 @@ async def test_a_new_candidate_appears_on_linkedin_with_every_field(
         "currentCompanyName": "Analytical Engines Ltd",
         "currentJobTitle": "Analyst",
         "doNotContact": True,
+        "manualMatchedMember": "urn:li:person:ada",
     }
     status = await ats.status(SyncEntity.CANDIDATE, candidate.id)
     assert status is not None
     assert (status.status, status.error) == (OutboxStatus.SENT, None)
     assert [row.status for row in await ats.outbox()] == [OutboxStatus.SENT]
+
+
+async def test_an_algorithmic_match_is_not_sent_as_the_manual_match(
+    ats: Ats, sessions: SessionFactory, worker: OutboxWorker, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn's own guess, not a person's choice
+    candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
+    async with sessions() as db:
+        db.add(
+            LinkedInIdentity(
+                candidate_id=candidate.id,
+                person_urn="urn:li:person:ada",
+                match_source=MatchSource.ALGORITHMIC,
+            )
+        )
+        await db.commit()
+    # when
+    await worker.run_once()
+    # then
+    held = (await pushed(sandbox))["candidates"][str(candidate.id)]
+    assert "manualMatchedMember" not in held["body"]
 
 
 async def test_an_edit_to_a_candidate_follows_it_to_linkedin(

@@ -207,15 +207,7 @@ async def upsert_candidate_notes(ctx: SendContext, changes: Sequence[Change]) ->
     async with ctx.sessions() as db:
         found = await sources.notes(db, _ids(changes))
         parents = await statuses_of(db, SyncEntity.CANDIDATE, [n.candidate_id for n in found.values()])
-    out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
-    groups: dict[int, list[int]] = {}
-    for change in changes:
-        if (note := found.get(change.entity_id)) is None:
-            continue
-        if parents.get(note.candidate_id) is OutboxStatus.SKIPPED:
-            out[change.entity_id] = PARENT_SKIPPED["candidate"]
-        else:
-            groups.setdefault(note.candidate_id, []).append(change.entity_id)
+    out, groups = _under_parents(changes, {i: n.candidate_id for i, n in found.items()}, parents, "candidate")
 
     async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
         bodies = {str(i): payloads.note_body(found[i]) for i in note_ids}
@@ -234,6 +226,26 @@ async def delete_candidate_notes(ctx: SendContext, changes: Sequence[Change]) ->
 
     out.update(await _grouped(groups, call, parent="candidate", deleting=True))
     return out
+
+
+def _under_parents(
+    changes: Sequence[Change],
+    parent_of: Mapping[int, int | None],
+    parent_statuses: Mapping[int, OutboxStatus],
+    parent: str,
+) -> tuple[Outcomes, dict[int, list[int]]]:
+    """Children grouped by parent; a child whose row is gone or whose parent was skipped gets an outcome."""
+    out: Outcomes = {}
+    groups: dict[int, list[int]] = {}
+    for change in changes:
+        parent_id = parent_of.get(change.entity_id)
+        if parent_id is None:
+            out[change.entity_id] = GONE
+        elif parent_statuses.get(parent_id) is OutboxStatus.SKIPPED:
+            out[change.entity_id] = PARENT_SKIPPED[parent]
+        else:
+            groups.setdefault(parent_id, []).append(change.entity_id)
+    return out, groups
 
 
 def _by_key(changes: Sequence[Change], name: str) -> tuple[Outcomes, dict[int, list[int]]]:
@@ -286,16 +298,9 @@ async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) 
             SyncEntity.APPLICATION,
             [n.application_id for n in found.values() if n.application_id is not None],
         )
-    out: Outcomes = {}
-    groups: dict[int, list[int]] = {}
-    for change in changes:
-        note = found.get(change.entity_id)
-        if note is None or note.application_id is None:
-            out[change.entity_id] = GONE
-        elif parents.get(note.application_id) is OutboxStatus.SKIPPED:
-            out[change.entity_id] = PARENT_SKIPPED["application"]
-        else:
-            groups.setdefault(note.application_id, []).append(change.entity_id)
+    out, groups = _under_parents(
+        changes, {i: n.application_id for i, n in found.items()}, parents, "application"
+    )
 
     async def call(application_id: int, note_ids: list[int]) -> BatchResult:
         bodies = {str(i): payloads.note_body(found[i]) for i in note_ids}
@@ -321,15 +326,9 @@ async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes
     async with ctx.sessions() as db:
         found = await sources.stages(db, _ids(changes))
         parents = await statuses_of(db, SyncEntity.APPLICATION, [s.application_id for s in found.values()])
-    out: Outcomes = {c.entity_id: GONE for c in changes if c.entity_id not in found}
-    groups: dict[int, list[int]] = {}
-    for change in changes:
-        if (stage := found.get(change.entity_id)) is None:
-            continue
-        if parents.get(stage.application_id) is OutboxStatus.SKIPPED:
-            out[change.entity_id] = PARENT_SKIPPED["application"]
-        else:
-            groups.setdefault(stage.application_id, []).append(change.entity_id)
+    out, groups = _under_parents(
+        changes, {i: s.application_id for i, s in found.items()}, parents, "application"
+    )
 
     async def call(application_id: int, stage_ids: list[int]) -> BatchResult:
         bodies = {str(i): payloads.stage_body(found[i]) for i in stage_ids}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, fields
 from typing import Any
@@ -245,6 +246,16 @@ async def clear_faults(request: Request, state: SandboxState) -> Json:
     return {}
 
 
+async def wait_for_hang(request: Request, state: SandboxState) -> Json:
+    """Answer once a request is hanging on a `hang` fault (at most `timeout` seconds, default 10)."""
+    timeout = float(request.query_params.get("timeout", "10"))
+    try:
+        await asyncio.wait_for(state.hang_started.wait(), timeout)
+    except TimeoutError:
+        return {"hanging": False}
+    return {"hanging": True}
+
+
 async def calls(request: Request, state: SandboxState) -> list[Json]:
     """The log of received LinkedIn calls (method, path, query, endpoint, status)."""
     return list(state.calls)
@@ -313,6 +324,7 @@ ROUTES = [
     Route("/_admin/faults", admin(set_fault), methods=["POST"]),
     Route("/_admin/faults", admin(list_faults), methods=["GET"]),
     Route("/_admin/faults", admin(clear_faults), methods=["DELETE"]),
+    Route("/_admin/hangs/wait", admin(wait_for_hang), methods=["GET"]),
     Route("/_admin/calls", admin(calls), methods=["GET"]),
     Route("/_admin/calls", admin(clear_calls), methods=["DELETE"]),
 ]

@@ -133,6 +133,7 @@ class SandboxState:
         """Let every hanging request finish and arm a fresh event for future hangs."""
         self.release.set()
         self.release = asyncio.Event()
+        self.hang_started = asyncio.Event()
 
     def next_id(self, prefix: str) -> str:
         """A fresh id with a prefix, unique within this sandbox run."""

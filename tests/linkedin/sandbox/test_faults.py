@@ -110,3 +110,19 @@ async def test_the_call_log_counts_upstream_calls_and_can_be_cleared(sandbox: Sa
         ("GET", "/v2/seatsV2", "seatsV2", 400),
     ]
     assert log[0]["query"] == "q=attributes&start=0"
+
+
+async def test_waiting_for_a_hang_answers_once_a_call_hangs(sandbox: Sandbox, token: str) -> None:
+    # given
+    await sandbox.admin("POST", "/faults", {"endpoint": "seatsV2", "hang": True})
+    hanging = asyncio.create_task(sandbox.call("GET", SEATS, token=token))
+    # when
+    answer = await sandbox.admin("GET", "/hangs/wait")
+    # then
+    assert answer == {"hanging": True}
+    await sandbox.admin("DELETE", "/faults")
+    assert (await hanging).status == 503
+
+
+async def test_waiting_for_a_hang_says_so_when_none_comes(sandbox: Sandbox) -> None:
+    assert await sandbox.admin("GET", "/hangs/wait?timeout=0.05") == {"hanging": False}

@@ -111,6 +111,8 @@ async def test_a_poll_whose_lease_another_process_took_over_stops_without_writin
     )
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": 1})
     polling = asyncio.create_task(ours.refresh())
+    # ours asks LinkedIn only once it holds the lease: a hanging call means we can take it over now
+    assert await sandbox.admin("GET", "hangs/wait") == {"hanging": True}
     async with sessions() as db:
         assert await leases.try_acquire(db, LEASE_NAME, "another-process", timedelta(seconds=1))
         await db.commit()

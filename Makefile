@@ -41,6 +41,8 @@ schema: $(INSTALLED)
 bench: setup
 	$(BIN)/python -m bench.candidate_tab
 	$(BIN)/python -m bench.enrichment
+	$(BIN)/python -m bench.refresh
+	$(BIN)/python -m bench.outbox
 
 clean:
 	rm -rf $(VENV) web/node_modules rscgraph.db*

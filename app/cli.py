@@ -116,7 +116,12 @@ def _demo_notes(sandbox_url: str) -> None:
 def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> None:
     """Migrate and seed SQLite, start the sandbox beside the server, serve until Ctrl-C."""
     _migrate(settings)
-    print("demo data seeded" if asyncio.run(_seed(settings)) else "demo data already present")
+    if asyncio.run(_seed(settings)):
+        print("demo data seeded")
+        # As on a first install: the history goes to LinkedIn (the sandbox), which powers the In-ATS badges.
+        asyncio.run(_sync_backfill(settings, "2y"))
+    else:
+        print("demo data already present")
     env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
     sandbox = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)],

@@ -22,18 +22,6 @@ async def identity_by_candidate_id(db: AsyncSession, candidate_id: int) -> Linke
     return (await db.exec(statement)).first()
 
 
-async def identities_by_candidate_ids(
-    db: AsyncSession, candidate_ids: Sequence[int]
-) -> dict[int, LinkedInIdentity]:
-    """Identities keyed by candidate id (unlinked candidates are absent)."""
-    if not candidate_ids:
-        return {}
-    statement = select(LinkedInIdentity).where(
-        col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids)))
-    )
-    return {row.candidate_id: row for row in (await db.exec(statement)).all()}
-
-
 async def unlinked_or_same_candidate_by_email(
     db: AsyncSession, email: str, person_urn: str
 ) -> Candidate | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, Note
 from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity, SyncWatermark
 from models.sync_status_queries import BACKFILL_SCOPE, BACKFILL_STREAM
+from models.upsert import insert_for
 
 _O = OutboxEvent.__table__  # type: ignore[attr-defined]
 _W = SyncWatermark.__table__  # type: ignore[attr-defined]
@@ -82,7 +82,7 @@ async def enqueue_history(db: AsyncSession, *, since: datetime, now: datetime) -
 
 
 async def _record(db: AsyncSession, *, since: datetime, now: datetime) -> None:
-    insert = postgresql.insert(_W) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_W)
+    insert = insert_for(db, SyncWatermark)
     statement = insert.values(
         stream=BACKFILL_STREAM, seat_urn=BACKFILL_SCOPE, watermark=since, updated_at=now
     ).on_conflict_do_update(

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, MatchSource, Note
 from models.mirror import LinkedInProfile
+from models.upsert import insert_for, table_of
 
-_PROFILE = LinkedInProfile.__table__  # type: ignore[attr-defined]
+_PROFILE = table_of(LinkedInProfile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +135,7 @@ async def store_matches(db: AsyncSession, snapshots: Sequence[MatchSnapshot], *,
     ]
     if not values:
         return
-    insert = (
-        postgresql.insert(_PROFILE) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_PROFILE)
-    )
+    insert = insert_for(db, LinkedInProfile)
     statement = insert.on_conflict_do_update(
         index_elements=[_PROFILE.c.candidate_id],
         set_={

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.integration import OutboxEvent, OutboxStatus, SyncEntity, SyncStatus, SyncWatermark
+from models.upsert import insert_for
 
 _S = SyncStatus.__table__  # type: ignore[attr-defined]
 _O = OutboxEvent.__table__  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
         }
         for c in latest.values()
     ]
-    insert = postgresql.insert(_S) if db.get_bind().dialect.name == "postgresql" else sqlite.insert(_S)
+    insert = insert_for(db, SyncStatus)
     excluded = insert.excluded
     # executemany of one cached statement: a multi-VALUES insert would be compiled afresh every batch.
     statement = insert.on_conflict_do_update(

@@ -17,6 +17,7 @@ from linkedin.records import ExportedCandidate
 from models import export_queries, identity_queries, leases
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
+from resolvers.enrichment import normalise_profile_url, profile_url_spellings
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, describe_candidate, push_manual_match
 from resolvers.services import Services
@@ -206,22 +207,6 @@ async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
     return job
 
 
-def profile_url_spellings(url: str | None) -> list[str]:
-    """The ways one LinkedIn profile URL is commonly written (scheme, www, trailing slash)."""
-    if not url or not url.strip():
-        return []
-    text = url.strip().split("?")[0].split("#")[0].rstrip("/")
-    for prefix in ("https://", "http://"):
-        text = text.removeprefix(prefix)
-    text = text.removeprefix("www.")
-    return [
-        f"{scheme}{www}{text}{slash}"
-        for scheme in ("https://", "http://")
-        for www in ("www.", "")
-        for slash in ("", "/")
-    ]
-
-
 async def _find_candidate(
     db: AsyncSession, exported: ExportedCandidate
 ) -> tuple[models.Candidate | None, models.LinkedInIdentity | None, str | None]:
@@ -236,7 +221,9 @@ async def _find_candidate(
         candidate = await identity_queries.unlinked_or_same_candidate_by_email(db, email, urn)
         if candidate is not None:
             return candidate, None, f"email {email}"
-    by_url = await identity_queries.identity_by_profile_urls(db, profile_url_spellings(exported.profile_url))
+    canonical = normalise_profile_url(exported.profile_url or "")
+    spellings = profile_url_spellings(canonical) if canonical else []
+    by_url = await identity_queries.identity_by_profile_urls(db, spellings)
     if by_url is not None:
         candidate = await identity_queries.candidate(db, by_url.candidate_id)
         return candidate, by_url, f"profile URL {exported.profile_url}"

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, Note
-from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity, SyncWatermark
+from models.integration import SyncEntity, SyncWatermark
+from models.outbox_writes import enqueue_upserts
 from models.sync_status_queries import BACKFILL_SCOPE, BACKFILL_STREAM
 from models.upsert import insert_for
 
-_O = OutboxEvent.__table__  # type: ignore[attr-defined]
 _W = SyncWatermark.__table__  # type: ignore[attr-defined]
 _JOB = Job.__table__  # type: ignore[attr-defined]
 _CANDIDATE = Candidate.__table__  # type: ignore[attr-defined]
@@ -52,31 +52,10 @@ def _sources(since: datetime) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
 async def enqueue_history(db: AsyncSession, *, since: datetime, now: datetime) -> dict[SyncEntity, int]:
     """INSERT ... SELECT one UPSERT row per changed record (jobs first, so claims keep dependency order),
     and record the backfill's moment. The caller commits; returns the rows enqueued per entity type."""
-    counts: dict[SyncEntity, int] = {}
-    for entity_type, ids in _sources(since):
-        source = ids.subquery()
-        select = sa.select(
-            sa.literal(entity_type.value, sa.String(32)),
-            source.c.id,
-            sa.literal(OutboxOp.UPSERT.value, sa.String(32)),
-            sa.literal({}, _O.c.key.type),
-            sa.literal(OutboxStatus.PENDING.value, sa.String(32)),
-            sa.literal(0),
-            sa.literal(now, _O.c.next_attempt_at.type),
-            sa.literal(now, _O.c.created_at.type),
-        ).order_by(source.c.id)
-        columns = [
-            "entity_type",
-            "entity_id",
-            "op",
-            "key",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "created_at",
-        ]
-        result = await db.exec(sa.insert(_O).from_select(columns, select))
-        counts[entity_type] = int(result.rowcount or 0)
+    counts = {
+        entity_type: await enqueue_upserts(db, entity_type, ids, now=now)
+        for entity_type, ids in _sources(since)
+    }
     await _record(db, since=since, now=now)
     return counts
 

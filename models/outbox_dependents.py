@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Note
-from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity, SyncStatus
+from models.integration import OutboxStatus, SyncEntity, SyncStatus
+from models.outbox_writes import enqueue_upserts
 
-_O = OutboxEvent.__table__  # type: ignore[attr-defined]
 _S = SyncStatus.__table__  # type: ignore[attr-defined]
 _NOTE = Note.__table__  # type: ignore[attr-defined]
 _APPLICATION = Application.__table__  # type: ignore[attr-defined]
@@ -47,30 +47,11 @@ async def requeue_skipped_children(
     for child, ids in _children(parent, sorted(set(parent_ids))):
         source = ids.subquery()
         skipped = (
-            sa.select(
-                sa.literal(child.value, sa.String(32)),
-                source.c.id,
-                sa.literal(OutboxOp.UPSERT.value, sa.String(32)),
-                sa.literal({}, _O.c.key.type),
-                sa.literal(OutboxStatus.PENDING.value, sa.String(32)),
-                sa.literal(0),
-                sa.literal(now, _O.c.next_attempt_at.type),
-                sa.literal(now, _O.c.created_at.type),
-            )
+            sa.select(source.c.id)
             .join(_S, sa.and_(_S.c.entity_type == child.value, _S.c.entity_id == source.c.id))
             .where(_S.c.status == OutboxStatus.SKIPPED.value)
         )
-        columns = [
-            "entity_type",
-            "entity_id",
-            "op",
-            "key",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "created_at",
-        ]
-        await db.exec(sa.insert(_O).from_select(columns, skipped))
+        await enqueue_upserts(db, child, skipped, now=now)
 
 
 __all__ = ["requeue_skipped_children"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from graph.candidate import Candidate
 from graph.context import Info
 from graph.errors import UserError
+from graph.mutations.common import node_id
 from resolvers import identity
-from resolvers.errors import DomainError, InvalidInput, NotFound
+from resolvers.errors import DomainError
 
 _PUSHED = (
     "Whether LinkedIn now shows the change (manualMatchedMember). The change is stored here either way; "
@@ -47,19 +47,6 @@ class UnlinkLinkedInMemberPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-def candidate_id(value: str, field: str = "candidateId") -> int:
-    """The database id in a Candidate global ID; INVALID when malformed, NOT_FOUND for another type."""
-    try:
-        decoded = relay.GlobalID.from_id(value)
-    except Exception as exc:  # strawberry raises several kinds for undecodable input
-        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field) from exc
-    if not decoded.node_id.isdigit():
-        raise InvalidInput(f"Not a valid global ID: {value!r}", field=field)
-    if decoded.type_name != "Candidate":
-        raise NotFound(f"No candidate has this id (it is the id of a {decoded.type_name})", field=field)
-    return int(decoded.node_id)
-
-
 def _push_errors(outcome: identity.LinkOutcome) -> list[UserError]:
     return [UserError.from_domain(outcome.push_error)] if outcome.push_error is not None else []
 
@@ -74,7 +61,9 @@ class IdentityMutation:
     ) -> LinkLinkedInMemberPayload:
         try:
             outcome = await identity.link_member(
-                info.context.services, candidate_id(input.candidate_id), input.person_urn
+                info.context.services,
+                node_id(input.candidate_id, "Candidate", "candidateId"),
+                input.person_urn,
             )
         except DomainError as error:
             return LinkLinkedInMemberPayload(
@@ -92,7 +81,9 @@ class IdentityMutation:
         self, info: Info, input: UnlinkLinkedInMemberInput
     ) -> UnlinkLinkedInMemberPayload:
         try:
-            outcome = await identity.unlink_member(info.context.services, candidate_id(input.candidate_id))
+            outcome = await identity.unlink_member(
+                info.context.services, node_id(input.candidate_id, "Candidate", "candidateId")
+            )
         except DomainError as error:
             return UnlinkLinkedInMemberPayload(
                 candidate=None, pushed=False, user_errors=[UserError.from_domain(error)]

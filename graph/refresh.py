@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry import relay
 
 from graph.candidate import Candidate
 from graph.context import Info
 from graph.errors import UserError
+from graph.mutations.common import decode_id, node_id
 from resolvers.errors import DomainError, InvalidInput
 from resolvers.refresh_candidate import refresh_candidate_activity
 
@@ -38,13 +38,11 @@ class RefreshLinkedInActivityPayload:
 
 
 def _candidate_id(value: str) -> int:
-    try:
-        decoded = relay.GlobalID.from_id(value)
-    except Exception as exc:  # strawberry raises several kinds for undecodable input
-        raise InvalidInput(f"Not a valid global ID: {value!r}", field=_FIELD) from exc
-    if decoded.type_name != "Candidate" or not decoded.node_id.isdigit():
+    """The candidate's database id; unlike the write API, another type's ID is INVALID here."""
+    found_type, _ = decode_id(value, _FIELD)
+    if found_type != "Candidate":
         raise InvalidInput(f"Not the global ID of a Candidate: {value!r}", field=_FIELD)
-    return int(decoded.node_id)
+    return node_id(value, "Candidate", _FIELD)
 
 
 @strawberry.type

@@ -8,14 +8,13 @@ import strawberry
 from strawberry import relay
 
 from graph.errors import UserError
+from graph.ids import MAX_ROW_ID
 from resolvers.ats_writes.validation import InvalidFields
 from resolvers.errors import DomainError, InvalidInput, NotFound
 
-MAX_ROW_ID = 2**31 - 1
 
-
-def node_id(value: str, type_name: str, field: str) -> int:
-    """The database id in a global ID; a malformed one is INVALID, one of another type NOT_FOUND."""
+def decode_id(value: str, field: str) -> tuple[str, int]:
+    """The type name and database id in a global ID; INVALID when malformed."""
     shown = repr(value if len(value) <= 120 else value[:120] + "…")
     try:
         decoded = relay.GlobalID.from_id(value)
@@ -24,10 +23,15 @@ def node_id(value: str, type_name: str, field: str) -> int:
     # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
     if not (decoded.node_id.isascii() and decoded.node_id.isdigit()):
         raise InvalidInput(f"Not a valid global ID: {shown}", field=field)
+    return decoded.type_name, int(decoded.node_id)
+
+
+def node_id(value: str, type_name: str, field: str) -> int:
+    """The database id in a global ID; a malformed one is INVALID, one of another type NOT_FOUND."""
+    found_type, row_id = decode_id(value, field)
     thing = type_name.lower()
-    if decoded.type_name != type_name:
-        raise NotFound(f"No {thing} has this id (it is the id of a {decoded.type_name})", field=field)
-    row_id = int(decoded.node_id)
+    if found_type != type_name:
+        raise NotFound(f"No {thing} has this id (it is the id of a {found_type})", field=field)
     # Ids are 32-bit integer columns; a bigger number would fail in the driver, not find nothing.
     if row_id > MAX_ROW_ID:
         raise NotFound(f"No {thing} has this id", field=field)

@@ -162,6 +162,18 @@ async def test_a_malformed_candidate_id_is_refused_naming_the_field(graphql: Gra
     ]
 
 
+async def test_a_candidate_id_of_non_ascii_digits_is_invalid(graphql: GraphQL) -> None:
+    payload = await link(graphql, str(relay.GlobalID("Candidate", "²")), MEMBER.urn)
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "candidateId"], "INVALID")]
+
+
+async def test_a_candidate_id_past_the_32_bit_id_column_is_not_found(graphql: GraphQL) -> None:
+    payload = await link(graphql, gid(2**40), MEMBER.urn)
+    assert payload["userErrors"] == [
+        {"field": ["input", "candidateId"], "message": "No candidate has this id", "code": "NOT_FOUND"}
+    ]
+
+
 async def test_an_unknown_candidate_is_not_found(graphql: GraphQL) -> None:
     payload = await link(graphql, gid(987654), MEMBER.urn)
     assert payload["userErrors"] == [

@@ -127,6 +127,8 @@ async def test_refresh_reports_the_time_up_to_which_linkedin_activity_is_stored(
         pytest.param(str(relay.GlobalID("Candidate", "999999")), "NOT_FOUND", id="unknown"),
         pytest.param("not-a-global-id", "INVALID", id="malformed"),
         pytest.param(str(relay.GlobalID("Job", "1")), "INVALID", id="another-type"),
+        pytest.param(str(relay.GlobalID("Candidate", "²")), "INVALID", id="non-ascii-digit"),
+        pytest.param(str(relay.GlobalID("Candidate", str(2**40))), "NOT_FOUND", id="past-32-bit"),
     ],
 )
 async def test_a_bad_candidate_id_is_a_user_error_naming_candidate_id(

@@ -42,7 +42,6 @@ class SendContext:
 
 
 Sender = Callable[[SendContext, Sequence[Change]], Awaitable[Outcomes]]
-SubCall = Callable[[str, Mapping[str, Any]], Awaitable[BatchResult]]
 
 
 def _ids(changes: Sequence[Change]) -> list[int]:
@@ -50,14 +49,17 @@ def _ids(changes: Sequence[Change]) -> list[int]:
 
 
 async def _batch(
-    call: Callable[[], Awaitable[BatchResult]], ids: Sequence[int], *, deleting: bool = False
+    call: Awaitable[BatchResult],
+    ids: Sequence[int],
+    *,
+    deleting: bool = False,
+    parent: str | None = None,
 ) -> Outcomes:
-    """One top-level batch call: per-key results, or the whole call's failure for every id."""
+    """One batch call: per-key results, or the whole call's failure for every id."""
     try:
-        result = await call()
+        result = await call
     except LinkedInError as exc:
-        outcome = of_exception(exc, deleting=deleting)
-        return dict.fromkeys(ids, outcome)
+        return dict.fromkeys(ids, of_exception(exc, deleting=deleting, parent=parent))
     per_key = of_batch([str(i) for i in ids], result, deleting=deleting)
     return {int(k): v for k, v in per_key.items()}
 
@@ -72,13 +74,9 @@ async def _grouped(
     """Sub-collection calls, one per parent: children of a parent LinkedIn lacks wait for it."""
     out: Outcomes = {}
     for parent_id, child_ids in groups.items():
-        try:
-            result = await call(parent_id, list(child_ids))
-        except LinkedInError as exc:
-            out.update(dict.fromkeys(child_ids, of_exception(exc, deleting=deleting, parent=parent)))
-            continue
-        per_key = of_batch([str(i) for i in child_ids], result, deleting=deleting)
-        out.update({int(k): v for k, v in per_key.items()})
+        out.update(
+            await _batch(call(parent_id, list(child_ids)), child_ids, deleting=deleting, parent=parent)
+        )
     return out
 
 
@@ -168,7 +166,7 @@ async def upsert_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outc
         else:
             bodies[str(change.entity_id)] = payloads.candidate_body(source, ctx.config)
     if bodies:
-        sent = await _batch(lambda: ctx.linkedin.upsert_candidates(bodies), [int(i) for i in bodies])
+        sent = await _batch(ctx.linkedin.upsert_candidates(bodies), [int(i) for i in bodies])
         out.update(sent)
         await _store_matches(ctx, [i for i, o in sent.items() if o.kind is Kind.SENT])
     return out
@@ -196,7 +194,7 @@ async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None
 async def delete_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Mirror candidate deletions (LinkedIn drops the candidate's notes with it)."""
     ids = _ids(changes)
-    return await _batch(lambda: ctx.linkedin.delete_candidates([str(i) for i in ids]), ids, deleting=True)
+    return await _batch(ctx.linkedin.delete_candidates([str(i) for i in ids]), ids, deleting=True)
 
 
 # --- notes ---------------------------------------------------------------------------------------------
@@ -279,14 +277,14 @@ async def upsert_applications(ctx: SendContext, changes: Sequence[Change]) -> Ou
         else:
             bodies[str(change.entity_id)] = payloads.application_body(source)
     if bodies:
-        out.update(await _batch(lambda: ctx.linkedin.upsert_applications(bodies), [int(i) for i in bodies]))
+        out.update(await _batch(ctx.linkedin.upsert_applications(bodies), [int(i) for i in bodies]))
     return out
 
 
 async def delete_applications(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Mirror application deletions (LinkedIn drops its notes, feedback and stages with it)."""
     ids = _ids(changes)
-    return await _batch(lambda: ctx.linkedin.delete_applications([str(i) for i in ids]), ids, deleting=True)
+    return await _batch(ctx.linkedin.delete_applications([str(i) for i in ids]), ids, deleting=True)
 
 
 async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:

@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 
 from graph.errors import ClientError
+from graph.ids import MAX_ROW_ID
 
 NodeT = TypeVar("NodeT")
 
@@ -42,7 +43,8 @@ def decode_cursor(cursor: str) -> int:
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError(text)
         offset = int(text.removeprefix(_CURSOR_PREFIX))
-        if offset < 0:
+        # We never hand out an offset past the 32-bit id columns; a bigger one overflows SQL's OFFSET.
+        if not 0 <= offset <= MAX_ROW_ID:
             raise ValueError(text)
     except ValueError as exc:
         raise ClientError(f"`after` is not a valid cursor: {cursor!r}", argument="after") from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests.conftest import GraphQL, Server
@@ -15,6 +17,8 @@ RECRUITERS = "query($first: Int) { recruiters(first: $first) { totalCount } }"
 SEARCH = "query($search: String!) { candidates(filter: {search: $search}) { totalCount } }"
 # A digit to str.isdigit(), not to int(): must be refused as malformed, not crash.
 SUPERSCRIPT_TWO = "\u00b2"
+# A cursor of ours in form, but past any row count (and past the 64-bit OFFSET the databases take).
+HUGE_CURSOR = base64.b64encode(f"offset:{'9' * 30}".encode()).decode()
 APPLIED_TO = "query($job: ID!) { candidates(filter: {appliedToJob: $job}) { totalCount } }"
 
 
@@ -61,6 +65,12 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         (CANDIDATES, {"first": 101}, "BAD_USER_INPUT", "`first` must be at most 100"),
         (CANDIDATES, {"first": -1}, "BAD_USER_INPUT", "`first` must not be negative"),
         (CANDIDATES, {"after": "garbage"}, "BAD_USER_INPUT", "`after` is not a valid cursor: 'garbage'"),
+        (
+            CANDIDATES,
+            {"after": HUGE_CURSOR},
+            "BAD_USER_INPUT",
+            f"`after` is not a valid cursor: '{HUGE_CURSOR}'",
+        ),
         (JOBS, {"first": 1000}, "BAD_USER_INPUT", "`first` must be at most 100"),
         (RECRUITERS, {"first": -5}, "BAD_USER_INPUT", "`first` must not be negative"),
         (
@@ -117,6 +127,7 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         "first-over-max",
         "first-negative",
         "bad-cursor",
+        "cursor-offset-too-large",
         "jobs-first-over-max",
         "recruiters-first-negative",
         "applied-to-wrong-type",

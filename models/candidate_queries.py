@@ -45,11 +45,6 @@ async def jobs_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Jo
     return await rows_by_ids(session, Job, ids)
 
 
-async def recruiters_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Recruiter]:
-    """Recruiters keyed by id."""
-    return await rows_by_ids(session, Recruiter, ids)
-
-
 async def applications_by_candidate_ids(
     session: AsyncSession, candidate_ids: Sequence[int]
 ) -> dict[int, list[Application]]:
@@ -182,7 +177,7 @@ def _conditions(where: CandidateFilter) -> list[Any]:
         conditions.append(col(Candidate.source) == where.source)
     if where.has_linkedin_match is not None:
         linked = sa.or_(
-            sa.exists().where(col(LinkedInIdentity.candidate_id) == col(Candidate.id)),
+            has_linkedin_identity(),
             sa.exists().where(
                 col(LinkedInProfile.candidate_id) == col(Candidate.id),
                 col(LinkedInProfile.person_urn).is_not(None),
@@ -190,8 +185,7 @@ def _conditions(where: CandidateFilter) -> list[Any]:
         )
         conditions.append(linked if where.has_linkedin_match else sa.not_(linked))
     if where.has_applied is not None:
-        applied = sa.exists().where(col(Application.candidate_id) == col(Candidate.id))
-        conditions.append(applied if where.has_applied else sa.not_(applied))
+        conditions.append(has_application() if where.has_applied else sa.not_(has_application()))
     if where.applied_to_job_id is not None:
         conditions.append(
             sa.exists().where(

@@ -20,6 +20,7 @@ from models.outbox_writes import enqueue
 from resolvers.enrichment import normalise_profile_url, profile_url_spellings
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, describe_candidate, push_manual_match
+from resolvers.member_details import candidate_fields, normalise_email
 from resolvers.services import Services
 
 log = logging.getLogger("rscgraph.exports")
@@ -216,7 +217,7 @@ async def _find_candidate(
     if identity is not None:
         candidate = await identity_queries.candidate(db, identity.candidate_id)
         return candidate, identity, f"person URN {urn} already linked"
-    email = (exported.email or "").strip().lower()
+    email = normalise_email(exported.email)
     if email:
         candidate = await identity_queries.unlinked_or_same_candidate_by_email(db, email, urn)
         if candidate is not None:
@@ -235,7 +236,14 @@ async def _match_and_apply(
 ) -> ExportOutcome:
     candidate, identity, reason = await _find_candidate(db, exported)
     created = candidate is None
-    values = _profile_values(exported)
+    values = candidate_fields(
+        first_name=exported.first_name,
+        last_name=exported.last_name,
+        email=exported.email,
+        phone=exported.phone,
+        title=exported.headline,
+        city=exported.city,
+    )
     if candidate is None:
         candidate = models.Candidate(source=models.CandidateSource.LINKEDIN_EXPORT)
         _fill_blanks(candidate, values)
@@ -280,19 +288,6 @@ async def _match_and_apply(
         row.candidate_created = created
         row.match_reason = reason
     return ExportOutcome(row, candidate, application)
-
-
-def _profile_values(exported: ExportedCandidate) -> dict[str, str]:
-    """The candidate fields LinkedIn's export fills, trimmed; the email lower-cased."""
-    values = {
-        "first_name": exported.first_name,
-        "last_name": exported.last_name,
-        "email": (exported.email or "").lower(),
-        "phone": exported.phone,
-        "title": exported.headline,
-        "mailing_city": exported.city,
-    }
-    return {name: value.strip() for name, value in values.items() if value and value.strip()}
 
 
 def _fill_blanks(candidate: models.Candidate, values: dict[str, str]) -> bool:

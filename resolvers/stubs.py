@@ -12,6 +12,7 @@ from linkedin.records import MailStub
 from models import Candidate, CandidateSource, LinkedInIdentity, MatchSource, OutboxOp, SyncEntity, utcnow
 from models.candidate_lookup import candidates_with_identity, unlinked_candidates_by_email
 from models.outbox_writes import enqueue
+from resolvers.member_details import candidate_fields
 
 log = logging.getLogger("rscgraph.stubs")
 
@@ -25,17 +26,15 @@ class StubOutcome:
 
 
 def _values(stub: MailStub) -> dict[str, str]:
-    email = stub.email.strip().lower() if stub.email and stub.email.strip() else None
-    values = {
-        "first_name": stub.first_name,
-        "last_name": stub.last_name,
-        "email": email,
-        "phone": stub.phone,
-        "title": stub.title,
-        "mailing_city": stub.city,
-    }
     # A field the member did not share keeps what the ATS has.
-    return {name: value.strip() for name, value in values.items() if value and value.strip()}
+    return candidate_fields(
+        first_name=stub.first_name,
+        last_name=stub.last_name,
+        email=stub.email,
+        phone=stub.phone,
+        title=stub.title,
+        city=stub.city,
+    )
 
 
 async def apply_mail_stubs(db: AsyncSession, stubs: Sequence[MailStub]) -> StubOutcome:

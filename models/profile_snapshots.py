@@ -8,8 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.ats import Candidate
 from models.mirror import LinkedInProfile
 
 
@@ -25,7 +27,16 @@ class MatchSnapshot:
 
 
 async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchSnapshot]) -> None:
-    """Insert or update the snapshot rows in one statement (the other snapshot columns are kept)."""
+    """Insert or update the snapshot rows in one upsert (the other snapshot columns are kept).
+
+    Candidates deleted since LinkedIn answered are left out: their row would break the foreign key and
+    take the whole statement, the others' snapshots included, down with it.
+    """
+    if not snapshots:
+        return
+    ids = [s.candidate_id for s in snapshots]
+    existing = set((await session.exec(select(Candidate.id).where(col(Candidate.id).in_(ids)))).all())
+    snapshots = [s for s in snapshots if s.candidate_id in existing]
     if not snapshots:
         return
     table: sa.Table = getattr(LinkedInProfile, "__table__")  # noqa: B009 (SQLModel does not type it)

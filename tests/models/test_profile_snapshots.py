@@ -1,0 +1,36 @@
+"""Match snapshots: what LinkedIn last said about candidates' members, written in one upsert."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import models
+from models.db import SessionFactory
+from models.mirror_queries import profiles_by_candidate_ids
+from models.profile_snapshots import MatchSnapshot, save_match_snapshots
+
+T0 = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
+MEMBER = "urn:li:person:abc"
+
+
+async def test_a_candidate_deleted_before_its_snapshot_is_written_does_not_take_the_others_down(
+    sessions: SessionFactory,
+) -> None:
+    # given: two candidates LinkedIn answered for, one of them deleted since
+    async with sessions() as db:
+        kept, deleted = models.Candidate(first_name="Ada"), models.Candidate(first_name="Bob")
+        db.add_all([kept, deleted])
+        await db.commit()
+        kept_id, deleted_id = kept.id or 0, deleted.id or 0
+        await db.delete(deleted)
+        await db.commit()
+    snapshots = [MatchSnapshot(i, MEMBER, [MEMBER], None, T0) for i in (kept_id, deleted_id)]
+    # when
+    async with sessions() as db:
+        await save_match_snapshots(db, snapshots)
+        await db.commit()
+    # then
+    async with sessions() as db:
+        stored = await profiles_by_candidate_ids(db, [kept_id, deleted_id])
+    assert list(stored) == [kept_id]
+    assert (stored[kept_id].person_urn, stored[kept_id].algorithmic_matches) == (MEMBER, [MEMBER])

@@ -32,11 +32,7 @@ log = logging.getLogger("rscgraph")
 
 def limits_from(settings: Settings) -> Limits:
     """The request limits the settings ask for."""
-    return Limits(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_page_size=settings.max_page_size,
-    )
+    return Limits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

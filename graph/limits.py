@@ -16,8 +16,6 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
-    max_page_size: int = 100
-    max_enrichment_members: int = 1000
 
 
 def validation_rules_extension(limits: Limits) -> type[AddValidationRules]:

@@ -80,7 +80,3 @@ class LiveMatchCache:
         """Wait for the snapshot writes started so far (tests, shutdown)."""
         while self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)
-
-    def clear(self) -> None:
-        """Forget everything (after a manual match changes, or in tests)."""
-        self._entries.clear()

@@ -1,20 +1,14 @@
-"""The current ATS rows the outbox worker pushes (one statement per entity type per batch), and the
-LinkedIn match snapshot it stores after a candidate push."""
+"""The current ATS rows the outbox worker pushes (one statement per entity type per batch)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, MatchSource, Note
-from models.mirror import LinkedInProfile
-from models.upsert import insert_for, table_of
-
-_PROFILE = table_of(LinkedInProfile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +28,6 @@ class ApplicationSource:
     application: Application
     candidate: Candidate
     job: Job
-
-
-@dataclass(frozen=True, slots=True)
-class MatchSnapshot:
-    """LinkedIn's member matches of one candidate."""
-
-    candidate_id: int
-    algorithmic_matches: list[str]
-    manual_match: str | None
 
 
 def _ids(ids: Sequence[int]) -> list[int]:
@@ -109,63 +94,12 @@ async def stages(db: AsyncSession, ids: Sequence[int]) -> dict[int, ApplicationS
     return {int(row.id or 0): row for row in rows}
 
 
-async def store_matches(db: AsyncSession, snapshots: Sequence[MatchSnapshot], *, now: datetime) -> None:
-    """Upsert each candidate's LinkedInProfile match fields (one statement); the caller commits.
-
-    Candidates deleted meanwhile are skipped (the profile row references the candidate).
-    """
-    if not snapshots:
-        return
-    existing = set(
-        (
-            await db.exec(
-                select(Candidate.id).where(col(Candidate.id).in_([s.candidate_id for s in snapshots]))
-            )
-        ).all()
-    )
-    values = [
-        {
-            "candidate_id": s.candidate_id,
-            "algorithmic_matches": s.algorithmic_matches,
-            "manual_match": s.manual_match,
-            "fetched_at": now,
-        }
-        for s in snapshots
-        if s.candidate_id in existing
-    ]
-    if not values:
-        return
-    insert = insert_for(db, LinkedInProfile)
-    statement = insert.on_conflict_do_update(
-        index_elements=[_PROFILE.c.candidate_id],
-        set_={
-            "algorithmic_matches": insert.excluded.algorithmic_matches,
-            "manual_match": insert.excluded.manual_match,
-            "fetched_at": insert.excluded.fetched_at,
-        },
-    )
-    await db.exec(statement, params=values)
-
-
-async def profile_matches(db: AsyncSession, candidate_id: int) -> MatchSnapshot | None:
-    """The stored match snapshot of one candidate."""
-    row = (
-        await db.exec(select(LinkedInProfile).where(col(LinkedInProfile.candidate_id) == candidate_id))
-    ).one_or_none()
-    if row is None:
-        return None
-    return MatchSnapshot(row.candidate_id, list(row.algorithmic_matches), row.manual_match)
-
-
 __all__ = [
     "ApplicationSource",
     "CandidateSource",
-    "MatchSnapshot",
     "applications",
     "candidates",
     "jobs",
     "notes",
-    "profile_matches",
     "stages",
-    "store_matches",
 ]

@@ -15,6 +15,7 @@ from linkedin.records import BatchItemError, BatchResult, JobPostingTaskStatus
 from models import OutboxOp, OutboxStatus, SyncEntity
 from models import sync_source_queries as sources
 from models.db import SessionFactory
+from models.profile_snapshots import MatchSnapshot, save_match_snapshots
 from models.sync_status_queries import statuses_of
 from resolvers.sync import payloads
 from resolvers.sync.config import SyncConfig
@@ -181,13 +182,14 @@ async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None
     except LinkedInError as exc:
         log.warning("reading back matches of %d candidates failed: %s", len(candidate_ids), exc)
         return
+    now = ctx.clock()
     snapshots = [
-        sources.MatchSnapshot(int(ats_id), list(m.matched_members), m.manual_matched_member)
+        MatchSnapshot(int(ats_id), m.best_member, list(m.matched_members), m.manual_matched_member, now)
         for ats_id, m in matches.items()
         if ats_id.isdigit()
     ]
     async with ctx.sessions() as db:
-        await sources.store_matches(db, snapshots, now=ctx.clock())
+        await save_match_snapshots(db, snapshots)
         await db.commit()
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from models import Candidate, LinkedInIdentity, MatchSource, OutboxStatus, SyncEntity
 from models.db import SessionFactory
-from models.sync_source_queries import profile_matches
+from models.mirror_queries import profiles_by_candidate_ids
 from resolvers.sync.outcomes import Kind
 from resolvers.sync.worker import OutboxWorker
 from tests.conftest import Sandbox
@@ -182,7 +182,7 @@ async def test_a_pushed_candidates_linkedin_matches_are_stored(
     await worker.run_once()
     # then
     async with sessions() as db:
-        snapshot = await profile_matches(db, candidate.id)
+        snapshot = (await profiles_by_candidate_ids(db, [candidate.id])).get(candidate.id)
     assert snapshot is not None
     assert (snapshot.algorithmic_matches, snapshot.manual_match) == ([member["urn"]], None)
 

@@ -92,17 +92,18 @@ async def update_candidate(
             row.updated_at = models.utcnow()
             enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
             if changed.keys() & _COPIED_TO_APPLICATIONS:
-                await _requeue_applications(db, candidate_id)
+                # Applications carry the candidate's names and email, and one held back for want of an
+                # email can go once the email is there.
+                await _enqueue_applications(db, candidate_id, models.OutboxOp.UPSERT)
             await queries.flush(db)
     return row
 
 
-async def _requeue_applications(db: AsyncSession, candidate_id: int) -> None:
-    """Push the candidate's applications again (they carry its names and email, and an application
-    held back for want of an email can go once the email is there)."""
+async def _enqueue_applications(db: AsyncSession, candidate_id: int, op: models.OutboxOp) -> None:
+    """Queue `op` for each of the candidate's applications."""
     for application_id, job_id in await queries.application_keys_of_candidate(db, candidate_id):
         key = {"candidate_id": candidate_id, "job_id": job_id}
-        enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.UPSERT, key)
+        enqueue(db, models.SyncEntity.APPLICATION, application_id, op, key)
 
 
 async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
@@ -112,9 +113,7 @@ async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
         if row is None:
             raise not_found("candidate", "id")
         # LinkedIn keeps applications apart from candidates, so each one gets its own delete.
-        for application_id, job_id in await queries.application_keys_of_candidate(db, candidate_id):
-            key = {"candidate_id": candidate_id, "job_id": job_id}
-            enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
+        await _enqueue_applications(db, candidate_id, models.OutboxOp.DELETE)
         enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
         await queries.delete_row(db, models.Candidate, candidate_id)
     return candidate_id

@@ -90,4 +90,9 @@ class Checker:
             return datetime.now(UTC)
         if value <= datetime(1970, 1, 1, tzinfo=UTC):
             self.fail(field, "Time must be after 1970-01-01")
-        return value.astimezone(UTC)
+            return datetime.now(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # late on 9999-12-31 west of UTC: the UTC time is past year 9999
+            self.fail(field, "Time must be before 9999-12-31 (UTC)")
+            return datetime.now(UTC)

@@ -343,3 +343,31 @@ async def test_move_stage_of_an_unknown_application_is_not_found_and_queues_noth
         }
     }
     assert await outbox() == []
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        pytest.param("0001-01-01T00:00:00+14:00", "Time must be after 1970-01-01", id="year-one-east"),
+        pytest.param("9999-12-31T23:59:59-14:00", "Time must be before 9999-12-31 (UTC)", id="year-end-west"),
+    ],
+)
+async def test_a_stage_time_with_no_utc_equivalent_is_refused(
+    graphql: GraphQL, sessions: SessionFactory, at: str, message: str
+) -> None:
+    # given: times whose UTC equivalent falls outside the years datetime can hold
+    application = await make_application(sessions)
+    # when
+    result = await graphql(
+        MOVE, {"input": {"applicationId": gid("Application", application.id), "stage": "Offer", "at": at}}
+    )
+    # then
+    assert result.errors is None
+    assert result.data == {
+        "moveApplicationStage": {
+            "application": None,
+            "stage": None,
+            "userErrors": [{"field": ["input", "at"], "message": message, "code": "INVALID"}],
+        }
+    }
+    assert await _stages(sessions, application.id) == [("Applied", None)]

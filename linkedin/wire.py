@@ -288,12 +288,7 @@ def parse_item_error(data: object) -> BatchItemError:
 
 def parse_batch_result(data: object, id_of: Callable[[str], str]) -> BatchResult:
     """A BATCH_UPDATE/PARTIAL_UPDATE/DELETE answer; `id_of` turns a wire key into our id."""
-    what = "batch result"
-    d = _obj(data if data is not None else {}, what)
-    results = d.get("results") or {}
-    errors = d.get("errors") or {}
-    if not isinstance(results, Mapping) or not isinstance(errors, Mapping):
-        raise _malformed(what, "results/errors", d)
+    results, errors = batch_get_maps({} if data is None else data, "batch result")
     succeeded: set[str] = set()
     failed: dict[str, BatchItemError] = {}
     for key, outcome in results.items():
@@ -307,13 +302,13 @@ def parse_batch_result(data: object, id_of: Callable[[str], str]) -> BatchResult
     return BatchResult(frozenset(succeeded - failed.keys()), failed)
 
 
-def batch_get_maps(data: object) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    """The `results` and `errors` maps of a BATCH_GET answer."""
-    d = _obj(data, "batch get")
+def batch_get_maps(data: object, what: str = "batch get") -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """The `results` and `errors` maps of a batch answer (BATCH_GET, or a batch write's)."""
+    d = _obj(data, what)
     results = d.get("results") or {}
     errors = d.get("errors") or {}
     if not isinstance(results, Mapping) or not isinstance(errors, Mapping):
-        raise _malformed("batch get", "results/errors", d)
+        raise _malformed(what, "results/errors", d)
     return results, errors
 
 

@@ -22,9 +22,13 @@ class PollStream(enum.StrEnum):
     MAIL_STUBS = "mailStubs"
 
 
+# The table also keeps other marks (the outbox backfill's, under the "*" scope): only these are polls.
+_POLL_STREAMS = [stream.value for stream in PollStream]
+
+
 async def watermarks(db: AsyncSession) -> dict[tuple[str, str], datetime]:
-    """Every stored watermark, keyed by (stream, seat URN)."""
-    rows = (await db.exec(select(SyncWatermark))).all()
+    """Every stored poll watermark, keyed by (stream, seat URN)."""
+    rows = (await db.exec(select(SyncWatermark).where(col(SyncWatermark.stream).in_(_POLL_STREAMS)))).all()
     return {(row.stream, row.seat_urn): row.watermark for row in rows}
 
 
@@ -49,7 +53,7 @@ async def oldest(db: AsyncSession, seat_urns: Sequence[str]) -> datetime | None:
     if not seats:
         return None
     stmt = select(func.min(SyncWatermark.watermark), func.count()).where(
-        col(SyncWatermark.seat_urn).in_(seats)
+        col(SyncWatermark.seat_urn).in_(seats), col(SyncWatermark.stream).in_(_POLL_STREAMS)
     )
     earliest, count = (await db.exec(stmt)).one()
     if earliest is None or count < len(seats) * len(PollStream):

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 import models
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
+from models.outbox_backfill import enqueue_history
 from resolvers.refresh import RefreshService
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
@@ -162,3 +163,15 @@ async def test_a_note_deleted_in_recruiter_is_marked_inactive_on_refresh(
             await db.exec(select(models.LinkedInNote).where(col(models.LinkedInNote.note_id) == "note-1"))
         ).one()
     assert note.active is False
+
+
+async def test_synced_at_ignores_the_outbox_backfill_mark_kept_beside_the_poll_watermarks(
+    refresher: RefreshService, sessions: SessionFactory, clock: Clock, sandbox: Sandbox
+) -> None:
+    # given: every seat polled, then the outbox history backfilled (its mark shares the watermark table)
+    await refresher.refresh()
+    async with sessions() as db:
+        await enqueue_history(db, since=clock.now() - timedelta(days=30), now=clock.now())
+        await db.commit()
+    # when / then: the backfill's "*" scope is not a seat that was never polled
+    assert await refresher.synced_at() == clock.now()

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
-from linkedin import wire
 from linkedin.errors import LinkedInBadRequest, LinkedInError
 from models import identity_queries as queries
 from models.export_queries import is_unique_violation
+from models.sync_source_queries import CandidateSource
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
+from resolvers.sync import payloads
+from resolvers.sync.config import SyncConfig
 
 log = logging.getLogger("rscgraph.identity")
 
@@ -123,19 +125,10 @@ async def _pushed(
 
 def candidate_body(services: Services, candidate: models.Candidate, person_urn: str) -> dict[str, object]:
     """The atsCandidate body for a candidate LinkedIn does not know yet, with its manual match."""
-    assert candidate.id is not None
-    return wire.candidate_to_wire(
-        first_name=candidate.first_name or "",
-        last_name=candidate.last_name or "",
-        email_addresses=[candidate.email] if candidate.email else [],
-        created_at=candidate.created_at,
-        last_modified_at=max(candidate.updated_at, candidate.created_at),
-        external_profile_url=services.config.ats_candidate_url_template.format(id=candidate.id),
-        phone_numbers=[candidate.phone] if candidate.phone else [],
-        current_company_name=candidate.company,
-        current_job_title=candidate.title,
-        do_not_contact=candidate.do_not_contact,
-        manual_matched_member=person_urn,
+    source = CandidateSource(candidate, linkedin_profile_url=None, manual_matched_member=person_urn)
+    # The outbox's own builder, so this first full PUT carries what every later one does.
+    return payloads.candidate_body(
+        source, SyncConfig(candidate_url_template=services.config.ats_candidate_url_template)
     )
 
 

@@ -213,6 +213,26 @@ async def test_a_candidate_without_email_is_sent_to_linkedin_with_its_manual_mat
     assert matches[str(candidate.id)].manual_matched_member == MEMBER.urn
 
 
+async def test_a_candidate_linkedin_does_not_know_is_sent_whole_as_the_outbox_would_send_it(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: a candidate never synced, so LinkedIn takes the manual match only with the whole record
+    async with sessions() as db:
+        candidate = models.Candidate(
+            first_name="Ada", last_name="Lovelace", email="ada@example.com", mailing_city="London"
+        )
+        db.add(candidate)
+        await db.commit()
+    assert candidate.id is not None
+    # when
+    payload = await link(graphql, gid(candidate.id), MEMBER.urn)
+    # then
+    assert (payload["pushed"], payload["userErrors"]) == (True, [])
+    state = await sandbox.admin("GET", "state")
+    [body] = [c["body"] for c in state["candidates"] if f"atsCandidateId={candidate.id}" in c["key"]]
+    assert body["addresses"] == [{"city": "London"}]
+
+
 async def test_a_link_linkedin_refuses_is_kept_and_reported_as_not_eligible(
     graphql: GraphQL, sessions: SessionFactory
 ) -> None:

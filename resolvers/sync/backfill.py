@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from models import SyncEntity, utcnow
 from models.db import SessionFactory
@@ -11,6 +11,7 @@ from models.outbox_backfill import enqueue_history
 
 _SPAN = re.compile(r"^\s*(\d+)\s*([dmy])\s*$", re.IGNORECASE)
 _DAYS = {"d": 1, "m": 30, "y": 365}
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def parse_span(text: str) -> timedelta:
@@ -18,7 +19,9 @@ def parse_span(text: str) -> timedelta:
     match = _SPAN.match(text)
     if match is None:
         raise ValueError(f"expected a span like 30d, 6m or 2y, got {text!r}")
-    return timedelta(days=int(match.group(1)) * _DAYS[match.group(2).lower()])
+    days = int(match.group(1)) * _DAYS[match.group(2).lower()]
+    # A span longer than a timedelta holds reaches before the calendar: all history, as backfill reads it.
+    return timedelta(days=min(days, timedelta.max.days))
 
 
 async def backfill(
@@ -27,7 +30,9 @@ async def backfill(
     """Enqueue UPSERTs for every job (closed ones too), candidate, note, application and stage changed
     within `span`, and record the backfill; returns the rows enqueued per entity type."""
     now = now or utcnow()
+    # `2000y` must not overflow the calendar: a span reaching before year 1 backfills everything.
+    since = now - span if span < now - _EARLIEST else _EARLIEST
     async with sessions() as db:
-        counts = await enqueue_history(db, since=now - span, now=now)
+        counts = await enqueue_history(db, since=since, now=now)
         await db.commit()
     return counts

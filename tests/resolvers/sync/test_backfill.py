@@ -42,6 +42,10 @@ def test_a_span_in_another_form_is_refused(text: str) -> None:
         parse_span(text)
 
 
+def test_a_span_too_long_for_a_timedelta_means_all_history() -> None:
+    assert parse_span("99999999999y") == timedelta(days=timedelta.max.days)
+
+
 async def history(sessions: SessionFactory) -> dict[str, int]:
     """One recent record of every kind (the job closed), plus an ancient candidate and job."""
     async with sessions() as db:
@@ -98,6 +102,18 @@ async def test_the_backfill_enqueues_an_upsert_for_every_record_changed_within_t
         (SyncEntity.APPLICATION_NOTE, ids["app_note"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.APPLICATION_STAGE, ids["stage"], OutboxOp.UPSERT, OutboxStatus.PENDING),
     ]
+
+
+@pytest.mark.parametrize("text", ["3000y", "99999999999y"])
+async def test_a_span_reaching_before_the_calendar_backfills_all_history(
+    sessions: SessionFactory, text: str
+) -> None:
+    # given: recent records and an ancient candidate and job
+    await history(sessions)
+    # when
+    counts = await backfill(sessions, parse_span(text), now=NOW)
+    # then
+    assert counts == {**dict.fromkeys(SyncEntity, 1), SyncEntity.JOB: 2, SyncEntity.CANDIDATE: 2}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

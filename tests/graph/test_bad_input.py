@@ -169,3 +169,36 @@ async def test_over_http_a_page_over_the_maximum_is_a_coded_error(server: Server
     assert status == 200
     assert body["data"] is None
     assert codes_and_messages(body["errors"]) == [("BAD_USER_INPUT", "`first` must be at most 100")]
+
+
+NUL_MESSAGE = "Strings must not contain the NUL character (U+0000)"
+EXPORT = "query($requestId: String!) { linkedinExport(requestId: $requestId) { id } }"
+CREATE = """
+mutation($first: String!) {
+  createCandidate(input: {firstName: $first, lastName: "Hopper"}) { candidate { id } userErrors { code } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        pytest.param(SEARCH, {"search": "ada\x00"}, id="search-variable"),
+        pytest.param(EXPORT, {"requestId": "r\x00"}, id="export-request-id"),
+        pytest.param(CREATE, {"first": "Gr\x00ce"}, id="mutation-input"),
+        pytest.param(
+            'query { candidates(filter: {search: "ada\\u0000"}) { totalCount } }', None, id="inline-literal"
+        ),
+    ],
+)
+async def test_a_string_with_a_nul_character_is_bad_user_input(
+    graphql: GraphQL, query: str, variables: dict[str, object] | None
+) -> None:
+    # PostgreSQL text cannot hold U+0000: it must be refused before any statement, never a 500.
+    # when
+    result = await graphql(query, variables)
+    # then
+    assert result.data is None
+    assert [((e.extensions or {}).get("code"), e.message) for e in result.errors or []] == [
+        ("BAD_USER_INPUT", NUL_MESSAGE)
+    ]

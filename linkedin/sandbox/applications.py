@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from linkedin.sandbox import validation
-from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_ids, update_entities
-from linkedin.sandbox.dispatch import Handler
+from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_collection, update_entities
 from linkedin.sandbox.restli import RestliError
 from linkedin.sandbox.state import Application, SandboxState
 
@@ -49,29 +47,6 @@ def _parent(request: Request, state: SandboxState) -> Application:
     return application
 
 
-def sub_collection(attribute: str, validate: Callable[[Json], str | None]) -> tuple[Handler, Handler]:
-    """PUT and DELETE handlers for one sub-collection (`stages`, `notes`, `feedback`)."""
-
-    async def put_items(request: Request, state: SandboxState) -> Response:
-        items: dict[str, Json] = getattr(_parent(request, state), attribute)
-
-        def store(item_id: str, entity: Json) -> str | None:
-            problem = validate(entity)
-            if problem is None:
-                items[item_id] = entity
-            return problem
-
-        return await update_entities(request, state, FAMILY, store)
-
-    async def delete_items(request: Request, state: SandboxState) -> Response:
-        items: dict[str, Json] = getattr(_parent(request, state), attribute)
-        ids = sub_ids(request, state)
-        missing = {i for i in ids if items.pop(i, None) is None}
-        return deleted(ids, missing)
-
-    return put_items, delete_items
-
-
-put_stages, delete_stages = sub_collection("stages", validation.stage)
-put_notes, delete_notes = sub_collection("notes", validation.note)
-put_feedback, delete_feedback = sub_collection("feedback", validation.feedback)
+put_stages, delete_stages = sub_collection(_parent, "stages", FAMILY, validation.stage)
+put_notes, delete_notes = sub_collection(_parent, "notes", FAMILY, validation.note)
+put_feedback, delete_feedback = sub_collection(_parent, "feedback", FAMILY, validation.feedback)

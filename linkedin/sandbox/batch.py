@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from linkedin.sandbox.dispatch import Handler
 from linkedin.sandbox.restli import (
     Key,
     RestliError,
@@ -80,3 +81,32 @@ def deleted(keys: list[str], missing: set[str]) -> Response:
     results = {k: {"status": 204} for k in keys if k not in missing}
     errors = {k: error_body(404, "Entity not found") for k in keys if k in missing}
     return JSONResponse({"results": results, "errors": errors})
+
+
+def sub_collection(
+    parent: Callable[[Request, SandboxState], object],
+    attribute: str,
+    family: str,
+    validate: Callable[[Json], str | None],
+) -> tuple[Handler, Handler]:
+    """PUT and DELETE handlers of one sub-collection (`notes`, `stages`, `feedback`) of the entity that
+    `parent` finds from the URL path (it raises 404 when that entity was never synced)."""
+
+    async def put_items(request: Request, state: SandboxState) -> Response:
+        items: dict[str, Json] = getattr(parent(request, state), attribute)
+
+        def store(item_id: str, entity: Json) -> str | None:
+            problem = validate(entity)
+            if problem is None:
+                items[item_id] = entity
+            return problem
+
+        return await update_entities(request, state, family, store)
+
+    async def delete_items(request: Request, state: SandboxState) -> Response:
+        items: dict[str, Json] = getattr(parent(request, state), attribute)
+        ids = sub_ids(request, state)
+        missing = {i for i in ids if items.pop(i, None) is None}
+        return deleted(ids, missing)
+
+    return put_items, delete_items

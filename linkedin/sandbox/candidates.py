@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from linkedin.sandbox import validation
-from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_ids, update_entities
+from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_collection, update_entities
 from linkedin.sandbox.restli import RestliError, batch_entities, error_body, json_body, restli_method
 from linkedin.sandbox.state import Candidate, SandboxState
 from linkedin.sandbox.world import World
@@ -106,22 +106,4 @@ def _parent(request: Request, state: SandboxState) -> Candidate:
     return candidate
 
 
-async def put_notes(request: Request, state: SandboxState) -> Response:
-    """PUT /atsCandidates/{key}/notes batch_update."""
-    candidate = _parent(request, state)
-
-    def store(note_id: str, entity: Json) -> str | None:
-        problem = validation.note(entity)
-        if problem is None:
-            candidate.notes[note_id] = entity
-        return problem
-
-    return await update_entities(request, state, "atsCandidates", store)
-
-
-async def delete_notes(request: Request, state: SandboxState) -> Response:
-    """DELETE /atsCandidates/{key}/notes?ids=..."""
-    candidate = _parent(request, state)
-    ids = sub_ids(request, state)
-    missing = {i for i in ids if candidate.notes.pop(i, None) is None}
-    return deleted(ids, missing)
+put_notes, delete_notes = sub_collection(_parent, "notes", "atsCandidates", validation.note)

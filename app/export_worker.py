@@ -1,9 +1,9 @@
-"""Processes pending One-Click Exports off the request path: woken by the webhook, and on a timer."""
+"""Processes pending One-Click Exports off the request path: a periodic job (app/workers.py) the webhook
+wakes after recording a push."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -14,6 +14,9 @@ from resolvers import exports
 from resolvers.services import Services
 
 log = logging.getLogger("rscgraph.export_worker")
+
+# The job's name among the app's workers: the webhook wakes it by this name.
+EXPORT_JOB = "exports"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,6 @@ class ExportWorker:
         self,
         services: Services,
         *,
-        interval_s: float = 30.0,
         batch_size: int = 50,
         claim_ttl: timedelta = timedelta(minutes=5),
     ) -> None:
@@ -48,16 +50,9 @@ class ExportWorker:
         # Workers in other processes skip what this one holds; a dead holder's claim expires.
         self._holder = f"export-worker:{uuid.uuid4()}"
         self._claim_ttl = claim_ttl
-        self._interval_s = interval_s
         self._batch_size = batch_size
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._passes = 0
         self._passed = asyncio.Condition()
-
-    def wake(self) -> None:
-        """Ask for a pass as soon as possible (the webhook calls this after recording a push)."""
-        self._wake.set()
 
     async def run_once(self) -> PassResult:
         """One pass over the oldest pending exports; stops early when LinkedIn is unavailable."""
@@ -90,37 +85,18 @@ class ExportWorker:
                 break
         return PassResult(done, failed, pending)
 
-    def start(self) -> None:
-        """Run passes in the background: on every wake-up and at least every `interval_s`."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="export-worker")
-            self.wake()  # pick up whatever a previous process left pending
-
-    async def stop(self) -> None:
-        """Stop the background loop (a pass in flight is cancelled; its request stays PENDING)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def passes_done(self, count: int) -> None:
-        """Wait until the background loop has finished `count` passes (for tests and health checks)."""
-        async with self._passed:
-            await self._passed.wait_for(lambda: self._passes >= count)
-
-    async def _loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval_s)
-            self._wake.clear()
-            try:
-                result = await self.run_once()
-            except Exception:
-                log.exception("export pass failed; retrying on the next wake-up")
-            else:
-                if result.completed or result.pending:
-                    log.info("export pass: %s", result)
+    async def sweep(self) -> None:
+        """One pass as the periodic job: logged when it did something, counted even when it fails."""
+        try:
+            result = await self.run_once()
+            if result.completed or result.pending:
+                log.info("export pass: %s", result)
+        finally:
             async with self._passed:
                 self._passes += 1
                 self._passed.notify_all()
+
+    async def passes_done(self, count: int) -> None:
+        """Wait until `sweep` has run `count` times (for tests)."""
+        async with self._passed:
+            await self._passed.wait_for(lambda: self._passes >= count)

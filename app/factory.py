@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
 from app import webhooks
-from app.export_worker import ExportWorker
+from app.export_worker import EXPORT_JOB, ExportWorker
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
@@ -48,14 +48,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with aiohttp.ClientSession() as http:
                 linkedin = LinkedInClient(http, settings.linkedin_config())
                 services = build_services(settings, sessions, linkedin)
-                export_worker = ExportWorker(services, interval_s=settings.export_interval_s)
-                if settings.export_interval_s > 0:
-                    export_worker.start()
+                export_worker = ExportWorker(services)
                 sync_worker = outbox_worker(services, settings)
-                # Periodic jobs; the poll runs once right at start, then every poll_interval_s (0 = off).
+                # Periodic jobs, each run once right at start, then every interval (0 = off); the
+                # export sweep also runs whenever the webhook records a push (the first sweep picks
+                # up whatever a previous process left pending).
                 workers = Workers()
                 workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
                 workers.add("outbox", settings.outbox_interval_s, lambda: drain_outbox(sync_worker))
+                workers.add(EXPORT_JOB, settings.export_interval_s, export_worker.sweep)
                 workers.start()
                 try:
                     yield {
@@ -67,7 +68,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         "workers": workers,
                     }
                 finally:
-                    await export_worker.stop()
                     await workers.stop()
                     await services.refresh.aclose()
                     await services.live_matches.drain()

@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.export_worker import ExportWorker
+from app.export_worker import EXPORT_JOB
 from app.settings import Settings
+from app.workers import Workers
 from linkedin import push
 from linkedin.client import LinkedInClient
 from resolvers import exports
@@ -83,9 +84,9 @@ async def notification(request: Request) -> Response:
     services: Services = request.state.services
     recorded = await exports.record_notification(services.sessions, parsed)
     if recorded.new and recorded.export_request_id is not None:
-        worker: ExportWorker | None = getattr(request.state, "export_worker", None)
-        if worker is not None:
-            worker.wake()
+        workers: Workers | None = getattr(request.state, "workers", None)
+        if workers is not None:
+            workers.wake(EXPORT_JOB)
     log.info("webhook %s %s (%s)", parsed.type, parsed.id, "new" if recorded.new else "replay")
     return JSONResponse({"id": parsed.id, "status": "accepted" if recorded.new else "duplicate"})
 

@@ -1,8 +1,8 @@
 """A small runner of periodic background jobs, owned by the app's lifespan.
 
-Register jobs with `add()`, then `start()`; `stop()` cancels them (a run in flight included) and waits
-until they have ended. A job that raises is logged and runs again on its next tick: a worker never dies
-of one failure.
+Register jobs with `add()`, then `start()`; `wake()` runs a job now rather than at its next tick;
+`stop()` cancels them (a run in flight included) and waits until they have ended. A job that raises is
+logged and runs again on its next tick: a worker never dies of one failure.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Workers:
 
     def __init__(self) -> None:
         self._jobs: list[PeriodicJob] = []
+        self._wakes: dict[str, asyncio.Event] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -50,11 +51,19 @@ class Workers:
         if self._tasks:
             raise RuntimeError("register workers before start()")
         self._jobs.append(PeriodicJob(name, interval_s, run, run_at_start))
+        self._wakes[name] = asyncio.Event()
+
+    def wake(self, name: str) -> None:
+        """Run the job as soon as its current run (if any) ends; nothing when it is off."""
+        wake = self._wakes.get(name)
+        if wake is not None:
+            wake.set()
 
     def start(self) -> None:
         """Start every registered job in the background."""
         for job in self._jobs:
-            self._tasks.append(asyncio.create_task(_loop(job), name=f"worker:{job.name}"))
+            loop = _loop(job, self._wakes[job.name])
+            self._tasks.append(asyncio.create_task(loop, name=f"worker:{job.name}"))
 
     async def stop(self) -> None:
         """Cancel every job and wait until all have ended."""
@@ -66,12 +75,19 @@ class Workers:
                 await task
 
 
-async def _loop(job: PeriodicJob) -> None:
+async def _loop(job: PeriodicJob, wake: asyncio.Event) -> None:
     if not job.run_at_start:
-        await asyncio.sleep(job.interval_s)
+        await _pause(job.interval_s, wake)
     while True:
         try:
             await job.run()
         except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
             log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
-        await asyncio.sleep(job.interval_s)
+        await _pause(job.interval_s, wake)
+
+
+async def _pause(seconds: float, wake: asyncio.Event) -> None:
+    # A wake-up during the run just ended is kept, so that it gets a run of its own.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(wake.wait(), timeout=seconds)
+    wake.clear()

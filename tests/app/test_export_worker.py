@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from app.export_worker import ExportWorker
+import pytest
+
+from app.export_worker import EXPORT_JOB, ExportWorker
+from app.factory import create_app
+from app.settings import Settings
+from app.workers import Workers
+from linkedin.client import LinkedInClient
 from linkedin.push import PushNotification
 from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.server import serve_asgi
 from linkedin.sandbox.world import build_world
 from models import ExportStatus, Job
 from models.db import SessionFactory
@@ -35,13 +43,15 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
 ) -> None:
     # given
     request_id = await pending_export(sandbox, sessions)
-    worker = ExportWorker(services, interval_s=3600)
-    # when: the worker starts (its first pass sweeps what is pending)
-    worker.start()
+    worker = ExportWorker(services)
+    workers = Workers()
+    workers.add(EXPORT_JOB, 3600, worker.sweep)
+    # when: the job starts (its first pass sweeps what is pending)
+    workers.start()
     try:
         await worker.passes_done(1)
     finally:
-        await worker.stop()
+        await workers.stop()
     # then
     row = await exports.export_request(sessions, request_id)
     assert row is not None
@@ -50,16 +60,18 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
 
 async def test_a_wake_up_runs_another_pass(services: Services) -> None:
     # given
-    worker = ExportWorker(services, interval_s=3600)
-    worker.start()
+    worker = ExportWorker(services)
+    workers = Workers()
+    workers.add(EXPORT_JOB, 3600, worker.sweep)
+    workers.start()
     try:
         await worker.passes_done(1)
         # when
-        worker.wake()
+        workers.wake(EXPORT_JOB)
         # then
         await worker.passes_done(2)
     finally:
-        await worker.stop()
+        await workers.stop()
 
 
 async def test_a_pending_export_claimed_by_another_worker_is_left_to_it(
@@ -88,3 +100,39 @@ async def test_an_export_is_processed_once_its_claim_is_released(
     result = await ExportWorker(services).run_once()
     # then
     assert (result.done, result.skipped) == (1, 0)
+
+
+async def test_the_apps_export_job_is_woken_by_a_push_and_completes_the_export(
+    settings: Settings,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    linkedin: LinkedInClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the app's export job sweeps at start and then every 30 s, so only a wake-up finishes in time
+    started: list[ExportWorker] = []
+
+    class Seen(ExportWorker):
+        def __init__(self, services: Services) -> None:
+            super().__init__(services)
+            started.append(self)
+
+    monkeypatch.setattr("app.factory.ExportWorker", Seen)
+    async with sessions() as db:
+        job = Job(title="Product Designer")
+        db.add(job)
+        await db.commit()
+    body = {"seat": WORLD.seats[0].urn, "member": WORLD.members[171].urn, "externalJobPostingId": str(job.id)}
+    async with serve_asgi(create_app(settings.model_copy(update={"export_interval_s": 30.0}))) as url:
+        await linkedin.set_callback_url(url + "/webhooks/linkedin")
+        # when: LinkedIn pushes the export to the running server
+        request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])
+        # then: a pass completes it (a bug fails the guard, it does not hang the run)
+        [worker] = started
+        async with asyncio.timeout(10):
+            passes = 1
+            while (row := await exports.export_request(sessions, request_id)) is None or (
+                row.status != ExportStatus.DONE
+            ):
+                await worker.passes_done(passes)
+                passes += 1

@@ -39,11 +39,7 @@ class TokenProvider:
     ) -> None:
         self._http = http
         self._config = config
-        self._policy = policy or RetryPolicy(
-            max_attempts=config.max_attempts,
-            base_delay_s=config.backoff_base_s,
-            cap_delay_s=config.backoff_cap_s,
-        )
+        self._policy = policy or RetryPolicy.from_config(config)
         self._clock = clock
         self._token: _Token | None = None
         self._lock = asyncio.Lock()

@@ -68,12 +68,7 @@ class LinkedInClient:
     ) -> None:
         self._http = http
         self._config = config
-        self._policy = policy or RetryPolicy(
-            max_attempts=config.max_attempts,
-            base_delay_s=config.backoff_base_s,
-            cap_delay_s=config.backoff_cap_s,
-            max_retry_after_s=config.max_retry_after_s,
-        )
+        self._policy = policy or RetryPolicy.from_config(config)
         self._tokens = tokens or TokenProvider(http, config, policy=self._policy)
         self._timeout = aiohttp.ClientTimeout(total=config.request_timeout_s)
         self._versioned = config.versioned

@@ -6,6 +6,10 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linkedin.config import LinkedInConfig
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -38,6 +42,16 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+
+    @classmethod
+    def from_config(cls, config: LinkedInConfig) -> RetryPolicy:
+        """The attempts, backoff and longest Retry-After that `config` asks for."""
+        return cls(
+            max_attempts=config.max_attempts,
+            base_delay_s=config.backoff_base_s,
+            cap_delay_s=config.backoff_cap_s,
+            max_retry_after_s=config.max_retry_after_s,
+        )
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""

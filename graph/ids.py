@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import strawberry
 from strawberry import relay
 
 from graph.errors import ClientError, NotFoundError
@@ -36,6 +37,11 @@ def decode_node_id(value: str, type_name: str, *, argument: str = "id") -> int:
             f"`{argument}` is the ID of a {global_id.type_name}, not of a {type_name}", argument=argument
         )
     return int(global_id.node_id)
+
+
+def global_id(type_name: str, row_id: int) -> strawberry.ID:
+    """The global ID of a row of `type_name`."""
+    return strawberry.ID(str(relay.GlobalID(type_name, str(row_id))))
 
 
 def int_ids(node_ids: Iterable[str]) -> list[int]:

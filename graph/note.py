@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry import relay
 
 import models
+from graph.ids import global_id
 
 
 @strawberry.type(description="A note written in the ATS about a candidate or one of its applications.")
@@ -22,15 +22,14 @@ class Note:
 
     @strawberry.field(description="The note's global ID, for deleteCandidateNote / deleteApplicationNote.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(str(relay.GlobalID("Note", str(self.row.id))))
+        assert self.row.id is not None
+        return global_id("Note", self.row.id)
 
     @classmethod
     def from_row(cls, row: models.Note) -> Note:
         """The GraphQL view of a note row."""
         application_id = (
-            strawberry.ID(str(relay.GlobalID("Application", str(row.application_id))))
-            if row.application_id is not None
-            else None
+            global_id("Application", row.application_id) if row.application_id is not None else None
         )
         return cls(
             author=row.author,

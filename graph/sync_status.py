@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 import models
 from graph.context import Info
 from graph.errors import ClientError
+from graph.ids import global_id
 from resolvers.sync import status as sync_status
 
 # Entity types whose records are Relay nodes, with their GraphQL type names.
@@ -79,7 +79,7 @@ def _failure(problem: sync_status.Problem) -> SyncFailure:
     type_name = _NODE_TYPES.get(problem.entity_type)
     return SyncFailure(
         ats_id=problem.entity_id,
-        record_id=None if type_name is None else strawberry.ID(relay.to_base64(type_name, problem.entity_id)),
+        record_id=None if type_name is None else global_id(type_name, problem.entity_id),
         kind=SyncProblemKind.FAILED
         if problem.status is models.OutboxStatus.PARKED
         else SyncProblemKind.SKIPPED,

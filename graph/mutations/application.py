@@ -9,7 +9,8 @@ import strawberry
 from graph.application import Application, ApplicationStage
 from graph.context import Info
 from graph.errors import UserError
-from graph.mutations.common import global_id, node_id, user_errors
+from graph.ids import global_id
+from graph.mutations.common import node_id, user_errors
 from resolvers.ats_writes import applications
 from resolvers.errors import DomainError
 

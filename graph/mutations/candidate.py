@@ -7,7 +7,8 @@ import strawberry
 from graph.candidate import Candidate
 from graph.context import Info
 from graph.errors import UserError
-from graph.mutations.common import given_fields, global_id, node_id, user_errors
+from graph.ids import global_id
+from graph.mutations.common import given_fields, node_id, user_errors
 from resolvers.ats_writes import candidates
 from resolvers.errors import DomainError
 

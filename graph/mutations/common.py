@@ -38,11 +38,6 @@ def node_id(value: str, type_name: str, field: str) -> int:
     return row_id
 
 
-def global_id(type_name: str, row_id: int) -> strawberry.ID:
-    """The global ID of a row of `type_name`."""
-    return strawberry.ID(str(relay.GlobalID(type_name, str(row_id))))
-
-
 def user_errors(error: DomainError) -> list[UserError]:
     """One `UserError` per failed input field."""
     errors = error.errors if isinstance(error, InvalidFields) else [error]

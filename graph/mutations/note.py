@@ -7,7 +7,8 @@ import strawberry
 import models
 from graph.context import Info
 from graph.errors import UserError
-from graph.mutations.common import global_id, node_id, user_errors
+from graph.ids import global_id
+from graph.mutations.common import node_id, user_errors
 from graph.note import Note
 from resolvers.ats_writes import notes
 from resolvers.errors import DomainError

@@ -19,7 +19,7 @@ from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.enrichment import normalise_profile_url, profile_url_spellings
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
-from resolvers.identity import ManualMatchRefused, describe_candidate, push_manual_match
+from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_details import candidate_fields, normalise_email
 from resolvers.services import Services
 
@@ -402,12 +402,6 @@ async def pending_request_ids(sessions: SessionFactory, limit: int = 100) -> lis
     """PENDING export request ids, oldest first."""
     async with sessions() as db:
         return await export_queries.pending_request_ids(db, limit)
-
-
-def describe_outcome(outcome: ExportOutcome) -> str:
-    """One line for logs and support."""
-    who = describe_candidate(outcome.candidate) if outcome.candidate else "no candidate"
-    return f"export {outcome.request.request_id}: {outcome.request.status.value}, {who}"
 
 
 def outcome_errors(outcome: ExportOutcome) -> list[DomainError]:

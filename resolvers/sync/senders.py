@@ -219,13 +219,7 @@ async def upsert_candidate_notes(ctx: SendContext, changes: Sequence[Change]) ->
 
 async def delete_candidate_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Mirror candidate note deletions; the outbox key names the candidate."""
-    out, groups = _by_key(changes, "candidate_id")
-
-    async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
-        return await ctx.linkedin.delete_candidate_notes(str(candidate_id), [str(i) for i in note_ids])
-
-    out.update(await _grouped(groups, call, parent="candidate", deleting=True))
-    return out
+    return await _delete_children(changes, "candidate", ctx.linkedin.delete_candidate_notes)
 
 
 def _under_parents(
@@ -248,17 +242,26 @@ def _under_parents(
     return out, groups
 
 
-def _by_key(changes: Sequence[Change], name: str) -> tuple[Outcomes, dict[int, list[int]]]:
-    """Deletes grouped by the parent id their outbox key carries; a delete without it is parked."""
+async def _delete_children(
+    changes: Sequence[Change], parent: str, send: Callable[[str, list[str]], Awaitable[BatchResult]]
+) -> Outcomes:
+    """Sub-collection deletes, one call per parent named by the outbox key's `<parent>_id`; a delete
+    without it is parked."""
+    name = f"{parent}_id"
     out: Outcomes = {}
     groups: dict[int, list[int]] = {}
     for change in changes:
-        parent = change.key_int(name)
-        if parent is None:
+        parent_id = change.key_int(name)
+        if parent_id is None:
             out[change.entity_id] = Outcome(Kind.PARKED, f"the outbox key lacks {name!r}")
         else:
-            groups.setdefault(parent, []).append(change.entity_id)
-    return out, groups
+            groups.setdefault(parent_id, []).append(change.entity_id)
+
+    async def call(parent_id: int, child_ids: list[int]) -> BatchResult:
+        return await send(str(parent_id), [str(i) for i in child_ids])
+
+    out.update(await _grouped(groups, call, parent=parent, deleting=True))
+    return out
 
 
 # --- applications ----------------------------------------------------------------------------------------
@@ -312,13 +315,7 @@ async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) 
 
 async def delete_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Mirror application note deletions; the outbox key names the application."""
-    out, groups = _by_key(changes, "application_id")
-
-    async def call(application_id: int, note_ids: list[int]) -> BatchResult:
-        return await ctx.linkedin.delete_application_notes(str(application_id), [str(i) for i in note_ids])
-
-    out.update(await _grouped(groups, call, parent="application", deleting=True))
-    return out
+    return await _delete_children(changes, "application", ctx.linkedin.delete_application_notes)
 
 
 async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
@@ -340,13 +337,7 @@ async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes
 
 async def delete_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Mirror stage deletions; the outbox key names the application."""
-    out, groups = _by_key(changes, "application_id")
-
-    async def call(application_id: int, stage_ids: list[int]) -> BatchResult:
-        return await ctx.linkedin.delete_application_stages(str(application_id), [str(i) for i in stage_ids])
-
-    out.update(await _grouped(groups, call, parent="application", deleting=True))
-    return out
+    return await _delete_children(changes, "application", ctx.linkedin.delete_application_stages)
 
 
 SENDERS: dict[tuple[SyncEntity, OutboxOp], Sender] = {

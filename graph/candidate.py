@@ -22,7 +22,9 @@ from graph.note import Note
 from graph.pagination import Connection, build_connection, page_window
 from models.candidate_queries import CandidateFilter as CandidateWhere
 from resolvers import candidates
+from resolvers.ats_writes.common import camel
 from resolvers.profile_view import merge_profile
+from resolvers.sync.payloads import missing_fields
 
 
 @strawberry.enum(description="How a candidate came into the ATS.")
@@ -78,8 +80,8 @@ class Candidate(relay.Node):
 
     @strawberry.field(description="Whether LinkedIn can receive this candidate (it needs names and email).")
     def sync_eligibility(self) -> SyncEligibility:
-        required = {"firstName": self.first_name, "lastName": self.last_name, "email": self.email}
-        missing = [name for name, value in required.items() if not (value and value.strip())]
+        # The sync's own rule, so the badge never disagrees with what the worker skips.
+        missing = [camel(attr) for attr in missing_fields(self.row)]
         return SyncEligibility(eligible=not missing, missing=missing)
 
     @strawberry.field(description="The candidate's applications, most recently active first.")

@@ -14,18 +14,14 @@ Body = dict[str, Any]
 
 
 def missing_fields(candidate: Candidate) -> list[str]:
-    """What keeps a candidate from being sent: LinkedIn needs first name, last name and email."""
-    wanted = (
-        ("first name", candidate.first_name),
-        ("last name", candidate.last_name),
-        ("email", candidate.email),
-    )
-    return [name for name, value in wanted if not (value and value.strip())]
+    """The empty attributes that keep a candidate from being sent (LinkedIn needs names and email)."""
+    wanted = ("first_name", "last_name", "email")
+    return [attr for attr in wanted if not ((value := getattr(candidate, attr)) and value.strip())]
 
 
 def skip_reason(candidate: Candidate) -> str | None:
     """`missing email` (etc.) when the candidate cannot be sent, else None."""
-    missing = missing_fields(candidate)
+    missing = [attr.replace("_", " ") for attr in missing_fields(candidate)]
     return f"missing {', '.join(missing)}" if missing else None
 
 

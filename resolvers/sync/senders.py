@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from linkedin.client import LinkedInClient
 from linkedin.errors import LinkedInError
 from linkedin.records import BatchItemError, BatchResult, JobPostingTaskStatus
@@ -188,9 +190,13 @@ async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None
         for ats_id, m in matches.items()
         if ats_id.isdigit()
     ]
-    async with ctx.sessions() as db:
-        await save_match_snapshots(db, snapshots)
-        await db.commit()
+    try:
+        async with ctx.sessions() as db:
+            await save_match_snapshots(db, snapshots)
+            await db.commit()
+    except SQLAlchemyError:
+        # The push succeeded: failing here would leave it unsettled until the lease runs out.
+        log.warning("storing the matches of %d candidates failed", len(snapshots), exc_info=True)
 
 
 async def delete_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:

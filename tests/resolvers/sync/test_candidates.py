@@ -4,10 +4,12 @@ LinkedIn cannot take (no email) is skipped with the reason until it can."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from models import Candidate, LinkedInIdentity, MatchSource, OutboxStatus, SyncEntity
 from models.db import SessionFactory
 from models.mirror_queries import profiles_by_candidate_ids
+from resolvers.sync import senders
 from resolvers.sync.outcomes import Kind
 from resolvers.sync.worker import OutboxWorker
 from tests.conftest import Sandbox
@@ -185,6 +187,24 @@ async def test_a_pushed_candidates_linkedin_matches_are_stored(
         snapshot = (await profiles_by_candidate_ids(db, [candidate.id])).get(candidate.id)
     assert snapshot is not None
     assert (snapshot.algorithmic_matches, snapshot.manual_match) == ([member["urn"]], None)
+
+
+async def test_a_candidate_is_recorded_as_sent_even_when_storing_its_matches_fails(
+    ats: Ats, worker: OutboxWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the match snapshot cannot be written (the database refuses it)
+    async def refuse(*_: object) -> None:
+        raise SQLAlchemyError("snapshot write refused")
+
+    monkeypatch.setattr(senders, "save_match_snapshots", refuse)
+    candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
+    # when
+    report = await worker.run_once()
+    # then: LinkedIn holds the candidate, and so does its sync status
+    assert report.count(Kind.SENT) == 1
+    status = await ats.status(SyncEntity.CANDIDATE, candidate.id)
+    assert status is not None
+    assert (status.status, status.error) == (OutboxStatus.SENT, None)
 
 
 async def test_a_record_linkedin_refuses_is_parked_alone_while_its_batch_mates_succeed(

@@ -10,11 +10,9 @@ from graph.application import Application, ApplicationStage
 from graph.context import Info
 from graph.errors import UserError
 from graph.ids import global_id
-from graph.mutations.common import node_id, user_errors
+from graph.mutations.common import USER_ERRORS, node_id, user_errors
 from resolvers.ats_writes import applications
 from resolvers.errors import DomainError
-
-_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
 
 
 @strawberry.input(description="A candidate applying to a job (at most once per job).")
@@ -32,7 +30,7 @@ class ApplyToJobPayload:
     application: Application | None = strawberry.field(
         description="The new application (status `Applied`); null on failure."
     )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="A new stage in an application's history.")
@@ -53,7 +51,7 @@ class MoveApplicationStagePayload:
         description="The application; its status is the stage with the latest time. Null on failure."
     )
     stage: ApplicationStage | None = strawberry.field(description="The stage added to the history.")
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="The application to delete, with its stages and notes.")
@@ -66,7 +64,7 @@ class DeleteApplicationPayload:
     deleted_application_id: strawberry.ID | None = strawberry.field(
         description="The global ID of the deleted application; null on failure."
     )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type

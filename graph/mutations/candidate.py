@@ -8,12 +8,11 @@ from graph.candidate import Candidate
 from graph.context import Info
 from graph.errors import UserError
 from graph.ids import global_id
-from graph.mutations.common import given_fields, node_id, user_errors
+from graph.mutations.common import USER_ERRORS, given_fields, node_id, user_errors
 from resolvers.ats_writes import candidates
 from resolvers.errors import DomainError
 
 _FIELDS = ("first_name", "last_name", "email", "phone", "title", "company", "mailing_city", "do_not_contact")
-_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
 
 
 @strawberry.input(description="A new candidate. Names are required; the email is stored lower-cased.")
@@ -33,7 +32,7 @@ class CreateCandidateInput:
 @strawberry.type(description="The result of `createCandidate`.")
 class CreateCandidatePayload:
     candidate: Candidate | None = strawberry.field(description="The new candidate; null on failure.")
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="Changes to a candidate: only the fields given change; null clears a field.")
@@ -56,7 +55,7 @@ class UpdateCandidateInput:
 @strawberry.type(description="The result of `updateCandidate`.")
 class UpdateCandidatePayload:
     candidate: Candidate | None = strawberry.field(description="The candidate as it now is; null on failure.")
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="The candidate to delete, with its applications and notes.")
@@ -69,7 +68,7 @@ class DeleteCandidatePayload:
     deleted_candidate_id: strawberry.ID | None = strawberry.field(
         description="The global ID of the deleted candidate; null on failure."
     )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type

@@ -12,6 +12,9 @@ from graph.ids import MAX_ROW_ID
 from resolvers.ats_writes.validation import InvalidFields
 from resolvers.errors import DomainError, InvalidInput, NotFound
 
+# The description of every write payload's `userErrors`.
+USER_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
+
 
 def decode_id(value: str, field: str) -> tuple[str, int]:
     """The type name and database id in a global ID; INVALID when malformed."""

@@ -8,12 +8,11 @@ import models
 from graph.context import Info
 from graph.errors import UserError
 from graph.job import Job, JobAvailability, JobState
-from graph.mutations.common import given_fields, node_id, user_errors
+from graph.mutations.common import USER_ERRORS, given_fields, node_id, user_errors
 from resolvers.ats_writes import jobs
 from resolvers.errors import DomainError
 
 _FIELDS = ("title", "description", "location", "company_apply_url", "state", "availability")
-_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
 
 
 @strawberry.input(description="A new job. It is private to the ATS integration unless made PUBLIC.")
@@ -37,7 +36,7 @@ class CreateJobInput:
 @strawberry.type(description="The result of `createJob`.")
 class CreateJobPayload:
     job: Job | None = strawberry.field(description="The new job; null on failure.")
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="Changes to a job: only the fields given change.")
@@ -62,7 +61,7 @@ class UpdateJobInput:
 @strawberry.type(description="The result of `updateJob`.")
 class UpdateJobPayload:
     job: Job | None = strawberry.field(description="The job as it now is; null on failure.")
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 def _domain_values(fields: dict[str, object]) -> dict[str, object]:

@@ -8,12 +8,11 @@ import models
 from graph.context import Info
 from graph.errors import UserError
 from graph.ids import global_id
-from graph.mutations.common import node_id, user_errors
+from graph.mutations.common import USER_ERRORS, node_id, user_errors
 from graph.note import Note
 from resolvers.ats_writes import notes
 from resolvers.errors import DomainError
 
-_ERRORS = "Why nothing was changed, each naming the input field at fault; empty on success."
 _DELETED = "The global ID of the deleted note; null on failure."
 _NOTE_ID = "The note's global ID (pass it to the matching delete mutation); null on failure."
 
@@ -36,14 +35,14 @@ class AddApplicationNoteInput:
 class AddCandidateNotePayload:
     note: Note | None = strawberry.field(description="The new note; null on failure.")
     note_id: strawberry.ID | None = strawberry.field(description=_NOTE_ID)
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type(description="The result of `addApplicationNote`.")
 class AddApplicationNotePayload:
     note: Note | None = strawberry.field(description="The new note; null on failure.")
     note_id: strawberry.ID | None = strawberry.field(description=_NOTE_ID)
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="The candidate note to delete.")
@@ -54,7 +53,7 @@ class DeleteCandidateNoteInput:
 @strawberry.type(description="The result of `deleteCandidateNote`.")
 class DeleteCandidateNotePayload:
     deleted_note_id: strawberry.ID | None = strawberry.field(description=_DELETED)
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.input(description="The application note to delete.")
@@ -65,7 +64,7 @@ class DeleteApplicationNoteInput:
 @strawberry.type(description="The result of `deleteApplicationNote`.")
 class DeleteApplicationNotePayload:
     deleted_note_id: strawberry.ID | None = strawberry.field(description=_DELETED)
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 def _note_id(row: models.Note) -> strawberry.ID:

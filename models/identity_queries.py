@@ -22,23 +22,6 @@ async def identity_by_candidate_id(db: AsyncSession, candidate_id: int) -> Linke
     return (await db.exec(statement)).first()
 
 
-async def unlinked_or_same_candidate_by_email(
-    db: AsyncSession, email: str, person_urn: str
-) -> Candidate | None:
-    """The oldest candidate with this (lower-cased) email that is unlinked or linked to `person_urn`."""
-    statement = (
-        select(Candidate)
-        .outerjoin(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id))
-        .where(
-            col(Candidate.email) == email,
-            (col(LinkedInIdentity.id).is_(None)) | (col(LinkedInIdentity.person_urn) == person_urn),
-        )
-        .order_by(col(Candidate.id))
-        .limit(1)
-    )
-    return (await db.exec(statement)).first()
-
-
 async def identity_by_profile_urls(db: AsyncSession, urls: Sequence[str]) -> LinkedInIdentity | None:
     """The oldest identity whose profile URL is one of `urls` (spellings of the same profile)."""
     if not urls:

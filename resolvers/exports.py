@@ -15,6 +15,7 @@ from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
 from models import export_queries, identity_queries, leases
+from models.candidate_lookup import candidates_with_identity, unlinked_candidates_by_email
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.enrichment import normalise_profile_url, profile_url_spellings
@@ -213,13 +214,13 @@ async def _find_candidate(
 ) -> tuple[models.Candidate | None, models.LinkedInIdentity | None, str | None]:
     """The existing candidate for the member: by person URN, then email, then profile URL; never by name."""
     urn = exported.member_urn
-    identity = await identity_queries.identity_by_person_urn(db, urn)
-    if identity is not None:
-        candidate = await identity_queries.candidate(db, identity.candidate_id)
-        return candidate, identity, f"person URN {urn} already linked"
+    linked = await candidates_with_identity(db, [urn])
+    if urn in linked:
+        holder, identity = linked[urn]
+        return holder, identity, f"person URN {urn} already linked"
     email = normalise_email(exported.email)
     if email:
-        candidate = await identity_queries.unlinked_or_same_candidate_by_email(db, email, urn)
+        candidate = (await unlinked_candidates_by_email(db, [email])).get(email)
         if candidate is not None:
             return candidate, None, f"email {email}"
     canonical = normalise_profile_url(exported.profile_url or "")

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Candidate
 from models.mirror import LinkedInProfile
+from models.upsert import insert_for, table_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +39,8 @@ async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchS
     snapshots = [s for s in snapshots if s.candidate_id in existing]
     if not snapshots:
         return
-    table: sa.Table = getattr(LinkedInProfile, "__table__")  # noqa: B009 (SQLModel does not type it)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    table = table_of(LinkedInProfile)
+    insert = insert_for(session, LinkedInProfile)
     rows = [
         {
             "candidate_id": s.candidate_id,

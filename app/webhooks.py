@@ -38,7 +38,8 @@ def _reject(status: int, message: str) -> JSONResponse:
 async def read_limited(request: Request, limit: int) -> bytes:
     """The raw body, refusing it as soon as it is known to exceed `limit` bytes (never buffered whole)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
     async for chunk in request.stream():

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, func, select
+from starlette.requests import Request
 
 import models
+from app import webhooks
 from app.export_worker import ExportWorker
 from app.settings import Settings
 from linkedin import push
@@ -516,3 +518,14 @@ async def test_an_integration_status_change_is_recorded_without_an_export(
         notification = (await db.exec(select(models.WebhookNotification))).one()
     assert (notification.notification_id, notification.type) == ("status-1", push.INTEGRATION_STATUS_CHANGE)
     assert await count(sessions, models.ExportRequest) == 0
+
+
+async def test_a_content_length_of_non_ascii_digits_is_not_trusted_as_a_size() -> None:
+    # given: a declared length such as "²" (isdigit, yet int() refuses it); the body itself is small
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "headers": [(b"content-length", "²".encode("latin-1"))]}
+    request = Request(scope, receive)
+    # when / then: the body is read and measured instead of a ValueError (a 500)
+    assert await webhooks.read_limited(request, 10) == b"{}"

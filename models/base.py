@@ -20,6 +20,10 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+# Id columns are 32-bit INTEGER on PostgreSQL: a larger number names no row (and would overflow a query).
+MAX_ROW_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)

@@ -15,6 +15,7 @@ from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
 from models import export_queries, identity_queries, leases
+from models.base import MAX_ROW_ID
 from models.candidate_lookup import candidates_with_identity, unlinked_candidates_by_email
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
@@ -199,9 +200,11 @@ async def _save_description(db: AsyncSession, exported: ExportedCandidate) -> No
 
 
 async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
-    if external_id is None or not external_id.isdigit():
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if external_id is None or not (external_id.isascii() and external_id.isdigit()):
         raise ExportFailed(f"The export names no job of this ATS (externalJobPostingId {external_id!r})")
-    job = await identity_queries.job(db, int(external_id))
+    job_id = int(external_id)
+    job = await identity_queries.job(db, job_id) if job_id <= MAX_ROW_ID else None
     if job is None:
         raise ExportFailed(f"The export names job {external_id}, which does not exist in this ATS")
     if job.state != models.JobState.OPEN:

@@ -102,6 +102,25 @@ async def test_an_export_to_an_unknown_job_is_kept_as_failed(sandbox: Sandbox, s
     )
 
 
+@pytest.mark.parametrize(
+    ("job", "error"),
+    [
+        ("²", "The export names no job of this ATS (externalJobPostingId '²')"),
+        ("99999999999", "The export names job 99999999999, which does not exist in this ATS"),
+    ],
+    ids=["non-ascii-digit", "past-32-bit"],
+)
+async def test_a_job_id_no_job_column_can_hold_is_kept_as_failed(
+    sandbox: Sandbox, services: Services, job: str, error: str
+) -> None:
+    # given: LinkedIn echoes a job id this ATS never sent (int() refuses "²"; PostgreSQL overflows)
+    request_id = await export(sandbox, job)
+    # when
+    outcome = await exports.process_export(services, request_id)
+    # then
+    assert (outcome.request.status, outcome.request.error) == (models.ExportStatus.FAILED, error)
+
+
 async def test_a_request_id_linkedin_does_not_know_fails(services: Services) -> None:
     outcome = await exports.process_export(services, "no-such-request")
     assert outcome.request.status == models.ExportStatus.FAILED

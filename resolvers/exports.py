@@ -326,35 +326,26 @@ async def _ensure_request(sessions: SessionFactory, request_id: str) -> None:
 async def _finish(
     sessions: SessionFactory, request_id: str, status: models.ExportStatus, error: str | None
 ) -> ExportOutcome:
+    """Record one attempt; a DONE or FAILED one is also stamped complete, its push processed."""
     async with sessions() as db:
         row = await export_queries.export_request(db, request_id)
         assert row is not None
         row.status = status
         row.attempts += 1
         row.error = error
-        row.completed_at = datetime.now(UTC)
-        await export_queries.mark_notification_processed(db, request_id, row.completed_at)
+        if status != models.ExportStatus.PENDING:
+            row.completed_at = datetime.now(UTC)
+            await export_queries.mark_notification_processed(db, request_id, row.completed_at)
         await db.commit()
-        return await _outcome(db, row)
+        candidate = await identity_queries.candidate(db, row.candidate_id) if row.candidate_id else None
+        application = await db.get(models.Application, row.application_id) if row.application_id else None
+    unavailable = error if status == models.ExportStatus.PENDING else None
+    return ExportOutcome(row, candidate, application, unavailable)
 
 
 async def _retry_later(sessions: SessionFactory, request_id: str, error: str) -> ExportOutcome:
     log.warning("export %s stays pending: %s", request_id, error)
-    async with sessions() as db:
-        row = await export_queries.export_request(db, request_id)
-        assert row is not None
-        row.status = models.ExportStatus.PENDING
-        row.attempts += 1
-        row.error = error
-        await db.commit()
-        outcome = await _outcome(db, row)
-    return ExportOutcome(outcome.request, outcome.candidate, outcome.application, unavailable=error)
-
-
-async def _outcome(db: AsyncSession, row: models.ExportRequest) -> ExportOutcome:
-    candidate = await identity_queries.candidate(db, row.candidate_id) if row.candidate_id else None
-    application = await db.get(models.Application, row.application_id) if row.application_id else None
-    return ExportOutcome(row, candidate, application)
+    return await _finish(sessions, request_id, models.ExportStatus.PENDING, error)
 
 
 # --- reading --------------------------------------------------------------------------------------

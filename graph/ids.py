@@ -9,11 +9,10 @@ import strawberry
 from strawberry import relay
 
 from graph.errors import ClientError, NotFoundError
+from models.base import MAX_ROW_ID
 
 # ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
 _ROW_ID = re.compile(r"[0-9]{1,18}")
-# Id columns are 32-bit INTEGER on PostgreSQL; a larger number names no row (and would overflow).
-MAX_ROW_ID = 2**31 - 1
 
 
 def decode_global_id(value: str, *, argument: str = "id") -> relay.GlobalID:

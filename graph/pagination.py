@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from graph.errors import ClientError
-from graph.ids import MAX_ROW_ID
+from models.base import MAX_ROW_ID
 
 NodeT = TypeVar("NodeT")
 

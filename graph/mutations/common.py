@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from graph.errors import UserError
-from graph.ids import MAX_ROW_ID
+from models.base import MAX_ROW_ID
 from resolvers.ats_writes.validation import InvalidFields
 from resolvers.errors import DomainError, InvalidInput, NotFound
 

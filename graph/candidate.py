@@ -19,7 +19,7 @@ from graph.inmail import InMailThread
 from graph.linkedin_note import LinkedInNote
 from graph.linkedin_profile import LinkedInProfile
 from graph.note import Note
-from graph.pagination import Connection, build_connection, page_window
+from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from models.candidate_queries import CandidateFilter as CandidateWhere
 from resolvers import candidates
 from resolvers.ats_writes.common import camel
@@ -202,12 +202,8 @@ class CandidateQuery:
     async def candidates(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor of the item before the page.")
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
         filter: Annotated[
             CandidateFilter | None, strawberry.argument(description="Which candidates to list.")
         ] = None,

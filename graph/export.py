@@ -16,7 +16,7 @@ from graph.candidate import Candidate
 from graph.context import Info
 from graph.errors import UserError
 from graph.ids import int_ids
-from graph.pagination import Connection, build_connection, page_window
+from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from graph.recruiter import Recruiter
 from resolvers import export_usage, exports
 from resolvers.errors import DomainError
@@ -147,12 +147,8 @@ class ExportQuery:
     async def linkedin_exports(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor of the item before the page.")
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
         status: Annotated[
             LinkedInExportStatus | None, strawberry.argument(description="Only exports in this state.")
         ] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,7 +13,7 @@ from strawberry import relay
 import models
 from graph.context import Info
 from graph.ids import int_ids
-from graph.pagination import Connection, build_connection, page_window
+from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from resolvers import candidates
 
 
@@ -73,12 +73,8 @@ class JobQuery:
     async def jobs(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor of the item before the page.")
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Job]:
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)

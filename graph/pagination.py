@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -16,6 +16,10 @@ from models.base import MAX_ROW_ID
 NodeT = TypeVar("NodeT")
 
 _CURSOR_PREFIX = "offset:"
+
+# The page arguments every connection field takes, declared once so their SDL reads the same everywhere.
+FirstArg = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AfterArg = Annotated[str | None, strawberry.argument(description="Cursor of the item before the page.")]
 
 
 @strawberry.type(description="A page of results with Relay edges, page info and the total count.")

@@ -26,6 +26,7 @@ from models.integration import (
     SyncWatermark,
     WebhookNotification,
 )
+from models.linkedin_suggestions import LinkedInFill, LinkedInSource, LinkedInSuggestion
 from models.mirror import (
     InMailDirection,
     InMailMessage,
@@ -48,9 +49,12 @@ __all__ = [
     "JobAvailability",
     "JobState",
     "Lease",
+    "LinkedInFill",
     "LinkedInIdentity",
     "LinkedInNote",
     "LinkedInProfile",
+    "LinkedInSource",
+    "LinkedInSuggestion",
     "MatchSource",
     "Note",
     "OutboxEvent",

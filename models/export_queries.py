@@ -1,4 +1,5 @@
-"""Queries over push notifications and One-Click Export requests; callers own the transaction."""
+"""Queries over push notifications, One-Click Export requests and the job rows an export touches;
+callers own the transaction."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Recruiter
+from models.ats import Application, Job, Recruiter
 from models.integration import ExportRequest, ExportStatus, WebhookNotification
 
 
@@ -107,3 +108,16 @@ async def mark_notification_processed(db: AsyncSession, notification_id: str, at
         .where(col(WebhookNotification.notification_id) == notification_id)
         .values(processed_at=at)
     )
+
+
+async def job(db: AsyncSession, job_id: int) -> Job | None:
+    """One job by id."""
+    return await db.get(Job, job_id)
+
+
+async def application_for(db: AsyncSession, candidate_id: int, job_id: int) -> Application | None:
+    """The application of a candidate to a job (unique per pair), if any."""
+    statement = select(Application).where(
+        col(Application.candidate_id) == candidate_id, col(Application.job_id) == job_id
+    )
+    return (await db.exec(statement)).first()

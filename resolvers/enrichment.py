@@ -11,16 +11,11 @@ import models
 from models import enrichment_queries as queries
 from models.db import SessionFactory
 from resolvers.errors import InvalidInput
+from resolvers.member_matching import normalise_profile_url, profile_url_spellings
 
 MAX_MEMBERS = 1000
 
 _PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,100}$")
-# A member's public profile: linkedin.com/in/<vanity name>, any scheme, www or a country subdomain.
-_PROFILE_URL = re.compile(
-    r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/in/([A-Za-z0-9%_-]{1,100})/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-CANONICAL_PREFIX = "https://www.linkedin.com/in/"
 
 
 @dataclass(slots=True)
@@ -42,24 +37,6 @@ class MemberEnrichment:
     def past_applicant(self) -> bool:
         """The member has applied to one of the ATS's jobs (whatever became of it)."""
         return bool(self.applications)
-
-
-def normalise_profile_url(url: str) -> str | None:
-    """`https://www.linkedin.com/in/<name>` for any common spelling of a profile URL; None if not one."""
-    match = _PROFILE_URL.match(url.strip())
-    return f"{CANONICAL_PREFIX}{match.group(1)}" if match else None
-
-
-def profile_url_spellings(canonical: str) -> list[str]:
-    """How a stored profile URL may spell `canonical` (scheme, `www.`, trailing slash, name case)."""
-    name = canonical.removeprefix(CANONICAL_PREFIX)
-    return [
-        f"{scheme}{www}linkedin.com/in/{variant}{slash}"
-        for variant in dict.fromkeys((name, name.lower()))
-        for scheme in ("https://", "http://")
-        for www in ("www.", "")
-        for slash in ("", "/")
-    ]
 
 
 def check_request_size(person_urns: Sequence[str], profile_urls: Sequence[str]) -> None:

@@ -14,15 +14,13 @@ import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
-from models import export_queries, identity_queries, leases
+from models import export_queries, leases, linkedin_identities
 from models.base import MAX_ROW_ID
-from models.candidate_lookup import candidates_with_identity, unlinked_candidates_by_email
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
-from resolvers.enrichment import normalise_profile_url, profile_url_spellings
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
-from resolvers.member_details import candidate_fields, normalise_email
+from resolvers.member_matching import apply_member, member_details
 from resolvers.services import Services
 
 log = logging.getLogger("rscgraph.exports")
@@ -204,7 +202,7 @@ async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
     if external_id is None or not (external_id.isascii() and external_id.isdigit()):
         raise ExportFailed(f"The export names no job of this ATS (externalJobPostingId {external_id!r})")
     job_id = int(external_id)
-    job = await identity_queries.job(db, job_id) if job_id <= MAX_ROW_ID else None
+    job = await export_queries.job(db, job_id) if job_id <= MAX_ROW_ID else None
     if job is None:
         raise ExportFailed(f"The export names job {external_id}, which does not exist in this ATS")
     if job.state != models.JobState.OPEN:
@@ -212,35 +210,14 @@ async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
     return job
 
 
-async def _find_candidate(
-    db: AsyncSession, exported: ExportedCandidate
-) -> tuple[models.Candidate | None, models.LinkedInIdentity | None, str | None]:
-    """The existing candidate for the member: by person URN, then email, then profile URL; never by name."""
-    urn = exported.member_urn
-    linked = await candidates_with_identity(db, [urn])
-    if urn in linked:
-        holder, identity = linked[urn]
-        return holder, identity, f"person URN {urn} already linked"
-    email = normalise_email(exported.email)
-    if email:
-        candidate = (await unlinked_candidates_by_email(db, [email])).get(email)
-        if candidate is not None:
-            return candidate, None, f"email {email}"
-    canonical = normalise_profile_url(exported.profile_url or "")
-    spellings = profile_url_spellings(canonical) if canonical else []
-    by_url = await identity_queries.identity_by_profile_urls(db, spellings)
-    if by_url is not None:
-        candidate = await identity_queries.candidate(db, by_url.candidate_id)
-        return candidate, by_url, f"profile URL {exported.profile_url}"
-    return None, None, None
-
-
 async def _match_and_apply(
     db: AsyncSession, row: models.ExportRequest, exported: ExportedCandidate, job: models.Job
 ) -> ExportOutcome:
-    candidate, identity, reason = await _find_candidate(db, exported)
-    created = candidate is None
-    values = candidate_fields(
+    details = member_details(
+        member_urn=exported.member_urn,
+        profile_url=exported.profile_url,
+        source=models.LinkedInSource.LINKEDIN_EXPORT,
+        at=exported.exported_at or models.utcnow(),
         first_name=exported.first_name,
         last_name=exported.last_name,
         email=exported.email,
@@ -248,36 +225,19 @@ async def _match_and_apply(
         title=exported.headline,
         city=exported.city,
     )
-    if candidate is None:
-        candidate = models.Candidate(source=models.CandidateSource.LINKEDIN_EXPORT)
-        _fill_blanks(candidate, values)
-        db.add(candidate)
-        await db.flush()
-        reason = "no candidate matched the person URN, email or profile URL: created"
-        enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
-    elif _fill_blanks(candidate, values):
+    # One rule with the mail stubs: fill blanks, suggest where an ATS user's value disagrees.
+    merged = await apply_member(
+        db,
+        details,
+        candidate_source=models.CandidateSource.LINKEDIN_EXPORT,
+        match_source=models.MatchSource.EXPORT,
+        label=f"One-Click Export {exported.request_id}",
+    )
+    candidate = merged.candidate
+    if merged.created or merged.changed:
         enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
     assert candidate.id is not None
-    if identity is None:
-        # Linked by email, or newly created: record which member this candidate is.
-        db.add(
-            models.LinkedInIdentity(
-                candidate_id=candidate.id,
-                person_urn=exported.member_urn,
-                profile_url=exported.profile_url,
-                match_source=models.MatchSource.EXPORT,
-                match_reason=f"One-Click Export {exported.request_id}: {reason}",
-            )
-        )
-    else:
-        if identity.person_urn != exported.member_urn:
-            # Matched by profile URL under another URN spelling: LinkedIn's export is authoritative.
-            identity.person_urn = exported.member_urn
-            identity.match_source = models.MatchSource.EXPORT
-            identity.match_reason = f"One-Click Export {exported.request_id}: {reason}"
-        if identity.profile_url is None and exported.profile_url:
-            identity.profile_url = exported.profile_url
-    application = await identity_queries.application_for(db, candidate.id, _id(job))
+    application = await export_queries.application_for(db, candidate.id, _id(job))
     if application is None:
         application = models.Application(
             candidate_id=candidate.id, job_id=_id(job), source=APPLICATION_SOURCE
@@ -289,19 +249,9 @@ async def _match_and_apply(
     row.candidate_id = candidate.id
     row.application_id = application.id
     if row.candidate_created is None:
-        row.candidate_created = created
-        row.match_reason = reason
+        row.candidate_created = merged.created
+        row.match_reason = merged.reason
     return ExportOutcome(row, candidate, application)
-
-
-def _fill_blanks(candidate: models.Candidate, values: dict[str, str]) -> bool:
-    """Fill the fields the ATS has no value for (what it has always wins); True if any changed."""
-    blanks = {name: value for name, value in values.items() if not getattr(candidate, name)}
-    for name, value in blanks.items():
-        setattr(candidate, name, value)
-    if blanks:
-        candidate.updated_at = models.utcnow()
-    return bool(blanks)
 
 
 def _id(row: models.Candidate | models.Job | models.Application) -> int:
@@ -337,7 +287,7 @@ async def _finish(
             row.completed_at = datetime.now(UTC)
             await export_queries.mark_notification_processed(db, request_id, row.completed_at)
         await db.commit()
-        candidate = await identity_queries.candidate(db, row.candidate_id) if row.candidate_id else None
+        candidate = await linkedin_identities.candidate(db, row.candidate_id) if row.candidate_id else None
         application = await db.get(models.Application, row.application_id) if row.application_id else None
     unavailable = error if status == models.ExportStatus.PENDING else None
     return ExportOutcome(row, candidate, application, unavailable)

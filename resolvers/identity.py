@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError
-from models import identity_queries as queries
+from models import linkedin_identities as queries
 from models.export_queries import is_unique_violation
 from models.sync_source_queries import CandidateSource
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound

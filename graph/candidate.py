@@ -18,11 +18,13 @@ from graph.ids import decode_node_id, int_ids
 from graph.inmail import InMailThread
 from graph.linkedin_note import LinkedInNote
 from graph.linkedin_profile import LinkedInProfile
+from graph.linkedin_suggestion import FieldSuggestion
 from graph.note import Note
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from models.candidate_queries import CandidateFilter as CandidateWhere
 from resolvers import candidates
 from resolvers.ats_writes.common import camel
+from resolvers.member_matching import still_suggested
 from resolvers.profile_view import merge_profile
 from resolvers.sync.payloads import missing_fields
 
@@ -131,6 +133,14 @@ class Candidate(relay.Node):
             return []
         rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
         return [LinkedInNote.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="LinkedIn's values for fields where it disagrees with what an ATS user set (the ATS "
+        "value stays), at most one per field; accept one with `acceptLinkedInSuggestion`."
+    )
+    async def linkedin_suggestions(self, info: Info) -> list[FieldSuggestion]:
+        rows = await info.context.loaders.suggestions_by_candidate_id.load(self.id)
+        return [FieldSuggestion.from_row(row) for row in rows if still_suggested(self.row, row)]
 
     async def _person_urn(self, info: Info) -> str | None:
         identity = await info.context.loaders.identity_by_candidate_id.load(self.id)

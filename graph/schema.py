@@ -17,6 +17,7 @@ from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
 from graph.limits import Limits, RefuseNulVariables, validation_rules_extension
+from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
 from graph.mutations.job import JobMutation
@@ -50,6 +51,7 @@ class Mutation(
     ExportMutation,
     IdentityMutation,
     RefreshMutation,
+    LinkedInSuggestionMutation,
 ):
     pass
 

@@ -101,10 +101,10 @@ async def _values_of(
 ) -> dict[str, FieldValue]:
     # Plain columns, not ORM rows: the upserts below bypass the session, whose cached rows would go stale.
     table = table_of(model)
-    statement = sa.select(table.c.field, table.c.value, table.c.source, table.c.at).where(
+    statement = select(table.c.field, table.c.value, table.c.source, table.c.at).where(
         table.c.candidate_id == candidate_id
     )
-    rows = (await db.execute(statement)).all()
+    rows = (await db.exec(statement)).all()
     return {field: FieldValue(value, LinkedInSource(source), at) for field, value, source, at in rows}
 
 
@@ -143,7 +143,7 @@ async def _upsert(
         set_={"value": excluded.value, "source": excluded.source, "at": excluded.at},
         where=(excluded.at >= table.c.at) if newer_only else None,
     )
-    await db.execute(statement)
+    await db.exec(statement)
 
 
 async def delete_suggestion(
@@ -154,13 +154,13 @@ async def delete_suggestion(
     statement = sa.delete(table).where(table.c.candidate_id == candidate_id, table.c.field == field)
     if value is not None:
         statement = statement.where(table.c.value == value)
-    await db.execute(statement)
+    await db.exec(statement)
 
 
 async def delete_fill(db: AsyncSession, candidate_id: int, field: str) -> None:
     """Forget that LinkedIn filled the field: its value is an ATS user's from now on."""
     table = table_of(LinkedInFill)
-    await db.execute(sa.delete(table).where(table.c.candidate_id == candidate_id, table.c.field == field))
+    await db.exec(sa.delete(table).where(table.c.candidate_id == candidate_id, table.c.field == field))
 
 
 async def suggestion(db: AsyncSession, candidate_id: int, field: str) -> LinkedInSuggestion | None:

@@ -10,6 +10,7 @@ import models
 from linkedin.records import MailStub
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
+from resolvers.ats_writes.candidates import update_candidate
 from resolvers.refresh import RefreshService
 from resolvers.stubs import apply_mail_stubs
 from tests.conftest import Sandbox
@@ -18,7 +19,14 @@ from tests.resolvers.refresh.support import Clock, count
 URN = "urn:li:person:stubbed01"
 
 
-def _stub(stub_id: str = "stub-x1", **fields: str | None) -> MailStub:
+LATER = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def _stub(
+    stub_id: str = "stub-x1",
+    created_at: datetime = datetime(2025, 11, 24, 12, 0, tzinfo=UTC),
+    **fields: str | None,
+) -> MailStub:
     values: dict[str, str | None] = {
         "first_name": "Ada",
         "last_name": "Lovelace",
@@ -33,7 +41,7 @@ def _stub(stub_id: str = "stub-x1", **fields: str | None) -> MailStub:
         id=stub_id,
         owner_seat_urn="urn:li:seat:1001",
         member_urn=URN,
-        created_at=datetime(2025, 11, 24, 12, 0, tzinfo=UTC),
+        created_at=created_at,
         **values,
     )
 
@@ -56,6 +64,20 @@ async def _identity(sessions: SessionFactory, urn: str = URN) -> models.LinkedIn
                 select(models.LinkedInIdentity).where(col(models.LinkedInIdentity.person_urn) == urn)
             )
         ).one()
+
+
+async def _suggestions(
+    sessions: SessionFactory, candidate_id: int
+) -> list[tuple[str, str, models.LinkedInSource]]:
+    async with sessions() as db:
+        rows = (
+            await db.exec(
+                select(models.LinkedInSuggestion)
+                .where(col(models.LinkedInSuggestion.candidate_id) == candidate_id)
+                .order_by(col(models.LinkedInSuggestion.field))
+            )
+        ).all()
+    return [(s.field, s.value, s.source) for s in rows]
 
 
 async def _add_candidate(sessions: SessionFactory, **fields: str) -> int:
@@ -138,23 +160,129 @@ async def test_a_replayed_stub_changes_nothing_and_enqueues_nothing_more(session
     assert await count(sessions, models.OutboxEvent) == 1
 
 
-async def test_a_stub_updates_the_candidate_linked_to_the_member_even_when_the_email_differs(
+async def test_a_stub_fills_the_blanks_of_the_linked_candidate_and_only_suggests_where_it_differs(
     sessions: SessionFactory,
 ) -> None:
-    # given
+    # given: a candidate an ATS user entered, linked to the member, with another email and last name
     candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="L", email="old@example.com")
     await _link(sessions, candidate_id, URN)
     # when
     await _apply(sessions, _stub(title="Principal Engineer"))
-    # then
+    # then: the user's values stay, the blanks are LinkedIn's, the disagreements are suggestions
     [candidate] = await _candidates(sessions)
     assert (candidate.id, candidate.last_name, candidate.email, candidate.title, candidate.source) == (
         candidate_id,
-        "Lovelace",
-        "ada.lovelace@example.com",
+        "L",
+        "old@example.com",
         "Principal Engineer",
         models.CandidateSource.MANUAL,
     )
+    assert await _suggestions(sessions, candidate_id) == [
+        ("email", "ada.lovelace@example.com", models.LinkedInSource.LINKEDIN_INMAIL),
+        ("last_name", "Lovelace", models.LinkedInSource.LINKEDIN_INMAIL),
+    ]
+
+
+async def test_a_stub_keeps_the_title_name_and_phone_a_recruiter_edited_and_suggests_its_own(
+    sessions: SessionFactory,
+) -> None:
+    # given: a stub created the candidate, then a recruiter corrected three fields in the ATS
+    await _apply(sessions, _stub("stub-1", title="Senior Backend Engineer"))
+    [created] = await _candidates(sessions)
+    assert created.id is not None
+    await update_candidate(
+        sessions, created.id, {"title": "Principal Engineer", "first_name": "Augusta", "phone": "+1 555 0199"}
+    )
+    # when: a later stub repeats what LinkedIn said before
+    await _apply(sessions, _stub("stub-2", title="Senior Backend Engineer", created_at=LATER))
+    # then
+    [candidate] = await _candidates(sessions)
+    assert (candidate.title, candidate.first_name, candidate.phone) == (
+        "Principal Engineer",
+        "Augusta",
+        "+1 555 0199",
+    )
+    assert await _suggestions(sessions, created.id) == [
+        ("first_name", "Ada", models.LinkedInSource.LINKEDIN_INMAIL),
+        ("phone", "+1 555 0100", models.LinkedInSource.LINKEDIN_INMAIL),
+        ("title", "Senior Backend Engineer", models.LinkedInSource.LINKEDIN_INMAIL),
+    ]
+
+
+async def test_a_value_linkedin_filled_is_updated_by_a_later_stub_without_a_suggestion(
+    sessions: SessionFactory,
+) -> None:
+    # given: LinkedIn filled the title, and nobody in the ATS changed it
+    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    # when
+    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    # then
+    [candidate] = await _candidates(sessions)
+    assert candidate.id is not None
+    assert candidate.title == "Principal Engineer"
+    assert await _suggestions(sessions, candidate.id) == []
+    assert await count(sessions, models.OutboxEvent) == 2
+
+
+async def test_an_older_stub_applied_late_does_not_undo_what_a_newer_one_filled(
+    sessions: SessionFactory,
+) -> None:
+    # given
+    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    # when
+    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    # then
+    [candidate] = await _candidates(sessions)
+    assert candidate.title == "Principal Engineer"
+
+
+async def test_a_newer_linkedin_value_replaces_the_older_suggestion_for_the_field(
+    sessions: SessionFactory,
+) -> None:
+    # given: a suggestion for the title of a candidate an ATS user entered
+    candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="Lovelace", title="CTO")
+    await _link(sessions, candidate_id, URN)
+    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    # when
+    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    # then
+    titles = [s for s in await _suggestions(sessions, candidate_id) if s[0] == "title"]
+    assert titles == [("title", "Principal Engineer", models.LinkedInSource.LINKEDIN_INMAIL)]
+
+
+async def test_a_linkedin_value_equal_to_the_current_one_removes_the_suggestion(
+    sessions: SessionFactory,
+) -> None:
+    # given
+    candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="Lovelace", title="CTO")
+    await _link(sessions, candidate_id, URN)
+    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    assert ("title", "Staff Engineer", models.LinkedInSource.LINKEDIN_INMAIL) in await _suggestions(
+        sessions, candidate_id
+    )
+    # when: LinkedIn now says what the ATS has
+    await _apply(sessions, _stub("stub-2", title="CTO", created_at=LATER))
+    # then
+    assert [s[0] for s in await _suggestions(sessions, candidate_id)] == []
+
+
+async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(sessions: SessionFactory) -> None:
+    # given: every field the stub shares is set, and differs, in the ATS
+    candidate_id = await _add_candidate(
+        sessions,
+        first_name="A",
+        last_name="B",
+        email="a.b@example.com",
+        phone="1",
+        title="T",
+        mailing_city="C",
+    )
+    await _link(sessions, candidate_id, URN)
+    # when
+    await _apply(sessions, _stub())
+    # then
+    assert await count(sessions, models.OutboxEvent) == 0
+    assert len(await _suggestions(sessions, candidate_id)) == 6
 
 
 async def test_a_stub_links_an_unlinked_candidate_with_the_same_email(sessions: SessionFactory) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 import models
+from linkedin.records import MailStub
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, build_world
 from models.db import SessionFactory
 from resolvers import exports
 from resolvers.export_usage import export_usage, month_bounds
 from resolvers.services import Services
+from resolvers.stubs import apply_mail_stubs
 from tests.conftest import Sandbox
 
 WORLD = build_world(SandboxConfig())
@@ -49,6 +52,20 @@ async def export(sandbox: Sandbox, job: int | str, member: Member = MEMBER, **ex
     """The sandbox records an export (no callback is configured: the test processes it directly)."""
     body = {"seat": SEAT, "member": member.urn, "externalJobPostingId": str(job), **extra}
     return str((await sandbox.admin("POST", "exports", body))["requestId"])
+
+
+async def suggestions(
+    sessions: SessionFactory, candidate_id: int
+) -> list[tuple[str, str, models.LinkedInSource]]:
+    async with sessions() as db:
+        rows = (
+            await db.exec(
+                select(models.LinkedInSuggestion)
+                .where(col(models.LinkedInSuggestion.candidate_id) == candidate_id)
+                .order_by(col(models.LinkedInSuggestion.field))
+            )
+        ).all()
+    return [(s.field, s.value, s.source) for s in rows]
 
 
 async def candidate_count(sessions: SessionFactory) -> int:
@@ -230,6 +247,57 @@ async def test_a_matched_candidate_gets_only_its_blank_fields_filled(
         MEMBER.email.lower(),
         MEMBER.phone,
         MEMBER.city,
+    )
+
+
+async def test_an_export_suggests_its_values_where_the_matched_candidate_disagrees(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: the same candidate as above, entered in the ATS by a user
+    job_id = await make_job(sessions)
+    candidate_id = await make_candidate(sessions, first_name="Kept", last_name="Name", title="Kept title")
+    await link(sessions, candidate_id, MEMBER.urn, match_source=models.MatchSource.MANUAL)
+    # when
+    await exports.process_export(services, await export(sandbox, job_id))
+    # then: one suggestion per field the user set, none for the blanks LinkedIn filled
+    assert await suggestions(sessions, candidate_id) == [
+        ("first_name", MEMBER.first_name, models.LinkedInSource.LINKEDIN_EXPORT),
+        ("last_name", MEMBER.last_name, models.LinkedInSource.LINKEDIN_EXPORT),
+        ("title", MEMBER.title, models.LinkedInSource.LINKEDIN_EXPORT),
+    ]
+
+
+async def test_an_export_updates_what_a_mail_stub_filled_without_a_suggestion(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: a mail stub created the member's candidate with an older title
+    job_id = await make_job(sessions)
+    async with sessions() as db:
+        await apply_mail_stubs(db, [_stub_of(MEMBER, title="Junior Engineer")])
+        await db.commit()
+    # when
+    outcome = await exports.process_export(services, await export(sandbox, job_id))
+    # then
+    assert outcome.candidate is not None
+    assert outcome.candidate.id is not None
+    assert (outcome.created, outcome.candidate.title) == (False, MEMBER.title)
+    assert await suggestions(sessions, outcome.candidate.id) == []
+
+
+def _stub_of(member: Member, *, title: str) -> MailStub:
+    return MailStub(
+        id="stub-1",
+        owner_seat_urn=SEAT,
+        member_urn=member.urn,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        email=member.email,
+        phone=member.phone,
+        title=title,
+        city=member.city,
+        profile_url=member.profile_url,
+        # Long before any export the test makes.
+        created_at=datetime(2020, 1, 1, tzinfo=UTC),
     )
 
 

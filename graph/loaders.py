@@ -8,8 +8,9 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import candidates, exports, live_matches, tabs
+from resolvers import activity, candidates, exports, live_matches, tabs
 from resolvers.match_cache import LiveMatch
+from resolvers.profile_view import Freshness
 from resolvers.services import Services
 
 
@@ -33,6 +34,7 @@ class Loaders:
     messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
+    activity_freshness_by_candidate_id: DataLoader[int, Freshness]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
@@ -59,4 +61,7 @@ class Loaders:
             messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions)),
             linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions)),
             linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
+            activity_freshness_by_candidate_id=DataLoader(
+                partial(activity.activity_freshness_by_candidate_ids, services)
+            ),
         )

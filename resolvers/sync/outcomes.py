@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from linkedin.errors import (
     LinkedInBadRequest,
+    LinkedInCredentialsRejected,
     LinkedInError,
     LinkedInHTTPError,
     LinkedInNotFound,
@@ -71,12 +72,24 @@ def of_batch(ids: Iterable[str], result: BatchResult, *, deleting: bool = False)
     return out
 
 
+def held_back(reason: str) -> Outcome:
+    """Not sent, and not a failure of the record: LinkedIn refuses this customer's credentials.
+
+    The rows wait as a job waits on its task (pending, attempts unchanged, so no retry budget burns
+    while an administrator fixes the secret) and the worker pauses as on a 429 (`throttled`); until
+    the credentials change the token provider fails fast, so LinkedIn is not called meanwhile.
+    """
+    return Outcome(Kind.AWAIT_TASK, reason, throttled=True)
+
+
 def of_exception(exc: LinkedInError, *, deleting: bool = False, parent: str | None = None) -> Outcome:
     """A failure of the whole call, applied to every record in it.
 
     A 404 on a sub-collection means its parent is not on LinkedIn: for a delete that is success (the
     parent's deletion took its children along), for an upsert a wait for the parent.
     """
+    if isinstance(exc, LinkedInCredentialsRejected):
+        return held_back("not sent: LinkedIn refuses this customer's credentials")
     if isinstance(exc, LinkedInNotFound) and parent is not None:
         if deleting:
             return SENT

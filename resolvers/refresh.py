@@ -165,6 +165,12 @@ class RefreshService:
             report.stubs,
         )
 
+    async def wait_idle(self) -> None:
+        """Wait until the poll in flight, if any, has ended and its outcome is recorded (never raises)."""
+        task = self._inflight
+        if task is not None:
+            await asyncio.wait({task})
+
     async def aclose(self) -> None:
         """Cancel a poll in flight (shutdown); its lease is released, stored windows stay stored."""
         task = self._inflight

@@ -16,6 +16,7 @@ from linkedin.errors import (
     LinkedInServerError,
 )
 from linkedin.records import BatchItemError, BatchResult
+from resolvers import linkedin_faults
 
 
 class Kind(enum.Enum):
@@ -100,4 +101,7 @@ def of_exception(exc: LinkedInError, *, deleting: bool = False, parent: str | No
         and exc.status not in (401, 403)
     ):
         return Outcome(Kind.PARKED, str(exc))
-    return Outcome(Kind.RETRY, str(exc) or type(exc).__name__, throttled=isinstance(exc, LinkedInRateLimited))
+    # An HTTP answer's text is LinkedIn's own ("LinkedIn answered 503: ..."); a transport failure's
+    # names hosts and exceptions, so the sync status shows the recruiter's words for it instead.
+    reason = str(exc) if isinstance(exc, LinkedInHTTPError) else linkedin_faults.describe(exc).message
+    return Outcome(Kind.RETRY, reason, throttled=isinstance(exc, LinkedInRateLimited))

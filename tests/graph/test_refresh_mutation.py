@@ -18,6 +18,7 @@ from app.services import build_services
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.server import serve_asgi
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers import linkedin_faults
@@ -348,3 +349,26 @@ async def test_a_spent_quota_is_a_linkedin_rate_limited_user_error_saying_until_
             "code": "LINKEDIN_RATE_LIMITED",
         }
     ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_poll_left_running_by_the_deadline_does_not_outlive_the_apps_shutdown(
+    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: the app answered a refresh at its deadline while LinkedIn hangs
+    from app.factory import create_app
+
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
+    patient = settings.model_copy(update={"refresh_deadline_s": 1.0, "linkedin_timeout_s": 30.0})
+    async with serve_asgi(create_app(patient)) as url, aiohttp.ClientSession() as http:
+        server = Server(url=url, http=http)
+        status, body = await server.graphql(REFRESH_ERRORS, {"id": candidate_id})
+        assert status == 200
+        assert body["data"]["refreshLinkedInActivity"]["userErrors"] == [
+            {"field": None, "code": "LINKEDIN_UNAVAILABLE"}
+        ]
+        assert (await sandbox.admin("GET", "hangs/wait?timeout=5"))["hanging"] is True
+        # when: the app shuts down (leaving this block)
+    # then
+    assert [t for t in asyncio.all_tasks() if t.get_name() == "linkedin-poll" and not t.done()] == []

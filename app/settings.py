@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     )
     poll_interval_s: float = Field(default=0, ge=0, description="periodic LinkedIn poll; 0 turns it off")
     poll_initial_lookback_days: int = Field(default=14, ge=1, le=365)
+    refresh_deadline_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="how long refreshLinkedInActivity waits for LinkedIn before answering from storage",
+    )
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
     ats_candidate_url_template: str = Field(
         default="http://127.0.0.1:8000/candidates/{id}",

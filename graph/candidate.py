@@ -17,7 +17,7 @@ from graph.errors import ClientError, NotFoundError
 from graph.ids import decode_node_id, int_ids
 from graph.inmail import InMailThread
 from graph.linkedin_note import LinkedInNote
-from graph.linkedin_profile import LinkedInProfile
+from graph.linkedin_profile import Freshness, LinkedInProfile
 from graph.linkedin_suggestion import FieldSuggestion
 from graph.note import Note
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
@@ -141,6 +141,16 @@ class Candidate(relay.Node):
     async def linkedin_suggestions(self, info: Info) -> list[FieldSuggestion]:
         rows = await info.context.loaders.suggestions_by_candidate_id.load(self.id)
         return [FieldSuggestion.from_row(row) for row in rows if still_suggested(self.row, row)]
+
+    @strawberry.field(
+        description="How current `inmailThreads` and `linkedinNotes` are: `fetchedAt` is the time up to "
+        "which every recruiter seat's InMails, notes and mail stubs are stored; `stale` when the last poll "
+        "failed (`error`, `errorCode`), a refresh's deadline passed with the poll still running, nothing was "
+        "polled yet, or the data is older than twice the poll interval (15 minutes without the poller)."
+    )
+    async def linkedin_activity(self, info: Info) -> Freshness:
+        view = await info.context.loaders.activity_freshness_by_candidate_id.load(self.id)
+        return Freshness.from_view(view)
 
     async def _person_urn(self, info: Info) -> str | None:
         identity = await info.context.loaders.identity_by_candidate_id.load(self.id)

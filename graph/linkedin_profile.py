@@ -18,6 +18,20 @@ class MatchSource(enum.Enum):
     ALGORITHMIC = "ALGORITHMIC"
 
 
+@strawberry.enum(description="Why LinkedIn could not give fresh data (the LinkedIn values of UserErrorCode).")
+class LinkedInErrorCode(enum.Enum):
+    LINKEDIN_UNAVAILABLE = strawberry.enum_value(
+        "LINKEDIN_UNAVAILABLE", description="LinkedIn failed, did not answer in time or could not be reached."
+    )
+    LINKEDIN_AUTH_FAILED = strawberry.enum_value(
+        "LINKEDIN_AUTH_FAILED",
+        description="LinkedIn refused the customer's credentials or access; it stays so until they change.",
+    )
+    LINKEDIN_RATE_LIMITED = strawberry.enum_value(
+        "LINKEDIN_RATE_LIMITED", description="LinkedIn is rate-limiting the customer for now."
+    )
+
+
 @strawberry.type(description="How current LinkedIn-backed data is.")
 class Freshness:
     fetched_at: datetime | None = strawberry.field(
@@ -27,11 +41,15 @@ class Freshness:
         description="True when LinkedIn could not be asked now and the data is the last snapshot."
     )
     error: str | None = strawberry.field(description="Why the data is stale, for a person.")
+    error_code: LinkedInErrorCode | None = strawberry.field(
+        description="Why the data is stale, for a program; null when no LinkedIn failure is the reason."
+    )
 
     @classmethod
     def from_view(cls, view: profile_view.Freshness) -> Freshness:
         """The GraphQL view of a freshness record."""
-        return cls(fetched_at=view.fetched_at, stale=view.stale, error=view.error)
+        code = LinkedInErrorCode(view.error_code.value) if view.error_code is not None else None
+        return cls(fetched_at=view.fetched_at, stale=view.stale, error=view.error, error_code=code)
 
 
 @strawberry.type(description="What the frontend needs to embed LinkedIn's profile widget (IN/HcmWidget).")

@@ -8,8 +8,9 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import candidates, exports, live_matches, member_matching, tabs
+from resolvers import activity, candidates, exports, live_matches, member_matching, tabs
 from resolvers.match_cache import LiveMatch
+from resolvers.profile_view import Freshness
 from resolvers.services import Services
 
 
@@ -34,6 +35,7 @@ class Loaders:
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
+    activity_freshness_by_candidate_id: DataLoader[int, Freshness]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
@@ -62,5 +64,8 @@ class Loaders:
             linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
             suggestions_by_candidate_id=DataLoader(
                 partial(member_matching.suggestions_by_candidate_ids, sessions)
+            ),
+            activity_freshness_by_candidate_id=DataLoader(
+                partial(activity.activity_freshness_by_candidate_ids, services)
             ),
         )

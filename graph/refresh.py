@@ -32,8 +32,12 @@ class RefreshLinkedInActivityPayload:
         "poll has completed yet."
     )
     user_errors: list[UserError] = strawberry.field(
-        description="INVALID or NOT_FOUND naming `candidateId`; LINKEDIN_UNAVAILABLE when LinkedIn failed "
-        "mid-poll (what was stored before the failure is kept and shown)."
+        description="INVALID or NOT_FOUND naming `candidateId`. When no fresh data could be had, one entry "
+        "without a field and with a message for a person: LINKEDIN_UNAVAILABLE when LinkedIn failed mid-poll "
+        "or did not answer within the refresh deadline (the poll goes on in the background), "
+        "LINKEDIN_AUTH_FAILED when LinkedIn refuses the customer's credentials, LINKEDIN_RATE_LIMITED when "
+        "it is rate-limiting the customer. The candidate is then what is stored (what the poll stored "
+        "before the failure is kept and shown), and `candidate.linkedinActivity` says it is stale."
     )
 
 
@@ -49,7 +53,8 @@ def _candidate_id(value: str) -> int:
 class RefreshMutation:
     @strawberry.mutation(
         description="Poll LinkedIn now for every recruiter seat's new InMails, prospect notes and mail stubs "
-        "(shared with any poll already running) and return the candidate."
+        "(shared with any poll already running) and return the candidate; answers within the refresh "
+        "deadline (RSC_REFRESH_DEADLINE_S) whatever LinkedIn does."
     )
     async def refresh_linked_in_activity(
         self, info: Info, input: RefreshLinkedInActivityInput

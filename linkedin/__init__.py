@@ -6,6 +6,7 @@ from linkedin.config import LinkedInConfig
 from linkedin.errors import (
     LinkedInAuthError,
     LinkedInBadRequest,
+    LinkedInCredentialsRejected,
     LinkedInError,
     LinkedInHTTPError,
     LinkedInMalformedResponse,
@@ -43,6 +44,7 @@ __all__ = [
     "LinkedInAuthError",
     "LinkedInBadRequest",
     "LinkedInClient",
+    "LinkedInCredentialsRejected",
     "LinkedInConfig",
     "LinkedInError",
     "LinkedInHTTPError",

@@ -78,6 +78,11 @@ class LinkedInClient:
         """The configuration this client speaks with."""
         return self._config
 
+    @property
+    def tokens(self) -> TokenProvider:
+        """The token provider: the credentials' last check, and new credentials when they change."""
+        return self._tokens
+
     # --- transport ---------------------------------------------------------------------------------
 
     def _url(self, resource: str) -> str:

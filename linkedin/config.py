@@ -29,6 +29,8 @@ class LinkedInConfig:
     max_retry_after_s: float = 30.0
     token_ttl_fallback_s: float = 1800.0
     token_refresh_margin_s: float = 60.0
+    # After LinkedIn refused the credentials, calls fail fast this long unless the credentials change.
+    auth_failure_backoff_s: float = 600.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:

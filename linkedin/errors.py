@@ -12,7 +12,15 @@ class LinkedInError(Exception):
 
 
 class LinkedInTransportError(LinkedInError):
-    """LinkedIn could not be reached or did not answer in time."""
+    """LinkedIn could not be reached or did not answer in time (`timed_out` tells which).
+
+    Its text names the URL and the underlying exception: it is for the log, never for a person.
+    """
+
+    @property
+    def timed_out(self) -> bool:
+        """True when LinkedIn was reached but did not answer in time (the cause is a timeout)."""
+        return isinstance(self.__cause__, TimeoutError)
 
 
 class LinkedInMalformedResponse(LinkedInError):
@@ -40,6 +48,26 @@ class LinkedInBadRequest(LinkedInHTTPError):
 
 class LinkedInAuthError(LinkedInHTTPError):
     """401/403: bad credentials, or a token that is missing, expired or revoked."""
+
+
+class LinkedInCredentialsRejected(LinkedInAuthError):
+    """The token call refused the configured client id and secret (wrong, revoked or disabled app).
+
+    Raised by the token call itself and, without asking LinkedIn again, by every call after it until
+    the credentials change or the provider's backoff ends (`retry_at`, on its monotonic clock).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        service_error_code: int | None = None,
+        message: str = "",
+        body: Any = None,
+        *,
+        retry_at: float | None = None,
+    ) -> None:
+        super().__init__(status, service_error_code, message, body)
+        self.retry_at = retry_at
 
 
 class LinkedInNotFound(LinkedInHTTPError):

@@ -11,6 +11,8 @@ class ErrorKind(enum.StrEnum):
     CONFLICT = "CONFLICT"
     LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
+    LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
 
 
 class DomainError(Exception):
@@ -38,3 +40,15 @@ class Conflict(DomainError):
 
 class LinkedInUnavailable(DomainError):
     kind = ErrorKind.LINKEDIN_UNAVAILABLE
+
+
+class LinkedInAuthFailed(LinkedInUnavailable):
+    """LinkedIn refused this customer's credentials or access; retrying will not help until they change."""
+
+    kind = ErrorKind.LINKEDIN_AUTH_FAILED
+
+
+class LinkedInThrottled(LinkedInUnavailable):
+    """LinkedIn is rate-limiting this customer (a quota is spent)."""
+
+    kind = ErrorKind.LINKEDIN_RATE_LIMITED

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from linkedin.errors import LinkedInError
 from models.base import utcnow
 from models.profile_snapshots import MatchSnapshot, save_match_snapshots
+from resolvers import linkedin_faults
 from resolvers.match_cache import LiveMatch
 from resolvers.services import Services
 
@@ -30,19 +31,20 @@ async def _fetch(services: Services, candidate_ids: list[int]) -> dict[int, Live
     cache, config = services.live_matches, services.config
     recent = cache.outage()
     if recent is not None:
-        return {i: LiveMatch(None, None, recent) for i in candidate_ids}
-    error: str | None = None
+        return {i: LiveMatch(None, None, recent, cache.outage_code) for i in candidate_ids}
     try:
         async with asyncio.timeout(config.live_match_timeout_s):
             matches = await services.linkedin.candidate_matches([str(i) for i in candidate_ids])
-    except TimeoutError:
-        error = f"LinkedIn did not answer within {config.live_match_timeout_s:g} s"
-    except LinkedInError as exc:
-        error = f"LinkedIn is unavailable: {exc}"
-    if error is not None:
-        log.warning("live LinkedIn matches for %d candidates failed: %s", len(candidate_ids), error)
-        cache.record_outage(error, config.live_match_failure_backoff_s)
-        return {i: LiveMatch(None, None, error) for i in candidate_ids}
+    except (TimeoutError, LinkedInError) as exc:
+        # The tab's words come from the one mapping; the internals (hosts, exception names) stay here.
+        fault = linkedin_faults.describe(exc)
+        log.warning(
+            "live LinkedIn matches for %d candidates failed: %s",
+            len(candidate_ids),
+            str(exc) or f"no answer within {config.live_match_timeout_s:g} s",
+        )
+        cache.record_outage(fault.message, config.live_match_failure_backoff_s, code=fault.code)
+        return {i: LiveMatch(None, None, fault.message, fault.code) for i in candidate_ids}
     now = utcnow()
     answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
     services.live_matches.put(answers)

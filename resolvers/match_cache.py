@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from linkedin.records import CandidateMatch
+from resolvers.errors import ErrorKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,12 +17,14 @@ class LiveMatch:
     """LinkedIn's current answer for one candidate, or why there is none.
 
     `match` is None when LinkedIn does not know the candidate (never synced) or when the fetch failed;
-    `error` says which: it is set only for failures, and failures are never cached.
+    `error` says which, for a person, and `error_code` for a program: they are set only for failures,
+    and failures are never cached.
     """
 
     match: CandidateMatch | None
     fetched_at: datetime | None
     error: str | None = None
+    error_code: ErrorKind | None = None
 
 
 class LiveMatchCache:
@@ -34,6 +37,7 @@ class LiveMatchCache:
         self._writes: set[asyncio.Task[None]] = set()
         self._outage_until = 0.0
         self._outage_error = ""
+        self._outage_code = ErrorKind.LINKEDIN_UNAVAILABLE
 
     def fresh(self, candidate_ids: Iterable[int], *, max_age_s: float) -> dict[int, LiveMatch]:
         """The cached answers younger than `max_age_s`, keyed by candidate id."""
@@ -60,10 +64,18 @@ class LiveMatchCache:
         """Why LinkedIn is not being asked right now, while a recent failure's backoff lasts."""
         return self._outage_error if self._clock() < self._outage_until else None
 
-    def record_outage(self, error: str, backoff_s: float) -> None:
+    @property
+    def outage_code(self) -> ErrorKind:
+        """The code of the last recorded outage (what `outage()` describes)."""
+        return self._outage_code
+
+    def record_outage(
+        self, error: str, backoff_s: float, *, code: ErrorKind = ErrorKind.LINKEDIN_UNAVAILABLE
+    ) -> None:
         """Stop asking LinkedIn for `backoff_s`, so an outage does not make every tab wait it out."""
         self._outage_until = self._clock() + backoff_s
         self._outage_error = error
+        self._outage_code = code
 
     def forget(self, candidate_ids: Iterable[int]) -> None:
         """Drop these candidates' answers, e.g. after their manual match changed."""

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import models
+from resolvers.errors import ErrorKind
 from resolvers.match_cache import LiveMatch
 from resolvers.services import DomainConfig
 
 
 @dataclass(frozen=True, slots=True)
 class Freshness:
-    """How current LinkedIn-backed data is: when LinkedIn last answered and why it is stale, if it is."""
+    """How current LinkedIn-backed data is: when LinkedIn last answered and why it is stale, if it is
+    (`error` for a person, `error_code` when a LinkedIn failure is the reason)."""
 
     fetched_at: datetime | None
     stale: bool
     error: str | None
+    error_code: ErrorKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,10 @@ def merge_profile(
         algorithmic = list(snapshot.algorithmic_matches) if snapshot else []
         manual = snapshot.manual_match if snapshot else None
         freshness = Freshness(
-            fetched_at=snapshot.fetched_at if snapshot else None, stale=True, error=live.error
+            fetched_at=snapshot.fetched_at if snapshot else None,
+            stale=True,
+            error=live.error,
+            error_code=live.error_code or ErrorKind.LINKEDIN_UNAVAILABLE,
         )
         matched_member = manual or (algorithmic[0] if algorithmic else None)
     if identity is None and matched_member is None and live.error is None:

@@ -4,6 +4,10 @@ Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 
 page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
 the watermark at the last fully stored window and the next poll resumes there. Concurrent callers in
 this process share one poll task; other processes are kept out by a lease row in the database.
+
+A refresh waits for the poll at most `deadline_s`: then it answers (`PollOverdue`, with what is stored)
+while the poll goes on in the background, shielded from the callers that gave up; its failure is logged
+and remembered (`state()`), and `aclose()` ends it at shutdown.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from models import watermarks as marks
 from models.db import SessionFactory
 from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
 from models.watermarks import PollStream
+from resolvers import linkedin_faults
 from resolvers.errors import LinkedInUnavailable
+from resolvers.linkedin_faults import Fault
 from resolvers.poll_windows import to_ms_precision, windows
 from resolvers.stubs import StubOutcome, apply_mail_stubs
 
@@ -52,6 +58,23 @@ class PollReport:
     candidates_updated: list[int] = field(default_factory=list)
 
 
+class PollOverdue(LinkedInUnavailable):
+    """The refresh's deadline passed with the poll still running; the poll goes on in the background."""
+
+
+@dataclass(frozen=True, slots=True)
+class PollState:
+    """What this process knows of its polls beyond the watermarks.
+
+    `failure` is why its last poll failed (at `failed_at`), None after a success; `overdue` is True
+    while the poll in flight has outlived a refresh's deadline.
+    """
+
+    failure: Fault | None = None
+    failed_at: datetime | None = None
+    overdue: bool = False
+
+
 class LeaseLost(Exception):
     """Our lease expired and another process took over the poll; stop without writing."""
 
@@ -69,6 +92,7 @@ class RefreshService:
         lease_ttl: timedelta = timedelta(seconds=60),
         page_size: int = 50,
         holder: str | None = None,
+        deadline_s: float | None = None,
     ) -> None:
         self._sessions = sessions
         self._linkedin = linkedin
@@ -78,22 +102,58 @@ class RefreshService:
         self._page_size = page_size
         self._holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._inflight: asyncio.Task[PollReport] | None = None
+        self._deadline_s = deadline_s
+        self._state = PollState()
 
-    async def refresh(self) -> PollReport:
-        """Poll LinkedIn now, or join the poll already running; LinkedIn failures raise
-        `LinkedInUnavailable` (whatever was stored before the failure stays stored)."""
+    @property
+    def deadline_s(self) -> float | None:
+        """How long `refresh()` waits for the poll before answering with what is stored."""
+        return self._deadline_s
+
+    def state(self) -> PollState:
+        """This process's last poll failure and whether the poll in flight is overdue."""
+        return self._state
+
+    def now(self) -> datetime:
+        """The time on the poller's clock (watermarks are on it too)."""
+        return self._clock()
+
+    def _join(self) -> asyncio.Task[PollReport]:
+        """The poll in flight, started now if none is."""
         task = self._inflight
         if task is None or task.done():
             task = asyncio.create_task(self._run(), name="linkedin-poll")
             task.add_done_callback(self._finished)
             self._inflight = task
-        # Shielded: a caller that gives up (request cancelled) must not cancel everyone's poll.
-        return await asyncio.shield(task)
+        return task
+
+    async def refresh(self) -> PollReport:
+        """Poll LinkedIn now, or join the poll already running; LinkedIn failures raise
+        `LinkedInUnavailable` (whatever was stored before the failure stays stored), and a poll
+        still running at the deadline raises `PollOverdue` while it goes on in the background."""
+        task = self._join()
+        # Shielded: a caller that gives up (deadline, request cancelled) must not cancel everyone's poll.
+        if self._deadline_s is None:
+            return await asyncio.shield(task)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self._deadline_s)
+        except TimeoutError:
+            if task.done():
+                raise  # the poll itself timed out: not our deadline
+            log.warning(
+                "LinkedIn poll still running after the %g s refresh deadline; answering with what is stored",
+                self._deadline_s,
+            )
+            if self._inflight is task:
+                self._state = PollState(self._state.failure, self._state.failed_at, overdue=True)
+            raise PollOverdue(
+                f"{linkedin_faults.TIMED_OUT}; what is stored is shown and the refresh goes on"
+            ) from None
 
     async def poll_tick(self) -> None:
-        """One periodic poll: a LinkedIn outage is logged and retried on the next tick."""
+        """One periodic poll (no deadline: nobody waits for it); an outage is logged, retried next tick."""
         try:
-            report = await self.refresh()
+            report = await asyncio.shield(self._join())
         except LinkedInUnavailable as exc:
             log.warning("periodic LinkedIn poll failed, will retry next tick: %s", exc.message)
             return
@@ -105,6 +165,12 @@ class RefreshService:
             report.stubs,
         )
 
+    async def wait_idle(self) -> None:
+        """Wait until the poll in flight, if any, has ended and its outcome is recorded (never raises)."""
+        task = self._inflight
+        if task is not None:
+            await asyncio.wait({task})
+
     async def aclose(self) -> None:
         """Cancel a poll in flight (shutdown); its lease is released, stored windows stay stored."""
         task = self._inflight
@@ -112,11 +178,29 @@ class RefreshService:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 
+    @property
+    def polling(self) -> bool:
+        """True while a poll of this process is in flight."""
+        return self._inflight is not None and not self._inflight.done()
+
     def _finished(self, task: asyncio.Task[PollReport]) -> None:
         if self._inflight is task:
             self._inflight = None
-        if not task.cancelled():
-            task.exception()  # every caller may have gone: mark it retrieved, callers still get it
+        state = self._state
+        if task.cancelled():
+            self._state = PollState(state.failure, state.failed_at)
+            return
+        # Every caller may have gone (deadline): the outcome is recorded and logged here, never lost.
+        exc = task.exception()
+        if exc is None:
+            self._state = PollState() if task.result().polled else PollState(state.failure, state.failed_at)
+        elif isinstance(exc, LinkedInUnavailable):
+            # Already logged with its internals where it was raised.
+            self._state = PollState(Fault(exc.kind, exc.message), self._clock())
+        else:
+            log.error("the LinkedIn poll failed unexpectedly", exc_info=exc)
+            fault = Fault(LinkedInUnavailable.kind, linkedin_faults.NOT_UPDATED)
+            self._state = PollState(fault, self._clock())
 
     async def _run(self) -> PollReport:
         async with self._sessions() as db:
@@ -128,7 +212,7 @@ class RefreshService:
             return await self._poll()
         except LinkedInError as exc:
             log.warning("LinkedIn poll stopped: %s", exc)
-            raise LinkedInUnavailable(f"LinkedIn is unavailable: {exc}") from exc
+            raise linkedin_faults.unavailable(exc) from exc
         except LeaseLost as exc:
             # Our lease ran out during a slow call and another process took over: it finishes the poll.
             log.warning("%s; leaving the poll to its new holder", exc)

@@ -13,7 +13,7 @@ from resolvers.services import Services
 
 @dataclass(frozen=True, slots=True)
 class CandidateRefresh:
-    """The candidate after the poll, how far LinkedIn data is stored, and LinkedIn's failure if any."""
+    """The candidate after the poll, how far LinkedIn data is stored, and why it is not fresh if so."""
 
     candidate: Candidate
     synced_at: datetime | None
@@ -28,14 +28,15 @@ async def _candidate(services: Services, candidate_id: int) -> Candidate | None:
 async def refresh_candidate_activity(services: Services, candidate_id: int) -> CandidateRefresh:
     """Poll LinkedIn (sharing a poll already running) and return the candidate as stored afterwards.
 
-    A LinkedIn failure is part of the result, not raised: what the poll stored before it stays stored.
+    A LinkedIn failure, or the refresh deadline passing first, is part of the result, not raised: the
+    candidate is what is stored (what the poll stored before the failure stays stored).
     """
     if await _candidate(services, candidate_id) is None:
         raise NotFound(f"No candidate has the id {candidate_id}", field="candidateId")
     error: LinkedInUnavailable | None = None
     try:
         synced_at = (await services.refresh.refresh()).synced_at
-    except LinkedInUnavailable as exc:
+    except LinkedInUnavailable as exc:  # PollOverdue included: the poll goes on in the background
         error = exc
         synced_at = await services.refresh.synced_at()
     # Read again: a mail stub in this poll may have updated the candidate.

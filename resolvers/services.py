@@ -31,6 +31,10 @@ class DomainConfig:
     exports_per_seat_per_month: int = 300
     # Where a candidate lives in the ATS (atsCandidate.externalProfileUrl); `{id}` is the candidate id.
     ats_candidate_url_template: str = "http://127.0.0.1:8000/candidates/{id}"
+    # How long refreshLinkedInActivity waits for the poll before answering with what is stored.
+    refresh_deadline_s: float = 5.0
+    # Polled LinkedIn activity older than this is stale even when no poll failed (resolvers/activity.py).
+    activity_max_age_s: float = 900.0
 
 
 @dataclass(slots=True)
@@ -50,4 +54,5 @@ class Services:
             self.sessions,
             self.linkedin,
             initial_lookback=timedelta(days=self.config.poll_initial_lookback_days),
+            deadline_s=self.config.refresh_deadline_s,
         )

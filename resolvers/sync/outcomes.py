@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from linkedin.errors import (
     LinkedInBadRequest,
+    LinkedInCredentialsRejected,
     LinkedInError,
     LinkedInHTTPError,
     LinkedInNotFound,
@@ -15,6 +16,7 @@ from linkedin.errors import (
     LinkedInServerError,
 )
 from linkedin.records import BatchItemError, BatchResult
+from resolvers import linkedin_faults
 
 
 class Kind(enum.Enum):
@@ -71,12 +73,24 @@ def of_batch(ids: Iterable[str], result: BatchResult, *, deleting: bool = False)
     return out
 
 
+def held_back(reason: str) -> Outcome:
+    """Not sent, and not a failure of the record: LinkedIn refuses this customer's credentials.
+
+    The rows wait as a job waits on its task (pending, attempts unchanged, so no retry budget burns
+    while an administrator fixes the secret) and the worker pauses as on a 429 (`throttled`); until
+    the credentials change the token provider fails fast, so LinkedIn is not called meanwhile.
+    """
+    return Outcome(Kind.AWAIT_TASK, reason, throttled=True)
+
+
 def of_exception(exc: LinkedInError, *, deleting: bool = False, parent: str | None = None) -> Outcome:
     """A failure of the whole call, applied to every record in it.
 
     A 404 on a sub-collection means its parent is not on LinkedIn: for a delete that is success (the
     parent's deletion took its children along), for an upsert a wait for the parent.
     """
+    if isinstance(exc, LinkedInCredentialsRejected):
+        return held_back("not sent: LinkedIn refuses this customer's credentials")
     if isinstance(exc, LinkedInNotFound) and parent is not None:
         if deleting:
             return SENT
@@ -87,4 +101,7 @@ def of_exception(exc: LinkedInError, *, deleting: bool = False, parent: str | No
         and exc.status not in (401, 403)
     ):
         return Outcome(Kind.PARKED, str(exc))
-    return Outcome(Kind.RETRY, str(exc) or type(exc).__name__, throttled=isinstance(exc, LinkedInRateLimited))
+    # An HTTP answer's text is LinkedIn's own ("LinkedIn answered 503: ..."); a transport failure's
+    # names hosts and exceptions, so the sync status shows the recruiter's words for it instead.
+    reason = str(exc) if isinstance(exc, LinkedInHTTPError) else linkedin_faults.describe(exc).message
+    return Outcome(Kind.RETRY, reason, throttled=isinstance(exc, LinkedInRateLimited))

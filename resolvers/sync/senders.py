@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -129,7 +129,8 @@ async def _poll_job_tasks(ctx: SendContext, waiting: Sequence[Change]) -> Outcom
         tasks = await ctx.linkedin.job_posting_tasks(list(task_of.values()))
     except LinkedInError as exc:
         failed = of_exception(exc)
-        return {i: Outcome(failed.kind, failed.reason, t) for i, t in task_of.items()}
+        # The task ids stay, and so does a pause (`throttled`) the failure asks for.
+        return {i: replace(failed, task_id=t) for i, t in task_of.items()}
     out: Outcomes = {}
     for job_id, task_id in task_of.items():
         task = tasks.get(task_id)

@@ -13,6 +13,7 @@ import models
 from app.settings import Settings
 from linkedin import LinkedInClient, wire
 from models.db import SessionFactory
+from resolvers import linkedin_faults
 from resolvers.services import Services
 from tests.conftest import GraphQL, Sandbox, Server
 from tests.graph.tab_world import gid
@@ -23,7 +24,7 @@ query Profile($id: ID!) {
     linkedinProfile {
       personUrn matchSource algorithmicMatches manualMatch viewInRecruiterUrl
       widget { apiKey integrationContext atsCandidateId scriptUrl }
-      freshness { fetchedAt stale error }
+      freshness { fetchedAt stale error errorCode }
     }
   }
 }
@@ -198,17 +199,26 @@ async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile
 
 
 @pytest.mark.parametrize(
-    ("fault", "error"),
+    ("fault", "error", "code"),
     [
-        ({"status": 500}, "LinkedIn is unavailable: "),
-        ({"status": 429}, "LinkedIn is unavailable: "),
-        ({"malformed": True}, "LinkedIn is unavailable: "),
-        ({"hang": True}, "LinkedIn did not answer within 1 s"),
+        ({"status": 500}, linkedin_faults.TROUBLE, "LINKEDIN_UNAVAILABLE"),
+        (
+            {"status": 429, "retry_after": 90},
+            "LinkedIn is rate-limiting this customer until ",
+            "LINKEDIN_RATE_LIMITED",
+        ),
+        ({"malformed": True}, linkedin_faults.UNREADABLE, "LINKEDIN_UNAVAILABLE"),
+        ({"hang": True}, linkedin_faults.TIMED_OUT, "LINKEDIN_UNAVAILABLE"),
     ],
     ids=["server-error", "rate-limited", "malformed-json", "hang"],
 )
 async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it_is_stale(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, fault: dict[str, Any], error: str
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    sandbox: Sandbox,
+    fault: dict[str, Any],
+    error: str,
+    code: str,
 ) -> None:
     # given: a snapshot from an earlier fetch, and LinkedIn failing every match lookup
     candidate_id = await add_candidate(sessions, "ada@example.com")
@@ -225,6 +235,31 @@ async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it
     assert profile["freshness"]["fetchedAt"] == "2026-11-20T08:30:00+00:00"
     assert profile["freshness"]["stale"] is True
     assert profile["freshness"]["error"].startswith(error)
+    assert profile["freshness"]["errorCode"] == code
+
+
+async def test_a_rate_limited_tab_says_until_when_in_utc_minutes(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn asks to come back in 90 s (longer than the client waits on a 429)
+    candidate_id = await add_candidate(sessions, "ada@example.com")
+    await sandbox.admin(
+        "POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 429, "retry_after": 90}
+    )
+    before = datetime.now(UTC)
+    # when
+    result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
+    # then: the time said is 90 s from now, rounded up to the minute
+    after = datetime.now(UTC)
+    assert result.data is not None
+    error = result.data["candidate"]["linkedinProfile"]["freshness"]["error"]
+    said = {f"{_ceil_minute(t + timedelta(seconds=90)):%H:%M}" for t in (before, after)}
+    assert error in {f"LinkedIn is rate-limiting this customer until {hhmm} UTC" for hhmm in said}
+
+
+def _ceil_minute(moment: datetime) -> datetime:
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
 
 
 async def test_after_a_failure_tabs_answer_stale_without_asking_linkedin_during_the_backoff(
@@ -242,7 +277,7 @@ async def test_after_a_failure_tabs_answer_stale_without_asking_linkedin_during_
     assert result.data is not None
     freshness = result.data["candidate"]["linkedinProfile"]["freshness"]
     assert freshness["stale"] is True
-    assert freshness["error"].startswith("LinkedIn is unavailable: ")
+    assert freshness["error"] == linkedin_faults.TROUBLE
     assert await match_calls(sandbox) == []
 
 

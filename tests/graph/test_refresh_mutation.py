@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
+import aiohttp
 import pytest
+from pydantic import SecretStr
 from strawberry import relay
 
 import models
@@ -13,8 +18,10 @@ from app.services import build_services
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.server import serve_asgi
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
+from resolvers import linkedin_faults
 from resolvers.refresh import RefreshService
 from resolvers.services import Services
 from tests.conftest import GraphQL, Sandbox, Server
@@ -24,6 +31,16 @@ REFRESH = """
 mutation Refresh($id: ID!) {
   refreshLinkedInActivity(input: {candidateId: $id}) {
     candidate { firstName inmailThreads { seatUrn messageCount messages { direction subject body } } }
+    syncedAt
+    userErrors { field message code }
+  }
+}
+"""
+
+REFRESH_FRESHNESS = """
+mutation Refresh($id: ID!) {
+  refreshLinkedInActivity(input: {candidateId: $id}) {
+    candidate { linkedinActivity { fetchedAt stale error errorCode } }
     syncedAt
     userErrors { field message code }
   }
@@ -58,13 +75,16 @@ def sandbox_config(clock: Clock) -> SandboxConfig:
 
 
 @pytest.fixture
-def services(
+async def services(
     settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock
-) -> Services:
-    """The app's services, with the poller on the test's clock."""
+) -> AsyncIterator[Services]:
+    """The app's services, with the poller on the test's clock; a poll left running ends with the test."""
     services = build_services(settings, sessions, linkedin)
-    services.refresh = RefreshService(sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now)
-    return services
+    services.refresh = RefreshService(
+        sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=settings.refresh_deadline_s
+    )
+    yield services
+    await asyncio.wait_for(services.refresh.aclose(), 5)
 
 
 async def _candidate_of_member(sessions: SessionFactory, sandbox: Sandbox, index: int) -> str:
@@ -161,6 +181,7 @@ async def test_linkedin_failing_mid_poll_is_a_user_error_and_what_was_stored_is_
     assert result.data is not None
     payload = result.data["refreshLinkedInActivity"]
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "LINKEDIN_UNAVAILABLE")]
+    assert payload["userErrors"][0]["message"] == linkedin_faults.TROUBLE
     assert payload["syncedAt"] is None
     assert [t["seatUrn"] for t in payload["candidate"]["inmailThreads"]] == [
         "urn:li:seat:1001",
@@ -213,3 +234,141 @@ async def test_inmails_stored_before_the_member_was_linked_show_once_the_candida
     assert after.errors is None
     threads = [{"seatUrn": "urn:li:seat:1002", "messageCount": 1}]
     assert after.data == {"candidate": {"inmailThreads": threads}}
+
+
+async def test_after_a_successful_refresh_linkedin_activity_is_fresh_up_to_now(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+) -> None:
+    # given
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    # when
+    result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    payload = result.data["refreshLinkedInActivity"]
+    assert payload["userErrors"] == []
+    assert payload["candidate"]["linkedinActivity"] == {
+        "fetchedAt": clock.now().isoformat(),
+        "stale": False,
+        "error": None,
+        "errorCode": None,
+    }
+
+
+async def test_a_refresh_that_failed_says_on_the_candidate_that_its_activity_is_stale(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn fails on notes, after the InMails
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "faults", {"endpoint": "prospectNotes", "status": 500, "count": 2})
+    # when
+    result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
+    # then
+    assert result.data is not None
+    assert result.data["refreshLinkedInActivity"]["candidate"]["linkedinActivity"] == {
+        "fetchedAt": None,
+        "stale": True,
+        "error": linkedin_faults.TROUBLE,
+        "errorCode": "LINKEDIN_UNAVAILABLE",
+    }
+
+
+async def test_a_refresh_against_a_hanging_linkedin_answers_within_its_deadline_plus_one_second_saying_stale(
+    graphql: GraphQL,
+    services: Services,
+    settings: Settings,
+    sessions: SessionFactory,
+    sandbox: Sandbox,
+    clock: Clock,
+) -> None:
+    # given: a 1 s deadline, LinkedIn's own timeout 5 s (x2 attempts), and LinkedIn hanging on every call
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "faults", {"endpoint": "*", "hang": True, "count": None})
+    async with aiohttp.ClientSession() as http:
+        patient = LinkedInClient(http, replace(settings.linkedin_config(), request_timeout_s=5.0))
+        services.refresh = RefreshService(
+            sessions, patient, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=1.0
+        )
+        started = time.monotonic()
+        # when
+        result = await asyncio.wait_for(graphql(REFRESH_FRESHNESS, {"id": candidate_id}), 10)
+        elapsed = time.monotonic() - started
+        await asyncio.wait_for(services.refresh.aclose(), 5)
+    # then
+    assert elapsed < 1.0 + 1
+    assert result.errors is None
+    assert result.data is not None
+    payload = result.data["refreshLinkedInActivity"]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "LINKEDIN_UNAVAILABLE")]
+    assert payload["userErrors"][0]["message"].startswith(linkedin_faults.TIMED_OUT)
+    assert payload["candidate"]["linkedinActivity"]["stale"] is True
+    assert payload["candidate"]["linkedinActivity"]["errorCode"] == "LINKEDIN_UNAVAILABLE"
+
+
+async def test_refused_credentials_are_a_linkedin_auth_failed_user_error(
+    graphql: GraphQL,
+    services: Services,
+    settings: Settings,
+    sessions: SessionFactory,
+    sandbox: Sandbox,
+    clock: Clock,
+) -> None:
+    # given: the configured client secret is wrong
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    async with aiohttp.ClientSession() as http:
+        config = replace(settings.linkedin_config(), client_secret=SecretStr("wrong"))
+        services.refresh = RefreshService(
+            sessions, LinkedInClient(http, config), initial_lookback=LOOKBACK, clock=clock.now
+        )
+        # when
+        result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
+    # then
+    assert result.data is not None
+    payload = result.data["refreshLinkedInActivity"]
+    assert payload["userErrors"] == [
+        {"field": None, "message": linkedin_faults.CREDENTIALS_REFUSED, "code": "LINKEDIN_AUTH_FAILED"}
+    ]
+    assert payload["candidate"]["linkedinActivity"]["errorCode"] == "LINKEDIN_AUTH_FAILED"
+
+
+async def test_a_spent_quota_is_a_linkedin_rate_limited_user_error_saying_until_when(
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn's daily InMail quota is spent (no Retry-After: it resets at 00:00 UTC)
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "quotas", {"endpoint": "conversationEvents", "daily": 0})
+    # when
+    result = await graphql(REFRESH, {"id": candidate_id})
+    # then
+    assert result.data is not None
+    assert result.data["refreshLinkedInActivity"]["userErrors"] == [
+        {
+            "field": None,
+            "message": "LinkedIn is rate-limiting this customer until 00:00 UTC",
+            "code": "LINKEDIN_RATE_LIMITED",
+        }
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_poll_left_running_by_the_deadline_does_not_outlive_the_apps_shutdown(
+    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: the app answered a refresh at its deadline while LinkedIn hangs
+    from app.factory import create_app
+
+    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
+    patient = settings.model_copy(update={"refresh_deadline_s": 1.0, "linkedin_timeout_s": 30.0})
+    async with serve_asgi(create_app(patient)) as url, aiohttp.ClientSession() as http:
+        server = Server(url=url, http=http)
+        status, body = await server.graphql(REFRESH_ERRORS, {"id": candidate_id})
+        assert status == 200
+        assert body["data"]["refreshLinkedInActivity"]["userErrors"] == [
+            {"field": None, "code": "LINKEDIN_UNAVAILABLE"}
+        ]
+        assert (await sandbox.admin("GET", "hangs/wait?timeout=5"))["hanging"] is True
+        # when: the app shuts down (leaving this block)
+    # then
+    assert [t for t in asyncio.all_tasks() if t.get_name() == "linkedin-poll" and not t.done()] == []

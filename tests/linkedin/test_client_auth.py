@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from linkedin import LinkedInAuthError, LinkedInClient, TokenProvider
+from linkedin import (
+    LinkedInAuthError,
+    LinkedInClient,
+    LinkedInCredentialsRejected,
+    LinkedInServerError,
+    TokenProvider,
+)
 from tests.linkedin.conftest import NOW_MS, Sandbox
 
 
@@ -148,3 +155,118 @@ async def test_ten_concurrent_calls_after_expiry_renew_the_token_only_once(
     # then
     assert [len(seats) for seats in results] == [4] * 10
     assert len(await sandbox.calls("accessToken")) == 2
+
+
+# --- refused credentials: remembered, failed fast, tried again when they change or after the backoff ----
+
+
+async def test_refused_credentials_fail_fast_without_asking_linkedin_again(
+    sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
+) -> None:
+    # given: LinkedIn refused the credentials once
+    client = make_client(client_secret=SecretStr("wrong"))
+    with pytest.raises(LinkedInCredentialsRejected):
+        await client.seats()
+    # when
+    with pytest.raises(LinkedInCredentialsRejected) as caught:
+        await client.seats()
+    # then
+    assert caught.value.status == 401
+    assert len(await sandbox.calls("accessToken")) == 1
+    assert await sandbox.calls("seatsV2") == []
+
+
+async def test_refused_credentials_are_tried_again_once_they_change(
+    sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
+) -> None:
+    # given
+    client = make_client(client_secret=SecretStr("wrong"))
+    with pytest.raises(LinkedInCredentialsRejected):
+        await client.seats()
+    # when
+    client.tokens.use_credentials(sandbox.config.client_id, sandbox.config.client_secret)
+    seats = await client.seats()
+    # then
+    assert len(seats) == 4
+    assert len(await sandbox.calls("accessToken")) == 2
+
+
+async def test_refused_credentials_are_tried_again_after_the_backoff(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    # given: a provider whose clock we move, refused once
+    now = [0.0]
+    config = replace(sandbox.config, client_secret=SecretStr("wrong"), auth_failure_backoff_s=600)
+    tokens = TokenProvider(http, config, clock=lambda: now[0])
+    with pytest.raises(LinkedInCredentialsRejected):
+        await tokens.get()
+    # when
+    now[0] = 599.0
+    with pytest.raises(LinkedInCredentialsRejected):
+        await tokens.get()
+    calls_within_backoff = len(await sandbox.calls("accessToken"))
+    now[0] = 600.0
+    with pytest.raises(LinkedInCredentialsRejected):
+        await tokens.get()
+    # then
+    assert calls_within_backoff == 1
+    assert len(await sandbox.calls("accessToken")) == 2
+
+
+async def test_ten_concurrent_calls_with_refused_credentials_make_one_token_request(
+    sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
+) -> None:
+    # given
+    client = make_client(client_secret=SecretStr("wrong"))
+    # when
+    results = await asyncio.gather(*(client.seats() for _ in range(10)), return_exceptions=True)
+    # then
+    assert all(isinstance(r, LinkedInCredentialsRejected) for r in results)
+    assert len(await sandbox.calls("accessToken")) == 1
+
+
+async def test_the_last_check_says_valid_after_a_token_was_issued(
+    sandbox: Sandbox, linkedin_client: LinkedInClient
+) -> None:
+    # given
+    assert linkedin_client.tokens.last_check is None
+    # when
+    await linkedin_client.seats()
+    # then
+    check = linkedin_client.tokens.last_check
+    assert check is not None
+    assert (check.valid, check.error) == (True, None)
+
+
+async def test_the_last_check_says_invalid_with_the_typed_error_after_a_refusal(
+    sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
+) -> None:
+    # given
+    client = make_client(client_secret=SecretStr("wrong"))
+    # when
+    with pytest.raises(LinkedInCredentialsRejected):
+        await client.seats()
+    # then
+    check = client.tokens.last_check
+    assert check is not None
+    assert check.valid is False
+    assert isinstance(check.error, LinkedInCredentialsRejected)
+
+
+async def test_a_token_call_that_fails_otherwise_says_nothing_about_the_credentials(
+    sandbox: Sandbox, make_client: Callable[..., LinkedInClient]
+) -> None:
+    # given: the token endpoint fails with 503 on every attempt
+    await sandbox.fault("accessToken", status=503, count=None)
+    client = make_client()
+    # when
+    with pytest.raises(LinkedInServerError):
+        await client.seats()
+    # then: not remembered as a refusal; the next call asks LinkedIn again
+    check = client.tokens.last_check
+    assert check is not None
+    assert check.valid is None
+    before = len(await sandbox.calls("accessToken"))
+    await sandbox.clear_faults()
+    assert len(await client.seats()) == 4
+    assert len(await sandbox.calls("accessToken")) == before + 1

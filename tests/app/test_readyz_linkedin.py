@@ -1,0 +1,52 @@
+"""`/readyz` is about the process and its database: a customer's LinkedIn credentials or LinkedIn's own
+outage never take the server out of rotation."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from app.settings import Settings
+from tests.conftest import Sandbox, Server
+from tests.resolvers.refresh.support import upstream_calls
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+STATUS = "{ linkedinIntegration { credentials { valid errorCode } } }"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A server whose LinkedIn client secret is wrong."""
+    return settings.model_copy(update={"linkedin_client_secret": SecretStr("wrong")})
+
+
+async def test_refused_linkedin_credentials_keep_the_server_ready(server: Server, sandbox: Sandbox) -> None:
+    # given: LinkedIn refused the credentials, and the status page says so
+    status, body = await server.graphql(STATUS)
+    assert (status, body) == (
+        200,
+        {
+            "data": {
+                "linkedinIntegration": {"credentials": {"valid": False, "errorCode": "LINKEDIN_AUTH_FAILED"}}
+            }
+        },
+    )
+    calls = await upstream_calls(sandbox, "accessToken")
+    # when
+    async with server.http.get(f"{server.url}/readyz") as ready:
+        answer = await ready.json()
+    # then: ready, and readiness asked LinkedIn nothing
+    assert ready.status == 200
+    assert answer["status"] == "ok"
+    assert await upstream_calls(sandbox, "accessToken") == calls
+
+
+async def test_a_hanging_linkedin_keeps_the_server_ready(server: Server, sandbox: Sandbox) -> None:
+    # given
+    await sandbox.admin("POST", "faults", {"endpoint": "*", "hang": True, "count": None})
+    # when
+    async with server.http.get(f"{server.url}/readyz") as ready:
+        answer = await ready.json()
+    # then
+    assert (ready.status, answer["status"]) == (200, "ok")

@@ -21,7 +21,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         max_page_size=settings.max_page_size,
         live_match_timeout_s=settings.live_match_timeout_s,
         live_match_failure_backoff_s=settings.live_match_failure_backoff_s,
-        ats_candidate_url_template=settings.ats_candidate_url_template,
+        ats_candidate_url_template=settings.candidate_url_template,
     )
 
 

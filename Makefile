@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python -m bench.enrichment
 	$(BIN)/python -m bench.refresh
 	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.chaos
 
 clean:
 	rm -rf $(VENV) web/node_modules rscgraph.db*

@@ -21,7 +21,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         max_page_size=settings.max_page_size,
         live_match_timeout_s=settings.live_match_timeout_s,
         live_match_failure_backoff_s=settings.live_match_failure_backoff_s,
-        ats_candidate_url_template=settings.ats_candidate_url_template,
+        ats_candidate_url_template=settings.candidate_url_template,
         refresh_deadline_s=settings.refresh_deadline_s,
         # The periodic poller renews the data every interval: two missed rounds make it stale.
         activity_max_age_s=2 * settings.poll_interval_s if settings.poll_interval_s else 900.0,

@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from linkedin.config import LinkedInConfig
+from resolvers.sync.config import candidate_page_template, job_page_template
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
 
@@ -49,12 +50,14 @@ class Settings(BaseSettings):
         description="how long refreshLinkedInActivity waits for LinkedIn before answering from storage",
     )
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
-    ats_candidate_url_template: str = Field(
-        default="http://127.0.0.1:8000/candidates/{id}",
-        description="the ATS page of a candidate (sent to LinkedIn)",
+    # None follows the served host and port (`candidate_url_template`); read the properties, not these.
+    ats_candidate_url_template: str | None = Field(
+        default=None,
+        description="the ATS page of a candidate (sent to LinkedIn); default: on RSC_HOST:RSC_PORT",
     )
-    ats_job_url_template: str = Field(
-        default="http://127.0.0.1:8000/jobs/{id}", description="the ATS page of a job (its default apply URL)"
+    ats_job_url_template: str | None = Field(
+        default=None,
+        description="the ATS page of a job (its default apply URL); default: on RSC_HOST:RSC_PORT",
     )
     webhook_max_body_bytes: int = Field(default=64 * 1024, gt=0)
     webhook_signing_secret: SecretStr | None = Field(
@@ -73,6 +76,22 @@ class Settings(BaseSettings):
     def is_development(self) -> bool:
         """Whether error details may be shown to clients."""
         return self.environment == "development"
+
+    @property
+    def served_base_url(self) -> str:
+        """The URL this server is reached at, from RSC_HOST and RSC_PORT (a wildcard bind means loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    @property
+    def candidate_url_template(self) -> str:
+        """The candidate page LinkedIn links to (`externalProfileUrl`); `{id}` is the candidate id."""
+        return self.ats_candidate_url_template or candidate_page_template(self.served_base_url)
+
+    @property
+    def job_url_template(self) -> str:
+        """A job's page, its apply URL on LinkedIn when it has none of its own; `{id}` is the job id."""
+        return self.ats_job_url_template or job_page_template(self.served_base_url)
 
     def linkedin_config(self) -> LinkedInConfig:
         """The LinkedIn client's own configuration, built from these settings."""

@@ -15,8 +15,8 @@ log = logging.getLogger("rscgraph.sync")
 def sync_config(settings: Settings) -> SyncConfig:
     """The worker's settings, from the server's."""
     return SyncConfig(
-        candidate_url_template=settings.ats_candidate_url_template,
-        job_url_template=settings.ats_job_url_template,
+        candidate_url_template=settings.candidate_url_template,
+        job_url_template=settings.job_url_template,
     )
 
 

@@ -9,6 +9,7 @@ from linkedin.client import LinkedInClient
 from models.db import SessionFactory
 from resolvers.match_cache import LiveMatchCache
 from resolvers.refresh import RefreshService
+from resolvers.sync.config import DEFAULT_BASE_URL, candidate_page_template
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class DomainConfig:
     # LinkedIn's limit on One-Click Exports per Recruiter seat per calendar month (UTC).
     exports_per_seat_per_month: int = 300
     # Where a candidate lives in the ATS (atsCandidate.externalProfileUrl); `{id}` is the candidate id.
-    ats_candidate_url_template: str = "http://127.0.0.1:8000/candidates/{id}"
+    ats_candidate_url_template: str = candidate_page_template(DEFAULT_BASE_URL)
     # How long refreshLinkedInActivity waits for the poll before answering with what is stored.
     refresh_deadline_s: float = 5.0
     # Polled LinkedIn activity older than this is stale even when no poll failed (resolvers/activity.py).

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The ATS pages LinkedIn links to: the candidate page of the web app, and a job's page.
+CANDIDATE_ROUTE = "/candidates/{id}"
+JOB_ROUTE = "/jobs/{id}"
+# Where the server listens by default (RSC_HOST, RSC_PORT); only library callers without settings use it.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def candidate_page_template(base_url: str) -> str:
+    """The candidate page under `base_url`; `{id}` is the ATS candidate id."""
+    return base_url.rstrip("/") + CANDIDATE_ROUTE
+
+
+def job_page_template(base_url: str) -> str:
+    """The job page under `base_url`; `{id}` is the ATS job id."""
+    return base_url.rstrip("/") + JOB_ROUTE
+
 
 @dataclass(frozen=True, slots=True)
 class SyncConfig:
     """Tuning of the outbox worker; defaults suit production, tests shorten nothing but the clock."""
 
-    # Links back into the ATS; `{id}` is the ATS record id.
-    candidate_url_template: str = "http://127.0.0.1:8000/candidates/{id}"
-    job_url_template: str = "http://127.0.0.1:8000/jobs/{id}"
+    # Links back into the ATS; `{id}` is the ATS record id. The server passes its settings' templates.
+    candidate_url_template: str = candidate_page_template(DEFAULT_BASE_URL)
+    job_url_template: str = job_page_template(DEFAULT_BASE_URL)
     # Rows claimed per pass; LinkedIn requests carry at most 100 records each regardless.
     claim_limit: int = 500
     # A claim outlives a crashed worker by at most this long.

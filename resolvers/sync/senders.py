@@ -1,5 +1,10 @@
 """One sender per entity type and operation: load the current ATS rows (one statement per batch), build
-the bodies, call LinkedIn, and say what became of each change."""
+the bodies, call LinkedIn, and say what became of each change.
+
+A candidate (or application) that LinkedIn holds but can no longer take (its candidate lost a name or the
+email) is withdrawn: deleted on LinkedIn and SKIPPED with the reason, its children with it, so LinkedIn
+never keeps a stale copy; it is sent again, children and all, once it is eligible again.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from linkedin.records import BatchItemError, BatchResult, JobPostingTaskStatus
 from models import OutboxOp, OutboxStatus, SyncEntity
 from models import sync_source_queries as sources
 from models.db import SessionFactory
+from models.outbox_dependents import HELD, held_applications, mark_withdrawn
 from models.profile_snapshots import MatchSnapshot, save_match_snapshots
 from models.sync_status_queries import statuses_of
 from resolvers.sync import payloads
@@ -31,6 +37,7 @@ PARENT_SKIPPED = {
     parent: Outcome(Kind.SKIPPED, f"the {parent} is not sent to LinkedIn (see its sync status)")
     for parent in ("candidate", "application")
 }
+_HELD = {OutboxStatus(s) for s in HELD}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,19 +163,26 @@ async def delete_jobs(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
 
 
 async def upsert_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
-    """Push candidates that have first name, last name and email; then store LinkedIn's matches."""
+    """Push candidates that have first name, last name and email, withdraw those LinkedIn holds that lost
+    one; then store LinkedIn's matches."""
     async with ctx.sessions() as db:
         found = await sources.candidates(db, _ids(changes))
+        held = await statuses_of(db, SyncEntity.CANDIDATE, _ids(changes))
     out: Outcomes = {}
     bodies: dict[str, dict[str, Any]] = {}
+    withdrawn: dict[int, str] = {}
     for change in changes:
         source = found.get(change.entity_id)
         if source is None:
             out[change.entity_id] = GONE
         elif reason := payloads.skip_reason(source.candidate):
-            out[change.entity_id] = Outcome(Kind.SKIPPED, reason)
+            if held.get(change.entity_id) in _HELD:
+                withdrawn[change.entity_id] = reason
+            else:
+                out[change.entity_id] = Outcome(Kind.SKIPPED, reason)
         else:
             bodies[str(change.entity_id)] = payloads.candidate_body(source, ctx.config)
+    out.update(await _withdraw_candidates(ctx, withdrawn))
     if bodies:
         sent = await _batch(ctx.linkedin.upsert_candidates(bodies), [int(i) for i in bodies])
         out.update(sent)
@@ -198,6 +212,60 @@ async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None
     except SQLAlchemyError:
         # The push succeeded: failing here would leave it unsettled until the lease runs out.
         log.warning("storing the matches of %d candidates failed", len(snapshots), exc_info=True)
+
+
+async def _withdraw_candidates(ctx: SendContext, reasons: Mapping[int, str]) -> Outcomes:
+    """Delete ineligible candidates from LinkedIn, their applications first (LinkedIn keeps those apart;
+    it drops the candidate's notes itself). A candidate whose applications could not go is retried."""
+    if not reasons:
+        return {}
+    async with ctx.sessions() as db:
+        applications = await held_applications(db, list(reasons))
+    application_reasons = {
+        a: f"candidate {reasons[c]}" for c, ids in applications.items() for a in ids if c in reasons
+    }
+    dropped = await _withdraw_applications(ctx, application_reasons)
+    out: Outcomes = {}
+    ready: list[int] = []
+    for candidate_id in reasons:
+        failed = [
+            dropped[a] for a in applications.get(candidate_id, []) if dropped[a].kind is not Kind.SKIPPED
+        ]
+        if failed:
+            out[candidate_id] = Outcome(
+                Kind.RETRY, failed[0].reason, throttled=any(o.throttled for o in failed)
+            )
+        else:
+            ready.append(candidate_id)
+    if not ready:
+        return out
+    deleted = await _batch(ctx.linkedin.delete_candidates([str(i) for i in ready]), ready, deleting=True)
+    gone = {i: reasons[i] for i, o in deleted.items() if o.kind is Kind.SENT}
+    await _mark_withdrawn(ctx, SyncEntity.CANDIDATE, gone)
+    out.update({i: Outcome(Kind.SKIPPED, gone[i]) if i in gone else o for i, o in deleted.items()})
+    return out
+
+
+async def _withdraw_applications(ctx: SendContext, reasons: Mapping[int, str]) -> Outcomes:
+    """Delete applications LinkedIn holds but can no longer take (LinkedIn drops their notes and stages);
+    each deleted one is SKIPPED with its reason, the others keep the failure."""
+    if not reasons:
+        return {}
+    ids = list(reasons)
+    deleted = await _batch(ctx.linkedin.delete_applications([str(i) for i in ids]), ids, deleting=True)
+    gone = {i: reasons[i] for i, o in deleted.items() if o.kind is Kind.SENT}
+    await _mark_withdrawn(ctx, SyncEntity.APPLICATION, gone)
+    return {i: Outcome(Kind.SKIPPED, gone[i]) if i in gone else o for i, o in deleted.items()}
+
+
+async def _mark_withdrawn(ctx: SendContext, parent: SyncEntity, reasons: Mapping[int, str]) -> None:
+    # Committed at once: LinkedIn no longer holds these, whatever becomes of the rest of the pass.
+    if not reasons:
+        return
+    child_reason = PARENT_SKIPPED["candidate" if parent is SyncEntity.CANDIDATE else "application"].reason
+    async with ctx.sessions() as db:
+        await mark_withdrawn(db, parent, reasons, child_reason or "", now=ctx.clock())
+        await db.commit()
 
 
 async def delete_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
@@ -275,19 +343,26 @@ async def _delete_children(
 
 
 async def upsert_applications(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
-    """Push applications whose candidate can be sent (LinkedIn needs the candidate's email)."""
+    """Push applications whose candidate can be sent (LinkedIn needs the candidate's email); withdraw
+    those LinkedIn holds whose candidate cannot be."""
     async with ctx.sessions() as db:
         found = await sources.applications(db, _ids(changes))
+        held = await statuses_of(db, SyncEntity.APPLICATION, _ids(changes))
     out: Outcomes = {}
     bodies: dict[str, dict[str, Any]] = {}
+    withdrawn: dict[int, str] = {}
     for change in changes:
         source = found.get(change.entity_id)
         if source is None:
             out[change.entity_id] = GONE
         elif reason := payloads.skip_reason(source.candidate):
-            out[change.entity_id] = Outcome(Kind.SKIPPED, f"candidate {reason}")
+            if held.get(change.entity_id) in _HELD:
+                withdrawn[change.entity_id] = f"candidate {reason}"
+            else:
+                out[change.entity_id] = Outcome(Kind.SKIPPED, f"candidate {reason}")
         else:
             bodies[str(change.entity_id)] = payloads.application_body(source)
+    out.update(await _withdraw_applications(ctx, withdrawn))
     if bodies:
         out.update(await _batch(ctx.linkedin.upsert_applications(bodies), [int(i) for i in bodies]))
     return out

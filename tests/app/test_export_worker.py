@@ -49,7 +49,7 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
     # when: the job starts (its first pass sweeps what is pending)
     workers.start()
     try:
-        await worker.passes_done(1)
+        await asyncio.wait_for(worker.passes_done(1), 10)
     finally:
         await workers.stop()
     # then
@@ -65,11 +65,11 @@ async def test_a_wake_up_runs_another_pass(services: Services) -> None:
     workers.add(EXPORT_JOB, 3600, worker.sweep)
     workers.start()
     try:
-        await worker.passes_done(1)
+        await asyncio.wait_for(worker.passes_done(1), 10)
         # when
         workers.wake(EXPORT_JOB)
         # then
-        await worker.passes_done(2)
+        await asyncio.wait_for(worker.passes_done(2), 10)
     finally:
         await workers.stop()
 

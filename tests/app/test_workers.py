@@ -150,6 +150,6 @@ async def test_shutdown_ends_a_poll_hanging_on_linkedin_and_releases_its_lease(
     await asyncio.wait_for(lifespan.__aexit__(None, None, None), GUARD_S)
     # then
     with pytest.raises(asyncio.CancelledError):
-        await waiting
+        await asyncio.wait_for(waiting, GUARD_S)
     async with sessions() as db:
         assert await leases.held_until(db, LEASE_NAME) is None

@@ -81,9 +81,9 @@ async def test_a_hang_fault_holds_the_call_until_the_client_gives_up(sandbox: Sa
 async def test_clearing_faults_releases_a_hanging_call(sandbox: Sandbox, token: str) -> None:
     await sandbox.admin("POST", "/faults", {"endpoint": "seatsV2", "hang": True})
     hanging = asyncio.create_task(sandbox.call("GET", SEATS, token=token))
-    await sandbox.state.hang_started.wait()
+    await asyncio.wait_for(sandbox.state.hang_started.wait(), 10)
     await sandbox.admin("DELETE", "/faults")
-    assert (await hanging).status == 503
+    assert (await asyncio.wait_for(hanging, 10)).status == 503
 
 
 async def test_error_rate_faults_are_reproducible_with_the_seed(sandbox: Sandbox, token: str) -> None:
@@ -121,7 +121,7 @@ async def test_waiting_for_a_hang_answers_once_a_call_hangs(sandbox: Sandbox, to
     # then
     assert answer == {"hanging": True}
     await sandbox.admin("DELETE", "/faults")
-    assert (await hanging).status == 503
+    assert (await asyncio.wait_for(hanging, 10)).status == 503
 
 
 async def test_waiting_for_a_hang_says_so_when_none_comes(sandbox: Sandbox) -> None:

@@ -118,7 +118,7 @@ async def test_a_poll_whose_lease_another_process_took_over_stops_without_writin
         await db.commit()
     await sandbox.admin("DELETE", "faults")
     # when
-    report = await polling
+    report = await asyncio.wait_for(polling, 10)
     # then
     assert report.polled is False
     assert await count(sessions, models.InMailMessage) == 0

@@ -84,11 +84,12 @@ async def test_a_worker_cancelled_mid_request_is_restarted_and_every_change_arri
     application_ids = await three_candidates_with_applications(ats)
     await sandbox.admin("POST", "faults", {"endpoint": "atsApplications", "hang": True, "count": None})
     stopped = asyncio.create_task(worker.run_once())
-    while not any(c["endpoint"] == "atsApplications" for c in await sandbox.admin("GET", "calls")):
-        assert not stopped.done()
+    async with asyncio.timeout(10):
+        while not any(c["endpoint"] == "atsApplications" for c in await sandbox.admin("GET", "calls")):
+            assert not stopped.done()
     stopped.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await stopped
+        await asyncio.wait_for(stopped, 10)
     await sandbox.admin("DELETE", "faults")
     # when: a new worker pass after the lease has expired
     clock.advance(sync_config.lease_s + 1)

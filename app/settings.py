@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         description="how long a push notification id is remembered against replays (nothing purges ids "
         "sooner); an `expiresAt` further ahead is refused",
     )
+    body_read_timeout_s: float = Field(
+        default=10.0, gt=0, description="how long a client may take to send a request body (then 408)"
+    )
     export_interval_s: float = Field(
         default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
     )

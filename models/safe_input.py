@@ -64,7 +64,7 @@ def json_nesting_depth(raw: bytes) -> int:
 
 
 def _refuse_constant(name: str) -> object:
-    raise UnsafeInput(f"The request body is not valid JSON ({name} is not a JSON number)")
+    raise UnsafeInput(f"The request is not valid JSON ({name} is not a JSON number)")
 
 
 def decode_json(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> object:
@@ -74,14 +74,14 @@ def decode_json(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> object:
     """
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
     if json_nesting_depth(data) > max_depth:
-        raise UnsafeInput(f"The request body nests arrays and objects deeper than {max_depth} levels")
+        raise UnsafeInput(f"The request nests JSON arrays and objects deeper than {max_depth} levels")
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
     except UnsafeInput:
         raise
     except ValueError as exc:
         # JSONDecodeError, invalid UTF-8, or an integer past Python's 4,300-digit conversion limit.
-        raise UnsafeInput("The request body is not valid JSON") from exc
+        raise UnsafeInput("The request is not valid JSON") from exc
     problem = json_text_problem(value)
     if problem is not None:
         raise UnsafeInput(problem)

@@ -288,13 +288,54 @@ async def test_over_http_json_nested_100000_deep_is_a_400_before_any_work(
     # when
     status, answer = await post_raw(server, body)
     # then
-    message = f"The request body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+    message = f"The request nests JSON arrays and objects deeper than {MAX_JSON_DEPTH} levels"
     assert (status, answer) == (
         400,
         {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]},
     )
     async with sessions() as db:
         assert (await db.exec(select(func.count()).select_from(models.Candidate))).one() == 0
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_get_variables_nested_too_deep_are_a_400_with_a_coded_error(server: Server) -> None:
+    # given: GET takes variables as JSON in the query string, through the same decoder
+    params = {"query": "{ __typename }", "variables": "[" * 5000 + "]" * 5000}
+    # when
+    async with server.http.get(f"{server.url}/graphql", params=params) as response:
+        status, answer = response.status, await response.json(content_type=None)
+    # then
+    assert status == 400
+    assert codes_and_messages(answer["errors"]) == [
+        ("BAD_USER_INPUT", f"The request nests JSON arrays and objects deeper than {MAX_JSON_DEPTH} levels")
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param(b"{nope", "The request is not valid JSON", id="not-json"),
+        pytest.param(
+            b'{"query": "{ __typename }", "variables": {"a": ' + b"9" * 5000 + b"}}",
+            "The request is not valid JSON",
+            id="int-past-python-limit",
+        ),
+        pytest.param(
+            b'{"query": "{ __typename }", "variables": {"a": NaN}}',
+            "The request is not valid JSON (NaN is not a JSON number)",
+            id="nan",
+        ),
+    ],
+)
+async def test_over_http_a_body_that_is_not_json_is_a_400_with_a_coded_error(
+    server: Server, body: bytes, message: str
+) -> None:
+    # when / then: a GraphQL error, no longer Strawberry's plain text (or a 500 for the long integer)
+    assert await post_raw(server, body) == (
+        400,
+        {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]},
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

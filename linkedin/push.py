@@ -1,7 +1,8 @@
 """LinkedIn push notifications: the signature, the GET challenge and the notification body (WIRE.md).
 
 The notification body is an [I] shape (shared/linkedin-rsc.md §4); like `linkedin/wire.py` this module
-is the one place that reads it, so a correction touches nothing else.
+is the one place that reads it, so a correction touches nothing else. The caller decodes the raw body
+(bounded nesting, storable text: models.safe_input); this module checks the decoded value's shape.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -31,41 +30,52 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"body_read_timeout_s": TIMEOUT_S, "export_interval_s": 0})
 
 
+class _TrickleClient(asyncio.Protocol):
+    """A raw HTTP/1.1 client connection that keeps whatever arrives, even if a reset follows."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+        self.answered = asyncio.Event()
+        self.closed = asyncio.Event()
+
+    def data_received(self, data: bytes) -> None:
+        self.received += data
+        self.answered.set()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed.set()
+
+
 async def trickle_post(
     server: Server, path: str, headers: dict[str, str]
 ) -> tuple[int, dict[str, str], bytes]:
     """POST a body one byte per 0.1 s on a raw socket; the status, headers and body of the answer."""
     url = URL(server.url)
-    reader, writer = await asyncio.open_connection(url.host, url.port)
+    loop = asyncio.get_running_loop()
+    assert url.host is not None
+    assert url.port is not None
+    transport, client = await loop.create_connection(_TrickleClient, url.host, url.port)
     head = [f"POST {path} HTTP/1.1", f"Host: {url.host}", f"Content-Length: {DECLARED_LENGTH}"]
     head += [f"{name}: {value}" for name, value in headers.items()]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
-
-    async def trickle() -> None:
-        # The deliberate slowness of the client (not a wait for the server).
-        with contextlib.suppress(OSError):
-            for _ in range(DECLARED_LENGTH):
-                writer.write(b" ")
-                await writer.drain()
-                await asyncio.sleep(0.1)
-
-    sender = asyncio.create_task(trickle())
+    transport.write(("\r\n".join(head) + "\r\n\r\n").encode())
     try:
-        status_line = await asyncio.wait_for(reader.readline(), ANSWER_WITHIN_S)
-        answer_headers: dict[str, str] = {}
-        while (line := await asyncio.wait_for(reader.readline(), ANSWER_WITHIN_S)) not in (b"\r\n", b""):
-            name, _, value = line.decode().partition(":")
-            answer_headers[name.strip().lower()] = value.strip()
-        body = await asyncio.wait_for(
-            reader.readexactly(int(answer_headers["content-length"])), ANSWER_WITHIN_S
-        )
+        # The deliberate slowness of the client (not a wait for the server); it stops once answered.
+        for _ in range(DECLARED_LENGTH):
+            if client.answered.is_set() or transport.is_closing():
+                break
+            transport.write(b" ")
+            await asyncio.sleep(0.1)
+        # The answer says `connection: close`: the server closing the connection ends it.
+        await asyncio.wait_for(client.closed.wait(), ANSWER_WITHIN_S)
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
-        writer.close()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
+        transport.close()
+    head_bytes, _, body = bytes(client.received).partition(b"\r\n\r\n")
+    status_line, *header_lines = head_bytes.decode().split("\r\n")
+    answer_headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        answer_headers[name.strip().lower()] = value.strip()
+    assert len(body) == int(answer_headers["content-length"])
     return int(status_line.split()[1]), answer_headers, body
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 
 import strawberry
 from graphql import GraphQLError
@@ -69,6 +70,14 @@ _DOMAIN_CODES = {
 }
 
 
+# graphql-core's variable coercion errors (the values sent were wrong), as opposed to validation errors
+# that also start "Variable '$" but are about the document ("is never used", "is not defined").
+_COERCION = re.compile(
+    r"Variable '\$\w+' has invalid (default )?value|Variable values are nested too deeply"
+    r"|Too many errors processing variables"
+)
+
+
 def _chain(error: GraphQLError) -> list[GraphQLError]:
     """The error and the graphql-core errors it wraps, outermost first."""
     chain = [error]
@@ -88,11 +97,11 @@ def classify(error: GraphQLError) -> tuple[ErrorCode, bool]:
     if cause is not None:
         return ErrorCode.INTERNAL_SERVER_ERROR, False
     # graphql-core's own errors: the outermost that says what it is decides. A variable's coercion
-    # error wraps the scalar's, and only the wrapper carries the "Variable '$" prefix.
+    # error wraps the scalar's, and only the wrapper says it is about a variable.
     for link in chain:
         if link.message.startswith("Syntax Error"):
             return ErrorCode.GRAPHQL_PARSE_FAILED, True
-        if link.path is None and link.message.startswith("Variable '$"):
+        if link.path is None and _COERCION.match(link.message):
             return ErrorCode.BAD_USER_INPUT, True
     if chain[-1].path is None:
         return ErrorCode.GRAPHQL_VALIDATION_FAILED, True

@@ -364,3 +364,19 @@ async def test_a_variable_that_cannot_be_coerced_is_bad_user_input(
     # then
     assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["BAD_USER_INPUT"]
     assert all(e.message.startswith("Variable '$") for e in result.errors or [])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("query($unused: ID) { __typename }", id="unused-variable"),
+        pytest.param("query { candidate(id: $missing) { id } }", id="undefined-variable"),
+        pytest.param("query($id: Int) { candidate(id: $id) { id } }", id="variable-in-wrong-position"),
+    ],
+)
+async def test_a_document_misusing_a_variable_is_a_validation_failure(graphql: GraphQL, query: str) -> None:
+    # These also start "Variable '$" but are about the document, not the values sent.
+    # when
+    result = await graphql(query, {})
+    # then
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["GRAPHQL_VALIDATION_FAILED"]

@@ -49,7 +49,12 @@ class GraphQLApp(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         # The stock json.loads recursed (a RecursionError, HTTP 500, on deeply nested variables) and let
         # through text no database can store; UnsafeInput is answered by __call__ above.
-        return decode_json(data)
+        value = decode_json(data)
+        # Only the POST body arrives as bytes (query-string values are str); Strawberry takes it for an
+        # object (or a batch list, which it refuses) and called .get() on a string or null: a 500.
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            raise UnsafeInput("The request body must be a JSON object")
+        return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         http_request = request if isinstance(request, Request) else None

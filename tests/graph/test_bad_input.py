@@ -316,6 +316,9 @@ async def test_over_http_get_variables_nested_too_deep_are_a_400_with_a_coded_er
     ("body", "message"),
     [
         pytest.param(b"{nope", "The request is not valid JSON", id="not-json"),
+        pytest.param(b'"{ __typename }"', "The request body must be a JSON object", id="a-string"),
+        pytest.param(b"null", "The request body must be a JSON object", id="null"),
+        pytest.param(b"5", "The request body must be a JSON object", id="a-number"),
         pytest.param(
             b'{"query": "{ __typename }", "variables": {"a": ' + b"9" * 5000 + b"}}",
             "The request is not valid JSON",

@@ -12,6 +12,8 @@ from collections.abc import Collection
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.errors import ErrorCode
+
 log = logging.getLogger("rscgraph.http")
 
 
@@ -76,7 +78,8 @@ class BodyReadTimeout:
     async def _answer_408(self, scope: Scope, send: Send) -> None:
         message = f"The request body was not received within {self.timeout_s:g} s"
         if scope["path"] in self.graphql_paths:
-            payload: object = {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}
+            error = {"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT.value}}
+            payload: object = {"errors": [error]}
         else:
             payload = {"error": message}
         body = json.dumps(payload).encode()

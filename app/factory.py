@@ -9,10 +9,12 @@ from typing import Any
 
 import aiohttp
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
 from app import webhooks
+from app.body_timeout import BodyReadTimeout
 from app.export_worker import EXPORT_JOB, ExportWorker
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
@@ -85,4 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *webhooks.routes,
         *asset_mounts(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"])
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

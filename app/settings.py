@@ -64,6 +64,18 @@ class Settings(BaseSettings):
         default=None,
         description="the secret LinkedIn signs pushes with, if not the child app's client secret",
     )
+    # LinkedIn redelivers for up to 8 h [V] and the sandbox plays a 24 h expiry [I] (shared/linkedin-rsc.md
+    # §4): a week covers both with room for clock skew, so no genuine push is refused for its expiry.
+    webhook_max_age_s: float = Field(
+        default=7 * 86_400,
+        gt=0,
+        le=365 * 86_400,
+        description="how long a push notification id is remembered against replays (nothing purges ids "
+        "sooner); an `expiresAt` further ahead is refused",
+    )
+    body_read_timeout_s: float = Field(
+        default=10.0, gt=0, description="how long a client may take to send a request body (then 408)"
+    )
     export_interval_s: float = Field(
         default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
     )

@@ -7,7 +7,7 @@ acknowledged; the export worker does the processing off the request path.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from starlette.requests import Request
@@ -19,6 +19,7 @@ from app.settings import Settings
 from app.workers import Workers
 from linkedin import push
 from linkedin.client import LinkedInClient
+from models.safe_input import UnsafeInput, decode_json
 from resolvers import exports
 from resolvers.services import Services
 
@@ -76,11 +77,14 @@ async def notification(request: Request) -> Response:
         return _reject(401, f"missing {push.SIGNATURE_HEADER}")
     if not push.signature_valid(_secret(settings), body, header):
         return _reject(401, f"{push.SIGNATURE_HEADER} does not match the body")
+    now = datetime.now(UTC)
     try:
-        parsed = push.parse_notification(body)
-    except push.MalformedNotification as exc:
+        # The same guarded decoder as /graphql: bounded nesting, text the database can store.
+        data = decode_json(body)
+        parsed = push.parse_notification(data, now=now, max_age=timedelta(seconds=settings.webhook_max_age_s))
+    except (UnsafeInput, push.MalformedNotification) as exc:
         return _reject(400, f"malformed notification: {exc}")
-    if parsed.expired(datetime.now(UTC)):
+    if parsed.expired(now):
         return _reject(400, f"notification {parsed.id} expired at {parsed.expires_at}")
     services: Services = request.state.services
     recorded = await exports.record_notification(services.sessions, parsed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 
 import strawberry
 from graphql import GraphQLError
@@ -75,24 +76,42 @@ _DOMAIN_CODES = {
 }
 
 
+# graphql-core's variable coercion errors (the values sent were wrong), as opposed to validation errors
+# that also start "Variable '$" but are about the document ("is never used", "is not defined").
+_COERCION = re.compile(
+    r"Variable '\$\w+' has invalid (default )?value|Variable values are nested too deeply"
+    r"|Too many errors processing variables"
+)
+
+
+def _chain(error: GraphQLError) -> list[GraphQLError]:
+    """The error and the graphql-core errors it wraps, outermost first."""
+    chain = [error]
+    while isinstance(chain[-1].original_error, GraphQLError):
+        chain.append(chain[-1].original_error)
+    return chain
+
+
 def classify(error: GraphQLError) -> tuple[ErrorCode, bool]:
     """The code for a top-level error and whether its message may be shown outside development."""
-    original = error.original_error
-    if isinstance(original, ClientError):
-        return original.code, True
-    if isinstance(original, DomainError):
-        return _DOMAIN_CODES[original.kind], True
-    if original is None:
-        if error.message.startswith("Syntax Error"):
-            return ErrorCode.GRAPHQL_PARSE_FAILED, True
-        if error.path is None and error.message.startswith("Variable '$"):
-            return ErrorCode.BAD_USER_INPUT, True
-        if error.path is None:
-            return ErrorCode.GRAPHQL_VALIDATION_FAILED, True
-        # graphql-core's own errors at a path (e.g. a non-null field resolved to null)
+    chain = _chain(error)
+    cause = chain[-1].original_error
+    if isinstance(cause, ClientError):
+        return cause.code, True
+    if isinstance(cause, DomainError):
+        return _DOMAIN_CODES[cause.kind], True
+    if cause is not None:
         return ErrorCode.INTERNAL_SERVER_ERROR, False
-    if isinstance(original, GraphQLError):
-        return classify(original)
+    # graphql-core's own errors: the outermost that says what it is decides. A variable's coercion
+    # error wraps the scalar's, and only the wrapper says it is about a variable.
+    for link in chain:
+        if link.message.startswith("Syntax Error"):
+            return ErrorCode.GRAPHQL_PARSE_FAILED, True
+        if link.path is None and _COERCION.match(link.message):
+            return ErrorCode.BAD_USER_INPUT, True
+    if chain[-1].path is None:
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED, True
+    # graphql-core's own errors at a path (e.g. a non-null field resolved to null)
     return ErrorCode.INTERNAL_SERVER_ERROR, False
 
 

@@ -1,4 +1,4 @@
-"""Request limits and the NUL ban: validation rules built once per schema (so the validation cache works)."""
+"""Request limits and the safe-text rule: validation rules built once per schema (the cache keeps working)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from strawberry.extensions.max_aliases import create_validator as max_aliases_va
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from graph.errors import ClientError
-
-NUL_MESSAGE = "Strings must not contain the NUL character (U+0000)"
+from models.safe_input import json_text_problem, text_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +24,11 @@ class Limits:
 
 
 def validation_rules_extension(limits: Limits) -> type[AddValidationRules]:
-    """An extension class (not instance) adding the depth, alias and NUL-literal rules built here, once."""
+    """An extension class (not instance) adding the depth, alias and safe-text rules built here, once."""
     rules = [
         depth_validator(limits.max_depth, None, None),
         max_aliases_validator(limits.max_aliases),
-        NulLiteralRule,
+        SafeTextLiteralRule,
     ]
 
     class LimitRules(AddValidationRules):
@@ -39,32 +38,25 @@ def validation_rules_extension(limits: Limits) -> type[AddValidationRules]:
     return LimitRules
 
 
-def _nul_error(node: StringValueNode | None = None) -> GraphQLError:
-    return GraphQLError(NUL_MESSAGE, node, original_error=ClientError(NUL_MESSAGE))
+def _text_error(message: str, node: StringValueNode | None = None) -> GraphQLError:
+    return GraphQLError(message, node, original_error=ClientError(message))
 
 
-class NulLiteralRule(ValidationRule):
-    """A string literal with a NUL is BAD_USER_INPUT: PostgreSQL text cannot hold one (it was a 500)."""
+class SafeTextLiteralRule(ValidationRule):
+    """A string literal the database cannot store (models.safe_input) is BAD_USER_INPUT, not a 500."""
 
     def enter_string_value(self, node: StringValueNode, *_: object) -> None:
-        if "\x00" in node.value:
-            self.report_error(_nul_error(node))
+        # graphql-core's lexer already refuses an escaped lone surrogate; NUL reaches this rule.
+        problem = text_problem(node.value)
+        if problem is not None:
+            self.report_error(_text_error(problem, node))
 
 
-class RefuseNulVariables(SchemaExtension):
+class RefuseUnsafeTextVariables(SchemaExtension):
     """The same for variables, which validation (cached per document) never sees."""
 
     def on_execute(self) -> Iterator[None]:
-        if _holds_nul(self.execution_context.variables):
-            self.execution_context.result = ExecutionResult(data=None, errors=[_nul_error()])
+        problem = json_text_problem(self.execution_context.variables)
+        if problem is not None:
+            self.execution_context.result = ExecutionResult(data=None, errors=[_text_error(problem)])
         yield
-
-
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False

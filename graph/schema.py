@@ -16,7 +16,7 @@ from graph.export import ExportMutation, ExportQuery
 from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
-from graph.limits import Limits, RefuseNulVariables, validation_rules_extension
+from graph.limits import Limits, RefuseUnsafeTextVariables, validation_rules_extension
 from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
@@ -80,7 +80,7 @@ def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = F
             lambda: ValidationCache(maxsize=256),
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
             validation_rules_extension(limits),
-            RefuseNulVariables,
+            RefuseUnsafeTextVariables,
         ],
         show_internal_errors=show_internal_errors,
     )

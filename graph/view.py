@@ -1,4 +1,4 @@
-"""The Starlette GraphQL endpoint: context per request, orjson, and GraphQL-over-HTTP status codes."""
+"""The Starlette GraphQL endpoint: per-request context, orjson, a guarded decoder, GraphQL-over-HTTP codes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from graph.context import Context
+from graph.errors import ErrorCode
+from models.safe_input import UnsafeInput, decode_json
 from resolvers.services import Services
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -28,6 +31,30 @@ class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, *args: Any, ide_html: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ide_html = ide_html
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except UnsafeInput as exc:
+            # Raised while decoding the body, so before any response started and before any work.
+            await self._request_error(scope, str(exc))(scope, receive, send)
+
+    def _request_error(self, scope: Scope, message: str) -> Response:
+        """A 400 carrying one GraphQL error: the body could not be taken at all (no `data`)."""
+        accept = Request(scope).headers.get("accept", "")
+        media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else "application/json"
+        error = {"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT.value}}
+        return Response(self.encode_json({"errors": [error]}), status_code=400, media_type=media_type)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # The stock json.loads recursed (a RecursionError, HTTP 500, on deeply nested variables) and let
+        # through text no database can store; UnsafeInput is answered by __call__ above.
+        value = decode_json(data)
+        # Only the POST body arrives as bytes (query-string values are str); Strawberry takes it for an
+        # object (or a batch list, which it refuses) and called .get() on a string or null: a 500.
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            raise UnsafeInput("The request body must be a JSON object")
+        return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         http_request = request if isinstance(request, Request) else None

@@ -1,7 +1,8 @@
 """LinkedIn push notifications: the signature, the GET challenge and the notification body (WIRE.md).
 
 The notification body is an [I] shape (shared/linkedin-rsc.md §4); like `linkedin/wire.py` this module
-is the one place that reads it, so a correction touches nothing else.
+is the one place that reads it, so a correction touches nothing else. The caller decodes the raw body
+(bounded nesting, storable text: models.safe_input); this module checks the decoded value's shape.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 SIGNATURE_HEADER = "X-LI-Signature"
@@ -64,27 +65,34 @@ def challenge_response(secret: str, challenge_code: str) -> dict[str, str]:
     }
 
 
-def parse_notification(body: bytes) -> PushNotification:
-    """Decode a notification body `{"type", "id", "requestId"?, "expiresAt"?}` (epoch ms)."""
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise MalformedNotification("the body is not JSON") from exc
+# The columns a notification is recorded in (models.WebhookNotification, models.ExportRequest).
+MAX_ID_LENGTH = 200
+MAX_TYPE_LENGTH = 100
+
+
+def _text(name: str, value: object, max_length: int) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        raise MalformedNotification(f"'{name}' must be a non-empty string of at most {max_length} characters")
+    return value
+
+
+def parse_notification(data: object, *, now: datetime, max_age: timedelta) -> PushNotification:
+    """Check a decoded notification `{"type", "id", "requestId"?, "expiresAt"?}` (epoch ms).
+
+    The caller decodes the body (bounded, safe text: models.safe_input); this checks its shape. An
+    `expiresAt` more than `max_age` ahead is refused: replays are caught by id only that long.
+    """
     if not isinstance(data, dict):
         raise MalformedNotification("the body is not a JSON object")
-    kind = data.get("type")
-    ident = data.get("id", data.get("requestId"))
-    request_id = data.get("requestId", ident)
-    if not isinstance(kind, str) or not kind.strip():
-        raise MalformedNotification("'type' must be a non-empty string")
-    for name, value in (("id", ident), ("requestId", request_id)):
-        if not isinstance(value, str) or not value.strip() or len(value) > 200:
-            raise MalformedNotification(f"'{name}' must be a non-empty string of at most 200 characters")
+    kind = _text("type", data.get("type"), MAX_TYPE_LENGTH)
+    ident = _text("id", data.get("id", data.get("requestId")), MAX_ID_LENGTH)
+    request_id = _text("requestId", data.get("requestId", ident), MAX_ID_LENGTH)
     expires = data.get("expiresAt")
     if expires is not None and (not isinstance(expires, int) or isinstance(expires, bool) or expires <= 0):
         raise MalformedNotification("'expiresAt' must be epoch milliseconds")
-    assert isinstance(ident, str)
-    assert isinstance(request_id, str)
+    # Compared as integers: a far-off value (1e20) does not fit a datetime.
+    if expires is not None and expires > (now + max_age).timestamp() * 1000:
+        raise MalformedNotification(f"'expiresAt' is more than {max_age.total_seconds():.0f} s ahead")
     return PushNotification(
         id=ident,
         type=kind,

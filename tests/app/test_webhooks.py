@@ -494,8 +494,32 @@ async def test_an_oversized_chunked_notification_is_rejected_while_reading(
         b'{"type": "EXPORT_CANDIDATE_PROFILE"}',
         b'{"id": "x1"}',
         b'{"type": "T", "id": "x", "expiresAt": "soon"}',
+        b'{"type": "T", "id": "x", "expiresAt": 1e20}',
+        b'{"type": "T", "id": "x", "expiresAt": 100000000000000000000}',
+        b'{"type": "T", "id": "x", "expiresAt": NaN}',
+        b'{"type": "T", "id": "x\\ud800"}',
+        b'{"type": "T", "id": "x\\u0000"}',
+        b'{"type": "T", "id": "x", "extra": {"note": "\\udfff"}}',
+        b'{"type": "T", "id": "x", "extra": ' + b"[" * 30_000 + b"]" * 30_000 + b"}",
+        b'{"type": "' + b"T" * 101 + b'", "id": "x"}',
+        b'{"type": "T", "id": "x", "expiresAt": 1' + b"0" * 5000 + b"}",
     ],
-    ids=["not-json", "not-an-object", "no-id", "no-type", "bad-expiry"],
+    ids=[
+        "not-json",
+        "not-an-object",
+        "no-id",
+        "no-type",
+        "bad-expiry",
+        "float-expiry-1e20",
+        "integer-expiry-1e20",
+        "nan-expiry",
+        "lone-surrogate-in-id",
+        "nul-in-id",
+        "lone-surrogate-elsewhere",
+        "nested-30000-deep",
+        "type-longer-than-its-column",
+        "expiry-of-5000-digits",
+    ],
 )
 async def test_a_malformed_signed_notification_is_rejected(
     server: Server, sandbox: Sandbox, sessions: SessionFactory, body: bytes
@@ -503,6 +527,34 @@ async def test_a_malformed_signed_notification_is_rejected(
     status = await post(server, body, signed(body, sandbox.config.client_secret))
     assert status == 400
     await _nothing_written(sessions)
+
+
+async def test_an_expiry_further_ahead_than_the_max_age_is_rejected(
+    server: Server, sandbox: Sandbox, settings: Settings, sessions: SessionFactory
+) -> None:
+    # given: replays are caught by id for webhook_max_age_s; a longer validity would outlive that
+    expires_ms = int((time.time() + settings.webhook_max_age_s + 60) * 1000)
+    body = push.notification_body("far-1", expires_at_ms=expires_ms)
+    # when
+    status = await post(server, body, signed(body, sandbox.config.client_secret))
+    # then
+    assert status == 400
+    await _nothing_written(sessions)
+
+
+async def test_a_notification_without_an_expiry_is_accepted_and_its_replay_recognised_by_id(
+    server: Server, sandbox: Sandbox, sessions: SessionFactory
+) -> None:
+    # given: expiresAt is an assumption of the contract ([S]/[I]), not something LinkedIn promises
+    body = push.notification_body("no-expiry-1")
+    headers = signed(body, sandbox.config.client_secret)
+    # when
+    first = await post(server, body, headers)
+    replay = await post(server, body, headers)
+    # then
+    assert (first, replay) == (200, 200)
+    assert await count(sessions, models.WebhookNotification) == 1
+    assert await count(sessions, models.ExportRequest) == 1
 
 
 async def test_an_integration_status_change_is_recorded_without_an_export(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
+from sqlmodel import func, select
 
+import models
+from models.db import SessionFactory
+from models.safe_input import MAX_JSON_DEPTH
 from tests.conftest import GraphQL, Server
 from tests.graph.tab_world import gid
 
@@ -202,3 +207,179 @@ async def test_a_string_with_a_nul_character_is_bad_user_input(
     assert [((e.extensions or {}).get("code"), e.message) for e in result.errors or []] == [
         ("BAD_USER_INPUT", NUL_MESSAGE)
     ]
+
+
+SURROGATE_MESSAGE = "Strings must not contain a lone surrogate (U+D800 to U+DFFF)"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        pytest.param(SEARCH, {"search": "ada\ud800"}, id="search-variable"),
+        pytest.param(EXPORT, {"requestId": "\udfff"}, id="export-request-id"),
+        pytest.param(CREATE, {"first": "Gr\ud83dce"}, id="mutation-input"),
+    ],
+)
+async def test_a_string_with_a_lone_surrogate_is_bad_user_input(
+    graphql: GraphQL, sessions: SessionFactory, query: str, variables: dict[str, object]
+) -> None:
+    # No database driver can encode a lone surrogate to UTF-8: it was INTERNAL_SERVER_ERROR.
+    # when
+    result = await graphql(query, variables)
+    # then
+    assert result.data is None
+    assert [((e.extensions or {}).get("code"), e.message) for e in result.errors or []] == [
+        ("BAD_USER_INPUT", SURROGATE_MESSAGE)
+    ]
+    async with sessions() as db:
+        assert (await db.exec(select(func.count()).select_from(models.Candidate))).one() == 0
+
+
+async def test_a_lone_surrogate_escape_in_a_literal_is_a_coded_parse_failure(graphql: GraphQL) -> None:
+    # The GraphQL spec makes an unpaired \\uD800 escape a syntax error; graphql-core's lexer says so.
+    # when
+    result = await graphql('query { candidates(filter: {search: "a\\ud800"}) { totalCount } }')
+    # then
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["GRAPHQL_PARSE_FAILED"]
+
+
+async def post_raw(server: Server, body: bytes) -> tuple[int, dict[str, object]]:
+    """POST raw bytes to /graphql; the HTTP status and the decoded answer."""
+    headers = {"content-type": "application/json"}
+    async with server.http.post(f"{server.url}/graphql", data=body, headers=headers) as response:
+        return response.status, await response.json(content_type=None)
+
+
+async def test_over_http_a_lone_surrogate_anywhere_in_the_body_is_a_400_with_a_coded_error(
+    server: Server, sessions: SessionFactory
+) -> None:
+    # given: a write with one in a variable, and a query with one in its operationName (which
+    # Strawberry echoed into a plain-text answer it could not encode: a 500)
+    write = json.dumps({"query": CREATE, "variables": {"first": "Gr\ud800ce"}}).encode()
+    named = json.dumps({"query": "query A { __typename }", "operationName": "\ud800"}).encode()
+    # when
+    answers = [await post_raw(server, write), await post_raw(server, named)]
+    # then
+    error = {"errors": [{"message": SURROGATE_MESSAGE, "extensions": {"code": "BAD_USER_INPUT"}}]}
+    assert answers == [(400, error), (400, error)]
+    async with sessions() as db:
+        assert (await db.exec(select(func.count()).select_from(models.Candidate))).one() == 0
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            b'{"query": "' + CREATE.replace("\n", " ").replace('"', '\\"').encode() + b'", "variables": '
+            b'{"first": "Grace", "deep": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+            id="variables",
+        ),
+        pytest.param(
+            b'{"query": "{ __typename }", "extensions": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_001,
+            id="extensions",
+        ),
+    ],
+)
+async def test_over_http_json_nested_100000_deep_is_a_400_before_any_work(
+    server: Server, sessions: SessionFactory, body: bytes
+) -> None:
+    # The stock decoder recursed: a RecursionError and an HTTP 500.
+    # when
+    status, answer = await post_raw(server, body)
+    # then
+    message = f"The request nests JSON arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+    assert (status, answer) == (
+        400,
+        {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]},
+    )
+    async with sessions() as db:
+        assert (await db.exec(select(func.count()).select_from(models.Candidate))).one() == 0
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_get_variables_nested_too_deep_are_a_400_with_a_coded_error(server: Server) -> None:
+    # given: GET takes variables as JSON in the query string, through the same decoder
+    params = {"query": "{ __typename }", "variables": "[" * 5000 + "]" * 5000}
+    # when
+    async with server.http.get(f"{server.url}/graphql", params=params) as response:
+        status, answer = response.status, await response.json(content_type=None)
+    # then
+    assert status == 400
+    assert codes_and_messages(answer["errors"]) == [
+        ("BAD_USER_INPUT", f"The request nests JSON arrays and objects deeper than {MAX_JSON_DEPTH} levels")
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param(b"{nope", "The request is not valid JSON", id="not-json"),
+        pytest.param(b'"{ __typename }"', "The request body must be a JSON object", id="a-string"),
+        pytest.param(b"null", "The request body must be a JSON object", id="null"),
+        pytest.param(b"5", "The request body must be a JSON object", id="a-number"),
+        pytest.param(
+            b'{"query": "{ __typename }", "variables": {"a": ' + b"9" * 5000 + b"}}",
+            "The request is not valid JSON",
+            id="int-past-python-limit",
+        ),
+        pytest.param(
+            b'{"query": "{ __typename }", "variables": {"a": NaN}}',
+            "The request is not valid JSON (NaN is not a JSON number)",
+            id="nan",
+        ),
+    ],
+)
+async def test_over_http_a_body_that_is_not_json_is_a_400_with_a_coded_error(
+    server: Server, body: bytes, message: str
+) -> None:
+    # when / then: a GraphQL error, no longer Strawberry's plain text (or a 500 for the long integer)
+    assert await post_raw(server, body) == (
+        400,
+        {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]},
+    )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_over_http_json_nested_to_the_limit_is_still_taken(server: Server) -> None:
+    # given: variables exactly MAX_JSON_DEPTH deep, counting the body's own object
+    deep = "[" * (MAX_JSON_DEPTH - 2) + "]" * (MAX_JSON_DEPTH - 2)
+    body = b'{"query": "{ __typename }", "variables": {"unused": ' + deep.encode() + b"}}"
+    # when / then
+    assert await post_raw(server, body) == (200, {"data": {"__typename": "Query"}})
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        pytest.param(CANDIDATE, {"id": 1.5}, id="float-for-id"),
+        pytest.param(CANDIDATES, {"first": "ten"}, id="string-for-int"),
+        pytest.param(SEARCH, {"search": None}, id="null-for-non-null"),
+        pytest.param(SEARCH, {}, id="missing-non-null"),
+    ],
+)
+async def test_a_variable_that_cannot_be_coerced_is_bad_user_input(
+    graphql: GraphQL, query: str, variables: dict[str, object]
+) -> None:
+    # when
+    result = await graphql(query, variables)
+    # then
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["BAD_USER_INPUT"]
+    assert all(e.message.startswith("Variable '$") for e in result.errors or [])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("query($unused: ID) { __typename }", id="unused-variable"),
+        pytest.param("query { candidate(id: $missing) { id } }", id="undefined-variable"),
+        pytest.param("query($id: Int) { candidate(id: $id) { id } }", id="variable-in-wrong-position"),
+    ],
+)
+async def test_a_document_misusing_a_variable_is_a_validation_failure(graphql: GraphQL, query: str) -> None:
+    # These also start "Variable '$" but are about the document, not the values sent.
+    # when
+    result = await graphql(query, {})
+    # then
+    assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["GRAPHQL_VALIDATION_FAILED"]

@@ -11,12 +11,14 @@ import aiohttp
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
-from app import webhooks
+from app import metrics, webhooks
 from app.export_worker import EXPORT_JOB, ExportWorker
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
+from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
 from app.sync_worker import drain_outbox, outbox_worker
@@ -35,6 +37,13 @@ def limits_from(settings: Settings) -> Limits:
     return Limits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
 
 
+class _App(Starlette):
+    """Starlette with the request context outermost, so that even its error responses have an id."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestContextMiddleware(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated."""
     settings = settings or Settings()
@@ -46,14 +55,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await ensure_migrated(engine)
             sessions = session_factory(engine)
             async with aiohttp.ClientSession() as http:
-                linkedin = LinkedInClient(http, settings.linkedin_config())
+                linkedin = LinkedInClient(
+                    http, settings.linkedin_config(), observer=metrics.LinkedInObserver()
+                )
                 services = build_services(settings, sessions, linkedin)
                 export_worker = ExportWorker(services)
                 sync_worker = outbox_worker(services, settings)
                 # Periodic jobs, each run once right at start, then every interval (0 = off); the
                 # export sweep also runs whenever the webhook records a push (the first sweep picks
                 # up whatever a previous process left pending).
-                workers = Workers()
+                workers = Workers(on_run=metrics.job_ran)
                 workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
                 workers.add("outbox", settings.outbox_interval_s, lambda: drain_outbox(sync_worker))
                 workers.add(EXPORT_JOB, settings.export_interval_s, export_worker.sweep)
@@ -74,7 +85,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
-    schema = build_schema(limits_from(settings), show_internal_errors=settings.is_development)
+    schema = build_schema(
+        limits_from(settings),
+        show_internal_errors=settings.is_development,
+        observer=metrics.GraphQLMetrics(),
+    )
     graphql = GraphQLApp(schema, ide_html=graphiql_html())
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
@@ -82,7 +97,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/demo", demo_page),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics.metrics_endpoint),
         *webhooks.routes,
         *asset_mounts(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return _App(routes=routes, lifespan=lifespan)

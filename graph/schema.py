@@ -22,6 +22,7 @@ from graph.mutations.candidate import CandidateMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
+from graph.observe import OperationObserver, OperationTelemetry
 from graph.recruiter import RecruiterQuery
 from graph.refresh import RefreshMutation
 from graph.sync_status import SyncStatusQuery
@@ -67,19 +68,29 @@ class RscSchema(strawberry.Schema):
         annotate(errors, show_internal=self.show_internal_errors)
 
 
-def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = False) -> RscSchema:
-    """The schema with its limits; extensions are classes or factories, never shared instances."""
+def build_schema(
+    limits: Limits | None = None,
+    *,
+    show_internal_errors: bool = False,
+    observer: OperationObserver | None = None,
+) -> RscSchema:
+    """The schema with its limits (and, given an observer, per-operation telemetry); extensions are
+    classes or factories, never shared instances."""
     limits = limits or Limits()
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        validation_rules_extension(limits),
+        RefuseNulVariables,
+    ]
+    if observer is not None:
+        # First, so that its on_operation spans the parse and validation of the others.
+        extensions.insert(0, lambda: OperationTelemetry(observer))
     return RscSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-            validation_rules_extension(limits),
-            RefuseNulVariables,
-        ],
+        extensions=extensions,
         show_internal_errors=show_internal_errors,
     )
 

@@ -14,6 +14,7 @@ import aiohttp
 from linkedin import wire
 from linkedin.config import LinkedInConfig
 from linkedin.errors import LinkedInServerError, LinkedInTransportError, decode_response
+from linkedin.observer import CallObserver, NoObserver
 from linkedin.records import TokenIntrospection
 from linkedin.retry import RetryPolicy
 
@@ -36,11 +37,13 @@ class TokenProvider:
         *,
         policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
+        observer: CallObserver | None = None,
     ) -> None:
         self._http = http
         self._config = config
         self._policy = policy or RetryPolicy.from_config(config)
         self._clock = clock
+        self._observer: CallObserver = observer or NoObserver()
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
 
@@ -77,6 +80,7 @@ class TokenProvider:
         value, expires_in = wire.parse_token(data)
         ttl = expires_in if expires_in is not None else self._config.token_ttl_fallback_s
         log.info("LinkedIn access token obtained, valid for %.0f s", ttl)
+        self._observer.on_token_refresh()
         return _Token(value=value, expires_at=started + ttl)
 
     async def introspect(self, token: str) -> TokenIntrospection:

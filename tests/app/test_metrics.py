@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 import pytest
@@ -316,7 +316,7 @@ async def test_outbox_depth_and_oldest_age_are_read_from_the_database_at_scrape_
     assert 120 <= result.value("rscgraph_outbox_oldest_age_seconds", customer=CUSTOMER) < 180
 
 
-def _outbox_row(created_at: object, status: models.OutboxStatus) -> models.OutboxEvent:
+def _outbox_row(created_at: datetime, status: models.OutboxStatus) -> models.OutboxEvent:
     return models.OutboxEvent(
         entity_type=models.SyncEntity.CANDIDATE,
         entity_id=1,

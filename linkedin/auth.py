@@ -100,7 +100,8 @@ class TokenProvider:
         while True:
             attempt += 1
             try:
-                async with self._http.post(url, data=form, timeout=timeout) as resp:
+                headers = self._observer.headers()
+                async with self._http.post(url, data=form, timeout=timeout, headers=headers) as resp:
                     body = await resp.read()
                     return decode_response(resp.status, resp.headers, body)
             except LinkedInServerError as exc:

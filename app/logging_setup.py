@@ -21,6 +21,12 @@ _SECRET_KEY = re.compile(r"secret|password|token|authorization|signature|cookie|
 REDACTED = "[redacted]"
 
 
+def drop_color_message(logger: WrappedLogger, method: str, event: EventDict) -> EventDict:
+    """uvicorn passes an ANSI-coloured copy of its message as an extra field: not worth a field."""
+    event.pop("color_message", None)
+    return event
+
+
 def redact_secrets(logger: WrappedLogger, method: str, event: EventDict) -> EventDict:
     """Blank every field whose name says it holds a secret (a field named `token_ttl_s` too: cheap)."""
     for key in event:
@@ -39,6 +45,7 @@ def _shared_processors() -> list[Processor]:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
+        drop_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
         redact_secrets,
@@ -60,7 +67,12 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
         )
         final = [renderer]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # filter_by_level first: a disabled debug line costs a level check, not the whole chain.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from starlette.applications import Starlette
@@ -22,12 +22,16 @@ from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
 from app.sync_worker import drain_outbox, outbox_worker
+from app.tracing import start_tracing
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
 from graph.view import GraphQLApp
 from linkedin.client import LinkedInClient
 from models.db import create_engine, session_factory
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 log = logging.getLogger("rscgraph")
 
@@ -44,17 +48,23 @@ class _App(Starlette):
         return RequestContextMiddleware(super().build_middleware_stack())
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated."""
+def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter | None = None) -> Starlette:
+    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated.
+
+    Traced when the settings name an OTLP endpoint (or into `span_exporter`, for tests)."""
     settings = settings or Settings()
+    tracing = start_tracing(settings, span_exporter)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = create_engine(settings.database_url)
+        if tracing is not None:
+            tracing.instrument_engine(engine)
         try:
             await ensure_migrated(engine)
             sessions = session_factory(engine)
-            async with aiohttp.ClientSession() as http:
+            trace_configs = tracing.trace_configs() if tracing is not None else None
+            async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
                 linkedin = LinkedInClient(
                     http, settings.linkedin_config(), observer=metrics.LinkedInObserver()
                 )
@@ -84,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await services.live_matches.drain()
         finally:
             await engine.dispose()
+            if tracing is not None:
+                tracing.shutdown()
 
     schema = build_schema(
         limits_from(settings),
@@ -101,4 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *webhooks.routes,
         *asset_mounts(),
     ]
-    return _App(routes=routes, lifespan=lifespan)
+    app = _App(routes=routes, lifespan=lifespan)
+    if tracing is not None:
+        tracing.instrument_app(app)
+    return app

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from prometheus_client import (
@@ -120,15 +121,24 @@ class GraphQLMetrics:
 
     def __init__(self, names: OperationNames | None = None) -> None:
         self._names = names or OperationNames()
+        # labels() validates and locks on every call: keep the children (bounded by the names' cap).
+        self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._errors: dict[str, Any] = {}
 
     def on_operation(
         self, name: str | None, outcome: str, seconds: float, error_codes: Sequence[str]
     ) -> None:
-        operation = self._names.label(name)
-        GRAPHQL_REQUESTS.labels(operation, outcome).inc()
-        GRAPHQL_SECONDS.labels(operation, outcome).observe(seconds)
+        key = (self._names.label(name), outcome)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (GRAPHQL_REQUESTS.labels(*key), GRAPHQL_SECONDS.labels(*key))
+        series[0].inc()
+        series[1].observe(seconds)
         for code in error_codes:
-            GRAPHQL_ERRORS.labels(code).inc()
+            counter = self._errors.get(code)
+            if counter is None:
+                counter = self._errors[code] = GRAPHQL_ERRORS.labels(code)
+            counter.inc()
 
 
 # --- LinkedIn ------------------------------------------------------------------------------------------

@@ -1,18 +1,21 @@
-"""Per-operation telemetry: the operation's name in every log line it causes, and one report to an
-observer when it ends (the app counts it). Hooks only `on_operation` / `on_execute`: never `resolve`,
-which would wrap every field (design.md §7)."""
+"""Per-operation telemetry: the operation's name on every log line it causes, and one report to an
+observer when it ends (the app counts it).
+
+Done around `Schema.execute` rather than in a SchemaExtension: an extension, even one with a single
+empty `on_operation`, cost ~17 µs a request here (a quarter of a `{ __typename }`); this costs ~3 µs.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Sequence
 from typing import Protocol
 
-import structlog
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 
 # Log lines keep a client-chosen name, but not an unbounded one.
 MAX_LOGGED_NAME = 100
+_NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
 class OperationObserver(Protocol):
@@ -25,31 +28,20 @@ class OperationObserver(Protocol):
         ...
 
 
-class OperationTelemetry(SchemaExtension):
-    """Times the operation and binds its name to the log context while it executes."""
+def operation_name_of(query: str | None, requested: str | None) -> str | None:
+    """The operation's name: the one the request asks for, else the first one the document names."""
+    if requested:
+        return requested
+    match = _NAMED_OPERATION.search(query or "")
+    return match.group(1) if match else None
 
-    def __init__(self, observer: OperationObserver) -> None:
-        self._observer = observer
 
-    def on_operation(self) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._report(time.perf_counter() - started)
-
-    def _report(self, seconds: float) -> None:
-        context = self.execution_context
-        result = context.result
-        errors = (result.errors if result is not None else None) or context.pre_execution_errors or []
-        if result is None or (errors and result.data is None):
-            outcome = "rejected"
-        else:
-            outcome = "error" if errors else "ok"
-        codes = [str((error.extensions or {}).get("code", "UNKNOWN")) for error in errors]
-        self._observer.on_operation(context.operation_name, outcome, seconds, codes)
-
-    def on_execute(self) -> Iterator[None]:
-        name = self.execution_context.operation_name
-        with structlog.contextvars.bound_contextvars(operation=(name or "anonymous")[:MAX_LOGGED_NAME]):
-            yield
+def outcome_of(result: ExecutionResult | None) -> tuple[str, list[str]]:
+    """`ok`, `error` or `rejected`, and the `extensions.code` of each error."""
+    if result is None:
+        return "rejected", []
+    errors = result.errors or []
+    codes = [str((error.extensions or {}).get("code", "UNKNOWN")) for error in errors]
+    if not errors:
+        return "ok", codes
+    return ("rejected" if result.data is None else "error"), codes

@@ -46,5 +46,8 @@ class RequestContextMiddleware:
             await send(message)
 
         # Tasks created meanwhile copy these variables: a poll a request starts logs its id.
-        with structlog.contextvars.bound_contextvars(request_id=request_id, customer=customer_key()):
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id, customer=customer_key())
+        try:
             await self.app(scope, receive, send_with_id)
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)

@@ -3,6 +3,7 @@ LinkedIn calls it caused, and no secrets, whatever the request carried."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -18,6 +19,7 @@ import models
 from app.logging_setup import QUIET_LOGGERS, REDACTED, configure_logging
 from app.settings import Settings
 from app.sync_worker import drain_outbox, outbox_worker
+from app.workers import Workers
 from linkedin import push
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import build_world
@@ -205,6 +207,31 @@ async def test_the_outbox_logs_fields_rather_than_python_reprs(
     drained = [line for line in logs.lines() if line["event"] == "outbox drained"]
     assert [(line["claimed"], line["sent"]) for line in drained] == [(1, 1)]
     assert "<Kind." not in logs.text
+
+
+async def test_a_background_job_names_itself_on_its_log_lines(logs: Captured) -> None:
+    # given
+    ran = asyncio.Event()
+
+    async def job() -> None:
+        structlog.get_logger("rscgraph.test").info("job working")
+        logging.getLogger("rscgraph.test").info("stdlib too")
+        ran.set()
+
+    workers = Workers()
+    workers.add("test-job", 3600, job)
+    # when
+    workers.start()
+    try:
+        await asyncio.wait_for(ran.wait(), 5)
+    finally:
+        await workers.stop()
+    # then
+    lines = [line for line in logs.lines() if line["logger"] == "rscgraph.test"]
+    assert [(line["event"], line["job"]) for line in lines] == [
+        ("job working", "test-job"),
+        ("stdlib too", "test-job"),
+    ]
 
 
 # --- secrets -----------------------------------------------------------------------------------------

@@ -124,21 +124,10 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     else:
         print("demo data already present")
     env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
-    quiet = [] if settings.sandbox_access_log else ["--no-access-log"]
-    sandbox = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "sandbox",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(sandbox_port),
-            *quiet,
-        ],
-        env=env,
-    )
+    command = [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)]
+    if not settings.sandbox_access_log:
+        command.append("--no-access-log")
+    sandbox = subprocess.Popen(command, env=env)
     try:
         _wait_for_port("127.0.0.1", sandbox_port, timeout_s=20)
         from app import webhooks

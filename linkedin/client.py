@@ -178,8 +178,8 @@ class LinkedInClient:
                 data=data,
                 timeout=self._timeout,
             ) as resp:
-                status = resp.status
                 body = await resp.read()
+                status = resp.status  # after the body: a call cut off mid-body got no answer
                 return decode_response(resp.status, resp.headers, body)
         finally:
             self._observer.on_call(endpoint, status, time.perf_counter() - started, attempt)

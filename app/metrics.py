@@ -276,7 +276,9 @@ def _is_loopback(request: Request) -> bool:
 
 def _bearer(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
 
 
 def metrics_allowed(request: Request, settings: Settings) -> bool:

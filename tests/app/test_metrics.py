@@ -130,6 +130,7 @@ async def test_metrics_with_a_token_set_need_that_bearer_token(settings: Setting
     # when / then
     assert await _status(guarded) == 401
     assert await _status(guarded, {"Authorization": "Bearer wrong"}) == 401
+    assert await _status(guarded, {"Authorization": "Basic scrape-me"}) == 401
     assert await _status(guarded, {"Authorization": "Bearer scrape-me"}) == 200
 
 

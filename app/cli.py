@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _serve(settings: Settings, host: str, port: int) -> None:
     from app.factory import create_app
+    from app.logging_setup import uvicorn_log_config
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config())
 
 
 def _migrate(settings: Settings) -> None:
@@ -123,10 +124,10 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     else:
         print("demo data already present")
     env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
-    sandbox = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)],
-        env=env,
-    )
+    command = [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)]
+    if not settings.sandbox_access_log:
+        command.append("--no-access-log")
+    sandbox = subprocess.Popen(command, env=env)
     try:
         _wait_for_port("127.0.0.1", sandbox_port, timeout_s=20)
         from app import webhooks
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run the LinkedIn sandbox standalone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
+    sandbox.add_argument("--no-access-log", action="store_true", help="do not log every request")
     commands.add_parser("migrate", help="migrate the database to the newest schema")
     commands.add_parser("seed", help="load demo data into an empty database")
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
@@ -173,15 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `rscgraph` script."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.logging_setup import configure_logging
+
     args = build_parser().parse_args(argv)
     settings = Settings()
+    configure_logging(json=not settings.is_development, level=settings.log_level)
     if args.command == "serve":
         _serve(settings, args.host or settings.host, args.port or settings.port)
     elif args.command == "sandbox":
         from linkedin.sandbox.main import run as run_sandbox
 
-        run_sandbox(args.host, args.port)
+        run_sandbox(args.host, args.port, access_log=not args.no_access_log)
     elif args.command == "migrate":
         _migrate(settings)
     elif args.command == "seed":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import models
+from app import metrics
 from resolvers import exports
 from resolvers.services import Services
 
@@ -70,6 +71,7 @@ class ExportWorker:
                 # The rest would meet the same outage: leave them for the next pass.
                 return PassResult(done, failed, pending=1, skipped=skipped)
             if outcome.request.status == models.ExportStatus.DONE:
+                metrics.observe_export(outcome.request.received_at, outcome.request.completed_at)
                 done += 1
             else:
                 failed += 1
@@ -90,7 +92,8 @@ class ExportWorker:
         try:
             result = await self.run_once()
             if result.completed or result.pending:
-                log.info("export pass: %s", result)
+                fields = {"done": result.done, "failed": result.failed, "pending": result.pending}
+                log.info("export pass", extra={**fields, "skipped": result.skipped})
         finally:
             async with self._passed:
                 self._passes += 1

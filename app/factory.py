@@ -5,29 +5,35 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
-from app import webhooks
+from app import metrics, webhooks
 from app.body_timeout import BodyReadTimeout
 from app.export_worker import EXPORT_JOB, ExportWorker
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
+from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
 from app.sync_worker import drain_outbox, outbox_worker
+from app.tracing import start_tracing
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
 from graph.view import GraphQLApp
 from linkedin.client import LinkedInClient
 from models.db import create_engine, session_factory
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 log = logging.getLogger("rscgraph")
 
@@ -37,25 +43,40 @@ def limits_from(settings: Settings) -> Limits:
     return Limits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated."""
+class _App(Starlette):
+    """Starlette with the request context outermost, so that even its error responses have an id."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestContextMiddleware(super().build_middleware_stack())
+
+
+def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter | None = None) -> Starlette:
+    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated.
+
+    Traced when the settings name an OTLP endpoint (or into `span_exporter`, for tests)."""
     settings = settings or Settings()
+    tracing = start_tracing(settings, span_exporter)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = create_engine(settings.database_url)
+        if tracing is not None:
+            tracing.instrument_engine(engine)
         try:
             await ensure_migrated(engine)
             sessions = session_factory(engine)
-            async with aiohttp.ClientSession() as http:
-                linkedin = LinkedInClient(http, settings.linkedin_config())
+            trace_configs = tracing.trace_configs() if tracing is not None else None
+            async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
+                linkedin = LinkedInClient(
+                    http, settings.linkedin_config(), observer=metrics.LinkedInObserver()
+                )
                 services = build_services(settings, sessions, linkedin)
                 export_worker = ExportWorker(services)
                 sync_worker = outbox_worker(services, settings)
                 # Periodic jobs, each run once right at start, then every interval (0 = off); the
                 # export sweep also runs whenever the webhook records a push (the first sweep picks
                 # up whatever a previous process left pending).
-                workers = Workers()
+                workers = Workers(on_run=metrics.job_ran)
                 workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
                 workers.add("outbox", settings.outbox_interval_s, lambda: drain_outbox(sync_worker))
                 workers.add(EXPORT_JOB, settings.export_interval_s, export_worker.sweep)
@@ -75,8 +96,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await services.live_matches.drain()
         finally:
             await engine.dispose()
+            if tracing is not None:
+                tracing.shutdown()
 
-    schema = build_schema(limits_from(settings), show_internal_errors=settings.is_development)
+    schema = build_schema(
+        limits_from(settings),
+        show_internal_errors=settings.is_development,
+        observer=metrics.GraphQLMetrics(),
+    )
     graphql = GraphQLApp(schema, ide_html=graphiql_html())
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
@@ -84,10 +111,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/demo", demo_page),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics.metrics_endpoint),
         *webhooks.routes,
         *asset_mounts(),
     ]
     middleware = [
         Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"])
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = _App(routes=routes, lifespan=lifespan, middleware=middleware)
+    if tracing is not None:
+        tracing.instrument_app(app)
+    return app

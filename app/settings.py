@@ -80,6 +80,18 @@ class Settings(BaseSettings):
         default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
     )
 
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token that may read /metrics (unset: loopback only, in development)"
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    sandbox_access_log: bool = Field(
+        default=False, description="`rscgraph run` shows the sandbox's access log"
+    )
+    otel_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP endpoint for traces (or OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing",
+    )
+
     max_query_depth: int = 12
     max_aliases: int = 30
     max_page_size: int = 100

@@ -30,4 +30,6 @@ async def drain_outbox(worker: OutboxWorker) -> None:
     leased; the lease expires and another pass sends them (LinkedIn writes are idempotent)."""
     report = await worker.run_until_idle(max_passes=100)
     if report.claimed:
-        log.info("outbox: %d rows claimed, outcomes %s", report.claimed, dict(report.outcomes))
+        # Fields, not a dict of enums: `outbox drained claimed=482 sent=482` (or JSON keys).
+        outcomes = {kind.value.lower(): n for kind, n in report.outcomes.items()}
+        log.info("outbox drained", extra={"claimed": report.claimed, **outcomes})

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app import metrics
 from app.export_worker import EXPORT_JOB
 from app.settings import Settings
 from app.workers import Workers
@@ -31,7 +32,9 @@ class BodyTooLarge(Exception):
     """The request body is larger than the configured limit."""
 
 
-def _reject(status: int, message: str) -> JSONResponse:
+def _reject(status: int, message: str, reason: str = "invalid") -> JSONResponse:
+    # `reason` is a metric label: one of a few fixed words, never the message.
+    metrics.webhook_refused(reason)
     log.warning("webhook rejected (%d): %s", status, message)
     return JSONResponse({"error": message}, status_code=status)
 
@@ -61,7 +64,7 @@ async def challenge(request: Request) -> Response:
     """GET ?challengeCode=: prove we hold the client secret (LinkedIn expects an answer within 3 s)."""
     code = request.query_params.get("challengeCode", "")
     if not code or len(code) > 200:
-        return _reject(400, "challengeCode is required")
+        return _reject(400, "challengeCode is required", "bad_challenge")
     return JSONResponse(push.challenge_response(_secret(request.state.settings), code))
 
 
@@ -71,21 +74,21 @@ async def notification(request: Request) -> Response:
     try:
         body = await read_limited(request, settings.webhook_max_body_bytes)
     except BodyTooLarge:
-        return _reject(413, f"body larger than {settings.webhook_max_body_bytes} bytes")
+        return _reject(413, f"body larger than {settings.webhook_max_body_bytes} bytes", "too_large")
     header = request.headers.get(push.SIGNATURE_HEADER)
     if not header:
-        return _reject(401, f"missing {push.SIGNATURE_HEADER}")
+        return _reject(401, f"missing {push.SIGNATURE_HEADER}", "missing_signature")
     if not push.signature_valid(_secret(settings), body, header):
-        return _reject(401, f"{push.SIGNATURE_HEADER} does not match the body")
+        return _reject(401, f"{push.SIGNATURE_HEADER} does not match the body", "bad_signature")
     now = datetime.now(UTC)
     try:
         # The same guarded decoder as /graphql: bounded nesting, text the database can store.
         data = decode_json(body)
         parsed = push.parse_notification(data, now=now, max_age=timedelta(seconds=settings.webhook_max_age_s))
     except (UnsafeInput, push.MalformedNotification) as exc:
-        return _reject(400, f"malformed notification: {exc}")
+        return _reject(400, f"malformed notification: {exc}", "malformed")
     if parsed.expired(now):
-        return _reject(400, f"notification {parsed.id} expired at {parsed.expires_at}")
+        return _reject(400, f"notification {parsed.id} expired at {parsed.expires_at}", "expired")
     services: Services = request.state.services
     recorded = await exports.record_notification(services.sessions, parsed)
     if recorded.new and recorded.export_request_id is not None:

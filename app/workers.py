@@ -10,12 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+import structlog
 
 log = logging.getLogger("rscgraph.workers")
 
 Job = Callable[[], Awaitable[object]]
+# Told after every run: the job's name, how long it ran, whether it raised (e.g. app.metrics.job_ran).
+RunObserver = Callable[[str, float, bool], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +36,8 @@ class PeriodicJob:
 class Workers:
     """The process's periodic jobs."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_run: RunObserver | None = None) -> None:
+        self._on_run = on_run
         self._jobs: list[PeriodicJob] = []
         self._wakes: dict[str, asyncio.Event] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -62,7 +68,7 @@ class Workers:
     def start(self) -> None:
         """Start every registered job in the background."""
         for job in self._jobs:
-            loop = _loop(job, self._wakes[job.name])
+            loop = _loop(job, self._wakes[job.name], self._on_run)
             self._tasks.append(asyncio.create_task(loop, name=f"worker:{job.name}"))
 
     async def stop(self) -> None:
@@ -75,14 +81,20 @@ class Workers:
                 await task
 
 
-async def _loop(job: PeriodicJob, wake: asyncio.Event) -> None:
+async def _loop(job: PeriodicJob, wake: asyncio.Event, on_run: RunObserver | None) -> None:
+    # The loop is a task of its own: this binding names the job on its log lines only.
+    structlog.contextvars.bind_contextvars(job=job.name)
     if not job.run_at_start:
         await _pause(job.interval_s, wake)
     while True:
+        started, failed = time.monotonic(), False
         try:
             await job.run()
         except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+            failed = True
             log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
+        if on_run is not None:
+            on_run(job.name, time.monotonic() - started, failed)
         await _pause(job.interval_s, wake)
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+import structlog
 from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from graph.candidate import CandidateQuery
 from graph.enrichment import EnrichmentQuery
@@ -23,6 +27,7 @@ from graph.mutations.candidate import CandidateMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
+from graph.observe import MAX_LOGGED_NAME, OperationObserver, operation_name_of, outcome_of
 from graph.recruiter import RecruiterQuery
 from graph.refresh import RefreshMutation
 from graph.sync_status import SyncStatusQuery
@@ -57,11 +62,61 @@ class Mutation(
 
 
 class RscSchema(strawberry.Schema):
-    """Adds `extensions.code` to every error and masks unexpected ones outside development."""
+    """Adds `extensions.code` to every error and masks unexpected ones outside development; reports
+    every operation to its observer, if any."""
 
-    def __init__(self, *args: Any, show_internal_errors: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        show_internal_errors: bool = False,
+        observer: OperationObserver | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.show_internal_errors = show_internal_errors
+        self.observer = observer
+
+    async def execute(  # Strawberry's signature, so the view's call stays the same
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        observer = self.observer
+        if observer is None:
+            return await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        name = operation_name_of(query, operation_name)
+        started = time.perf_counter()
+        result: ExecutionResult | None = None
+        # bind/reset rather than bound_contextvars, which copies the whole context to save prior values.
+        tokens = structlog.contextvars.bind_contextvars(operation=(name or "anonymous")[:MAX_LOGGED_NAME])
+        try:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+            return result
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
+            outcome, codes = outcome_of(result)
+            observer.on_operation(name, outcome, time.perf_counter() - started, codes)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -69,8 +124,14 @@ class RscSchema(strawberry.Schema):
         annotate(errors, show_internal=self.show_internal_errors)
 
 
-def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = False) -> RscSchema:
-    """The schema with its limits; extensions are classes or factories, never shared instances."""
+def build_schema(
+    limits: Limits | None = None,
+    *,
+    show_internal_errors: bool = False,
+    observer: OperationObserver | None = None,
+) -> RscSchema:
+    """The schema with its limits (and, given an observer, per-operation telemetry); extensions are
+    classes or factories, never shared instances."""
     limits = limits or Limits()
     return RscSchema(
         query=Query,
@@ -83,6 +144,7 @@ def build_schema(limits: Limits | None = None, *, show_internal_errors: bool = F
             RefuseUnsafeTextVariables,
         ],
         show_internal_errors=show_internal_errors,
+        observer=observer,
     )
 
 

@@ -31,6 +31,7 @@ from linkedin.errors import (
     LinkedInTransportError,
     decode_response,
 )
+from linkedin.observer import CallObserver, NoObserver
 from linkedin.records import TokenIntrospection
 from linkedin.retry import RetryPolicy
 
@@ -93,12 +94,14 @@ class TokenProvider:
         policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        observer: CallObserver | None = None,
     ) -> None:
         self._http = http
         self._config = config
         self._policy = policy or RetryPolicy.from_config(config)
         self._clock = clock
         self._wall_clock = wall_clock
+        self._observer: CallObserver = observer or NoObserver()
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
         self._rejection: _Rejection | None = None
@@ -187,6 +190,7 @@ class TokenProvider:
         value, expires_in = wire.parse_token(data)
         ttl = expires_in if expires_in is not None else self._config.token_ttl_fallback_s
         log.info("LinkedIn access token obtained, valid for %.0f s", ttl)
+        self._observer.on_token_refresh()
         return _Token(value=value, expires_at=started + ttl)
 
     async def introspect(self, token: str) -> TokenIntrospection:
@@ -206,7 +210,8 @@ class TokenProvider:
         while True:
             attempt += 1
             try:
-                async with self._http.post(url, data=form, timeout=timeout) as resp:
+                headers = self._observer.headers()
+                async with self._http.post(url, data=form, timeout=timeout, headers=headers) as resp:
                     body = await resp.read()
                     return decode_response(resp.status, resp.headers, body)
             except LinkedInServerError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from linkedin.errors import (
     LinkedInTransportError,
     decode_response,
 )
+from linkedin.observer import CallObserver, NoObserver, endpoint_name
 from linkedin.records import (
     BatchItemError,
     BatchResult,
@@ -65,11 +67,13 @@ class LinkedInClient:
         *,
         policy: RetryPolicy | None = None,
         tokens: TokenProvider | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
         self._http = http
         self._config = config
         self._policy = policy or RetryPolicy.from_config(config)
-        self._tokens = tokens or TokenProvider(http, config, policy=self._policy)
+        self._observer: CallObserver = observer or NoObserver()
+        self._tokens = tokens or TokenProvider(http, config, policy=self._policy, observer=self._observer)
         self._timeout = aiohttp.ClientTimeout(total=config.request_timeout_s)
         self._versioned = config.versioned
 
@@ -117,13 +121,14 @@ class LinkedInClient:
         if restli_method:
             base_headers["X-RestLi-Method"] = restli_method
         where = f"{real_method} {resource}"
+        endpoint = endpoint_name(resource)
         attempt = 0
         renewed = False
         while True:
             attempt += 1
             token = await self._tokens.get()
             try:
-                return await self._request_once(prepared, token, base_headers, json)
+                return await self._request_once(endpoint, attempt, prepared, token, base_headers, json)
             except LinkedInAuthError as exc:
                 if exc.status != 401 or renewed:
                     raise
@@ -157,20 +162,32 @@ class LinkedInClient:
             await self._policy.sleep(wait)
 
     async def _request_once(
-        self, prepared: restli.PreparedRequest, token: str, headers: Mapping[str, str], json: Any
+        self,
+        endpoint: str,
+        attempt: int,
+        prepared: restli.PreparedRequest,
+        token: str,
+        headers: Mapping[str, str],
+        json: Any,
     ) -> Any:
-        all_headers = {**headers, "Authorization": f"Bearer {token}"}
+        all_headers = {**headers, **self._observer.headers(), "Authorization": f"Bearer {token}"}
         data: str | None = prepared.form_body
-        async with self._http.request(
-            prepared.method,
-            yarl.URL(prepared.url, encoded=True),
-            headers=all_headers,
-            json=json,
-            data=data,
-            timeout=self._timeout,
-        ) as resp:
-            body = await resp.read()
-            return decode_response(resp.status, resp.headers, body)
+        started = time.perf_counter()
+        status: int | None = None
+        try:
+            async with self._http.request(
+                prepared.method,
+                yarl.URL(prepared.url, encoded=True),
+                headers=all_headers,
+                json=json,
+                data=data,
+                timeout=self._timeout,
+            ) as resp:
+                body = await resp.read()
+                status = resp.status  # after the body: a call cut off mid-body got no answer
+                return decode_response(resp.status, resp.headers, body)
+        finally:
+            self._observer.on_call(endpoint, status, time.perf_counter() - started, attempt)
 
     async def iter_elements(
         self, resource: str, params: restli.QueryParams, page_size: int = 50

@@ -37,6 +37,8 @@ def endpoint(name: str, handler: Handler, *, auth: bool = True) -> Endpoint:
             "endpoint": name,
             "status": None,
             "tunnelled": bool(getattr(request.state, "tunnelled", False)),
+            # The caller's X-Request-ID, so tests can follow a request into the calls it caused.
+            "requestId": request.headers.get("x-request-id"),
         }
         state.calls.append(entry)
         response = await _gate(request, state, name, handler, auth)

@@ -13,10 +13,10 @@ from linkedin.sandbox.config import SandboxConfig
 DEFAULT_PORT = 8100
 
 
-def run(host: str, port: int, config: SandboxConfig | None = None) -> None:
+def run(host: str, port: int, config: SandboxConfig | None = None, *, access_log: bool = True) -> None:
     """Serve the sandbox on host:port until interrupted; config defaults to `SandboxConfig.from_env()`."""
     app = create_sandbox_app(config or SandboxConfig.from_env())
-    uvicorn.run(app, host=host, port=port, lifespan="on", log_level="info")
+    uvicorn.run(app, host=host, port=port, lifespan="on", log_level="info", access_log=access_log)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -260,7 +261,8 @@ async def test_no_secret_reaches_the_logs_from_a_token_call_a_signed_webhook_or_
             "id": "push-1",
             "type": "EXPORT_CANDIDATE_PROFILE",
             "requestId": "export-1",
-            "expiresAt": 4_102_444_800_000,
+            # within RSC_WEBHOOK_MAX_AGE_S of now, or the push is refused as malformed
+            "expiresAt": int(time.time() * 1000) + 3_600_000,
         }
     ).encode()
     signature = push.signature(secret, notification)

@@ -257,7 +257,7 @@ async def test_a_429_from_linkedin_is_counted_as_rate_limited(
     # then
     assert (status, body["data"]["refreshLinkedInActivity"]["userErrors"]) == (
         200,
-        [{"code": "LINKEDIN_UNAVAILABLE"}],
+        [{"code": "LINKEDIN_RATE_LIMITED"}],
     )
     after = await scrape(server)
     labels = {"endpoint": "seatsV2", "customer": CUSTOMER}

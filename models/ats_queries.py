@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, Note
+from models.ats import Application, Candidate, Note
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -16,6 +16,14 @@ RowT = TypeVar("RowT", bound=SQLModel)
 async def row_for_update(db: AsyncSession, model: type[RowT], row_id: int) -> RowT | None:
     """One row by primary key, locked against concurrent writers where the database supports it."""
     return await db.get(model, row_id, with_for_update=db.get_bind().dialect.name != "sqlite")
+
+
+async def lock_candidate(db: AsyncSession, candidate_id: int) -> Candidate | None:
+    """The candidate, locked until the write session ends: writes about one candidate go one at a time.
+
+    Call it first in a `models.db.write_session` (SQLite's lock is already the session's own).
+    """
+    return await row_for_update(db, Candidate, candidate_id)
 
 
 async def insert(db: AsyncSession, row: RowT) -> RowT:

@@ -82,7 +82,7 @@ async def update_candidate(
     """Change only the given fields; an event is queued only when something actually changed."""
     clean = clean_candidate_fields(changes)
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Candidate, candidate_id)
+        row = await queries.lock_candidate(db, candidate_id)
         if row is None:
             raise not_found("candidate", "id")
         changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
@@ -109,7 +109,7 @@ async def _enqueue_applications(db: AsyncSession, candidate_id: int, op: models.
 async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
     """Delete a candidate with its applications and notes; LinkedIn is told about each record."""
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Candidate, candidate_id)
+        row = await queries.lock_candidate(db, candidate_id)
         if row is None:
             raise not_found("candidate", "id")
         # LinkedIn keeps applications apart from candidates, so each one gets its own delete.

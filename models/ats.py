@@ -48,11 +48,27 @@ class Recruiter(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+CANDIDATE_EMAIL_INDEX = "uq_candidate_email"
+_OUTSIDE_REVIEW = "possible_duplicate_of_id IS NULL AND email IS NOT NULL"
+
+
 class Candidate(SQLModel, table=True):
     """A candidate in the ATS."""
 
     __tablename__ = "candidate"
-    __table_args__ = (sa.Index("ix_candidate_updated_at_id", "updated_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_candidate_updated_at_id", "updated_at", "id"),
+        # One person once: an email belongs to one candidate, case-insensitively. Candidates flagged as
+        # possible duplicates (kept by migration 0002 for a person to review) stay outside. A customer
+        # column, when customers exist, goes first: one person once per customer.
+        sa.Index(
+            CANDIDATE_EMAIL_INDEX,
+            sa.func.lower(sa.column("email")),
+            unique=True,
+            sqlite_where=sa.text(_OUTSIDE_REVIEW),
+            postgresql_where=sa.text(_OUTSIDE_REVIEW),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     first_name: str | None = Field(default=None, max_length=100)
@@ -67,6 +83,11 @@ class Candidate(SQLModel, table=True):
     do_not_contact: bool = Field(default=False)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # The earlier candidate with the same email, for a person to merge or keep apart (set by migration
+    # 0002 for duplicates made before the unique email index).
+    possible_duplicate_of_id: int | None = Field(
+        default=None, foreign_key="candidate.id", ondelete="SET NULL", index=True
+    )
 
 
 class LinkedInIdentity(SQLModel, table=True):
@@ -146,6 +167,7 @@ class Note(SQLModel, table=True):
 
 
 __all__ = [
+    "CANDIDATE_EMAIL_INDEX",
     "Application",
     "ApplicationStage",
     "Candidate",

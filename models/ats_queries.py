@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, Candidate, Note
+from models.ats import CANDIDATE_EMAIL_INDEX, Application, Candidate, Note
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -69,3 +69,28 @@ async def delete_row(db: AsyncSession, model: type[SQLModel], row_id: int) -> No
 async def note_for_update(db: AsyncSession, note_id: int) -> Note | None:
     """One note by id (candidate or application note)."""
     return await row_for_update(db, Note, note_id)
+
+
+async def email_holder(db: AsyncSession, email: str, *, other_than: int | None = None) -> int | None:
+    """The candidate the unique email index gives `email` to (flagged possible duplicates aside)."""
+    statement = select(Candidate.id).where(
+        func.lower(col(Candidate.email)) == email.lower(), col(Candidate.possible_duplicate_of_id).is_(None)
+    )
+    if other_than is not None:
+        statement = statement.where(col(Candidate.id) != other_than)
+    return (await db.exec(statement.limit(1))).first()
+
+
+def is_email_taken(error: sa.exc.IntegrityError) -> bool:
+    """Whether an IntegrityError is the unique email index refusing a second holder (a lost race)."""
+    return CANDIDATE_EMAIL_INDEX in str(error.orig)
+
+
+async def duplicates_of(db: AsyncSession, candidate_id: int) -> list[Candidate]:
+    """The candidates flagged as possible duplicates of one candidate, oldest first."""
+    statement = (
+        select(Candidate)
+        .where(col(Candidate.possible_duplicate_of_id) == candidate_id)
+        .order_by(col(Candidate.id))
+    )
+    return list((await db.exec(statement)).all())

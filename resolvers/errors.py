@@ -11,6 +11,7 @@ class ErrorKind(enum.StrEnum):
     CONFLICT = "CONFLICT"
     LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    DUPLICATE = "DUPLICATE"
 
 
 class DomainError(Exception):
@@ -38,3 +39,16 @@ class Conflict(DomainError):
 
 class LinkedInUnavailable(DomainError):
     kind = ErrorKind.LINKEDIN_UNAVAILABLE
+
+
+class Duplicate(DomainError):
+    """The record would repeat an existing one (a candidate's email); `existing_id` names that one."""
+
+    kind = ErrorKind.DUPLICATE
+
+    def __init__(
+        self, message: str, *, field: str | None = None, existing_type: str, existing_id: int
+    ) -> None:
+        super().__init__(message, field=field)
+        self.existing_type = existing_type
+        self.existing_id = existing_id

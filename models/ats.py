@@ -90,6 +90,32 @@ class Candidate(SQLModel, table=True):
     )
 
 
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _flag_candidates_from_linkedin_that_repeat_an_email(
+    session: sa.orm.Session, _context: object, _instances: object
+) -> None:
+    """A candidate LinkedIn brings in (export, mail stub) whose email a candidate already holds is
+    stored flagged as that one's possible duplicate, for a person to review or merge.
+
+    Nobody is there to answer a DUPLICATE for those writes, and dropping LinkedIn's person would lose
+    data; the ATS's own creates refuse the email instead (resolvers.ats_writes.candidates). Done here,
+    once, so every path that creates candidates from LinkedIn keeps to the unique email index.
+    """
+    for row in list(session.new):
+        if (
+            isinstance(row, Candidate)
+            and row.source != CandidateSource.MANUAL
+            and row.email is not None
+            and row.possible_duplicate_of_id is None
+        ):
+            holder = sa.select(Candidate.id).where(  # type: ignore[call-overload]
+                sa.func.lower(Candidate.email) == row.email.lower(),
+                Candidate.possible_duplicate_of_id.is_(None),  # type: ignore[union-attr]
+            )
+            with session.no_autoflush:
+                row.possible_duplicate_of_id = session.execute(holder.limit(1)).scalar()
+
+
 class LinkedInIdentity(SQLModel, table=True):
     """Which LinkedIn member a candidate is; one member belongs to at most one candidate."""
 

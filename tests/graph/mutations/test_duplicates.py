@@ -210,3 +210,18 @@ async def test_the_unique_index_refuses_a_second_holder_written_past_the_resolve
     with pytest.raises(sa.exc.IntegrityError, match=CANDIDATE_EMAIL_INDEX):
         async with sessions() as db, db.begin():
             db.add(models.Candidate(first_name="X", last_name="Y", email="ADA@EXAMPLE.COM"))
+
+
+async def test_a_candidate_linkedin_brings_in_with_a_held_email_is_stored_flagged_for_review(
+    sessions: SessionFactory,
+) -> None:
+    # given
+    holder = await make_candidate(sessions, email="ada@example.com")
+    # when: a mail stub or export creates a candidate for a member with that email
+    async with sessions() as db, db.begin():
+        row = models.Candidate(
+            first_name="Ada", email="ADA@example.com", source=models.CandidateSource.LINKEDIN_INMAIL
+        )
+        db.add(row)
+    # then
+    assert row.possible_duplicate_of_id == holder.id

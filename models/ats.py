@@ -91,29 +91,35 @@ class Candidate(SQLModel, table=True):
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
-def _flag_candidates_from_linkedin_that_repeat_an_email(
+def _flag_candidates_that_repeat_an_email(
     session: sa.orm.Session, _context: object, _instances: object
 ) -> None:
-    """A candidate LinkedIn brings in (export, mail stub) whose email a candidate already holds is
-    stored flagged as that one's possible duplicate, for a person to review or merge.
+    """A candidate LinkedIn brings in (export, mail stub) or gives an email, where another candidate
+    already holds that email, is stored flagged as that one's possible duplicate, for a person to
+    review or merge.
 
-    Nobody is there to answer a DUPLICATE for those writes, and dropping LinkedIn's person would lose
-    data; the ATS's own creates refuse the email instead (resolvers.ats_writes.candidates). Done here,
-    once, so every path that creates candidates from LinkedIn keeps to the unique email index.
+    Nobody is there to answer a DUPLICATE for those writes, and dropping LinkedIn's data would lose
+    it; the ATS's own writes refuse the email before they flush (resolvers.ats_writes.candidates), so
+    they never get here with a held email. Done once, here, so every path keeps to the unique index.
     """
-    for row in list(session.new):
-        if (
-            isinstance(row, Candidate)
-            and row.source != CandidateSource.MANUAL
-            and row.email is not None
-            and row.possible_duplicate_of_id is None
-        ):
-            holder = sa.select(Candidate.id).where(  # type: ignore[call-overload]
+    for row in [*session.new, *session.dirty]:
+        if not isinstance(row, Candidate):
+            continue
+        if row.id is None:
+            if row.source == CandidateSource.MANUAL or row.email is None or row.possible_duplicate_of_id:
+                continue
+        elif not sa.inspect(row).attrs.email.history.has_changes():
+            continue
+        holder = None
+        if row.email is not None:
+            statement = sa.select(Candidate.id).where(  # type: ignore[call-overload]
                 sa.func.lower(Candidate.email) == row.email.lower(),
                 Candidate.possible_duplicate_of_id.is_(None),  # type: ignore[union-attr]
+                Candidate.id != row.id if row.id is not None else sa.true(),
             )
             with session.no_autoflush:
-                row.possible_duplicate_of_id = session.execute(holder.limit(1)).scalar()
+                holder = session.execute(statement.limit(1)).scalar()
+        row.possible_duplicate_of_id = holder
 
 
 class LinkedInIdentity(SQLModel, table=True):

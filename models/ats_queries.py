@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import CANDIDATE_EMAIL_INDEX, Application, Candidate, Note
+from models.ats import CANDIDATE_EMAIL_INDEX, Application, ApplicationStage, Candidate, LinkedInIdentity, Note
+from models.integration import ExportRequest
+from models.mirror import LinkedInProfile
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -94,3 +96,50 @@ async def duplicates_of(db: AsyncSession, candidate_id: int) -> list[Candidate]:
         .order_by(col(Candidate.id))
     )
     return list((await db.exec(statement)).all())
+
+
+async def applications_of_candidate(db: AsyncSession, candidate_id: int) -> list[Application]:
+    """A candidate's applications, in id order."""
+    statement = select(Application).where(col(Application.candidate_id) == candidate_id)
+    return list((await db.exec(statement.order_by(col(Application.id)))).all())
+
+
+async def stages_of_application(db: AsyncSession, application_id: int) -> list[ApplicationStage]:
+    """An application's stage history, in id order."""
+    statement = select(ApplicationStage).where(col(ApplicationStage.application_id) == application_id)
+    return list((await db.exec(statement.order_by(col(ApplicationStage.id)))).all())
+
+
+async def notes_of_candidate(db: AsyncSession, candidate_id: int) -> list[Note]:
+    """A candidate's ATS notes, its applications' included, in id order."""
+    statement = select(Note).where(col(Note.candidate_id) == candidate_id)
+    return list((await db.exec(statement.order_by(col(Note.id)))).all())
+
+
+async def identity_of(db: AsyncSession, candidate_id: int) -> LinkedInIdentity | None:
+    """The LinkedIn member a candidate is linked to, if any."""
+    statement = select(LinkedInIdentity).where(col(LinkedInIdentity.candidate_id) == candidate_id)
+    return (await db.exec(statement)).first()
+
+
+async def profile_of(db: AsyncSession, candidate_id: int) -> LinkedInProfile | None:
+    """The candidate's last LinkedIn profile snapshot, if any."""
+    statement = select(LinkedInProfile).where(col(LinkedInProfile.candidate_id) == candidate_id)
+    return (await db.exec(statement)).first()
+
+
+async def delete_rows(db: AsyncSession, rows: list[SQLModel]) -> None:
+    """Delete loaded rows now, inside the caller's transaction."""
+    for row in rows:
+        await db.delete(row)
+    await db.flush()
+
+
+async def move_export_requests(
+    db: AsyncSession, *, candidate: tuple[int, int] | None = None, application: tuple[int, int] | None = None
+) -> None:
+    """Point the One-Click Export records of a candidate or application (old id, new id) at another."""
+    for column, ids in ((ExportRequest.candidate_id, candidate), (ExportRequest.application_id, application)):
+        if ids is not None:
+            old, new = ids
+            await db.exec(sa.update(ExportRequest).where(col(column) == old).values({column: new}))

@@ -132,4 +132,6 @@ class CandidateMutation:
             row = await merge.merge_candidates(info.context.services.sessions, keep_id, merge_id)
         except DomainError as error:
             return MergeCandidatesPayload(candidate=None, user_errors=user_errors(error))
+        # The kept candidate may have taken the merged one's member: its cached live match is stale.
+        info.context.services.live_matches.forget([keep_id, merge_id])
         return MergeCandidatesPayload(candidate=Candidate.from_row(row), user_errors=[])

@@ -68,7 +68,7 @@ def _text(value: object) -> str | None:
 def duplicate_email(existing_id: int) -> Duplicate:
     """The error for an email another candidate already holds."""
     return Duplicate(
-        "Another candidate has this email (merge them, or give this one another email)",
+        "Another candidate already has this email (one person is one candidate)",
         field="email",
         existing_type="Candidate",
         existing_id=existing_id,

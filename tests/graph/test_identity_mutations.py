@@ -324,7 +324,7 @@ async def unlink_and_check(graphql: GraphQL, candidate_id: int) -> None:
 
 
 async def test_ten_links_of_one_candidate_at_once_go_one_after_another_and_linkedin_ends_with_the_last(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
 ) -> None:
     # given
     candidate_id = await make_candidate(sessions)
@@ -346,6 +346,8 @@ async def test_ten_links_of_one_candidate_at_once_go_one_after_another_and_linke
     assert (linked_candidate, final_urn in urns) == (candidate_id, True)
     matches = await linkedin.candidate_matches([str(candidate_id)])
     assert matches[str(candidate_id)].manual_matched_member == final_urn
+    held = [c["manualMatchedMember"] for c in (await sandbox.admin("GET", "state"))["candidates"]]
+    assert held == [final_urn]
 
 
 async def test_links_racing_an_unlink_leave_linkedin_with_what_is_stored(

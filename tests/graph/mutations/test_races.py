@@ -9,7 +9,8 @@ from typing import Any
 from sqlmodel import col, select
 
 import models
-from models.db import SessionFactory
+from models import ats_queries
+from models.db import SessionFactory, write_session
 from tests.conftest import GraphQL
 from tests.graph.mutations.conftest import Count, Outbox
 from tests.graph.mutations.factories import gid, make_application, make_candidate
@@ -90,20 +91,17 @@ async def test_stage_moves_racing_a_delete_of_their_application_are_successes_or
         assert (payload["stage"] is None) == bool(payload["userErrors"])
     assert await count(models.Application) == 0
     assert await count(models.ApplicationStage) == 0
-    # Each stage that was stored was queued, and the application's delete comes after all of them.
+    # Each stage that was stored was queued once, and the application's delete comes after all of them.
     rows = await outbox()
     stored = sum(1 for p in move_payloads if p["stage"] is not None)
-    assert [r[:3] for r in rows].count(("APPLICATION_STAGE", rows[0][1], "UPSERT")) <= stored
-    assert rows[-1][:3] == ("APPLICATION", application.id, "DELETE")
     assert sum(1 for r in rows if r[0] == "APPLICATION_STAGE") == stored
+    assert rows[-1][:3] == ("APPLICATION", application.id, "DELETE")
 
 
 async def test_a_write_session_holds_one_candidate_writer_at_a_time(sessions: SessionFactory) -> None:
     """The mechanism itself: read-modify-write of one row by ten sessions at once loses no update."""
     # given
     candidate = await make_candidate(sessions, phone="0")
-    from models import ats_queries
-    from models.db import write_session
 
     async def bump() -> None:
         async with write_session(sessions) as db:

@@ -234,3 +234,31 @@ async def drain(worker: OutboxWorker, clock: Clock) -> None:
     for _ in range(5):
         await asyncio.wait_for(worker.run_until_idle(), 30)
         clock.offset += timedelta(minutes=10)
+
+
+async def test_keeping_the_flagged_one_of_a_pair_gives_it_the_email_and_clears_its_flag(
+    graphql: GraphQL, sessions: SessionFactory
+) -> None:
+    # given
+    holder = await make_candidate(sessions, email="ada@example.com", title="Analyst")
+    assert holder.id is not None
+    flagged = await flagged_duplicate(
+        sessions, holder.id, first_name="Ada", last_name="L", email="ada@example.com"
+    )
+    # when
+    payload = await merge(graphql, flagged, holder.id)
+    # then
+    assert payload["userErrors"] == []
+    assert payload["candidate"] == {
+        "id": gid("Candidate", flagged),
+        "firstName": "Ada",
+        "email": "ada@example.com",
+        "phone": None,
+        "title": "Analyst",
+        "possibleDuplicateOf": None,
+    }
+    created = await graphql(
+        "mutation($i: CreateCandidateInput!) { createCandidate(input: $i) { userErrors { existingId } } }",
+        {"i": {"firstName": "X", "lastName": "Y", "email": "ADA@example.com"}},
+    )
+    assert created.data == {"createCandidate": {"userErrors": [{"existingId": gid("Candidate", flagged)}]}}

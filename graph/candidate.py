@@ -86,6 +86,16 @@ class Candidate(relay.Node):
         missing = [camel(attr) for attr in missing_fields(self.row)]
         return SyncEligibility(eligible=not missing, missing=missing)
 
+    @strawberry.field(
+        description="The earlier candidate with the same email that this one may repeat, flagged for a "
+        "person to review (resolve it with `mergeCandidates`); null when not flagged."
+    )
+    async def possible_duplicate_of(self, info: Info) -> Candidate | None:
+        if self.row.possible_duplicate_of_id is None:
+            return None
+        row = await info.context.loaders.candidate_by_id.load(self.row.possible_duplicate_of_id)
+        return Candidate.from_row(row) if row is not None else None
+
     @strawberry.field(description="The candidate's applications, most recently active first.")
     async def applications(self, info: Info) -> list[Application]:
         rows = await info.context.loaders.applications_by_candidate_id.load(self.id)

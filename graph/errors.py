@@ -8,8 +8,9 @@ import re
 
 import strawberry
 from graphql import GraphQLError
+from strawberry import relay
 
-from resolvers.errors import DomainError, ErrorKind
+from resolvers.errors import DomainError, Duplicate, ErrorKind
 
 log = logging.getLogger("rscgraph.graphql")
 
@@ -50,6 +51,7 @@ class UserErrorCode(enum.Enum):
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
+    DUPLICATE = "DUPLICATE"
 
 
 @strawberry.type(description="An expected failure of a mutation, naming the input field at fault.")
@@ -57,12 +59,20 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, if any.")
     message: str = strawberry.field(description="What went wrong, for a person.")
     code: UserErrorCode = strawberry.field(description="What went wrong, for a program.")
+    existing_id: strawberry.ID | None = strawberry.field(
+        default=None, description="With DUPLICATE: the global ID of the record this one would repeat."
+    )
 
     @classmethod
     def from_domain(cls, error: DomainError, *, prefix: tuple[str, ...] = ("input",)) -> UserError:
         """Convert a domain failure, rooting its field under the mutation's `input` argument."""
         field = [*prefix, error.field] if error.field else None
-        return cls(field=field, message=error.message, code=UserErrorCode(error.kind.value))
+        existing_id = None
+        if isinstance(error, Duplicate):
+            existing_id = strawberry.ID(str(relay.GlobalID(error.existing_type, str(error.existing_id))))
+        return cls(
+            field=field, message=error.message, code=UserErrorCode(error.kind.value), existing_id=existing_id
+        )
 
 
 _DOMAIN_CODES = {
@@ -70,6 +80,7 @@ _DOMAIN_CODES = {
     ErrorKind.NOT_FOUND: ErrorCode.NOT_FOUND,
     ErrorKind.CONFLICT: ErrorCode.BAD_USER_INPUT,
     ErrorKind.NOT_ELIGIBLE: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.DUPLICATE: ErrorCode.BAD_USER_INPUT,
     ErrorKind.LINKEDIN_UNAVAILABLE: ErrorCode.LINKEDIN_UNAVAILABLE,
     ErrorKind.LINKEDIN_AUTH_FAILED: ErrorCode.LINKEDIN_AUTH_FAILED,
     ErrorKind.LINKEDIN_RATE_LIMITED: ErrorCode.LINKEDIN_RATE_LIMITED,

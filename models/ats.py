@@ -48,11 +48,27 @@ class Recruiter(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+CANDIDATE_EMAIL_INDEX = "uq_candidate_email"
+_OUTSIDE_REVIEW = "possible_duplicate_of_id IS NULL AND email IS NOT NULL"
+
+
 class Candidate(SQLModel, table=True):
     """A candidate in the ATS."""
 
     __tablename__ = "candidate"
-    __table_args__ = (sa.Index("ix_candidate_updated_at_id", "updated_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_candidate_updated_at_id", "updated_at", "id"),
+        # One person once: an email belongs to one candidate, case-insensitively. Candidates flagged as
+        # possible duplicates (kept by migration 0002 for a person to review) stay outside. A customer
+        # column, when customers exist, goes first: one person once per customer.
+        sa.Index(
+            CANDIDATE_EMAIL_INDEX,
+            sa.func.lower(sa.column("email")),
+            unique=True,
+            sqlite_where=sa.text(_OUTSIDE_REVIEW),
+            postgresql_where=sa.text(_OUTSIDE_REVIEW),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     first_name: str | None = Field(default=None, max_length=100)
@@ -67,6 +83,43 @@ class Candidate(SQLModel, table=True):
     do_not_contact: bool = Field(default=False)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # The earlier candidate with the same email, for a person to merge or keep apart (set by migration
+    # 0002 for duplicates made before the unique email index).
+    possible_duplicate_of_id: int | None = Field(
+        default=None, foreign_key="candidate.id", ondelete="SET NULL", index=True
+    )
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _flag_candidates_that_repeat_an_email(
+    session: sa.orm.Session, _context: object, _instances: object
+) -> None:
+    """A candidate LinkedIn brings in (export, mail stub) or gives an email, where another candidate
+    already holds that email, is stored flagged as that one's possible duplicate, for a person to
+    review or merge.
+
+    Nobody is there to answer a DUPLICATE for those writes, and dropping LinkedIn's data would lose
+    it; the ATS's own writes refuse the email before they flush (resolvers.ats_writes.candidates), so
+    they never get here with a held email. Done once, here, so every path keeps to the unique index.
+    """
+    for row in [*session.new, *session.dirty]:
+        if not isinstance(row, Candidate):
+            continue
+        if row.id is None:
+            if row.source == CandidateSource.MANUAL or row.email is None or row.possible_duplicate_of_id:
+                continue
+        elif not sa.inspect(row).attrs.email.history.has_changes():
+            continue
+        holder = None
+        if row.email is not None:
+            statement = sa.select(Candidate.id).where(  # type: ignore[call-overload]
+                sa.func.lower(Candidate.email) == row.email.lower(),
+                Candidate.possible_duplicate_of_id.is_(None),  # type: ignore[union-attr]
+                Candidate.id != row.id if row.id is not None else sa.true(),
+            )
+            with session.no_autoflush:
+                holder = session.execute(statement.limit(1)).scalar()
+        row.possible_duplicate_of_id = holder
 
 
 class LinkedInIdentity(SQLModel, table=True):
@@ -146,6 +199,7 @@ class Note(SQLModel, table=True):
 
 
 __all__ = [
+    "CANDIDATE_EMAIL_INDEX",
     "Application",
     "ApplicationStage",
     "Candidate",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,3 +37,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions that keep loaded attributes after commit (resolvers return rows after committing)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@contextlib.asynccontextmanager
+async def write_session(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """One session in one transaction for a write: committed on success, rolled back on any exception.
+
+    On SQLite the transaction starts with `BEGIN IMMEDIATE`, so it holds the database's write lock
+    from its first read: SQLite has no `SELECT … FOR UPDATE`, and without this two writers both read
+    a row as present and both act on it (two deletes, a stage inserted under a deleted application).
+    Other writers wait (busy timeout) instead of failing. On PostgreSQL the transaction is ordinary
+    and the reads that decide lock their rows (`models.ats_queries.row_for_update`).
+    Never open a second write session while one is open in the same task: on SQLite it would wait
+    for the first one's lock.
+    """
+    async with sessions() as db, db.begin():
+        connection = await db.connection()
+        if connection.dialect.name == "sqlite":
+            # pysqlite issues no BEGIN of its own while a transaction is open, so this one stands.
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield db

@@ -13,6 +13,7 @@ class ErrorKind(enum.StrEnum):
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
+    DUPLICATE = "DUPLICATE"
 
 
 class DomainError(Exception):
@@ -52,3 +53,14 @@ class LinkedInThrottled(LinkedInUnavailable):
     """LinkedIn is rate-limiting this customer (a quota is spent)."""
 
     kind = ErrorKind.LINKEDIN_RATE_LIMITED
+class Duplicate(DomainError):
+    """The record would repeat an existing one (a candidate's email); `existing_id` names that one."""
+
+    kind = ErrorKind.DUPLICATE
+
+    def __init__(
+        self, message: str, *, field: str | None = None, existing_type: str, existing_id: int
+    ) -> None:
+        super().__init__(message, field=field)
+        self.existing_type = existing_type
+        self.existing_id = existing_id

@@ -11,7 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError
+from models import ats_queries
 from models import linkedin_identities as queries
+from models.db import write_session
 from models.export_queries import is_unique_violation
 from models.sync_source_queries import CandidateSource
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
@@ -23,6 +25,8 @@ log = logging.getLogger("rscgraph.identity")
 
 PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,80}$")
 MANUAL_REASON = "linked by hand in the profile widget"
+# Each round follows a change another caller committed meanwhile; the callers' own pushes end the chase.
+_MAX_PUSH_ROUNDS = 20
 
 
 class ManualMatchRefused(DomainError):
@@ -56,7 +60,8 @@ def describe_candidate(candidate: models.Candidate) -> str:
 
 
 async def _candidate_or_not_found(db: AsyncSession, candidate_id: int) -> models.Candidate:
-    candidate = await queries.candidate(db, candidate_id)
+    # Locked: links and unlinks of one candidate go one after another (no two inserts of its identity).
+    candidate = await ats_queries.lock_candidate(db, candidate_id)
     if candidate is None:
         raise NotFound(f"No candidate has the id {candidate_id}", field="candidateId")
     return candidate
@@ -71,32 +76,32 @@ async def _holder_conflict(db: AsyncSession, holder: models.LinkedInIdentity, pe
 async def link_member(services: Services, candidate_id: int, person_urn: str) -> LinkOutcome:
     """Store a manual link (match source MANUAL), then push it to LinkedIn as manualMatchedMember."""
     urn = validate_person_urn(person_urn)
-    async with services.sessions() as db:
-        candidate = await _candidate_or_not_found(db, candidate_id)
-        holder = await queries.identity_by_person_urn(db, urn)
-        if holder is not None and holder.candidate_id != candidate_id:
-            raise await _holder_conflict(db, holder, urn)
-        identity = await queries.identity_by_candidate_id(db, candidate_id)
-        if identity is None:
-            identity = models.LinkedInIdentity(
-                candidate_id=candidate_id, person_urn=urn, match_source=models.MatchSource.MANUAL
-            )
-            db.add(identity)
-        elif identity.person_urn != urn:
-            identity.profile_url = None  # the old member's profile URL says nothing about the new one
-        identity.person_urn = urn
-        identity.match_source = models.MatchSource.MANUAL
-        identity.match_reason = MANUAL_REASON
-        identity.matched_at = models.utcnow()
-        try:
-            await db.commit()
-        except sa.exc.IntegrityError as exc:
-            # Another request linked the same member between our read and our write.
-            await db.rollback()
-            if not is_unique_violation(exc):
-                raise
+    try:
+        async with write_session(services.sessions) as db:
+            candidate = await _candidate_or_not_found(db, candidate_id)
             holder = await queries.identity_by_person_urn(db, urn)
-            if holder is None:
+            if holder is not None and holder.candidate_id != candidate_id:
+                raise await _holder_conflict(db, holder, urn)
+            identity = await queries.identity_by_candidate_id(db, candidate_id)
+            if identity is None:
+                identity = models.LinkedInIdentity(
+                    candidate_id=candidate_id, person_urn=urn, match_source=models.MatchSource.MANUAL
+                )
+                db.add(identity)
+            elif identity.person_urn != urn:
+                identity.profile_url = None  # the old member's profile URL says nothing about the new one
+            identity.person_urn = urn
+            identity.match_source = models.MatchSource.MANUAL
+            identity.match_reason = MANUAL_REASON
+            identity.matched_at = models.utcnow()
+    except sa.exc.IntegrityError as exc:
+        # Another request linked the same member to another candidate between our read and our write
+        # (the candidate's lock does not cover the member).
+        if not is_unique_violation(exc):
+            raise
+        async with services.sessions() as db:
+            holder = await queries.identity_by_person_urn(db, urn)
+            if holder is None or holder.candidate_id == candidate_id:
                 raise
             raise await _holder_conflict(db, holder, urn) from exc
     return await _pushed(services, candidate, identity, urn)
@@ -104,22 +109,43 @@ async def link_member(services: Services, candidate_id: int, person_urn: str) ->
 
 async def unlink_member(services: Services, candidate_id: int) -> LinkOutcome:
     """Remove the candidate's member link, then remove manualMatchedMember on LinkedIn."""
-    async with services.sessions() as db:
+    async with write_session(services.sessions) as db:
         candidate = await _candidate_or_not_found(db, candidate_id)
         identity = await queries.identity_by_candidate_id(db, candidate_id)
         if identity is not None:
             await db.delete(identity)
-            await db.commit()
     return await _pushed(services, candidate, None, None)
+
+
+async def _stored_link(services: Services, candidate_id: int) -> tuple[bool, str | None]:
+    """Whether the candidate still exists, and the member it is linked to now (committed state)."""
+    async with services.sessions() as db:
+        if await queries.candidate(db, candidate_id) is None:
+            return False, None
+        identity = await queries.identity_by_candidate_id(db, candidate_id)
+        return True, identity.person_urn if identity is not None else None
 
 
 async def _pushed(
     services: Services, candidate: models.Candidate, identity: models.LinkedInIdentity | None, urn: str | None
 ) -> LinkOutcome:
-    try:
-        await push_manual_match(services, candidate, urn)
-    except (LinkedInUnavailable, ManualMatchRefused) as exc:
-        return LinkOutcome(candidate, identity, pushed=False, push_error=exc)
+    """Push `urn`, then push again whatever a concurrent link or unlink stored meanwhile.
+
+    The pushes of concurrent calls can reach LinkedIn in any order. Each call re-reads the stored link
+    after its push has been answered and pushes that until the two agree, so the last push LinkedIn
+    applies is of the link stored last (a later change is pushed, after its own commit, by its caller).
+    """
+    assert candidate.id is not None
+    pushing = urn
+    for _ in range(_MAX_PUSH_ROUNDS):
+        try:
+            await push_manual_match(services, candidate, pushing)
+        except (LinkedInUnavailable, ManualMatchRefused) as exc:
+            return LinkOutcome(candidate, identity, pushed=False, push_error=exc)
+        exists, stored = await _stored_link(services, candidate.id)
+        if not exists or stored == pushing:
+            break
+        pushing = stored
     return LinkOutcome(candidate, identity, pushed=True)
 
 

@@ -9,7 +9,7 @@ from graph.context import Info
 from graph.errors import UserError
 from graph.ids import global_id
 from graph.mutations.common import USER_ERRORS, given_fields, node_id, user_errors
-from resolvers.ats_writes import candidates
+from resolvers.ats_writes import candidates, merge
 from resolvers.errors import DomainError
 
 _FIELDS = ("first_name", "last_name", "email", "phone", "title", "company", "mailing_city", "do_not_contact")
@@ -71,6 +71,20 @@ class DeleteCandidatePayload:
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
+@strawberry.input(description="Two candidates that are one person: the first stays, the second goes.")
+class MergeCandidatesInput:
+    keep_id: strawberry.ID = strawberry.field(description="The global ID of the candidate to keep.")
+    merge_id: strawberry.ID = strawberry.field(
+        description="The global ID of the candidate folded into it and then deleted."
+    )
+
+
+@strawberry.type(description="The result of `mergeCandidates`.")
+class MergeCandidatesPayload:
+    candidate: Candidate | None = strawberry.field(description="The kept candidate; null on failure.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
 @strawberry.type
 class CandidateMutation:
     @strawberry.mutation(description="Create a candidate; LinkedIn is told through the outbox.")
@@ -105,3 +119,19 @@ class CandidateMutation:
         return DeleteCandidatePayload(
             deleted_candidate_id=global_id("Candidate", candidate_id), user_errors=[]
         )
+
+    @strawberry.mutation(
+        description="Merge a duplicate into the candidate to keep: its applications (one per job), notes, "
+        "LinkedIn member and mirror move over, empty fields are filled from it, and it is deleted; "
+        "LinkedIn is told through the outbox."
+    )
+    async def merge_candidates(self, info: Info, input: MergeCandidatesInput) -> MergeCandidatesPayload:
+        try:
+            keep_id = node_id(input.keep_id, "Candidate", "keepId")
+            merge_id = node_id(input.merge_id, "Candidate", "mergeId")
+            row = await merge.merge_candidates(info.context.services.sessions, keep_id, merge_id)
+        except DomainError as error:
+            return MergeCandidatesPayload(candidate=None, user_errors=user_errors(error))
+        # The kept candidate may have taken the merged one's member: its cached live match is stale.
+        info.context.services.live_matches.forget([keep_id, merge_id])
+        return MergeCandidatesPayload(candidate=Candidate.from_row(row), user_errors=[])

@@ -43,7 +43,7 @@ async def apply_to_job(
     try:
         async with transaction(sessions) as db:
             missing: list[DomainError] = []
-            if await queries.row_for_update(db, models.Candidate, candidate_id) is None:
+            if await queries.lock_candidate(db, candidate_id) is None:
                 missing.append(not_found("candidate", "candidateId"))
             if await queries.row_for_update(db, models.Job, job_id) is None:
                 missing.append(not_found("job", "jobId"))

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
@@ -14,6 +15,7 @@ from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.ats_writes.common import camel, not_found, transaction
 from resolvers.ats_writes.validation import NAME_MAX, Checker
+from resolvers.errors import Conflict, DomainError, Duplicate
 
 _OPTIONAL_TEXT = {"phone": 50, "title": 200, "company": 200, "mailing_city": 100}
 # LinkedIn's application records repeat these candidate fields (linkedin-rsc.md §3.3).
@@ -63,16 +65,49 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def duplicate_email(existing_id: int) -> Duplicate:
+    """The error for an email another candidate already holds."""
+    return Duplicate(
+        "Another candidate already has this email (one person is one candidate)",
+        field="email",
+        existing_type="Candidate",
+        existing_id=existing_id,
+    )
+
+
+async def _check_email_free(db: AsyncSession, email: object, candidate_id: int | None) -> None:
+    if isinstance(email, str):
+        holder = await queries.email_holder(db, email, other_than=candidate_id)
+        if holder is not None:
+            raise duplicate_email(holder)
+
+
+async def _lost_email_race(sessions: SessionFactory, error: IntegrityError, email: object) -> DomainError:
+    """The userError for a write the unique email index refused (a concurrent write took the email
+    between our check and our insert, which only PostgreSQL lets happen); re-raises anything else."""
+    if not (isinstance(email, str) and queries.is_email_taken(error)):
+        raise error
+    async with sessions() as db:
+        holder = await queries.email_holder(db, email)
+    if holder is None:  # the holder went again meanwhile
+        return Conflict("Another candidate took this email at the same moment; try again", field="email")
+    return duplicate_email(holder)
+
+
 async def create_candidate(sessions: SessionFactory, fields: CandidateFields) -> models.Candidate:
-    """A new manual candidate, and its CANDIDATE UPSERT event."""
+    """A new manual candidate, and its CANDIDATE UPSERT event; an email already held is a DUPLICATE."""
     clean = clean_candidate_fields(dataclasses.asdict(fields))
-    async with transaction(sessions) as db:
-        row = models.Candidate(source=models.CandidateSource.MANUAL)
-        for attr, value in clean.items():
-            setattr(row, attr, value)
-        row = await queries.insert(db, row)
-        assert row.id is not None
-        enqueue(db, models.SyncEntity.CANDIDATE, row.id, models.OutboxOp.UPSERT)
+    try:
+        async with transaction(sessions) as db:
+            await _check_email_free(db, clean.get("email"), None)
+            row = models.Candidate(source=models.CandidateSource.MANUAL)
+            for attr, value in clean.items():
+                setattr(row, attr, value)
+            row = await queries.insert(db, row)
+            assert row.id is not None
+            enqueue(db, models.SyncEntity.CANDIDATE, row.id, models.OutboxOp.UPSERT)
+    except IntegrityError as exc:
+        raise await _lost_email_race(sessions, exc, clean.get("email")) from exc
     return row
 
 
@@ -81,22 +116,53 @@ async def update_candidate(
 ) -> models.Candidate:
     """Change only the given fields; an event is queued only when something actually changed."""
     clean = clean_candidate_fields(changes)
-    async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Candidate, candidate_id)
-        if row is None:
-            raise not_found("candidate", "id")
-        changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
-        if changed:
-            for attr, value in changed.items():
-                setattr(row, attr, value)
-            row.updated_at = models.utcnow()
-            enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
-            if changed.keys() & _COPIED_TO_APPLICATIONS:
-                # Applications carry the candidate's names and email, and one held back for want of an
-                # email can go once the email is there.
-                await _enqueue_applications(db, candidate_id, models.OutboxOp.UPSERT)
-            await queries.flush(db)
+    try:
+        async with transaction(sessions) as db:
+            row = await queries.lock_candidate(db, candidate_id)
+            if row is None:
+                raise not_found("candidate", "id")
+            changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
+            if changed:
+                if "email" in changed:
+                    await _check_email_free(db, changed["email"], candidate_id)
+                    # A flag for review said "same email as that one"; a new email is judged afresh.
+                    row.possible_duplicate_of_id = None
+                for attr, value in changed.items():
+                    setattr(row, attr, value)
+                row.updated_at = models.utcnow()
+                enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
+                if changed.keys() & _COPIED_TO_APPLICATIONS:
+                    # Applications carry the candidate's names and email, and one held back for want of
+                    # an email can go once the email is there.
+                    await _enqueue_applications(db, candidate_id, models.OutboxOp.UPSERT)
+                await queries.flush(db)
+    except IntegrityError as exc:
+        raise await _lost_email_race(sessions, exc, clean.get("email")) from exc
     return row
+
+
+async def release_duplicates(db: AsyncSession, candidate_id: int) -> None:
+    """Before a candidate goes: the ones flagged as its duplicates point at whoever holds their email
+    then, and the oldest of them holds it when no one does (so no flag dangles, no email is held twice).
+
+    That oldest one keeps pointing at the candidate until the delete itself: the foreign key's
+    ON DELETE SET NULL releases it in the same statement that frees the email.
+    """
+    successors: dict[str, int] = {}
+    for duplicate in await queries.duplicates_of(db, candidate_id):
+        assert duplicate.id is not None
+        if duplicate.email is None:
+            duplicate.possible_duplicate_of_id = None
+            continue
+        email = duplicate.email.lower()
+        if email not in successors:
+            holder = await queries.email_holder(db, email, other_than=candidate_id)
+            if holder is None:
+                successors[email] = duplicate.id
+                continue
+            successors[email] = holder
+        duplicate.possible_duplicate_of_id = successors[email]
+    await queries.flush(db)
 
 
 async def _enqueue_applications(db: AsyncSession, candidate_id: int, op: models.OutboxOp) -> None:
@@ -109,9 +175,10 @@ async def _enqueue_applications(db: AsyncSession, candidate_id: int, op: models.
 async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
     """Delete a candidate with its applications and notes; LinkedIn is told about each record."""
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Candidate, candidate_id)
+        row = await queries.lock_candidate(db, candidate_id)
         if row is None:
             raise not_found("candidate", "id")
+        await release_duplicates(db, candidate_id)
         # LinkedIn keeps applications apart from candidates, so each one gets its own delete.
         await _enqueue_applications(db, candidate_id, models.OutboxOp.DELETE)
         enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from models.db import SessionFactory
+from models.db import write_session
 from resolvers.errors import NotFound
 
-
-@contextlib.asynccontextmanager
-async def transaction(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """One session and one transaction: committed on success, rolled back on any exception."""
-    async with sessions() as db, db.begin():
-        yield db
+# Every ATS write runs in a write session: serialised on SQLite, row locks on PostgreSQL.
+transaction = write_session
 
 
 def camel(attr: str) -> str:

@@ -26,7 +26,7 @@ async def add_candidate_note(
     """A note on the candidate itself, and its CANDIDATE_NOTE UPSERT event."""
     clean_author, clean_body = _clean_note(author, body)
     async with transaction(sessions) as db:
-        if await queries.row_for_update(db, models.Candidate, candidate_id) is None:
+        if await queries.lock_candidate(db, candidate_id) is None:
             raise not_found("candidate", "candidateId")
         note = await queries.insert(
             db, models.Note(candidate_id=candidate_id, author=clean_author, body=clean_body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -320,3 +321,49 @@ async def unlink_and_check(graphql: GraphQL, candidate_id: int) -> None:
     result = await graphql(UNLINK, {"input": {"candidateId": gid(candidate_id)}})
     assert result.data is not None
     assert result.data["unlinkLinkedInMember"]["pushed"] is True
+
+
+async def test_ten_links_of_one_candidate_at_once_go_one_after_another_and_linkedin_ends_with_the_last(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    urns = [WORLD.members[220 + n].urn for n in range(10)]
+    # when
+    results = await asyncio.wait_for(
+        asyncio.gather(
+            *(graphql(LINK, {"input": {"candidateId": gid(candidate_id), "personUrn": u}}) for u in urns)
+        ),
+        30,
+    )
+    # then
+    for result in results:
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        payload = result.data["linkLinkedInMember"]
+        assert (payload["userErrors"], payload["pushed"]) == ([], True), payload
+    [(linked_candidate, final_urn, _)] = await identities(sessions)
+    assert (linked_candidate, final_urn in urns) == (candidate_id, True)
+    matches = await linkedin.candidate_matches([str(candidate_id)])
+    assert matches[str(candidate_id)].manual_matched_member == final_urn
+    held = [c["manualMatchedMember"] for c in (await sandbox.admin("GET", "state"))["candidates"]]
+    assert held == [final_urn]
+
+
+async def test_links_racing_an_unlink_leave_linkedin_with_what_is_stored(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+) -> None:
+    # given
+    candidate_id = await make_candidate(sessions)
+    calls = [
+        graphql(LINK, {"input": {"candidateId": gid(candidate_id), "personUrn": WORLD.members[230 + n].urn}})
+        for n in range(5)
+    ]
+    calls.insert(2, graphql(UNLINK, {"input": {"candidateId": gid(candidate_id)}}))
+    # when
+    results = await asyncio.wait_for(asyncio.gather(*calls), 30)
+    # then
+    assert all(result.errors is None for result in results), [r.errors for r in results]
+    stored = await identities(sessions)
+    matches = await linkedin.candidate_matches([str(candidate_id)])
+    assert matches[str(candidate_id)].manual_matched_member == (stored[0][1] if stored else None)

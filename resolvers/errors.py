@@ -53,6 +53,8 @@ class LinkedInThrottled(LinkedInUnavailable):
     """LinkedIn is rate-limiting this customer (a quota is spent)."""
 
     kind = ErrorKind.LINKEDIN_RATE_LIMITED
+
+
 class Duplicate(DomainError):
     """The record would repeat an existing one (a candidate's email); `existing_id` names that one."""
 

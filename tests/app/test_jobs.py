@@ -13,14 +13,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlmodel import select
 
 from app.factory import create_app
+from app.jobs import run_worker
 from app.settings import Settings
 from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
-from models import Candidate, OutboxOp, SyncEntity
+from models import Candidate, OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
 from models.db import SessionFactory
+from models.leases import RELEASE_TIMEOUT_S
 from models.outbox_writes import enqueue
 from tests.conftest import Sandbox
 from tests.holders import ROOT, settings_env
@@ -174,3 +177,35 @@ async def test_the_app_runs_no_job_unless_asked(settings: Settings) -> None:
         assert on_state is not None
         assert off_state["workers"].names == []
         assert on_state["workers"].names == ["outbox", "exports"]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_stopped_worker_gives_back_the_batch_it_was_sending_within_the_grace_bound(
+    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+) -> None:
+    # given: the worker process is sending a change while LinkedIn hangs
+    async with sessions() as db:
+        waiting = Candidate(first_name="Edsger", last_name="Dijkstra", email="ewd@example.com")
+        db.add(waiting)
+        await db.flush()
+        enqueue(db, SyncEntity.CANDIDATE, waiting.id or 0, OutboxOp.UPSERT)
+        await db.commit()
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
+    grace = 0.5
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        run_worker(
+            _pointed_at(
+                settings, sandbox, linkedin_timeout_s=60.0, shutdown_grace_s=grace, export_interval_s=0.0
+            ),
+            stop,
+        )
+    )
+    assert await sandbox.admin("GET", "hangs/wait") == {"hanging": True}
+    # when: it is told to stop
+    stop.set()
+    # then: it ends within the grace period plus the bounded release, and the row is free to send now
+    await asyncio.wait_for(running, grace + RELEASE_TIMEOUT_S)
+    async with sessions() as db:
+        rows = (await db.exec(select(OutboxEvent))).all()
+    assert [(row.status, row.locked_until) for row in rows] == [(OutboxStatus.PENDING, None)]

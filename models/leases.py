@@ -34,6 +34,9 @@ Clock = Callable[[], datetime]
 # A dead holder blocks others for at most this long; renewed every third of it, so two renewals in a
 # row may fail (a slow database) before the lease lapses.
 DEFAULT_TTL = timedelta(seconds=20)
+# Renewals in a row that may fail (the database unreachable) before the work stops: by then, at a third
+# of the TTL each, the lease has lapsed and another process may hold it.
+MISSED_BEATS = 3
 # Bound on giving a lease back at shutdown: a release that cannot finish leaves the lease to expire.
 RELEASE_TIMEOUT_S = 5.0
 
@@ -118,18 +121,21 @@ class Heartbeat:
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
         # Our own cancellation (not a shutdown's, which leaves a request behind): LeaseLost for the caller.
-        ours = self.lost and kind is asyncio.CancelledError and self._host is not None
-        if ours and self._host is not None and self._host.uncancel() == 0:
+        host = self._host
+        if self.lost and kind is asyncio.CancelledError and host is not None and host.uncancel() == 0:
             raise LeaseLost(f"lost the lease on {self._what}") from None
 
     async def _run(self) -> None:
+        failures = 0
         while True:
             await asyncio.sleep(self._interval_s)
             try:
                 held = await self._renew()
-            except Exception:  # a database hiccup: the lease outlives a few missed beats
-                log.warning("could not renew the lease on %s; trying again", self._what, exc_info=True)
-                continue
+                failures = 0
+            except Exception:  # a database hiccup: the lease outlives two missed beats, not a third
+                failures += 1
+                log.warning("could not renew the lease on %s", self._what, exc_info=True)
+                held = failures < MISSED_BEATS
             if not held:
                 log.warning("lost the lease on %s; stopping that work", self._what)
                 self.lost = True

@@ -193,3 +193,21 @@ async def _acquire_at(sessions: SessionFactory, holder: str, now: datetime) -> b
         acquired = await leases.try_acquire(db, "job", holder, MINUTE, now=now)
         await db.commit()
         return acquired
+
+
+async def test_work_stops_once_renewals_keep_failing_for_a_whole_lease() -> None:
+    # given: a database that fails every renewal
+    attempts: list[int] = []
+
+    async def renew() -> bool:
+        attempts.append(len(attempts))
+        raise ConnectionError("database unreachable")
+
+    async def work() -> None:
+        async with leases.Heartbeat(renew, interval_s=0.01, what="job"):
+            await asyncio.wait_for(asyncio.Event().wait(), GUARD_S)
+
+    # when / then: two missed beats are tolerated, the third stops the work
+    with pytest.raises(leases.LeaseLost):
+        await work()
+    assert len(attempts) == leases.MISSED_BEATS

@@ -89,11 +89,18 @@ async def _loop(job: PeriodicJob, wake: asyncio.Event, stopping: asyncio.Event) 
     if not job.run_at_start:
         await _pause(job.interval_s, wake, stopping)
     while not stopping.is_set():
-        try:
-            await job.run()
-        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
-            log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
+        await run_job(job)
         await _pause(job.interval_s, wake, stopping)
+
+
+async def run_job(job: PeriodicJob) -> bool:
+    """One run of a job; whether it succeeded. The one place every run passes (hook metrics here)."""
+    try:
+        await job.run()
+    except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+        log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
+        return False
+    return True
 
 
 async def _pause(seconds: float, wake: asyncio.Event, stopping: asyncio.Event) -> None:

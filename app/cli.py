@@ -1,4 +1,4 @@
-"""`rscgraph` command line: serve, sandbox, migrate, seed, export-schema, run (the offline demo)."""
+"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, run (the offline demo)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,39 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from app.logging_setup import uvicorn_log_config
 
     uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config())
+
+
+def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> None:
+    """`serve`: uvicorn's factory mode, so that each of `workers` processes builds its own app."""
+    from app.jobs import ProcessLayoutError, check_processes
+
+    if workers < 1:
+        raise SystemExit("rscgraph serve: --workers must be at least 1")
+    try:
+        check_processes(settings, serve_workers=workers)
+    except ProcessLayoutError as exc:
+        raise SystemExit(f"rscgraph serve: {exc}") from None
+    if not settings.run_jobs:
+        sqlite = settings.database_url.startswith("sqlite")
+        log.warning(
+            "no background job (poll, outbox, exports) runs in this server: %s",
+            "on SQLite set RSC_RUN_JOBS=true"
+            if sqlite
+            else "run `rscgraph worker`, or set RSC_RUN_JOBS=true",
+        )
+    uvicorn.run(
+        "app.factory:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+def _worker(settings: Settings) -> None:
+    """`worker`: the background jobs alone, until SIGTERM or Ctrl-C."""
+    from app.jobs import ProcessLayoutError, run_worker
+
+    try:
+        asyncio.run(run_worker(settings))
+    except ProcessLayoutError as exc:
+        raise SystemExit(f"rscgraph worker: {exc}") from None
 
 
 def _migrate(settings: Settings) -> None:
@@ -154,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes (PostgreSQL only for more than 1)"
+    )
+    commands.add_parser("worker", help="run the background jobs (poll, outbox, exports), no HTTP server")
     sandbox = commands.add_parser("sandbox", help="run the LinkedIn sandbox standalone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
@@ -181,7 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     configure_logging(json=not settings.is_development, level=settings.log_level)
     if args.command == "serve":
-        _serve(settings, args.host or settings.host, args.port or settings.port)
+        _serve_processes(settings, args.host or settings.host, args.port or settings.port, args.workers)
+    elif args.command == "worker":
+        _worker(settings)
     elif args.command == "sandbox":
         from linkedin.sandbox.main import run as run_sandbox
 
@@ -206,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
                 "linkedin_oauth_base_url": f"http://127.0.0.1:{args.sandbox_port}/oauth/v2",
                 "poll_interval_s": settings.poll_interval_s or 60.0,
                 "outbox_interval_s": settings.outbox_interval_s or 5.0,
+                # The demo is one process on SQLite: it serves and runs every job.
+                "run_jobs": True,
             }
         )
         _run_demo(settings, args.host or settings.host, port, args.sandbox_port)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import models
 from app import metrics
+from models import leases
 from resolvers import exports
 from resolvers.services import Services
 
@@ -18,6 +19,11 @@ log = logging.getLogger("rscgraph.export_worker")
 
 # The job's name among the app's workers: the webhook wakes it by this name.
 EXPORT_JOB = "exports"
+
+
+def claim_name(request_id: str) -> str:
+    """The lease that makes one worker at a time process an export (as `resolvers.exports.claim` names it)."""
+    return f"export:{request_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +51,11 @@ class ExportWorker:
         services: Services,
         *,
         batch_size: int = 50,
-        claim_ttl: timedelta = timedelta(minutes=5),
+        claim_ttl: timedelta = leases.DEFAULT_TTL,
     ) -> None:
         self._services = services
-        # Workers in other processes skip what this one holds; a dead holder's claim expires.
+        # Workers in other processes skip what this one holds; a dead holder's claim (a heartbeat lease)
+        # expires within `claim_ttl`.
         self._holder = f"export-worker:{uuid.uuid4()}"
         self._claim_ttl = claim_ttl
         self._batch_size = batch_size
@@ -60,13 +67,18 @@ class ExportWorker:
         done = failed = skipped = 0
         sessions = self._services.sessions
         for request_id in await exports.pending_request_ids(sessions, self._batch_size):
-            if not await exports.claim(sessions, request_id, self._holder, self._claim_ttl):
+            try:
+                async with leases.hold_lease(
+                    sessions, claim_name(request_id), self._holder, ttl=self._claim_ttl
+                ):
+                    outcome = await exports.process_export(self._services, request_id)
+            except leases.LeaseBusy:
                 skipped += 1
                 continue
-            try:
-                outcome = await exports.process_export(self._services, request_id)
-            finally:
-                await exports.release_claim(sessions, request_id, self._holder)
+            except leases.LeaseLost:
+                # Our claim lapsed mid-export and another worker took it: that worker finishes it.
+                skipped += 1
+                continue
             if outcome.unavailable is not None:
                 # The rest would meet the same outage: leave them for the next pass.
                 return PassResult(done, failed, pending=1, skipped=skipped)

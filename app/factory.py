@@ -1,4 +1,9 @@
-"""The Starlette app factory; its lifespan owns the engine, the aiohttp session and the workers."""
+"""The Starlette app factory; its lifespan owns the engine, the aiohttp session and, when this process
+runs them (`RSC_RUN_JOBS`), the background jobs of app/jobs.py.
+
+`rscgraph serve --workers N` runs `create_app` in uvicorn's factory mode: each process builds its own
+settings from the environment.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +19,15 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
+from app import jobs as background
 from app import metrics, webhooks
 from app.body_timeout import BodyReadTimeout
-from app.export_worker import EXPORT_JOB, ExportWorker
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.migrations import ensure_migrated
 from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
-from app.sync_worker import drain_outbox, outbox_worker
 from app.tracing import start_tracing
 from app.workers import Workers
 from graph.limits import Limits
@@ -51,9 +55,9 @@ class _App(Starlette):
 
 
 def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter | None = None) -> Starlette:
-    """The rscgraph ASGI app. Refuses to start on a database that is not fully migrated.
-
-    Traced when the settings name an OTLP endpoint (or into `span_exporter`, for tests)."""
+    """The rscgraph ASGI app; runs the background jobs when `settings.run_jobs`. Refuses to start on a
+    database that is not fully migrated. Traced when the settings name an OTLP endpoint (or into
+    `span_exporter`, for tests)."""
     settings = settings or Settings()
     tracing = start_tracing(settings, span_exporter)
 
@@ -71,27 +75,20 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     http, settings.linkedin_config(), observer=metrics.LinkedInObserver()
                 )
                 services = build_services(settings, sessions, linkedin)
-                export_worker = ExportWorker(services)
-                sync_worker = outbox_worker(services, settings)
-                # Periodic jobs, each run once right at start, then every interval (0 = off); the
-                # export sweep also runs whenever the webhook records a push (the first sweep picks
-                # up whatever a previous process left pending).
-                workers = Workers(on_run=metrics.job_ran)
-                workers.add("linkedin-poll", settings.poll_interval_s, services.refresh.poll_tick)
-                workers.add("outbox", settings.outbox_interval_s, lambda: drain_outbox(sync_worker))
-                workers.add(EXPORT_JOB, settings.export_interval_s, export_worker.sweep)
-                workers.start()
+                state: dict[str, Any] = {"engine": engine, "services": services, "settings": settings}
+                jobs = background.build_jobs(services, settings) if settings.run_jobs else None
+                if jobs is None:
+                    log.info("background jobs off in this process (RSC_RUN_JOBS is not true)")
+                    # The webhook's wake-up finds no job here; a worker process's sweep picks pushes up.
+                    state["workers"] = Workers()
+                else:
+                    jobs.start()
+                    state.update(workers=jobs.workers, export_worker=jobs.exports, sync_worker=jobs.outbox)
                 try:
-                    yield {
-                        "engine": engine,
-                        "services": services,
-                        "settings": settings,
-                        "export_worker": export_worker,
-                        "sync_worker": sync_worker,
-                        "workers": workers,
-                    }
+                    yield state
                 finally:
-                    await workers.stop()
+                    if jobs is not None:
+                        await jobs.stop()
                     await services.refresh.aclose()
                     await services.live_matches.drain()
         finally:

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     export_interval_s: float = Field(
         default=30.0, ge=0, description="export worker sweep period (it also wakes per push); 0 turns it off"
     )
+    run_jobs: bool = Field(
+        default=False,
+        description="whether `serve` runs the background jobs (poll, outbox, exports); `run` always does",
+    )
+    shutdown_grace_s: float = Field(
+        default=10.0, ge=0, description="at shutdown, how long jobs in flight may finish before they stop"
+    )
 
     metrics_token: SecretStr | None = Field(
         default=None, description="bearer token that may read /metrics (unset: loopback only, in development)"

@@ -1,8 +1,9 @@
-"""A small runner of periodic background jobs, owned by the app's lifespan.
+"""A small runner of periodic background jobs; app/jobs.py registers them, a process runs them.
 
 Register jobs with `add()`, then `start()`; `wake()` runs a job now rather than at its next tick;
-`stop()` cancels them (a run in flight included) and waits until they have ended. A job that raises is
-logged and runs again on its next tick: a worker never dies of one failure.
+`stop()` lets runs in flight finish within a grace period, cancels what is left and waits until every
+job has ended. A job that raises is logged and runs again on its next tick: a worker never dies of one
+failure.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Workers:
         self._jobs: list[PeriodicJob] = []
         self._wakes: dict[str, asyncio.Event] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     @property
     def names(self) -> list[str]:
@@ -68,12 +70,20 @@ class Workers:
     def start(self) -> None:
         """Start every registered job in the background."""
         for job in self._jobs:
-            loop = _loop(job, self._wakes[job.name], self._on_run)
+            loop = _loop(job, self._wakes[job.name], self._stopping, self._on_run)
             self._tasks.append(asyncio.create_task(loop, name=f"worker:{job.name}"))
 
-    async def stop(self) -> None:
-        """Cancel every job and wait until all have ended."""
+    async def stop(self, grace_s: float = 0.0) -> None:
+        """Stop every job: no new runs; a run in flight gets `grace_s` to finish, then is cancelled (its
+        leases are given back as it unwinds). Returns once all have ended."""
         tasks, self._tasks = self._tasks, []
+        self._stopping.set()
+        if tasks and grace_s > 0:
+            _, late = await asyncio.wait(tasks, timeout=grace_s)
+            if late:
+                log.warning(
+                    "%d background jobs still running after %.0f s; cancelling them", len(late), grace_s
+                )
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -81,25 +91,38 @@ class Workers:
                 await task
 
 
-async def _loop(job: PeriodicJob, wake: asyncio.Event, on_run: RunObserver | None) -> None:
+async def _loop(
+    job: PeriodicJob, wake: asyncio.Event, stopping: asyncio.Event, on_run: RunObserver | None
+) -> None:
     # The loop is a task of its own: this binding names the job on its log lines only.
     structlog.contextvars.bind_contextvars(job=job.name)
     if not job.run_at_start:
-        await _pause(job.interval_s, wake)
-    while True:
-        started, failed = time.monotonic(), False
-        try:
-            await job.run()
-        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
-            failed = True
-            log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
-        if on_run is not None:
-            on_run(job.name, time.monotonic() - started, failed)
-        await _pause(job.interval_s, wake)
+        await _pause(job.interval_s, wake, stopping)
+    while not stopping.is_set():
+        await run_job(job, on_run)
+        await _pause(job.interval_s, wake, stopping)
 
 
-async def _pause(seconds: float, wake: asyncio.Event) -> None:
-    # A wake-up during the run just ended is kept, so that it gets a run of its own.
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(wake.wait(), timeout=seconds)
+async def run_job(job: PeriodicJob, on_run: RunObserver | None = None) -> bool:
+    """One run of a job; whether it succeeded. The one place every run passes (`on_run` is told)."""
+    started, ok = time.monotonic(), True
+    try:
+        await job.run()
+    except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+        ok = False
+        log.exception("worker %s failed; it runs again in %.0f s", job.name, job.interval_s)
+    if on_run is not None:
+        on_run(job.name, time.monotonic() - started, not ok)
+    return ok
+
+
+async def _pause(seconds: float, wake: asyncio.Event, stopping: asyncio.Event) -> None:
+    # A wake-up during the run just ended is kept, so that it gets a run of its own; a stop ends the
+    # pause at once.
+    waits = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stopping.wait())]
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
     wake.clear()

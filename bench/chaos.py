@@ -47,11 +47,11 @@ import models
 from app import webhooks
 from app.export_worker import ExportWorker
 from app.factory import create_app
+from app.jobs import sync_config
 from app.migrations import upgrade_async
 from app.seed import seed_demo
 from app.services import build_services
 from app.settings import Settings
-from app.sync_worker import sync_config
 from bench.outbox import _reset_postgres
 from graph.ids import global_id
 from linkedin import push

@@ -1,8 +1,9 @@
 """Claiming due outbox rows under a lease, and settling them once LinkedIn has answered.
 
-A claim sets `locked_until` (the lease). Settling a row only succeeds while the lease the worker holds
-is still the row's lease (a fencing token), so a worker that lost its lease cannot overwrite the work
-of the worker that took the row over.
+A claim sets `locked_until` (the lease), which the worker's heartbeat moves forward while it sends, so
+a dead worker's rows are free again within one short lease. Settling a row only succeeds while the lease
+the worker holds is still the row's lease (a fencing token: the worker's latest renewal), so a worker
+that lost its lease cannot overwrite the work of the worker that took the row over.
 """
 
 from __future__ import annotations
@@ -140,4 +141,24 @@ async def settle(
         await db.exec(statement, params=params)
 
 
-__all__ = ["ClaimedRow", "Settlement", "claim_due", "settle"]
+async def extend(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime, new_until: datetime) -> int:
+    """Move the lease of those rows still held under `lease_until` to `new_until` (a heartbeat); how many
+    moved. The caller commits."""
+    if not ids:
+        return 0
+    result = await db.exec(
+        sa.update(_T).where(_T.c.id.in_(ids), _T.c.locked_until == lease_until).values(locked_until=new_until)
+    )
+    return int(result.rowcount)
+
+
+async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime) -> None:
+    """Give back rows still held under `lease_until`, unsent and due as they were (a worker stopping).
+    The caller commits."""
+    if ids:
+        await db.exec(
+            sa.update(_T).where(_T.c.id.in_(ids), _T.c.locked_until == lease_until).values(locked_until=None)
+        )
+
+
+__all__ = ["ClaimedRow", "Settlement", "claim_due", "extend", "release", "settle"]

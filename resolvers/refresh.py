@@ -3,7 +3,8 @@
 Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 12 h windows, page by
 page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
 the watermark at the last fully stored window and the next poll resumes there. Concurrent callers in
-this process share one poll task; other processes are kept out by a lease row in the database.
+this process share one poll task; other processes are kept out by a short heartbeat lease
+(`models.leases.hold_lease`), which another process takes over within one TTL if this one dies.
 
 A refresh waits for the poll at most `deadline_s`: then it answers (`PollOverdue`, with what is stored)
 while the poll goes on in the background, shielded from the callers that gave up; its failure is logged
@@ -75,10 +76,6 @@ class PollState:
     overdue: bool = False
 
 
-class LeaseLost(Exception):
-    """Our lease expired and another process took over the poll; stop without writing."""
-
-
 class RefreshService:
     """Runs the poll for every seat; `refresh()` is safe to call from many requests at once."""
 
@@ -89,7 +86,8 @@ class RefreshService:
         *,
         initial_lookback: timedelta,
         clock: Clock = utcnow,
-        lease_ttl: timedelta = timedelta(seconds=60),
+        lease_ttl: timedelta = leases.DEFAULT_TTL,
+        lease_clock: Clock = utcnow,
         page_size: int = 50,
         holder: str | None = None,
         deadline_s: float | None = None,
@@ -99,6 +97,9 @@ class RefreshService:
         self._initial_lookback = initial_lookback
         self._clock = clock
         self._lease_ttl = lease_ttl
+        # The lease's own time (expiry, takeover), apart from the poll's `clock` (what "now" is polled up to).
+        self._lease_clock = lease_clock
+        self._lease: leases.HeldLease | None = None
         self._page_size = page_size
         self._holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._inflight: asyncio.Task[PollReport] | None = None
@@ -203,24 +204,21 @@ class RefreshService:
             self._state = PollState(fault, self._clock())
 
     async def _run(self) -> PollReport:
-        async with self._sessions() as db:
-            acquired = await leases.try_acquire(db, LEASE_NAME, self._holder, self._lease_ttl)
-            await db.commit()
-        if not acquired:
-            return await self._await_other_process()
         try:
-            return await self._poll()
+            async with leases.hold_lease(
+                self._sessions, LEASE_NAME, self._holder, ttl=self._lease_ttl, clock=self._lease_clock
+            ) as self._lease:
+                return await self._poll()
+        except leases.LeaseBusy:
+            return await self._await_other_process()
         except LinkedInError as exc:
             log.warning("LinkedIn poll stopped: %s", exc)
             raise linkedin_faults.unavailable(exc) from exc
-        except LeaseLost as exc:
-            # Our lease ran out during a slow call and another process took over: it finishes the poll.
+        except leases.LeaseLost as exc:
+            # Our lease ran out (e.g. the database was unreachable for a TTL) and another process took
+            # over: it finishes the poll.
             log.warning("%s; leaving the poll to its new holder", exc)
             return PollReport(synced_at=await self.synced_at(), polled=False)
-        finally:
-            async with self._sessions() as db:
-                await leases.release(db, LEASE_NAME, self._holder)
-                await db.commit()
 
     async def _await_other_process(self) -> PollReport:
         """Another process holds the lease: wait (bounded) until it is done, then report what is stored."""
@@ -231,7 +229,7 @@ class RefreshService:
         delay = 0.05
         while True:
             async with self._sessions() as db:
-                if await leases.held_until(db, LEASE_NAME) is None:
+                if await leases.held_until(db, LEASE_NAME, now=self._lease_clock()) is None:
                     break
             if loop.time() + delay > deadline:
                 log.warning("another process is still polling LinkedIn; not waiting for it any longer")
@@ -296,9 +294,10 @@ class RefreshService:
         self, stream: PollStream, seat: str, end: datetime, store: Callable[[AsyncSession], Awaitable[object]]
     ) -> None:
         """Store one window's rows and move its watermark to `end`, in one transaction."""
+        assert self._lease is not None, "windows are only committed under the poll lease"
         async with self._sessions() as db:
-            if not await leases.renew(db, LEASE_NAME, self._holder, self._lease_ttl):
-                raise LeaseLost(f"lost the {LEASE_NAME} lease while polling {stream.value} of {seat}")
+            # Fenced: the window commits only while the lease is still ours (renewed in this transaction).
+            await self._lease.fence(db)
             await store(db)
             await marks.advance(db, stream, seat, end)
             await db.commit()

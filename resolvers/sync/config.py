@@ -30,8 +30,8 @@ class SyncConfig:
     job_url_template: str = job_page_template(DEFAULT_BASE_URL)
     # Rows claimed per pass; LinkedIn requests carry at most 100 records each regardless.
     claim_limit: int = 500
-    # A claim outlives a crashed worker by at most this long.
-    lease_s: float = 300.0
+    # A claim outlives a crashed worker by at most this long; a live worker renews it every third of it.
+    lease_s: float = 20.0
     backoff_base_s: float = 30.0
     backoff_cap_s: float = 3600.0
     # How long to wait before asking LinkedIn about a job posting task again.

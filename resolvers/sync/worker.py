@@ -1,12 +1,15 @@
 """The outbox worker: claim due rows under a lease, send them in dependency order, settle the results.
 
-Crash safety: a claim is a lease (`locked_until`). A worker that dies mid-batch leaves its rows
-claimable once the lease expires, and a resend is harmless because every LinkedIn write is an upsert
-or delete by key. Results are committed after every step, so finished steps are not sent again.
+Crash safety: a claim is a short lease (`locked_until`) that a heartbeat renews while the batch is sent.
+A worker killed mid-batch leaves its rows claimable once that lease expires (seconds, not minutes); one
+stopped (shutdown) gives its unsent rows back at once. A resend is harmless because every LinkedIn write
+is an upsert or delete by key. Results are committed after every step, so finished steps are not sent
+again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,7 +19,8 @@ from datetime import datetime, timedelta
 from linkedin.client import LinkedInClient
 from models import OutboxOp, OutboxStatus, utcnow
 from models.db import SessionFactory
-from models.outbox_claims import Settlement, claim_due, settle
+from models.leases import RELEASE_TIMEOUT_S, Heartbeat, LeaseLost
+from models.outbox_claims import ClaimedRow, Settlement, claim_due, extend, release, settle
 from models.outbox_dependents import requeue_skipped_children
 from models.sync_status_queries import StatusChange, delete_statuses, upsert_statuses
 from resolvers.sync.config import SyncConfig
@@ -63,21 +67,33 @@ class OutboxWorker:
         now = self._clock()
         if self._paused_until is not None and now < self._paused_until:
             return PassReport()
-        lease_until = now + timedelta(seconds=self._config.lease_s)
+        ttl = timedelta(seconds=self._config.lease_s)
         async with self._sessions() as db:
-            rows = await claim_due(db, now=now, lease_until=lease_until, limit=self._config.claim_limit)
+            rows = await claim_due(db, now=now, lease_until=now + ttl, limit=self._config.claim_limit)
         report = PassReport(claimed=len(rows))
+        if not rows:
+            return report
+        claim = _Claim(self._sessions, rows, now + ttl, ttl, self._clock)
+        try:
+            async with Heartbeat(claim.renew, interval_s=self._config.lease_s / 3, what="outbox batch"):
+                await self._send(rows, claim, report)
+        except LeaseLost:
+            log.warning("the outbox batch's lease lapsed and its rows were taken over; stopped sending")
+        finally:
+            await claim.give_back()
+        return report
+
+    async def _send(self, rows: Sequence[ClaimedRow], claim: _Claim, report: PassReport) -> None:
         planned = steps(coalesce(rows))
         for index, step in enumerate(planned):
             outcomes = await SENDERS[(step.entity_type, step.op)](self._ctx, step.changes)
-            await self._settle(step, outcomes, lease_until)
+            await self._settle(step, outcomes, claim)
             report.outcomes.update(o.kind for o in outcomes.values())
             if any(o.throttled for o in outcomes.values()):
                 self._paused_until = self._clock() + timedelta(seconds=self._config.throttle_pause_s)
                 log.warning("LinkedIn throttles (429): sending nothing until %s", self._paused_until)
-                await self._hand_back(planned[index + 1 :], lease_until)
+                await self._hand_back(planned[index + 1 :], claim)
                 break
-        return report
 
     async def run_until_idle(self, max_passes: int = 10_000) -> PassReport:
         """Passes until nothing is due (rows waiting for a backoff or a job task stay for later)."""
@@ -90,7 +106,7 @@ class OutboxWorker:
             total.outcomes.update(report.outcomes)
         return total
 
-    async def _hand_back(self, untouched: Sequence[Step], lease_until: datetime) -> None:
+    async def _hand_back(self, untouched: Sequence[Step], claim: _Claim) -> None:
         """Give unsent rows back as they were, due when the pause ends."""
         due = self._paused_until or self._clock()
         settlements = [
@@ -99,11 +115,13 @@ class OutboxWorker:
             for c in step.changes
             for i in c.row_ids
         ]
-        async with self._sessions() as db:
-            await settle(db, settlements, lease_until=lease_until, now=self._clock())
-            await db.commit()
+        async with claim.lock:
+            async with self._sessions() as db:
+                await settle(db, settlements, lease_until=claim.until, now=self._clock())
+                await db.commit()
+            claim.settled(settlements)
 
-    async def _settle(self, step: Step, outcomes: dict[int, Outcome], lease_until: datetime) -> None:
+    async def _settle(self, step: Step, outcomes: dict[int, Outcome], claim: _Claim) -> None:
         now = self._clock()
         settlements: list[Settlement] = []
         changes: list[StatusChange] = []
@@ -123,13 +141,14 @@ class OutboxWorker:
                             change.entity_type, change.entity_id, _DONE[outcome.kind], outcome.reason
                         )
                     )
-        async with self._sessions() as db:
-            await settle(db, settlements, lease_until=lease_until, now=now)
+        async with claim.lock, self._sessions() as db:
+            await settle(db, settlements, lease_until=claim.until, now=now)
             await upsert_statuses(db, changes, now=now)
             await delete_statuses(db, step.entity_type, deleted)
             # Children skipped while their parent could not be sent (e.g. no email) get their turn now.
             await requeue_skipped_children(db, step.entity_type, sent, now=now)
             await db.commit()
+            claim.settled(settlements)
 
     def _settlements(self, change: Change, outcome: Outcome, now: datetime) -> Sequence[Settlement]:
         if outcome.kind is Kind.GONE:
@@ -159,3 +178,60 @@ class OutboxWorker:
             Settlement(i, OutboxStatus.PENDING, outcome.reason, attempts, next_at, key)
             for i in change.row_ids
         ]
+
+
+class _Claim:
+    """One batch's claim: the rows still held and their lease token, moved forward by each renewal.
+
+    `lock` keeps a renewal (which changes the token) and a settlement (fenced on it) apart.
+    """
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        rows: Sequence[ClaimedRow],
+        until: datetime,
+        ttl: timedelta,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._sessions = sessions
+        self._ttl = ttl
+        self._clock = clock
+        self.held = {row.id for row in rows}
+        self.until = until
+        self.lock = asyncio.Lock()
+
+    def settled(self, settlements: Sequence[Settlement]) -> None:
+        """Rows settled under the claim are no longer held (settling cleared their lease)."""
+        self.held -= {s.id for s in settlements}
+
+    async def renew(self) -> bool:
+        """Extend the lease of every held row; False when any was taken over (its lease had lapsed)."""
+        async with self.lock:
+            if not self.held:
+                return True
+            until = self._clock() + self._ttl
+            async with self._sessions() as db:
+                moved = await extend(db, sorted(self.held), lease_until=self.until, new_until=until)
+                await db.commit()
+            if moved:
+                self.until = until
+            return moved == len(self.held)
+
+    async def give_back(self) -> None:
+        """Release the rows not settled (stopped or failed mid-batch), so any worker may send them now;
+        shielded and bounded, as it runs while the worker is being cancelled."""
+
+        async def unlock() -> None:
+            async with self.lock, self._sessions() as db:
+                await release(db, sorted(self.held), lease_until=self.until)
+                await db.commit()
+                self.held.clear()
+
+        if not self.held:
+            return
+        releasing = asyncio.ensure_future(unlock())
+        try:
+            await asyncio.wait_for(asyncio.shield(releasing), RELEASE_TIMEOUT_S)
+        except Exception:  # the rows' lease then expires on its own
+            log.warning("could not give back %d outbox rows; their lease expires", len(self.held))

@@ -25,6 +25,10 @@ from tests.conftest import Sandbox
 WORLD = build_world(SandboxConfig())
 
 
+# Bounds every wait on a pass, so that a regression fails the test instead of hanging the run.
+GUARD_S = 10
+
+
 async def pending_export(sandbox: Sandbox, sessions: SessionFactory) -> str:
     """An export LinkedIn holds and whose push was recorded (the acknowledging process may be gone)."""
     async with sessions() as db:
@@ -49,7 +53,7 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
     # when: the job starts (its first pass sweeps what is pending)
     workers.start()
     try:
-        await asyncio.wait_for(worker.passes_done(1), 10)
+        await asyncio.wait_for(worker.passes_done(1), GUARD_S)
     finally:
         await workers.stop()
     # then
@@ -65,11 +69,11 @@ async def test_a_wake_up_runs_another_pass(services: Services) -> None:
     workers.add(EXPORT_JOB, 3600, worker.sweep)
     workers.start()
     try:
-        await asyncio.wait_for(worker.passes_done(1), 10)
+        await asyncio.wait_for(worker.passes_done(1), GUARD_S)
         # when
         workers.wake(EXPORT_JOB)
         # then
-        await asyncio.wait_for(worker.passes_done(2), 10)
+        await asyncio.wait_for(worker.passes_done(2), GUARD_S)
     finally:
         await workers.stop()
 
@@ -117,13 +121,15 @@ async def test_the_apps_export_job_is_woken_by_a_push_and_completes_the_export(
             super().__init__(services)
             started.append(self)
 
-    monkeypatch.setattr("app.factory.ExportWorker", Seen)
+    monkeypatch.setattr("app.jobs.ExportWorker", Seen)
     async with sessions() as db:
         job = Job(title="Product Designer")
         db.add(job)
         await db.commit()
     body = {"seat": WORLD.seats[0].urn, "member": WORLD.members[171].urn, "externalJobPostingId": str(job.id)}
-    async with serve_asgi(create_app(settings.model_copy(update={"export_interval_s": 30.0}))) as url:
+    async with serve_asgi(
+        create_app(settings.model_copy(update={"export_interval_s": 30.0, "run_jobs": True}))
+    ) as url:
         await linkedin.set_callback_url(url + "/webhooks/linkedin")
         # when: LinkedIn pushes the export to the running server
         request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])

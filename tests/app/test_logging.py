@@ -17,9 +17,9 @@ import structlog
 from strawberry import relay
 
 import models
+from app.jobs import drain_outbox, outbox_worker
 from app.logging_setup import QUIET_LOGGERS, REDACTED, configure_logging
 from app.settings import Settings
-from app.sync_worker import drain_outbox, outbox_worker
 from app.workers import Workers
 from linkedin import push
 from linkedin.sandbox.config import SandboxConfig

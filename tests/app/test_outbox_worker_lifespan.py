@@ -1,4 +1,4 @@
-"""The server process runs the outbox worker when `outbox_interval_s` is set."""
+"""The server process runs the outbox worker when it runs jobs (`run_jobs`) and `outbox_interval_s` is set."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ async def test_the_server_drains_the_outbox_when_it_starts(
         enqueue(db, SyncEntity.CANDIDATE, candidate.id or 0, OutboxOp.UPSERT)
         await db.commit()
     # when: the server starts with the worker on (its first tick runs at start)
-    app = create_app(settings.model_copy(update={"outbox_interval_s": 3600.0}))
+    app = create_app(settings.model_copy(update={"outbox_interval_s": 3600.0, "run_jobs": True}))
     async with serve_asgi(app):
         # then: the sandbox receives the candidate (each admin call yields to the server's worker)
         for _ in range(ADMIN_CALLS_LIMIT):

@@ -84,6 +84,49 @@ async def test_stop_cancels_a_run_in_flight_and_waits_for_it_to_end() -> None:
     assert ended.is_set()
 
 
+async def test_stop_lets_a_run_in_flight_finish_within_the_grace_period() -> None:
+    # given: a run in flight that finishes once the stop has begun
+    started, finish, finished = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def job() -> None:
+        started.set()
+        await finish.wait()
+        finished.set()
+
+    workers = Workers()
+    workers.add("batch", 3600, job)
+    workers.start()
+    await asyncio.wait_for(started.wait(), GUARD_S)
+    # when
+    stopping = asyncio.create_task(workers.stop(grace_s=GUARD_S))
+    finish.set()
+    await asyncio.wait_for(stopping, GUARD_S)
+    # then: it ended by itself, not by cancellation
+    assert finished.is_set()
+
+
+async def test_stop_cancels_a_run_still_going_after_the_grace_period() -> None:
+    # given
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def job() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    workers = Workers()
+    workers.add("stuck", 3600, job)
+    workers.start()
+    await asyncio.wait_for(started.wait(), GUARD_S)
+    # when
+    await asyncio.wait_for(workers.stop(grace_s=0.1), GUARD_S)
+    # then
+    assert cancelled.is_set()
+
+
 def test_an_interval_of_zero_registers_nothing() -> None:
     # given
     workers = Workers()
@@ -139,7 +182,13 @@ async def test_shutdown_ends_a_poll_hanging_on_linkedin_and_releases_its_lease(
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
     app = create_app(
         settings.model_copy(
-            update={"poll_interval_s": 3600.0, "linkedin_timeout_s": 30.0, "export_interval_s": 0.0}
+            update={
+                "run_jobs": True,
+                "shutdown_grace_s": 0.5,  # the poll hangs: it is cancelled once the grace is over
+                "poll_interval_s": 3600.0,
+                "linkedin_timeout_s": 30.0,
+                "export_interval_s": 0.0,
+            }
         )
     )
     lifespan = app.router.lifespan_context(app)

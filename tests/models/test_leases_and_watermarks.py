@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from models import leases
 from models import watermarks as marks
@@ -92,3 +95,119 @@ async def test_nothing_is_known_complete_while_a_stream_was_never_polled(session
     # when / then
     async with sessions() as db:
         assert await marks.oldest(db, ["urn:li:seat:1"]) is None
+
+
+# --- hold_lease: the heartbeat every background job holds its lease with --------------------------
+
+GUARD_S = 10  # bounds every wait below, so that a bug fails the test instead of hanging the run
+SHORT = timedelta(seconds=3)  # renewed every second
+
+
+class LeaseClock:
+    """The leases' time, moved only by the test."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _expiry(sessions: SessionFactory, clock: LeaseClock) -> datetime | None:
+    async with sessions() as db:
+        return await leases.held_until(db, "job", now=clock())
+
+
+async def test_a_held_lease_is_renewed_while_its_work_runs(sessions: SessionFactory) -> None:
+    # given: work holding the lease; its time moves past the first expiry
+    clock = LeaseClock()
+    async with leases.hold_lease(sessions, "job", "a", ttl=SHORT, clock=clock):
+        clock.now = T0 + timedelta(minutes=5)
+        # when: the heartbeat beats (each look at the database yields to it)
+        async with asyncio.timeout(GUARD_S):
+            while await _expiry(sessions, clock) is None:
+                pass
+        # then: the lease runs from the new time, and another holder is refused
+        assert await _expiry(sessions, clock) == clock.now + SHORT
+        assert await _acquire_at(sessions, "b", clock()) is False
+
+
+async def test_a_lease_is_free_once_its_work_ends(sessions: SessionFactory) -> None:
+    # given
+    clock = LeaseClock()
+    async with leases.hold_lease(sessions, "job", "a", ttl=SHORT, clock=clock):
+        pass
+    # when / then
+    assert await _acquire_at(sessions, "b", clock()) is True
+
+
+async def test_a_lease_is_given_back_when_its_work_is_cancelled(sessions: SessionFactory) -> None:
+    # given: work holding the lease, waiting on something that never comes
+    clock = LeaseClock()
+    holding = asyncio.Event()
+
+    async def work() -> None:
+        async with leases.hold_lease(sessions, "job", "a", ttl=SHORT, clock=clock):
+            holding.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(work())
+    await asyncio.wait_for(holding.wait(), GUARD_S)
+    # when: it is stopped (a shutdown)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    # then
+    assert task.cancelled()
+    assert await _acquire_at(sessions, "b", clock()) is True
+
+
+async def test_a_taken_lease_is_refused(sessions: SessionFactory) -> None:
+    # given
+    clock = LeaseClock()
+    assert await _acquire_at(sessions, "b", clock()) is True
+    # when / then
+    with pytest.raises(leases.LeaseBusy):
+        async with leases.hold_lease(sessions, "job", "a", ttl=SHORT, clock=clock):
+            pytest.fail("the body must not run without the lease")
+
+
+async def test_work_whose_lease_was_taken_over_is_stopped_with_lease_lost(sessions: SessionFactory) -> None:
+    # given: work holding the lease; its lease lapses (the holder stalled) and another holder takes it
+    clock = LeaseClock()
+
+    async def work() -> None:
+        async with leases.hold_lease(sessions, "job", "a", ttl=SHORT, clock=clock):
+            clock.now = T0 + timedelta(minutes=5)
+            assert await _acquire_at(sessions, "b", clock()) is True
+            await asyncio.wait_for(asyncio.Event().wait(), GUARD_S)
+
+    # when: the next heartbeat finds the lease gone, it stops the work
+    with pytest.raises(leases.LeaseLost):
+        await work()
+    # then: the new holder keeps it
+    assert await _expiry(sessions, clock) == clock.now + MINUTE
+
+
+async def _acquire_at(sessions: SessionFactory, holder: str, now: datetime) -> bool:
+    async with sessions() as db:
+        acquired = await leases.try_acquire(db, "job", holder, MINUTE, now=now)
+        await db.commit()
+        return acquired
+
+
+async def test_work_stops_once_renewals_keep_failing_for_a_whole_lease() -> None:
+    # given: a database that fails every renewal
+    attempts: list[int] = []
+
+    async def renew() -> bool:
+        attempts.append(len(attempts))
+        raise ConnectionError("database unreachable")
+
+    async def work() -> None:
+        async with leases.Heartbeat(renew, interval_s=0.01, what="job"):
+            await asyncio.wait_for(asyncio.Event().wait(), GUARD_S)
+
+    # when / then: two missed beats are tolerated, the third stops the work
+    with pytest.raises(leases.LeaseLost):
+        await work()
+    assert len(attempts) == leases.MISSED_BEATS

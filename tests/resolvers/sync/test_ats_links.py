@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.jobs import sync_config
 from app.services import domain_config
 from app.settings import Settings
-from app.sync_worker import sync_config
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
 from models import Candidate, Job, SyncEntity

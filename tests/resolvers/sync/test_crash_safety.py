@@ -4,15 +4,19 @@ every change arrives exactly once in effect."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
-from models import Application, Candidate, Job, OutboxStatus, SyncEntity
+from app.settings import Settings
+from linkedin.client import LinkedInClient
+from models import Application, Candidate, Job, OutboxEvent, OutboxStatus, SyncEntity, utcnow
 from models.db import SessionFactory
 from models.outbox_claims import claim_due
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from tests import holders
 from tests.conftest import Sandbox
 from tests.resolvers.sync.conftest import Ats, Clock, ident, pushed, received_keys
 
@@ -129,3 +133,82 @@ async def test_a_records_later_change_waits_while_another_worker_holds_its_earli
     calls = [(c["method"], c["endpoint"]) for c in await sandbox.admin("GET", "calls")]
     assert ("PUT", "atsCandidates") not in calls
     assert ("DELETE", "atsCandidates") in calls
+
+
+# After kill -9 another process takes the rows over within this long (the Hardening issue's bound).
+TAKEOVER = timedelta(seconds=30)
+
+
+async def test_rows_leased_by_a_process_killed_mid_send_are_sent_by_another_within_30_s(
+    ats: Ats, settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given: another process claimed the rows and is sending them (LinkedIn hangs), then is killed -9
+    await three_candidates_with_applications(ats)
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
+    crashed_at = utcnow()
+    holder = holders.spawn("outbox", settings, crashed_at)
+    try:
+        assert await sandbox.admin("GET", "hangs/wait?timeout=60") == {"hanging": True}
+    finally:
+        holders.kill_9(holder)
+    await sandbox.admin("DELETE", "faults")
+    # when: a worker here, one second and then 30 s (by the leases' clock) after the crash
+    soon = await OutboxWorker(sessions, linkedin, clock=lambda: crashed_at + timedelta(seconds=1)).run_once()
+    later = await OutboxWorker(sessions, linkedin, clock=lambda: crashed_at + TAKEOVER).run_until_idle()
+    # then: the dead process's claim held for a moment only, then every row it had not settled went out
+    # (the job, sent before the hang, waits for LinkedIn's task)
+    assert (soon.claimed, later.claimed) == (0, 6)
+    state = await pushed(sandbox)
+    assert (len(state["candidates"]), len(state["applications"])) == (3, 3)
+
+
+async def test_a_worker_stopped_mid_send_gives_its_rows_back_at_once(
+    ats: Ats, worker: OutboxWorker, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given: a pass waiting on LinkedIn
+    await three_candidates_with_applications(ats)
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
+    stopped = asyncio.create_task(worker.run_once())
+    assert await sandbox.admin("GET", "hangs/wait") == {"hanging": True}
+    # when: it is stopped (shutdown)
+    stopped.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(stopped, 10)
+    await sandbox.admin("DELETE", "faults")
+    # then: another worker claims the unsent rows right away, without waiting for any lease to expire
+    # (the job, sent before the hang, waits for LinkedIn's task)
+    report = await OutboxWorker(sessions, linkedin, clock=utcnow).run_until_idle()
+    assert report.claimed == 6
+    assert len((await pushed(sandbox))["candidates"]) == 3
+
+
+async def test_a_live_workers_heartbeat_keeps_its_rows_past_the_first_lease(
+    ats: Ats, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given: a worker with a short lease, sending while LinkedIn hangs, on a clock the test moves
+    await three_candidates_with_applications(ats)
+    clock = Clock()
+    config = SyncConfig(lease_s=3.0)  # renewed every second
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
+    sending = asyncio.create_task(OutboxWorker(sessions, linkedin, config, clock=clock).run_once())
+    try:
+        assert await sandbox.admin("GET", "hangs/wait") == {"hanging": True}
+        first_lease = await _lease_of_pending(sessions)
+        # when: time passes three leases (the job's task is asked about only after 60 s), and the
+        # heartbeat renews from the new time
+        clock.advance(10)
+        async with asyncio.timeout(10):
+            while await _lease_of_pending(sessions) == first_lease:
+                pass  # each look at the database yields to the worker's heartbeat
+        # then: past its first lease, another worker still finds the rows held
+        other = await OutboxWorker(sessions, linkedin, config, clock=clock).run_once()
+        assert other.claimed == 0
+    finally:
+        sending.cancel()
+        await asyncio.gather(sending, return_exceptions=True)
+
+
+async def _lease_of_pending(sessions: SessionFactory) -> set[datetime | None]:
+    async with sessions() as db:
+        rows = (await db.exec(select(OutboxEvent).where(OutboxEvent.status == OutboxStatus.PENDING))).all()
+    return {row.locked_until for row in rows if row.entity_type is SyncEntity.CANDIDATE}

@@ -285,7 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(prog="rscgraph", description=__doc__, epilog=EPILOG, parents=[common])
     parser.add_argument("--version", action="version", version=_version())
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (`rscgraph COMMAND --help`)"
+    )
 
     def command(
         name: str, help: str, parent: argparse._SubParsersAction[argparse.ArgumentParser] = commands
@@ -303,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export-schema", "print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     sync = command("sync", "ATS → LinkedIn sync tasks")
-    sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="TASK")
+    sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="TASK", help="the task")
     backfill = command("backfill", "enqueue every record changed since then", sync_commands)
     backfill.add_argument("--since", type=_span, default="2y", help="how far back: 30d, 6m, 2y (default)")
     backfill.add_argument(

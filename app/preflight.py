@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import socket
 from pathlib import Path
 
 import sqlalchemy as sa
-from pydantic import ValidationError
+from pydantic import AliasChoices, ValidationError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -36,11 +37,17 @@ def load_settings() -> Settings:
 
 
 def _variable(location: str) -> str:
-    """The environment variable of a validation error's location (an alias already is one)."""
-    field = Settings.model_fields.get(location)
-    if field is None:
-        return location.upper()
-    return f"RSC_{location.upper()}"
+    """The environment variable of a validation error's location: pydantic names the first of a field's
+    aliases (RSC_PORT), while the value may have come from a later one (PORT)."""
+    if location in Settings.model_fields:
+        return f"RSC_{location.upper()}"
+    environment = {name.upper() for name in os.environ}
+    for field in Settings.model_fields.values():
+        alias = field.validation_alias
+        choices = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else [str(alias)]
+        if location in choices:
+            return next((c for c in choices if c.upper() in environment), location)
+    return location.upper()
 
 
 def _is_secret(variable: str) -> bool:

@@ -15,6 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,6 +27,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.cli import build_parser
 from app.preflight import masked
 from app.settings import Settings
+from app.sync_worker import sync_config
+from linkedin.client import LinkedInClient
+from linkedin.sandbox.config import SandboxConfig
+from models import utcnow
+from models.db import SessionFactory
+from resolvers.sync.status import sync_status
+from resolvers.sync.worker import OutboxWorker
 from tests.conftest import TEST_DATABASE_URL, Server
 
 RSCGRAPH = str(Path(sys.executable).with_name("rscgraph"))
@@ -34,11 +42,14 @@ TIMEOUT_S = 60
 _INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 
 
+def _environment(**env: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k in _INHERITED} | env
+
+
 def rscgraph(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the installed `rscgraph` script in `cwd` (no .env there) with only `env` set."""
-    environment = {k: v for k, v in os.environ.items() if k in _INHERITED} | env
     return subprocess.run(
-        [RSCGRAPH, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=TIMEOUT_S
+        [RSCGRAPH, *args], cwd=cwd, env=_environment(**env), capture_output=True, text=True, timeout=TIMEOUT_S
     )
 
 
@@ -52,6 +63,12 @@ def migrated(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "migrated.db"
     path.write_bytes(sqlite_template.read_bytes())
     return sqlite(path)
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """LinkedIn finishes job posting tasks at once (the backfill test waits for them)."""
+    return SandboxConfig(job_task_delay_ms=0)
 
 
 @pytest.fixture
@@ -311,8 +328,7 @@ def test_port_moves_serve(tmp_path: Path, migrated: str) -> None:
     server = subprocess.Popen(
         [RSCGRAPH, "serve"],
         cwd=tmp_path,
-        env={k: v for k, v in os.environ.items() if k in _INHERITED}
-        | {"RSC_DATABASE_URL": migrated, "PORT": str(port)},
+        env=_environment(RSC_DATABASE_URL=migrated, PORT=str(port)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -430,3 +446,43 @@ def test_sync_status_bounds_failures_as_the_graphql_field(tmp_path: Path) -> Non
 
     assert done.returncode == 2
     assert "expected a number from 0 to 50, got '51'" in done.stderr
+
+
+async def test_backfill_wait_shows_the_drain_until_everything_is_sent(
+    tmp_path: Path, database_url: str, sessions: SessionFactory, linkedin: LinkedInClient, settings: Settings
+) -> None:
+    assert rscgraph(tmp_path, "seed", RSC_DATABASE_URL=database_url).returncode == 0
+    follower = await asyncio.create_subprocess_exec(
+        RSCGRAPH,
+        "sync",
+        "backfill",
+        "--wait",
+        cwd=tmp_path,
+        env=_environment(RSC_DATABASE_URL=database_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert follower.stdout is not None
+        enqueued_line = (await asyncio.wait_for(follower.stdout.readline(), TIMEOUT_S)).decode()
+        enqueued = sum(int(n) for n in re.findall(r": (\d+)", enqueued_line))
+        assert follower.returncode is None  # still watching: nothing has been sent yet
+        # This process plays the outbox worker the operator runs beside it; its clock moves on a minute
+        # per round so the job postings' LinkedIn tasks are asked about again (job_task_poll_s).
+        offset = [timedelta(0)]
+        worker = OutboxWorker(sessions, linkedin, sync_config(settings), clock=lambda: utcnow() + offset[0])
+        for _ in range(5):
+            await asyncio.wait_for(worker.run_until_idle(), 60)
+            if (await sync_status(sessions)).initial_sync_complete:
+                break
+            offset[0] += timedelta(seconds=61)
+        out, err = await asyncio.wait_for(follower.communicate(), TIMEOUT_S)
+    finally:
+        if follower.returncode is None:
+            follower.kill()
+            await follower.wait()
+
+    assert follower.returncode == 0, err
+    assert enqueued > 100
+    assert b"sending the backfill to LinkedIn" in err
+    assert f"{enqueued}/{enqueued}".encode() in err

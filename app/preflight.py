@@ -138,6 +138,11 @@ def _unreachable(url: URL, exc: Exception) -> OperatorError:
         fix = f"create it (`createdb {where} {url.database}`), then run `rscgraph migrate`"
     elif "password" in reason or "authentication" in reason:
         fix = "correct the user or password in RSC_DATABASE_URL"
+    elif url.get_backend_name() == "sqlite":
+        fix = (
+            "point RSC_DATABASE_URL at rscgraph's SQLite file, or move this one away and run "
+            "`rscgraph migrate`"
+        )
     return OperatorError(
         f"cannot connect to the database at {masked(url)} (RSC_DATABASE_URL): {reason}",
         fix,

@@ -173,6 +173,21 @@ def test_a_missing_sqlite_file_is_reported_and_not_created(tmp_path: Path, comma
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_file_that_is_not_a_sqlite_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, but long enough for SQLite to read a header from it" * 10)
+
+    done = rscgraph(tmp_path, "seed", RSC_DATABASE_URL=sqlite(path))
+
+    assert done.returncode == 69
+    assert done.stderr.splitlines() == [
+        f"rscgraph: error: cannot connect to the database at {sqlite(path)} (RSC_DATABASE_URL): "
+        "file is not a database",
+        "  fix: point RSC_DATABASE_URL at rscgraph's SQLite file, or move this one away and run "
+        "`rscgraph migrate`",
+    ]
+
+
 def test_migrate_creates_the_missing_sqlite_file_and_shows_the_migrations(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
 

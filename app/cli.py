@@ -106,6 +106,11 @@ async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: floa
     nothing it enqueued is pending; reads the same report as `syncStatus`."""
     from resolvers.sync.status import sync_status
 
+    print(
+        "the outbox job sends them: `rscgraph serve` with RSC_OUTBOX_INTERVAL_S > 0, or a worker "
+        "(Ctrl-C stops watching, not the sync)",
+        file=sys.stderr,
+    )
     with progress_bar() as bar:
         task = bar.add_task("sending the backfill to LinkedIn", total=enqueued)
         while True:
@@ -120,6 +125,7 @@ async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: floa
 
 async def _sync_status(settings: Settings, failures: int) -> None:
     """Print what the `syncStatus` GraphQL field shows, from the same domain function."""
+    from models import OutboxStatus
     from models.db import create_engine, session_factory
     from resolvers.sync.status import sync_status
 
@@ -137,7 +143,7 @@ async def _sync_status(settings: Settings, failures: int) -> None:
     if problems:
         print("recent failures:")
     for p in problems:
-        kind = "FAILED" if p.status.value == "PARKED" else p.status.value
+        kind = "FAILED" if p.status is OutboxStatus.PARKED else "SKIPPED"  # as SyncProblemKind says
         print(f"  {p.entity_type.value} {p.entity_id} {kind} at {_when(p.at)}: {p.error or ''}")
 
 
@@ -158,13 +164,13 @@ def _span(text: str) -> str:
 def _failures(text: str) -> int:
     from graph.sync_status import MAX_FAILURES
 
-    if not text.isdigit() or not 0 <= int(text) <= MAX_FAILURES:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= MAX_FAILURES:
         raise argparse.ArgumentTypeError(f"expected a number from 0 to {MAX_FAILURES}, got {text!r}")
     return int(text)
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
     return int(text)
 

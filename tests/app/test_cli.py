@@ -501,3 +501,13 @@ async def test_backfill_wait_shows_the_drain_until_everything_is_sent(
     assert enqueued > 100
     assert b"sending the backfill to LinkedIn" in err
     assert f"{enqueued}/{enqueued}".encode() in err
+    status = rscgraph(tmp_path, "sync", "status", "--failures", "1", RSC_DATABASE_URL=database_url).stdout
+    assert "initial sync complete: yes" in status
+    assert re.search(r"^  CANDIDATE \d+ SKIPPED at .*: missing email$", status, re.M)
+
+
+def test_a_count_in_other_digits_is_refused_by_the_parser(tmp_path: Path) -> None:
+    done = rscgraph(tmp_path, "sync", "status", "--failures", "²")
+
+    assert done.returncode == 2
+    assert "expected a number from 0 to 50, got '²'" in done.stderr

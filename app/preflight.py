@@ -27,12 +27,14 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = []
+        problems, variables = [], []
         for error in exc.errors():
             variable = _variable(str(error["loc"][0])) if error["loc"] else "a setting"
             shown = "***" if _is_secret(variable) else repr(error.get("input"))
             problems.append(f"{variable}={shown}: {error['msg']}")
-        fix = "correct or unset it in the environment or .env (`rscgraph --help` lists the settings)"
+            variables.append(variable)
+        names = " ".join(dict.fromkeys(variables))
+        fix = f"set a valid value, or `unset {names}` for the default (or edit .env)"
         raise OperatorError("invalid setting " + "; ".join(problems), fix, exit_code=EXIT_CONFIG) from exc
 
 
@@ -132,10 +134,13 @@ def _unreachable(url: URL, exc: Exception) -> OperatorError:
     reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
     if isinstance(cause, TimeoutError) and not str(cause):
         reason = f"no answer within {CONNECT_TIMEOUT_S:g} s"
-    fix = "start the database there, or set RSC_DATABASE_URL to one that answers"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    fix = (
+        f"start PostgreSQL at {where}, or point RSC_DATABASE_URL at one that answers; then `rscgraph migrate`"
+    )
     if "does not exist" in reason and url.get_backend_name() == "postgresql":
-        where = f"-h {url.host or '127.0.0.1'} -p {url.port or 5432} -U {url.username or 'postgres'}"
-        fix = f"create it (`createdb {where} {url.database}`), then run `rscgraph migrate`"
+        options = f"-h {url.host or 'localhost'} -p {url.port or 5432} -U {url.username or 'postgres'}"
+        fix = f"create it (`createdb {options} {url.database}`), then run `rscgraph migrate`"
     elif "password" in reason or "authentication" in reason:
         fix = "correct the user or password in RSC_DATABASE_URL"
     elif url.get_backend_name() == "sqlite":

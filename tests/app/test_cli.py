@@ -124,7 +124,8 @@ def test_unreachable_postgresql_names_the_url_with_the_password_masked(
     assert done.stderr.splitlines() == [
         "rscgraph: error: cannot connect to the database at postgresql+asyncpg://rsc:***@127.0.0.1:1/ats "
         "(RSC_DATABASE_URL): [Errno 111] Connect call failed ('127.0.0.1', 1)",
-        "  fix: start the database there, or set RSC_DATABASE_URL to one that answers",
+        "  fix: start PostgreSQL at 127.0.0.1:1, or point RSC_DATABASE_URL at one that answers; then "
+        "`rscgraph migrate`",
     ]
     assert "s3cret" not in done.stdout + done.stderr
 
@@ -222,7 +223,18 @@ def test_a_port_that_is_not_a_number_names_its_variable(tmp_path: Path, variable
     assert done.stderr.splitlines() == [
         f"rscgraph: error: invalid setting {variable}='abc': Input should be a valid integer, unable to "
         "parse string as an integer",
-        "  fix: correct or unset it in the environment or .env (`rscgraph --help` lists the settings)",
+        f"  fix: set a valid value, or `unset {variable}` for the default (or edit .env)",
+    ]
+
+
+def test_several_invalid_settings_are_named_on_one_line(tmp_path: Path) -> None:
+    done = rscgraph(tmp_path, "migrate", RSC_PORT="0", RSC_MAX_PAGE_SIZE="many")
+
+    assert done.returncode == 78
+    assert done.stderr.splitlines() == [
+        "rscgraph: error: invalid setting RSC_PORT='0': Input should be greater than or equal to 1; "
+        "RSC_MAX_PAGE_SIZE='many': Input should be a valid integer, unable to parse string as an integer",
+        "  fix: set a valid value, or `unset RSC_PORT RSC_MAX_PAGE_SIZE` for the default (or edit .env)",
     ]
 
 

@@ -3,17 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Exact versions with hashes of everything pyproject.toml's ranges allow (runtime and dev); `make lock`
+# regenerates it after a dependency changes there (tests/app/test_lock.py fails until then).
+LOCK := requirements.lock
 ASSETS := web/node_modules/.installed
 
-.PHONY: setup run test lint format schema bench clean
+.PHONY: setup lock run test lint format schema bench clean
 
 setup: $(INSTALLED) $(ASSETS)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+lock: $(INSTALLED)
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 $(ASSETS): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error

@@ -1,4 +1,4 @@
-"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, run (the offline demo)."""
+"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, sync, run (the demo)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,27 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 
+from app import preflight
+from app.errors import EXIT_CONFIG, EXIT_UNAVAILABLE, OperatorError
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from models.db import SessionFactory
 
 log = logging.getLogger("rscgraph")
 ROOT = Path(__file__).resolve().parent.parent
+EXIT_INTERRUPTED = 130
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
@@ -27,16 +40,19 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config())
 
 
-def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> None:
-    """`serve`: uvicorn's factory mode, so that each of `workers` processes builds its own app."""
+def _check_layout(settings: Settings, *, serve_workers: int = 1, separate_worker: bool = False) -> None:
     from app.jobs import ProcessLayoutError, check_processes
 
-    if workers < 1:
-        raise SystemExit("rscgraph serve: --workers must be at least 1")
     try:
-        check_processes(settings, serve_workers=workers)
+        check_processes(settings, serve_workers=serve_workers, separate_worker=separate_worker)
     except ProcessLayoutError as exc:
-        raise SystemExit(f"rscgraph serve: {exc}") from None
+        raise OperatorError(str(exc), exc.fix, exit_code=EXIT_CONFIG) from None
+
+
+def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> None:
+    """`serve`: uvicorn's factory mode, so that each of `workers` processes builds its own app."""
+    from app.logging_setup import uvicorn_log_config
+
     if not settings.run_jobs:
         sqlite = settings.database_url.startswith("sqlite")
         log.warning(
@@ -46,25 +62,28 @@ def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> 
             else "run `rscgraph worker`, or set RSC_RUN_JOBS=true",
         )
     uvicorn.run(
-        "app.factory:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "app.factory:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=uvicorn_log_config(),
     )
 
 
 def _worker(settings: Settings) -> None:
     """`worker`: the background jobs alone, until SIGTERM or Ctrl-C."""
-    from app.jobs import ProcessLayoutError, run_worker
+    from app.jobs import run_worker
 
-    try:
-        asyncio.run(run_worker(settings))
-    except ProcessLayoutError as exc:
-        raise SystemExit(f"rscgraph worker: {exc}") from None
+    asyncio.run(run_worker(settings))
 
 
-def _migrate(settings: Settings) -> None:
+def _migrate(settings: Settings, *, verbose: bool = False) -> None:
     from app.migrations import upgrade
 
-    upgrade(settings.database_url)
-    print(f"database migrated: {settings.database_url}")
+    asyncio.run(preflight.check_database(settings, create=True, migrated=False))
+    upgrade(settings.database_url, verbose=verbose)
+    print(f"database migrated: {preflight.masked(settings.database_url)}")
 
 
 async def _seed(settings: Settings) -> bool:
@@ -89,18 +108,86 @@ def _export_schema(output: str | None) -> None:
         sys.stdout.write(sdl)
 
 
-async def _sync_backfill(settings: Settings, since: str) -> None:
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    """A rich progress display on stderr for long work (backfill drain; offboarding and the first
+    poll can use it too): `task = bar.add_task("what", total=n)`, then `bar.update(task, completed=k)`."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        yield bar
+
+
+async def _sync_backfill(settings: Settings, since: str, *, wait: bool = False) -> None:
+    from rich.console import Console
+
     from models.db import create_engine, session_factory
     from resolvers.sync.backfill import backfill, parse_span
 
     span = parse_span(since)
     engine = create_engine(settings.database_url)
     try:
-        counts = await backfill(session_factory(engine), span)
+        sessions = session_factory(engine)
+        with Console(stderr=True).status(f"enqueueing the records changed in the last {since}"):
+            counts = await backfill(sessions, span)
+        summary = ", ".join(f"{entity.value.lower()}: {n}" for entity, n in counts.items())
+        print(f"backfill of the last {since} enqueued ({summary})", flush=True)
+        if wait:
+            await _follow_backfill(sessions, sum(counts.values()))
     finally:
         await engine.dispose()
-    summary = ", ".join(f"{entity.value.lower()}: {n}" for entity, n in counts.items())
-    print(f"backfill of the last {since} enqueued ({summary})")
+
+
+async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: float = 1.0) -> None:
+    """A progress bar of the backfill's drain (done by the server's or a worker's outbox job) until
+    nothing it enqueued is pending; reads the same report as `syncStatus`."""
+    from resolvers.sync.status import sync_status
+
+    print(
+        "the outbox job sends them: `rscgraph serve` with RSC_OUTBOX_INTERVAL_S > 0, or a worker "
+        "(Ctrl-C stops watching, not the sync)",
+        file=sys.stderr,
+    )
+    with progress_bar() as bar:
+        task = bar.add_task("sending the backfill to LinkedIn", total=enqueued)
+        while True:
+            report = await sync_status(sessions, failures_per_type=0)
+            pending = sum(e.pending for e in report.entities)
+            bar.update(task, completed=max(0, enqueued - pending))
+            if report.initial_sync_complete:
+                bar.update(task, completed=enqueued)
+                return
+            await asyncio.sleep(poll_s)
+
+
+async def _sync_status(settings: Settings, failures: int) -> None:
+    """Print what the `syncStatus` GraphQL field shows, from the same domain function."""
+    from models import OutboxStatus
+    from models.db import create_engine, session_factory
+    from resolvers.sync.status import sync_status
+
+    engine = create_engine(settings.database_url)
+    try:
+        report = await sync_status(session_factory(engine), failures_per_type=failures)
+    finally:
+        await engine.dispose()
+    print(f"{'entity type':<18} {'pending':>8} {'sent':>8} {'failed':>8} {'skipped':>8}")
+    for e in report.entities:
+        print(f"{e.entity_type.value:<18} {e.pending:>8} {e.sent:>8} {e.failed:>8} {e.skipped:>8}")
+    print(f"backfill enqueued at: {_when(report.backfill_enqueued_at)}")
+    print(f"initial sync complete: {'yes' if report.initial_sync_complete else 'no'}")
+    problems = [p for e in report.entities for p in e.failures]
+    if problems:
+        print("recent failures:")
+    for p in problems:
+        kind = "FAILED" if p.status is OutboxStatus.PARKED else "SKIPPED"  # as SyncProblemKind says
+        print(f"  {p.entity_type.value} {p.entity_id} {kind} at {_when(p.at)}: {p.error or ''}")
+
+
+def _when(at: datetime | None) -> str:
+    return "never" if at is None else at.isoformat(timespec="seconds")
 
 
 def _span(text: str) -> str:
@@ -113,16 +200,49 @@ def _span(text: str) -> str:
     return text
 
 
-def _wait_for_port(host: str, port: int, timeout_s: float) -> None:
-    """Block until something listens on host:port (the sandbox child process)."""
+def _failures(text: str) -> int:
+    from graph.sync_status import MAX_FAILURES
+
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= MAX_FAILURES:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to {MAX_FAILURES}, got {text!r}")
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"expected a number of processes from 1 to 64, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return int(text)
+
+
+def _wait_for_sandbox(sandbox: subprocess.Popen[bytes], port: int, timeout_s: float) -> None:
+    """Block until the sandbox child listens on its port; it exiting first is an operator error."""
     deadline = time.monotonic() + timeout_s
     while True:
+        code = sandbox.poll()
+        if code is not None:
+            raise OperatorError(
+                f"the LinkedIn sandbox exited (code {code}) before listening on 127.0.0.1:{port} "
+                "(SANDBOX_PORT)",
+                f"run `rscgraph sandbox --port {port}` to see why, or choose another SANDBOX_PORT",
+                exit_code=EXIT_UNAVAILABLE,
+            )
         try:
-            with socket.create_connection((host, port), timeout=0.5):
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             if time.monotonic() > deadline:
-                raise SystemExit(f"the LinkedIn sandbox did not start on {host}:{port}") from None
+                raise OperatorError(
+                    f"the LinkedIn sandbox did not listen on 127.0.0.1:{port} (SANDBOX_PORT) "
+                    f"within {timeout_s:g} s",
+                    f"run `rscgraph sandbox --port {port}` to see why",
+                    exit_code=EXIT_UNAVAILABLE,
+                ) from None
             time.sleep(0.1)
 
 
@@ -148,7 +268,15 @@ def _demo_notes(sandbox_url: str) -> None:
 
 
 def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> None:
-    """Migrate and seed SQLite, start the sandbox beside the server, serve until Ctrl-C."""
+    """Check both ports, migrate and seed the database, start the sandbox beside the server, serve
+    until Ctrl-C."""
+    if sandbox_port == port:
+        raise OperatorError(
+            f"the server (RSC_PORT) and the sandbox (SANDBOX_PORT) both ask for port {port}",
+            f"give the sandbox another: `SANDBOX_PORT={port + 100} rscgraph run`",
+        )
+    preflight.check_port(host, port, "RSC_PORT={port} rscgraph run")
+    preflight.check_port("127.0.0.1", sandbox_port, "SANDBOX_PORT={port} rscgraph run")
     _migrate(settings)
     if asyncio.run(_seed(settings)):
         print("demo data seeded")
@@ -162,7 +290,7 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
         command.append("--no-access-log")
     sandbox = subprocess.Popen(command, env=env)
     try:
-        _wait_for_port("127.0.0.1", sandbox_port, timeout_s=20)
+        _wait_for_sandbox(sandbox, sandbox_port, timeout_s=20)
         from app import webhooks
 
         # One-Click Exports from the sandbox (POST /_admin/exports) are pushed to this server.
@@ -180,76 +308,162 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
             sandbox.kill()
 
 
+def _version() -> str:
+    try:
+        return f"rscgraph {version('rscgraph')}"
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "rscgraph (not installed)"
+
+
+HOST_HELP = "the address to listen on (default: RSC_HOST, else 127.0.0.1)"
+PORT_HELP = "the port to listen on (default: RSC_PORT, else PORT, else 8000)"
+SANDBOX_PORT_HELP = "the LinkedIn sandbox's port (default: SANDBOX_PORT, else 8100)"
+EPILOG = (
+    "Settings come from RSC_* environment variables or a .env file (README.md, Configuration); "
+    "the database is RSC_DATABASE_URL (default sqlite+aiosqlite:///./rscgraph.db). "
+    "Exit codes: 65 database not migrated, 66 no database file, 69 database or port unavailable, "
+    "78 invalid setting, 130 interrupted."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests)."""
-    parser = argparse.ArgumentParser(prog="rscgraph", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the GraphQL API")
-    serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
-    serve.add_argument(
-        "--workers", type=int, default=1, help="server processes (PostgreSQL only for more than 1)"
+    # --debug on every command too (`rscgraph serve --debug`); SUPPRESS keeps a subcommand's default
+    # from overwriting a --debug given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of start-up errors"
     )
-    commands.add_parser("worker", help="run the background jobs (poll, outbox, exports), no HTTP server")
-    sandbox = commands.add_parser("sandbox", help="run the LinkedIn sandbox standalone")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
-    sandbox.add_argument("--no-access-log", action="store_true", help="do not log every request")
-    commands.add_parser("migrate", help="migrate the database to the newest schema")
-    commands.add_parser("seed", help="load demo data into an empty database")
-    export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
-    export.add_argument("--output", "-o", default=None)
-    sync = commands.add_parser("sync", help="ATS → LinkedIn sync tasks")
-    sync_commands = sync.add_subparsers(dest="sync_command", required=True)
-    backfill = sync_commands.add_parser("backfill", help="enqueue every record changed since then")
+    parser = argparse.ArgumentParser(prog="rscgraph", description=__doc__, epilog=EPILOG, parents=[common])
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (`rscgraph COMMAND --help`)"
+    )
+
+    def command(
+        name: str, help: str, parent: argparse._SubParsersAction[argparse.ArgumentParser] = commands
+    ) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help, description=help, parents=[common])
+
+    serve = command("serve", "serve the GraphQL API (the database must be migrated)")
+    serve.add_argument("--host", default=None, help=HOST_HELP)
+    serve.add_argument("--port", type=_port, default=None, help=PORT_HELP)
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="server processes, each its own app (uvicorn's factory mode); more than 1 needs PostgreSQL",
+    )
+    command(
+        "worker",
+        "run the background jobs (poll, outbox, exports) without an HTTP server, until SIGTERM or Ctrl-C "
+        "(PostgreSQL; on SQLite `RSC_RUN_JOBS=true rscgraph serve` runs them)",
+    )
+    sandbox = command("sandbox", "run the LinkedIn sandbox standalone")
+    sandbox.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    sandbox.add_argument("--port", type=_port, default=None, help=SANDBOX_PORT_HELP)
+    sandbox.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="do not log every request (`run` passes it unless RSC_SANDBOX_ACCESS_LOG=true)",
+    )
+    command("migrate", "create or migrate the database (RSC_DATABASE_URL) to the newest schema")
+    command("seed", "load demo data into an empty, migrated database (RSC_DATABASE_URL)")
+    export = command("export-schema", "print or write the GraphQL SDL")
+    export.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+    sync = command("sync", "ATS → LinkedIn sync tasks")
+    sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="TASK", help="the task")
+    backfill = command("backfill", "enqueue every record changed since then", sync_commands)
     backfill.add_argument("--since", type=_span, default="2y", help="how far back: 30d, 6m, 2y (default)")
-    run = commands.add_parser("run", help="the offline demo: migrate, seed, sandbox + server")
-    run.add_argument("--host", default=None)
-    run.add_argument("--port", type=int, default=None)
-    run.add_argument("--sandbox-port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8100")))
+    backfill.add_argument(
+        "--wait",
+        action="store_true",
+        help="then show a progress bar until the outbox job (`serve` with RSC_OUTBOX_INTERVAL_S, or a "
+        "worker) has sent it all; Ctrl-C stops watching, not the sync",
+    )
+    status = command(
+        "status", "what the syncStatus GraphQL field shows: counts and recent failures", sync_commands
+    )
+    status.add_argument(
+        "--failures", type=_failures, default=5, help="how many failures to list per kind of record (0 to 50)"
+    )
+    run = command("run", "the offline demo: migrate, seed, sandbox + server (Ctrl-C stops both)")
+    run.add_argument("--host", default=None, help=HOST_HELP)
+    run.add_argument("--port", type=_port, default=None, help=PORT_HELP)
+    run.add_argument("--sandbox-port", type=_port, default=None, help=SANDBOX_PORT_HELP)
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `rscgraph` script."""
+def _dispatch(args: argparse.Namespace) -> None:
+    """Run the parsed command; each checks what it needs first (OperatorError on a mistake)."""
     from app.logging_setup import configure_logging
 
-    args = build_parser().parse_args(argv)
-    settings = Settings()
+    settings = preflight.load_settings()
     configure_logging(json=not settings.is_development, level=settings.log_level)
     if args.command == "serve":
-        _serve_processes(settings, args.host or settings.host, args.port or settings.port, args.workers)
+        host, port = args.host or settings.host, args.port or settings.port
+        _check_layout(settings, serve_workers=args.workers)
+        asyncio.run(preflight.check_database(settings))
+        preflight.check_port(host, port, "RSC_PORT={port} rscgraph serve")
+        _serve_processes(settings, host, port, args.workers)
     elif args.command == "worker":
+        _check_layout(settings, separate_worker=True)
+        asyncio.run(preflight.check_database(settings))
         _worker(settings)
     elif args.command == "sandbox":
         from linkedin.sandbox.main import run as run_sandbox
 
-        run_sandbox(args.host, args.port, access_log=not args.no_access_log)
+        port = args.port or settings.sandbox_port
+        preflight.check_port(args.host, port, "rscgraph sandbox --port {port}")
+        run_sandbox(args.host, port, access_log=not args.no_access_log)
     elif args.command == "migrate":
-        _migrate(settings)
+        _migrate(settings, verbose=True)
     elif args.command == "seed":
+        asyncio.run(preflight.check_database(settings))
         print(
             "demo data seeded"
             if asyncio.run(_seed(settings))
             else "database already has data; nothing seeded"
         )
     elif args.command == "sync" and args.sync_command == "backfill":
-        asyncio.run(_sync_backfill(settings, args.since))
+        asyncio.run(preflight.check_database(settings))
+        asyncio.run(_sync_backfill(settings, args.since, wait=args.wait))
+    elif args.command == "sync" and args.sync_command == "status":
+        asyncio.run(preflight.check_database(settings))
+        asyncio.run(_sync_status(settings, args.failures))
     elif args.command == "export-schema":
         _export_schema(args.output)
     elif args.command == "run":
-        port = args.port or int(os.environ.get("PORT", settings.port))
+        sandbox_port = args.sandbox_port or settings.sandbox_port
         settings = settings.model_copy(
             update={
-                "linkedin_api_base_url": f"http://127.0.0.1:{args.sandbox_port}",
-                "linkedin_oauth_base_url": f"http://127.0.0.1:{args.sandbox_port}/oauth/v2",
+                "linkedin_api_base_url": f"http://127.0.0.1:{sandbox_port}",
+                "linkedin_oauth_base_url": f"http://127.0.0.1:{sandbox_port}/oauth/v2",
                 "poll_interval_s": settings.poll_interval_s or 60.0,
                 "outbox_interval_s": settings.outbox_interval_s or 5.0,
                 # The demo is one process on SQLite: it serves and runs every job.
                 "run_jobs": True,
             }
         )
-        _run_demo(settings, args.host or settings.host, port, args.sandbox_port)
+        _run_demo(settings, args.host or settings.host, args.port or settings.port, sandbox_port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `rscgraph` script: an operator's mistake ends in two lines and an exit code
+    (app/errors.py), its traceback only with --debug."""
+    args = build_parser().parse_args(argv)
+    try:
+        _dispatch(args)
+    except OperatorError as exc:
+        if getattr(args, "debug", False):
+            raise
+        print("\n".join(exc.lines()), file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        if getattr(args, "debug", False):
+            raise
+        print("rscgraph: interrupted", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 if __name__ == "__main__":

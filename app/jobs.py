@@ -45,6 +45,10 @@ JOB_NAMES = (POLL_JOB, OUTBOX_JOB, EXPORT_JOB)
 class ProcessLayoutError(Exception):
     """A process layout the database cannot support (e.g. several SQLite processes running jobs)."""
 
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
 
 def check_processes(settings: Settings, *, serve_workers: int = 1, separate_worker: bool = False) -> None:
     """Refuse layouts that would put several processes on one SQLite file.
@@ -56,12 +60,14 @@ def check_processes(settings: Settings, *, serve_workers: int = 1, separate_work
         return
     if serve_workers > 1:
         raise ProcessLayoutError(
-            "SQLite serves from one process: drop --workers, or use PostgreSQL (RSC_DATABASE_URL) for several"
+            f"SQLite serves from one process, not --workers {serve_workers}",
+            "drop --workers, or set RSC_DATABASE_URL to PostgreSQL (postgresql+asyncpg://…) for several",
         )
     if separate_worker:
         raise ProcessLayoutError(
-            "on SQLite the server runs the background jobs: use `RSC_RUN_JOBS=true rscgraph serve` "
-            "(or `rscgraph run`); a separate `rscgraph worker` needs PostgreSQL (RSC_DATABASE_URL)"
+            "a separate `rscgraph worker` needs PostgreSQL (RSC_DATABASE_URL); on SQLite the server runs "
+            "the background jobs",
+            "run `RSC_RUN_JOBS=true rscgraph serve` (or `rscgraph run`), or use PostgreSQL",
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from linkedin.config import LinkedInConfig
@@ -14,12 +14,22 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
 class Settings(BaseSettings):
     """Everything the server reads from its environment. Defaults run the offline demo."""
 
-    model_config = SettingsConfigDict(env_prefix="RSC_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RSC_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     environment: str = Field(default="development", description="`development` shows error details")
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    # PaaS platforms set PORT; RSC_PORT wins when both are set (AliasChoices tries them in order).
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("RSC_PORT", "PORT"))
+    sandbox_port: int = Field(
+        default=8100,
+        ge=1,
+        le=65535,
+        validation_alias="SANDBOX_PORT",
+        description="where `rscgraph sandbox` and the demo's sandbox listen",
+    )
 
     linkedin_api_base_url: str = "http://127.0.0.1:8100"
     linkedin_oauth_base_url: str = "http://127.0.0.1:8100/oauth/v2"

@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Exact versions with hashes of everything pyproject.toml's ranges allow (runtime and dev); `make lock`
+# Exact versions with hashes of everything pyproject.toml's ranges allow (runtime, dev and tracing, which
+# the tests set up with an in-memory exporter and mypy checks); `make lock`
 # regenerates it after a dependency changes there (tests/app/test_lock.py fails until then).
 LOCK := requirements.lock
 ASSETS := web/node_modules/.installed
@@ -20,7 +21,7 @@ $(INSTALLED): pyproject.toml $(LOCK)
 	touch $@
 
 lock: $(INSTALLED)
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+	$(BIN)/pip-compile --quiet --extra dev --extra tracing --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 $(ASSETS): web/package.json web/package-lock.json

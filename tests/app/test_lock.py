@@ -18,7 +18,9 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 def _declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project.get("optional-dependencies", {})
-    return [Requirement(r) for r in [*project["dependencies"], *extras.get("dev", [])]]
+    return [
+        Requirement(r) for r in [*project["dependencies"], *extras.get("dev", []), *extras.get("tracing", [])]
+    ]
 
 
 def _locked() -> dict[str, Version]:

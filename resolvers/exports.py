@@ -18,6 +18,7 @@ from models import export_queries, leases, linkedin_identities
 from models.base import MAX_ROW_ID
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
+from resolvers import linkedin_faults
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_matching import apply_member, member_details
@@ -132,13 +133,15 @@ class _Processing:
         try:
             exported = await self._services.linkedin.exported_candidate(request_id)
         except (LinkedInNotFound, LinkedInBadRequest) as exc:
+            # The export's `error` is read by people: LinkedIn's text and hosts stay in the log.
+            log.warning("export %s: LinkedIn has no such export: %s", request_id, exc)
             return await _finish(
-                sessions, request_id, models.ExportStatus.FAILED, f"LinkedIn has no such export: {exc}"
+                sessions, request_id, models.ExportStatus.FAILED, "LinkedIn has no such export"
             )
         except LinkedInError as exc:
-            return await _retry_later(
-                sessions, request_id, f"LinkedIn unavailable while fetching the export: {exc}"
-            )
+            log.warning("export %s not fetched: %s", request_id, exc)
+            message = linkedin_faults.describe(exc).message
+            return await _retry_later(sessions, request_id, f"The export could not be fetched yet: {message}")
         try:
             outcome = await self._apply(exported)
         except ExportFailed as exc:

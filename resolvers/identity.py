@@ -16,6 +16,7 @@ from models import linkedin_identities as queries
 from models.db import write_session
 from models.export_queries import is_unique_violation
 from models.sync_source_queries import CandidateSource
+from resolvers import linkedin_faults
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
 from resolvers.sync import payloads
@@ -177,9 +178,12 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
             body = candidate_body(services, candidate, person_urn)
             error = (await services.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
     except LinkedInBadRequest as exc:
-        raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {exc}") from exc
+        # LinkedIn's own words stay in the log; the person reads the mapped sentence (linkedin_faults).
+        log.warning("manualMatchedMember for candidate %s refused: %s", ats_id, exc)
+        message = linkedin_faults.describe(exc).message
+        raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {message}") from exc
     except LinkedInError as exc:
         log.warning("manualMatchedMember for candidate %s not pushed: %s", ats_id, exc)
-        raise LinkedInUnavailable(f"Stored here, but LinkedIn could not be told: {exc}") from exc
+        raise linkedin_faults.unavailable(exc, prefix="Stored here, but LinkedIn could not be told") from exc
     if error is not None:
         raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {error.message}")

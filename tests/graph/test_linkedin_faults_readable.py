@@ -40,6 +40,15 @@ mutation Refresh($id: ID!) {
 }
 """
 
+LINK = """
+mutation Link($id: ID!) {
+  linkLinkedInMember(input: {candidateId: $id, personUrn: "urn:li:person:faults1"}) {
+    pushed
+    userErrors { field message code }
+  }
+}
+"""
+
 STATUS = "{ linkedinIntegration { clientId credentials { valid checkedAt error errorCode } } }"
 
 # (sandbox fault knobs, or how the settings break LinkedIn), and the code every answer must carry.
@@ -129,8 +138,9 @@ async def test_every_linkedin_fault_reads_as_a_sentence_with_a_code_and_no_inter
     tab = await post(server, TAB, {"id": candidate_id})
     refresh = await post(server, REFRESH, {"id": candidate_id})
     status = await post(server, STATUS)
+    link = await post(server, LINK, {"id": candidate_id})
     # then
-    for text in (tab, refresh, status):
+    for text in (tab, refresh, status, link):
         assert_readable(text, internal_ports=ports)
     tab_data = json.loads(tab)
     assert "errors" not in tab_data
@@ -147,6 +157,10 @@ async def test_every_linkedin_fault_reads_as_a_sentence_with_a_code_and_no_inter
     credentials = status_data["data"]["linkedinIntegration"]["credentials"]
     assert credentials["valid"] is (False if fault == "bad-credentials" else None)
     assert credentials["errorCode"] == code
+    linked = json.loads(link)["data"]["linkLinkedInMember"]
+    assert (linked["pushed"], [e["code"] for e in linked["userErrors"]]) == (False, [code])
+    told = "Stored here, but LinkedIn could not be told: LinkedIn "
+    assert linked["userErrors"][0]["message"].startswith(told)
     for message in (
         profile_freshness["error"],
         activity["error"],

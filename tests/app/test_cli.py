@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.cli import build_parser
 from app.jobs import sync_config
+from app.migrations import head_revision
 from app.preflight import masked
 from app.settings import Settings
 from linkedin.client import LinkedInClient
@@ -140,7 +141,7 @@ def test_an_unmigrated_sqlite_database_asks_for_migrate(tmp_path: Path, command:
     assert done.returncode == 65
     assert done.stderr.splitlines() == [
         f"rscgraph: error: the database at {sqlite(empty)} (RSC_DATABASE_URL) is at migration none, "
-        "the code needs 0001",
+        f"the code needs {head_revision()}",
         "  fix: run `rscgraph migrate`",
     ]
 
@@ -155,7 +156,7 @@ def test_an_unmigrated_postgresql_database_asks_for_migrate(
     assert done.returncode == 65
     assert done.stderr.splitlines() == [
         f"rscgraph: error: the database at {masked(empty_postgres_url)} (RSC_DATABASE_URL) is at migration "
-        "none, the code needs 0001",
+        f"none, the code needs {head_revision()}",
         "  fix: run `rscgraph migrate`",
     ]
 
@@ -197,6 +198,7 @@ def test_migrate_creates_the_missing_sqlite_file_and_shows_the_migrations(tmp_pa
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"database migrated: {sqlite(path)}"]
     assert "Running upgrade  -> 0001" in done.stderr
+    assert f"-> {head_revision()}" in done.stderr
     assert "setup plugin" not in done.stderr  # alembic's import-time chatter stays off
     assert path.is_file()
 

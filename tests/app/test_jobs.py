@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
+from app.errors import EXIT_CONFIG
 from app.factory import create_app
 from app.jobs import run_worker
 from app.settings import Settings
@@ -151,8 +152,12 @@ def test_on_sqlite_a_separate_worker_is_refused(settings: Settings, tmp_path: Pa
     worker = _cli(settings, "worker", log=tmp_path / "worker.log")
     code = worker.wait(timeout=GUARD_S)
     # then
-    assert code != 0
-    assert "RSC_RUN_JOBS=true" in (tmp_path / "worker.log").read_text()
+    assert code == EXIT_CONFIG
+    assert (tmp_path / "worker.log").read_text().splitlines() == [
+        "rscgraph: error: a separate `rscgraph worker` needs PostgreSQL (RSC_DATABASE_URL); on SQLite the "
+        "server runs the background jobs",
+        "  fix: run `RSC_RUN_JOBS=true rscgraph serve` (or `rscgraph run`), or use PostgreSQL",
+    ]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -161,8 +166,11 @@ def test_on_sqlite_serve_refuses_several_workers(settings: Settings, tmp_path: P
     serve = _cli(settings, "serve", "--port", str(_free_port()), "--workers", "2", log=tmp_path / "serve.log")
     code = serve.wait(timeout=GUARD_S)
     # then
-    assert code != 0
-    assert "use PostgreSQL" in (tmp_path / "serve.log").read_text()
+    assert code == EXIT_CONFIG
+    assert (tmp_path / "serve.log").read_text().splitlines() == [
+        "rscgraph: error: SQLite serves from one process, not --workers 2",
+        "  fix: drop --workers, or set RSC_DATABASE_URL to PostgreSQL (postgresql+asyncpg://…) for several",
+    ]
 
 
 async def test_the_app_runs_no_job_unless_asked(settings: Settings) -> None:

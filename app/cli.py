@@ -394,14 +394,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _listening_on(settings: Settings, host: str | None, port: int | None) -> Settings:
+    """The settings with --host/--port applied, so that what derives from them (the ATS links sent to
+    LinkedIn) follows; written to the environment too, for the processes of `serve --workers`, which
+    build their settings anew."""
+    update: dict[str, object] = {}
+    if host:
+        update["host"] = host
+        os.environ["RSC_HOST"] = host
+    if port:
+        update["port"] = port
+        os.environ["RSC_PORT"] = str(port)
+    return settings.model_copy(update=update) if update else settings
+
+
 def _dispatch(args: argparse.Namespace) -> None:
     """Run the parsed command; each checks what it needs first (OperatorError on a mistake)."""
     from app.logging_setup import configure_logging
 
     settings = preflight.load_settings()
     configure_logging(json=not settings.is_development, level=settings.log_level)
+    if args.command in ("serve", "run"):
+        settings = _listening_on(settings, args.host, args.port)
     if args.command == "serve":
-        host, port = args.host or settings.host, args.port or settings.port
+        host, port = settings.host, settings.port
         _check_layout(settings, serve_workers=args.workers)
         asyncio.run(preflight.check_database(settings))
         preflight.check_port(host, port, "RSC_PORT={port} rscgraph serve")
@@ -445,7 +461,7 @@ def _dispatch(args: argparse.Namespace) -> None:
                 "run_jobs": True,
             }
         )
-        _run_demo(settings, args.host or settings.host, args.port or settings.port, sandbox_port)
+        _run_demo(settings, settings.host, settings.port, sandbox_port)
 
 
 def main(argv: list[str] | None = None) -> None:

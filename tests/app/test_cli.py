@@ -525,3 +525,19 @@ def test_a_count_in_other_digits_is_refused_by_the_parser(tmp_path: Path) -> Non
 
     assert done.returncode == 2
     assert "expected a number from 0 to 50, got '²'" in done.stderr
+
+
+def test_a_port_given_on_the_command_line_moves_the_ats_links_sent_to_linkedin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.cli import _listening_on
+
+    # given: no port in the environment (the processes of `serve --workers` read it from there)
+    monkeypatch.delenv("RSC_PORT", raising=False)
+    monkeypatch.delenv("RSC_HOST", raising=False)
+    # when
+    settings = _listening_on(Settings(), "127.0.0.2", 9123)
+    # then
+    assert settings.candidate_url_template == "http://127.0.0.2:9123/candidates/{id}"
+    assert (os.environ["RSC_HOST"], os.environ["RSC_PORT"]) == ("127.0.0.2", "9123")
+    assert Settings().candidate_url_template == settings.candidate_url_template

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import logging
 import random
 import tempfile
 import time
@@ -48,6 +47,7 @@ from app import webhooks
 from app.export_worker import ExportWorker
 from app.factory import create_app
 from app.jobs import sync_config
+from app.logging_setup import configure_logging
 from app.migrations import upgrade_async
 from app.seed import seed_demo
 from app.services import build_services
@@ -417,6 +417,12 @@ async def duplicates(
                 name == "ids" or name.endswith(("atsCandidateId", "atsJobApplicationId"))
             ) and value.isdigit():
                 sends[(entity, int(value))] += 1
+    excess: Counter[str] = Counter()
+    for record, k in sends.items():
+        excess[record[0].value] += max(0, k - outbox[record])
+    excess = +excess  # only the entities with an excess
+    if excess:
+        print(f"(outbox sends beyond their rows, by entity: {dict(excess)})")
     return {
         "candidates": _excess(emails),
         "applications": _excess(applications),
@@ -611,5 +617,5 @@ if __name__ == "__main__":
     parser.add_argument("--verbose", action="store_true", help="show the server's warnings while it runs")
     args = parser.parse_args()
     # Under chaos the server warns about every LinkedIn failure; the figures are what matters here.
-    logging.basicConfig(level=logging.WARNING if args.verbose else logging.CRITICAL)
+    configure_logging(json=False, level="WARNING" if args.verbose else "CRITICAL")
     asyncio.run(main(args.seconds, args.clients, args.database_url, args.seed))

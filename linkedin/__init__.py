@@ -16,23 +16,35 @@ from linkedin.errors import (
     LinkedInTransportError,
     decode_response,
 )
+from linkedin.partner import LinkedInPartnerClient
 from linkedin.records import (
+    RSC_INTEGRATIONS,
+    AtsIntegration,
     BatchItemError,
     BatchResult,
     CandidateMatch,
+    ConfigurationKey,
     ConversationEvent,
     Direction,
     ExportedCandidate,
+    IntegrationType,
     JobPostingTask,
     JobPostingTaskStatus,
     MailStub,
     ProspectNote,
+    ProvisionedApplication,
     Seat,
     TokenIntrospection,
 )
 from linkedin.retry import RetryPolicy
 
 __all__ = [
+    "RSC_INTEGRATIONS",
+    "AtsIntegration",
+    "ConfigurationKey",
+    "IntegrationType",
+    "LinkedInPartnerClient",
+    "ProvisionedApplication",
     "BatchItemError",
     "BatchResult",
     "CandidateMatch",

@@ -25,11 +25,15 @@ from linkedin.errors import (
 )
 from linkedin.observer import CallObserver, NoObserver, endpoint_name
 from linkedin.records import (
+    RSC_INTEGRATIONS,
+    AtsIntegration,
     BatchItemError,
     BatchResult,
     CandidateMatch,
+    ConfigurationKey,
     ConversationEvent,
     ExportedCandidate,
+    IntegrationType,
     JobPostingTask,
     MailStub,
     ProspectNote,
@@ -396,6 +400,83 @@ class LinkedInClient:
         )
         if error := result.errors.get("CALLBACK_URL"):
             raise LinkedInBadRequest(error.status, error.service_error_code, error.message, None)
+
+    # --- customer integrations (atsIntegrations) ----------------------------------------------------
+
+    def _integration_key(self, integration_type: IntegrationType) -> dict[str, str]:
+        context = wire.integration_context(integration_type, self._config.org_urn, self._config.contract_urn)
+        return wire.integration_key(context, integration_type.value)
+
+    def _integration_type_of(self, wire_key: str) -> str:
+        return restli.parse_key(wire_key).get("integrationType", wire_key)
+
+    async def name_integrations(self, names: Mapping[IntegrationType, str]) -> BatchResult:
+        """Create or rename integrations (batch_partial_update `$set integrationName`); ids are type names.
+
+        Names come from `wire.integration_name`; CSA_API is keyed by the contract URN, the rest by the org.
+        """
+        keys = {t.value: self._integration_key(t) for t in names}
+        patches = {t.value: wire.integration_name_patch(n) for t, n in names.items()}
+        result = BatchResult()
+        for chunk in _chunks(list(keys)):
+            query = restli.batch_ids_query([keys[i] for i in chunk], self._versioned)
+            body = {"entities": {restli.encode_key(keys[i], self._versioned): patches[i] for i in chunk}}
+            data = await self._send(
+                "POST", "atsIntegrations", query=query, json=body, restli_method="batch_partial_update"
+            )
+            result = result.merge(wire.parse_batch_result(data, self._integration_type_of))
+        return result
+
+    async def integrations(
+        self, integration_types: Sequence[IntegrationType] = RSC_INTEGRATIONS
+    ) -> dict[IntegrationType, AtsIntegration]:
+        """These integrations as LinkedIn has them (BATCH_GET); ones never named or authorized are absent."""
+        keys = [self._integration_key(t) for t in dict.fromkeys(integration_types)]
+        if not keys:
+            return {}
+        query = restli.batch_ids_query(keys, self._versioned)
+        results, errors = wire.batch_get_maps(await self._send("GET", "atsIntegrations", query=query))
+        found = [wire.parse_integration(entity) for entity in results.values()]
+        for key, error in errors.items():
+            item = wire.parse_item_error(error)
+            if item.status != 404:
+                log.warning("LinkedIn atsIntegrations BATCH_GET: %s failed: %s", key, item)
+        return {i.integration_type: i for i in found}
+
+    async def integration_status_change(self, request_id: str) -> list[AtsIntegration]:
+        """The integrations an INTEGRATION_STATUS_CHANGE push (`request_id`) is about, as they are now."""
+        query = restli.encode_query([("q", "request"), ("requestId", request_id)])
+        items = wire.elements(await self._send("GET", "atsIntegrations", query=query))
+        return [wire.parse_integration(e) for e in items]
+
+    def _configurations(self, integration_type: IntegrationType) -> str:
+        key = restli.path_key(self._integration_key(integration_type), self._versioned)
+        return f"atsIntegrations/{key}/configurations"
+
+    async def configurations(
+        self, integration_type: IntegrationType, keys: Sequence[ConfigurationKey | str]
+    ) -> dict[str, str]:
+        """The values of these configuration keys of one integration (BATCH_GET); unset keys are absent."""
+        ids = [k.value if isinstance(k, ConfigurationKey) else k for k in dict.fromkeys(keys)]
+        if not ids:
+            return {}
+        query = restli.simple_ids_query(ids, self._versioned)
+        resource = self._configurations(integration_type)
+        results, _ = wire.batch_get_maps(await self._send("GET", resource, query=query))
+        return {name: wire.parse_config_value(entity) for name, entity in results.items()}
+
+    async def set_configurations(self, values: Mapping[ConfigurationKey, str]) -> BatchResult:
+        """Set configuration values (batch_update), each under the integration its key belongs to."""
+        result = BatchResult()
+        by_type: dict[IntegrationType, dict[str, Any]] = {}
+        for key, value in values.items():
+            by_type.setdefault(key.integration_type, {})[key.value] = wire.string_config(value)
+        for integration_type, entities in by_type.items():
+            resource = self._configurations(integration_type)
+            result = result.merge(
+                await self._sub_batch_write("PUT", resource, list(entities), entities, "batch_update")
+            )
+        return result
 
     # --- jobs ----------------------------------------------------------------------------------------
 

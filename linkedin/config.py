@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import SecretStr
 
@@ -42,3 +42,11 @@ class LinkedInConfig:
     def versioned(self) -> bool:
         """True when the client speaks the versioned /rest surface (Rest.li protocol 2.0)."""
         return self.api_version is not None
+
+    def for_app(
+        self, client_id: str, client_secret: SecretStr, *, org_urn: str = "", contract_urn: str = ""
+    ) -> LinkedInConfig:
+        """The same hosts and patience for another application (the partner app, another customer's)."""
+        return replace(
+            self, client_id=client_id, client_secret=client_secret, org_urn=org_urn, contract_urn=contract_urn
+        )

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import SecretStr
+
 
 class Direction(enum.Enum):
     """Who wrote an InMail relative to the recruiter seat that sees it."""
@@ -172,3 +174,72 @@ class JobPostingTask:
     status: JobPostingTaskStatus
     job_posting_id: str | None = None
     message: str | None = None
+
+
+class IntegrationType(enum.Enum):
+    """An atsIntegration type (§2.3); CSA_API is keyed by the contract URN, the others by the org URN."""
+
+    APPLY_CONNECT = "APPLY_CONNECT"
+    APPLY_WITH_LINKEDIN = "APPLY_WITH_LINKEDIN"
+    CSA_API = "CSA_API"
+    IN_ATS_INDICATOR = "IN_ATS_INDICATOR"
+    ONE_CLICK_EXPORT = "ONE_CLICK_EXPORT"
+    PROFILE_PLUGIN = "PROFILE_PLUGIN"
+    RECOMMENDED_MATCHES = "RECOMMENDED_MATCHES"
+    UNIFIED_SEARCH = "UNIFIED_SEARCH"
+
+    @property
+    def uses_contract(self) -> bool:
+        """True when the integration's context is the contract URN rather than the org URN."""
+        return self is IntegrationType.CSA_API
+
+
+# The integrations Recruiter System Connect needs, in onboarding order.
+RSC_INTEGRATIONS = (
+    IntegrationType.ONE_CLICK_EXPORT,
+    IntegrationType.IN_ATS_INDICATOR,
+    IntegrationType.PROFILE_PLUGIN,
+    IntegrationType.CSA_API,
+)
+
+
+class ConfigurationKey(enum.Enum):
+    """An atsIntegration configuration key and the integration it belongs to (§2.3)."""
+
+    CALLBACK_URL = "CALLBACK_URL"
+    JOB_POSTING_VIEWERS = "JOB_POSTING_VIEWERS"
+    APPLICATION_VIEWERS = "APPLICATION_VIEWERS"
+
+    @property
+    def integration_type(self) -> IntegrationType:
+        """The integration whose configurations hold this key."""
+        if self is ConfigurationKey.APPLICATION_VIEWERS:
+            return IntegrationType.IN_ATS_INDICATOR
+        return IntegrationType.ONE_CLICK_EXPORT
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionedApplication:
+    """A customer (child) application the partner app provisioned, with its client credentials."""
+
+    urn: str
+    unique_foreign_id: str
+    name: str
+    client_id: str
+    client_secret: SecretStr
+    js_sdk_domains: tuple[str, ...] = ()
+    callback_urls: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AtsIntegration:
+    """One integration of a customer as LinkedIn reports it; `enabled` once the customer turned it on."""
+
+    integration_type: IntegrationType
+    integration_context: str
+    name: str | None
+    status: str | None
+    enabled: bool
+    preauthorized: bool | None = None
+    request_id: str | None = None

@@ -6,17 +6,22 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import SecretStr
+
 from linkedin.errors import LinkedInMalformedResponse
 from linkedin.records import (
+    AtsIntegration,
     BatchItemError,
     BatchResult,
     CandidateMatch,
     ConversationEvent,
     ExportedCandidate,
+    IntegrationType,
     JobPostingTask,
     JobPostingTaskStatus,
     MailStub,
     ProspectNote,
+    ProvisionedApplication,
     Seat,
     TokenIntrospection,
 )
@@ -497,4 +502,116 @@ def manual_match_patch(person_urn: str | None) -> JSON:
 
 def callback_url_config(url: str) -> JSON:
     """The CALLBACK_URL configuration value (a Rest.li union keyed by type)."""
-    return {"configurationValue": {"string": url}}
+    return string_config(url)
+
+
+# --- provisioning and integrations ([I] where linkedin/WIRE.md says so) --------------------------------
+
+PROVISIONING_FINDER = "credentialsByUniqueForeignId"
+# [S] the status a BATCH_GET of atsIntegrations shows once the customer enabled the integration.
+INTEGRATION_STATUS_ENABLED = "ENABLED"
+ALL_PRODUCT_USERS = "ALL_PRODUCT_USERS"
+# [V-pm] for ONE_CLICK_EXPORT; the other names follow the same pattern [I].
+_INTEGRATION_NAMES = {
+    IntegrationType.ONE_CLICK_EXPORT: "{customer} LinkedIn Recruiter One-Click Export Integration",
+    IntegrationType.IN_ATS_INDICATOR: "{customer} LinkedIn Recruiter In-ATS Indicator Integration",
+    IntegrationType.PROFILE_PLUGIN: "{customer} LinkedIn Recruiter Profile Plugin Integration",
+    IntegrationType.CSA_API: "{customer} LinkedIn Recruiter System Connect Data Integration",
+}
+
+
+def integration_name(customer: str, integration_type: IntegrationType) -> str:
+    """The integrationName the customer sees in Recruiter for one of their integrations."""
+    pattern = _INTEGRATION_NAMES.get(integration_type, "{customer} LinkedIn Recruiter {kind} Integration")
+    return pattern.format(customer=customer, kind=integration_type.value)
+
+
+def provision_request(
+    *,
+    unique_foreign_id: str,
+    name: str,
+    description: str | None = None,
+    js_sdk_domains: Sequence[str] = (),
+    callback_urls: Sequence[str] = (),
+) -> JSON:
+    """The body of `POST provisionedApplications` (§2.2)."""
+    return _without_none(
+        {
+            "uniqueForeignId": unique_foreign_id,
+            "name": name,
+            "description": description,
+            "validJsSdkDomains": list(js_sdk_domains),
+            "oauth2AuthorizedCallbackUrls": list(callback_urls),
+        }
+    )
+
+
+def js_sdk_domains_patch(domains: Sequence[str]) -> JSON:
+    """The single-entity partial update that replaces a child app's JS SDK domains."""
+    return {"patch": {"$set": {"validJsSdkDomains": list(domains)}}}
+
+
+def parse_provisioned_application(data: object) -> ProvisionedApplication:
+    """A provisioned application: `key` is its URN [V-pm]; the credentials' shape is [I]."""
+    what = "provisioned application"
+    d = _obj(data, what)
+    creds = d.get("credentials")
+    c = _obj(creds, what + ".credentials") if creds is not None else d
+    return ProvisionedApplication(
+        urn=_str(d, "key", what),
+        unique_foreign_id=_str(d, "uniqueForeignId", what),
+        name=_opt_str(d, "name", what) or "",
+        client_id=_str(c, "clientId", what),
+        client_secret=SecretStr(_str(c, "clientSecret", what)),
+        js_sdk_domains=_str_list(d, "validJsSdkDomains", what),
+        callback_urls=_str_list(d, "oauth2AuthorizedCallbackUrls", what),
+        description=_opt_str(d, "description", what),
+    )
+
+
+def integration_context(integration_type: IntegrationType, org_urn: str, contract_urn: str) -> str:
+    """The integrationContext of an integration type: the contract for CSA_API, else the org."""
+    return contract_urn if integration_type.uses_contract else org_urn
+
+
+def integration_name_patch(name: str) -> JSON:
+    """The batch_partial_update patch that names an integration."""
+    return {"patch": {"$set": {"integrationName": name}}}
+
+
+def parse_integration_type(value: str) -> IntegrationType:
+    """An integration type from its wire name; unknown names are malformed."""
+    try:
+        return IntegrationType(value)
+    except ValueError as exc:
+        raise LinkedInMalformedResponse(f"unknown integrationType {value!r}") from exc
+
+
+def parse_integration(data: object) -> AtsIntegration:
+    """A BATCH_GET result or `q=request` element of atsIntegrations (`status`, `preAuthorized`: [I])."""
+    what = "ats integration"
+    d = _obj(data, what)
+    status = _opt_str(d, "status", what)
+    preauthorized = d.get("preAuthorized")
+    return AtsIntegration(
+        integration_type=parse_integration_type(_str(d, "integrationType", what)),
+        integration_context=_str(d, "integrationContext", what),
+        name=_opt_str(d, "integrationName", what),
+        status=status,
+        enabled=status == INTEGRATION_STATUS_ENABLED,
+        preauthorized=preauthorized if isinstance(preauthorized, bool) else None,
+        request_id=_opt_str(d, "requestId", what),
+    )
+
+
+def string_config(value: str) -> JSON:
+    """A configuration value: a Rest.li union keyed by type (`{"string": ...}`)."""
+    return {"configurationValue": {"string": value}}
+
+
+def parse_config_value(data: object) -> str:
+    """The string inside one configuration's `configurationValue` union."""
+    what = "integration configuration"
+    d = _obj(data, what)
+    union = _obj(d.get("configurationValue"), what + ".configurationValue")
+    return _str(union, "string", what)

@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from linkedin.sandbox import exports
+from linkedin.sandbox import exports, integrations, provisioning
 from linkedin.sandbox.dispatch import sandbox_state
 from linkedin.sandbox.restli import RestliError, error_response, json_body, key_string
-from linkedin.sandbox.state import Fault, SandboxState
+from linkedin.sandbox.state import Fault, SandboxState, Token
 from linkedin.sandbox.views import event_json, member_json, note_json, seat_json, stub_json
 from linkedin.sandbox.world import ConversationEvent, MailStub, Member, ProspectNote, Seat
 
@@ -27,11 +27,27 @@ def admin(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
 
     async def serve(request: Request) -> Response:
         try:
-            return JSONResponse(await handler(request, sandbox_state(request)))
+            return JSONResponse(await handler(request, _target(request)))
         except RestliError as exc:
             return error_response(exc.status, exc.message)
 
     return serve
+
+
+def _target(request: Request) -> SandboxState:
+    """The app an admin call acts on: `?app=<client id>`, else the default (demo) app."""
+    client_id = request.query_params.get("app")
+    state = sandbox_state(request).app_state(client_id)
+    if state is None:
+        raise RestliError(404, f"Unknown application {client_id!r}")
+    return state
+
+
+def _app_tokens(state: SandboxState) -> list[Token]:
+    # The default app's calls act on every token (as before child apps existed); a child's on its own.
+    if state.root is state:
+        return list(state.tokens.values())
+    return [t for t in state.tokens.values() if t.client_id == state.client_id]
 
 
 def _seat(state: SandboxState, body: Json) -> Seat:
@@ -72,6 +88,8 @@ async def summary(request: Request, state: SandboxState) -> Json:
         "exports": len(state.exports),
         "calls": len(state.calls),
         "faults": {k: asdict(v) for k, v in state.faults.items()},
+        "app": state.client_id,
+        "childApps": len(state.root.children),
     }
 
 
@@ -184,16 +202,18 @@ async def delete_note(request: Request, state: SandboxState) -> Json:
 async def expire_tokens(request: Request, state: SandboxState) -> Json:
     """Make every issued token expired as of now."""
     now = state.config.now_ms()
-    for token in state.tokens.values():
+    tokens = _app_tokens(state)
+    for token in tokens:
         token.expires_ms = min(token.expires_ms, now)
-    return {"expired": len(state.tokens)}
+    return {"expired": len(tokens)}
 
 
 async def revoke_tokens(request: Request, state: SandboxState) -> Json:
     """Revoke every issued token."""
-    for token in state.tokens.values():
+    tokens = _app_tokens(state)
+    for token in tokens:
         token.revoked = True
-    return {"revoked": len(state.tokens)}
+    return {"revoked": len(tokens)}
 
 
 async def set_quotas(request: Request, state: SandboxState) -> Json:
@@ -257,8 +277,10 @@ async def wait_for_hang(request: Request, state: SandboxState) -> Json:
 
 
 async def calls(request: Request, state: SandboxState) -> list[Json]:
-    """The log of received LinkedIn calls (method, path, query, endpoint, status)."""
-    return list(state.calls)
+    """The log of received LinkedIn calls (method, path, query, endpoint, status, app); `?app=` filters."""
+    if request.query_params.get("app") is None:
+        return list(state.calls)
+    return [c for c in state.calls if c.get("app") == state.client_id]
 
 
 async def clear_calls(request: Request, state: SandboxState) -> Json:
@@ -305,7 +327,34 @@ async def pushed_state(request: Request, state: SandboxState) -> Json:
     }
 
 
+async def apps(request: Request, state: SandboxState) -> list[Json]:
+    """Every app: the default demo app first, then the provisioned child apps."""
+    root = state.root
+    out: list[Json] = []
+    for app in (root, *root.children.values()):
+        out.append(
+            {
+                "clientId": app.client_id,
+                "clientSecret": app.config.client_secret,
+                "orgUrn": app.config.org_urn,
+                "contractUrn": app.config.contract_urn,
+                "default": app is root,
+                **({} if app.app is None else provisioning.app_json(app)),
+                "integrations": [integrations.integration_json(app, i) for i in app.integrations.values()],
+            }
+        )
+    return out
+
+
 ROUTES = [
+    Route("/_admin/apps", admin(apps), methods=["GET"]),
+    Route("/_admin/apps/{client_id}/integrations", admin(integrations.admin_integrations), methods=["GET"]),
+    Route(
+        "/_admin/apps/{client_id}/integrations/preauthorize",
+        admin(integrations.admin_preauthorize),
+        methods=["POST"],
+    ),
+    Route("/_admin/apps/{client_id}/integrations/enable", admin(integrations.admin_enable), methods=["POST"]),
     Route("/_admin/state", admin(pushed_state), methods=["GET"]),
     Route("/_admin/exports", admin(exports.admin_export), methods=["POST"]),
     Route("/_admin/deliveries", admin(exports.admin_deliveries), methods=["GET"]),

@@ -9,7 +9,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
-from linkedin.sandbox import admin, applications, candidates, exports, finders, jobs, oauth
+from linkedin.sandbox import (
+    admin,
+    applications,
+    candidates,
+    exports,
+    finders,
+    integrations,
+    jobs,
+    oauth,
+    provisioning,
+)
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.dispatch import Handler, endpoint
 from linkedin.sandbox.state import SandboxState
@@ -19,6 +29,12 @@ from linkedin.sandbox.tunnel import QueryTunnelMiddleware
 Resource = tuple[str, str, list[str], Handler]
 
 RESOURCES: list[Resource] = [
+    ("provisionedApplications", "provisionedApplications", ["POST"], provisioning.create),
+    ("provisionedApplications", "provisionedApplications", ["GET"], provisioning.find),
+    ("provisionedApplications/{key}", "provisionedApplications", ["GET"], provisioning.get),
+    ("provisionedApplications/{key}", "provisionedApplications", ["POST"], provisioning.update),
+    ("atsIntegrations", "atsIntegrations", ["POST"], integrations.name),
+    ("atsIntegrations", "atsIntegrations", ["GET"], integrations.get),
     ("seatsV2", "seatsV2", ["GET"], finders.seats),
     ("conversationEvents", "conversationEvents", ["GET"], finders.conversation_events),
     ("prospectNotes", "prospectNotes", ["GET"], finders.prospect_notes),
@@ -89,6 +105,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Starlette:
         ),
         *_resource_routes(RESOURCES),
         *admin.ROUTES,
+        Route("/_plugin/atsIntegration", integrations.plugin_page, methods=["GET"]),
+        Route("/_plugin/atsIntegration", integrations.plugin_submit, methods=["POST"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(QueryTunnelMiddleware)])
     app.state.sandbox = state

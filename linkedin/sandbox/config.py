@@ -42,6 +42,15 @@ class SandboxConfig:
     delivery_timeout_seconds: float = 5.0
     exports_per_seat_per_month: int = 300
     job_task_delay_ms: int = 2_000
+    # First seat id of this app's world; child apps get their own range so seat URNs never collide.
+    seat_base: int = 1001
+    # Provisioning [I]: a second create with a known uniqueForeignId answers 409 (the docs' "conflict")
+    # or, with "existing", 200 and the app already provisioned; either way no second app is made.
+    provisioning_duplicate: Literal["conflict", "existing"] = "conflict"
+    # [I] The URN of a provisioned app and the status strings of an atsIntegration.
+    app_urn_prefix: str = "urn:li:developerApplication:"
+    integration_status_pending: str = "PENDING"
+    integration_status_enabled: str = "ENABLED"
     now_ms: Callable[[], int] = wall_clock_ms
 
     def daily_quota(self, endpoint: str) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,6 +16,10 @@ from linkedin.sandbox.world import DAY_MS
 
 Handler = Callable[[Request, SandboxState], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+# Endpoints only the partner (parent) app may call; every other endpoint refuses the partner's token.
+PARTNER_ONLY = frozenset({"provisionedApplications"})
+_CONTEXT_URN = re.compile(r"urn:li:(?:organization|contract):\d+")
 
 # A 200 whose body stops mid-JSON, as a proxy cutting a response would produce.
 MALFORMED_BODY = b'{"elements": [{"id": "evt-0'
@@ -29,7 +35,7 @@ def endpoint(name: str, handler: Handler, *, auth: bool = True) -> Endpoint:
     """Wrap a handler as the LinkedIn endpoint `name` (the name faults, quotas and the call log use)."""
 
     async def serve(request: Request) -> Response:
-        state = sandbox_state(request)
+        root = sandbox_state(request)
         entry: dict[str, object] = {
             "method": request.method,
             "path": request.url.path,
@@ -39,16 +45,29 @@ def endpoint(name: str, handler: Handler, *, auth: bool = True) -> Endpoint:
             "tunnelled": bool(getattr(request.state, "tunnelled", False)),
             # The caller's X-Request-ID, so tests can follow a request into the calls it caused.
             "requestId": request.headers.get("x-request-id"),
+            # The client id of the bearer token, so a test can tell one app's calls from another's.
+            "app": bearer_client(request, root),
         }
-        state.calls.append(entry)
-        response = await _gate(request, state, name, handler, auth)
+        root.calls.append(entry)
+        response = await _gate(request, root, name, handler, auth)
         entry["status"] = response.status_code
         return response
 
     return serve
 
 
-async def _gate(request: Request, state: SandboxState, name: str, handler: Handler, auth: bool) -> Response:
+def bearer_client(request: Request, root: SandboxState) -> str | None:
+    """The client id of the request's bearer token when the sandbox issued it (valid or not)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    token = root.tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+    return None if token is None else token.client_id
+
+
+async def _gate(request: Request, root: SandboxState, name: str, handler: Handler, auth: bool) -> Response:
+    client = bearer_client(request, root)
+    partner = client is not None and client == root.config.parent_client_id
+    # Faults, quotas and the world are the calling app's; the partner app's calls use the root's knobs.
+    state = (None if partner else root.app_state(client)) or root
     fault = _take_fault(state, name)
     if fault is not None:
         faulted = await _apply_fault(request, state, fault)
@@ -57,7 +76,7 @@ async def _gate(request: Request, state: SandboxState, name: str, handler: Handl
     if request.url.path.startswith("/rest/") and not request.headers.get("linkedin-version"):
         return error_response(400, "Missing required header 'LinkedIn-Version'")
     if auth:
-        denied = _check_token(request, state)
+        denied = _check_token(request, root) or await _check_access(request, state, name, partner)
         if denied is not None:
             return denied
     config = state.config
@@ -72,6 +91,23 @@ async def _gate(request: Request, state: SandboxState, name: str, handler: Handl
         return await handler(request, state)
     except RestliError as exc:
         return error_response(exc.status, exc.message)
+
+
+async def _check_access(request: Request, state: SandboxState, name: str, partner: bool) -> Response | None:
+    """403 when the token's app may not call this endpoint or names another app's org or contract."""
+    if (name in PARTNER_ONLY) != partner:
+        return error_response(403, f"Not enough permissions to access: {request.method} /{name}")
+    if partner:
+        return None
+    # An app sees only its own customer: any org or contract URN of another app's world is refused,
+    # wherever the call carries it (path key, query or body); URNs no app owns stay allowed.
+    text = unquote(request.url.path) + " " + unquote(request.url.query) + " "
+    text += (await request.body()).decode("utf-8", "replace")
+    for urn in set(_CONTEXT_URN.findall(text)):
+        owner = state.owner_of(urn)
+        if owner is not None and owner is not state:
+            return error_response(403, f"Not enough permissions to access {urn}")
+    return None
 
 
 def _take_fault(state: SandboxState, name: str) -> Fault | None:

@@ -130,7 +130,7 @@ async def admin_export(request: Request, state: SandboxState) -> Json:
     }
     delivery = Delivery(request_id, callback_url(state, cfg.org_urn) or callback_url(state, context))
     state.deliveries[request_id] = delivery
-    await _first_delivery(state, delivery, json.dumps(notification).encode())
+    await first_delivery(state, delivery, json.dumps(notification).encode())
     return {"requestId": request_id, "delivery": delivery.to_json()}
 
 
@@ -141,7 +141,8 @@ async def admin_deliveries(request: Request, state: SandboxState) -> Json:
     return {"deliveries": [d.to_json() for d in state.deliveries.values()]}
 
 
-async def _first_delivery(state: SandboxState, delivery: Delivery, body: bytes) -> None:
+async def first_delivery(state: SandboxState, delivery: Delivery, body: bytes) -> None:
+    """Challenge the URL when configured, sign and POST `body`; retry in the background on failure."""
     if delivery.url is None:
         delivery.state = "no_callback_url"
         return

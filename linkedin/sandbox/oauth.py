@@ -20,8 +20,7 @@ _INVALID_CLIENT = {"error": "invalid_client", "error_description": "Client authe
 
 
 def _client_ok(state: SandboxState, client_id: object, client_secret: object) -> bool:
-    cfg = state.config
-    known = {cfg.client_id: cfg.client_secret, cfg.parent_client_id: cfg.parent_client_secret}
+    known = state.secrets()
     return isinstance(client_id, str) and client_id in known and known[client_id] == client_secret
 
 

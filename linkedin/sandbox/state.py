@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -93,47 +94,194 @@ class Delivery:
         }
 
 
-class SandboxState:
-    """Mutable sandbox state: the world plus everything the ATS pushed and every call received."""
+@dataclass
+class ChildApp:
+    """A customer (child) application the partner app provisioned; it owns one SandboxState world."""
 
-    def __init__(self, config: SandboxConfig) -> None:
+    urn: str
+    unique_foreign_id: str
+    name: str
+    description: str | None
+    js_sdk_domains: list[str]
+    callback_urls: list[str]
+    created_ms: int
+
+
+@dataclass
+class Integration:
+    """One atsIntegration of an app: named by the ATS, pre-authorized and enabled by the customer."""
+
+    key: Key
+    name: str | None = None
+    preauthorized: bool = False
+    enabled: bool = False
+    last_request_id: str | None = None
+
+
+@dataclass
+class Shared:
+    """What every app of one sandbox shares: issued tokens, the call log and outbound plumbing."""
+
+    tokens: dict[str, Token] = field(default_factory=dict)
+    calls: list[Json] = field(default_factory=list)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    http: aiohttp.ClientSession | None = None
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set whenever a request starts hanging, so tests can act on it without polling.
+    hang_started: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class SandboxState:
+    """Mutable state of one application's world: the world plus everything the ATS pushed to it.
+
+    The root state is the default demo app; it also holds the provisioned child apps (`children`), each a
+    SandboxState of its own with its own world, stores, faults and quotas, sharing the root's `Shared`.
+    """
+
+    def __init__(
+        self, config: SandboxConfig, *, root: SandboxState | None = None, app: ChildApp | None = None
+    ) -> None:
         self.config = config
-        self.release = asyncio.Event()
-        # Set whenever a request starts hanging, so tests can act on it without polling.
-        self.hang_started = asyncio.Event()
-        self.background: set[asyncio.Task[None]] = set()
-        self.http: aiohttp.ClientSession | None = None
+        self.root: SandboxState = root or self
+        self.app = app
+        self.shared: Shared = root.shared if root is not None else Shared()
+        self.children: dict[str, SandboxState] = {}
         self.reset()
 
+    @property
+    def tokens(self) -> dict[str, Token]:
+        """Every issued token of every app (a bearer token names its app)."""
+        return self.shared.tokens
+
+    @property
+    def calls(self) -> list[Json]:
+        """The call log of the whole sandbox."""
+        return self.shared.calls
+
+    @property
+    def background(self) -> set[asyncio.Task[None]]:
+        """Background tasks (delivery retries) of the whole sandbox."""
+        return self.shared.background
+
+    @property
+    def http(self) -> aiohttp.ClientSession | None:
+        """The session outbound pushes use."""
+        return self.shared.http
+
+    @http.setter
+    def http(self, session: aiohttp.ClientSession | None) -> None:
+        self.shared.http = session
+
+    @property
+    def release(self) -> asyncio.Event:
+        """Set to let every hanging request finish."""
+        return self.shared.release
+
+    @property
+    def hang_started(self) -> asyncio.Event:
+        """Set whenever a request starts hanging."""
+        return self.shared.hang_started
+
+    @property
+    def client_id(self) -> str:
+        """This app's client id."""
+        return self.config.client_id
+
     def reset(self, seed: int | None = None) -> None:
-        """Rebuild the world and forget tokens, pushes, faults, usage and the call log."""
+        """Rebuild the world and forget pushes, faults and usage; the root also forgets tokens, calls and
+        every child app."""
         if seed is not None:
             self.config.seed = seed
         self.world: World = build_world(self.config)
         self.rng = random.Random(self.config.seed)
-        self.tokens: dict[str, Token] = {}
         self.usage: dict[tuple[str, int], int] = {}
         self.record_usage: dict[tuple[str, int], int] = {}
         self.faults: dict[str, Fault] = {}
-        self.calls: list[Json] = []
         self.candidates: dict[Key, Candidate] = {}
         self.applications: dict[Key, Application] = {}
         self.jobs: dict[tuple[str, str], Json] = {}
         self.tasks: dict[str, JobTask] = {}
         self.configurations: dict[Key, dict[str, Json]] = {}
+        self.integrations: dict[Key, Integration] = {}
+        # requestId of an INTEGRATION_STATUS_CHANGE → the integrations it changed (their view then).
+        self.status_changes: dict[str, list[Json]] = {}
         self.exports: dict[str, Json] = {}
         self.exports_per_seat_month: dict[tuple[str, str], int] = {}
         self.deliveries: dict[str, Delivery] = {}
         self.challenged_urls: set[str] = set()
         # Continue after the world's own ids (evt-000001...), so admin-made events never reuse one.
         self.counter = len(self.world.events)
-        self.release_hung()
+        if self.root is self:
+            self.tokens.clear()
+            self.calls.clear()
+            self.children.clear()
+            self.release_hung()
+
+    # --- apps -----------------------------------------------------------------------------------------
+
+    def app_state(self, client_id: str | None) -> SandboxState | None:
+        """The world of the app with that client id (None = the default app); None when unknown."""
+        root = self.root
+        if client_id is None or client_id == root.config.client_id:
+            return root
+        return root.children.get(client_id)
+
+    def secrets(self) -> dict[str, str]:
+        """client_id → client_secret of every app that may ask for a token (partner app included)."""
+        root = self.root
+        known = {
+            root.config.client_id: root.config.client_secret,
+            root.config.parent_client_id: root.config.parent_client_secret,
+        }
+        known.update({cid: child.config.client_secret for cid, child in root.children.items()})
+        return known
+
+    def owner_of(self, urn: str) -> SandboxState | None:
+        """The app whose world holds this organization or contract URN, if any."""
+        root = self.root
+        for candidate in (root, *root.children.values()):
+            if urn in (candidate.config.org_urn, candidate.config.contract_urn):
+                return candidate
+        return None
+
+    def child_by_foreign_id(self, unique_foreign_id: str) -> SandboxState | None:
+        """The child app provisioned for that uniqueForeignId, if any."""
+        return next(
+            (
+                c
+                for c in self.root.children.values()
+                if c.app and c.app.unique_foreign_id == unique_foreign_id
+            ),
+            None,
+        )
+
+    def child_by_urn(self, urn: str) -> SandboxState | None:
+        """The child app with that application URN, if any."""
+        return next((c for c in self.root.children.values() if c.app and c.app.urn == urn), None)
+
+    def provision(self, app: ChildApp) -> SandboxState:
+        """Create a child app with its own world, credentials, org and contract (numbered after the root)."""
+        root = self.root
+        n = len(root.children) + 1
+        cfg = replace(
+            root.config,
+            client_id=f"rsc-child-{n:04d}",
+            client_secret=secrets.token_urlsafe(18),
+            org_urn=f"urn:li:organization:{5_000_000 + n}",
+            contract_urn=f"urn:li:contract:{6_000_000 + n}",
+            seed=root.config.seed + n,
+            seat_base=1001 + 10_000 * n,
+            daily_quotas=dict(root.config.daily_quotas),
+        )
+        child = SandboxState(cfg, root=root, app=app)
+        root.children[cfg.client_id] = child
+        return child
 
     def release_hung(self) -> None:
         """Let every hanging request finish and arm a fresh event for future hangs."""
-        self.release.set()
-        self.release = asyncio.Event()
-        self.hang_started = asyncio.Event()
+        self.shared.release.set()
+        self.shared.release = asyncio.Event()
+        self.shared.hang_started = asyncio.Event()
 
     def next_id(self, prefix: str) -> str:
         """A fresh id with a prefix, unique within this sandbox run."""

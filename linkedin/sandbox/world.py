@@ -201,8 +201,8 @@ def build_world(config: SandboxConfig) -> World:
     seat_people = [("Ada", "Recruiter"), ("Ben", "Sourcer"), ("Cleo", "Talent"), ("Dev", "Hiring")]
     seats = [
         Seat(
-            id=1001 + i,
-            urn=f"urn:li:seat:{1001 + i}",
+            id=config.seat_base + i,
+            urn=f"urn:li:seat:{config.seat_base + i}",
             seatholder=f"urn:li:person:{_person_id(rng)}",
             first_name=first,
             last_name=last,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.integration import OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
@@ -162,3 +163,32 @@ async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime
 
 
 __all__ = ["ClaimedRow", "Settlement", "claim_due", "extend", "release", "settle"]
+
+
+async def pending_upserts(db: AsyncSession, entity_type: SyncEntity, entity_id: int) -> list[int]:
+    """The ids of the record's unsent upsert rows (claimed or not)."""
+    statement = select(_T.c.id).where(
+        _T.c.entity_type == entity_type.value,
+        _T.c.entity_id == entity_id,
+        _T.c.op == OutboxOp.UPSERT.value,
+        _T.c.status == OutboxStatus.PENDING.value,
+    )
+    return [int(i) for i in (await db.exec(statement)).all()]
+
+
+async def supersede(db: AsyncSession, ids: Sequence[int], *, now: datetime) -> int:
+    """Mark unclaimed PENDING rows SENT: LinkedIn already has what they would send (a whole record was
+    put outside the outbox, read after they were written). A row a worker holds is left to it (sending
+    it again is idempotent). How many were marked; the caller commits."""
+    if not ids:
+        return 0
+    result = await db.exec(
+        sa.update(_T)
+        .where(
+            _T.c.id.in_(ids),
+            _T.c.status == OutboxStatus.PENDING.value,
+            sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),
+        )
+        .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+    )
+    return int(result.rowcount)

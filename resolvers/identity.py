@@ -11,11 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError
-from models import ats_queries
+from models import ats_queries, outbox_claims, sync_status_queries
 from models import linkedin_identities as queries
 from models.db import write_session
 from models.export_queries import is_unique_violation
 from models.sync_source_queries import CandidateSource
+from models.sync_status_queries import StatusChange
 from resolvers import linkedin_faults
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
@@ -159,6 +160,33 @@ def candidate_body(services: Services, candidate: models.Candidate, person_urn: 
     )
 
 
+async def _whole_candidate(
+    services: Services, candidate: models.Candidate, person_urn: str
+) -> tuple[dict[str, object], list[int]]:
+    """The candidate's whole atsCandidate body as stored now, and the outbox upserts it makes redundant.
+
+    Read under the candidate's lock, so no ATS write of it falls between the body and those rows (a
+    later write enqueues a row of its own, which stays). A candidate the outbox would not send (no
+    email) makes none redundant: LinkedIn takes it only for the member link.
+    """
+    assert candidate.id is not None
+    async with write_session(services.sessions) as db:
+        stored = await ats_queries.lock_candidate(db, candidate.id) or candidate
+        body = candidate_body(services, stored, person_urn)
+        if payloads.missing_fields(stored):
+            return body, []
+        return body, await outbox_claims.pending_upserts(db, models.SyncEntity.CANDIDATE, candidate.id)
+
+
+async def _sent_whole(services: Services, candidate_id: int, pending: list[int]) -> None:
+    """LinkedIn holds the candidate whole: its superseded upserts are not sent again, and it is SENT."""
+    now = models.utcnow()
+    async with write_session(services.sessions) as db:
+        if await outbox_claims.supersede(db, pending, now=now):
+            change = StatusChange(models.SyncEntity.CANDIDATE, candidate_id, models.OutboxStatus.SENT)
+            await sync_status_queries.upsert_statuses(db, [change], now=now)
+
+
 async def push_manual_match(services: Services, candidate: models.Candidate, person_urn: str | None) -> None:
     """Set (or, with None, remove) manualMatchedMember on LinkedIn; LinkedInUnavailable if it fails.
 
@@ -175,8 +203,10 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
         if error is not None and error.status == 404:
             if person_urn is None:
                 return  # LinkedIn has no such candidate, so nothing is linked there
-            body = candidate_body(services, candidate, person_urn)
+            body, pending = await _whole_candidate(services, candidate, person_urn)
             error = (await services.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
+            if error is None and pending:
+                await _sent_whole(services, candidate.id, pending)
     except LinkedInBadRequest as exc:
         # LinkedIn's own words stay in the log; the person reads the mapped sentence (linkedin_faults).
         log.warning("manualMatchedMember for candidate %s refused: %s", ats_id, exc)

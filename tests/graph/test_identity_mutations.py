@@ -16,6 +16,7 @@ from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers.stubs import apply_mail_stubs
+from resolvers.sync.worker import OutboxWorker
 from tests.conftest import GraphQL, Sandbox
 
 WORLD = build_world(SandboxConfig())
@@ -367,3 +368,62 @@ async def test_links_racing_an_unlink_leave_linkedin_with_what_is_stored(
     stored = await identities(sessions)
     matches = await linkedin.candidate_matches([str(candidate_id)])
     assert matches[str(candidate_id)].manual_matched_member == (stored[0][1] if stored else None)
+
+
+CREATE = """
+mutation Create($input: CreateCandidateInput!) {
+  createCandidate(input: $input) { candidate { id } userErrors { field } }
+}
+"""
+
+
+async def test_a_candidate_the_link_put_whole_is_not_put_again_by_the_outbox(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given: a new candidate, queued for LinkedIn but not sent yet
+    created = await graphql(
+        CREATE, {"input": {"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com"}}
+    )
+    assert created.data is not None
+    candidate = created.data["createCandidate"]["candidate"]["id"]
+    await sandbox.admin("DELETE", "calls")
+    # when: the member link reaches LinkedIn first (LinkedIn does not know the candidate: sent whole)
+    payload = await link(graphql, candidate, MEMBER.urn)
+    report = await OutboxWorker(sessions, linkedin).run_until_idle()
+    # then: one whole PUT of the candidate, and the outbox row it made redundant is settled as sent
+    assert payload["pushed"] is True
+    puts = [c for c in await sandbox.admin("GET", "calls") if c["method"] == "PUT"]
+    assert [c["endpoint"] for c in puts] == ["atsCandidates"]
+    assert report.claimed == 0
+    async with sessions() as db:
+        rows = (await db.exec(select(models.OutboxEvent))).all()
+        status = (await db.exec(select(models.SyncStatus))).one()
+    assert [(r.status, r.op) for r in rows] == [(models.OutboxStatus.SENT, models.OutboxOp.UPSERT)]
+    assert status.status is models.OutboxStatus.SENT
+    matches = await linkedin.candidate_matches([relay.GlobalID.from_id(candidate).node_id])
+    assert next(iter(matches.values())).manual_matched_member == MEMBER.urn
+
+
+async def test_an_update_after_the_whole_put_is_still_sent_by_the_outbox(
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+) -> None:
+    # given: a queued candidate linked (sent whole), then changed
+    created = await graphql(
+        CREATE, {"input": {"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com"}}
+    )
+    assert created.data is not None
+    candidate = created.data["createCandidate"]["candidate"]["id"]
+    await link(graphql, candidate, MEMBER.urn)
+    changed = await graphql(
+        "mutation U($input: UpdateCandidateInput!) "
+        "{ updateCandidate(input: $input) { userErrors { field } } }",
+        {"input": {"id": candidate, "title": "Rear Admiral"}},
+    )
+    assert changed.errors is None
+    # when
+    report = await OutboxWorker(sessions, linkedin).run_until_idle()
+    # then: the update's own row was sent
+    assert report.claimed == 1
+    state = await sandbox.admin("GET", "state")
+    held = [c for c in state["candidates"] if "Rear Admiral" in str(c)]
+    assert len(held) == 1

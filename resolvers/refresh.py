@@ -221,22 +221,33 @@ class RefreshService:
             return PollReport(synced_at=await self.synced_at(), polled=False)
 
     async def _await_other_process(self) -> PollReport:
-        """Another process holds the lease: wait (bounded) until it is done, then report what is stored."""
+        """Another process holds the lease: wait (bounded) until it is done, then report what is stored.
+
+        Its poll's outcome is read from the watermarks: when they did not move (it failed, or is still
+        polling when we stop waiting), this refresh got nothing fresh and says so (`LinkedInUnavailable`).
+        """
+        before = await self.synced_at()
         loop = asyncio.get_running_loop()
         # A dead holder's lease expires within one TTL; a live one may poll longer (a first poll is long),
         # and a waiting request must answer: give up after twice the TTL and report what is stored.
         deadline = loop.time() + 2 * self._lease_ttl.total_seconds()
         delay = 0.05
-        while True:
+        finished = False
+        while not finished:
             async with self._sessions() as db:
-                if await leases.held_until(db, LEASE_NAME, now=self._lease_clock()) is None:
-                    break
+                finished = await leases.held_until(db, LEASE_NAME, now=self._lease_clock()) is None
+            if finished:
+                break
             if loop.time() + delay > deadline:
                 log.warning("another process is still polling LinkedIn; not waiting for it any longer")
                 break
             await asyncio.sleep(delay)
             delay = min(delay * 2, 1.0)
-        return PollReport(synced_at=await self.synced_at(), polled=False)
+        after = await self.synced_at()
+        if not finished or after is None or (before is not None and after <= before):
+            log.warning("the poll of another process brought nothing new (stored up to %s)", after)
+            raise LinkedInUnavailable(linkedin_faults.NOT_UPDATED)
+        return PollReport(synced_at=after, polled=False)
 
     async def synced_at(self, seat_urns: Sequence[str] | None = None) -> datetime | None:
         """The time up to which every stream of these seats (default: every seat ever polled) is stored."""

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
 from linkedin.client import LinkedInClient
 from models import leases
+from models import watermarks as marks
 from models.db import SessionFactory
+from models.watermarks import PollStream
+from resolvers import linkedin_faults
+from resolvers.errors import LinkedInUnavailable
 from resolvers.refresh import LEASE_NAME, RefreshService
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
@@ -76,19 +85,55 @@ async def test_two_processes_refreshing_at_once_make_one_upstream_poll(
 
 
 async def test_a_refresh_waits_for_another_processs_poll_and_does_not_poll_itself(
+    refresher: RefreshService, sessions: SessionFactory, sandbox: Sandbox, engine: AsyncEngine
+) -> None:
+    # given: another process holds the poll lease
+    async with sessions() as db:
+        assert await leases.try_acquire(db, LEASE_NAME, "another-process", timedelta(minutes=1))
+        await db.commit()
+    # when: a refresh waits for it (it reads the lease again and again), and that poll stores a window
+    lease_reads: list[str] = []
+    waiting = asyncio.Event()
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM lease" in statement:
+            lease_reads.append(statement)
+            if len(lease_reads) >= 2:
+                waiting.set()
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        refreshing = asyncio.create_task(refresher.refresh())
+        await asyncio.wait_for(waiting.wait(), 10)
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    async with sessions() as db:
+        for stream in PollStream:
+            await marks.advance(db, stream, "urn:li:seat:1001", models.utcnow())
+        await leases.release(db, LEASE_NAME, "another-process")
+        await db.commit()
+    report = await asyncio.wait_for(refreshing, 10)
+    # then
+    assert report.polled is False
+    assert report.synced_at is not None
+    assert await upstream_calls(sandbox, "seatsV2") == 0
+    async with sessions() as db:
+        assert await leases.held_until(db, LEASE_NAME) is None
+
+
+async def test_a_refresh_that_waited_for_another_process_storing_nothing_says_so(
     refresher: RefreshService, sessions: SessionFactory, sandbox: Sandbox
 ) -> None:
-    # given: another process holds the poll lease (it expires, as if that process finished or died)
+    # given: another process holds the poll lease and dies without storing anything
     async with sessions() as db:
         assert await leases.try_acquire(db, LEASE_NAME, "another-process", timedelta(seconds=0.5))
         await db.commit()
     # when
-    report = await refresher.refresh()
-    # then
-    assert report.polled is False
+    with pytest.raises(LinkedInUnavailable) as raised:
+        await refresher.refresh()
+    # then: never success with old data
+    assert raised.value.message == linkedin_faults.NOT_UPDATED
     assert await upstream_calls(sandbox, "seatsV2") == 0
-    async with sessions() as db:
-        assert await leases.held_until(db, LEASE_NAME) is None
 
 
 async def test_the_lease_is_released_when_a_poll_ends(

@@ -533,8 +533,10 @@ def test_a_port_given_on_the_command_line_moves_the_ats_links_sent_to_linkedin(
     from app.cli import _listening_on
 
     # given: no port in the environment (the processes of `serve --workers` read it from there)
-    monkeypatch.delenv("RSC_PORT", raising=False)
-    monkeypatch.delenv("RSC_HOST", raising=False)
+    # (set, then removed: monkeypatch restores only what it saw, and _listening_on writes both)
+    for name in ("RSC_PORT", "RSC_HOST"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     # when
     settings = _listening_on(Settings(), "127.0.0.2", 9123)
     # then

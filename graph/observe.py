@@ -30,7 +30,7 @@ class OperationObserver(Protocol):
 
 def operation_name_of(query: str | None, requested: str | None) -> str | None:
     """The operation's name: the one the request asks for, else the first one the document names."""
-    if requested:
+    if isinstance(requested, str) and requested:
         return requested
     match = _NAMED_OPERATION.search(query or "")
     return match.group(1) if match else None

@@ -54,6 +54,10 @@ class GraphQLApp(GraphQL[Context, None]):
         # object (or a batch list, which it refuses) and called .get() on a string or null: a 500.
         if isinstance(data, bytes) and not isinstance(value, dict | list):
             raise UnsafeInput("The request body must be a JSON object")
+        name = value.get("operationName") if isinstance(value, dict) else None
+        if name is not None and not isinstance(name, str):
+            # Named by a client program; anything but a string reached the metrics label as a 500.
+            raise UnsafeInput("operationName must be a string")
         return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:

@@ -383,3 +383,15 @@ async def test_a_document_misusing_a_variable_is_a_validation_failure(graphql: G
     result = await graphql(query, {})
     # then
     assert [(e.extensions or {}).get("code") for e in result.errors or []] == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name", [b"1", b"true", b"[1]", b'{"a": 1}'])
+async def test_over_http_an_operation_name_that_is_not_a_string_is_a_400_with_a_coded_error(
+    server: Server, name: bytes
+) -> None:
+    # when / then: was a 500 (the operation name was sliced and hashed for the metrics label)
+    assert await post_raw(server, b'{"query": "{ __typename }", "operationName": ' + name + b"}") == (
+        400,
+        {"errors": [{"message": "operationName must be a string", "extensions": {"code": "BAD_USER_INPUT"}}]},
+    )

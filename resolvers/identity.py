@@ -15,6 +15,7 @@ from models import ats_queries, outbox_claims, sync_status_queries
 from models import linkedin_identities as queries
 from models.db import write_session
 from models.export_queries import is_unique_violation
+from models.outbox_writes import enqueue
 from models.sync_source_queries import CandidateSource
 from models.sync_status_queries import StatusChange
 from resolvers import linkedin_faults
@@ -162,8 +163,9 @@ def candidate_body(services: Services, candidate: models.Candidate, person_urn: 
 
 async def _whole_candidate(
     services: Services, candidate: models.Candidate, person_urn: str
-) -> tuple[dict[str, object], list[int]]:
-    """The candidate's whole atsCandidate body as stored now, and the outbox upserts it makes redundant.
+) -> tuple[dict[str, object], list[int]] | None:
+    """The candidate's whole atsCandidate body as stored now, and the outbox upserts it makes redundant;
+    None when the candidate is gone.
 
     Read under the candidate's lock, so no ATS write of it falls between the body and those rows (a
     later write enqueues a row of its own, which stays). A candidate the outbox would not send (no
@@ -171,7 +173,9 @@ async def _whole_candidate(
     """
     assert candidate.id is not None
     async with write_session(services.sessions) as db:
-        stored = await ats_queries.lock_candidate(db, candidate.id) or candidate
+        stored = await ats_queries.lock_candidate(db, candidate.id)
+        if stored is None:
+            return None
         body = candidate_body(services, stored, person_urn)
         if payloads.missing_fields(stored):
             return body, []
@@ -179,9 +183,14 @@ async def _whole_candidate(
 
 
 async def _sent_whole(services: Services, candidate_id: int, pending: list[int]) -> None:
-    """LinkedIn holds the candidate whole: its superseded upserts are not sent again, and it is SENT."""
+    """LinkedIn holds the candidate whole: its superseded upserts are not sent again, and it is SENT.
+    A candidate deleted while the PUT was on its way is deleted on LinkedIn again (the outbox's delete
+    may have reached LinkedIn before the PUT)."""
     now = models.utcnow()
     async with write_session(services.sessions) as db:
+        if await ats_queries.lock_candidate(db, candidate_id) is None:
+            enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
+            return
         if await outbox_claims.supersede(db, pending, now=now):
             change = StatusChange(models.SyncEntity.CANDIDATE, candidate_id, models.OutboxStatus.SENT)
             await sync_status_queries.upsert_statuses(db, [change], now=now)
@@ -203,9 +212,12 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
         if error is not None and error.status == 404:
             if person_urn is None:
                 return  # LinkedIn has no such candidate, so nothing is linked there
-            body, pending = await _whole_candidate(services, candidate, person_urn)
+            whole = await _whole_candidate(services, candidate, person_urn)
+            if whole is None:
+                return  # deleted meanwhile: LinkedIn must not get it back
+            body, pending = whole
             error = (await services.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
-            if error is None and pending:
+            if error is None:
                 await _sent_whole(services, candidate.id, pending)
     except LinkedInBadRequest as exc:
         # LinkedIn's own words stay in the log; the person reads the mapped sentence (linkedin_faults).

@@ -29,6 +29,7 @@ log = logging.getLogger("rscgraph.exports")
 APPLICATION_SOURCE = "LinkedIn One-Click Export"
 # Concurrent writers for the same member lose a unique-constraint race at most once each.
 MAX_WRITE_ATTEMPTS = 3
+UNPROCESSABLE = "The export could not be processed; the server log says why"
 
 
 class ExportFailed(Exception):
@@ -116,7 +117,13 @@ async def process_export(services: Services, request_id: str) -> ExportOutcome:
     turn.holders += 1
     try:
         async with turn.lock:
-            return await _Processing(services).run(request_id)
+            try:
+                return await _Processing(services).run(request_id)
+            except Exception:
+                # A bug or a value no column takes: fail this export alone (it can be processed again)
+                # rather than abort the pass and keep every later export waiting behind it.
+                log.exception("export %s could not be processed", request_id)
+                return await _finish(services.sessions, request_id, models.ExportStatus.FAILED, UNPROCESSABLE)
     finally:
         turn.holders -= 1
         if turn.holders == 0:

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, func, select
 
 import models
+from app.export_worker import ExportWorker
 from linkedin.records import MailStub
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, build_world
@@ -136,6 +137,26 @@ async def test_a_job_id_no_job_column_can_hold_is_kept_as_failed(
     outcome = await exports.process_export(services, request_id)
     # then
     assert (outcome.request.status, outcome.request.error) == (models.ExportStatus.FAILED, error)
+
+
+async def test_an_export_no_column_can_store_fails_alone_and_the_next_one_is_processed(
+    sandbox: Sandbox, services: Services, sessions: SessionFactory
+) -> None:
+    # given: an export naming a job id longer than its column (PostgreSQL refuses it), then a good one
+    bad = await export(sandbox, "1" * 150)
+    good = await export(sandbox, await make_job(sessions), member=WORLD.members[201])
+    async with sessions() as db:  # both pushed, as the webhook records them
+        db.add_all([models.ExportRequest(request_id=bad), models.ExportRequest(request_id=good)])
+        await db.commit()
+    # when: the worker's pass goes through both, oldest first
+    result = await ExportWorker(services).run_once()
+    # then: the first failed alone with a sentence; the second was completed
+    async with sessions() as db:
+        rows = {r.request_id: r for r in (await db.exec(select(models.ExportRequest))).all()}
+    assert (rows[good].status, result.done) == (models.ExportStatus.DONE, 1)
+    assert rows[bad].status is not models.ExportStatus.PENDING
+    assert rows[bad].error is not None
+    assert "Error(" not in rows[bad].error
 
 
 async def test_a_request_id_linkedin_does_not_know_fails(services: Services) -> None:

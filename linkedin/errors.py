@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -115,6 +116,10 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+# LinkedIn's quotas reset daily: no Retry-After means more than a day (a larger one overflowed datetimes).
+MAX_RETRY_AFTER_S = 86_400.0
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a `Retry-After` header given as delta-seconds; None when absent or not a number."""
     if value is None:
@@ -123,7 +128,9 @@ def parse_retry_after(value: str | None) -> float | None:
         seconds = float(value.strip())
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None  # `inf`, `nan`, `1e20`-like values say nothing usable; a day is LinkedIn's longest wait
+    return min(seconds, MAX_RETRY_AFTER_S)
 
 
 def _error_fields(data: Any) -> tuple[int | None, str]:

@@ -15,6 +15,7 @@ from linkedin.errors import (
     LinkedInRateLimited,
     LinkedInServerError,
     decode_response,
+    parse_retry_after,
 )
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -107,3 +108,20 @@ def test_an_error_with_a_non_json_body_keeps_the_text() -> None:
         decode_response(502, {}, b"<html>Bad gateway</html>")
     assert caught.value.body == "<html>Bad gateway</html>"
     assert caught.value.message == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("90", 90.0),
+        (" 2.5 ", 2.5),
+        ("inf", None),
+        ("nan", None),
+        ("-1", None),
+        ("1e20", 86_400.0),
+        ("x", None),
+    ],
+)
+def test_retry_after_is_a_finite_wait_of_at_most_a_day(header: str, seconds: float | None) -> None:
+    # `inf` or `1e20` overflowed the "rate-limited until" time: an INTERNAL error on the tab
+    assert parse_retry_after(header) == seconds

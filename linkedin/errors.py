@@ -129,7 +129,7 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     if not math.isfinite(seconds) or seconds < 0:
-        return None  # `inf`, `nan`, `1e20`-like values say nothing usable; a day is LinkedIn's longest wait
+        return None  # `inf` and `nan` say nothing usable; a finite wait is capped at a day
     return min(seconds, MAX_RETRY_AFTER_S)
 
 

@@ -294,7 +294,7 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
         from app import webhooks
 
         # One-Click Exports from the sandbox (POST /_admin/exports) are pushed to this server.
-        asyncio.run(webhooks.register_callback(settings, f"http://{host}:{port}{webhooks.PATH}"))
+        asyncio.run(webhooks.register_callback(settings, f"{settings.served_base_url}{webhooks.PATH}"))
         _demo_notes(f"http://127.0.0.1:{sandbox_port}")
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"

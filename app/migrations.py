@@ -30,7 +30,8 @@ def alembic_config(database_url: str) -> Config:
     """An Alembic config pointing at this project's migrations and the given database."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database_url)
+    # configparser interpolation: a URL-encoded password (`p%40ss`) is `%`-escaped, or alembic refuses it.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from linkedin.config import LinkedInConfig
@@ -100,7 +102,16 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="bearer token that may read /metrics (unset: loopback only, in development)"
     )
-    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        # `RSC_LOG_LEVEL=debug` is meant as DEBUG; anything else is refused by name at start-up.
+        return value.upper() if isinstance(value, str) else value
+
     sandbox_access_log: bool = Field(
         default=False, description="`rscgraph run` shows the sandbox's access log"
     )

@@ -73,6 +73,9 @@ MAX_TYPE_LENGTH = 100
 def _text(name: str, value: object, max_length: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > max_length:
         raise MalformedNotification(f"'{name}' must be a non-empty string of at most {max_length} characters")
+    if value != value.strip():
+        # Stored as an id and matched against trimmed ids later: one spelling only.
+        raise MalformedNotification(f"'{name}' must not start or end with white space")
     return value
 
 

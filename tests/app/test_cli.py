@@ -543,3 +543,22 @@ def test_a_port_given_on_the_command_line_moves_the_ats_links_sent_to_linkedin(
     assert settings.candidate_url_template == "http://127.0.0.2:9123/candidates/{id}"
     assert (os.environ["RSC_HOST"], os.environ["RSC_PORT"]) == ("127.0.0.2", "9123")
     assert Settings().candidate_url_template == settings.candidate_url_template
+
+
+def test_a_log_level_that_is_not_one_names_its_variable(tmp_path: Path, migrated: str) -> None:
+    done = rscgraph(tmp_path, "seed", RSC_DATABASE_URL=migrated, RSC_LOG_LEVEL="verbose")
+
+    assert done.returncode == 78
+    assert done.stderr.splitlines() == [
+        "rscgraph: error: invalid setting RSC_LOG_LEVEL='VERBOSE': Input should be 'DEBUG', 'INFO', "
+        "'WARNING' or 'ERROR'",
+        "  fix: set a valid value, or `unset RSC_LOG_LEVEL` for the default (or edit .env)",
+    ]
+
+
+def test_migrate_takes_a_database_url_with_a_percent_escape(tmp_path: Path) -> None:
+    # a URL-encoded password (`p%40ss`) or path: alembic's configparser read `%` as interpolation
+    done = rscgraph(tmp_path, "migrate", RSC_DATABASE_URL=sqlite(tmp_path / "ats%40.db"))
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ats@.db").exists()  # the URL decodes `%40`

@@ -507,6 +507,7 @@ async def test_an_oversized_chunked_notification_is_rejected_while_reading(
         b'{"type": "T", "id": "x", "extra": ' + b"[" * 30_000 + b"]" * 30_000 + b"}",
         b'{"type": "' + b"T" * 101 + b'", "id": "x"}',
         b'{"type": "T", "id": "x", "expiresAt": 1' + b"0" * 5000 + b"}",
+        b'{"type": "T", "id": "  a4  "}',
     ],
     ids=[
         "not-json",
@@ -523,6 +524,7 @@ async def test_an_oversized_chunked_notification_is_rejected_while_reading(
         "nested-30000-deep",
         "type-longer-than-its-column",
         "expiry-of-5000-digits",
+        "id-with-surrounding-spaces",
     ],
 )
 async def test_a_malformed_signed_notification_is_rejected(

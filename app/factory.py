@@ -24,6 +24,7 @@ from app import metrics, webhooks
 from app.body_timeout import BodyReadTimeout
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
+from app.logging_setup import ensure_logging
 from app.migrations import ensure_migrated
 from app.request_context import RequestContextMiddleware
 from app.services import build_services
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
     database that is not fully migrated. Traced when the settings name an OTLP endpoint (or into
     `span_exporter`, for tests)."""
     settings = settings or Settings()
+    ensure_logging(json=not settings.is_development, level=settings.log_level)
     tracing = start_tracing(settings, span_exporter)
 
     @contextlib.asynccontextmanager

@@ -93,6 +93,13 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     return handler
 
 
+def ensure_logging(*, json: bool, level: str) -> None:
+    """Configure logging unless the process already has a handler: the processes of `serve --workers`
+    start with none (the CLI configured only their parent)."""
+    if not logging.getLogger().handlers:
+        configure_logging(json=json, level=level)
+
+
 def uvicorn_log_config() -> dict[str, Any]:
     """uvicorn's logging config: its loggers keep no handlers of their own and go to ours (the root)."""
     loggers: MutableMapping[str, Any] = {

@@ -204,13 +204,16 @@ class RefreshService:
             self._state = PollState(fault, self._clock())
 
     async def _run(self) -> PollReport:
+        # Read before the lease is tried: another process's poll may commit its last window between a
+        # refused lease and a later read, and would then look like a poll that stored nothing.
+        before = await self.synced_at()
         try:
             async with leases.hold_lease(
                 self._sessions, LEASE_NAME, self._holder, ttl=self._lease_ttl, clock=self._lease_clock
             ) as self._lease:
                 return await self._poll()
         except leases.LeaseBusy:
-            return await self._await_other_process()
+            return await self._await_other_process(before)
         except LinkedInError as exc:
             log.warning("LinkedIn poll stopped: %s", exc)
             raise linkedin_faults.unavailable(exc) from exc
@@ -220,13 +223,13 @@ class RefreshService:
             log.warning("%s; leaving the poll to its new holder", exc)
             return PollReport(synced_at=await self.synced_at(), polled=False)
 
-    async def _await_other_process(self) -> PollReport:
+    async def _await_other_process(self, before: datetime | None) -> PollReport:
         """Another process holds the lease: wait (bounded) until it is done, then report what is stored.
 
         Its poll's outcome is read from the watermarks: when they did not move (it failed, or is still
         polling when we stop waiting), this refresh got nothing fresh and says so (`LinkedInUnavailable`).
+        `before` is what was stored when this refresh began.
         """
-        before = await self.synced_at()
         loop = asyncio.get_running_loop()
         # A dead holder's lease expires within one TTL; a live one may poll longer (a first poll is long),
         # and a waiting request must answer: give up after twice the TTL and report what is stored.

@@ -228,4 +228,10 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
         log.warning("manualMatchedMember for candidate %s not pushed: %s", ats_id, exc)
         raise linkedin_faults.unavailable(exc, prefix="Stored here, but LinkedIn could not be told") from exc
     if error is not None:
-        raise ManualMatchRefused(f"Stored here, but LinkedIn refused the member link: {error.message}")
+        # LinkedIn's words for this key go to the log; the person reads the sentence.
+        log.warning(
+            "manualMatchedMember for candidate %s refused (%s): %s", ats_id, error.status, error.message
+        )
+        raise ManualMatchRefused(
+            f"Stored here, but LinkedIn refused the member link: {linkedin_faults.REQUEST_REFUSED}"
+        )

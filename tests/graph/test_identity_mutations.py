@@ -248,7 +248,13 @@ async def test_a_link_linkedin_refuses_is_kept_and_reported_as_not_eligible(
     payload = await link(graphql, gid(candidate.id), MEMBER.urn)
     # then
     assert (payload["personUrn"], payload["pushed"]) == (MEMBER.urn, False)
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(None, "NOT_ELIGIBLE")]
+    assert [(e["field"], e["code"], e["message"]) for e in payload["userErrors"]] == [
+        (
+            None,
+            "NOT_ELIGIBLE",
+            "Stored here, but LinkedIn refused the member link: LinkedIn refused the request",
+        )
+    ]
     assert await identities(sessions) == [(candidate.id, MEMBER.urn, models.MatchSource.MANUAL)]
 
 

@@ -308,17 +308,18 @@ async def accept_suggestion(sessions: SessionFactory, candidate_id: int, field: 
         suggestion = await queries.suggestion(db, candidate_id, attr)
     if suggestion is None:
         raise NotFound(f"LinkedIn suggests nothing for {field} on this candidate", field="field")
-    try:
-        row = await update_candidate(sessions, candidate_id, {attr: suggestion.value})
-    except DomainError as error:
-        raise _named_for_input(error) from None
-    # A second transaction: the update path owns its own. Guarded by value, so a newer suggestion that
-    # arrived meanwhile stays; until it runs, a suggestion equal to the candidate's value is not shown.
-    async with sessions() as db, db.begin():
-        await queries.delete_suggestion(db, candidate_id, attr, suggestion.value)
+    value = suggestion.value
+
+    async def settle(db: AsyncSession) -> None:
+        # In the update's transaction. Guarded by value, so a newer suggestion that arrived meanwhile stays.
+        await queries.delete_suggestion(db, candidate_id, attr, value)
         # Accepted by a user, the value is theirs now: LinkedIn suggests, no longer overwrites.
         await queries.delete_fill(db, candidate_id, attr)
-    return row
+
+    try:
+        return await update_candidate(sessions, candidate_id, {attr: value}, also=settle)
+    except DomainError as error:
+        raise _named_for_input(error) from None
 
 
 def _named_for_input(error: DomainError) -> DomainError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -112,9 +112,14 @@ async def create_candidate(sessions: SessionFactory, fields: CandidateFields) ->
 
 
 async def update_candidate(
-    sessions: SessionFactory, candidate_id: int, changes: Mapping[str, object]
+    sessions: SessionFactory,
+    candidate_id: int,
+    changes: Mapping[str, object],
+    *,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
 ) -> models.Candidate:
-    """Change only the given fields; an event is queued only when something actually changed."""
+    """Change only the given fields; an event is queued only when something actually changed. `also`
+    runs in the same transaction (what the update settles, e.g. an accepted LinkedIn suggestion)."""
     clean = clean_candidate_fields(changes)
     try:
         async with transaction(sessions) as db:
@@ -136,6 +141,8 @@ async def update_candidate(
                     # an email can go once the email is there.
                     await _enqueue_applications(db, candidate_id, models.OutboxOp.UPSERT)
                 await queries.flush(db)
+            if also is not None:
+                await also(db)
     except IntegrityError as exc:
         raise await _lost_email_race(sessions, exc, clean.get("email")) from exc
     return row

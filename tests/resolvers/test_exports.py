@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 import models
 from app.export_worker import ExportWorker
@@ -19,6 +19,7 @@ from resolvers.export_usage import export_usage, month_bounds
 from resolvers.services import Services
 from resolvers.stubs import apply_mail_stubs
 from tests.conftest import Sandbox
+from tests.resolvers.suggestions import suggestions
 
 WORLD = build_world(SandboxConfig())
 SEAT = WORLD.seats[0].urn
@@ -53,20 +54,6 @@ async def export(sandbox: Sandbox, job: int | str, member: Member = MEMBER, **ex
     """The sandbox records an export (no callback is configured: the test processes it directly)."""
     body = {"seat": SEAT, "member": member.urn, "externalJobPostingId": str(job), **extra}
     return str((await sandbox.admin("POST", "exports", body))["requestId"])
-
-
-async def suggestions(
-    sessions: SessionFactory, candidate_id: int
-) -> list[tuple[str, str, models.LinkedInSource]]:
-    async with sessions() as db:
-        rows = (
-            await db.exec(
-                select(models.LinkedInSuggestion)
-                .where(col(models.LinkedInSuggestion.candidate_id) == candidate_id)
-                .order_by(col(models.LinkedInSuggestion.field))
-            )
-        ).all()
-    return [(s.field, s.value, s.source) for s in rows]
 
 
 async def candidate_count(sessions: SessionFactory) -> int:

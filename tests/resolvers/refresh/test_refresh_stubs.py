@@ -15,6 +15,7 @@ from resolvers.refresh import RefreshService
 from resolvers.stubs import apply_mail_stubs
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import Clock, count
+from tests.resolvers.suggestions import suggestions
 
 URN = "urn:li:person:stubbed01"
 
@@ -64,20 +65,6 @@ async def _identity(sessions: SessionFactory, urn: str = URN) -> models.LinkedIn
                 select(models.LinkedInIdentity).where(col(models.LinkedInIdentity.person_urn) == urn)
             )
         ).one()
-
-
-async def _suggestions(
-    sessions: SessionFactory, candidate_id: int
-) -> list[tuple[str, str, models.LinkedInSource]]:
-    async with sessions() as db:
-        rows = (
-            await db.exec(
-                select(models.LinkedInSuggestion)
-                .where(col(models.LinkedInSuggestion.candidate_id) == candidate_id)
-                .order_by(col(models.LinkedInSuggestion.field))
-            )
-        ).all()
-    return [(s.field, s.value, s.source) for s in rows]
 
 
 async def _add_candidate(sessions: SessionFactory, **fields: str) -> int:
@@ -177,7 +164,7 @@ async def test_a_stub_fills_the_blanks_of_the_linked_candidate_and_only_suggests
         "Principal Engineer",
         models.CandidateSource.MANUAL,
     )
-    assert await _suggestions(sessions, candidate_id) == [
+    assert await suggestions(sessions, candidate_id) == [
         ("email", "ada.lovelace@example.com", models.LinkedInSource.LINKEDIN_INMAIL),
         ("last_name", "Lovelace", models.LinkedInSource.LINKEDIN_INMAIL),
     ]
@@ -202,7 +189,7 @@ async def test_a_stub_keeps_the_title_name_and_phone_a_recruiter_edited_and_sugg
         "Augusta",
         "+1 555 0199",
     )
-    assert await _suggestions(sessions, created.id) == [
+    assert await suggestions(sessions, created.id) == [
         ("first_name", "Ada", models.LinkedInSource.LINKEDIN_INMAIL),
         ("phone", "+1 555 0100", models.LinkedInSource.LINKEDIN_INMAIL),
         ("title", "Senior Backend Engineer", models.LinkedInSource.LINKEDIN_INMAIL),
@@ -220,7 +207,7 @@ async def test_a_value_linkedin_filled_is_updated_by_a_later_stub_without_a_sugg
     [candidate] = await _candidates(sessions)
     assert candidate.id is not None
     assert candidate.title == "Principal Engineer"
-    assert await _suggestions(sessions, candidate.id) == []
+    assert await suggestions(sessions, candidate.id) == []
     assert await count(sessions, models.OutboxEvent) == 2
 
 
@@ -246,7 +233,7 @@ async def test_a_newer_linkedin_value_replaces_the_older_suggestion_for_the_fiel
     # when
     await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
     # then
-    titles = [s for s in await _suggestions(sessions, candidate_id) if s[0] == "title"]
+    titles = [s for s in await suggestions(sessions, candidate_id) if s[0] == "title"]
     assert titles == [("title", "Principal Engineer", models.LinkedInSource.LINKEDIN_INMAIL)]
 
 
@@ -257,13 +244,13 @@ async def test_a_linkedin_value_equal_to_the_current_one_removes_the_suggestion(
     candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="Lovelace", title="CTO")
     await _link(sessions, candidate_id, URN)
     await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
-    assert ("title", "Staff Engineer", models.LinkedInSource.LINKEDIN_INMAIL) in await _suggestions(
+    assert ("title", "Staff Engineer", models.LinkedInSource.LINKEDIN_INMAIL) in await suggestions(
         sessions, candidate_id
     )
     # when: LinkedIn now says what the ATS has
     await _apply(sessions, _stub("stub-2", title="CTO", created_at=LATER))
     # then
-    assert [s[0] for s in await _suggestions(sessions, candidate_id)] == []
+    assert [s[0] for s in await suggestions(sessions, candidate_id)] == []
 
 
 async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(sessions: SessionFactory) -> None:
@@ -282,7 +269,7 @@ async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(sessions
     await _apply(sessions, _stub())
     # then
     assert await count(sessions, models.OutboxEvent) == 0
-    assert len(await _suggestions(sessions, candidate_id)) == 6
+    assert len(await suggestions(sessions, candidate_id)) == 6
 
 
 async def test_a_stub_links_an_unlinked_candidate_with_the_same_email(sessions: SessionFactory) -> None:

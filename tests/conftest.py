@@ -4,6 +4,7 @@ LinkedIn sandbox on a loopback port, the LinkedIn client, the domain services an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
@@ -45,34 +46,54 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+SKIP_POSTGRES = "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+
+
+async def _on_postgres_server(statement: str) -> None:
+    engine = create_async_engine(make_url(TEST_DATABASE_URL or ""), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text(statement))
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def scratch_postgres(prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty PostgreSQL database on TEST_DATABASE_URL's server, dropped afterwards
+    (skips the test when none is configured)."""
+    if not TEST_DATABASE_URL:
+        pytest.skip(SKIP_POSTGRES)
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    await _on_postgres_server(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _on_postgres_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_postgres_sync(prefix: str) -> Iterator[str]:
+    """`scratch_postgres` for synchronous fixtures (no event loop running)."""
+    if not TEST_DATABASE_URL:
+        pytest.skip(SKIP_POSTGRES)
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_on_postgres_server(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_on_postgres_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of this run's own, created and migrated once, dropped at the end.
 
     A database per run (rather than resetting TEST_DATABASE_URL's) lets several runs share one server.
     """
-    if not TEST_DATABASE_URL:
-        pytest.skip(
-            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
-        )
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"rscgraph_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(sa.text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = server_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_sync("rscgraph_test") as url:
         upgrade(url)
         yield url
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=BACKENDS)

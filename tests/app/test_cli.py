@@ -13,16 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.cli import build_parser
 from app.jobs import sync_config
@@ -35,7 +31,7 @@ from models import utcnow
 from models.db import SessionFactory
 from resolvers.sync.status import sync_status
 from resolvers.sync.worker import OutboxWorker
-from tests.conftest import TEST_DATABASE_URL, Server
+from tests.conftest import Server, scratch_postgres_sync
 
 RSCGRAPH = str(Path(sys.executable).with_name("rscgraph"))
 TIMEOUT_S = 60
@@ -84,24 +80,8 @@ def held_port() -> Iterator[int]:
 @pytest.fixture
 def empty_postgres_url() -> Iterator[str]:
     """A PostgreSQL database of its own that was never migrated, dropped afterwards."""
-    if not TEST_DATABASE_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"rscgraph_cli_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(sa.text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_postgres_sync("rscgraph_cli") as url:
+        yield url
 
 
 def free_port() -> int:

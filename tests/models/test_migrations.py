@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 import warnings
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,8 +13,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
@@ -29,7 +28,7 @@ from app.migrations import (
 )
 from models.base import UTCDateTime
 from models.db import create_engine
-from tests.conftest import BACKENDS, TEST_DATABASE_URL
+from tests.conftest import BACKENDS, scratch_postgres
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 AT = sa.bindparam("at", type_=UTCDateTime())
@@ -105,19 +104,8 @@ async def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'steps.db'}"
         return
-    if not TEST_DATABASE_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"rscgraph_steps_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_postgres("rscgraph_steps") as url:
+        yield url
 
 
 async def test_0002_keeps_every_candidate_and_flags_earlier_duplicates_for_review(

@@ -30,11 +30,11 @@ from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
 from app.tracing import start_tracing
+from app.viewers import development_viewers
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
 from graph.view import GraphQLApp
-from linkedin.client import LinkedInClient
 from models.db import create_engine, session_factory
 
 if TYPE_CHECKING:
@@ -73,10 +73,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             sessions = session_factory(engine)
             trace_configs = tracing.trace_configs() if tracing is not None else None
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
-                linkedin = LinkedInClient(
-                    http, settings.linkedin_config(), observer=metrics.LinkedInObserver()
-                )
-                services = build_services(settings, sessions, linkedin)
+                services = build_services(settings, sessions, http)
                 state: dict[str, Any] = {"engine": engine, "services": services, "settings": settings}
                 jobs = background.build_jobs(services, settings) if settings.run_jobs else None
                 if jobs is None:
@@ -91,8 +88,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                 finally:
                     if jobs is not None:
                         await jobs.stop()
-                    await services.refresh.aclose()
-                    await services.live_matches.drain()
+                    await services.aclose()
         finally:
             await engine.dispose()
             if tracing is not None:
@@ -103,7 +99,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         show_internal_errors=settings.is_development,
         observer=metrics.GraphQLMetrics(),
     )
-    graphql = GraphQLApp(schema, ide_html=graphiql_html())
+    graphql = GraphQLApp(schema, ide_html=graphiql_html(), viewer_of=development_viewers(settings))
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import aiohttp
+
+from app import metrics
+from app.secret_keys import build_secret_box
 from app.settings import Settings
 from linkedin.client import LinkedInClient
+from linkedin.config import LinkedInConfig
 from models.db import SessionFactory
 from resolvers.services import DomainConfig, Services
+from resolvers.tenants import ClientFactory, TenantDirectory
 
 
 def domain_config(settings: Settings) -> DomainConfig:
     """The slice of settings the domain reads."""
     return DomainConfig(
-        org_urn=settings.linkedin_org_urn,
-        contract_urn=settings.linkedin_contract_urn,
-        client_id=settings.linkedin_client_id,
         widget_script_url=settings.linkedin_widget_script_url,
         recruiter_profile_url=settings.linkedin_recruiter_url,
         live_match_cache_s=settings.live_match_cache_s,
@@ -28,6 +33,24 @@ def domain_config(settings: Settings) -> DomainConfig:
     )
 
 
-def build_services(settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient) -> Services:
+def linkedin_clients(http: aiohttp.ClientSession) -> ClientFactory:
+    """How a customer's LinkedIn client is made: over the process's one HTTP session, observed."""
+
+    def build(config: LinkedInConfig, customer_key: str) -> LinkedInClient:
+        return LinkedInClient(http, config, observer=metrics.LinkedInObserver(customer_key))
+
+    return build
+
+
+def build_services(settings: Settings, sessions: SessionFactory, http: aiohttp.ClientSession) -> Services:
     """Every long-lived service, wired once per process."""
-    return Services(sessions=sessions, linkedin=linkedin, config=domain_config(settings))
+    config = domain_config(settings)
+    tenants = TenantDirectory(
+        sessions,
+        build_secret_box(settings),
+        settings.linkedin_config(),
+        linkedin_clients(http),
+        poll_initial_lookback=timedelta(days=config.poll_initial_lookback_days),
+        refresh_deadline_s=config.refresh_deadline_s,
+    )
+    return Services(sessions=sessions, config=config, tenants=tenants)

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     )
 
     environment: str = Field(default="development", description="`development` shows error details")
+    dev_customer: str | None = Field(
+        default=None,
+        description="development only, until sign-in: the key of the customer GraphiQL and the demo act "
+        "in (default: the oldest customer); ignored outside development",
+    )
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
     # PaaS platforms set PORT; RSC_PORT wins when both are set (AliasChoices tries them in order).

@@ -10,23 +10,44 @@ from starlette.responses import Response
 
 from graph.loaders import Loaders
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+from resolvers.viewer import Viewer
 
 
 @dataclass(slots=True)
 class Context:
-    """Built for each request: shared services plus this request's DataLoaders."""
+    """Built for each request: who asks (`viewer`), shared services, and this request's DataLoaders
+    (bound to the viewer's customer)."""
 
     services: Services
+    viewer: Viewer
     loaders: Loaders
     request: Request | None = None
     response: Response | None = None
 
     @classmethod
     def create(
-        cls, services: Services, request: Request | None = None, response: Response | None = None
+        cls,
+        services: Services,
+        viewer: Viewer,
+        request: Request | None = None,
+        response: Response | None = None,
     ) -> Context:
         """A fresh context with fresh loaders (loaders never outlive a request)."""
-        return cls(services=services, loaders=Loaders.create(services), request=request, response=response)
+        loaders = Loaders.create(services, viewer.tenant)
+        return cls(services=services, viewer=viewer, loaders=loaders, request=request, response=response)
+
+    @property
+    def tenant(self) -> Tenant:
+        """The viewer's customer; a field that needs one is reached only by a viewer that has one."""
+        tenant = self.viewer.tenant
+        if tenant is None:
+            raise NoCustomer
+        return tenant
+
+
+class NoCustomer(Exception):
+    """The request's viewer belongs to no customer (an operator) but asked for a customer's data."""
 
 
 Info = strawberry.Info[Context, None]

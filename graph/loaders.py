@@ -1,9 +1,12 @@
-"""Per-request DataLoaders, named `<thing>_by_<key>`; each batch opens its own short session."""
+"""Per-request DataLoaders, named `<thing>_by_<key>`, bound to the viewer's customer; each batch opens
+its own short session."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -12,6 +15,12 @@ from resolvers import activity, candidates, exports, live_matches, member_matchi
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+
+
+async def _no_customer(keys: Sequence[Any]) -> list[Any]:
+    # A viewer of no customer (an operator) reaches no customer's rows: every key names nothing.
+    return [None for _ in keys]
 
 
 @dataclass(slots=True)
@@ -38,34 +47,36 @@ class Loaders:
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
 
     @classmethod
-    def create(cls, services: Services) -> Loaders:
-        """New loaders for one request."""
-        sessions = services.sessions
+    def create(cls, services: Services, tenant: Tenant | None) -> Loaders:
+        """New loaders for one request of `tenant`'s viewer (None: an operator, who sees no rows)."""
+        if tenant is None:
+            return cls(**{name: DataLoader(_no_customer) for name in cls.__dataclass_fields__})
+        sessions, customer_id = services.sessions, tenant.id
         return cls(
-            candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions)),
-            job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions)),
-            recruiter_by_id=DataLoader(partial(candidates.recruiters_by_ids, sessions)),
-            application_by_id=DataLoader(partial(candidates.applications_by_ids, sessions)),
+            candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
+            job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id)),
+            recruiter_by_id=DataLoader(partial(candidates.recruiters_by_ids, sessions, customer_id)),
+            application_by_id=DataLoader(partial(candidates.applications_by_ids, sessions, customer_id)),
             applications_by_candidate_id=DataLoader(
-                partial(candidates.applications_by_candidate_ids, sessions)
+                partial(candidates.applications_by_candidate_ids, sessions, customer_id)
             ),
-            stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions)),
-            notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions)),
-            identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions)),
-            profile_by_candidate_id=DataLoader(partial(tabs.profiles_by_candidate_ids, sessions)),
+            stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions, customer_id)),
+            notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions, customer_id)),
+            identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions, customer_id)),
+            profile_by_candidate_id=DataLoader(partial(tabs.profiles_by_candidate_ids, sessions, customer_id)),
             live_match_by_candidate_id=DataLoader(
-                partial(live_matches.live_matches_by_candidate_ids, services)
+                partial(live_matches.live_matches_by_candidate_ids, services, tenant)
             ),
-            recruiter_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions)),
-            note_owner_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions)),
-            threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions)),
-            messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions)),
-            linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions)),
-            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions)),
+            recruiter_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions, customer_id)),
+            note_owner_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions, customer_id)),
+            threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions, customer_id)),
+            messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions, customer_id)),
+            linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id)),
+            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions, customer_id)),
             suggestions_by_candidate_id=DataLoader(
-                partial(member_matching.suggestions_by_candidate_ids, sessions)
+                partial(member_matching.suggestions_by_candidate_ids, sessions, customer_id)
             ),
             activity_freshness_by_candidate_id=DataLoader(
-                partial(activity.activity_freshness_by_candidate_ids, services)
+                partial(activity.activity_freshness_by_candidate_ids, services, tenant)
             ),
         )

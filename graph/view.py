@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -17,6 +18,10 @@ from graph.context import Context
 from graph.errors import ErrorCode
 from models.safe_input import UnsafeInput, decode_json
 from resolvers.services import Services
+from resolvers.viewer import NotSignedIn, Viewer
+
+# How app/ establishes a request's viewer (raises NotSignedIn when it cannot).
+ViewerOf = Callable[[Request | WebSocket, Services], Awaitable[Viewer]]
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -28,9 +33,10 @@ class GraphQLApp(GraphQL[Context, None]):
     `application/graphql-response+json` gets the spec's 400 instead (a request error has no `data`).
     """
 
-    def __init__(self, *args: Any, ide_html: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ide_html: str, viewer_of: ViewerOf, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ide_html = ide_html
+        self._viewer_of = viewer_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -38,13 +44,20 @@ class GraphQLApp(GraphQL[Context, None]):
         except UnsafeInput as exc:
             # Raised while decoding the body, so before any response started and before any work.
             await self._request_error(scope, str(exc))(scope, receive, send)
+        except NotSignedIn as exc:
+            # Raised while building the context: before any response started and before any work.
+            response = self._request_error(scope, str(exc), ErrorCode.UNAUTHENTICATED, status=401)
+            response.headers["www-authenticate"] = "Bearer"
+            await response(scope, receive, send)
 
-    def _request_error(self, scope: Scope, message: str) -> Response:
-        """A 400 carrying one GraphQL error: the body could not be taken at all (no `data`)."""
+    def _request_error(
+        self, scope: Scope, message: str, code: ErrorCode = ErrorCode.BAD_USER_INPUT, *, status: int = 400
+    ) -> Response:
+        """A request error carrying one GraphQL error: the request could not be taken at all (no `data`)."""
         accept = Request(scope).headers.get("accept", "")
         media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else "application/json"
-        error = {"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT.value}}
-        return Response(self.encode_json({"errors": [error]}), status_code=400, media_type=media_type)
+        error = {"message": message, "extensions": {"code": code.value}}
+        return Response(self.encode_json({"errors": [error]}), status_code=status, media_type=media_type)
 
     def decode_json(self, data: str | bytes) -> object:
         # The stock json.loads recursed (a RecursionError, HTTP 500, on deeply nested variables) and let
@@ -67,7 +80,8 @@ class GraphQLApp(GraphQL[Context, None]):
             http_request.state.sub_response = http_response
         # The app's lifespan state (see app.factory) is copied into every request's state.
         services: Services = request.state.services
-        return Context.create(services, http_request, http_response)
+        viewer = await self._viewer_of(request, services)
+        return Context.create(services, viewer, http_request, http_response)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)

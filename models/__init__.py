@@ -14,6 +14,7 @@ from models.ats import (
     Recruiter,
 )
 from models.base import utcnow
+from models.customers import Customer
 from models.integration import (
     ExportRequest,
     ExportStatus,
@@ -40,6 +41,7 @@ __all__ = [
     "ApplicationStage",
     "Candidate",
     "CandidateSource",
+    "Customer",
     "ExportRequest",
     "ExportStatus",
     "InMailDirection",

@@ -6,9 +6,10 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from models.base import UTCDateTime, created_at_field, enum_type, utcnow
+from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 
 class CandidateSource(enum.StrEnum):
@@ -38,13 +39,19 @@ class Recruiter(SQLModel, table=True):
     """An ATS user, optionally mapped to a LinkedIn member and a Recruiter seat."""
 
     __tablename__ = "recruiter"
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "email"),
+        sa.UniqueConstraint("customer_id", "person_urn"),
+        sa.UniqueConstraint("customer_id", "seat_urn"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
-    email: str = Field(max_length=320, unique=True)
-    person_urn: str | None = Field(default=None, max_length=100, unique=True)
-    seat_urn: str | None = Field(default=None, max_length=100, unique=True)
+    email: str = Field(max_length=320)
+    person_urn: str | None = Field(default=None, max_length=100)
+    seat_urn: str | None = Field(default=None, max_length=100)
     created_at: datetime = created_at_field()
 
 
@@ -57,12 +64,15 @@ class Candidate(SQLModel, table=True):
 
     __tablename__ = "candidate"
     __table_args__ = (
-        sa.Index("ix_candidate_updated_at_id", "updated_at", "id"),
-        # One person once: an email belongs to one candidate, case-insensitively. Candidates flagged as
-        # possible duplicates (kept by migration 0002 for a person to review) stay outside. A customer
-        # column, when customers exist, goes first: one person once per customer.
+        sa.Index("ix_candidate_updated_at_id", "customer_id", "updated_at", "id"),
+        sa.Index("ix_candidate_email", "customer_id", "email"),
+        sa.Index("ix_candidate_possible_duplicate_of_id", "customer_id", "possible_duplicate_of_id"),
+        tenant_fk("possible_duplicate_of_id", "candidate", ondelete="SET NULL"),
+        # One person once per customer: an email belongs to one candidate, case-insensitively. Candidates
+        # flagged as possible duplicates (kept by migration 0002 for a person to review) stay outside.
         sa.Index(
             CANDIDATE_EMAIL_INDEX,
+            sa.column("customer_id"),
             sa.func.lower(sa.column("email")),
             unique=True,
             sqlite_where=sa.text(_OUTSIDE_REVIEW),
@@ -70,11 +80,12 @@ class Candidate(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
     # Stored lower-cased by the domain layer, so equality matches case-insensitively and uses the index.
-    email: str | None = Field(default=None, max_length=320, index=True)
+    email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
     title: str | None = Field(default=None, max_length=200)
     company: str | None = Field(default=None, max_length=200)
@@ -85,9 +96,7 @@ class Candidate(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # The earlier candidate with the same email, for a person to merge or keep apart (set by migration
     # 0002 for duplicates made before the unique email index).
-    possible_duplicate_of_id: int | None = Field(
-        default=None, foreign_key="candidate.id", ondelete="SET NULL", index=True
-    )
+    possible_duplicate_of_id: int | None = Field(default=None)
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
@@ -113,6 +122,7 @@ def _flag_candidates_that_repeat_an_email(
         holder = None
         if row.email is not None:
             statement = sa.select(Candidate.id).where(  # type: ignore[call-overload]
+                col(Candidate.customer_id) == row.customer_id,
                 sa.func.lower(Candidate.email) == row.email.lower(),
                 Candidate.possible_duplicate_of_id.is_(None),  # type: ignore[union-attr]
                 Candidate.id != row.id if row.id is not None else sa.true(),
@@ -123,14 +133,21 @@ def _flag_candidates_that_repeat_an_email(
 
 
 class LinkedInIdentity(SQLModel, table=True):
-    """Which LinkedIn member a candidate is; one member belongs to at most one candidate."""
+    """Which LinkedIn member a candidate is; per customer, one member belongs to at most one candidate."""
 
     __tablename__ = "linkedin_identity"
+    __table_args__ = (
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
+        sa.UniqueConstraint("customer_id", "candidate_id"),
+        sa.UniqueConstraint("customer_id", "person_urn"),
+        sa.Index("ix_linkedin_identity_profile_url", "customer_id", "profile_url"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", unique=True)
-    person_urn: str = Field(max_length=100, unique=True)
-    profile_url: str | None = Field(default=None, max_length=500, index=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
+    person_urn: str = Field(max_length=100)
+    profile_url: str | None = Field(default=None, max_length=500)
     match_source: MatchSource = Field(sa_type=enum_type(MatchSource))
     match_reason: str | None = Field(default=None, max_length=200)
     matched_at: datetime = created_at_field()
@@ -141,7 +158,8 @@ class Job(SQLModel, table=True):
 
     __tablename__ = "job"
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     title: str = Field(max_length=200)
     description: str = Field(default="")
     location: str | None = Field(default=None, max_length=200)
@@ -158,11 +176,17 @@ class Application(SQLModel, table=True):
     """A candidate applied to a job; at most one per candidate and job."""
 
     __tablename__ = "application"
-    __table_args__ = (sa.UniqueConstraint("candidate_id", "job_id", name="uq_application_candidate_job"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "candidate_id", "job_id", name="uq_application_candidate_job"),
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
+        tenant_fk("job_id", "job", ondelete="CASCADE"),
+        sa.Index("ix_application_job_id", "customer_id", "job_id"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", index=True)
-    job_id: int = Field(foreign_key="job.id", ondelete="CASCADE", index=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
+    job_id: int
     status: str = Field(default="Applied", max_length=100)
     source: str | None = Field(default=None, max_length=100)
     created_at: datetime = created_at_field()
@@ -173,10 +197,14 @@ class ApplicationStage(SQLModel, table=True):
     """One step of an application's append-only stage history."""
 
     __tablename__ = "application_stage"
-    __table_args__ = (sa.Index("ix_application_stage_application_at", "application_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_application_stage_application_at", "customer_id", "application_id", "at"),
+        tenant_fk("application_id", "application", ondelete="CASCADE"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="application.id", ondelete="CASCADE")
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    application_id: int
     stage: str = Field(max_length=100)
     actor: str | None = Field(default=None, max_length=200)
     at: datetime = created_at_field()
@@ -186,13 +214,17 @@ class Note(SQLModel, table=True):
     """The ATS's own note on a candidate or one of its applications (never a LinkedIn note)."""
 
     __tablename__ = "note"
-    __table_args__ = (sa.Index("ix_note_candidate_created", "candidate_id", "created_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
-    application_id: int | None = Field(
-        default=None, foreign_key="application.id", ondelete="CASCADE", index=True
+    __table_args__ = (
+        sa.Index("ix_note_candidate_created", "customer_id", "candidate_id", "created_at"),
+        sa.Index("ix_note_application_id", "customer_id", "application_id"),
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
+        tenant_fk("application_id", "application", ondelete="CASCADE"),
     )
+
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
+    application_id: int | None = Field(default=None)
     author: str = Field(max_length=200)
     body: str
     created_at: datetime = created_at_field()

@@ -11,11 +11,12 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations can alter them on PostgreSQL and SQLite alike.
+# Every key leads with `customer_id`, so names spell all of a key's columns (they stay distinct).
 SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
 
 from models.base import UTCDateTime, created_at_field, enum_type, timestamp_field
+from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 
 class SyncEntity(enum.StrEnum):
@@ -43,9 +44,12 @@ class SyncWatermark(SQLModel, table=True):
     """How far one poll stream has been stored, per Recruiter seat."""
 
     __tablename__ = "sync_watermark"
-    __table_args__ = (sa.UniqueConstraint("stream", "seat_urn", name="uq_sync_watermark_stream_seat"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "stream", "seat_urn", name="uq_sync_watermark_stream_seat"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     stream: str = Field(max_length=50)
     seat_urn: str = Field(max_length=100)
     watermark: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -57,11 +61,12 @@ class OutboxEvent(SQLModel, table=True):
 
     __tablename__ = "outbox_event"
     __table_args__ = (
-        sa.Index("ix_outbox_event_due", "status", "next_attempt_at", "id"),
-        sa.Index("ix_outbox_event_entity", "entity_type", "entity_id"),
+        sa.Index("ix_outbox_event_due", "customer_id", "status", "next_attempt_at", "id"),
+        sa.Index("ix_outbox_event_entity", "customer_id", "entity_type", "entity_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     entity_type: SyncEntity = Field(sa_type=enum_type(SyncEntity))
     entity_id: int
     op: OutboxOp = Field(sa_type=enum_type(OutboxOp))
@@ -80,9 +85,12 @@ class SyncStatus(SQLModel, table=True):
     """The last push of one ATS record to LinkedIn and LinkedIn's answer for its key."""
 
     __tablename__ = "sync_status"
-    __table_args__ = (sa.UniqueConstraint("entity_type", "entity_id", name="uq_sync_status_entity"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "entity_type", "entity_id", name="uq_sync_status_entity"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     entity_type: SyncEntity = Field(sa_type=enum_type(SyncEntity))
     entity_id: int
     status: OutboxStatus = Field(sa_type=enum_type(OutboxStatus))
@@ -95,15 +103,23 @@ class ExportRequest(SQLModel, table=True):
     """One One-Click Export notification, deduplicated by LinkedIn's request id, with its outcome."""
 
     __tablename__ = "export_request"
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "request_id"),
+        sa.Index("ix_export_request_status", "customer_id", "status"),
+        sa.Index("ix_export_request_seat_urn", "customer_id", "seat_urn"),
+        tenant_fk("candidate_id", "candidate", ondelete="SET NULL"),
+        tenant_fk("application_id", "application", ondelete="SET NULL"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    request_id: str = Field(max_length=200, unique=True)
-    status: ExportStatus = Field(default=ExportStatus.PENDING, sa_type=enum_type(ExportStatus), index=True)
-    seat_urn: str | None = Field(default=None, max_length=100, index=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    request_id: str = Field(max_length=200)
+    status: ExportStatus = Field(default=ExportStatus.PENDING, sa_type=enum_type(ExportStatus))
+    seat_urn: str | None = Field(default=None, max_length=100)
     member_urn: str | None = Field(default=None, max_length=100)
     external_job_id: str | None = Field(default=None, max_length=100)
-    candidate_id: int | None = Field(default=None, foreign_key="candidate.id", ondelete="SET NULL")
-    application_id: int | None = Field(default=None, foreign_key="application.id", ondelete="SET NULL")
+    candidate_id: int | None = Field(default=None)
+    application_id: int | None = Field(default=None)
     candidate_created: bool | None = Field(default=None)
     match_reason: str | None = Field(default=None, max_length=200)
     attempts: int = Field(default=0)
@@ -117,9 +133,11 @@ class WebhookNotification(SQLModel, table=True):
     """Every push LinkedIn delivered, recorded before it is acknowledged; the id makes replays no-ops."""
 
     __tablename__ = "webhook_notification"
+    __table_args__ = (sa.UniqueConstraint("customer_id", "notification_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    notification_id: str = Field(max_length=200, unique=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    notification_id: str = Field(max_length=200)
     type: str = Field(max_length=100)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     received_at: datetime = created_at_field()
@@ -127,7 +145,11 @@ class WebhookNotification(SQLModel, table=True):
 
 
 class Lease(SQLModel, table=True):
-    """A named lease for single-flight work across processes (e.g. the LinkedIn poll)."""
+    """A named lease for single-flight work across processes (e.g. one customer's LinkedIn poll).
+
+    Coordination, not a customer's data: per-customer work names its lease after the customer
+    (`poll:7`), and under Citus this small table stays on the coordinator as a local table.
+    """
 
     __tablename__ = "lease"
 

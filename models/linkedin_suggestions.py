@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, enum_type
+from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 # The longest candidate field LinkedIn fills (email).
 MAX_VALUE_LENGTH = 320
@@ -29,10 +30,14 @@ class LinkedInFill(SQLModel, table=True):
     """
 
     __tablename__ = "linkedin_fill"
-    __table_args__ = (sa.UniqueConstraint("candidate_id", "field", name="uq_linkedin_fill_candidate_field"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "candidate_id", "field", name="uq_linkedin_fill_candidate_field"),
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
     # The candidate's attribute name (`mailing_city`), not the API's.
     field: str = Field(max_length=50)
     value: str = Field(max_length=MAX_VALUE_LENGTH)
@@ -45,11 +50,15 @@ class LinkedInSuggestion(SQLModel, table=True):
 
     __tablename__ = "linkedin_suggestion"
     __table_args__ = (
-        sa.UniqueConstraint("candidate_id", "field", name="uq_linkedin_suggestion_candidate_field"),
+        sa.UniqueConstraint(
+            "customer_id", "candidate_id", "field", name="uq_linkedin_suggestion_candidate_field"
+        ),
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
     field: str = Field(max_length=50)
     value: str = Field(max_length=MAX_VALUE_LENGTH)
     source: LinkedInSource = Field(sa_type=enum_type(LinkedInSource))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
 
 from models.base import UTCDateTime, created_at_field, enum_type
+from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 
 class InMailDirection(enum.StrEnum):
@@ -24,11 +25,15 @@ class InMailThread(SQLModel, table=True):
     """
 
     __tablename__ = "inmail_thread"
-    __table_args__ = (sa.UniqueConstraint("seat_urn", "member_urn", name="uq_inmail_thread_seat_member"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "seat_urn", "member_urn", name="uq_inmail_thread_seat_member"),
+        sa.Index("ix_inmail_thread_member_urn", "customer_id", "member_urn"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
     seat_urn: str = Field(max_length=100)
-    member_urn: str = Field(max_length=100, index=True)
+    member_urn: str = Field(max_length=100)
     subject: str | None = Field(default=None, max_length=500)
     last_message_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     message_count: int = Field(default=0)
@@ -38,12 +43,18 @@ class InMailMessage(SQLModel, table=True):
     """One InMail, keyed by LinkedIn's event id."""
 
     __tablename__ = "inmail_message"
-    __table_args__ = (sa.Index("ix_inmail_message_thread_sent", "thread_id", "sent_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_inmail_message_thread_sent", "customer_id", "thread_id", "sent_at", "id"),
+        sa.Index("ix_inmail_message_conversation_urn", "customer_id", "conversation_urn"),
+        sa.UniqueConstraint("customer_id", "event_id"),
+        tenant_fk("thread_id", "inmail_thread", ondelete="CASCADE"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    event_id: str = Field(max_length=200, unique=True)
-    thread_id: int = Field(foreign_key="inmail_thread.id", ondelete="CASCADE")
-    conversation_urn: str = Field(max_length=200, index=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    event_id: str = Field(max_length=200)
+    thread_id: int
+    conversation_urn: str = Field(max_length=200)
     author_urn: str = Field(max_length=100)
     direction: InMailDirection = Field(sa_type=enum_type(InMailDirection))
     subject: str | None = Field(default=None, max_length=500)
@@ -55,10 +66,14 @@ class LinkedInNote(SQLModel, table=True):
     """A LinkedIn Recruiter prospect note; its own table, never copied into the ATS's notes."""
 
     __tablename__ = "linkedin_note"
-    __table_args__ = (sa.Index("ix_linkedin_note_member_active", "member_urn", "active"),)
+    __table_args__ = (
+        sa.Index("ix_linkedin_note_member_active", "customer_id", "member_urn", "active"),
+        sa.UniqueConstraint("customer_id", "note_id"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    note_id: str = Field(max_length=200, unique=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    note_id: str = Field(max_length=200)
     owner_seat_urn: str = Field(max_length=100)
     member_urn: str = Field(max_length=100)
     body: str = Field(default="")
@@ -71,9 +86,14 @@ class LinkedInProfile(SQLModel, table=True):
     """The last snapshot of what LinkedIn said about a candidate's member (export, stub, matches)."""
 
     __tablename__ = "linkedin_profile"
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "candidate_id"),
+        tenant_fk("candidate_id", "candidate", ondelete="CASCADE"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", unique=True)
+    customer_id: int = customer_id_field()
+    id: int | None = row_id_field()
+    candidate_id: int
     person_urn: str | None = Field(default=None, max_length=100)
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 
-from linkedin.client import LinkedInClient
 from models.db import SessionFactory
-from resolvers.match_cache import LiveMatchCache
-from resolvers.refresh import RefreshService
 from resolvers.sync.config import DEFAULT_BASE_URL, candidate_page_template
+from resolvers.tenants import TenantDirectory
 
 
 @dataclass(frozen=True, slots=True)
 class DomainConfig:
-    """The settings the domain needs, without depending on the app's settings object."""
+    """The settings the domain needs, without depending on the app's settings object (a customer's own
+    LinkedIn instance is its `Tenant`)."""
 
-    org_urn: str
-    contract_urn: str
-    client_id: str
     widget_script_url: str
     recruiter_profile_url: str
     live_match_cache_s: float = 30.0
@@ -40,20 +35,13 @@ class DomainConfig:
 
 @dataclass(slots=True)
 class Services:
-    """What resolvers need beyond the request: sessions, the LinkedIn client, and shared services."""
+    """What resolvers need beyond the request: sessions, the settings, and every customer's `Tenant`
+    (its LinkedIn client, poll and live-match cache)."""
 
     sessions: SessionFactory
-    linkedin: LinkedInClient
     config: DomainConfig
-    # The single-flight LinkedIn poll behind refreshLinkedInActivity and the periodic poller.
-    refresh: RefreshService = field(init=False)
-    # LinkedIn's live candidate matches, shared by every request of the process.
-    live_matches: LiveMatchCache = field(default_factory=LiveMatchCache)
+    tenants: TenantDirectory
 
-    def __post_init__(self) -> None:
-        self.refresh = RefreshService(
-            self.sessions,
-            self.linkedin,
-            initial_lookback=timedelta(days=self.config.poll_initial_lookback_days),
-            deadline_s=self.config.refresh_deadline_s,
-        )
+    async def aclose(self) -> None:
+        """End every customer's background poll and pending writes (at shutdown)."""
+        await self.tenants.aclose()

@@ -1,0 +1,48 @@
+"""The tenant: a customer of the ATS vendor and its LinkedIn instance (child app, organization, contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.ats import JobAvailability
+from models.base import UTCDateTime, created_at_field, enum_type, timestamp_field, utcnow
+
+# A key is a URL path segment and a CLI argument: lower-case letters, digits and dashes.
+CUSTOMER_KEY_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
+
+
+class Customer(SQLModel, table=True):
+    """One ATS customer: owns every other row; to LinkedIn, an instance of its own."""
+
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stable: in webhook URLs (`/webhooks/linkedin/{key}`), the CLI and logs. Never reused.
+    key: str = Field(max_length=50, unique=True)
+    name: str = Field(max_length=200)
+    # The child application LinkedIn provisioned for this customer; the secret is Fernet-encrypted.
+    linkedin_client_id: str = Field(max_length=200, unique=True)
+    linkedin_client_secret_encrypted: str = Field(max_length=1000)
+    linkedin_org_urn: str = Field(max_length=100)
+    linkedin_contract_urn: str = Field(max_length=100)
+    # The id we gave LinkedIn's Provisioning API; a second provisioning with it finds this app.
+    unique_foreign_id: str | None = Field(default=None, max_length=200, unique=True)
+    # Where new jobs go on LinkedIn unless a job says otherwise (RSC-102).
+    job_availability: JobAvailability = Field(
+        default=JobAvailability.PRIVATE_TO_ATS_INTEGRATION, sa_type=enum_type(JobAvailability)
+    )
+    # The customer migrated from the single-customer schema: the old `/webhooks/linkedin` URL is its.
+    legacy_webhook: bool = Field(default=False)
+    # The 2-year backfill a first onboarding starts, and when it was fully sent.
+    initial_sync_started_at: datetime | None = timestamp_field()
+    initial_sync_completed_at: datetime | None = timestamp_field()
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+    __table_args__ = (sa.CheckConstraint(sa.text("length(key) > 0"), name="key_not_empty"),)
+
+
+__all__ = ["CUSTOMER_KEY_PATTERN", "Customer"]

@@ -15,6 +15,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -23,6 +25,7 @@ from strawberry.types import ExecutionResult
 
 import models
 from app.migrations import upgrade
+from app.secret_keys import build_secret_box
 from app.services import build_services
 from app.settings import Settings
 from graph.context import Context
@@ -33,6 +36,8 @@ from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
 from models.db import SessionFactory, create_engine, session_factory
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+from resolvers.viewer import Viewer
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"]
@@ -165,11 +170,17 @@ async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
         yield Sandbox(url=url, config=sandbox_config, http=http)
 
 
+# One encryption key for the run: customers' client secrets are stored encrypted under it.
+TEST_SECRET_KEY = SecretStr(Fernet.generate_key().decode())
+
+
 @pytest.fixture
-def settings(sandbox: Sandbox, database_url: str) -> Settings:
+def settings(sandbox: Sandbox, database_url: str, tmp_path: Path) -> Settings:
     """Server settings pointing at this test's database and sandbox, with fast LinkedIn timeouts."""
     return Settings(
         database_url=database_url,
+        secret_keys=TEST_SECRET_KEY,
+        data_dir=tmp_path / "data",
         linkedin_api_base_url=sandbox.url,
         linkedin_oauth_base_url=f"{sandbox.url}/oauth/v2",
         linkedin_client_id=sandbox.config.client_id,
@@ -183,32 +194,101 @@ def settings(sandbox: Sandbox, database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def linkedin(settings: Settings) -> AsyncIterator[LinkedInClient]:
-    """The real LinkedIn client, talking to the sandbox."""
-    async with aiohttp.ClientSession() as http:
-        yield LinkedInClient(http, settings.linkedin_config())
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """The process's one HTTP session (LinkedIn clients share it)."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def add_customer(
+    sessions: SessionFactory,
+    settings: Settings,
+    *,
+    key: str,
+    name: str,
+    client_id: str,
+    client_secret: str,
+    org_urn: str,
+    contract_urn: str,
+) -> models.Customer:
+    """A customer row with its child app's secret encrypted as the app stores it."""
+    async with sessions() as db:
+        row = models.Customer(
+            key=key,
+            name=name,
+            linkedin_client_id=client_id,
+            linkedin_client_secret_encrypted=build_secret_box(settings).encrypt(client_secret),
+            linkedin_org_urn=org_urn,
+            linkedin_contract_urn=contract_urn,
+        )
+        db.add(row)
+        await db.commit()
+    return row
+
+
+@pytest.fixture
+async def customer(sessions: SessionFactory, settings: Settings, sandbox: Sandbox) -> models.Customer:
+    """The test's customer: the sandbox's default child app."""
+    return await add_customer(
+        sessions,
+        settings,
+        key="acme",
+        name="Acme Staffing",
+        client_id=sandbox.config.client_id,
+        client_secret=sandbox.config.client_secret,
+        org_urn=sandbox.config.org_urn,
+        contract_urn=sandbox.config.contract_urn,
+    )
+
+
+@pytest.fixture
+def customer_id(customer: models.Customer) -> int:
+    """The test customer's id, as every query function takes it."""
+    assert customer.id is not None
+    return customer.id
 
 
 @pytest.fixture
 async def services(
-    settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient
+    settings: Settings, sessions: SessionFactory, http: aiohttp.ClientSession
 ) -> AsyncIterator[Services]:
     """The domain services as the app wires them; snapshot writes finish before the database goes."""
-    services = build_services(settings, sessions, linkedin)
+    services = build_services(settings, sessions, http)
     yield services
-    await services.live_matches.drain()
+    await services.aclose()
+
+
+@pytest.fixture
+async def tenant(services: Services, customer_id: int) -> Tenant:
+    """The test customer as the domain takes it (its LinkedIn client, poll and caches)."""
+    return await services.tenants.get(customer_id)
+
+
+@pytest.fixture
+def linkedin(tenant: Tenant) -> LinkedInClient:
+    """The test customer's real LinkedIn client, talking to the sandbox."""
+    return tenant.linkedin
+
+
+@pytest.fixture
+def viewer(tenant: Tenant) -> Viewer:
+    """A signed-in admin of the test customer."""
+    return Viewer(tenant, user="ada@acme.test", roles=frozenset({"admin"}))
 
 
 GraphQL = Callable[..., Awaitable[ExecutionResult]]
 
 
 @pytest.fixture
-def graphql(services: Services) -> GraphQL:
-    """Execute a GraphQL document in-process with a fresh per-request context."""
+def graphql(services: Services, viewer: Viewer) -> GraphQL:
+    """Execute a GraphQL document in-process as the test's viewer, with a fresh per-request context."""
     schema = build_schema(show_internal_errors=True)
 
-    async def execute(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
-        return await schema.execute(query, variable_values=variables, context_value=Context.create(services))
+    async def execute(
+        query: str, variables: dict[str, Any] | None = None, *, as_viewer: Viewer | None = None
+    ) -> ExecutionResult:
+        context = Context.create(services, as_viewer or viewer)
+        return await schema.execute(query, variable_values=variables, context_value=context)
 
     return execute
 
@@ -233,8 +313,9 @@ class Server:
 
 
 @pytest.fixture
-async def server(settings: Settings) -> AsyncIterator[Server]:
-    """The whole app (lifespan included) on a loopback port, pointed at the sandbox."""
+async def server(settings: Settings, customer: models.Customer) -> AsyncIterator[Server]:
+    """The whole app (lifespan included) on a loopback port, pointed at the sandbox; requests are the
+    test customer's (the development viewer: the oldest customer)."""
     from app.factory import create_app
 
     async with serve_asgi(create_app(settings)) as url, aiohttp.ClientSession() as http:

@@ -1,7 +1,7 @@
 # The GraphQL server from this checkout, with the exact Python versions of requirements.lock.
 #   docker build -t rscgraph .
 #   docker run --rm -e RSC_DATABASE_URL=postgresql+asyncpg://ats:<password>@db:5432/ats rscgraph migrate
-#   docker run -d -p 8000:8000 -e RSC_DATABASE_URL=... rscgraph
+#   docker run -d -p 8000:8000 -e RSC_DATABASE_URL=... -e RSC_SECRET_KEYS=... rscgraph
 # (tests/app/test_dockerfile.py checks what it copies exists and that it installs from the lock.)
 
 FROM node:20-slim AS web

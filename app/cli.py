@@ -419,11 +419,13 @@ def _dispatch(args: argparse.Namespace) -> None:
     if args.command == "serve":
         host, port = settings.host, settings.port
         _check_layout(settings, serve_workers=args.workers)
+        preflight.check_secret_keys(settings)
         asyncio.run(preflight.check_database(settings))
         preflight.check_port(host, port, "RSC_PORT={port} rscgraph serve")
         _serve_processes(settings, host, port, args.workers)
     elif args.command == "worker":
         _check_layout(settings, separate_worker=True)
+        preflight.check_secret_keys(settings)
         asyncio.run(preflight.check_database(settings))
         _worker(settings)
     elif args.command == "sandbox":
@@ -450,6 +452,7 @@ def _dispatch(args: argparse.Namespace) -> None:
     elif args.command == "export-schema":
         _export_schema(args.output)
     elif args.command == "run":
+        preflight.check_secret_keys(settings)
         sandbox_port = args.sandbox_port or settings.sandbox_port
         settings = settings.model_copy(
             update={

@@ -53,7 +53,17 @@ def _variable(location: str) -> str:
 
 
 def _is_secret(variable: str) -> bool:
-    return any(word in variable for word in ("SECRET", "TOKEN", "PASSWORD", "DATABASE_URL"))
+    # A database or Redis URL may hold a password.
+    return any(word in variable for word in ("SECRET", "TOKEN", "PASSWORD", "DATABASE_URL", "REDIS_URL"))
+
+
+def check_secret_keys(settings: Settings) -> None:
+    """RSC_SECRET_KEYS holds only Fernet keys, and is set outside development (where the key file in
+    RSC_DATA_DIR is made when the server first needs it, not here)."""
+    from app.secret_keys import configured_keys, keys_required
+
+    if configured_keys(settings) is None and not settings.is_development:
+        raise keys_required()
 
 
 def masked(url: str | URL) -> str:

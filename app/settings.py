@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +13,25 @@ from linkedin.config import LinkedInConfig
 from resolvers.sync.config import candidate_page_template, job_page_template
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
+# Only the first customer (the migration's and the demo's) is built from the RSC_LINKEDIN_* app settings.
+FIRST_CUSTOMER = "seeds the first customer only (migration and demo); other customers live in the database"
+
+
+def _is_origin(value: str) -> bool:
+    """Whether `value` is scheme://host[:port] with an http(s) scheme (a trailing slash allowed)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.username is None
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+    )
 
 
 class Settings(BaseSettings):
@@ -41,10 +62,26 @@ class Settings(BaseSettings):
     linkedin_api_base_url: str = "http://127.0.0.1:8100"
     linkedin_oauth_base_url: str = "http://127.0.0.1:8100/oauth/v2"
     linkedin_api_version: str | None = Field(default=None, description="e.g. 202604 to use /rest")
-    linkedin_client_id: str = "rscgraph-demo"
-    linkedin_client_secret: SecretStr = SecretStr("demo-secret")
-    linkedin_org_urn: str = "urn:li:organization:1001"
-    linkedin_contract_urn: str = "urn:li:contract:2001"
+    linkedin_client_id: str = Field(
+        default="rscgraph-demo", description=f"a customer (child) app's client id; {FIRST_CUSTOMER}"
+    )
+    linkedin_client_secret: SecretStr = Field(
+        default=SecretStr("demo-secret"), description=f"that child app's client secret; {FIRST_CUSTOMER}"
+    )
+    linkedin_org_urn: str = Field(
+        default="urn:li:organization:1001", description=f"a customer's organization URN; {FIRST_CUSTOMER}"
+    )
+    linkedin_contract_urn: str = Field(
+        default="urn:li:contract:2001", description=f"a customer's contract URN; {FIRST_CUSTOMER}"
+    )
+    # The defaults are the sandbox's partner app (linkedin/sandbox/config.py), as the child app's are.
+    linkedin_partner_client_id: str = Field(
+        default="rscgraph-parent",
+        description="the vendor's partner (parent) app, which provisions customers' child apps",
+    )
+    linkedin_partner_client_secret: SecretStr = Field(
+        default=SecretStr("parent-secret"), description="the partner (parent) app's client secret"
+    )
     linkedin_timeout_s: float = Field(default=5.0, gt=0)
     linkedin_max_attempts: int = Field(default=3, ge=1, le=6)
     linkedin_widget_script_url: str = "https://platform.linkedin.com/xdoor/scripts/in.js"
@@ -67,15 +104,30 @@ class Settings(BaseSettings):
         description="how long refreshLinkedInActivity waits for LinkedIn before answering from storage",
     )
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
-    # None follows the served host and port (`candidate_url_template`); read the properties, not these.
+    public_base_url: str | None = Field(
+        default=None,
+        description="the server's public origin (callback URLs, JS SDK domains, the ATS links sent to "
+        "LinkedIn), e.g. https://ats.example.com; default: http://RSC_HOST:RSC_PORT",
+    )
+    # None follows the public origin (`candidate_url_template`); read the properties, not these.
     ats_candidate_url_template: str | None = Field(
         default=None,
-        description="the ATS page of a candidate (sent to LinkedIn); default: on RSC_HOST:RSC_PORT",
+        description="the ATS page of a candidate (sent to LinkedIn); default: under RSC_PUBLIC_BASE_URL",
     )
     ats_job_url_template: str | None = Field(
         default=None,
-        description="the ATS page of a job (its default apply URL); default: on RSC_HOST:RSC_PORT",
+        description="the ATS page of a job (its default apply URL); default: under RSC_PUBLIC_BASE_URL",
     )
+    secret_keys: SecretStr | None = Field(
+        default=None,
+        description="comma-separated Fernet keys, newest first, that encrypt customers' LinkedIn secrets; "
+        "unset: a key generated in RSC_DATA_DIR (development only)",
+    )
+    data_dir: Path = Field(
+        default=Path(".rscgraph"),
+        description="local state, such as the development secret key (relative to the working directory)",
+    )
+    redis_url: str | None = Field(default=None, description="optional Redis, redis:// or rediss://")
     webhook_max_body_bytes: int = Field(default=64 * 1024, gt=0)
     webhook_signing_secret: SecretStr | None = Field(
         default=None,
@@ -111,6 +163,24 @@ class Settings(BaseSettings):
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _an_origin(cls, value: str | None) -> str | None:
+        if value is not None and not _is_origin(value):
+            raise ValueError(
+                "must be an http(s) origin such as https://ats.example.com (scheme, host and optional "
+                "port; no path, query or fragment)"
+            )
+        return None if value is None else value.rstrip("/")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _a_redis_url(cls, value: str | None) -> str | None:
+        parts = urlsplit(value or "")
+        if value is not None and (parts.scheme not in ("redis", "rediss") or not parts.hostname):
+            raise ValueError("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379/0")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level_in_capitals(cls, value: object) -> object:
@@ -141,14 +211,20 @@ class Settings(BaseSettings):
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
+    def public_origin(self) -> str:
+        """The origin LinkedIn and browsers reach this server at (RSC_PUBLIC_BASE_URL, else the served
+        URL), without a trailing slash."""
+        return (self.public_base_url or self.served_base_url).rstrip("/")
+
+    @property
     def candidate_url_template(self) -> str:
         """The candidate page LinkedIn links to (`externalProfileUrl`); `{id}` is the candidate id."""
-        return self.ats_candidate_url_template or candidate_page_template(self.served_base_url)
+        return self.ats_candidate_url_template or candidate_page_template(self.public_origin)
 
     @property
     def job_url_template(self) -> str:
         """A job's page, its apply URL on LinkedIn when it has none of its own; `{id}` is the job id."""
-        return self.ats_job_url_template or job_page_template(self.served_base_url)
+        return self.ats_job_url_template or job_page_template(self.public_origin)
 
     def linkedin_config(self) -> LinkedInConfig:
         """The LinkedIn client's own configuration, built from these settings."""
@@ -162,4 +238,10 @@ class Settings(BaseSettings):
             contract_urn=self.linkedin_contract_urn,
             request_timeout_s=self.linkedin_timeout_s,
             max_attempts=self.linkedin_max_attempts,
+        )
+
+    def linkedin_partner_config(self) -> LinkedInConfig:
+        """The partner (parent) app's client configuration: the same hosts and patience, its credentials."""
+        return self.linkedin_config().for_app(
+            self.linkedin_partner_client_id, self.linkedin_partner_client_secret
         )

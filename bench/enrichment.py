@@ -26,6 +26,7 @@ from typing import Any
 
 import aiohttp
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 import models
 from app.migrations import upgrade_async
@@ -207,6 +208,8 @@ async def serve_rscgraph(database_url: str, sandbox_url: str) -> AsyncIterator[s
         **os.environ,
         "RSC_DATABASE_URL": database_url,
         "RSC_ENVIRONMENT": "production",
+        # production refuses to start without encryption keys; a throwaway one serves a bench run
+        "RSC_SECRET_KEYS": Fernet.generate_key().decode(),
         "RSC_LINKEDIN_API_BASE_URL": sandbox_url,
         "RSC_LINKEDIN_OAUTH_BASE_URL": f"{sandbox_url}/oauth/v2",
     }

@@ -236,6 +236,57 @@ def test_a_secret_setting_is_never_shown(tmp_path: Path) -> None:
     assert "hunter2" not in done.stderr
 
 
+@pytest.mark.parametrize("command", ["serve", "worker", "run"])
+def test_production_without_secret_keys_is_refused_before_the_database(tmp_path: Path, command: str) -> None:
+    # an unreachable database: the keys are checked first, so the answer is theirs
+    done = rscgraph(
+        tmp_path,
+        command,
+        RSC_ENVIRONMENT="production",
+        RSC_DATABASE_URL="postgresql+asyncpg://ats@127.0.0.1:1/ats",
+    )
+
+    assert done.returncode == 78
+    assert done.stderr.splitlines() == [
+        "rscgraph: error: RSC_SECRET_KEYS is not set: outside development the customers' LinkedIn secrets "
+        "are encrypted with keys from the environment",
+        '  fix: set RSC_SECRET_KEYS to a key made by `python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"` (several: comma-separated, newest first)',
+    ]
+    assert not (tmp_path / ".rscgraph").exists()
+
+
+def test_a_malformed_secret_key_is_named_by_its_position_and_not_shown(tmp_path: Path, migrated: str) -> None:
+    good = "5yqBfzDsyXVV0xSc-DmKnHmoHzJU2xsuxzp6lB6bXy0="
+    done = rscgraph(tmp_path, "serve", RSC_DATABASE_URL=migrated, RSC_SECRET_KEYS=f"{good},hunter2hunter2")
+
+    assert done.returncode == 78
+    assert done.stderr.splitlines()[0] == (
+        "rscgraph: error: RSC_SECRET_KEYS: key 2 of 2 is not a Fernet key (32 url-safe base64-encoded bytes)"
+    )
+    assert "hunter2" not in done.stderr
+    assert good not in done.stderr
+
+
+def test_a_public_base_url_with_a_path_names_its_variable(tmp_path: Path) -> None:
+    done = rscgraph(tmp_path, "serve", RSC_PUBLIC_BASE_URL="https://ats.example.com/rscgraph")
+
+    assert done.returncode == 78
+    assert done.stderr.splitlines()[0] == (
+        "rscgraph: error: invalid setting RSC_PUBLIC_BASE_URL='https://ats.example.com/rscgraph': Value "
+        "error, must be an http(s) origin such as https://ats.example.com (scheme, host and optional port; "
+        "no path, query or fragment)"
+    )
+
+
+def test_a_redis_url_is_never_shown(tmp_path: Path) -> None:
+    done = rscgraph(tmp_path, "serve", RSC_REDIS_URL="http://:hunter2@cache:6379")
+
+    assert done.returncode == 78
+    assert "RSC_REDIS_URL=***" in done.stderr
+    assert "hunter2" not in done.stderr
+
+
 def test_an_unsupported_driver_is_refused_before_it_is_imported(tmp_path: Path) -> None:
     done = rscgraph(tmp_path, "serve", RSC_DATABASE_URL="mysql://ats:s3cret@127.0.0.1/ats")
 

@@ -64,4 +64,4 @@ def test_it_installs_the_locked_versions_then_the_project_without_dependencies()
 def test_the_build_context_leaves_out_local_state() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
 
-    assert {".venv", "web/node_modules", "*.db", ".env", ".git"} <= set(ignored)
+    assert {".venv", "web/node_modules", "*.db", ".env", ".git", ".rscgraph"} <= set(ignored)

@@ -9,6 +9,7 @@ A database that holds data becomes one customer built from today's settings (RSC
 database gets no customer (customers are onboarded). Every row, constraint, id and sync state stays.
 """
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -206,6 +207,7 @@ _TABLES = [
 ]
 
 _OUTSIDE_REVIEW = "possible_duplicate_of_id IS NULL AND email IS NOT NULL"
+_OLD_FK_NAMES = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
 
 
 def _create_customer_table() -> None:
@@ -293,6 +295,12 @@ def _set_null_fk_sql(table: str, fk: _FK) -> str:
 
 
 def _upgrade_postgresql() -> None:
+    # Ids go on from the highest kept one, whatever filled the sequence so far.
+    for table in _TABLES:
+        op.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
+        )
     for table in reversed(_TABLES):
         for name in table.old_fks:
             op.drop_constraint(name, table.name, type_="foreignkey")
@@ -332,16 +340,33 @@ def _upgrade_sqlite() -> None:
     # cascade into its children. The pragma only takes effect outside a transaction, so the steps so
     # far are committed and this one runs in a transaction of its own (SQLite's DDL is transactional).
     bind = op.get_bind()
-    bind.exec_driver_sql("COMMIT")
+    if bind.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        bind.exec_driver_sql("COMMIT")
     bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
     bind.exec_driver_sql("BEGIN")
+    with warnings.catch_warnings():
+        # The rebuilt table's key is (customer_id, id), as asked; SQLAlchemy remarks on the change.
+        warnings.filterwarnings("ignore", "Table '_alembic_tmp_.*' specifies columns 'id' as primary_key")
+        _rebuild_sqlite_tables()
+    problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"foreign keys broken by the customer migration: {problems[:5]}")
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys=ON")
+    bind.exec_driver_sql("BEGIN")
+
+
+def _rebuild_sqlite_tables() -> None:
     for table in _TABLES:
-        with op.batch_alter_table(table.name, recreate="always") as batch:
-            batch.add_column(_customer_column())
+        # Dropped first and made anew after: a rebuild cannot read an index on an expression back.
+        for name in table.old_indexes:
+            op.drop_index(name, table_name=table.name)
+        # Added in place first (SQLite fills a new column's default), so the rebuild copies it.
+        op.add_column(table.name, _customer_column())
+        # The convention names the key 0002 added inline (SQLite reads it back without a name).
+        with op.batch_alter_table(table.name, recreate="always", naming_convention=_OLD_FK_NAMES) as batch:
             for name in table.old_fks:
                 batch.drop_constraint(name, type_="foreignkey")
-            for name in table.old_indexes:
-                batch.drop_index(name)
             for name in table.old_uniques:
                 batch.drop_constraint(name, type_="unique")
             batch.create_primary_key(f"pk_{table.name}", ["customer_id", "id"])
@@ -365,12 +390,6 @@ def _upgrade_sqlite() -> None:
                     )
         for name, columns in table.indexes.items():
             op.create_index(name, table.name, ["customer_id", *columns])
-    problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        raise RuntimeError(f"foreign keys broken by the customer migration: {problems[:5]}")
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys=ON")
-    bind.exec_driver_sql("BEGIN")
 
 
 def upgrade() -> None:

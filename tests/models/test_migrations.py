@@ -310,8 +310,8 @@ async def test_0004_makes_one_customer_of_a_single_customer_database_and_keeps_e
             await connection.execute(
                 sa.text(
                     "INSERT INTO customer (id, key, name, linkedin_client_id, "
-                    "linkedin_client_secret_encrypted, linkedin_org_urn, linkedin_contract_urn, job_availability, "
-                    "legacy_webhook, created_at, updated_at) "
+                    "linkedin_client_secret_encrypted, linkedin_org_urn, linkedin_contract_urn, "
+                    "job_availability, legacy_webhook, created_at, updated_at) "
                     "VALUES (2, 'globex', 'Globex', 'globex-app', 'x', 'o', 'c', 'PUBLIC', false, :at, :at)"
                 ).bindparams(AT),
                 {"at": WHEN},

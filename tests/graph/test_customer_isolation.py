@@ -1,0 +1,422 @@
+"""No request reaches another customer's rows: every root field and every mutation of the schema, called
+by customer A's viewer with customer B's ids, URNs, URLs and request ids, answers NOT_FOUND, null or
+nothing, shows none of B's data, and writes nothing (to B or, for a lookup that failed, to A).
+
+The calls are generated from the schema itself, so a new field is covered without a test of its own; a
+field whose arguments this generator cannot build fails here until `_value_for` learns them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from graphql import (
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+)
+from sqlmodel import SQLModel
+
+import models
+from app.settings import Settings
+from graph.ids import global_id
+from graph.schema import build_schema
+from models.db import SessionFactory
+from tests.conftest import GraphQL, Sandbox, add_customer
+
+WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
+# Every string of B's rows carries this, so any of B's data in an answer is found by one search.
+MARK = "GLOBEX-ONLY"
+B_MEMBER = "urn:li:person:isolation-b"
+B_PROFILE_URL = "https://www.linkedin.com/in/globex-only-member"
+B_REQUEST_ID = "globex-only-export-request"
+B_SEAT = "urn:li:seat:990001"
+# Selections reach this deep: deep enough for a candidate's tab (candidate → threads → messages).
+DEPTH = 4
+
+
+@dataclass
+class WorldB:
+    """Customer B's rows, by GraphQL type name → global ids."""
+
+    customer_id: int
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
+    def mark(text: str) -> str:
+        return f"{MARK} {text}"
+
+    async with sessions() as db:
+        recruiter = models.Recruiter(
+            customer_id=customer_id,
+            first_name=mark("Rae"),
+            last_name=mark("Globex"),
+            email="rae@globex-only.test",
+            seat_urn=B_SEAT,
+            person_urn="urn:li:person:globex-recruiter",
+        )
+        candidate = models.Candidate(
+            customer_id=customer_id,
+            first_name=mark("Zed"),
+            last_name=mark("Secret"),
+            email="zed@globex-only.test",
+            phone="+1 555 0199",
+            title=mark("title"),
+            company=mark("company"),
+            mailing_city=mark("city"),
+        )
+        other = models.Candidate(
+            customer_id=customer_id,
+            first_name=mark("Yan"),
+            last_name=mark("Other"),
+            email="yan@globex-only.test",
+        )
+        job = models.Job(customer_id=customer_id, title=mark("job"), description=mark("description"))
+        db.add_all([recruiter, candidate, other, job])
+        await db.flush()
+        assert candidate.id is not None
+        assert job.id is not None
+        assert other.id is not None
+        application = models.Application(
+            customer_id=customer_id, candidate_id=candidate.id, job_id=job.id, status=mark("status")
+        )
+        db.add(application)
+        await db.flush()
+        assert application.id is not None
+        db.add_all(
+            [
+                models.ApplicationStage(
+                    customer_id=customer_id, application_id=application.id, stage=mark("stage"), at=WHEN
+                ),
+                models.Note(
+                    customer_id=customer_id, candidate_id=candidate.id, author=mark("a"), body=mark("n")
+                ),
+                models.Note(
+                    customer_id=customer_id,
+                    candidate_id=candidate.id,
+                    application_id=application.id,
+                    author=mark("a"),
+                    body=mark("application note"),
+                ),
+                models.LinkedInIdentity(
+                    customer_id=customer_id,
+                    candidate_id=candidate.id,
+                    person_urn=B_MEMBER,
+                    profile_url=B_PROFILE_URL,
+                    match_source=models.MatchSource.MANUAL,
+                ),
+                models.LinkedInSuggestion(
+                    customer_id=customer_id,
+                    candidate_id=candidate.id,
+                    field="title",
+                    value=mark("suggested"),
+                    source=models.LinkedInSource.LINKEDIN_INMAIL,
+                    at=WHEN,
+                ),
+                models.LinkedInNote(
+                    customer_id=customer_id,
+                    note_id="globex-only-note",
+                    owner_seat_urn=B_SEAT,
+                    member_urn=B_MEMBER,
+                    body=mark("linkedin note"),
+                    created_at=WHEN,
+                    updated_at=WHEN,
+                ),
+                models.ExportRequest(
+                    customer_id=customer_id,
+                    request_id=B_REQUEST_ID,
+                    status=models.ExportStatus.PENDING,
+                    seat_urn=B_SEAT,
+                    member_urn=B_MEMBER,
+                ),
+                models.OutboxEvent(
+                    customer_id=customer_id,
+                    entity_type=models.SyncEntity.CANDIDATE,
+                    entity_id=candidate.id,
+                    op=models.OutboxOp.UPSERT,
+                    last_error=mark("outbox error"),
+                ),
+                models.SyncStatus(
+                    customer_id=customer_id,
+                    entity_type=models.SyncEntity.CANDIDATE,
+                    entity_id=other.id,
+                    status=models.OutboxStatus.PARKED,
+                    error=mark("sync error"),
+                ),
+            ]
+        )
+        thread = models.InMailThread(
+            customer_id=customer_id,
+            seat_urn=B_SEAT,
+            member_urn=B_MEMBER,
+            subject=mark("subject"),
+            last_message_at=WHEN,
+            message_count=1,
+        )
+        db.add(thread)
+        await db.flush()
+        assert thread.id is not None
+        db.add(
+            models.InMailMessage(
+                customer_id=customer_id,
+                event_id="globex-only-event",
+                thread_id=thread.id,
+                conversation_urn="urn:li:conversation:globex-only",
+                author_urn=B_SEAT,
+                direction=models.InMailDirection.OUTBOUND,
+                subject=mark("subject"),
+                body=mark("message"),
+                sent_at=WHEN,
+            )
+        )
+        await db.commit()
+        assert recruiter.id is not None
+        export_id = (
+            await db.exec(
+                sa.select(models.ExportRequest.id).where(models.ExportRequest.request_id == B_REQUEST_ID)
+            )  # type: ignore[call-overload,arg-type]
+        ).one()[0]
+        notes = (await db.exec(sa.select(models.Note.id).where(models.Note.customer_id == customer_id))).all()  # type: ignore[call-overload,arg-type]
+    return WorldB(
+        customer_id,
+        {
+            "Candidate": [global_id("Candidate", candidate.id), global_id("Candidate", other.id)],
+            "Job": [global_id("Job", job.id)],
+            "Application": [global_id("Application", application.id)],
+            "Note": [global_id("Note", row[0]) for row in notes],
+            "Recruiter": [global_id("Recruiter", recruiter.id)],
+            "LinkedInExport": [global_id("LinkedInExport", export_id)],
+        },
+    )
+
+
+# --- the generator ---------------------------------------------------------------------------------
+
+
+class CannotBuild(Exception):
+    """The generator does not know how to make a value for this argument: teach `_value_for`."""
+
+
+def _unwrap(type_: Any) -> Any:
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    return type_
+
+
+def _id_type_for(name: str, field_type: str) -> str:
+    """Which node type an ID argument names: `candidateId` → Candidate; a bare `id` is the field's own."""
+    for suffix in ("Ids", "Id"):
+        if name.endswith(suffix) and name != suffix.lower():
+            stem = name[: -len(suffix)]
+            stem = {"keep": "Candidate", "merge": "Candidate", "appliedToJob": "Job"}.get(stem, stem)
+            return stem[0].upper() + stem[1:]
+    return {"appliedToJob": "Job"}.get(name, field_type)
+
+
+def _value_for(
+    name: str, type_: GraphQLInputType, world: WorldB, owner: str, *, required: bool
+) -> tuple[bool, Any, bool]:
+    """(has_value, value, names_b) for one argument or input field. Optional ones get a value only
+    when it can point at B (ids, URNs, URLs, request ids, B's words in a search)."""
+    nonnull = isinstance(type_, GraphQLNonNull)
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(inner, GraphQLList):
+        ok, item, of_b = _value_for(name, inner.of_type, world, owner, required=True)
+        return (ok, [item], of_b) if ok else (False, None, False)
+    if isinstance(inner, GraphQLInputObjectType):
+        value: dict[str, Any] = {}
+        names_b = False
+        for field_name, input_field in inner.fields.items():
+            needed = isinstance(input_field.type, GraphQLNonNull) and input_field.default_value is None
+            has, item, of_b = _value_for(field_name, input_field.type, world, owner, required=needed)
+            if has:
+                value[field_name] = item
+                names_b = names_b or of_b
+        return (bool(value) or nonnull or required, value, names_b)
+    if isinstance(inner, GraphQLScalarType):
+        if inner.name == "ID":
+            type_name = _id_type_for(name, owner)
+            ids = world.ids.get(type_name)
+            if not ids:
+                raise CannotBuild(f"no id of customer B for `{name}` (a {type_name}?)")
+            return True, ids[0], True
+        lowered = name.lower()
+        if inner.name == "String":
+            pointing = {"personurn": B_MEMBER, "memberurn": B_MEMBER, "profileurl": B_PROFILE_URL}
+            for stem, b_value in pointing.items():
+                if stem in lowered:
+                    return True, b_value, True
+            if "requestid" in lowered:
+                return True, B_REQUEST_ID, True
+            if lowered == "search":
+                return True, MARK, True
+            if lowered == "field":
+                return True, "title", False
+        if not (nonnull or required):
+            return False, None, False
+        plain = {"String": "isolation probe", "Int": 1, "Boolean": False, "DateTime": WHEN.isoformat()}
+        if inner.name in plain:
+            return True, plain[inner.name], False
+        raise CannotBuild(f"no value for `{name}` of scalar {inner.name}")
+    if isinstance(inner, GraphQLEnumType):
+        if not (nonnull or required):
+            return False, None, False
+        return True, next(iter(inner.values)), False
+    raise CannotBuild(f"no value for `{name}` of {inner}")
+
+
+def _selection(type_: GraphQLOutputType, depth: int) -> str:
+    """Every argument-free field to `depth`, so any of B's data the field could reach is in the answer."""
+    inner = _unwrap(type_)
+    if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+        return ""
+    if depth == 0:
+        return "{ __typename }"
+    if isinstance(inner, GraphQLUnionType | GraphQLInterfaceType):
+        return "{ __typename }"
+    assert isinstance(inner, GraphQLObjectType)
+    parts = ["__typename"]
+    for name, child in inner.fields.items():
+        if any(
+            isinstance(arg.type, GraphQLNonNull) and arg.default_value is None for arg in child.args.values()
+        ):
+            continue
+        parts.append(f"{name} {_selection(child.type, depth - 1)}".strip())
+    return "{ " + " ".join(parts) + " }"
+
+
+def _literal(value: Any) -> str:
+    return json.dumps(value)
+
+
+@dataclass(frozen=True)
+class Call:
+    kind: str  # query | mutation
+    name: str
+    document: str
+    variables: dict[str, Any]
+    # True when an argument names a row of B (the call must then find nothing).
+    aims_at_b: bool
+
+
+def _calls(schema: GraphQLSchema, world: WorldB) -> Iterator[Call]:
+    for kind, root in (("query", schema.query_type), ("mutation", schema.mutation_type)):
+        assert root is not None
+        for name, root_field in root.fields.items():
+            yield from _calls_of(kind, name, root_field, world)
+
+
+def _calls_of(kind: str, name: str, root_field: GraphQLField, world: WorldB) -> Iterator[Call]:
+    owner = _unwrap(root_field.type).name if hasattr(_unwrap(root_field.type), "name") else ""
+    targets: list[str | None] = [None]
+    if name == "node":
+        targets = [gid for ids in world.ids.values() for gid in ids]
+    for target in targets:
+        variables: dict[str, Any] = {}
+        declared: list[str] = []
+        aims = False
+        for arg_name, arg in root_field.args.items():
+            assert isinstance(arg, GraphQLArgument)
+            needed = isinstance(arg.type, GraphQLNonNull) and arg.default_value is None
+            if target is not None and arg_name == "id":
+                has, value, of_b = True, target, True
+            else:
+                has, value, of_b = _value_for(arg_name, arg.type, world, owner, required=needed)
+            if not has:
+                continue
+            variables[arg_name] = value
+            declared.append(f"${arg_name}: {arg.type}")
+            aims = aims or of_b
+        args = ", ".join(f"{a}: ${a}" for a in variables)
+        header = f"({', '.join(declared)})" if declared else ""
+        call = f"{name}({args})" if args else name
+        document = f"{kind} Probe{header} {{ {call} {_selection(root_field.type, DEPTH)} }}"
+        yield Call(kind, f"{name}[{target}]" if target else name, document, variables, aims)
+
+
+async def _snapshot(sessions: SessionFactory) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every customer's table (leases and customers aside), for 'nothing written'."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    async with sessions() as db:
+        for table in SQLModel.metadata.sorted_tables:
+            if "customer_id" not in table.c:
+                continue
+            rows = (await db.execute(sa.select(table).order_by(*table.primary_key.columns))).all()
+            out[table.name] = [tuple(row) for row in rows]
+    return out
+
+
+def _found_nothing(call: Call, result: Any) -> bool:
+    """The answer names nothing: a null or empty result, or a NOT_FOUND (top-level or userError)."""
+    codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+    if "NOT_FOUND" in codes:
+        return True
+    data = (result.data or {}).get(call.name.split("[")[0])
+    if data is None or data == []:
+        return True
+    text = json.dumps(data)
+    if '"NOT_FOUND"' in text:
+        return True
+    if isinstance(data, dict) and data.get("totalCount") == 0:
+        return True
+    # enrichment: every member asked is reported as not in this ATS
+    return isinstance(data, list) and all(isinstance(d, dict) and d.get("inAts") is False for d in data)
+
+
+@pytest.fixture
+async def world_b(sessions: SessionFactory, settings: Settings, sandbox: Sandbox, customer_id: int) -> WorldB:
+    b = await add_customer(
+        sessions,
+        settings,
+        key="globex",
+        name="Globex Talent",
+        client_id="globex-isolation-app",
+        client_secret="globex-isolation-secret",
+        org_urn="urn:li:organization:990",
+        contract_urn="urn:li:contract:990",
+    )
+    assert b.id is not None
+    return await _world_of_b(sessions, b.id)
+
+
+async def test_no_root_field_or_mutation_reaches_another_customers_rows(
+    graphql: GraphQL, sessions: SessionFactory, world_b: WorldB
+) -> None:
+    schema = build_schema()._schema
+    failures: list[str] = []
+    calls = list(_calls(schema, world_b))
+    assert len(calls) > 20  # the generator reached the schema (every root field, every mutation)
+    for call in calls:
+        before = await _snapshot(sessions)
+        result = await graphql(call.document, call.variables)
+        after = await _snapshot(sessions)
+        answer = json.dumps({"data": result.data, "errors": [str(e) for e in result.errors or []]})
+        if MARK in answer or "globex-only.test" in answer:
+            failures.append(f"{call.name}: shows customer B's data: {answer[:300]}")
+        if call.kind == "mutation":
+            for table in before:
+                rows_b = [r for r in before[table] if r[0] == world_b.customer_id]
+                if rows_b != [r for r in after[table] if r[0] == world_b.customer_id]:
+                    failures.append(f"{call.name}: wrote customer B's `{table}`")
+                if call.aims_at_b and before[table] != after[table]:
+                    failures.append(f"{call.name}: given B's ids, wrote `{table}` anyway")
+        if call.aims_at_b and not _found_nothing(call, result):
+            failures.append(f"{call.name}: given B's ids, found something: {answer[:300]}")
+    assert failures == []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import random
-import secrets
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -263,10 +264,15 @@ class SandboxState:
         """Create a child app with its own world, credentials, org and contract (numbered after the root)."""
         root = self.root
         n = len(root.children) + 1
+        # Credentials follow from the root's secret and the app's uniqueForeignId, so a restarted
+        # sandbox provisions the same app again (the demo's customers keep working across restarts).
+        digest = hmac.new(
+            root.config.parent_client_secret.encode(), app.unique_foreign_id.encode(), hashlib.sha256
+        ).hexdigest()
         cfg = replace(
             root.config,
             client_id=f"rsc-child-{n:04d}",
-            client_secret=secrets.token_urlsafe(18),
+            client_secret=digest[:24],
             org_urn=f"urn:li:organization:{5_000_000 + n}",
             contract_urn=f"urn:li:contract:{6_000_000 + n}",
             seed=root.config.seed + n,

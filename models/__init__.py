@@ -35,6 +35,7 @@ from models.mirror import (
     LinkedInNote,
     LinkedInProfile,
 )
+from models.scheduled_work import ScheduledWork
 
 __all__ = [
     "Application",
@@ -63,6 +64,7 @@ __all__ = [
     "OutboxOp",
     "OutboxStatus",
     "Recruiter",
+    "ScheduledWork",
     "SyncEntity",
     "SyncStatus",
     "SyncWatermark",

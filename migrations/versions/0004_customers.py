@@ -243,6 +243,27 @@ def _create_customer_table() -> None:
     )
 
 
+def _create_scheduled_work_table() -> None:
+    op.create_table(
+        "scheduled_work",
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("seat_urn", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("next_run_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("held_until", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("last_started_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_finished_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customer.id"], name=op.f("fk_scheduled_work_customer_id_customer")
+        ),
+        sa.PrimaryKeyConstraint("customer_id", "kind", "seat_urn", name=op.f("pk_scheduled_work")),
+    )
+    op.create_index("ix_scheduled_work_due", "scheduled_work", ["next_run_at"])
+
+
 def _holds_data() -> bool:
     bind = op.get_bind()
     return any(
@@ -401,6 +422,7 @@ def upgrade() -> None:
         _upgrade_sqlite()
     else:
         _upgrade_postgresql()
+    _create_scheduled_work_table()
     op.create_index(
         "uq_candidate_email",
         "candidate",

@@ -53,6 +53,9 @@ class SyncWatermark(SQLModel, table=True):
     stream: str = Field(max_length=50)
     seat_urn: str = Field(max_length=100)
     watermark: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # How far back the first poll's history reaches so far: it walks from the watermark back, newest
+    # windows first, until the initial lookback; None when the history is complete (or was never asked).
+    history_from: datetime | None = timestamp_field()
     updated_at: datetime = created_at_field()
 
 

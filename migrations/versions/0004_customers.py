@@ -423,6 +423,9 @@ def upgrade() -> None:
     else:
         _upgrade_postgresql()
     _create_scheduled_work_table()
+    op.add_column(
+        "sync_watermark", sa.Column("history_from", models.base.UTCDateTime(timezone=True), nullable=True)
+    )
     op.create_index(
         "uq_candidate_email",
         "candidate",

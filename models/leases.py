@@ -4,6 +4,10 @@ A lease is short (`DEFAULT_TTL`) and renewed by a heartbeat while its work runs,
 mid-work blocks others for at most one TTL; a process that finds its lease lost stops its work. This is
 the one primitive every background job uses (`hold_lease`); the outbox claims reuse its `Heartbeat`.
 
+Leases are global rows (coordination, not a customer's data): work done per customer names its lease
+after the customer (`customer_lease("linkedin-poll", 7)` is `linkedin-poll:7`), so one customer's holder
+never keeps another customer's work waiting.
+
 Why heartbeats rather than PostgreSQL advisory locks: they behave the same on SQLite and PostgreSQL, they
 need no connection held open for the whole work (an advisory lock pins one pooled connection per holder
 and breaks behind a transaction-mode pooler), and a lease's expiry is a timestamp a test can move.
@@ -39,6 +43,11 @@ DEFAULT_TTL = timedelta(seconds=20)
 MISSED_BEATS = 3
 # Bound on giving a lease back at shutdown: a release that cannot finish leaves the lease to expire.
 RELEASE_TIMEOUT_S = 5.0
+
+
+def customer_lease(name: str, customer_id: int) -> str:
+    """The name of one customer's lease on the work `name` (`linkedin-poll:7`)."""
+    return f"{name}:{customer_id}"
 
 
 class LeaseBusy(Exception):

@@ -1,4 +1,5 @@
-"""Read queries over the mirrored LinkedIn tables (threads, messages, prospect notes, profile snapshots)."""
+"""Read queries over the mirrored LinkedIn tables (threads, messages, prospect notes, profile snapshots),
+each within one customer."""
 
 from __future__ import annotations
 
@@ -11,15 +12,18 @@ from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInPro
 
 
 async def threads_by_member_urns(
-    session: AsyncSession, member_urns: Sequence[str]
+    session: AsyncSession, customer_id: int, member_urns: Sequence[str]
 ) -> dict[str, list[InMailThread]]:
-    """Each member's threads (one per seat), most recent first."""
+    """Each member's threads with the customer's seats (one per seat), most recent first."""
     grouped: dict[str, list[InMailThread]] = {urn: [] for urn in member_urns}
     if not member_urns:
         return grouped
     statement = (
         select(InMailThread)
-        .where(col(InMailThread.member_urn).in_(list(set(member_urns))))
+        .where(
+            col(InMailThread.customer_id) == customer_id,
+            col(InMailThread.member_urn).in_(list(set(member_urns))),
+        )
         .order_by(col(InMailThread.last_message_at).desc(), col(InMailThread.id).desc())
     )
     for row in (await session.exec(statement)).all():
@@ -28,15 +32,18 @@ async def threads_by_member_urns(
 
 
 async def messages_by_thread_ids(
-    session: AsyncSession, thread_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, thread_ids: Sequence[int]
 ) -> dict[int, list[InMailMessage]]:
-    """Each thread's whole history, oldest first."""
+    """Each of the customer's threads' whole history, oldest first."""
     grouped: dict[int, list[InMailMessage]] = {i: [] for i in thread_ids}
     if not thread_ids:
         return grouped
     statement = (
         select(InMailMessage)
-        .where(col(InMailMessage.thread_id).in_(list(set(thread_ids))))
+        .where(
+            col(InMailMessage.customer_id) == customer_id,
+            col(InMailMessage.thread_id).in_(list(set(thread_ids))),
+        )
         .order_by(col(InMailMessage.thread_id), col(InMailMessage.sent_at), col(InMailMessage.id))
     )
     for row in (await session.exec(statement)).all():
@@ -45,15 +52,19 @@ async def messages_by_thread_ids(
 
 
 async def active_notes_by_member_urns(
-    session: AsyncSession, member_urns: Sequence[str]
+    session: AsyncSession, customer_id: int, member_urns: Sequence[str]
 ) -> dict[str, list[LinkedInNote]]:
-    """Each member's prospect notes that LinkedIn has not deleted, newest first."""
+    """Each member's prospect notes by the customer's seats that LinkedIn has not deleted, newest first."""
     grouped: dict[str, list[LinkedInNote]] = {urn: [] for urn in member_urns}
     if not member_urns:
         return grouped
     statement = (
         select(LinkedInNote)
-        .where(col(LinkedInNote.member_urn).in_(list(set(member_urns))), col(LinkedInNote.active).is_(True))
+        .where(
+            col(LinkedInNote.customer_id) == customer_id,
+            col(LinkedInNote.member_urn).in_(list(set(member_urns))),
+            col(LinkedInNote.active).is_(True),
+        )
         .order_by(col(LinkedInNote.created_at).desc(), col(LinkedInNote.id).desc())
     )
     for row in (await session.exec(statement)).all():
@@ -62,10 +73,13 @@ async def active_notes_by_member_urns(
 
 
 async def profiles_by_candidate_ids(
-    session: AsyncSession, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> dict[int, LinkedInProfile]:
-    """The last LinkedIn snapshot per candidate, keyed by candidate id (absent when none)."""
+    """The last LinkedIn snapshot per candidate of the customer, keyed by candidate id (absent when none)."""
     if not candidate_ids:
         return {}
-    statement = select(LinkedInProfile).where(col(LinkedInProfile.candidate_id).in_(list(set(candidate_ids))))
+    statement = select(LinkedInProfile).where(
+        col(LinkedInProfile.customer_id) == customer_id,
+        col(LinkedInProfile.candidate_id).in_(list(set(candidate_ids))),
+    )
     return {row.candidate_id: row for row in (await session.exec(statement)).all()}

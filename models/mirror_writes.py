@@ -1,4 +1,5 @@
-"""Idempotent writes of LinkedIn's mirrored rows, keyed by LinkedIn's ids; one statement per batch.
+"""Idempotent writes of LinkedIn's mirrored rows, keyed by the customer and LinkedIn's ids (an event or
+note id is unique only within one customer's LinkedIn instance); one statement per batch.
 
 Replaying any batch (a poll retried after a fault) leaves the tables exactly as one write would.
 """
@@ -47,20 +48,29 @@ class NoteRow:
     updated_at: datetime
 
 
-async def upsert_threads(db: AsyncSession, latest: dict[ThreadKey, datetime]) -> dict[ThreadKey, int]:
-    """Ensure a thread row per (seat, member); return their ids. Stats are set by `recompute_threads`."""
+async def upsert_threads(
+    db: AsyncSession, customer_id: int, latest: dict[ThreadKey, datetime]
+) -> dict[ThreadKey, int]:
+    """Ensure a thread row of the customer per (seat, member); return their ids. Stats are set by
+    `recompute_threads`."""
     if not latest:
         return {}
     table = table_of(InMailThread)
-    rows = [{"seat_urn": s, "member_urn": m, "last_message_at": at} for (s, m), at in latest.items()]
+    rows = [
+        {"customer_id": customer_id, "seat_urn": s, "member_urn": m, "last_message_at": at}
+        for (s, m), at in latest.items()
+    ]
+    key = [table.c.customer_id, table.c.seat_urn, table.c.member_urn]
     for batch in batches(rows):
         stmt = insert_for(db, InMailThread).values(batch)
-        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.seat_urn, table.c.member_urn]))
+        await db.exec(stmt.on_conflict_do_nothing(index_elements=key))
     seats = sorted({s for s, _ in latest})
     members = sorted({m for _, m in latest})
     found = await db.exec(
         select(InMailThread.id, InMailThread.seat_urn, InMailThread.member_urn).where(
-            col(InMailThread.seat_urn).in_(seats), col(InMailThread.member_urn).in_(members)
+            col(InMailThread.customer_id) == customer_id,
+            col(InMailThread.seat_urn).in_(seats),
+            col(InMailThread.member_urn).in_(members),
         )
     )
     # The IN × IN filter may also find other pairs of these seats and members: keep only ours.
@@ -71,8 +81,9 @@ async def upsert_threads(db: AsyncSession, latest: dict[ThreadKey, datetime]) ->
     }
 
 
-async def upsert_messages(db: AsyncSession, messages: Sequence[MessageRow]) -> set[int]:
-    """Store InMails (threads included) keyed by LinkedIn's event id; return the touched thread ids.
+async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]) -> set[int]:
+    """Store the customer's InMails (threads included) keyed by LinkedIn's event id; return the touched
+    thread ids.
 
     Events are immutable on LinkedIn, so a replayed event is a no-op.
     """
@@ -82,9 +93,10 @@ async def upsert_messages(db: AsyncSession, messages: Sequence[MessageRow]) -> s
     for m in messages:
         key = (m.seat_urn, m.member_urn)
         latest[key] = max(latest.get(key, m.sent_at), m.sent_at)
-    thread_ids = await upsert_threads(db, latest)
+    thread_ids = await upsert_threads(db, customer_id, latest)
     rows = {
         m.event_id: {
+            "customer_id": customer_id,
             "event_id": m.event_id,
             "thread_id": thread_ids[(m.seat_urn, m.member_urn)],
             "conversation_urn": m.conversation_urn,
@@ -99,19 +111,19 @@ async def upsert_messages(db: AsyncSession, messages: Sequence[MessageRow]) -> s
     table = table_of(InMailMessage)
     for batch in batches(list(rows.values())):
         stmt = insert_for(db, InMailMessage).values(batch)
-        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.event_id]))
+        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.customer_id, table.c.event_id]))
     touched = set(thread_ids.values())
-    await recompute_threads(db, touched)
+    await recompute_threads(db, customer_id, touched)
     return touched
 
 
-async def recompute_threads(db: AsyncSession, thread_ids: set[int]) -> None:
-    """Set subject, last message time and count of these threads from their messages (never by
-    incrementing, so replays cannot double-count); one statement."""
+async def recompute_threads(db: AsyncSession, customer_id: int, thread_ids: set[int]) -> None:
+    """Set subject, last message time and count of these threads of the customer from their messages
+    (never by incrementing, so replays cannot double-count); one statement."""
     if not thread_ids:
         return
     thread, message = table_of(InMailThread), table_of(InMailMessage)
-    of_thread = message.c.thread_id == thread.c.id
+    of_thread = sa.and_(message.c.customer_id == thread.c.customer_id, message.c.thread_id == thread.c.id)
     first_subject = (
         sa.select(message.c.subject)
         .where(of_thread, message.c.subject.is_not(None))
@@ -121,7 +133,7 @@ async def recompute_threads(db: AsyncSession, thread_ids: set[int]) -> None:
     )
     stmt = (
         sa.update(thread)
-        .where(thread.c.id.in_(sorted(thread_ids)))
+        .where(thread.c.customer_id == customer_id, thread.c.id.in_(sorted(thread_ids)))
         .values(
             message_count=sa.select(sa.func.count()).where(of_thread).scalar_subquery(),
             last_message_at=sa.select(sa.func.max(message.c.sent_at)).where(of_thread).scalar_subquery(),
@@ -131,13 +143,14 @@ async def recompute_threads(db: AsyncSession, thread_ids: set[int]) -> None:
     await db.exec(stmt)
 
 
-async def upsert_notes(db: AsyncSession, notes: Sequence[NoteRow]) -> None:
-    """Store prospect notes keyed by LinkedIn's note id; an edit or deletion replaces the row unless
-    the stored version is newer."""
+async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteRow]) -> None:
+    """Store the customer's prospect notes keyed by LinkedIn's note id; an edit or deletion replaces the
+    row unless the stored version is newer."""
     if not notes:
         return
     rows = {
         n.note_id: {
+            "customer_id": customer_id,
             "note_id": n.note_id,
             "owner_seat_urn": n.owner_seat_urn,
             "member_urn": n.member_urn,
@@ -152,7 +165,7 @@ async def upsert_notes(db: AsyncSession, notes: Sequence[NoteRow]) -> None:
     for batch in batches(list(rows.values())):
         stmt = insert_for(db, LinkedInNote).values(batch)
         stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.note_id],
+            index_elements=[table.c.customer_id, table.c.note_id],
             set_={
                 "owner_seat_urn": stmt.excluded.owner_seat_urn,
                 "member_urn": stmt.excluded.member_urn,

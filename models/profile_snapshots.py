@@ -26,16 +26,22 @@ class MatchSnapshot:
     fetched_at: datetime
 
 
-async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchSnapshot]) -> None:
-    """Insert or update the snapshot rows in one upsert (the other snapshot columns are kept).
+async def save_match_snapshots(
+    session: AsyncSession, customer_id: int, snapshots: Sequence[MatchSnapshot]
+) -> None:
+    """Insert or update the customer's snapshot rows in one upsert (the other snapshot columns are kept).
 
-    Candidates deleted since LinkedIn answered are left out: their row would break the foreign key and
-    take the whole statement, the others' snapshots included, down with it.
+    Candidates deleted since LinkedIn answered (and ids of no candidate of this customer) are left out:
+    their row would break the foreign key and take the whole statement, the others' snapshots included,
+    down with it.
     """
     if not snapshots:
         return
     ids = [s.candidate_id for s in snapshots]
-    existing = set((await session.exec(select(Candidate.id).where(col(Candidate.id).in_(ids)))).all())
+    of_customer = select(Candidate.id).where(
+        col(Candidate.customer_id) == customer_id, col(Candidate.id).in_(ids)
+    )
+    existing = set((await session.exec(of_customer)).all())
     snapshots = [s for s in snapshots if s.candidate_id in existing]
     if not snapshots:
         return
@@ -43,6 +49,7 @@ async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchS
     insert = insert_for(session, LinkedInProfile)
     rows = [
         {
+            "customer_id": customer_id,
             "candidate_id": s.candidate_id,
             "person_urn": s.person_urn,
             "algorithmic_matches": s.algorithmic_matches,
@@ -54,7 +61,7 @@ async def save_match_snapshots(session: AsyncSession, snapshots: Sequence[MatchS
     statement = insert.values(rows)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.candidate_id],
+        index_elements=[table.c.customer_id, table.c.candidate_id],
         set_={
             # Keep a person URN we knew when LinkedIn currently matches no one.
             "person_urn": sa.func.coalesce(excluded.person_urn, table.c.person_urn),

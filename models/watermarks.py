@@ -1,4 +1,4 @@
-"""Poll watermarks: how far each LinkedIn stream has been stored, per Recruiter seat."""
+"""Poll watermarks: how far each LinkedIn stream has been stored, per customer and Recruiter seat."""
 
 from __future__ import annotations
 
@@ -26,34 +26,41 @@ class PollStream(enum.StrEnum):
 _POLL_STREAMS = [stream.value for stream in PollStream]
 
 
-async def watermarks(db: AsyncSession) -> dict[tuple[str, str], datetime]:
-    """Every stored poll watermark, keyed by (stream, seat URN)."""
-    rows = (await db.exec(select(SyncWatermark).where(col(SyncWatermark.stream).in_(_POLL_STREAMS)))).all()
+async def watermarks(db: AsyncSession, customer_id: int) -> dict[tuple[str, str], datetime]:
+    """Every poll watermark of the customer, keyed by (stream, seat URN)."""
+    statement = select(SyncWatermark).where(
+        col(SyncWatermark.customer_id) == customer_id, col(SyncWatermark.stream).in_(_POLL_STREAMS)
+    )
+    rows = (await db.exec(statement)).all()
     return {(row.stream, row.seat_urn): row.watermark for row in rows}
 
 
-async def advance(db: AsyncSession, stream: PollStream, seat_urn: str, to: datetime) -> None:
-    """Move a watermark forward to `to` inside the caller's transaction; never moves it back."""
+async def advance(
+    db: AsyncSession, customer_id: int, stream: PollStream, seat_urn: str, to: datetime
+) -> None:
+    """Move the customer's watermark forward to `to` inside the caller's transaction; never moves it back."""
     table = table_of(SyncWatermark)
     stmt = insert_for(db, SyncWatermark).values(
-        stream=stream.value, seat_urn=seat_urn, watermark=to, updated_at=utcnow()
+        customer_id=customer_id, stream=stream.value, seat_urn=seat_urn, watermark=to, updated_at=utcnow()
     )
     stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.stream, table.c.seat_urn],
+        index_elements=[table.c.customer_id, table.c.stream, table.c.seat_urn],
         set_={"watermark": stmt.excluded.watermark, "updated_at": stmt.excluded.updated_at},
         where=table.c.watermark < stmt.excluded.watermark,
     )
     await db.exec(stmt)
 
 
-async def oldest(db: AsyncSession, seat_urns: Sequence[str]) -> datetime | None:
-    """The earliest watermark over these seats and all streams (everything before it is stored);
-    None while any seat or stream has never been polled."""
+async def oldest(db: AsyncSession, customer_id: int, seat_urns: Sequence[str]) -> datetime | None:
+    """The customer's earliest watermark over these seats and all streams (everything before it is
+    stored); None while any seat or stream has never been polled."""
     seats = sorted(set(seat_urns))
     if not seats:
         return None
     stmt = select(func.min(SyncWatermark.watermark), func.count()).where(
-        col(SyncWatermark.seat_urn).in_(seats), col(SyncWatermark.stream).in_(_POLL_STREAMS)
+        col(SyncWatermark.customer_id) == customer_id,
+        col(SyncWatermark.seat_urn).in_(seats),
+        col(SyncWatermark.stream).in_(_POLL_STREAMS),
     )
     earliest, count = (await db.exec(stmt)).one()
     if earliest is None or count < len(seats) * len(PollStream):

@@ -1,4 +1,4 @@
-"""Leases give one holder at a time (until expiry); watermarks only move forward."""
+"""Leases give one holder at a time (until expiry); watermarks only move forward, each customer's apart."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.settings import Settings
 from models import leases
 from models import watermarks as marks
 from models.db import SessionFactory
 from models.watermarks import PollStream
+from tests.child_apps import other_customer_id
 
 MINUTE = timedelta(minutes=1)
 T0 = datetime(2025, 11, 24, 16, 0, tzinfo=UTC)
@@ -63,38 +65,84 @@ async def test_renewing_a_lease_taken_over_by_another_holder_fails(sessions: Ses
     assert renewed is False
 
 
-async def _advance(sessions: SessionFactory, to: datetime) -> None:
+def test_a_customers_lease_is_named_after_the_work_and_the_customer() -> None:
+    # when / then
+    assert leases.customer_lease("linkedin-poll", 7) == "linkedin-poll:7"
+
+
+async def test_one_customers_lease_leaves_another_customers_lease_on_the_same_work_free(
+    sessions: SessionFactory,
+) -> None:
+    # given
     async with sessions() as db:
-        await marks.advance(db, PollStream.CONVERSATION_EVENTS, "urn:li:seat:1", to)
+        assert await leases.try_acquire(db, leases.customer_lease("job", 1), "a", MINUTE) is True
+        await db.commit()
+    # when
+    async with sessions() as db:
+        other = await leases.try_acquire(db, leases.customer_lease("job", 2), "b", MINUTE)
+        await db.commit()
+    # then
+    assert other is True
+
+
+async def _advance(
+    sessions: SessionFactory,
+    customer_id: int,
+    to: datetime,
+    stream: PollStream = PollStream.CONVERSATION_EVENTS,
+) -> None:
+    async with sessions() as db:
+        await marks.advance(db, customer_id, stream, "urn:li:seat:1", to)
         await db.commit()
 
 
-async def test_a_watermark_moves_forward(sessions: SessionFactory) -> None:
+async def test_a_watermark_moves_forward(sessions: SessionFactory, customer_id: int) -> None:
     # given
-    await _advance(sessions, T0)
+    await _advance(sessions, customer_id, T0)
     # when
-    await _advance(sessions, T0 + MINUTE)
+    await _advance(sessions, customer_id, T0 + MINUTE)
     # then
     async with sessions() as db:
-        assert await marks.watermarks(db) == {("conversationEvents", "urn:li:seat:1"): T0 + MINUTE}
+        assert await marks.watermarks(db, customer_id) == {
+            ("conversationEvents", "urn:li:seat:1"): T0 + MINUTE
+        }
 
 
-async def test_a_watermark_never_moves_back(sessions: SessionFactory) -> None:
+async def test_a_watermark_never_moves_back(sessions: SessionFactory, customer_id: int) -> None:
     # given
-    await _advance(sessions, T0 + MINUTE)
+    await _advance(sessions, customer_id, T0 + MINUTE)
     # when
-    await _advance(sessions, T0)
+    await _advance(sessions, customer_id, T0)
     # then
     async with sessions() as db:
-        assert await marks.watermarks(db) == {("conversationEvents", "urn:li:seat:1"): T0 + MINUTE}
+        assert await marks.watermarks(db, customer_id) == {
+            ("conversationEvents", "urn:li:seat:1"): T0 + MINUTE
+        }
 
 
-async def test_nothing_is_known_complete_while_a_stream_was_never_polled(sessions: SessionFactory) -> None:
+async def test_nothing_is_known_complete_while_a_stream_was_never_polled(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # given: only one of the three streams has a watermark
-    await _advance(sessions, T0)
+    await _advance(sessions, customer_id, T0)
     # when / then
     async with sessions() as db:
-        assert await marks.oldest(db, ["urn:li:seat:1"]) is None
+        assert await marks.oldest(db, customer_id, ["urn:li:seat:1"]) is None
+
+
+async def test_another_customers_watermarks_on_the_same_seat_neither_move_nor_complete_ours(
+    sessions: SessionFactory, settings: Settings, customer_id: int
+) -> None:
+    # given: the other customer polled every stream of the seat up to a later time
+    other = await other_customer_id(sessions, settings)
+    await _advance(sessions, customer_id, T0)
+    for stream in PollStream:
+        await _advance(sessions, other, T0 + MINUTE, stream)
+    # then: ours stays where it was, and ours is still incomplete
+    async with sessions() as db:
+        assert await marks.watermarks(db, customer_id) == {("conversationEvents", "urn:li:seat:1"): T0}
+        assert await marks.oldest(db, customer_id, ["urn:li:seat:1"]) is None
+        assert await marks.oldest(db, other, ["urn:li:seat:1"]) == T0 + MINUTE
 
 
 # --- hold_lease: the heartbeat every background job holds its lease with --------------------------

@@ -1,5 +1,5 @@
-"""Queries over push notifications, One-Click Export requests and the job rows an export touches;
-callers own the transaction."""
+"""Queries over one customer's push notifications, One-Click Export requests and the job rows an export
+touches; callers own the transaction. Notification and request ids are LinkedIn's, unique per customer."""
 
 from __future__ import annotations
 
@@ -15,41 +15,58 @@ from models.ats import Application, Job, Recruiter
 from models.integration import ExportRequest, ExportStatus, WebhookNotification
 
 
-async def notification_known(db: AsyncSession, notification_id: str) -> bool:
-    """Whether a push with this id was already recorded."""
+async def notification_known(db: AsyncSession, customer_id: int, notification_id: str) -> bool:
+    """Whether a push with this id was already recorded for the customer."""
     statement = select(WebhookNotification.id).where(
-        col(WebhookNotification.notification_id) == notification_id
+        col(WebhookNotification.customer_id) == customer_id,
+        col(WebhookNotification.notification_id) == notification_id,
     )
     return (await db.exec(statement)).first() is not None
 
 
 def add_notification(
-    db: AsyncSession, notification_id: str, kind: str, payload: dict[str, Any]
+    db: AsyncSession,
+    customer_id: int,
+    notification_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    processed_at: datetime | None = None,
 ) -> WebhookNotification:
-    """Stage a received push in the caller's transaction."""
-    row = WebhookNotification(notification_id=notification_id, type=kind, payload=payload)
+    """Stage a received push in the caller's transaction (`processed_at` set: nothing more to do)."""
+    row = WebhookNotification(
+        customer_id=customer_id,
+        notification_id=notification_id,
+        type=kind,
+        payload=payload,
+        processed_at=processed_at,
+    )
     db.add(row)
     return row
 
 
-async def export_request(db: AsyncSession, request_id: str) -> ExportRequest | None:
-    """The export request with LinkedIn's request id, if recorded."""
-    statement = select(ExportRequest).where(col(ExportRequest.request_id) == request_id)
+async def export_request(db: AsyncSession, customer_id: int, request_id: str) -> ExportRequest | None:
+    """The customer's export request with LinkedIn's request id, if recorded."""
+    statement = select(ExportRequest).where(
+        col(ExportRequest.customer_id) == customer_id, col(ExportRequest.request_id) == request_id
+    )
     return (await db.exec(statement)).first()
 
 
-def add_export_request(db: AsyncSession, request_id: str) -> ExportRequest:
+def add_export_request(db: AsyncSession, customer_id: int, request_id: str) -> ExportRequest:
     """Stage a new PENDING export request in the caller's transaction."""
-    row = ExportRequest(request_id=request_id, status=ExportStatus.PENDING)
+    row = ExportRequest(customer_id=customer_id, request_id=request_id, status=ExportStatus.PENDING)
     db.add(row)
     return row
 
 
-async def pending_request_ids(db: AsyncSession, limit: int) -> list[str]:
-    """Request ids of PENDING exports, oldest first."""
+async def pending_request_ids(db: AsyncSession, customer_id: int, limit: int) -> list[str]:
+    """Request ids of the customer's PENDING exports, oldest first."""
     statement = (
         select(ExportRequest.request_id)
-        .where(col(ExportRequest.status) == ExportStatus.PENDING)
+        .where(
+            col(ExportRequest.customer_id) == customer_id, col(ExportRequest.status) == ExportStatus.PENDING
+        )
         .order_by(col(ExportRequest.id))
         .limit(limit)
     )
@@ -57,10 +74,12 @@ async def pending_request_ids(db: AsyncSession, limit: int) -> list[str]:
 
 
 async def export_requests_page(
-    db: AsyncSession, *, status: ExportStatus | None, offset: int, limit: int
+    db: AsyncSession, customer_id: int, *, status: ExportStatus | None, offset: int, limit: int
 ) -> tuple[list[ExportRequest], int]:
-    """One page of export requests, newest first, and how many match in all."""
-    where = [] if status is None else [col(ExportRequest.status) == status]
+    """One page of the customer's export requests, newest first, and how many match in all."""
+    where = [col(ExportRequest.customer_id) == customer_id]
+    if status is not None:
+        where.append(col(ExportRequest.status) == status)
     total = (await db.exec(select(func.count()).select_from(ExportRequest).where(*where))).one()
     statement = (
         select(ExportRequest).where(*where).order_by(col(ExportRequest.id).desc()).offset(offset).limit(limit)
@@ -68,29 +87,42 @@ async def export_requests_page(
     return list((await db.exec(statement)).all()), int(total)
 
 
-async def export_requests_by_ids(db: AsyncSession, ids: Sequence[int]) -> dict[int, ExportRequest]:
-    """Export requests keyed by row id."""
+async def export_requests_by_ids(
+    db: AsyncSession, customer_id: int, ids: Sequence[int]
+) -> dict[int, ExportRequest]:
+    """The customer's export requests keyed by row id."""
     if not ids:
         return {}
-    statement = select(ExportRequest).where(col(ExportRequest.id).in_(list(set(ids))))
+    statement = select(ExportRequest).where(
+        col(ExportRequest.customer_id) == customer_id, col(ExportRequest.id).in_(list(set(ids)))
+    )
     return {row.id: row for row in (await db.exec(statement)).all() if row.id is not None}
 
 
-async def exports_per_seat(db: AsyncSession, since: datetime, until: datetime) -> dict[str, int]:
+async def exports_per_seat(
+    db: AsyncSession, customer_id: int, since: datetime, until: datetime
+) -> dict[str, int]:
     """How many exports each seat made in [since, until), by LinkedIn's export time (else receipt)."""
     moment = func.coalesce(col(ExportRequest.exported_at), col(ExportRequest.received_at))
     statement = (
         select(ExportRequest.seat_urn, func.count())
-        .where(col(ExportRequest.seat_urn).is_not(None), moment >= since, moment < until)
+        .where(
+            col(ExportRequest.customer_id) == customer_id,
+            col(ExportRequest.seat_urn).is_not(None),
+            moment >= since,
+            moment < until,
+        )
         .group_by(col(ExportRequest.seat_urn))
     )
     return {str(seat): int(count) for seat, count in (await db.exec(statement)).all()}
 
 
-async def recruiters_with_seats(db: AsyncSession) -> list[Recruiter]:
-    """Every recruiter mapped to a Recruiter seat, by seat URN."""
+async def recruiters_with_seats(db: AsyncSession, customer_id: int) -> list[Recruiter]:
+    """Every recruiter of the customer mapped to a Recruiter seat, by seat URN."""
     statement = (
-        select(Recruiter).where(col(Recruiter.seat_urn).is_not(None)).order_by(col(Recruiter.seat_urn))
+        select(Recruiter)
+        .where(col(Recruiter.customer_id) == customer_id, col(Recruiter.seat_urn).is_not(None))
+        .order_by(col(Recruiter.seat_urn))
     )
     return list((await db.exec(statement)).all())
 
@@ -101,23 +133,37 @@ def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
-async def mark_notification_processed(db: AsyncSession, notification_id: str, at: datetime) -> None:
+async def mark_notification_processed(
+    db: AsyncSession, customer_id: int, notification_id: str, at: datetime
+) -> None:
     """Stamp when the work behind a push finished (no-op for an export replayed without a push)."""
     await db.exec(
         sa.update(WebhookNotification)
-        .where(col(WebhookNotification.notification_id) == notification_id)
+        .where(
+            col(WebhookNotification.customer_id) == customer_id,
+            col(WebhookNotification.notification_id) == notification_id,
+        )
         .values(processed_at=at)
     )
 
 
-async def job(db: AsyncSession, job_id: int) -> Job | None:
-    """One job by id."""
-    return await db.get(Job, job_id)
+async def job(db: AsyncSession, customer_id: int, job_id: int) -> Job | None:
+    """One of the customer's jobs by id."""
+    return await db.get(Job, (customer_id, job_id))
 
 
-async def application_for(db: AsyncSession, candidate_id: int, job_id: int) -> Application | None:
+async def application(db: AsyncSession, customer_id: int, application_id: int) -> Application | None:
+    """One of the customer's applications by id."""
+    return await db.get(Application, (customer_id, application_id))
+
+
+async def application_for(
+    db: AsyncSession, customer_id: int, candidate_id: int, job_id: int
+) -> Application | None:
     """The application of a candidate to a job (unique per pair), if any."""
     statement = select(Application).where(
-        col(Application.candidate_id) == candidate_id, col(Application.job_id) == job_id
+        col(Application.customer_id) == customer_id,
+        col(Application.candidate_id) == candidate_id,
+        col(Application.job_id) == job_id,
     )
     return (await db.exec(statement)).first()

@@ -1,4 +1,4 @@
-"""Aggregates for the operator's gauges (outbox backlog, poll lag): one cheap statement each."""
+"""The operator's gauges of one customer (outbox backlog, poll lag): one cheap statement each."""
 
 from __future__ import annotations
 
@@ -23,17 +23,19 @@ class OutboxBacklog:
     oldest_created_at: datetime | None
 
 
-async def outbox_backlog(db: AsyncSession) -> OutboxBacklog:
-    """The PENDING outbox rows: their count and the oldest one's creation time."""
+async def outbox_backlog(db: AsyncSession, customer_id: int) -> OutboxBacklog:
+    """The customer's PENDING outbox rows: their count and the oldest one's creation time."""
     statement = sa.select(sa.func.count(), sa.func.min(_O.c.created_at)).where(
-        _O.c.status == OutboxStatus.PENDING.value
+        _O.c.customer_id == customer_id, _O.c.status == OutboxStatus.PENDING.value
     )
     depth, oldest = (await (await db.connection()).execute(statement)).one()
     return OutboxBacklog(int(depth), oldest)
 
 
-async def oldest_poll_watermark(db: AsyncSession) -> datetime | None:
-    """The earliest poll watermark over every seat and stream (None before the first poll)."""
-    statement = sa.select(sa.func.min(_W.c.watermark)).where(_W.c.stream.in_([s.value for s in PollStream]))
+async def oldest_poll_watermark(db: AsyncSession, customer_id: int) -> datetime | None:
+    """The customer's earliest poll watermark over every seat and stream (None before the first poll)."""
+    statement = sa.select(sa.func.min(_W.c.watermark)).where(
+        _W.c.customer_id == customer_id, _W.c.stream.in_([s.value for s in PollStream])
+    )
     oldest: datetime | None = (await (await db.connection()).execute(statement)).scalar_one()
     return oldest

@@ -1,4 +1,5 @@
-"""The history backfill: UPSERT outbox rows for every ATS record changed since a moment, set-based."""
+"""The history backfill: UPSERT outbox rows for every ATS record of a customer changed since a moment,
+set-based."""
 
 from __future__ import annotations
 
@@ -21,51 +22,74 @@ _APPLICATION = Application.__table__  # type: ignore[attr-defined]
 _STAGE = ApplicationStage.__table__  # type: ignore[attr-defined]
 
 
-def _sources(since: datetime) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
-    """Per entity type, in dependency order, the ids of the records changed since `since`."""
+def _sources(customer_id: int, since: datetime) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
+    """Per entity type, in dependency order, the ids of the customer's records changed since `since`."""
     return [
-        (SyncEntity.JOB, sa.select(_JOB.c.id).where(_JOB.c.updated_at >= since)),
+        (
+            SyncEntity.JOB,
+            sa.select(_JOB.c.id).where(_JOB.c.customer_id == customer_id, _JOB.c.updated_at >= since),
+        ),
         (
             SyncEntity.CANDIDATE,
             sa.select(_CANDIDATE.c.id).where(
-                sa.or_(_CANDIDATE.c.updated_at >= since, _CANDIDATE.c.created_at >= since)
+                _CANDIDATE.c.customer_id == customer_id,
+                sa.or_(_CANDIDATE.c.updated_at >= since, _CANDIDATE.c.created_at >= since),
             ),
         ),
         (
             SyncEntity.CANDIDATE_NOTE,
-            sa.select(_NOTE.c.id).where(_NOTE.c.application_id.is_(None), _NOTE.c.created_at >= since),
+            sa.select(_NOTE.c.id).where(
+                _NOTE.c.customer_id == customer_id,
+                _NOTE.c.application_id.is_(None),
+                _NOTE.c.created_at >= since,
+            ),
         ),
         (
             SyncEntity.APPLICATION,
             sa.select(_APPLICATION.c.id).where(
-                sa.or_(_APPLICATION.c.last_activity_at >= since, _APPLICATION.c.created_at >= since)
+                _APPLICATION.c.customer_id == customer_id,
+                sa.or_(_APPLICATION.c.last_activity_at >= since, _APPLICATION.c.created_at >= since),
             ),
         ),
         (
             SyncEntity.APPLICATION_NOTE,
-            sa.select(_NOTE.c.id).where(_NOTE.c.application_id.is_not(None), _NOTE.c.created_at >= since),
+            sa.select(_NOTE.c.id).where(
+                _NOTE.c.customer_id == customer_id,
+                _NOTE.c.application_id.is_not(None),
+                _NOTE.c.created_at >= since,
+            ),
         ),
-        (SyncEntity.APPLICATION_STAGE, sa.select(_STAGE.c.id).where(_STAGE.c.at >= since)),
+        (
+            SyncEntity.APPLICATION_STAGE,
+            sa.select(_STAGE.c.id).where(_STAGE.c.customer_id == customer_id, _STAGE.c.at >= since),
+        ),
     ]
 
 
-async def enqueue_history(db: AsyncSession, *, since: datetime, now: datetime) -> dict[SyncEntity, int]:
-    """INSERT ... SELECT one UPSERT row per changed record (jobs first, so claims keep dependency order),
-    and record the backfill's moment. The caller commits; returns the rows enqueued per entity type."""
+async def enqueue_history(
+    db: AsyncSession, customer_id: int, *, since: datetime, now: datetime
+) -> dict[SyncEntity, int]:
+    """INSERT ... SELECT one UPSERT row per changed record of the customer (jobs first, so claims keep
+    dependency order), and record the backfill's moment. The caller commits; returns the rows enqueued
+    per entity type."""
     counts = {
-        entity_type: await enqueue_upserts(db, entity_type, ids, now=now)
-        for entity_type, ids in _sources(since)
+        entity_type: await enqueue_upserts(db, customer_id, entity_type, ids, now=now)
+        for entity_type, ids in _sources(customer_id, since)
     }
-    await _record(db, since=since, now=now)
+    await _record(db, customer_id, since=since, now=now)
     return counts
 
 
-async def _record(db: AsyncSession, *, since: datetime, now: datetime) -> None:
+async def _record(db: AsyncSession, customer_id: int, *, since: datetime, now: datetime) -> None:
     insert = insert_for(db, SyncWatermark)
     statement = insert.values(
-        stream=BACKFILL_STREAM, seat_urn=BACKFILL_SCOPE, watermark=since, updated_at=now
+        customer_id=customer_id,
+        stream=BACKFILL_STREAM,
+        seat_urn=BACKFILL_SCOPE,
+        watermark=since,
+        updated_at=now,
     ).on_conflict_do_update(
-        index_elements=[_W.c.stream, _W.c.seat_urn],
+        index_elements=[_W.c.customer_id, _W.c.stream, _W.c.seat_urn],
         set_={"watermark": insert.excluded.watermark, "updated_at": insert.excluded.updated_at},
     )
     await db.exec(statement)

@@ -1,4 +1,4 @@
-"""Claiming due outbox rows under a lease, and settling them once LinkedIn has answered.
+"""Claiming a customer's due outbox rows under a lease, and settling them once LinkedIn has answered.
 
 A claim sets `locked_until` (the lease), which the worker's heartbeat moves forward while it sends, so
 a dead worker's rows are free again within one short lease. Settling a row only succeeds while the lease
@@ -48,9 +48,10 @@ class Settlement:
 
 
 async def claim_due(
-    db: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
+    db: AsyncSession, customer_id: int, *, now: datetime, lease_until: datetime, limit: int
 ) -> list[ClaimedRow]:
-    """Lease up to `limit` due PENDING rows (longest due first) in one statement, and commit the claim.
+    """Lease up to `limit` of the customer's due PENDING rows (longest due first) in one statement, and
+    commit the claim.
 
     PostgreSQL: `FOR UPDATE SKIP LOCKED` in the sub-select, so concurrent claimers never take the same
     row. SQLite: one UPDATE is one write transaction, which SQLite serialises.
@@ -58,12 +59,14 @@ async def claim_due(
     due = (
         sa.select(_T.c.id)
         .where(
+            _T.c.customer_id == customer_id,
             _T.c.status == OutboxStatus.PENDING.value,
             _T.c.next_attempt_at <= now,
             sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),
             # Never split one record's changes between two live workers: an older upsert sent after a
             # newer delete would bring the record back on LinkedIn.
             ~sa.exists().where(
+                _other.c.customer_id == _T.c.customer_id,
                 _other.c.entity_type == _T.c.entity_type,
                 _other.c.entity_id == _T.c.entity_id,
                 _other.c.status == OutboxStatus.PENDING.value,
@@ -79,7 +82,7 @@ async def claim_due(
         due = due.with_for_update(skip_locked=True)
     statement = (
         sa.update(_T)
-        .where(_T.c.id.in_(due.scalar_subquery()))
+        .where(_T.c.customer_id == customer_id, _T.c.id.in_(due.scalar_subquery()))
         .values(locked_until=lease_until)
         .returning(_T.c.id, _T.c.entity_type, _T.c.entity_id, _T.c.op, _T.c.key, _T.c.attempts)
     )
@@ -93,7 +96,12 @@ async def claim_due(
 
 
 async def settle(
-    db: AsyncSession, settlements: Sequence[Settlement], *, lease_until: datetime, now: datetime
+    db: AsyncSession,
+    customer_id: int,
+    settlements: Sequence[Settlement],
+    *,
+    lease_until: datetime,
+    now: datetime,
 ) -> None:
     """Apply outcomes to rows still held under `lease_until` (a row whose lease was taken over is left
     alone). The caller commits, together with the matching SyncStatus changes."""
@@ -108,7 +116,7 @@ async def settle(
     for (status, error), ids in finished.items():
         await db.exec(
             sa.update(_T)
-            .where(_T.c.id.in_(ids), _T.c.locked_until == lease_until)
+            .where(_T.c.customer_id == customer_id, _T.c.id.in_(ids), _T.c.locked_until == lease_until)
             .values(
                 status=status.value,
                 last_error=error,
@@ -119,7 +127,11 @@ async def settle(
     if again:
         statement = (
             sa.update(_T)
-            .where(_T.c.id == sa.bindparam("b_id"), _T.c.locked_until == sa.bindparam("b_lease"))
+            .where(
+                _T.c.customer_id == customer_id,
+                _T.c.id == sa.bindparam("b_id"),
+                _T.c.locked_until == sa.bindparam("b_lease"),
+            )
             .values(
                 attempts=sa.bindparam("b_attempts"),
                 next_attempt_at=sa.bindparam("b_next"),
@@ -142,32 +154,41 @@ async def settle(
         await db.exec(statement, params=params)
 
 
-async def extend(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime, new_until: datetime) -> int:
+async def extend(
+    db: AsyncSession, customer_id: int, ids: Sequence[int], *, lease_until: datetime, new_until: datetime
+) -> int:
     """Move the lease of those rows still held under `lease_until` to `new_until` (a heartbeat); how many
     moved. The caller commits."""
     if not ids:
         return 0
     result = await db.exec(
-        sa.update(_T).where(_T.c.id.in_(ids), _T.c.locked_until == lease_until).values(locked_until=new_until)
+        sa.update(_T)
+        .where(_T.c.customer_id == customer_id, _T.c.id.in_(ids), _T.c.locked_until == lease_until)
+        .values(locked_until=new_until)
     )
     return int(result.rowcount)
 
 
-async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime) -> None:
+async def release(db: AsyncSession, customer_id: int, ids: Sequence[int], *, lease_until: datetime) -> None:
     """Give back rows still held under `lease_until`, unsent and due as they were (a worker stopping).
     The caller commits."""
     if ids:
         await db.exec(
-            sa.update(_T).where(_T.c.id.in_(ids), _T.c.locked_until == lease_until).values(locked_until=None)
+            sa.update(_T)
+            .where(_T.c.customer_id == customer_id, _T.c.id.in_(ids), _T.c.locked_until == lease_until)
+            .values(locked_until=None)
         )
 
 
 __all__ = ["ClaimedRow", "Settlement", "claim_due", "extend", "release", "settle"]
 
 
-async def pending_upserts(db: AsyncSession, entity_type: SyncEntity, entity_id: int) -> list[int]:
+async def pending_upserts(
+    db: AsyncSession, customer_id: int, entity_type: SyncEntity, entity_id: int
+) -> list[int]:
     """The ids of the record's unsent upsert rows (claimed or not)."""
     statement = select(_T.c.id).where(
+        _T.c.customer_id == customer_id,
         _T.c.entity_type == entity_type.value,
         _T.c.entity_id == entity_id,
         _T.c.op == OutboxOp.UPSERT.value,
@@ -176,7 +197,7 @@ async def pending_upserts(db: AsyncSession, entity_type: SyncEntity, entity_id: 
     return [int(i) for i in (await db.exec(statement)).all()]
 
 
-async def supersede(db: AsyncSession, ids: Sequence[int], *, now: datetime) -> int:
+async def supersede(db: AsyncSession, customer_id: int, ids: Sequence[int], *, now: datetime) -> int:
     """Mark unclaimed PENDING rows SENT: LinkedIn already has what they would send (a whole record was
     put outside the outbox, read after they were written). A row a worker holds is left to it (sending
     it again is idempotent). How many were marked; the caller commits."""
@@ -185,6 +206,7 @@ async def supersede(db: AsyncSession, ids: Sequence[int], *, now: datetime) -> i
     result = await db.exec(
         sa.update(_T)
         .where(
+            _T.c.customer_id == customer_id,
             _T.c.id.in_(ids),
             _T.c.status == OutboxStatus.PENDING.value,
             sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),

@@ -15,6 +15,7 @@ _O = OutboxEvent.__table__  # type: ignore[attr-defined]
 
 def enqueue(
     db: AsyncSession,
+    customer_id: int,
     entity_type: SyncEntity,
     entity_id: int,
     op: OutboxOp,
@@ -25,18 +26,22 @@ def enqueue(
     `key` carries what a delete needs once the ATS row is gone, e.g. `{"candidate_id": 7}` for a
     candidate note or `{"application_id": 3}` for a stage or application note.
     """
-    event = OutboxEvent(entity_type=entity_type, entity_id=entity_id, op=op, key=key or {})
+    event = OutboxEvent(
+        customer_id=customer_id, entity_type=entity_type, entity_id=entity_id, op=op, key=key or {}
+    )
     db.add(event)
     return event
 
 
 async def enqueue_upserts(
-    db: AsyncSession, entity_type: SyncEntity, ids: sa.Select[tuple[int]], *, now: datetime
+    db: AsyncSession, customer_id: int, entity_type: SyncEntity, ids: sa.Select[tuple[int]], *, now: datetime
 ) -> int:
-    """INSERT ... SELECT one PENDING UPSERT row, due `now`, per id that `ids` yields, in id order (one
-    statement whatever the number of records); the caller commits. Returns the rows enqueued."""
+    """INSERT ... SELECT one PENDING UPSERT row of the customer, due `now`, per id that `ids` yields (ids
+    of that customer's records), in id order (one statement whatever the number of records); the caller
+    commits. Returns the rows enqueued."""
     source = ids.subquery()
     rows = sa.select(
+        sa.literal(customer_id),
         sa.literal(entity_type.value, sa.String(32)),
         source.c.id,
         sa.literal(OutboxOp.UPSERT.value, sa.String(32)),
@@ -46,6 +51,16 @@ async def enqueue_upserts(
         sa.literal(now, _O.c.next_attempt_at.type),
         sa.literal(now, _O.c.created_at.type),
     ).order_by(source.c.id)
-    columns = ["entity_type", "entity_id", "op", "key", "status", "attempts", "next_attempt_at", "created_at"]
+    columns = [
+        "customer_id",
+        "entity_type",
+        "entity_id",
+        "op",
+        "key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
     result = await db.exec(sa.insert(_O).from_select(columns, rows))
     return int(result.rowcount or 0)

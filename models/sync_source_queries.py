@@ -1,10 +1,11 @@
-"""The current ATS rows the outbox worker pushes (one statement per entity type per batch)."""
+"""The current ATS rows of one customer the outbox worker pushes (one statement per entity type per batch)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,15 +35,16 @@ def _ids(ids: Sequence[int]) -> list[int]:
     return sorted(set(ids))
 
 
-async def jobs(db: AsyncSession, ids: Sequence[int]) -> dict[int, Job]:
+async def jobs(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, Job]:
     """Jobs keyed by id."""
     if not ids:
         return {}
-    rows = (await db.exec(select(Job).where(col(Job.id).in_(_ids(ids))))).all()
+    statement = select(Job).where(col(Job.customer_id) == customer_id, col(Job.id).in_(_ids(ids)))
+    rows = (await db.exec(statement)).all()
     return {int(row.id or 0): row for row in rows}
 
 
-async def candidates(db: AsyncSession, ids: Sequence[int]) -> dict[int, CandidateSource]:
+async def candidates(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, CandidateSource]:
     """Candidates keyed by id, with their identity's profile URL."""
     if not ids:
         return {}
@@ -53,8 +55,15 @@ async def candidates(db: AsyncSession, ids: Sequence[int]) -> dict[int, Candidat
             LinkedInIdentity.person_urn,
             LinkedInIdentity.match_source,
         )
-        .join(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id), isouter=True)
-        .where(col(Candidate.id).in_(_ids(ids)))
+        .join(
+            LinkedInIdentity,
+            and_(
+                col(LinkedInIdentity.customer_id) == col(Candidate.customer_id),
+                col(LinkedInIdentity.candidate_id) == col(Candidate.id),
+            ),
+            isouter=True,
+        )
+        .where(col(Candidate.customer_id) == customer_id, col(Candidate.id).in_(_ids(ids)))
     )
     return {
         int(c.id or 0): CandidateSource(c, url, urn if source in _USER_CHOSEN else None)
@@ -65,32 +74,49 @@ async def candidates(db: AsyncSession, ids: Sequence[int]) -> dict[int, Candidat
 _USER_CHOSEN = frozenset({MatchSource.MANUAL, MatchSource.EXPORT})
 
 
-async def notes(db: AsyncSession, ids: Sequence[int]) -> dict[int, Note]:
+async def notes(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, Note]:
     """Notes (candidate or application notes) keyed by id."""
     if not ids:
         return {}
-    rows = (await db.exec(select(Note).where(col(Note.id).in_(_ids(ids))))).all()
+    statement = select(Note).where(col(Note.customer_id) == customer_id, col(Note.id).in_(_ids(ids)))
+    rows = (await db.exec(statement)).all()
     return {int(row.id or 0): row for row in rows}
 
 
-async def applications(db: AsyncSession, ids: Sequence[int]) -> dict[int, ApplicationSource]:
+async def applications(
+    db: AsyncSession, customer_id: int, ids: Sequence[int]
+) -> dict[int, ApplicationSource]:
     """Applications keyed by id, each with its candidate and job."""
     if not ids:
         return {}
     statement = (
         select(Application, Candidate, Job)
-        .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
-        .join(Job, col(Job.id) == col(Application.job_id))
-        .where(col(Application.id).in_(_ids(ids)))
+        .join(
+            Candidate,
+            and_(
+                col(Candidate.customer_id) == col(Application.customer_id),
+                col(Candidate.id) == col(Application.candidate_id),
+            ),
+        )
+        .join(
+            Job,
+            and_(
+                col(Job.customer_id) == col(Application.customer_id), col(Job.id) == col(Application.job_id)
+            ),
+        )
+        .where(col(Application.customer_id) == customer_id, col(Application.id).in_(_ids(ids)))
     )
     return {int(a.id or 0): ApplicationSource(a, c, j) for a, c, j in (await db.exec(statement)).all()}
 
 
-async def stages(db: AsyncSession, ids: Sequence[int]) -> dict[int, ApplicationStage]:
+async def stages(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, ApplicationStage]:
     """Application stages keyed by id."""
     if not ids:
         return {}
-    rows = (await db.exec(select(ApplicationStage).where(col(ApplicationStage.id).in_(_ids(ids))))).all()
+    statement = select(ApplicationStage).where(
+        col(ApplicationStage.customer_id) == customer_id, col(ApplicationStage.id).in_(_ids(ids))
+    )
+    rows = (await db.exec(statement)).all()
     return {int(row.id or 0): row for row in rows}
 
 

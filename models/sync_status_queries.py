@@ -1,4 +1,4 @@
-"""SyncStatus (one row per pushed ATS record) writes, and the counts behind `syncStatus`."""
+"""SyncStatus (one row per pushed ATS record of a customer) writes, and the counts behind `syncStatus`."""
 
 from __future__ import annotations
 
@@ -42,13 +42,16 @@ class Problem:
     at: datetime
 
 
-async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, now: datetime) -> None:
+async def upsert_statuses(
+    db: AsyncSession, customer_id: int, changes: Sequence[StatusChange], *, now: datetime
+) -> None:
     """Insert or replace the SyncStatus of each record (one statement); the caller commits."""
     if not changes:
         return
     latest = {(c.entity_type, c.entity_id): c for c in changes}
     values = [
         {
+            "customer_id": customer_id,
             "entity_type": c.entity_type.value,
             "entity_id": c.entity_id,
             "status": c.status.value,
@@ -62,7 +65,7 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
     excluded = insert.excluded
     # executemany of one cached statement: a multi-VALUES insert would be compiled afresh every batch.
     statement = insert.on_conflict_do_update(
-        index_elements=[_S.c.entity_type, _S.c.entity_id],
+        index_elements=[_S.c.customer_id, _S.c.entity_type, _S.c.entity_id],
         set_={
             "status": excluded.status,
             "error": excluded.error,
@@ -74,43 +77,55 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
     await db.exec(statement, params=values)
 
 
-async def delete_statuses(db: AsyncSession, entity_type: SyncEntity, entity_ids: Sequence[int]) -> None:
+async def delete_statuses(
+    db: AsyncSession, customer_id: int, entity_type: SyncEntity, entity_ids: Sequence[int]
+) -> None:
     """Forget the status of records whose deletion LinkedIn confirmed; the caller commits."""
     if entity_ids:
         await db.exec(
-            sa.delete(_S).where(_S.c.entity_type == entity_type.value, _S.c.entity_id.in_(list(entity_ids)))
+            sa.delete(_S).where(
+                _S.c.customer_id == customer_id,
+                _S.c.entity_type == entity_type.value,
+                _S.c.entity_id.in_(list(entity_ids)),
+            )
         )
 
 
 async def statuses_of(
-    db: AsyncSession, entity_type: SyncEntity, entity_ids: Sequence[int]
+    db: AsyncSession, customer_id: int, entity_type: SyncEntity, entity_ids: Sequence[int]
 ) -> dict[int, OutboxStatus]:
     """The current SyncStatus of these records (absent when never pushed)."""
     if not entity_ids:
         return {}
     statement = select(_S.c.entity_id, _S.c.status).where(
-        _S.c.entity_type == entity_type.value, _S.c.entity_id.in_(list(entity_ids))
+        _S.c.customer_id == customer_id,
+        _S.c.entity_type == entity_type.value,
+        _S.c.entity_id.in_(list(entity_ids)),
     )
     return {int(i): OutboxStatus(s) for i, s in (await db.exec(statement)).all()}
 
 
-async def status_counts(db: AsyncSession) -> dict[tuple[SyncEntity, OutboxStatus], int]:
+async def status_counts(db: AsyncSession, customer_id: int) -> dict[tuple[SyncEntity, OutboxStatus], int]:
     """How many records per entity type are SENT / PARKED / SKIPPED."""
-    statement = select(_S.c.entity_type, _S.c.status, sa.func.count()).group_by(_S.c.entity_type, _S.c.status)
+    statement = (
+        select(_S.c.entity_type, _S.c.status, sa.func.count())
+        .where(_S.c.customer_id == customer_id)
+        .group_by(_S.c.entity_type, _S.c.status)
+    )
     return {(SyncEntity(t), OutboxStatus(s)): int(n) for t, s, n in (await db.exec(statement)).all()}
 
 
-async def pending_counts(db: AsyncSession) -> dict[SyncEntity, int]:
+async def pending_counts(db: AsyncSession, customer_id: int) -> dict[SyncEntity, int]:
     """How many distinct records per entity type still have a PENDING outbox row."""
     statement = (
         select(_O.c.entity_type, sa.func.count(sa.distinct(_O.c.entity_id)))
-        .where(_O.c.status == OutboxStatus.PENDING.value)
+        .where(_O.c.customer_id == customer_id, _O.c.status == OutboxStatus.PENDING.value)
         .group_by(_O.c.entity_type)
     )
     return {SyncEntity(t): int(n) for t, n in (await db.exec(statement)).all()}
 
 
-async def recent_problems(db: AsyncSession, per_type: int) -> list[Problem]:
+async def recent_problems(db: AsyncSession, customer_id: int, per_type: int) -> list[Problem]:
     """The `per_type` most recent PARKED or SKIPPED records of each entity type (one statement)."""
     rank = (
         sa.func.row_number()
@@ -119,7 +134,10 @@ async def recent_problems(db: AsyncSession, per_type: int) -> list[Problem]:
     )
     ranked = (
         sa.select(_S.c.entity_type, _S.c.entity_id, _S.c.status, _S.c.error, _S.c.updated_at, rank)
-        .where(_S.c.status.in_([OutboxStatus.PARKED.value, OutboxStatus.SKIPPED.value]))
+        .where(
+            _S.c.customer_id == customer_id,
+            _S.c.status.in_([OutboxStatus.PARKED.value, OutboxStatus.SKIPPED.value]),
+        )
         .subquery()
     )
     statement = (
@@ -134,16 +152,18 @@ async def recent_problems(db: AsyncSession, per_type: int) -> list[Problem]:
     return [Problem(SyncEntity(t), int(i), OutboxStatus(s), e, at) for t, i, s, e, at in rows]
 
 
-async def backfill_enqueued_at(db: AsyncSession) -> datetime | None:
-    """When the last backfill was enqueued (None when there never was one)."""
-    statement = select(_W.c.updated_at).where(_W.c.stream == BACKFILL_STREAM, _W.c.seat_urn == BACKFILL_SCOPE)
+async def backfill_enqueued_at(db: AsyncSession, customer_id: int) -> datetime | None:
+    """When the customer's last backfill was enqueued (None when there never was one)."""
+    statement = select(_W.c.updated_at).where(
+        _W.c.customer_id == customer_id, _W.c.stream == BACKFILL_STREAM, _W.c.seat_urn == BACKFILL_SCOPE
+    )
     return (await db.exec(statement)).first()
 
 
-async def pending_enqueued_before(db: AsyncSession, moment: datetime) -> int:
+async def pending_enqueued_before(db: AsyncSession, customer_id: int, moment: datetime) -> int:
     """How many PENDING outbox rows were enqueued at or before `moment` (a backfill's rows)."""
     statement = select(sa.func.count()).where(
-        _O.c.status == OutboxStatus.PENDING.value, _O.c.created_at <= moment
+        _O.c.customer_id == customer_id, _O.c.status == OutboxStatus.PENDING.value, _O.c.created_at <= moment
     )
     return int((await db.exec(statement)).one())
 

@@ -140,7 +140,7 @@ class ExportQuery:
         info: Info,
         request_id: Annotated[str, strawberry.argument(description="LinkedIn's request id.")],
     ) -> LinkedInExport | None:
-        row = await exports.export_request(info.context.services.sessions, request_id)
+        row = await exports.export_request(info.context.services.sessions, info.context.tenant.id, request_id)
         return LinkedInExport.from_row(row) if row is not None else None
 
     @strawberry.field(description="One-Click Exports received, newest first.")
@@ -156,7 +156,11 @@ class ExportQuery:
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await exports.export_requests_page(
-            services.sessions, status=_status(status), offset=window.offset, limit=window.limit
+            services.sessions,
+            info.context.tenant.id,
+            status=_status(status),
+            offset=window.offset,
+            limit=window.limit,
         )
         nodes = [LinkedInExport.from_row(row) for row in rows]
         return build_connection(Connection[LinkedInExport], nodes, window=window, total=total)
@@ -166,7 +170,9 @@ class ExportQuery:
     )
     async def export_usage(self, info: Info) -> list[ExportSeatUsage]:
         services = info.context.services
-        usage = await export_usage.export_usage(services.sessions, services.config.exports_per_seat_per_month)
+        usage = await export_usage.export_usage(
+            services.sessions, info.context.tenant.id, services.config.exports_per_seat_per_month
+        )
         return [
             ExportSeatUsage(
                 seat_urn=seat.seat_urn,
@@ -199,7 +205,7 @@ class ExportMutation:
                 created=False,
                 user_errors=[UserError.from_domain(error)],
             )
-        outcome = await exports.process_export(info.context.services, request_id)
+        outcome = await exports.process_export(info.context.services, info.context.tenant, request_id)
         errors = [UserError.from_domain(e) for e in exports.outcome_errors(outcome)]
         return ProcessLinkedInExportPayload(
             export=LinkedInExport.from_row(outcome.request),

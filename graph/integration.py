@@ -1,4 +1,4 @@
-"""What the ATS is connected to on LinkedIn (for the frontend and the console)."""
+"""What the viewer's customer is connected to on LinkedIn (for the frontend and the console)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class LinkedInIntegration:
         "a long backoff passes; meanwhile calls to LinkedIn fail with LINKEDIN_AUTH_FAILED."
     )
     async def credentials(self, info: Info) -> LinkedInCredentials:
-        status = await credentials_status(info.context.services)
+        status = await credentials_status(info.context.services, info.context.tenant)
         code = LinkedInErrorCode(status.error_code.value) if status.error_code is not None else None
         return LinkedInCredentials(
             valid=status.valid, checked_at=status.checked_at, error=status.error, error_code=code
@@ -49,9 +49,9 @@ class LinkedInIntegration:
 
 @strawberry.type
 class IntegrationQuery:
-    @strawberry.field(description="The LinkedIn integration this server is configured for.")
+    @strawberry.field(description="The viewer's customer's LinkedIn integration (its own child app).")
     def linkedin_integration(self, info: Info) -> LinkedInIntegration:
-        config = info.context.services.config
+        tenant = info.context.tenant
         return LinkedInIntegration(
-            organization_urn=config.org_urn, contract_urn=config.contract_urn, client_id=config.client_id
+            organization_urn=tenant.org_urn, contract_urn=tenant.contract_urn, client_id=tenant.client_id
         )

@@ -103,7 +103,9 @@ class SyncStatusQuery:
     ) -> SyncStatusReport:
         if not 0 <= failures <= MAX_FAILURES:
             raise ClientError(f"`failures` must be between 0 and {MAX_FAILURES}", argument="failures")
-        report = await sync_status.sync_status(info.context.services.sessions, failures_per_type=failures)
+        report = await sync_status.sync_status(
+            info.context.services.sessions, info.context.tenant.id, failures_per_type=failures
+        )
         return SyncStatusReport(
             entities=[
                 EntitySyncStatus(

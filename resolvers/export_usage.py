@@ -37,12 +37,16 @@ def month_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def export_usage(sessions: SessionFactory, limit: int, now: datetime | None = None) -> list[SeatUsage]:
-    """Every mapped seat, and every seat that exported this month, with its count (by seat URN)."""
+async def export_usage(
+    sessions: SessionFactory, customer_id: int, limit: int, now: datetime | None = None
+) -> list[SeatUsage]:
+    """Every mapped seat of the customer, and every seat that exported for it this month, with its count
+    (by seat URN)."""
     start, end = month_bounds(now or models.utcnow())
     async with sessions() as db:
-        counts = await export_queries.exports_per_seat(db, start, end)
-        recruiters = {r.seat_urn: r for r in await export_queries.recruiters_with_seats(db) if r.seat_urn}
+        counts = await export_queries.exports_per_seat(db, customer_id, start, end)
+        mapped = await export_queries.recruiters_with_seats(db, customer_id)
+        recruiters = {r.seat_urn: r for r in mapped if r.seat_urn}
     month = start.strftime("%Y-%m")
     return [
         SeatUsage(seat, recruiters.get(seat), month, counts.get(seat, 0), limit)

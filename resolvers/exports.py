@@ -1,4 +1,6 @@
-"""One-Click Export: record pushes durably, then fetch, check, match or create, apply, and tell LinkedIn."""
+"""One-Click Export, per customer: record pushes durably, then fetch, check, match or create, apply, and
+tell LinkedIn. Request and notification ids are LinkedIn's, unique per customer; an export is fetched with
+that customer's client and must name that customer's organization (integrationContext)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
-from models import export_queries, leases, linkedin_identities
+from models import customer_queries, export_queries, leases, linkedin_identities
 from models.base import MAX_ROW_ID
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
@@ -23,6 +25,7 @@ from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_matching import apply_member, member_details
 from resolvers.services import Services
+from resolvers.tenants import Tenant, UnknownCustomer
 
 log = logging.getLogger("rscgraph.exports")
 
@@ -44,6 +47,16 @@ class Recorded:
     export_request_id: str | None
 
 
+def wrong_customer(integration_context: str, tenant: Tenant) -> str | None:
+    """Why a notification or export naming `integration_context` is not this customer's (None: it is)."""
+    if integration_context == tenant.org_urn:
+        return None
+    return (
+        f"The export belongs to integrationContext {integration_context}, "
+        f"not to this customer's {tenant.org_urn}"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportOutcome:
     """The export request after a processing attempt, and what it points at."""
@@ -63,19 +76,51 @@ class ExportOutcome:
 # --- receiving ------------------------------------------------------------------------------------
 
 
-async def record_notification(sessions: SessionFactory, notification: PushNotification) -> Recorded:
-    """Store a verified push and, for an export, its PENDING request, in one transaction.
+async def receiving_tenant(services: Services, key: str | None) -> Tenant | None:
+    """The customer a callback URL belongs to: the one with that key, or for the old single URL (`key`
+    None) the customer migrated from the single-customer schema; None when there is none."""
+    if key is not None:
+        try:
+            return await services.tenants.by_key(key)
+        except UnknownCustomer:
+            return None
+    async with services.sessions() as db:
+        legacy = await customer_queries.legacy_webhook_customer(db)
+    if legacy is None or legacy.id is None:
+        return None
+    try:
+        return await services.tenants.get(legacy.id)
+    except UnknownCustomer:  # removed meanwhile
+        return None
+
+
+async def record_notification(
+    sessions: SessionFactory, customer_id: int, notification: PushNotification, *, refused: bool = False
+) -> Recorded:
+    """Store a verified push of the customer and, for an export, its PENDING request, in one transaction.
+    A `refused` push (it names another customer) is stored as processed, and no export request is made.
 
     A known notification id (a replay, or a duplicate delivery racing this one) changes nothing.
     """
     export_id = notification.request_id if notification.type == EXPORT_CANDIDATE_PROFILE else None
     async with sessions() as db:
-        if await export_queries.notification_known(db, notification.id):
+        if await export_queries.notification_known(db, customer_id, notification.id):
             return Recorded(new=False, export_request_id=export_id)
-        needs_request = export_id is not None and await export_queries.export_request(db, export_id) is None
-        export_queries.add_notification(db, notification.id, notification.type, notification.payload)
+        needs_request = (
+            not refused
+            and export_id is not None
+            and await export_queries.export_request(db, customer_id, export_id) is None
+        )
+        export_queries.add_notification(
+            db,
+            customer_id,
+            notification.id,
+            notification.type,
+            notification.payload,
+            processed_at=datetime.now(UTC) if refused else None,
+        )
         if needs_request and export_id is not None:
-            export_queries.add_export_request(db, export_id)
+            export_queries.add_export_request(db, customer_id, export_id)
         try:
             await db.commit()
         except sa.exc.IntegrityError as exc:
@@ -95,11 +140,11 @@ class _Turn:
     holders: int = 0
 
 
-# One lock per request id in this process, so the worker and a support replay never interleave on
-# one export here; dropped when nobody holds or waits for it. Across processes the work is
-# idempotent and unique constraints settle races (one candidate per member, one application per
+# One lock per (customer, request id) in this process, so the worker and a support replay never
+# interleave on one export here; dropped when nobody holds or waits for it. Across processes the work
+# is idempotent and unique constraints settle races (one candidate per member, one application per
 # candidate and job).
-_TURNS: dict[str, _Turn] = {}
+_TURNS: dict[tuple[int, str], _Turn] = {}
 MAX_REQUEST_ID_LENGTH = 200
 
 
@@ -111,79 +156,88 @@ def validate_request_id(value: str) -> str:
     return request_id
 
 
-async def process_export(services: Services, request_id: str) -> ExportOutcome:
-    """Process one export (new, pending, failed or done: it is idempotent) and keep its outcome."""
-    turn = _TURNS.setdefault(request_id, _Turn(asyncio.Lock()))
+async def process_export(services: Services, tenant: Tenant, request_id: str) -> ExportOutcome:
+    """Process one of the customer's exports (new, pending, failed or done: it is idempotent) and keep its
+    outcome."""
+    key = (tenant.id, request_id)
+    turn = _TURNS.setdefault(key, _Turn(asyncio.Lock()))
     turn.holders += 1
     try:
         async with turn.lock:
             try:
-                return await _Processing(services).run(request_id)
+                return await _Processing(services, tenant).run(request_id)
             except Exception:
                 # A bug or a value no column takes: fail this export alone (it can be processed again)
                 # rather than abort the pass and keep every later export waiting behind it.
                 log.exception("export %s could not be processed", request_id)
-                return await _finish(services.sessions, request_id, models.ExportStatus.FAILED, UNPROCESSABLE)
+                return await _finish(
+                    services.sessions, tenant.id, request_id, models.ExportStatus.FAILED, UNPROCESSABLE
+                )
     finally:
         turn.holders -= 1
         if turn.holders == 0:
-            del _TURNS[request_id]
+            del _TURNS[key]
 
 
 class _Processing:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, tenant: Tenant) -> None:
         self._services = services
+        self._tenant = tenant
 
     async def run(self, request_id: str) -> ExportOutcome:
-        sessions = self._services.sessions
-        await _ensure_request(sessions, request_id)
+        sessions, customer_id = self._services.sessions, self._tenant.id
+        await _ensure_request(sessions, customer_id, request_id)
         try:
-            exported = await self._services.linkedin.exported_candidate(request_id)
+            exported = await self._tenant.linkedin.exported_candidate(request_id)
         except (LinkedInNotFound, LinkedInBadRequest) as exc:
             # The export's `error` is read by people: LinkedIn's text and hosts stay in the log.
             log.warning("export %s: LinkedIn has no such export: %s", request_id, exc)
             return await _finish(
-                sessions, request_id, models.ExportStatus.FAILED, "LinkedIn has no such export"
+                sessions, customer_id, request_id, models.ExportStatus.FAILED, "LinkedIn has no such export"
             )
         except LinkedInError as exc:
             log.warning("export %s not fetched: %s", request_id, exc)
             message = linkedin_faults.describe(exc).message
-            return await _retry_later(sessions, request_id, f"The export could not be fetched yet: {message}")
+            return await _retry_later(
+                sessions, customer_id, request_id, f"The export could not be fetched yet: {message}"
+            )
         try:
             outcome = await self._apply(exported)
         except ExportFailed as exc:
-            return await _finish(sessions, request_id, models.ExportStatus.FAILED, str(exc))
+            return await _finish(sessions, customer_id, request_id, models.ExportStatus.FAILED, str(exc))
         assert outcome.candidate is not None
         try:
-            await push_manual_match(self._services, outcome.candidate, exported.member_urn)
+            await push_manual_match(self._services, self._tenant, outcome.candidate, exported.member_urn)
         except ManualMatchRefused as exc:
             # LinkedIn answered and refused: retrying will not help, and the ATS side is complete.
-            return await _finish(sessions, request_id, models.ExportStatus.DONE, exc.message)
+            return await _finish(sessions, customer_id, request_id, models.ExportStatus.DONE, exc.message)
         except LinkedInUnavailable as exc:
-            return await _retry_later(sessions, request_id, f"manualMatchedMember not set yet: {exc.message}")
-        return await _finish(sessions, request_id, models.ExportStatus.DONE, None)
+            return await _retry_later(
+                sessions, customer_id, request_id, f"manualMatchedMember not set yet: {exc.message}"
+            )
+        return await _finish(sessions, customer_id, request_id, models.ExportStatus.DONE, None)
 
     async def _apply(self, exported: ExportedCandidate) -> ExportOutcome:
-        expected = self._services.config.org_urn
+        customer_id = self._tenant.id
         for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
             async with self._services.sessions() as db:
-                row = await export_queries.export_request(db, exported.request_id)
+                row = await export_queries.export_request(db, customer_id, exported.request_id)
                 assert row is not None
                 _describe(row, exported)
-                if exported.integration_context != expected:
+                # The follow-up answer names the customer the export is for (§4): the callback URL's
+                # customer must be that one, or the candidate would land in another customer's ATS.
+                refusal = wrong_customer(exported.integration_context, self._tenant)
+                if refusal is not None:
                     await db.commit()
-                    raise ExportFailed(
-                        f"The export belongs to integrationContext {exported.integration_context}, "
-                        f"not to this customer's {expected}"
-                    )
+                    raise ExportFailed(refusal)
                 try:
-                    job = await _open_job(db, exported.external_job_posting_id)
-                    outcome = await _match_and_apply(db, row, exported, job)
+                    job = await _open_job(db, customer_id, exported.external_job_posting_id)
+                    outcome = await _match_and_apply(db, customer_id, row, exported, job)
                     await db.commit()
                     return outcome
                 except ExportFailed:
                     await db.rollback()
-                    await _save_description(db, exported)
+                    await _save_description(db, customer_id, exported)
                     raise
                 except sa.exc.IntegrityError as exc:
                     await db.rollback()
@@ -200,19 +254,19 @@ def _describe(row: models.ExportRequest, exported: ExportedCandidate) -> None:
     row.exported_at = exported.exported_at
 
 
-async def _save_description(db: AsyncSession, exported: ExportedCandidate) -> None:
-    row = await export_queries.export_request(db, exported.request_id)
+async def _save_description(db: AsyncSession, customer_id: int, exported: ExportedCandidate) -> None:
+    row = await export_queries.export_request(db, customer_id, exported.request_id)
     assert row is not None
     _describe(row, exported)
     await db.commit()
 
 
-async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
+async def _open_job(db: AsyncSession, customer_id: int, external_id: str | None) -> models.Job:
     # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
     if external_id is None or not (external_id.isascii() and external_id.isdigit()):
         raise ExportFailed(f"The export names no job of this ATS (externalJobPostingId {external_id!r})")
     job_id = int(external_id)
-    job = await export_queries.job(db, job_id) if job_id <= MAX_ROW_ID else None
+    job = await export_queries.job(db, customer_id, job_id) if job_id <= MAX_ROW_ID else None
     if job is None:
         raise ExportFailed(f"The export names job {external_id}, which does not exist in this ATS")
     if job.state != models.JobState.OPEN:
@@ -221,7 +275,11 @@ async def _open_job(db: AsyncSession, external_id: str | None) -> models.Job:
 
 
 async def _match_and_apply(
-    db: AsyncSession, row: models.ExportRequest, exported: ExportedCandidate, job: models.Job
+    db: AsyncSession,
+    customer_id: int,
+    row: models.ExportRequest,
+    exported: ExportedCandidate,
+    job: models.Job,
 ) -> ExportOutcome:
     details = member_details(
         member_urn=exported.member_urn,
@@ -238,6 +296,7 @@ async def _match_and_apply(
     # One rule with the mail stubs: fill blanks, suggest where an ATS user's value disagrees.
     merged = await apply_member(
         db,
+        customer_id,
         details,
         candidate_source=models.CandidateSource.LINKEDIN_EXPORT,
         match_source=models.MatchSource.EXPORT,
@@ -245,16 +304,16 @@ async def _match_and_apply(
     )
     candidate = merged.candidate
     if merged.created or merged.changed:
-        enqueue(db, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
+        enqueue(db, customer_id, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
     assert candidate.id is not None
-    application = await export_queries.application_for(db, candidate.id, _id(job))
+    application = await export_queries.application_for(db, customer_id, candidate.id, _id(job))
     if application is None:
         application = models.Application(
-            candidate_id=candidate.id, job_id=_id(job), source=APPLICATION_SOURCE
+            customer_id=customer_id, candidate_id=candidate.id, job_id=_id(job), source=APPLICATION_SOURCE
         )
         db.add(application)
         await db.flush()
-        enqueue(db, models.SyncEntity.APPLICATION, _id(application), models.OutboxOp.UPSERT)
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION, _id(application), models.OutboxOp.UPSERT)
     await db.flush()
     row.candidate_id = candidate.id
     row.application_id = application.id
@@ -269,12 +328,12 @@ def _id(row: models.Candidate | models.Job | models.Application) -> int:
     return row.id
 
 
-async def _ensure_request(sessions: SessionFactory, request_id: str) -> None:
+async def _ensure_request(sessions: SessionFactory, customer_id: int, request_id: str) -> None:
     """Make sure a row exists: support may replay an export whose push never arrived."""
     async with sessions() as db:
-        if await export_queries.export_request(db, request_id) is not None:
+        if await export_queries.export_request(db, customer_id, request_id) is not None:
             return
-        export_queries.add_export_request(db, request_id)
+        export_queries.add_export_request(db, customer_id, request_id)
         try:
             await db.commit()
         except sa.exc.IntegrityError as exc:
@@ -284,79 +343,105 @@ async def _ensure_request(sessions: SessionFactory, request_id: str) -> None:
 
 
 async def _finish(
-    sessions: SessionFactory, request_id: str, status: models.ExportStatus, error: str | None
+    sessions: SessionFactory,
+    customer_id: int,
+    request_id: str,
+    status: models.ExportStatus,
+    error: str | None,
 ) -> ExportOutcome:
     """Record one attempt; a DONE or FAILED one is also stamped complete, its push processed."""
     async with sessions() as db:
-        row = await export_queries.export_request(db, request_id)
+        row = await export_queries.export_request(db, customer_id, request_id)
         assert row is not None
         row.status = status
         row.attempts += 1
         row.error = error
         if status != models.ExportStatus.PENDING:
             row.completed_at = datetime.now(UTC)
-            await export_queries.mark_notification_processed(db, request_id, row.completed_at)
+            await export_queries.mark_notification_processed(db, customer_id, request_id, row.completed_at)
         await db.commit()
-        candidate = await linkedin_identities.candidate(db, row.candidate_id) if row.candidate_id else None
-        application = await db.get(models.Application, row.application_id) if row.application_id else None
+        candidate = (
+            await linkedin_identities.candidate(db, customer_id, row.candidate_id)
+            if row.candidate_id
+            else None
+        )
+        application = (
+            await export_queries.application(db, customer_id, row.application_id)
+            if row.application_id
+            else None
+        )
     unavailable = error if status == models.ExportStatus.PENDING else None
     return ExportOutcome(row, candidate, application, unavailable)
 
 
-async def _retry_later(sessions: SessionFactory, request_id: str, error: str) -> ExportOutcome:
+async def _retry_later(
+    sessions: SessionFactory, customer_id: int, request_id: str, error: str
+) -> ExportOutcome:
     log.warning("export %s stays pending: %s", request_id, error)
-    return await _finish(sessions, request_id, models.ExportStatus.PENDING, error)
+    return await _finish(sessions, customer_id, request_id, models.ExportStatus.PENDING, error)
 
 
 # --- reading --------------------------------------------------------------------------------------
 
 
-async def export_request(sessions: SessionFactory, request_id: str) -> models.ExportRequest | None:
-    """One export request by LinkedIn's request id."""
+async def export_request(
+    sessions: SessionFactory, customer_id: int, request_id: str
+) -> models.ExportRequest | None:
+    """One of the customer's export requests by LinkedIn's request id."""
     async with sessions() as db:
-        return await export_queries.export_request(db, request_id)
+        return await export_queries.export_request(db, customer_id, request_id)
 
 
 async def export_requests_page(
-    sessions: SessionFactory, *, status: models.ExportStatus | None, offset: int, limit: int
+    sessions: SessionFactory,
+    customer_id: int,
+    *,
+    status: models.ExportStatus | None,
+    offset: int,
+    limit: int,
 ) -> tuple[list[models.ExportRequest], int]:
-    """One page of export requests (newest first) and the total."""
+    """One page of the customer's export requests (newest first) and the total."""
     async with sessions() as db:
-        return await export_queries.export_requests_page(db, status=status, offset=offset, limit=limit)
+        return await export_queries.export_requests_page(
+            db, customer_id, status=status, offset=offset, limit=limit
+        )
 
 
 async def export_requests_by_ids(
-    sessions: SessionFactory, ids: list[int]
+    sessions: SessionFactory, customer_id: int, ids: list[int]
 ) -> list[models.ExportRequest | None]:
-    """Export requests in key order, None for unknown ids (a DataLoader batch)."""
+    """The customer's export requests in key order, None for unknown ids (a DataLoader batch)."""
     async with sessions() as db:
-        found = await export_queries.export_requests_by_ids(db, ids)
+        found = await export_queries.export_requests_by_ids(db, customer_id, ids)
     return [found.get(i) for i in ids]
 
 
-def _claim_name(request_id: str) -> str:
-    return f"export:{request_id}"
+def claim_name(customer_id: int, request_id: str) -> str:
+    """The lease that makes one worker at a time process an export (request ids are per customer)."""
+    return f"export:{customer_id}:{request_id}"
 
 
-async def claim(sessions: SessionFactory, request_id: str, holder: str, ttl: timedelta) -> bool:
+async def claim(
+    sessions: SessionFactory, customer_id: int, request_id: str, holder: str, ttl: timedelta
+) -> bool:
     """Take the export for this worker across processes (a lease; it expires if the holder dies)."""
     async with sessions() as db:
-        taken = await leases.try_acquire(db, _claim_name(request_id), holder, ttl)
+        taken = await leases.try_acquire(db, claim_name(customer_id, request_id), holder, ttl)
         await db.commit()
     return taken
 
 
-async def release_claim(sessions: SessionFactory, request_id: str, holder: str) -> None:
+async def release_claim(sessions: SessionFactory, customer_id: int, request_id: str, holder: str) -> None:
     """Give a claimed export back."""
     async with sessions() as db:
-        await leases.release(db, _claim_name(request_id), holder)
+        await leases.release(db, claim_name(customer_id, request_id), holder)
         await db.commit()
 
 
-async def pending_request_ids(sessions: SessionFactory, limit: int = 100) -> list[str]:
-    """PENDING export request ids, oldest first."""
+async def pending_request_ids(sessions: SessionFactory, customer_id: int, limit: int = 100) -> list[str]:
+    """The customer's PENDING export request ids, oldest first."""
     async with sessions() as db:
-        return await export_queries.pending_request_ids(db, limit)
+        return await export_queries.pending_request_ids(db, customer_id, limit)
 
 
 def outcome_errors(outcome: ExportOutcome) -> list[DomainError]:

@@ -1,4 +1,4 @@
-"""The integration status page's view of the customer's LinkedIn credentials: the token call's last result."""
+"""The integration status page's view of a customer's LinkedIn credentials: its client's last token call."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from models.base import utcnow
 from resolvers import linkedin_faults
 from resolvers.errors import ErrorKind
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.integration")
 
@@ -35,12 +36,13 @@ def _of_check(check: CredentialsCheck) -> CredentialsStatus:
     return CredentialsStatus(check.valid, check.checked_at, fault.message, fault.code)
 
 
-async def credentials_status(services: Services) -> CredentialsStatus:
-    """The last token call's result; before any, one token call now (bounded by the refresh deadline).
+async def credentials_status(services: Services, tenant: Tenant) -> CredentialsStatus:
+    """The last token call's result of the customer's client; before any, one token call now (bounded by
+    the refresh deadline).
 
     Refused credentials are not asked about again (the token provider fails fast until they change).
     """
-    tokens = services.linkedin.tokens
+    tokens = tenant.linkedin.tokens
     if tokens.last_check is None:
         try:
             async with asyncio.timeout(services.config.refresh_deadline_s):

@@ -25,14 +25,14 @@ def parse_span(text: str) -> timedelta:
 
 
 async def backfill(
-    sessions: SessionFactory, span: timedelta, *, now: datetime | None = None
+    sessions: SessionFactory, customer_id: int, span: timedelta, *, now: datetime | None = None
 ) -> dict[SyncEntity, int]:
-    """Enqueue UPSERTs for every job (closed ones too), candidate, note, application and stage changed
-    within `span`, and record the backfill; returns the rows enqueued per entity type."""
+    """Enqueue UPSERTs for every job (closed ones too), candidate, note, application and stage of the
+    customer changed within `span`, and record the backfill; returns the rows enqueued per entity type."""
     now = now or utcnow()
     # `2000y` must not overflow the calendar: a span reaching before year 1 backfills everything.
     since = now - span if span < now - _EARLIEST else _EARLIEST
     async with sessions() as db:
-        counts = await enqueue_history(db, since=since, now=now)
+        counts = await enqueue_history(db, customer_id, since=since, now=now)
         await db.commit()
     return counts

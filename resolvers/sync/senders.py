@@ -45,6 +45,8 @@ class SendContext:
     """What every sender needs."""
 
     sessions: SessionFactory
+    # The customer whose records these are: every read and write stays within it.
+    customer_id: int
     linkedin: LinkedInClient
     config: SyncConfig
     org_urn: str
@@ -101,8 +103,8 @@ async def upsert_jobs(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     if not fresh:
         return out
     async with ctx.sessions() as db:
-        jobs = await sources.jobs(db, _ids(fresh))
-        pushed = await statuses_of(db, SyncEntity.JOB, _ids(fresh))
+        jobs = await sources.jobs(db, ctx.customer_id, _ids(fresh))
+        pushed = await statuses_of(db, ctx.customer_id, SyncEntity.JOB, _ids(fresh))
     present = [c.entity_id for c in fresh if c.entity_id in jobs]
     out.update({c.entity_id: GONE for c in fresh if c.entity_id not in jobs})
     bodies = [
@@ -166,8 +168,8 @@ async def upsert_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outc
     """Push candidates that have first name, last name and email, withdraw those LinkedIn holds that lost
     one; then store LinkedIn's matches."""
     async with ctx.sessions() as db:
-        found = await sources.candidates(db, _ids(changes))
-        held = await statuses_of(db, SyncEntity.CANDIDATE, _ids(changes))
+        found = await sources.candidates(db, ctx.customer_id, _ids(changes))
+        held = await statuses_of(db, ctx.customer_id, SyncEntity.CANDIDATE, _ids(changes))
     out: Outcomes = {}
     bodies: dict[str, dict[str, Any]] = {}
     withdrawn: dict[int, str] = {}
@@ -207,7 +209,7 @@ async def _store_matches(ctx: SendContext, candidate_ids: Sequence[int]) -> None
     ]
     try:
         async with ctx.sessions() as db:
-            await save_match_snapshots(db, snapshots)
+            await save_match_snapshots(db, ctx.customer_id, snapshots)
             await db.commit()
     except SQLAlchemyError:
         # The push succeeded: failing here would leave it unsettled until the lease runs out.
@@ -220,7 +222,7 @@ async def _withdraw_candidates(ctx: SendContext, reasons: Mapping[int, str]) -> 
     if not reasons:
         return {}
     async with ctx.sessions() as db:
-        applications = await held_applications(db, list(reasons))
+        applications = await held_applications(db, ctx.customer_id, list(reasons))
     application_reasons = {
         a: f"candidate {reasons[c]}" for c, ids in applications.items() for a in ids if c in reasons
     }
@@ -264,7 +266,7 @@ async def _mark_withdrawn(ctx: SendContext, parent: SyncEntity, reasons: Mapping
         return
     child_reason = PARENT_SKIPPED["candidate" if parent is SyncEntity.CANDIDATE else "application"].reason
     async with ctx.sessions() as db:
-        await mark_withdrawn(db, parent, reasons, child_reason or "", now=ctx.clock())
+        await mark_withdrawn(db, ctx.customer_id, parent, reasons, child_reason or "", now=ctx.clock())
         await db.commit()
 
 
@@ -280,8 +282,10 @@ async def delete_candidates(ctx: SendContext, changes: Sequence[Change]) -> Outc
 async def upsert_candidate_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Push candidate notes, one sub-collection call per candidate."""
     async with ctx.sessions() as db:
-        found = await sources.notes(db, _ids(changes))
-        parents = await statuses_of(db, SyncEntity.CANDIDATE, [n.candidate_id for n in found.values()])
+        found = await sources.notes(db, ctx.customer_id, _ids(changes))
+        parents = await statuses_of(
+            db, ctx.customer_id, SyncEntity.CANDIDATE, [n.candidate_id for n in found.values()]
+        )
     out, groups = _under_parents(changes, {i: n.candidate_id for i, n in found.items()}, parents, "candidate")
 
     async def call(candidate_id: int, note_ids: list[int]) -> BatchResult:
@@ -346,8 +350,8 @@ async def upsert_applications(ctx: SendContext, changes: Sequence[Change]) -> Ou
     """Push applications whose candidate can be sent (LinkedIn needs the candidate's email); withdraw
     those LinkedIn holds whose candidate cannot be."""
     async with ctx.sessions() as db:
-        found = await sources.applications(db, _ids(changes))
-        held = await statuses_of(db, SyncEntity.APPLICATION, _ids(changes))
+        found = await sources.applications(db, ctx.customer_id, _ids(changes))
+        held = await statuses_of(db, ctx.customer_id, SyncEntity.APPLICATION, _ids(changes))
     out: Outcomes = {}
     bodies: dict[str, dict[str, Any]] = {}
     withdrawn: dict[int, str] = {}
@@ -377,9 +381,10 @@ async def delete_applications(ctx: SendContext, changes: Sequence[Change]) -> Ou
 async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Push application notes, one sub-collection call per application."""
     async with ctx.sessions() as db:
-        found = await sources.notes(db, _ids(changes))
+        found = await sources.notes(db, ctx.customer_id, _ids(changes))
         parents = await statuses_of(
             db,
+            ctx.customer_id,
             SyncEntity.APPLICATION,
             [n.application_id for n in found.values() if n.application_id is not None],
         )
@@ -403,8 +408,10 @@ async def delete_application_notes(ctx: SendContext, changes: Sequence[Change]) 
 async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Push stage history entries, one sub-collection call per application."""
     async with ctx.sessions() as db:
-        found = await sources.stages(db, _ids(changes))
-        parents = await statuses_of(db, SyncEntity.APPLICATION, [s.application_id for s in found.values()])
+        found = await sources.stages(db, ctx.customer_id, _ids(changes))
+        parents = await statuses_of(
+            db, ctx.customer_id, SyncEntity.APPLICATION, [s.application_id for s in found.values()]
+        )
     out, groups = _under_parents(
         changes, {i: s.application_id for i, s in found.items()}, parents, "application"
     )

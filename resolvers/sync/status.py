@@ -41,14 +41,16 @@ class SyncStatusReport:
     initial_sync_complete: bool
 
 
-async def sync_status(sessions: SessionFactory, *, failures_per_type: int = 5) -> SyncStatusReport:
-    """Counts per entity type and the most recent failures (a constant five statements)."""
+async def sync_status(
+    sessions: SessionFactory, customer_id: int, *, failures_per_type: int = 5
+) -> SyncStatusReport:
+    """The customer's counts per entity type and most recent failures (a constant five statements)."""
     async with sessions() as db:
-        pending = await pending_counts(db)
-        counts = await status_counts(db)
-        problems = await recent_problems(db, failures_per_type)
-        backfill_at = await backfill_enqueued_at(db)
-        backlog = 0 if backfill_at is None else await pending_enqueued_before(db, backfill_at)
+        pending = await pending_counts(db, customer_id)
+        counts = await status_counts(db, customer_id)
+        problems = await recent_problems(db, customer_id, failures_per_type)
+        backfill_at = await backfill_enqueued_at(db, customer_id)
+        backlog = 0 if backfill_at is None else await pending_enqueued_before(db, customer_id, backfill_at)
     entities = [
         EntitySyncStatus(
             entity_type=t,

@@ -1,4 +1,5 @@
-"""The outbox worker: claim due rows under a lease, send them in dependency order, settle the results.
+"""The outbox worker of one customer: claim its due rows under a lease, send them in dependency order with
+its LinkedIn client, settle the results. A customer's 429 or refused credentials pause its worker only.
 
 Crash safety: a claim is a short lease (`locked_until`) that a heartbeat renews while the batch is sent.
 A worker killed mid-batch leaves its rows claimable once that lease expires (seconds, not minutes); one
@@ -16,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from linkedin.client import LinkedInClient
 from models import OutboxOp, OutboxStatus, utcnow
 from models.db import SessionFactory
 from models.leases import RELEASE_TIMEOUT_S, Heartbeat, LeaseLost
@@ -27,6 +27,7 @@ from resolvers.sync.config import SyncConfig
 from resolvers.sync.outcomes import Kind, Outcome
 from resolvers.sync.plan import TASK_KEY, Change, Step, coalesce, steps
 from resolvers.sync.senders import SENDERS, SendContext
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.sync")
 
@@ -46,21 +47,32 @@ class PassReport:
 
 
 class OutboxWorker:
-    """Drains the outbox to LinkedIn; `run_once` is one deterministic pass."""
+    """Drains one customer's outbox to its LinkedIn instance; `run_once` is one deterministic pass."""
 
     def __init__(
         self,
         sessions: SessionFactory,
-        linkedin: LinkedInClient,
+        tenant: Tenant,
         config: SyncConfig | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessions = sessions
+        self._customer_id = tenant.id
         self._config = config or SyncConfig()
         self._clock = clock
-        self._ctx = SendContext(sessions, linkedin, self._config, linkedin.config.org_urn, clock)
+        self._ctx = SendContext(sessions, tenant.id, tenant.linkedin, self._config, tenant.org_urn, clock)
         self._paused_until: datetime | None = None
+
+    @property
+    def customer_id(self) -> int:
+        """The customer whose outbox this worker drains."""
+        return self._customer_id
+
+    @property
+    def paused_until(self) -> datetime | None:
+        """Until when LinkedIn's throttling (or refused credentials) keeps this worker from sending."""
+        return self._paused_until
 
     async def run_once(self) -> PassReport:
         """Claim one batch of due rows and push it; returns what happened."""
@@ -69,11 +81,13 @@ class OutboxWorker:
             return PassReport()
         ttl = timedelta(seconds=self._config.lease_s)
         async with self._sessions() as db:
-            rows = await claim_due(db, now=now, lease_until=now + ttl, limit=self._config.claim_limit)
+            rows = await claim_due(
+                db, self._customer_id, now=now, lease_until=now + ttl, limit=self._config.claim_limit
+            )
         report = PassReport(claimed=len(rows))
         if not rows:
             return report
-        claim = _Claim(self._sessions, rows, now + ttl, ttl, self._clock)
+        claim = _Claim(self._sessions, self._customer_id, rows, now + ttl, ttl, self._clock)
         try:
             async with Heartbeat(claim.renew, interval_s=self._config.lease_s / 3, what="outbox batch"):
                 await self._send(rows, claim, report)
@@ -117,7 +131,7 @@ class OutboxWorker:
         ]
         async with claim.lock:
             async with self._sessions() as db:
-                await settle(db, settlements, lease_until=claim.until, now=self._clock())
+                await settle(db, self._customer_id, settlements, lease_until=claim.until, now=self._clock())
                 await db.commit()
             claim.settled(settlements)
 
@@ -142,11 +156,12 @@ class OutboxWorker:
                         )
                     )
         async with claim.lock, self._sessions() as db:
-            await settle(db, settlements, lease_until=claim.until, now=now)
-            await upsert_statuses(db, changes, now=now)
-            await delete_statuses(db, step.entity_type, deleted)
+            customer_id = self._customer_id
+            await settle(db, customer_id, settlements, lease_until=claim.until, now=now)
+            await upsert_statuses(db, customer_id, changes, now=now)
+            await delete_statuses(db, customer_id, step.entity_type, deleted)
             # Children skipped while their parent could not be sent (e.g. no email) get their turn now.
-            await requeue_skipped_children(db, step.entity_type, sent, now=now)
+            await requeue_skipped_children(db, customer_id, step.entity_type, sent, now=now)
             await db.commit()
             claim.settled(settlements)
 
@@ -189,12 +204,14 @@ class _Claim:
     def __init__(
         self,
         sessions: SessionFactory,
+        customer_id: int,
         rows: Sequence[ClaimedRow],
         until: datetime,
         ttl: timedelta,
         clock: Callable[[], datetime],
     ) -> None:
         self._sessions = sessions
+        self._customer_id = customer_id
         self._ttl = ttl
         self._clock = clock
         self.held = {row.id for row in rows}
@@ -212,7 +229,9 @@ class _Claim:
                 return True
             until = self._clock() + self._ttl
             async with self._sessions() as db:
-                moved = await extend(db, sorted(self.held), lease_until=self.until, new_until=until)
+                moved = await extend(
+                    db, self._customer_id, sorted(self.held), lease_until=self.until, new_until=until
+                )
                 await db.commit()
             if moved:
                 self.until = until
@@ -224,7 +243,7 @@ class _Claim:
 
         async def unlock() -> None:
             async with self.lock, self._sessions() as db:
-                await release(db, sorted(self.held), lease_until=self.until)
+                await release(db, self._customer_id, sorted(self.held), lease_until=self.until)
                 await db.commit()
                 self.held.clear()
 

@@ -26,11 +26,15 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from models.customers import Customer
     from models.db import SessionFactory
 
 log = logging.getLogger("rscgraph")
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_INTERRUPTED = 130
+EXIT_USAGE = 64  # EX_USAGE: the command needs an argument it was not given (e.g. which customer)
+# How many customer keys an error lists before "…".
+SHOWN_CUSTOMERS = 10
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
@@ -120,9 +124,44 @@ def progress_bar() -> Iterator[Progress]:
         yield bar
 
 
-async def _sync_backfill(settings: Settings, since: str, *, wait: bool = False) -> None:
+async def _customer(sessions: SessionFactory, key: str | None) -> Customer:
+    """The customer a command is for: the one named by --customer, or the only one there is."""
+    from models import customer_queries
+
+    async with sessions() as db:
+        if key is not None:
+            row = await customer_queries.customer_by_key(db, key)
+            if row is None:
+                raise OperatorError(
+                    f"no customer has the key {key!r}",
+                    "`rscgraph customers list` shows the keys",
+                    exit_code=EXIT_USAGE,
+                )
+            return row
+        rows = await customer_queries.customers(db)
+    if not rows:
+        raise OperatorError(
+            "there is no customer yet", "onboard one first (`rscgraph customers add`)", exit_code=EXIT_USAGE
+        )
+    if len(rows) > 1:
+        keys = ", ".join(row.key for row in rows[:SHOWN_CUSTOMERS]) + (
+            ", …" if len(rows) > SHOWN_CUSTOMERS else ""
+        )
+        raise OperatorError(
+            f"there are {len(rows)} customers ({keys}): say which one",
+            "add --customer KEY",
+            exit_code=EXIT_USAGE,
+        )
+    return rows[0]
+
+
+async def _sync_backfill(
+    settings: Settings, since: str, customer_key: str | None, *, wait: bool = False, every: bool = False
+) -> None:
+    """Enqueue the customer's history (`every`: each customer's, one after the other)."""
     from rich.console import Console
 
+    from models import customer_queries
     from models.db import create_engine, session_factory
     from resolvers.sync.backfill import backfill, parse_span
 
@@ -130,17 +169,28 @@ async def _sync_backfill(settings: Settings, since: str, *, wait: bool = False) 
     engine = create_engine(settings.database_url)
     try:
         sessions = session_factory(engine)
-        with Console(stderr=True).status(f"enqueueing the records changed in the last {since}"):
-            counts = await backfill(sessions, span)
-        summary = ", ".join(f"{entity.value.lower()}: {n}" for entity, n in counts.items())
-        print(f"backfill of the last {since} enqueued ({summary})", flush=True)
-        if wait:
-            await _follow_backfill(sessions, sum(counts.values()))
+        if every:
+            async with sessions() as db:
+                customers = await customer_queries.customers(db)
+        else:
+            customers = [await _customer(sessions, customer_key)]
+        for customer in customers:
+            assert customer.id is not None
+            with Console(stderr=True).status(
+                f"enqueueing {customer.key}'s records changed in the last {since}"
+            ):
+                counts = await backfill(sessions, customer.id, span)
+            summary = ", ".join(f"{entity.value.lower()}: {n}" for entity, n in counts.items())
+            print(f"backfill of the last {since} enqueued for {customer.key} ({summary})", flush=True)
+            if wait:
+                await _follow_backfill(sessions, customer.id, sum(counts.values()))
     finally:
         await engine.dispose()
 
 
-async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: float = 1.0) -> None:
+async def _follow_backfill(
+    sessions: SessionFactory, customer_id: int, enqueued: int, poll_s: float = 1.0
+) -> None:
     """A progress bar of the backfill's drain (done by the server's or a worker's outbox job) until
     nothing it enqueued is pending; reads the same report as `syncStatus`."""
     from resolvers.sync.status import sync_status
@@ -153,7 +203,7 @@ async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: floa
     with progress_bar() as bar:
         task = bar.add_task("sending the backfill to LinkedIn", total=enqueued)
         while True:
-            report = await sync_status(sessions, failures_per_type=0)
+            report = await sync_status(sessions, customer_id, failures_per_type=0)
             pending = sum(e.pending for e in report.entities)
             bar.update(task, completed=max(0, enqueued - pending))
             if report.initial_sync_complete:
@@ -162,17 +212,21 @@ async def _follow_backfill(sessions: SessionFactory, enqueued: int, poll_s: floa
             await asyncio.sleep(poll_s)
 
 
-async def _sync_status(settings: Settings, failures: int) -> None:
-    """Print what the `syncStatus` GraphQL field shows, from the same domain function."""
+async def _sync_status(settings: Settings, failures: int, customer_key: str | None) -> None:
+    """Print what the `syncStatus` GraphQL field shows to the customer, from the same domain function."""
     from models import OutboxStatus
     from models.db import create_engine, session_factory
     from resolvers.sync.status import sync_status
 
     engine = create_engine(settings.database_url)
     try:
-        report = await sync_status(session_factory(engine), failures_per_type=failures)
+        sessions = session_factory(engine)
+        customer = await _customer(sessions, customer_key)
+        assert customer.id is not None
+        report = await sync_status(sessions, customer.id, failures_per_type=failures)
     finally:
         await engine.dispose()
+    print(f"customer: {customer.key} ({customer.name})")
     print(f"{'entity type':<18} {'pending':>8} {'sent':>8} {'failed':>8} {'skipped':>8}")
     for e in report.entities:
         print(f"{e.entity_type.value:<18} {e.pending:>8} {e.sent:>8} {e.failed:>8} {e.skipped:>8}")
@@ -281,7 +335,7 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     if asyncio.run(_seed(settings)):
         print("demo data seeded")
         # As on a first install: the history goes to LinkedIn (the sandbox), which powers the In-ATS badges.
-        asyncio.run(_sync_backfill(settings, "2y"))
+        asyncio.run(_sync_backfill(settings, "2y", None, every=True))
     else:
         print("demo data already present")
     env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
@@ -318,6 +372,7 @@ def _version() -> str:
 HOST_HELP = "the address to listen on (default: RSC_HOST, else 127.0.0.1)"
 PORT_HELP = "the port to listen on (default: RSC_PORT, else PORT, else 8000)"
 SANDBOX_PORT_HELP = "the LinkedIn sandbox's port (default: SANDBOX_PORT, else 8100)"
+CUSTOMER_HELP = "the customer's key (required when there is more than one customer)"
 EPILOG = (
     "Settings come from RSC_* environment variables or a .env file (README.md, Configuration); "
     "the database is RSC_DATABASE_URL (default sqlite+aiosqlite:///./rscgraph.db). "
@@ -375,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_commands = sync.add_subparsers(dest="sync_command", required=True, metavar="TASK", help="the task")
     backfill = command("backfill", "enqueue every record changed since then", sync_commands)
     backfill.add_argument("--since", type=_span, default="2y", help="how far back: 30d, 6m, 2y (default)")
+    backfill.add_argument("--customer", metavar="KEY", default=None, help=CUSTOMER_HELP)
     backfill.add_argument(
         "--wait",
         action="store_true",
@@ -384,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = command(
         "status", "what the syncStatus GraphQL field shows: counts and recent failures", sync_commands
     )
+    status.add_argument("--customer", metavar="KEY", default=None, help=CUSTOMER_HELP)
     status.add_argument(
         "--failures", type=_failures, default=5, help="how many failures to list per kind of record (0 to 50)"
     )
@@ -445,10 +502,10 @@ def _dispatch(args: argparse.Namespace) -> None:
         )
     elif args.command == "sync" and args.sync_command == "backfill":
         asyncio.run(preflight.check_database(settings))
-        asyncio.run(_sync_backfill(settings, args.since, wait=args.wait))
+        asyncio.run(_sync_backfill(settings, args.since, args.customer, wait=args.wait))
     elif args.command == "sync" and args.sync_command == "status":
         asyncio.run(preflight.check_database(settings))
-        asyncio.run(_sync_status(settings, args.failures))
+        asyncio.run(_sync_status(settings, args.failures, args.customer))
     elif args.command == "export-schema":
         _export_schema(args.output)
     elif args.command == "run":

@@ -1,5 +1,5 @@
-"""Processes pending One-Click Exports off the request path: a periodic job (app/workers.py) the webhook
-wakes after recording a push."""
+"""Processes pending One-Click Exports off the request path, customer by customer: a periodic job
+(app/jobs.py) the webhook wakes after recording a push. `run_for(tenant)` is one customer's pass."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app import metrics
 from models import leases
 from resolvers import exports
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.export_worker")
 
@@ -21,18 +22,13 @@ log = logging.getLogger("rscgraph.export_worker")
 EXPORT_JOB = "exports"
 
 
-def claim_name(request_id: str) -> str:
-    """The lease that makes one worker at a time process an export (as `resolvers.exports.claim` names it)."""
-    return f"export:{request_id}"
-
-
 @dataclass(frozen=True, slots=True)
 class PassResult:
-    """What one pass over the pending exports did."""
+    """What one pass over pending exports did."""
 
     done: int = 0
     failed: int = 0
-    # Left PENDING because LinkedIn was unavailable; the pass stops at the first one.
+    # Left PENDING because LinkedIn was unavailable; a customer's pass stops at its first one.
     pending: int = 0
     # Left alone because a worker elsewhere holds them.
     skipped: int = 0
@@ -42,9 +38,18 @@ class PassResult:
         """Requests that left PENDING in this pass."""
         return self.done + self.failed
 
+    def __add__(self, other: PassResult) -> PassResult:
+        return PassResult(
+            self.done + other.done,
+            self.failed + other.failed,
+            self.pending + other.pending,
+            self.skipped + other.skipped,
+        )
+
 
 class ExportWorker:
-    """Sweeps PENDING export requests; a crash after the webhook's 2xx loses nothing, the sweep finds it."""
+    """Sweeps a customer's PENDING export requests; a crash after the webhook's 2xx loses nothing, the
+    sweep finds it. One customer's LinkedIn outage stops that customer's pass only."""
 
     def __init__(
         self,
@@ -62,16 +67,17 @@ class ExportWorker:
         self._passes = 0
         self._passed = asyncio.Condition()
 
-    async def run_once(self) -> PassResult:
-        """One pass over the oldest pending exports; stops early when LinkedIn is unavailable."""
+    async def run_for(self, tenant: Tenant) -> PassResult:
+        """One pass over the customer's oldest pending exports; stops early when its LinkedIn is
+        unavailable."""
         done = failed = skipped = 0
         sessions = self._services.sessions
-        for request_id in await exports.pending_request_ids(sessions, self._batch_size):
+        for request_id in await exports.pending_request_ids(sessions, tenant.id, self._batch_size):
             try:
                 async with leases.hold_lease(
-                    sessions, claim_name(request_id), self._holder, ttl=self._claim_ttl
+                    sessions, exports.claim_name(tenant.id, request_id), self._holder, ttl=self._claim_ttl
                 ):
-                    outcome = await exports.process_export(self._services, request_id)
+                    outcome = await exports.process_export(self._services, tenant, request_id)
             except leases.LeaseBusy:
                 skipped += 1
                 continue
@@ -83,35 +89,35 @@ class ExportWorker:
                 # The rest would meet the same outage: leave them for the next pass.
                 return PassResult(done, failed, pending=1, skipped=skipped)
             if outcome.request.status == models.ExportStatus.DONE:
-                metrics.observe_export(outcome.request.received_at, outcome.request.completed_at)
+                metrics.observe_export(tenant.key, outcome.request.received_at, outcome.request.completed_at)
                 done += 1
             else:
                 failed += 1
         return PassResult(done, failed, skipped=skipped)
 
-    async def drain(self, max_passes: int = 100) -> PassResult:
-        """Run passes until one completes nothing; the totals of all passes."""
+    async def drain(self, tenant: Tenant, max_passes: int = 100) -> PassResult:
+        """Run the customer's passes until one completes nothing; the totals of all passes."""
         done = failed = pending = 0
         for _ in range(max_passes):
-            result = await self.run_once()
+            result = await self.run_for(tenant)
             done, failed, pending = done + result.done, failed + result.failed, result.pending
             if result.completed == 0:
                 break
         return PassResult(done, failed, pending)
 
-    async def sweep(self) -> None:
-        """One pass as the periodic job: logged when it did something, counted even when it fails."""
-        try:
-            result = await self.run_once()
-            if result.completed or result.pending:
-                fields = {"done": result.done, "failed": result.failed, "pending": result.pending}
-                log.info("export pass", extra={**fields, "skipped": result.skipped})
-        finally:
-            async with self._passed:
-                self._passes += 1
-                self._passed.notify_all()
+    def swept(self, result: PassResult) -> None:
+        """A periodic sweep over every customer ended (`result`: its totals): log it, count it."""
+        if result.completed or result.pending:
+            fields = {"done": result.done, "failed": result.failed, "pending": result.pending}
+            log.info("export pass", extra={**fields, "skipped": result.skipped})
+
+    async def count_pass(self) -> None:
+        """Tell `passes_done` waiters that one more sweep ended (failed or not)."""
+        async with self._passed:
+            self._passes += 1
+            self._passed.notify_all()
 
     async def passes_done(self, count: int) -> None:
-        """Wait until `sweep` has run `count` times (for tests)."""
+        """Wait until `count` sweeps have ended (for tests)."""
         async with self._passed:
             await self._passed.wait_for(lambda: self._passes >= count)

@@ -2,8 +2,9 @@
 
 Jobs: `linkedin-poll` (the incremental LinkedIn poll), `outbox` (ATS changes to LinkedIn) and `exports`
 (One-Click Exports the webhook recorded); scheduled jobs of later features register in `build_jobs`.
-The domain work stays in resolvers/; each job here is one call into it, single-flight across processes
-through its lease (`models.leases`). Which process runs the jobs:
+Each run does every customer's share: `run_for(tenant)`, one call into resolvers/, under a lease named
+after the job and the customer (`models.leases`), so that one process at a time does a customer's share
+and a customer that fails or hangs costs the others nothing but its own slot. Which process runs the jobs:
 
 - `rscgraph worker`: only the jobs, no HTTP server (PostgreSQL; as many as you like);
 - `rscgraph serve`: GraphQL, and the jobs only with `RSC_RUN_JOBS=true`;
@@ -17,23 +18,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
-from collections.abc import AsyncIterator
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
 
 from app import metrics
-from app.export_worker import EXPORT_JOB, ExportWorker
+from app.export_worker import EXPORT_JOB, ExportWorker, PassResult
 from app.migrations import ensure_migrated
 from app.services import build_services
 from app.settings import Settings
+from app.tenancy import working_for
 from app.workers import Workers
-from linkedin.client import LinkedInClient
+from models import customer_queries, leases
 from models.db import create_engine, session_factory
 from resolvers.services import Services
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant, UnknownCustomer
 
 log = logging.getLogger("rscgraph.jobs")
 
@@ -79,19 +85,115 @@ def sync_config(settings: Settings) -> SyncConfig:
     )
 
 
-def outbox_worker(services: Services, settings: Settings) -> OutboxWorker:
-    """The outbox worker over the process's sessions and LinkedIn client."""
-    return OutboxWorker(services.sessions, services.linkedin, sync_config(settings))
+# --- one customer at a time ----------------------------------------------------------------------------
+
+# Customers whose work runs at once in one job run: a customer whose LinkedIn hangs holds one of these
+# slots until its timeouts end, never the others' turn.
+CUSTOMERS_AT_ONCE = 8
+UnitOfWork = Callable[[Tenant], Awaitable[object]]
 
 
-async def drain_outbox(worker: OutboxWorker) -> None:
-    """One outbox tick: pass after pass until nothing is due. A tick stopped at shutdown gives its
-    unsent rows back (LinkedIn writes are idempotent, so a row in flight may be sent again)."""
-    report = await worker.run_until_idle(max_passes=100)
-    if report.claimed:
-        # Fields, not a dict of enums: `outbox drained claimed=482 sent=482` (or JSON keys).
-        outcomes = {kind.value.lower(): n for kind, n in report.outcomes.items()}
-        log.info("outbox drained", extra={"claimed": report.claimed, **outcomes})
+def customer_lease(job: str, customer_id: int) -> str:
+    """The lease under which one process at a time does one customer's share of a job."""
+    return f"{job}:{customer_id}"
+
+
+async def tenants_of_every_customer(services: Services) -> list[Tenant]:
+    """Every customer's tenant, oldest customer first."""
+    async with services.sessions() as db:
+        rows = await customer_queries.customers(db)
+    tenants = []
+    for row in rows:
+        assert row.id is not None
+        try:
+            tenants.append(await services.tenants.get(row.id))
+        except UnknownCustomer:  # removed since the list was read
+            continue
+    return tenants
+
+
+async def for_each_customer(
+    services: Services,
+    job: str,
+    run_for: UnitOfWork,
+    *,
+    holder: str,
+    lease: bool = True,
+    at_once: int = CUSTOMERS_AT_ONCE,
+) -> dict[str, bool]:
+    """One run of a job: `run_for(tenant)` for every customer, at most `at_once` at a time, each under the
+    lease `job:<customer id>` (a customer another process is doing is skipped), each customer's failure
+    logged and counted without stopping the others. Per customer key: whether its work succeeded (a
+    customer skipped for its lease is left out)."""
+    gate = asyncio.Semaphore(at_once)
+    outcomes: dict[str, bool] = {}
+
+    async def one(tenant: Tenant) -> None:
+        async with gate:
+            with working_for(tenant.key):
+                try:
+                    if lease:
+                        async with leases.hold_lease(
+                            services.sessions, customer_lease(job, tenant.id), holder
+                        ):
+                            await run_for(tenant)
+                    else:
+                        await run_for(tenant)
+                except leases.LeaseBusy:
+                    return  # another process is doing this customer's share right now
+                except leases.LeaseLost:
+                    log.warning(
+                        "%s for customer %s: the lease lapsed; another process carries on", job, tenant.key
+                    )
+                    outcomes[tenant.key] = False
+                    return
+                except Exception:  # one customer's failure (a bug, its database rows) must not stop the rest
+                    log.exception("%s failed for customer %s; it is tried again next run", job, tenant.key)
+                    metrics.customer_job_failed(job, tenant.key)
+                    outcomes[tenant.key] = False
+                    return
+                outcomes[tenant.key] = True
+
+    async with asyncio.TaskGroup() as group:
+        for tenant in await tenants_of_every_customer(services):
+            group.create_task(one(tenant), name=f"{job}:{tenant.key}")
+    return outcomes
+
+
+# --- the jobs --------------------------------------------------------------------------------------------
+
+
+class OutboxJob:
+    """The outbox job: each customer's own `OutboxWorker` (kept between runs, so that a customer's 429 or
+    refused credentials pause that customer alone), drained once per run."""
+
+    def __init__(self, services: Services, config: SyncConfig) -> None:
+        self._services = services
+        self._config = config
+        self._workers: dict[int, tuple[Tenant, OutboxWorker]] = {}
+
+    def worker_for(self, tenant: Tenant) -> OutboxWorker:
+        """The customer's worker; a new one when its tenant was rebuilt (e.g. credentials rotated)."""
+        known = self._workers.get(tenant.id)
+        if known is not None and known[0] is tenant:
+            return known[1]
+        worker = OutboxWorker(self._services.sessions, tenant, self._config)
+        self._workers[tenant.id] = (tenant, worker)
+        return worker
+
+    async def run_for(self, tenant: Tenant) -> None:
+        """One customer's outbox tick: pass after pass until nothing is due. A tick stopped at shutdown
+        gives its unsent rows back (LinkedIn writes are idempotent, so a row in flight may be sent again)."""
+        report = await self.worker_for(tenant).run_until_idle(max_passes=100)
+        if report.claimed:
+            # Fields, not a dict of enums: `outbox drained claimed=482 sent=482` (or JSON keys).
+            outcomes = {kind.value.lower(): n for kind, n in report.outcomes.items()}
+            log.info("outbox drained", extra={"claimed": report.claimed, **outcomes})
+
+
+def holder_name() -> str:
+    """This process's name on the leases it takes."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(slots=True)
@@ -99,7 +201,7 @@ class Jobs:
     """The background jobs of one process, and the objects behind them (tests drive these)."""
 
     workers: Workers
-    outbox: OutboxWorker
+    outbox: OutboxJob
     exports: ExportWorker
     shutdown_grace_s: float
 
@@ -115,17 +217,42 @@ class Jobs:
 
 
 def build_jobs(services: Services, settings: Settings) -> Jobs:
-    """Register every background job; each runs once right at start, then every interval (0 = off).
+    """Register every background job; each runs once right at start, then every interval (0 = off), and
+    each run does every customer's share (`for_each_customer`).
 
     The export sweep also runs whenever the webhook records a push in this process (`Workers.wake`);
     the first sweep picks up whatever a previous process left pending.
     """
-    outbox = outbox_worker(services, settings)
+    holder = holder_name()
+    outbox = OutboxJob(services, sync_config(settings))
     exports = ExportWorker(services)
+
+    async def poll() -> None:
+        # The poll single-flights per customer itself, across processes too (its own lease).
+        await for_each_customer(
+            services, POLL_JOB, lambda tenant: tenant.refresh.poll_tick(), holder=holder, lease=False
+        )
+
+    async def drain_outbox() -> None:
+        await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder=holder)
+
+    async def sweep_exports() -> None:
+        total = PassResult()
+
+        async def run_for(tenant: Tenant) -> None:
+            nonlocal total
+            total += await exports.run_for(tenant)
+
+        try:
+            await for_each_customer(services, EXPORT_JOB, run_for, holder=holder)
+            exports.swept(total)
+        finally:
+            await exports.count_pass()
+
     workers = Workers(on_run=metrics.job_ran)
-    workers.add(POLL_JOB, settings.poll_interval_s, services.refresh.poll_tick)
-    workers.add(OUTBOX_JOB, settings.outbox_interval_s, lambda: drain_outbox(outbox))
-    workers.add(EXPORT_JOB, settings.export_interval_s, exports.sweep)
+    workers.add(POLL_JOB, settings.poll_interval_s, poll)
+    workers.add(OUTBOX_JOB, settings.outbox_interval_s, drain_outbox)
+    workers.add(EXPORT_JOB, settings.export_interval_s, sweep_exports)
     return Jobs(workers, outbox, exports, settings.shutdown_grace_s)
 
 
@@ -136,13 +263,11 @@ async def job_services(settings: Settings) -> AsyncIterator[Services]:
     try:
         await ensure_migrated(engine)
         async with aiohttp.ClientSession() as http:
-            linkedin = LinkedInClient(http, settings.linkedin_config(), observer=metrics.LinkedInObserver())
-            services = build_services(settings, session_factory(engine), linkedin)
+            services = build_services(settings, session_factory(engine), http)
             try:
                 yield services
             finally:
-                await services.refresh.aclose()
-                await services.live_matches.drain()
+                await services.aclose()
     finally:
         await engine.dispose()
 

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.settings import Settings
-from app.tenancy import customer_key
+from models import customer_queries
 from models.db import SessionFactory
 from models.ops_stats import oldest_poll_watermark, outbox_backlog
 
@@ -86,6 +86,11 @@ EXPORT_SECONDS = Histogram(
 WEBHOOK_REFUSALS = Counter("rscgraph_webhook_refusals", "Webhook requests refused, by reason", ["reason"])
 JOB_RUNS = Counter("rscgraph_job_runs", "Background job runs, by job", ["job"])
 JOB_FAILURES = Counter("rscgraph_job_failures", "Background job runs that raised, by job", ["job"])
+CUSTOMER_JOB_FAILURES = Counter(
+    "rscgraph_customer_job_failures",
+    "One customer's share of a background job run that raised, by job and customer",
+    ["job", "customer"],
+)
 JOB_SECONDS = Histogram(
     "rscgraph_job_run_seconds", "Background job run duration, by job", ["job"], buckets=_EXPORT_BUCKETS
 )
@@ -150,8 +155,8 @@ _linkedin_log = structlog.get_logger("rscgraph.linkedin")
 class LinkedInObserver:
     """Counts one customer's LinkedIn calls, logs each, and sends the current request id along."""
 
-    def __init__(self, customer: str | None = None) -> None:
-        self._customer = customer or customer_key()
+    def __init__(self, customer: str) -> None:
+        self._customer = customer
         TOKEN_REFRESHES.labels(self._customer)  # shown as 0 before the first token
 
     def headers(self) -> Mapping[str, str]:
@@ -176,6 +181,7 @@ class LinkedInObserver:
             status=status,
             ms=round(seconds * 1000, 1),
             attempt=attempt,
+            customer=customer,
         )
 
     def on_token_refresh(self) -> None:
@@ -185,10 +191,10 @@ class LinkedInObserver:
 # --- exports, webhooks, jobs ---------------------------------------------------------------------------
 
 
-def observe_export(received_at: datetime, completed_at: datetime | None) -> None:
-    """An export reached its candidate: record how long after its push."""
+def observe_export(customer: str, received_at: datetime, completed_at: datetime | None) -> None:
+    """An export of the customer (its key) reached its candidate: record how long after its push."""
     if completed_at is not None:
-        EXPORT_SECONDS.labels(customer_key()).observe(max(0.0, (completed_at - received_at).total_seconds()))
+        EXPORT_SECONDS.labels(customer).observe(max(0.0, (completed_at - received_at).total_seconds()))
 
 
 def webhook_refused(reason: str) -> None:
@@ -202,6 +208,11 @@ def job_ran(job: str, seconds: float, failed: bool) -> None:
     JOB_SECONDS.labels(job).observe(seconds)
     if failed:
         JOB_FAILURES.labels(job).inc()
+
+
+def customer_job_failed(job: str, customer: str) -> None:
+    """One customer's share of a job run raised (the others' went on)."""
+    CUSTOMER_JOB_FAILURES.labels(job, customer).inc()
 
 
 # --- scrape-time gauges --------------------------------------------------------------------------------
@@ -220,35 +231,39 @@ class _Families(Collector):
 
 
 async def database_families(sessions: SessionFactory, now: datetime | None = None) -> list[Metric]:
-    """Outbox backlog and poll lag per customer, read now; `rscgraph_metrics_database_up` 0 when the
-    database does not answer within SCRAPE_DB_TIMEOUT_S."""
+    """Outbox backlog and poll lag per customer (by key), read now; `rscgraph_metrics_database_up` 0 when
+    the database does not answer within SCRAPE_DB_TIMEOUT_S."""
     now = now or datetime.now(UTC)
-    customer = customer_key()
     up = GaugeMetricFamily("rscgraph_metrics_database_up", "Whether the scrape could read the database")
+    depth = GaugeMetricFamily("rscgraph_outbox_depth", "Outbox rows waiting to be sent", labels=["customer"])
+    oldest = GaugeMetricFamily(
+        "rscgraph_outbox_oldest_age_seconds", "Age of the oldest waiting outbox row", labels=["customer"]
+    )
+    lag = GaugeMetricFamily(
+        "rscgraph_poll_lag_seconds",
+        "How far behind LinkedIn the stored data is: the worst of the customer's seats and streams",
+        labels=["customer"],
+    )
     try:
+        # Two statements per customer, each on the customer's own index prefix; one session for all.
         async with asyncio.timeout(SCRAPE_DB_TIMEOUT_S), sessions() as db:
-            backlog = await outbox_backlog(db)
-            watermark = await oldest_poll_watermark(db)
+            for customer in await customer_queries.customers(db):
+                assert customer.id is not None
+                backlog = await outbox_backlog(db, customer.id)
+                watermark = await oldest_poll_watermark(db, customer.id)
+                depth.add_metric([customer.key], backlog.depth)
+                created = backlog.oldest_created_at
+                age = 0.0 if created is None else (now - created).total_seconds()
+                oldest.add_metric([customer.key], max(0.0, age))
+                if watermark is not None:
+                    lag.add_metric([customer.key], max(0.0, (now - watermark).total_seconds()))
     except (SQLAlchemyError, OSError, TimeoutError) as exc:
         log.warning("metrics scrape could not read the database", error=type(exc).__name__)
         up.add_metric([], 0)
         return [up]
     up.add_metric([], 1)
-    depth = GaugeMetricFamily("rscgraph_outbox_depth", "Outbox rows waiting to be sent", labels=["customer"])
-    depth.add_metric([customer], backlog.depth)
-    oldest = GaugeMetricFamily(
-        "rscgraph_outbox_oldest_age_seconds", "Age of the oldest waiting outbox row", labels=["customer"]
-    )
-    age = 0.0 if backlog.oldest_created_at is None else (now - backlog.oldest_created_at).total_seconds()
-    oldest.add_metric([customer], max(0.0, age))
     families: list[Metric] = [up, depth, oldest]
-    if watermark is not None:
-        lag = GaugeMetricFamily(
-            "rscgraph_poll_lag_seconds",
-            "How far behind LinkedIn the stored data is: the worst of the customer's seats and streams",
-            labels=["customer"],
-        )
-        lag.add_metric([customer], max(0.0, (now - watermark).total_seconds()))
+    if lag.samples:
         families.append(lag)
     return families
 

@@ -1,5 +1,6 @@
-"""The request id: taken from `X-Request-ID` when sane, else made up; bound (with the customer) to
-the log context of everything the request does, tasks it starts included, and sent back."""
+"""The request id: taken from `X-Request-ID` when sane, else made up; bound to the log context of
+everything the request does, tasks it starts included, and sent back. The request's customer is bound
+where it becomes known (its viewer, a webhook's URL: `app.tenancy`) and forgotten with the request."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.tenancy import customer_key
+from app.tenancy import unbind_customer
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Ids from proxies and clients (UUIDs, trace ids...); anything else could forge or flood log lines.
@@ -46,8 +47,9 @@ class RequestContextMiddleware:
             await send(message)
 
         # Tasks created meanwhile copy these variables: a poll a request starts logs its id.
-        tokens = structlog.contextvars.bind_contextvars(request_id=request_id, customer=customer_key())
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.reset_contextvars(**tokens)
+            unbind_customer()

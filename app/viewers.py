@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from app.settings import Settings
+from app.tenancy import bind_customer
 from graph.view import ViewerOf
 from resolvers.services import Services
 from resolvers.tenants import Tenant, UnknownCustomer
@@ -36,6 +37,8 @@ def development_viewers(settings: Settings) -> ViewerOf:
         if tenant is None:
             # No customer onboarded yet (or the named one is gone): a viewer who sees no customer's rows.
             return Viewer(None, user=DEVELOPER)
+        # The request's log lines name its customer from here on.
+        bind_customer(tenant.key)
         return Viewer(tenant, user=DEVELOPER, roles=frozenset({"admin"}))
 
     return viewer_of

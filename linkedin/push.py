@@ -32,6 +32,8 @@ class PushNotification:
     type: str
     request_id: str
     expires_at: datetime | None
+    # The customer the event is for, when the push names it (the follow-up answer always does).
+    integration_context: str | None = None
     # The whole decoded body, kept as received for the record.
     payload: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -80,7 +82,8 @@ def _text(name: str, value: object, max_length: int) -> str:
 
 
 def parse_notification(data: object, *, now: datetime, max_age: timedelta) -> PushNotification:
-    """Check a decoded notification `{"type", "id", "requestId"?, "expiresAt"?}` (epoch ms).
+    """Check a decoded notification `{"type", "id", "requestId"?, "expiresAt"?, "integrationContext"?}`
+    (`expiresAt` in epoch ms).
 
     The caller decodes the body (bounded, safe text: models.safe_input); this checks its shape. An
     `expiresAt` more than `max_age` ahead is refused: replays are caught by id only that long.
@@ -96,20 +99,28 @@ def parse_notification(data: object, *, now: datetime, max_age: timedelta) -> Pu
     # Compared as integers: a far-off value (1e20) does not fit a datetime.
     if expires is not None and expires > (now + max_age).timestamp() * 1000:
         raise MalformedNotification(f"'expiresAt' is more than {max_age.total_seconds():.0f} s ahead")
+    context = data.get("integrationContext")
     return PushNotification(
         id=ident,
         type=kind,
         request_id=request_id,
         expires_at=None if expires is None else datetime.fromtimestamp(expires / 1000, tz=UTC),
+        integration_context=None if context is None else _text("integrationContext", context, MAX_ID_LENGTH),
         payload=data,
     )
 
 
 def notification_body(
-    notification_id: str, kind: str = EXPORT_CANDIDATE_PROFILE, *, expires_at_ms: int | None = None
+    notification_id: str,
+    kind: str = EXPORT_CANDIDATE_PROFILE,
+    *,
+    expires_at_ms: int | None = None,
+    integration_context: str | None = None,
 ) -> bytes:
     """A notification body as LinkedIn sends it (for tools and tests that play LinkedIn)."""
     payload: dict[str, object] = {"type": kind, "id": notification_id, "requestId": notification_id}
     if expires_at_ms is not None:
         payload["expiresAt"] = expires_at_ms
+    if integration_context is not None:
+        payload["integrationContext"] = integration_context
     return json.dumps(payload).encode()

@@ -26,3 +26,9 @@ async def customers(db: AsyncSession) -> list[Customer]:
 async def first_customer(db: AsyncSession) -> Customer | None:
     """The oldest customer (the embedded default's development viewer when no key is set)."""
     return (await db.exec(select(Customer).order_by(col(Customer.id)).limit(1))).first()
+
+
+async def legacy_webhook_customer(db: AsyncSession) -> Customer | None:
+    """The customer the old single `/webhooks/linkedin` URL belongs to (migrated from one customer)."""
+    statement = select(Customer).where(col(Customer.legacy_webhook).is_(True)).order_by(col(Customer.id))
+    return (await db.exec(statement.limit(1))).first()

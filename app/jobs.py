@@ -93,11 +93,6 @@ CUSTOMERS_AT_ONCE = 8
 UnitOfWork = Callable[[Tenant], Awaitable[object]]
 
 
-def customer_lease(job: str, customer_id: int) -> str:
-    """The lease under which one process at a time does one customer's share of a job."""
-    return f"{job}:{customer_id}"
-
-
 async def tenants_of_every_customer(services: Services) -> list[Tenant]:
     """Every customer's tenant, oldest customer first."""
     async with services.sessions() as db:
@@ -134,7 +129,7 @@ async def for_each_customer(
                 try:
                     if lease:
                         async with leases.hold_lease(
-                            services.sessions, customer_lease(job, tenant.id), holder
+                            services.sessions, leases.customer_lease(job, tenant.id), holder
                         ):
                             await run_for(tenant)
                     else:

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import SQLModel
 
-from linkedin.client import LinkedInClient
 from linkedin.restli import parse_key
 from models import OutboxEvent, OutboxOp, SyncEntity, SyncStatus
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
+from resolvers.tenants import Tenant
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
 from tests.conftest import Sandbox
@@ -65,36 +65,36 @@ def sync_config() -> SyncConfig:
 
 
 @pytest.fixture
-def worker(
-    sessions: SessionFactory, linkedin: LinkedInClient, sync_config: SyncConfig, clock: Clock
-) -> OutboxWorker:
-    """An outbox worker driven one pass at a time."""
-    return OutboxWorker(sessions, linkedin, sync_config, clock=clock)
+def worker(sessions: SessionFactory, tenant: Tenant, sync_config: SyncConfig, clock: Clock) -> OutboxWorker:
+    """The test customer's outbox worker, driven one pass at a time."""
+    return OutboxWorker(sessions, tenant, sync_config, clock=clock)
 
 
 @dataclass
 class Ats:
-    """Writes ATS rows together with their outbox rows, as the write API does."""
+    """Writes one customer's ATS rows together with their outbox rows, as the write API does."""
 
     sessions: SessionFactory
+    customer_id: int
 
     async def create(self, row: SQLModel, entity: SyncEntity, key: dict[str, Any] | None = None) -> Any:
-        """Insert `row` and enqueue its UPSERT."""
+        """Insert `row` (as the customer's) and enqueue its UPSERT."""
         async with self.sessions() as db:
+            setattr(row, "customer_id", self.customer_id)  # noqa: B010
             db.add(row)
             await db.flush()
-            enqueue(db, entity, getattr(row, "id"), OutboxOp.UPSERT, key)  # noqa: B009
+            enqueue(db, self.customer_id, entity, getattr(row, "id"), OutboxOp.UPSERT, key)  # noqa: B009
             await db.commit()
         return row
 
     async def update(self, model: type[SQLModel], row_id: int, entity: SyncEntity, **fields: Any) -> None:
         """Change fields of a row and enqueue its UPSERT."""
         async with self.sessions() as db:
-            row = await db.get(model, row_id)
+            row = await db.get(model, (self.customer_id, row_id))
             assert row is not None
             for name, value in fields.items():
                 setattr(row, name, value)
-            enqueue(db, entity, row_id, OutboxOp.UPSERT)
+            enqueue(db, self.customer_id, entity, row_id, OutboxOp.UPSERT)
             await db.commit()
 
     async def delete(
@@ -102,18 +102,23 @@ class Ats:
     ) -> None:
         """Delete a row and enqueue its DELETE with the key LinkedIn needs."""
         async with self.sessions() as db:
-            row = await db.get(model, row_id)
+            row = await db.get(model, (self.customer_id, row_id))
             assert row is not None
             await db.delete(row)
-            enqueue(db, entity, row_id, OutboxOp.DELETE, key)
+            enqueue(db, self.customer_id, entity, row_id, OutboxOp.DELETE, key)
             await db.commit()
 
     async def outbox(self) -> list[OutboxEvent]:
-        """Every outbox row, oldest first."""
+        """Every outbox row of the customer, oldest first."""
         from sqlmodel import col, select
 
         async with self.sessions() as db:
-            return list((await db.exec(select(OutboxEvent).order_by(col(OutboxEvent.id)))).all())
+            statement = (
+                select(OutboxEvent)
+                .where(col(OutboxEvent.customer_id) == self.customer_id)
+                .order_by(col(OutboxEvent.id))
+            )
+            return list((await db.exec(statement)).all())
 
     async def status(self, entity: SyncEntity, entity_id: int) -> SyncStatus | None:
         """The SyncStatus of one record."""
@@ -121,15 +126,17 @@ class Ats:
 
         async with self.sessions() as db:
             statement = select(SyncStatus).where(
-                col(SyncStatus.entity_type) == entity, col(SyncStatus.entity_id) == entity_id
+                col(SyncStatus.customer_id) == self.customer_id,
+                col(SyncStatus.entity_type) == entity,
+                col(SyncStatus.entity_id) == entity_id,
             )
             return (await db.exec(statement)).one_or_none()
 
 
 @pytest.fixture
-def ats(sessions: SessionFactory) -> Ats:
-    """ATS writes with outbox rows."""
-    return Ats(sessions)
+def ats(sessions: SessionFactory, customer_id: int) -> Ats:
+    """The test customer's ATS writes with outbox rows."""
+    return Ats(sessions, customer_id)
 
 
 async def pushed(sandbox: Sandbox) -> dict[str, Any]:

@@ -7,11 +7,11 @@ import pytest
 from app.jobs import sync_config
 from app.services import domain_config
 from app.settings import Settings
-from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
 from models import Candidate, Job, SyncEntity
 from models.db import SessionFactory
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 from tests.resolvers.sync.conftest import Ats, Clock, pushed
 
@@ -26,13 +26,13 @@ async def test_a_pushed_candidate_links_to_its_page_on_the_served_port(
     settings: Settings,
     ats: Ats,
     sessions: SessionFactory,
-    linkedin: LinkedInClient,
+    tenant: Tenant,
     sandbox: Sandbox,
     clock: Clock,
 ) -> None:
     # given: the server runs on 9123 and nobody set a link template
     served = settings.model_copy(update={"port": 9123})
-    worker = OutboxWorker(sessions, linkedin, sync_config(served), clock=clock)
+    worker = OutboxWorker(sessions, tenant, sync_config(served), clock=clock)
     candidate = await ats.create(
         Candidate(first_name="Ada", last_name="Lovelace", email="ada@analytical.example"),
         SyncEntity.CANDIDATE,
@@ -48,13 +48,13 @@ async def test_a_job_without_its_own_apply_url_links_to_its_page_on_the_served_p
     settings: Settings,
     ats: Ats,
     sessions: SessionFactory,
-    linkedin: LinkedInClient,
+    tenant: Tenant,
     sandbox: Sandbox,
     clock: Clock,
 ) -> None:
     # given
     served = settings.model_copy(update={"host": "0.0.0.0", "port": 9124})
-    worker = OutboxWorker(sessions, linkedin, sync_config(served), clock=clock)
+    worker = OutboxWorker(sessions, tenant, sync_config(served), clock=clock)
     job = await ats.create(
         Job(title="Engine Analyst", description="Program the engine.", location="London, GB"), SyncEntity.JOB
     )

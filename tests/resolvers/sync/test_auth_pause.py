@@ -10,12 +10,12 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from app.settings import Settings
 from linkedin.client import LinkedInClient
 from models import OutboxStatus
 from models.db import SessionFactory
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import upstream_calls
 from tests.resolvers.sync.conftest import Ats, Clock, pushed
@@ -23,18 +23,18 @@ from tests.resolvers.sync.test_crash_safety import three_candidates_with_applica
 
 
 @pytest.fixture
-async def refused(settings: Settings) -> AsyncIterator[LinkedInClient]:
-    """A LinkedIn client whose configured client secret is wrong."""
+async def refused(tenant: Tenant) -> AsyncIterator[LinkedInClient]:
+    """The customer's LinkedIn client, but with a wrong client secret."""
     async with aiohttp.ClientSession() as http:
-        yield LinkedInClient(http, replace(settings.linkedin_config(), client_secret=SecretStr("wrong")))
+        yield LinkedInClient(http, replace(tenant.linkedin.config, client_secret=SecretStr("wrong")))
 
 
 @pytest.fixture
 def paused_worker(
-    sessions: SessionFactory, refused: LinkedInClient, sync_config: SyncConfig, clock: Clock
+    sessions: SessionFactory, tenant: Tenant, refused: LinkedInClient, sync_config: SyncConfig, clock: Clock
 ) -> OutboxWorker:
-    """An outbox worker speaking with refused credentials."""
-    return OutboxWorker(sessions, refused, sync_config, clock=clock)
+    """The customer's outbox worker speaking with refused credentials."""
+    return OutboxWorker(sessions, replace(tenant, linkedin=refused), sync_config, clock=clock)
 
 
 async def _rows(ats: Ats) -> set[tuple[OutboxStatus, int]]:
@@ -73,7 +73,6 @@ async def test_once_the_credentials_change_the_held_rows_are_sent(
     ats: Ats,
     paused_worker: OutboxWorker,
     refused: LinkedInClient,
-    settings: Settings,
     sandbox: Sandbox,
     clock: Clock,
     sync_config: SyncConfig,
@@ -82,7 +81,7 @@ async def test_once_the_credentials_change_the_held_rows_are_sent(
     application_ids = await three_candidates_with_applications(ats)
     await paused_worker.run_until_idle()
     # when
-    refused.tokens.use_credentials(settings.linkedin_client_id, settings.linkedin_client_secret)
+    refused.tokens.use_credentials(sandbox.config.client_id, SecretStr(sandbox.config.client_secret))
     clock.advance(sync_config.throttle_pause_s + sync_config.job_task_poll_s)
     await paused_worker.run_until_idle()
     # then

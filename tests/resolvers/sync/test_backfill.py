@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.cli import main
+from app.cli import EXIT_USAGE, main
+from app.settings import Settings
 from models import (
     Application,
     ApplicationStage,
@@ -20,6 +22,7 @@ from models import (
 )
 from models.db import SessionFactory
 from resolvers.sync.backfill import backfill, parse_span
+from tests.child_apps import other_customer_id
 from tests.resolvers.sync.conftest import Ats
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -46,33 +49,51 @@ def test_a_span_too_long_for_a_timedelta_means_all_history() -> None:
     assert parse_span("99999999999y") == timedelta(days=timedelta.max.days)
 
 
-async def history(sessions: SessionFactory) -> dict[str, int]:
-    """One recent record of every kind (the job closed), plus an ancient candidate and job."""
+async def history(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
+    """One recent record of every kind of the customer (the job closed), plus an ancient candidate and job."""
+    c = customer_id
     async with sessions() as db:
-        job = Job(title="Closed role", state=JobState.CLOSED, created_at=RECENT, updated_at=RECENT)
-        old_job = Job(title="Old role", created_at=ANCIENT, updated_at=ANCIENT)
+        job = Job(
+            customer_id=c, title="Closed role", state=JobState.CLOSED, created_at=RECENT, updated_at=RECENT
+        )
+        old_job = Job(customer_id=c, title="Old role", created_at=ANCIENT, updated_at=ANCIENT)
         candidate = Candidate(
-            first_name="A", last_name="B", email="a@b.example", created_at=RECENT, updated_at=RECENT
+            customer_id=c,
+            first_name="A",
+            last_name="B",
+            email="a@b.example",
+            created_at=RECENT,
+            updated_at=RECENT,
         )
         old = Candidate(
-            first_name="O", last_name="Ld", email="o@ld.example", created_at=ANCIENT, updated_at=ANCIENT
+            customer_id=c,
+            first_name="O",
+            last_name="Ld",
+            email="o@ld.example",
+            created_at=ANCIENT,
+            updated_at=ANCIENT,
         )
         db.add_all([job, old_job, candidate, old])
         await db.flush()
         application = Application(
-            candidate_id=candidate.id or 0, job_id=job.id or 0, created_at=RECENT, last_activity_at=RECENT
+            customer_id=c,
+            candidate_id=candidate.id or 0,
+            job_id=job.id or 0,
+            created_at=RECENT,
+            last_activity_at=RECENT,
         )
         db.add(application)
         await db.flush()
-        note = Note(candidate_id=candidate.id or 0, author="R S", body="n", created_at=RECENT)
+        note = Note(customer_id=c, candidate_id=candidate.id or 0, author="R S", body="n", created_at=RECENT)
         app_note = Note(
+            customer_id=c,
             candidate_id=candidate.id or 0,
             application_id=application.id,
             author="R S",
             body="a",
             created_at=RECENT,
         )
-        stage = ApplicationStage(application_id=application.id or 0, stage="Screen", at=RECENT)
+        stage = ApplicationStage(customer_id=c, application_id=application.id or 0, stage="Screen", at=RECENT)
         db.add_all([note, app_note, stage])
         await db.commit()
         return {
@@ -86,12 +107,12 @@ async def history(sessions: SessionFactory) -> dict[str, int]:
 
 
 async def test_the_backfill_enqueues_an_upsert_for_every_record_changed_within_the_span(
-    sessions: SessionFactory, ats: Ats
+    sessions: SessionFactory, customer_id: int, ats: Ats
 ) -> None:
     # given
-    ids = await history(sessions)
+    ids = await history(sessions, customer_id)
     # when
-    counts = await backfill(sessions, timedelta(days=730), now=NOW)
+    counts = await backfill(sessions, customer_id, timedelta(days=730), now=NOW)
     # then
     assert counts == dict.fromkeys(SyncEntity, 1)
     assert [(r.entity_type, r.entity_id, r.op, r.status) for r in await ats.outbox()] == [
@@ -106,26 +127,70 @@ async def test_the_backfill_enqueues_an_upsert_for_every_record_changed_within_t
 
 @pytest.mark.parametrize("text", ["3000y", "99999999999y"])
 async def test_a_span_reaching_before_the_calendar_backfills_all_history(
-    sessions: SessionFactory, text: str
+    sessions: SessionFactory, customer_id: int, text: str
 ) -> None:
     # given: recent records and an ancient candidate and job
-    await history(sessions)
+    await history(sessions, customer_id)
     # when
-    counts = await backfill(sessions, parse_span(text), now=NOW)
+    counts = await backfill(sessions, customer_id, parse_span(text), now=NOW)
     # then
     assert counts == {**dict.fromkeys(SyncEntity, 1), SyncEntity.JOB: 2, SyncEntity.CANDIDATE: 2}
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_cli_backfills_the_database_it_is_configured_for(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+async def test_a_customers_backfill_enqueues_none_of_another_customers_records(
+    sessions: SessionFactory, settings: Settings, customer_id: int, ats: Ats
 ) -> None:
-    # given
-    monkeypatch.setenv("RSC_DATABASE_URL", database_url)
+    # given: the same history at another customer
+    other = await other_customer_id(sessions, settings)
+    await history(sessions, other)
     # when
-    main(["sync", "backfill", "--since", "2y"])
+    counts = await backfill(sessions, customer_id, timedelta(days=730), now=NOW)
+    # then
+    assert counts == dict.fromkeys(SyncEntity, 0)
+    assert await ats.outbox() == []
+    assert len(await Ats(sessions, other).outbox()) == 0
+
+
+def _sync(database_url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
+    monkeypatch.setenv("RSC_DATABASE_URL", database_url)
+    main(["sync", *args])
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_cli_backfills_the_only_customer_of_the_database_it_is_configured_for(
+    database_url: str, customer_id: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # when
+    await asyncio.to_thread(_sync, database_url, monkeypatch, "backfill", "--since", "2y")
     # then
     assert capsys.readouterr().out == (
-        "backfill of the last 2y enqueued (job: 0, candidate: 0, candidate_note: 0, application: 0, "
+        "backfill of the last 2y enqueued for acme (job: 0, candidate: 0, candidate_note: 0, application: 0, "
         "application_note: 0, application_stage: 0)\n"
     )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_with_two_customers_the_cli_backfills_the_one_named_and_asks_when_none_is(
+    database_url: str,
+    sessions: SessionFactory,
+    settings: Settings,
+    customer_id: int,
+    ats: Ats,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given: a second customer with history
+    other = await other_customer_id(sessions, settings)
+    await history(sessions, other)
+    # when
+    with pytest.raises(SystemExit) as unnamed:
+        await asyncio.to_thread(_sync, database_url, monkeypatch, "backfill")
+    refused = capsys.readouterr().err
+    await asyncio.to_thread(_sync, database_url, monkeypatch, "backfill", "--customer", "globex")
+    # then: nothing was enqueued without a name; the named customer's history only with it
+    assert unnamed.value.code == EXIT_USAGE
+    assert refused == (
+        "rscgraph: error: there are 2 customers (acme, globex): say which one\n  fix: add --customer KEY\n"
+    )
+    assert await ats.outbox() == []
+    assert len(await Ats(sessions, other).outbox()) == 6

@@ -34,13 +34,14 @@ def ada(**overrides: object) -> Candidate:
 
 
 async def test_a_new_candidate_appears_on_linkedin_with_every_field(
-    ats: Ats, sessions: SessionFactory, worker: OutboxWorker, sandbox: Sandbox
+    ats: Ats, sessions: SessionFactory, customer_id: int, worker: OutboxWorker, sandbox: Sandbox
 ) -> None:
     # given
     candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
     async with sessions() as db:
         db.add(
             LinkedInIdentity(
+                customer_id=customer_id,
                 candidate_id=candidate.id,
                 person_urn="urn:li:person:ada",
                 profile_url="https://www.linkedin.com/in/ada-lovelace",
@@ -75,13 +76,14 @@ async def test_a_new_candidate_appears_on_linkedin_with_every_field(
 
 
 async def test_an_algorithmic_match_is_not_sent_as_the_manual_match(
-    ats: Ats, sessions: SessionFactory, worker: OutboxWorker, sandbox: Sandbox
+    ats: Ats, sessions: SessionFactory, customer_id: int, worker: OutboxWorker, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn's own guess, not a person's choice
     candidate = await ats.create(ada(), SyncEntity.CANDIDATE)
     async with sessions() as db:
         db.add(
             LinkedInIdentity(
+                customer_id=customer_id,
                 candidate_id=candidate.id,
                 person_urn="urn:li:person:ada",
                 match_source=MatchSource.ALGORITHMIC,
@@ -175,7 +177,7 @@ async def test_adding_the_missing_email_sends_the_candidate(
 
 
 async def test_a_pushed_candidates_linkedin_matches_are_stored(
-    ats: Ats, sessions: SessionFactory, worker: OutboxWorker, sandbox: Sandbox
+    ats: Ats, sessions: SessionFactory, customer_id: int, worker: OutboxWorker, sandbox: Sandbox
 ) -> None:
     # given: a candidate with the email of a member of the sandbox's world
     member = (await sandbox.admin("GET", "world"))["members"][0]
@@ -184,7 +186,7 @@ async def test_a_pushed_candidates_linkedin_matches_are_stored(
     await worker.run_once()
     # then
     async with sessions() as db:
-        snapshot = (await profiles_by_candidate_ids(db, [candidate.id])).get(candidate.id)
+        snapshot = (await profiles_by_candidate_ids(db, customer_id, [candidate.id])).get(candidate.id)
     assert snapshot is not None
     assert (snapshot.algorithmic_matches, snapshot.manual_match) == ([member["urn"]], None)
 

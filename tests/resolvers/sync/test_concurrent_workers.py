@@ -6,12 +6,12 @@ import asyncio
 
 import pytest
 
-from linkedin.client import LinkedInClient
 from models import Candidate, OutboxOp, OutboxStatus, SyncEntity
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 from tests.resolvers.sync.conftest import Ats, Clock, received_keys
 
@@ -22,7 +22,7 @@ async def test_two_workers_draining_one_postgresql_outbox_send_every_candidate_e
     database_url: str,
     ats: Ats,
     sessions: SessionFactory,
-    linkedin: LinkedInClient,
+    tenant: Tenant,
     sandbox: Sandbox,
     clock: Clock,
 ) -> None:
@@ -33,15 +33,16 @@ async def test_two_workers_draining_one_postgresql_outbox_send_every_candidate_e
     # given
     async with sessions() as db:
         rows = [
-            Candidate(first_name="C", last_name=str(n), email=f"c{n}@example.com") for n in range(CANDIDATES)
+            Candidate(customer_id=tenant.id, first_name="C", last_name=str(n), email=f"c{n}@example.com")
+            for n in range(CANDIDATES)
         ]
         db.add_all(rows)
         await db.flush()
         for row in rows:
-            enqueue(db, SyncEntity.CANDIDATE, row.id or 0, OutboxOp.UPSERT)
+            enqueue(db, tenant.id, SyncEntity.CANDIDATE, row.id or 0, OutboxOp.UPSERT)
         await db.commit()
     config = SyncConfig(claim_limit=25)
-    first, second = (OutboxWorker(sessions, linkedin, config, clock=clock) for _ in range(2))
+    first, second = (OutboxWorker(sessions, tenant, config, clock=clock) for _ in range(2))
     # when
     one, two = await asyncio.gather(first.run_until_idle(), second.run_until_idle())
     # then

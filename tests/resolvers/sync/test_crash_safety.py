@@ -10,12 +10,12 @@ import pytest
 from sqlmodel import select
 
 from app.settings import Settings
-from linkedin.client import LinkedInClient
 from models import Application, Candidate, Job, OutboxEvent, OutboxStatus, SyncEntity, utcnow
 from models.db import SessionFactory
 from models.outbox_claims import claim_due
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests import holders
 from tests.conftest import Sandbox
 from tests.resolvers.sync.conftest import Ats, Clock, ident, pushed, received_keys
@@ -41,6 +41,7 @@ async def three_candidates_with_applications(ats: Ats) -> list[int]:
 async def test_rows_claimed_by_a_worker_that_died_are_sent_once_its_lease_expires(
     ats: Ats,
     sessions: SessionFactory,
+    customer_id: int,
     worker: OutboxWorker,
     sandbox: Sandbox,
     clock: Clock,
@@ -50,7 +51,9 @@ async def test_rows_claimed_by_a_worker_that_died_are_sent_once_its_lease_expire
     await three_candidates_with_applications(ats)
     async with sessions() as db:
         now = clock()
-        await claim_due(db, now=now, lease_until=now + timedelta(seconds=sync_config.lease_s), limit=100)
+        await claim_due(
+            db, customer_id, now=now, lease_until=now + timedelta(seconds=sync_config.lease_s), limit=100
+        )
     held_by_the_dead = await worker.run_once()
     # when
     clock.advance(sync_config.lease_s + 1)
@@ -111,6 +114,7 @@ async def test_a_worker_cancelled_mid_request_is_restarted_and_every_change_arri
 async def test_a_records_later_change_waits_while_another_worker_holds_its_earlier_one(
     ats: Ats,
     sessions: SessionFactory,
+    customer_id: int,
     worker: OutboxWorker,
     sandbox: Sandbox,
     clock: Clock,
@@ -122,7 +126,9 @@ async def test_a_records_later_change_waits_while_another_worker_holds_its_earli
     )
     async with sessions() as db:
         now = clock()
-        await claim_due(db, now=now, lease_until=now + timedelta(seconds=sync_config.lease_s), limit=100)
+        await claim_due(
+            db, customer_id, now=now, lease_until=now + timedelta(seconds=sync_config.lease_s), limit=100
+        )
     await ats.delete(Candidate, ident(candidate), SyncEntity.CANDIDATE)
     # when
     while_held = await worker.run_once()
@@ -140,21 +146,21 @@ TAKEOVER = timedelta(seconds=30)
 
 
 async def test_rows_leased_by_a_process_killed_mid_send_are_sent_by_another_within_30_s(
-    ats: Ats, settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    ats: Ats, settings: Settings, sessions: SessionFactory, tenant: Tenant, sandbox: Sandbox
 ) -> None:
     # given: another process claimed the rows and is sending them (LinkedIn hangs), then is killed -9
     await three_candidates_with_applications(ats)
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
     crashed_at = utcnow()
-    holder = holders.spawn("outbox", settings, crashed_at)
+    holder = holders.spawn("outbox", settings, crashed_at, tenant.id)
     try:
         assert await sandbox.admin("GET", "hangs/wait?timeout=60") == {"hanging": True}
     finally:
         holders.kill_9(holder)
     await sandbox.admin("DELETE", "faults")
     # when: a worker here, one second and then 30 s (by the leases' clock) after the crash
-    soon = await OutboxWorker(sessions, linkedin, clock=lambda: crashed_at + timedelta(seconds=1)).run_once()
-    later = await OutboxWorker(sessions, linkedin, clock=lambda: crashed_at + TAKEOVER).run_until_idle()
+    soon = await OutboxWorker(sessions, tenant, clock=lambda: crashed_at + timedelta(seconds=1)).run_once()
+    later = await OutboxWorker(sessions, tenant, clock=lambda: crashed_at + TAKEOVER).run_until_idle()
     # then: the dead process's claim held for a moment only, then every row it had not settled went out
     # (the job, sent before the hang, waits for LinkedIn's task)
     assert (soon.claimed, later.claimed) == (0, 6)
@@ -163,7 +169,7 @@ async def test_rows_leased_by_a_process_killed_mid_send_are_sent_by_another_with
 
 
 async def test_a_worker_stopped_mid_send_gives_its_rows_back_at_once(
-    ats: Ats, worker: OutboxWorker, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    ats: Ats, worker: OutboxWorker, sessions: SessionFactory, tenant: Tenant, sandbox: Sandbox
 ) -> None:
     # given: a pass waiting on LinkedIn
     await three_candidates_with_applications(ats)
@@ -177,20 +183,20 @@ async def test_a_worker_stopped_mid_send_gives_its_rows_back_at_once(
     await sandbox.admin("DELETE", "faults")
     # then: another worker claims the unsent rows right away, without waiting for any lease to expire
     # (the job, sent before the hang, waits for LinkedIn's task)
-    report = await OutboxWorker(sessions, linkedin, clock=utcnow).run_until_idle()
+    report = await OutboxWorker(sessions, tenant, clock=utcnow).run_until_idle()
     assert report.claimed == 6
     assert len((await pushed(sandbox))["candidates"]) == 3
 
 
 async def test_a_live_workers_heartbeat_keeps_its_rows_past_the_first_lease(
-    ats: Ats, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    ats: Ats, sessions: SessionFactory, tenant: Tenant, sandbox: Sandbox
 ) -> None:
     # given: a worker with a short lease, sending while LinkedIn hangs, on a clock the test moves
     await three_candidates_with_applications(ats)
     clock = Clock()
     config = SyncConfig(lease_s=3.0)  # renewed every second
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
-    sending = asyncio.create_task(OutboxWorker(sessions, linkedin, config, clock=clock).run_once())
+    sending = asyncio.create_task(OutboxWorker(sessions, tenant, config, clock=clock).run_once())
     try:
         assert await sandbox.admin("GET", "hangs/wait") == {"hanging": True}
         first_lease = await _lease_of_pending(sessions)
@@ -201,7 +207,7 @@ async def test_a_live_workers_heartbeat_keeps_its_rows_past_the_first_lease(
             while await _lease_of_pending(sessions) == first_lease:
                 pass  # each look at the database yields to the worker's heartbeat
         # then: past its first lease, another worker still finds the rows held
-        other = await OutboxWorker(sessions, linkedin, config, clock=clock).run_once()
+        other = await OutboxWorker(sessions, tenant, config, clock=clock).run_once()
         assert other.claimed == 0
     finally:
         sending.cancel()

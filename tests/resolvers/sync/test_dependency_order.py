@@ -13,12 +13,13 @@ from tests.resolvers.sync.conftest import Ats, ident
 
 async def every_kind(ats: Ats) -> dict[str, int]:
     """A job, a candidate with a note, an application with a note and a stage; enqueued children first."""
-    job = Job(title="Engineer", description="Build", location="Paris, FR")
-    candidate = Candidate(first_name="A", last_name="B", email="a@b.example")
+    c = ats.customer_id
+    job = Job(customer_id=c, title="Engineer", description="Build", location="Paris, FR")
+    candidate = Candidate(customer_id=c, first_name="A", last_name="B", email="a@b.example")
     async with ats.sessions() as db:
         db.add_all([job, candidate])
         await db.commit()
-    application = Application(candidate_id=ident(candidate), job_id=ident(job))
+    application = Application(customer_id=c, candidate_id=ident(candidate), job_id=ident(job))
     async with ats.sessions() as db:
         db.add(application)
         await db.commit()
@@ -84,18 +85,20 @@ async def test_deletes_go_stages_application_notes_applications_notes_then_candi
     app_key = {"application_id": ids["application"]}
     await ats.delete(Candidate, ids["candidate"], SyncEntity.CANDIDATE)  # cascades in the ATS
     async with ats.sessions() as db:
+        c = ats.customer_id
         enqueue(
             db,
+            c,
             SyncEntity.APPLICATION,
             ids["application"],
             OutboxOp.DELETE,
             {"candidate_id": ids["candidate"]},
         )
         enqueue(
-            db, SyncEntity.CANDIDATE_NOTE, ids["note"], OutboxOp.DELETE, {"candidate_id": ids["candidate"]}
+            db, c, SyncEntity.CANDIDATE_NOTE, ids["note"], OutboxOp.DELETE, {"candidate_id": ids["candidate"]}
         )
-        enqueue(db, SyncEntity.APPLICATION_NOTE, ids["app_note"], OutboxOp.DELETE, app_key)
-        enqueue(db, SyncEntity.APPLICATION_STAGE, ids["stage"], OutboxOp.DELETE, app_key)
+        enqueue(db, c, SyncEntity.APPLICATION_NOTE, ids["app_note"], OutboxOp.DELETE, app_key)
+        enqueue(db, c, SyncEntity.APPLICATION_STAGE, ids["stage"], OutboxOp.DELETE, app_key)
         await db.commit()
     # when
     await worker.run_once()

@@ -55,7 +55,7 @@ async def test_clearing_the_email_removes_the_candidate_and_its_records_from_lin
     # LinkedIn cascades a candidate's notes and an application's notes and stages: not deleted one by one
     deletes = [c["endpoint"] for c in await sandbox.admin("GET", "calls") if c["method"] == "DELETE"]
     assert sorted(deletes) == ["atsApplications", "atsCandidates"]
-    report = await sync_status(sessions)
+    report = await sync_status(sessions, ats.customer_id)
     [candidates] = [e for e in report.entities if e.entity_type is SyncEntity.CANDIDATE]
     assert [(p.entity_id, p.status, p.error) for p in candidates.failures] == [
         (ids["candidate"], OutboxStatus.SKIPPED, "missing email")
@@ -71,12 +71,12 @@ async def test_setting_the_email_again_sends_the_candidate_and_its_records_back_
     # given: a candidate withdrawn from LinkedIn for want of an email
     ids = await every_kind(ats)
     await worker.run_until_idle()
-    await update_candidate(sessions, ids["candidate"], {"email": None})
+    await update_candidate(sessions, ats.customer_id, ids["candidate"], {"email": None})
     await worker.run_until_idle()
     assert (await held(sandbox, ids))["email"] is None
     await sandbox.admin("DELETE", "calls")
     # when: the write API sets a new email
-    await update_candidate(sessions, ids["candidate"], {"email": "ada@new.example"})
+    await update_candidate(sessions, ats.customer_id, ids["candidate"], {"email": "ada@new.example"})
     await worker.run_until_idle()
     # then: LinkedIn holds all of it again, with the new email, each record sent once
     assert await held(sandbox, ids) == {
@@ -88,7 +88,7 @@ async def test_setting_the_email_again_sends_the_candidate_and_its_records_back_
     }
     assert await received_keys(sandbox, "atsCandidates") == [str(ids["candidate"])]
     assert await received_keys(sandbox, "atsApplications") == [str(ids["application"])]
-    report = await sync_status(sessions)
+    report = await sync_status(sessions, ats.customer_id)
     assert all(e.skipped == 0 and not e.failures for e in report.entities)
 
 

@@ -8,12 +8,15 @@ import pytest
 from strawberry import relay
 
 import models
+from app.settings import Settings
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, build_world
 from models.db import SessionFactory
 from resolvers import exports
 from resolvers.export_usage import month_bounds
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+from tests.child_apps import other_customer_id
 from tests.conftest import GraphQL, Sandbox
 
 WORLD = build_world(SandboxConfig())
@@ -42,9 +45,11 @@ query Exports($first: Int, $after: String, $status: LinkedInExportStatus) {
 """
 
 
-async def make_job(sessions: SessionFactory, state: models.JobState = models.JobState.OPEN) -> int:
+async def make_job(
+    sessions: SessionFactory, customer_id: int, state: models.JobState = models.JobState.OPEN
+) -> int:
     async with sessions() as db:
-        job = models.Job(title="Engineering Manager", state=state)
+        job = models.Job(customer_id=customer_id, title="Engineering Manager", state=state)
         db.add(job)
         await db.commit()
         assert job.id is not None
@@ -64,11 +69,11 @@ async def process(graphql: GraphQL, request_id: str) -> dict[str, Any]:
 
 
 async def test_processing_an_export_returns_the_new_candidate_and_application(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory
+    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: an export whose push never reached us (support replays it by id)
     member = WORLD.members[230]
-    request_id = await export(sandbox, await make_job(sessions), member)
+    request_id = await export(sandbox, await make_job(sessions, customer_id), member)
     # when
     payload = await process(graphql, request_id)
     # then
@@ -86,10 +91,10 @@ async def test_processing_an_export_returns_the_new_candidate_and_application(
 
 
 async def test_processing_an_export_to_a_closed_job_reports_why_it_failed(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory
+    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    job_id = await make_job(sessions, models.JobState.CLOSED)
+    job_id = await make_job(sessions, customer_id, models.JobState.CLOSED)
     request_id = await export(sandbox, job_id, WORLD.members[231])
     # when
     payload = await process(graphql, request_id)
@@ -106,10 +111,10 @@ async def test_processing_an_export_to_a_closed_job_reports_why_it_failed(
 
 
 async def test_processing_while_linkedin_is_down_says_it_is_still_pending(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory
+    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    request_id = await export(sandbox, await make_job(sessions), WORLD.members[232])
+    request_id = await export(sandbox, await make_job(sessions, customer_id), WORLD.members[232])
     await sandbox.admin("POST", "faults", {"endpoint": "exportedCandidates", "status": 503, "count": None})
     # when
     payload = await process(graphql, request_id)
@@ -127,11 +132,16 @@ async def test_an_over_long_request_id_is_refused_naming_the_field(graphql: Grap
 
 
 async def test_an_export_is_found_by_request_id_and_as_a_node(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, services: Services
+    graphql: GraphQL,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
 ) -> None:
     # given
-    request_id = await export(sandbox, await make_job(sessions), WORLD.members[233])
-    row = (await exports.process_export(services, request_id)).request
+    request_id = await export(sandbox, await make_job(sessions, customer_id), WORLD.members[233])
+    row = (await exports.process_export(services, tenant, request_id)).request
     node_id = str(relay.GlobalID("LinkedInExport", str(row.id)))
     # when
     result = await graphql(
@@ -156,14 +166,19 @@ async def test_an_export_is_found_by_request_id_and_as_a_node(
 
 
 async def test_exports_are_listed_newest_first_filtered_by_status_with_a_total(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, services: Services
+    graphql: GraphQL,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
 ) -> None:
     # given: three done, one failed
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     done = [await export(sandbox, job_id, WORLD.members[i]) for i in (234, 235, 236)]
     for request_id in done:
-        await exports.process_export(services, request_id)
-    await exports.process_export(services, await export(sandbox, 999_999, WORLD.members[237]))
+        await exports.process_export(services, tenant, request_id)
+    await exports.process_export(services, tenant, await export(sandbox, 999_999, WORLD.members[237]))
     # when
     result = await graphql(EXPORTS, {"first": 2, "status": "DONE"})
     # then
@@ -181,16 +196,22 @@ async def test_exports_are_listed_newest_first_filtered_by_status_with_a_total(
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_listing_exports_costs_the_same_statements_for_one_and_many(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, services: Services, sql_log: list[str]
+    graphql: GraphQL,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
+    sql_log: list[str],
 ) -> None:
     # given
-    job_id = await make_job(sessions)
-    await exports.process_export(services, await export(sandbox, job_id, WORLD.members[150]))
+    job_id = await make_job(sessions, customer_id)
+    await exports.process_export(services, tenant, await export(sandbox, job_id, WORLD.members[150]))
     sql_log.clear()
     await graphql(EXPORTS, {"first": 100})
     one = len(sql_log)
     for i in range(151, 157):
-        await exports.process_export(services, await export(sandbox, job_id, WORLD.members[i]))
+        await exports.process_export(services, tenant, await export(sandbox, job_id, WORLD.members[i]))
     # when
     sql_log.clear()
     result = await graphql(EXPORTS, {"first": 100})
@@ -200,11 +221,16 @@ async def test_listing_exports_costs_the_same_statements_for_one_and_many(
 
 
 async def test_export_usage_reports_each_seat_against_the_monthly_limit(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, services: Services
+    graphql: GraphQL,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
-    await exports.process_export(services, await export(sandbox, job_id, WORLD.members[157]))
+    job_id = await make_job(sessions, customer_id)
+    await exports.process_export(services, tenant, await export(sandbox, job_id, WORLD.members[157]))
     # when
     result = await graphql("{ exportUsage { seatUrn month used limit remaining recruiter { email } } }")
     # then
@@ -220,4 +246,42 @@ async def test_export_usage_reports_each_seat_against_the_monthly_limit(
                 "recruiter": None,
             }
         ]
+    }
+
+
+async def test_another_customers_exports_are_neither_found_nor_listed_nor_counted(
+    graphql: GraphQL, sessions: SessionFactory, settings: Settings
+) -> None:
+    # given: an export of another customer, by a seat number this customer's LinkedIn uses too
+    other = await other_customer_id(sessions, settings)
+    async with sessions() as db:
+        row = models.ExportRequest(
+            customer_id=other,
+            request_id="req-of-globex",
+            status=models.ExportStatus.DONE,
+            seat_urn=SEAT,
+            exported_at=models.utcnow(),
+        )
+        db.add(row)
+        await db.commit()
+    node_id = str(relay.GlobalID("LinkedInExport", str(row.id)))
+    # when
+    result = await graphql(
+        """query Q($id: ID!) {
+             linkedinExport(requestId: "req-of-globex") { id }
+             node(id: $id) { id }
+             linkedinExports(first: 10) { totalCount }
+             exportUsage { seatUrn used }
+           }""",
+        {"id": node_id},
+    )
+    # then: the node is not found, as an id of no row is not
+    assert [(e.path, (e.extensions or {}).get("code")) for e in result.errors or []] == [
+        (["node"], "NOT_FOUND")
+    ]
+    assert result.data == {
+        "linkedinExport": None,
+        "node": None,
+        "linkedinExports": {"totalCount": 0},
+        "exportUsage": [],
     }

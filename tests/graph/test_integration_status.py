@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
+from app.settings import Settings
 from linkedin.client import LinkedInClient
+from models.db import SessionFactory
 from resolvers import linkedin_faults
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+from resolvers.viewer import Viewer
+from tests.child_apps import add_child_customer
 from tests.conftest import GraphQL, Sandbox
 from tests.resolvers.refresh.support import upstream_calls
 
@@ -90,4 +95,43 @@ async def test_a_token_endpoint_failing_otherwise_leaves_validity_unknown(
         "valid": None,
         "error": linkedin_faults.TROUBLE,
         "errorCode": "LINKEDIN_UNAVAILABLE",
+    }
+
+
+async def test_each_customer_sees_its_own_app_and_its_own_credentials(
+    graphql: GraphQL,
+    services: Services,
+    sessions: SessionFactory,
+    settings: Settings,
+    sandbox: Sandbox,
+    tenant: Tenant,
+    linkedin: LinkedInClient,
+) -> None:
+    # given: a second customer with its own child app; the first customer's secret is refused
+    globex, app = await add_child_customer(sessions, settings, sandbox, key="globex", name="Globex Talent")
+    assert globex.id is not None
+    other = Viewer(await services.tenants.get(globex.id), user="ann@globex.test", roles=frozenset({"admin"}))
+    linkedin.tokens.use_credentials(linkedin.config.client_id, SecretStr("wrong"))
+    query = "{ linkedinIntegration { organizationUrn contractUrn clientId credentials { valid } } }"
+    # when
+    mine = await graphql(query)
+    theirs = await graphql(query, as_viewer=other)
+    # then
+    assert mine.errors is None
+    assert theirs.errors is None
+    assert mine.data == {
+        "linkedinIntegration": {
+            "organizationUrn": tenant.org_urn,
+            "contractUrn": tenant.contract_urn,
+            "clientId": sandbox.config.client_id,
+            "credentials": {"valid": False},
+        }
+    }
+    assert theirs.data == {
+        "linkedinIntegration": {
+            "organizationUrn": app.org_urn,
+            "contractUrn": app.contract_urn,
+            "clientId": app.client_id,
+            "credentials": {"valid": True},
+        }
     }

@@ -17,7 +17,7 @@ import structlog
 from strawberry import relay
 
 import models
-from app.jobs import drain_outbox, outbox_worker
+from app.jobs import OUTBOX_JOB, OutboxJob, for_each_customer, sync_config
 from app.logging_setup import QUIET_LOGGERS, REDACTED, configure_logging
 from app.settings import Settings
 from app.workers import Workers
@@ -74,9 +74,11 @@ def logs() -> Iterator[Captured]:
     yield from _restoring_logging(Captured(), json_lines=True, level="DEBUG")
 
 
-async def new_candidate(sessions: SessionFactory) -> str:
+async def new_candidate(sessions: SessionFactory, customer_id: int) -> str:
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name="Ada", last_name="Lovelace", email="ada@example.com"
+        )
         db.add(candidate)
         await db.commit()
         return str(relay.GlobalID("Candidate", str(candidate.id)))
@@ -95,10 +97,10 @@ async def post_graphql(
 
 
 async def test_a_request_id_sent_in_is_on_every_log_line_of_the_request_and_on_its_linkedin_calls(
-    server: Server, sandbox: Sandbox, sessions: SessionFactory, logs: Captured
+    server: Server, sandbox: Sandbox, sessions: SessionFactory, customer_id: int, logs: Captured
 ) -> None:
     # given
-    candidate = await new_candidate(sessions)
+    candidate = await new_candidate(sessions, customer_id)
     await post_graphql(server, "{ __typename }", {}, {})  # the app has started: its start-up lines are out
     async with sandbox.http.delete(f"{sandbox.url}/_admin/calls"):
         pass
@@ -115,7 +117,7 @@ async def test_a_request_id_sent_in_is_on_every_log_line_of_the_request_and_on_i
     call_lines = [line for line in lines if line["event"] == "linkedin call"]
     # Every API call is logged (the token call too is sent with the id, and logged by the provider).
     assert len(call_lines) == len([c for c in calls if c["endpoint"] != "accessToken"]) > 0
-    assert {(line["customer"], line["operation"]) for line in call_lines} == {("default", "RefreshNow")}
+    assert {(line["customer"], line["operation"]) for line in call_lines} == {("acme", "RefreshNow")}
 
 
 async def test_a_request_without_a_sane_id_gets_a_new_one_back(server: Server, logs: Captured) -> None:
@@ -128,17 +130,33 @@ async def test_a_request_without_a_sane_id_gets_a_new_one_back(server: Server, l
     assert forged != without
 
 
-async def test_a_library_log_line_in_a_request_carries_the_request_id(server: Server, logs: Captured) -> None:
+async def test_a_library_log_line_in_a_request_carries_the_request_id_and_customer(
+    server: Server, logs: Captured
+) -> None:
     # given: a stdlib logger, as uvicorn's or aiohttp's (the webhook logs its refusals through one)
     logs.clear()
     # when
     async with server.http.post(
-        f"{server.url}/webhooks/linkedin", data=b"{}", headers={"X-Request-ID": "hook-1"}
+        f"{server.url}/webhooks/linkedin/acme", data=b"{}", headers={"X-Request-ID": "hook-1"}
     ) as response:
         assert response.status == 401
     # then
     refused = [line for line in logs.lines() if line["logger"] == "rscgraph.webhooks"]
-    assert [(line["level"], line["request_id"]) for line in refused] == [("warning", "hook-1")]
+    assert [(line["level"], line["request_id"], line["customer"]) for line in refused] == [
+        ("warning", "hook-1", "acme")
+    ]
+
+
+async def test_a_request_after_another_customers_names_no_customer_it_did_not_have(
+    server: Server, logs: Captured
+) -> None:
+    # given: a push to the customer's URL, then one to a URL of no customer
+    for path in ("acme", "nobody"):
+        async with server.http.post(f"{server.url}/webhooks/linkedin/{path}", data=b"{}"):
+            pass
+    # then: the second request's line names no customer
+    refused = [line for line in logs.lines() if line["logger"] == "rscgraph.webhooks"]
+    assert [line.get("customer") for line in refused] == ["acme", None]
 
 
 # --- the format --------------------------------------------------------------------------------------
@@ -186,27 +204,33 @@ def test_library_chatter_at_info_is_quiet_by_default(logs: Captured) -> None:
     assert logs.text == ""
 
 
-async def test_the_outbox_logs_fields_rather_than_python_reprs(
-    settings: Settings, services: Services, sessions: SessionFactory, logs: Captured
+async def test_the_outbox_logs_fields_and_its_customer_rather_than_python_reprs(
+    settings: Settings, services: Services, sessions: SessionFactory, customer_id: int, logs: Captured
 ) -> None:
     # given: a candidate waiting to be sent
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name="Ada", last_name="Lovelace", email="ada@example.com"
+        )
         db.add(candidate)
         await db.flush()
         assert candidate.id is not None
         db.add(
             models.OutboxEvent(
-                entity_type=models.SyncEntity.CANDIDATE, entity_id=candidate.id, op=models.OutboxOp.UPSERT
+                customer_id=customer_id,
+                entity_type=models.SyncEntity.CANDIDATE,
+                entity_id=candidate.id,
+                op=models.OutboxOp.UPSERT,
             )
         )
         await db.commit()
     logs.clear()
-    # when
-    await drain_outbox(outbox_worker(services, settings))
+    # when: one run of the outbox job
+    outbox = OutboxJob(services, sync_config(settings))
+    await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder="test-process")
     # then
     drained = [line for line in logs.lines() if line["event"] == "outbox drained"]
-    assert [(line["claimed"], line["sent"]) for line in drained] == [(1, 1)]
+    assert [(line["claimed"], line["sent"], line["customer"]) for line in drained] == [(1, 1, "acme")]
     assert "<Kind." not in logs.text
 
 
@@ -245,11 +269,11 @@ def settings(settings: Settings) -> Settings:
 
 
 async def test_no_secret_reaches_the_logs_from_a_token_call_a_signed_webhook_or_an_authorization_header(
-    server: Server, sandbox: Sandbox, sessions: SessionFactory, logs: Captured
+    server: Server, sandbox: Sandbox, sessions: SessionFactory, customer_id: int, logs: Captured
 ) -> None:
     # given
     secret = sandbox.config.client_secret
-    candidate = await new_candidate(sessions)
+    candidate = await new_candidate(sessions, customer_id)
     bearer = "viewer-token-4bd1c0ffee"
     logs.clear()
     # when: a request with an Authorization header makes the server obtain a LinkedIn token
@@ -269,7 +293,7 @@ async def test_no_secret_reaches_the_logs_from_a_token_call_a_signed_webhook_or_
     statuses = []
     for header in (signature, push.signature("guessed-secret", notification)):
         async with server.http.post(
-            f"{server.url}/webhooks/linkedin",
+            f"{server.url}/webhooks/linkedin/acme",
             data=notification,
             headers={"Content-Type": "application/json", push.SIGNATURE_HEADER: header},
         ) as response:

@@ -1,5 +1,6 @@
-"""`/webhooks/linkedin` over real HTTP: the sandbox pushes signed notifications to the running server,
-the export worker (driven by the test, never by sleeping) processes them."""
+"""`/webhooks/linkedin/{customer key}` over real HTTP: the sandbox pushes signed notifications to the
+running server, the export worker (driven by the test, never by sleeping) processes them. Each customer
+has its own URL and secret; the old single URL belongs to the migrated customer alone."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from linkedin.sandbox.world import Member, build_world
 from models.db import SessionFactory
 from resolvers import exports
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox, Server
 
-WEBHOOK = "/webhooks/linkedin"
+WEBHOOK = "/webhooks/linkedin/acme"
 WORLD = build_world(SandboxConfig())
 SEAT = WORLD.seats[0].urn
 NEW_MEMBER = WORLD.members[200]
@@ -51,9 +53,11 @@ def worker(services: Services) -> ExportWorker:
     return ExportWorker(services)
 
 
-async def make_job(sessions: SessionFactory, state: models.JobState = models.JobState.OPEN) -> int:
+async def make_job(
+    sessions: SessionFactory, customer_id: int, state: models.JobState = models.JobState.OPEN
+) -> int:
     async with sessions() as db:
-        job = models.Job(title="Staff Backend Engineer", state=state)
+        job = models.Job(customer_id=customer_id, title="Staff Backend Engineer", state=state)
         db.add(job)
         await db.commit()
         assert job.id is not None
@@ -107,10 +111,10 @@ async def test_a_challenge_without_a_code_is_rejected(server: Server) -> None:
 
 @pytest.mark.parametrize("sandbox_config", [SandboxConfig(challenge=True)], ids=["challenge"])
 async def test_linkedin_delivers_after_the_endpoint_passes_its_challenge(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory
+    sandbox: Sandbox, callback: str, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     # when
     request_id = await export(sandbox, NEW_MEMBER, job_id)
     # then
@@ -123,13 +127,19 @@ async def test_linkedin_delivers_after_the_endpoint_passes_its_challenge(
 
 
 async def test_an_export_of_a_new_member_creates_the_candidate_applies_it_and_sets_the_manual_match(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker, linkedin: LinkedInClient
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
+    linkedin: LinkedInClient,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     # when
     request_id = await export(sandbox, NEW_MEMBER, job_id)
-    result = await worker.drain()
+    result = await worker.drain(tenant)
     # then
     assert (result.done, result.failed, result.pending) == (1, 0, 0)
     async with sessions() as db:
@@ -156,13 +166,18 @@ async def test_an_export_of_a_new_member_creates_the_candidate_applies_it_and_se
 
 
 async def test_an_export_enqueues_the_new_candidate_and_application_for_linkedin(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     await export(sandbox, NEW_MEMBER, job_id)
     # when
-    await worker.drain()
+    await worker.drain(tenant)
     # then
     async with sessions() as db:
         events = (await db.exec(select(models.OutboxEvent).order_by(col(models.OutboxEvent.id)))).all()
@@ -173,12 +188,17 @@ async def test_an_export_enqueues_the_new_candidate_and_application_for_linkedin
 
 
 async def test_a_processed_push_is_stamped_processed(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    await export(sandbox, NEW_MEMBER, await make_job(sessions))
+    await export(sandbox, NEW_MEMBER, await make_job(sessions, customer_id))
     # when
-    await worker.drain()
+    await worker.drain(tenant)
     # then
     async with sessions() as db:
         notification = (await db.exec(select(models.WebhookNotification))).one()
@@ -187,10 +207,10 @@ async def test_a_processed_push_is_stamped_processed(
 
 
 async def test_a_push_is_recorded_pending_before_any_processing(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory
+    sandbox: Sandbox, callback: str, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     # when: the server acknowledged, and no worker ran (as if it crashed right after the 2xx)
     request_id = await export(sandbox, NEW_MEMBER, job_id)
     # then
@@ -206,15 +226,20 @@ async def test_a_push_is_recorded_pending_before_any_processing(
     "sandbox_config", [SandboxConfig(duplicate_delivery=True)], ids=["duplicate_delivery"]
 )
 async def test_the_same_notification_delivered_twice_makes_one_candidate(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     request_id = await export(sandbox, NEW_MEMBER, job_id)
     deliveries = await sandbox.admin("GET", "deliveries?wait=1")
     assert deliveries["deliveries"][0]["duplicatesSent"] == 1
     # when
-    await worker.drain()
+    await worker.drain(tenant)
     # then
     assert await count(sessions, models.WebhookNotification) == 1
     assert await count(sessions, models.ExportRequest) == 1
@@ -226,15 +251,20 @@ async def test_the_same_notification_delivered_twice_makes_one_candidate(
 
 
 async def test_two_exports_of_one_member_processed_at_once_make_one_candidate(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, services: Services
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
 ) -> None:
     # given: two recruiters export the same member to two jobs
-    first_job, second_job = await make_job(sessions), await make_job(sessions)
+    first_job, second_job = await make_job(sessions, customer_id), await make_job(sessions, customer_id)
     first = await export(sandbox, NEW_MEMBER, first_job)
     second = await export(sandbox, NEW_MEMBER, second_job)
     # when: both are processed at the same time
     outcomes = await asyncio.gather(
-        exports.process_export(services, first), exports.process_export(services, second)
+        exports.process_export(services, tenant, first), exports.process_export(services, tenant, second)
     )
     # then
     assert [o.request.status for o in outcomes] == [models.ExportStatus.DONE, models.ExportStatus.DONE]
@@ -247,20 +277,27 @@ async def test_two_exports_of_one_member_processed_at_once_make_one_candidate(
 
 
 async def test_an_existing_candidate_with_the_same_email_exported_to_a_second_job_gets_a_second_application(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given: the candidate is in the ATS (not linked to LinkedIn) and applied to one job
-    first_job, second_job = await make_job(sessions), await make_job(sessions)
+    first_job, second_job = await make_job(sessions, customer_id), await make_job(sessions, customer_id)
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Known", last_name="Person", email=NEW_MEMBER.email.lower())
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name="Known", last_name="Person", email=NEW_MEMBER.email.lower()
+        )
         db.add(candidate)
         await db.flush()
         assert candidate.id is not None
-        db.add(models.Application(candidate_id=candidate.id, job_id=first_job))
+        db.add(models.Application(customer_id=customer_id, candidate_id=candidate.id, job_id=first_job))
         await db.commit()
     # when
     await export(sandbox, NEW_MEMBER, second_job)
-    await worker.drain()
+    await worker.drain(tenant)
     # then
     assert await count(sessions, models.Candidate) == 1
     async with sessions() as db:
@@ -274,15 +311,20 @@ async def test_an_existing_candidate_with_the_same_email_exported_to_a_second_jo
 
 
 async def test_a_candidate_with_the_same_person_urn_exported_to_a_second_job_gets_a_second_application(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    first_job, second_job = await make_job(sessions), await make_job(sessions)
+    first_job, second_job = await make_job(sessions, customer_id), await make_job(sessions, customer_id)
     await export(sandbox, NEW_MEMBER, first_job)
-    await worker.drain()
+    await worker.drain(tenant)
     # when
     await export(sandbox, NEW_MEMBER, second_job)
-    await worker.drain()
+    await worker.drain(tenant)
     # then
     assert await count(sessions, models.Candidate) == 1
     async with sessions() as db:
@@ -296,15 +338,20 @@ async def test_a_candidate_with_the_same_person_urn_exported_to_a_second_job_get
 
 
 async def test_a_second_export_to_the_same_job_changes_nothing(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     await export(sandbox, NEW_MEMBER, job_id)
-    await worker.drain()
+    await worker.drain(tenant)
     # when
     await export(sandbox, NEW_MEMBER, job_id)
-    result = await worker.drain()
+    result = await worker.drain(tenant)
     # then
     assert result.done == 1
     assert await count(sessions, models.Candidate) == 1
@@ -313,12 +360,18 @@ async def test_a_second_export_to_the_same_job_changes_nothing(
 
 
 async def test_the_outcome_of_a_pushed_export_is_queryable_over_http(
-    server: Server, sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    server: Server,
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     request_id = await export(sandbox, NEW_MEMBER, job_id)
-    await worker.drain()
+    await worker.drain(tenant)
     # when
     status, body = await server.graphql(
         """query Q($r: String!) {
@@ -347,18 +400,23 @@ async def test_the_outcome_of_a_pushed_export_is_queryable_over_http(
 
 
 async def test_an_export_stays_pending_while_linkedin_is_down_and_completes_when_it_is_back(
-    sandbox: Sandbox, callback: str, sessions: SessionFactory, worker: ExportWorker
+    sandbox: Sandbox,
+    callback: str,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    worker: ExportWorker,
 ) -> None:
     # given
-    job_id = await make_job(sessions)
+    job_id = await make_job(sessions, customer_id)
     await export(sandbox, NEW_MEMBER, job_id)
     await sandbox.admin("POST", "faults", {"endpoint": "exportedCandidates", "status": 503, "count": None})
     # when
-    down = await worker.drain()
+    down = await worker.drain(tenant)
     async with sessions() as db:
         pending = (await db.exec(select(models.ExportRequest))).one()
     await sandbox.admin("DELETE", "faults")
-    back = await worker.drain()
+    back = await worker.drain(tenant)
     # then
     assert (down.done, down.pending) == (0, 1)
     assert (pending.status, pending.attempts) == (models.ExportStatus.PENDING, 1)

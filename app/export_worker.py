@@ -1,5 +1,6 @@
 """Processes pending One-Click Exports off the request path, customer by customer: a periodic job
-(app/jobs.py) the webhook wakes after recording a push. `run_for(tenant)` is one customer's pass."""
+(app/jobs.py) the webhook wakes after recording a push. `run_for(tenant)` is one customer's pass, `sweep()`
+one run over every customer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 import models
 from app import metrics
+from app.per_customer import for_each_customer
 from models import leases
 from resolvers import exports
 from resolvers.services import Services
@@ -105,17 +107,26 @@ class ExportWorker:
                 break
         return PassResult(done, failed, pending)
 
-    def swept(self, result: PassResult) -> None:
-        """A periodic sweep over every customer ended (`result`: its totals): log it, count it."""
-        if result.completed or result.pending:
-            fields = {"done": result.done, "failed": result.failed, "pending": result.pending}
-            log.info("export pass", extra={**fields, "skipped": result.skipped})
+    async def sweep(self) -> PassResult:
+        """One pass over every customer's pending exports, as the periodic job: each customer's under its
+        lease, one customer's failure leaving the others' done; logged when it did something, counted
+        even when it fails."""
+        total = PassResult()
 
-    async def count_pass(self) -> None:
-        """Tell `passes_done` waiters that one more sweep ended (failed or not)."""
-        async with self._passed:
-            self._passes += 1
-            self._passed.notify_all()
+        async def run_for(tenant: Tenant) -> None:
+            nonlocal total
+            total += await self.run_for(tenant)
+
+        try:
+            await for_each_customer(self._services, EXPORT_JOB, run_for, holder=self._holder)
+            if total.completed or total.pending:
+                fields = {"done": total.done, "failed": total.failed, "pending": total.pending}
+                log.info("export pass", extra={**fields, "skipped": total.skipped})
+            return total
+        finally:
+            async with self._passed:
+                self._passes += 1
+                self._passed.notify_all()
 
     async def passes_done(self, count: int) -> None:
         """Wait until `count` sweeps have ended (for tests)."""

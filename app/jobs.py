@@ -22,24 +22,23 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
 
 from app import metrics
-from app.export_worker import EXPORT_JOB, ExportWorker, PassResult
+from app.export_worker import EXPORT_JOB, ExportWorker
 from app.migrations import ensure_migrated
+from app.per_customer import for_each_customer
 from app.services import build_services
 from app.settings import Settings
-from app.tenancy import working_for
 from app.workers import Workers
-from models import customer_queries, leases
 from models.db import create_engine, session_factory
 from resolvers.services import Services
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
-from resolvers.tenants import Tenant, UnknownCustomer
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.jobs")
 
@@ -83,76 +82,6 @@ def sync_config(settings: Settings) -> SyncConfig:
         candidate_url_template=settings.candidate_url_template,
         job_url_template=settings.job_url_template,
     )
-
-
-# --- one customer at a time ----------------------------------------------------------------------------
-
-# Customers whose work runs at once in one job run: a customer whose LinkedIn hangs holds one of these
-# slots until its timeouts end, never the others' turn.
-CUSTOMERS_AT_ONCE = 8
-UnitOfWork = Callable[[Tenant], Awaitable[object]]
-
-
-async def tenants_of_every_customer(services: Services) -> list[Tenant]:
-    """Every customer's tenant, oldest customer first."""
-    async with services.sessions() as db:
-        rows = await customer_queries.customers(db)
-    tenants = []
-    for row in rows:
-        assert row.id is not None
-        try:
-            tenants.append(await services.tenants.get(row.id))
-        except UnknownCustomer:  # removed since the list was read
-            continue
-    return tenants
-
-
-async def for_each_customer(
-    services: Services,
-    job: str,
-    run_for: UnitOfWork,
-    *,
-    holder: str,
-    lease: bool = True,
-    at_once: int = CUSTOMERS_AT_ONCE,
-) -> dict[str, bool]:
-    """One run of a job: `run_for(tenant)` for every customer, at most `at_once` at a time, each under the
-    lease `job:<customer id>` (a customer another process is doing is skipped), each customer's failure
-    logged and counted without stopping the others. Per customer key: whether its work succeeded (a
-    customer skipped for its lease is left out)."""
-    gate = asyncio.Semaphore(at_once)
-    outcomes: dict[str, bool] = {}
-
-    async def one(tenant: Tenant) -> None:
-        async with gate:
-            with working_for(tenant.key):
-                try:
-                    if lease:
-                        async with leases.hold_lease(
-                            services.sessions, leases.customer_lease(job, tenant.id), holder
-                        ):
-                            await run_for(tenant)
-                    else:
-                        await run_for(tenant)
-                except leases.LeaseBusy:
-                    return  # another process is doing this customer's share right now
-                except leases.LeaseLost:
-                    log.warning(
-                        "%s for customer %s: the lease lapsed; another process carries on", job, tenant.key
-                    )
-                    outcomes[tenant.key] = False
-                    return
-                except Exception:  # one customer's failure (a bug, its database rows) must not stop the rest
-                    log.exception("%s failed for customer %s; it is tried again next run", job, tenant.key)
-                    metrics.customer_job_failed(job, tenant.key)
-                    outcomes[tenant.key] = False
-                    return
-                outcomes[tenant.key] = True
-
-    async with asyncio.TaskGroup() as group:
-        for tenant in await tenants_of_every_customer(services):
-            group.create_task(one(tenant), name=f"{job}:{tenant.key}")
-    return outcomes
 
 
 # --- the jobs --------------------------------------------------------------------------------------------
@@ -231,23 +160,10 @@ def build_jobs(services: Services, settings: Settings) -> Jobs:
     async def drain_outbox() -> None:
         await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder=holder)
 
-    async def sweep_exports() -> None:
-        total = PassResult()
-
-        async def run_for(tenant: Tenant) -> None:
-            nonlocal total
-            total += await exports.run_for(tenant)
-
-        try:
-            await for_each_customer(services, EXPORT_JOB, run_for, holder=holder)
-            exports.swept(total)
-        finally:
-            await exports.count_pass()
-
     workers = Workers(on_run=metrics.job_ran)
     workers.add(POLL_JOB, settings.poll_interval_s, poll)
     workers.add(OUTBOX_JOB, settings.outbox_interval_s, drain_outbox)
-    workers.add(EXPORT_JOB, settings.export_interval_s, sweep_exports)
+    workers.add(EXPORT_JOB, settings.export_interval_s, exports.sweep)
     return Jobs(workers, outbox, exports, settings.shutdown_grace_s)
 
 

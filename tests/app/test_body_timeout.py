@@ -113,7 +113,7 @@ async def test_a_trickled_webhook_body_is_answered_408_and_writes_nothing(
     signature = push.signature(sandbox.config.client_secret, push.notification_body("slow-1"))
     headers = {"Content-Type": "application/json", push.SIGNATURE_HEADER: signature}
     # when
-    status, _, body = await trickle_post(server, "/webhooks/linkedin", headers)
+    status, _, body = await trickle_post(server, "/webhooks/linkedin/acme", headers)
     # then
     assert (status, json.loads(body)) == (
         408,

@@ -17,8 +17,9 @@ import structlog
 from strawberry import relay
 
 import models
-from app.jobs import OUTBOX_JOB, OutboxJob, for_each_customer, sync_config
+from app.jobs import OUTBOX_JOB, OutboxJob, sync_config
 from app.logging_setup import QUIET_LOGGERS, REDACTED, configure_logging
+from app.per_customer import for_each_customer
 from app.settings import Settings
 from app.workers import Workers
 from linkedin import push

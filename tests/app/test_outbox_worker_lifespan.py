@@ -14,14 +14,16 @@ ADMIN_CALLS_LIMIT = 5_000
 
 
 async def test_the_server_drains_the_outbox_when_it_starts(
-    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+    settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: a change waiting in the outbox
     async with sessions() as db:
-        candidate = Candidate(first_name="Edsger", last_name="Dijkstra", email="ewd@example.com")
+        candidate = Candidate(
+            customer_id=customer_id, first_name="Edsger", last_name="Dijkstra", email="ewd@example.com"
+        )
         db.add(candidate)
         await db.flush()
-        enqueue(db, SyncEntity.CANDIDATE, candidate.id or 0, OutboxOp.UPSERT)
+        enqueue(db, customer_id, SyncEntity.CANDIDATE, candidate.id or 0, OutboxOp.UPSERT)
         await db.commit()
     # when: the server starts with the worker on (its first tick runs at start)
     app = create_app(settings.model_copy(update={"outbox_interval_s": 3600.0, "run_jobs": True}))

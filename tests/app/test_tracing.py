@@ -56,7 +56,7 @@ def test_a_collector_base_url_gets_the_traces_path() -> None:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_request_its_linkedin_calls_and_its_sql_are_spans_of_one_trace(
-    settings: Settings, sessions: SessionFactory
+    settings: Settings, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
     memory = pytest.importorskip("opentelemetry.sdk.trace.export.in_memory_span_exporter")
@@ -67,7 +67,7 @@ async def test_a_request_its_linkedin_calls_and_its_sql_are_spans_of_one_trace(
 
     exporter = memory.InMemorySpanExporter()
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Ada", last_name="Lovelace")
+        candidate = models.Candidate(customer_id=customer_id, first_name="Ada", last_name="Lovelace")
         db.add(candidate)
         await db.commit()
     query = "mutation R($id: ID!) { refreshLinkedInActivity(input: {candidateId: $id}) { syncedAt } }"

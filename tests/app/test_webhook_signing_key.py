@@ -24,7 +24,7 @@ def sandbox_config() -> SandboxConfig:
 
 
 async def export(sandbox: Sandbox, server: Server, linkedin: LinkedInClient) -> dict[str, object]:
-    await linkedin.set_callback_url(server.url + "/webhooks/linkedin")
+    await linkedin.set_callback_url(server.url + "/webhooks/linkedin/acme")
     body = {"seat": WORLD.seats[0].urn, "member": WORLD.members[180].urn, "externalJobPostingId": "1"}
     await sandbox.admin("POST", "exports", body)
     deliveries = await sandbox.admin("GET", "deliveries?wait=1")

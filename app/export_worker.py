@@ -115,7 +115,9 @@ class ExportWorker:
 
         async def run_for(tenant: Tenant) -> None:
             nonlocal total
-            total += await self.run_for(tenant)
+            # Not `total += await ...`: that reads `total` before the await, and customers run at once.
+            result = await self.run_for(tenant)
+            total += result
 
         try:
             await for_each_customer(self._services, EXPORT_JOB, run_for, holder=self._holder)

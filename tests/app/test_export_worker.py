@@ -20,6 +20,7 @@ from models import ExportStatus, Job
 from models.db import SessionFactory
 from resolvers import exports
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 
 WORLD = build_world(SandboxConfig())
@@ -29,24 +30,25 @@ WORLD = build_world(SandboxConfig())
 GUARD_S = 10
 
 
-async def pending_export(sandbox: Sandbox, sessions: SessionFactory) -> str:
-    """An export LinkedIn holds and whose push was recorded (the acknowledging process may be gone)."""
+async def pending_export(sandbox: Sandbox, sessions: SessionFactory, customer_id: int) -> str:
+    """An export of the customer LinkedIn holds and whose push was recorded (the acknowledging process
+    may be gone)."""
     async with sessions() as db:
-        job = Job(title="Product Designer")
+        job = Job(customer_id=customer_id, title="Product Designer")
         db.add(job)
         await db.commit()
     body = {"seat": WORLD.seats[0].urn, "member": WORLD.members[170].urn, "externalJobPostingId": str(job.id)}
     request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])
     notification = PushNotification(request_id, "EXPORT_CANDIDATE_PROFILE", request_id, None)
-    await exports.record_notification(sessions, notification)
+    await exports.record_notification(sessions, customer_id, notification)
     return request_id
 
 
 async def test_the_started_worker_completes_a_pending_export_without_being_asked(
-    sandbox: Sandbox, services: Services, sessions: SessionFactory
+    sandbox: Sandbox, services: Services, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    request_id = await pending_export(sandbox, sessions)
+    request_id = await pending_export(sandbox, sessions, customer_id)
     worker = ExportWorker(services)
     workers = Workers()
     workers.add(EXPORT_JOB, 3600, worker.sweep)
@@ -57,7 +59,7 @@ async def test_the_started_worker_completes_a_pending_export_without_being_asked
     finally:
         await workers.stop()
     # then
-    row = await exports.export_request(sessions, request_id)
+    row = await exports.export_request(sessions, customer_id, request_id)
     assert row is not None
     assert row.status == ExportStatus.DONE
 
@@ -79,29 +81,33 @@ async def test_a_wake_up_runs_another_pass(services: Services) -> None:
 
 
 async def test_a_pending_export_claimed_by_another_worker_is_left_to_it(
-    sandbox: Sandbox, services: Services, sessions: SessionFactory
+    sandbox: Sandbox, services: Services, sessions: SessionFactory, customer_id: int, tenant: Tenant
 ) -> None:
     # given: a pending export another process's worker is processing
-    request_id = await pending_export(sandbox, sessions)
-    assert await exports.claim(sessions, request_id, "export-worker:elsewhere", timedelta(minutes=5))
+    request_id = await pending_export(sandbox, sessions, customer_id)
+    assert await exports.claim(
+        sessions, customer_id, request_id, "export-worker:elsewhere", timedelta(minutes=5)
+    )
     # when
-    result = await ExportWorker(services).run_once()
+    result = await ExportWorker(services).run_for(tenant)
     # then
     assert (result.done, result.skipped) == (0, 1)
-    row = await exports.export_request(sessions, request_id)
+    row = await exports.export_request(sessions, customer_id, request_id)
     assert row is not None
     assert (row.status, row.attempts) == (ExportStatus.PENDING, 0)
 
 
 async def test_an_export_is_processed_once_its_claim_is_released(
-    sandbox: Sandbox, services: Services, sessions: SessionFactory
+    sandbox: Sandbox, services: Services, sessions: SessionFactory, customer_id: int, tenant: Tenant
 ) -> None:
     # given
-    request_id = await pending_export(sandbox, sessions)
-    assert await exports.claim(sessions, request_id, "export-worker:elsewhere", timedelta(minutes=5))
-    await exports.release_claim(sessions, request_id, "export-worker:elsewhere")
+    request_id = await pending_export(sandbox, sessions, customer_id)
+    assert await exports.claim(
+        sessions, customer_id, request_id, "export-worker:elsewhere", timedelta(minutes=5)
+    )
+    await exports.release_claim(sessions, customer_id, request_id, "export-worker:elsewhere")
     # when
-    result = await ExportWorker(services).run_once()
+    result = await ExportWorker(services).run_for(tenant)
     # then
     assert (result.done, result.skipped) == (1, 0)
 
@@ -110,6 +116,7 @@ async def test_the_apps_export_job_is_woken_by_a_push_and_completes_the_export(
     settings: Settings,
     sandbox: Sandbox,
     sessions: SessionFactory,
+    customer_id: int,
     linkedin: LinkedInClient,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -123,21 +130,21 @@ async def test_the_apps_export_job_is_woken_by_a_push_and_completes_the_export(
 
     monkeypatch.setattr("app.jobs.ExportWorker", Seen)
     async with sessions() as db:
-        job = Job(title="Product Designer")
+        job = Job(customer_id=customer_id, title="Product Designer")
         db.add(job)
         await db.commit()
     body = {"seat": WORLD.seats[0].urn, "member": WORLD.members[171].urn, "externalJobPostingId": str(job.id)}
     async with serve_asgi(
         create_app(settings.model_copy(update={"export_interval_s": 30.0, "run_jobs": True}))
     ) as url:
-        await linkedin.set_callback_url(url + "/webhooks/linkedin")
+        await linkedin.set_callback_url(url + "/webhooks/linkedin/acme")
         # when: LinkedIn pushes the export to the running server
         request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])
         # then: a pass completes it (a bug fails the guard, it does not hang the run)
         [worker] = started
         async with asyncio.timeout(10):
             passes = 1
-            while (row := await exports.export_request(sessions, request_id)) is None or (
+            while (row := await exports.export_request(sessions, customer_id, request_id)) is None or (
                 row.status != ExportStatus.DONE
             ):
                 await worker.passes_done(passes)

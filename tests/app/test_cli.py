@@ -20,17 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import build_parser
+import models
+from app.cli import EXIT_USAGE, build_parser
 from app.jobs import sync_config
 from app.migrations import head_revision
 from app.preflight import masked
 from app.settings import Settings
-from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
 from models import utcnow
 from models.db import SessionFactory
 from resolvers.sync.status import sync_status
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
+from tests.child_apps import other_customer_id
 from tests.conftest import Server, scratch_postgres_sync
 
 RSCGRAPH = str(Path(sys.executable).with_name("rscgraph"))
@@ -430,11 +432,15 @@ async def test_readiness_probes_log_nothing_from_alembic(
     assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
 
 
-def test_a_command_prints_only_its_own_output(tmp_path: Path, migrated: str) -> None:
-    done = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=migrated)
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_command_prints_only_its_own_output(
+    tmp_path: Path, database_url: str, customer_id: int
+) -> None:
+    done = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=database_url)
 
     assert done.returncode == 0
     assert done.stderr == ""
+    assert done.stdout.splitlines()[0] == "customer: acme (Acme Staffing)"
 
 
 # --- the command line itself ---------------------------------------------------------------------------
@@ -483,13 +489,41 @@ def test_options_name_the_environment_variable_they_default_to(tmp_path: Path) -
     assert "SANDBOX_PORT" in run
 
 
-def test_sync_status_prints_what_backfill_enqueued(tmp_path: Path, migrated: str) -> None:
-    assert rscgraph(tmp_path, "seed", RSC_DATABASE_URL=migrated).returncode == 0
-    backfill = rscgraph(tmp_path, "sync", "backfill", "--since", "2y", RSC_DATABASE_URL=migrated)
-    status = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=migrated)
+async def history(sessions: SessionFactory, customer_id: int, candidates: int = 120) -> None:
+    """A job and `candidates` candidates of the customer (the last without an email), each applied to it."""
+    async with sessions() as db:
+        job = models.Job(customer_id=customer_id, title="Operator")
+        people = [
+            models.Candidate(
+                customer_id=customer_id,
+                first_name="C",
+                last_name=str(n),
+                email=None if n == candidates - 1 else f"c{n}@example.com",
+            )
+            for n in range(candidates)
+        ]
+        db.add_all([job, *people])
+        await db.flush()
+        assert job.id is not None
+        db.add_all(
+            [
+                models.Application(customer_id=customer_id, candidate_id=c.id or 0, job_id=job.id)
+                for c in people
+            ]
+        )
+        await db.commit()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_sync_status_prints_what_backfill_enqueued(
+    tmp_path: Path, database_url: str, sessions: SessionFactory, customer_id: int
+) -> None:
+    await history(sessions, customer_id)
+    backfill = rscgraph(tmp_path, "sync", "backfill", "--since", "2y", RSC_DATABASE_URL=database_url)
+    status = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=database_url)
 
     enqueued = dict(re.findall(r"(\w+): (\d+)", backfill.stdout))
-    rows = {line.split()[0].lower(): line.split()[1:] for line in status.stdout.splitlines()[1:7]}
+    rows = {line.split()[0].lower(): line.split()[1:] for line in status.stdout.splitlines()[2:8]}
     assert backfill.returncode == 0, backfill.stderr
     assert status.returncode == 0, status.stderr
     assert int(enqueued["candidate"]) > 0
@@ -509,9 +543,9 @@ def test_sync_status_bounds_failures_as_the_graphql_field(tmp_path: Path) -> Non
 
 
 async def test_backfill_wait_shows_the_drain_until_everything_is_sent(
-    tmp_path: Path, database_url: str, sessions: SessionFactory, linkedin: LinkedInClient, settings: Settings
+    tmp_path: Path, database_url: str, sessions: SessionFactory, tenant: Tenant, settings: Settings
 ) -> None:
-    assert rscgraph(tmp_path, "seed", RSC_DATABASE_URL=database_url).returncode == 0
+    await history(sessions, tenant.id)
     follower = await asyncio.create_subprocess_exec(
         RSCGRAPH,
         "sync",
@@ -530,10 +564,10 @@ async def test_backfill_wait_shows_the_drain_until_everything_is_sent(
         # This process plays the outbox worker the operator runs beside it; its clock moves on a minute
         # per round so the job postings' LinkedIn tasks are asked about again (job_task_poll_s).
         offset = [timedelta(0)]
-        worker = OutboxWorker(sessions, linkedin, sync_config(settings), clock=lambda: utcnow() + offset[0])
+        worker = OutboxWorker(sessions, tenant, sync_config(settings), clock=lambda: utcnow() + offset[0])
         for _ in range(5):
             await asyncio.wait_for(worker.run_until_idle(), 60)
-            if (await sync_status(sessions)).initial_sync_complete:
+            if (await sync_status(sessions, tenant.id)).initial_sync_complete:
                 break
             offset[0] += timedelta(seconds=61)
         out, err = await asyncio.wait_for(follower.communicate(), TIMEOUT_S)
@@ -549,6 +583,36 @@ async def test_backfill_wait_shows_the_drain_until_everything_is_sent(
     status = rscgraph(tmp_path, "sync", "status", "--failures", "1", RSC_DATABASE_URL=database_url).stdout
     assert "initial sync complete: yes" in status
     assert re.search(r"^  CANDIDATE \d+ SKIPPED at .*: missing email$", status, re.M)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_sync_status_of_several_customers_needs_the_customer_named(
+    tmp_path: Path, database_url: str, sessions: SessionFactory, settings: Settings, customer_id: int
+) -> None:
+    # given: two customers; the second one's history is enqueued
+    other = await other_customer_id(sessions, settings)
+    await history(sessions, other, candidates=3)
+    backfill = rscgraph(tmp_path, "sync", "backfill", "--customer", "globex", RSC_DATABASE_URL=database_url)
+    # when
+    unnamed = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=database_url)
+    unknown = rscgraph(tmp_path, "sync", "status", "--customer", "initech", RSC_DATABASE_URL=database_url)
+    mine = rscgraph(tmp_path, "sync", "status", "--customer", "acme", RSC_DATABASE_URL=database_url)
+    theirs = rscgraph(tmp_path, "sync", "status", "--customer", "globex", RSC_DATABASE_URL=database_url)
+    # then
+    assert backfill.returncode == 0, backfill.stderr
+    assert (unnamed.returncode, unnamed.stderr) == (
+        EXIT_USAGE,
+        "rscgraph: error: there are 2 customers (acme, globex): say which one\n  fix: add --customer KEY\n",
+    )
+    assert (unknown.returncode, unknown.stderr.splitlines()[0]) == (
+        EXIT_USAGE,
+        "rscgraph: error: no customer has the key 'initech'",
+    )
+    pending = {line.split()[0]: int(line.split()[1]) for line in mine.stdout.splitlines()[2:8]}
+    assert pending["CANDIDATE"] == 0
+    assert "initial sync complete: no" in mine.stdout
+    pending = {line.split()[0]: int(line.split()[1]) for line in theirs.stdout.splitlines()[2:8]}
+    assert (theirs.stdout.splitlines()[0], pending["CANDIDATE"]) == ("customer: globex (Globex Talent)", 3)
 
 
 def test_a_count_in_other_digits_is_refused_by_the_parser(tmp_path: Path) -> None:

@@ -105,16 +105,19 @@ def _pointed_at(settings: Settings, sandbox: Sandbox, **update: object) -> Setti
 async def test_on_postgresql_the_worker_alone_drains_the_outbox_while_serve_runs_no_job(
     settings: Settings,
     sessions: SessionFactory,
+    customer_id: int,
     sandbox: Sandbox,
     quiet_linkedin: Sandbox,
     tmp_path: Path,
 ) -> None:
     # given: a change already waiting in the outbox, and `rscgraph serve` up (its jobs would run at start)
     async with sessions() as db:
-        waiting = Candidate(first_name="Edsger", last_name="Dijkstra", email="ewd@example.com")
+        waiting = Candidate(
+            customer_id=customer_id, first_name="Edsger", last_name="Dijkstra", email="ewd@example.com"
+        )
         db.add(waiting)
         await db.flush()
-        enqueue(db, SyncEntity.CANDIDATE, waiting.id or 0, OutboxOp.UPSERT)
+        enqueue(db, customer_id, SyncEntity.CANDIDATE, waiting.id or 0, OutboxOp.UPSERT)
         await db.commit()
     port = _free_port()
     serve = _cli(
@@ -189,14 +192,16 @@ async def test_the_app_runs_no_job_unless_asked(settings: Settings) -> None:
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_a_stopped_worker_gives_back_the_batch_it_was_sending_within_the_grace_bound(
-    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+    settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: the worker process is sending a change while LinkedIn hangs
     async with sessions() as db:
-        waiting = Candidate(first_name="Edsger", last_name="Dijkstra", email="ewd@example.com")
+        waiting = Candidate(
+            customer_id=customer_id, first_name="Edsger", last_name="Dijkstra", email="ewd@example.com"
+        )
         db.add(waiting)
         await db.flush()
-        enqueue(db, SyncEntity.CANDIDATE, waiting.id or 0, OutboxOp.UPSERT)
+        enqueue(db, customer_id, SyncEntity.CANDIDATE, waiting.id or 0, OutboxOp.UPSERT)
         await db.commit()
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": None})
     grace = 0.5

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlmodel import col, select
 
 import models
@@ -160,8 +161,11 @@ async def test_one_customers_share_raising_leaves_the_others_done_and_is_counted
             raise RuntimeError("acme's share breaks")
         ran.append(customer.key)
 
+    failures = {"job": EXPORT_JOB, "customer": "acme"}
+    before = REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) or 0.0
     # when
     outcomes = await for_each_customer(services, EXPORT_JOB, run_for, holder=HOLDER)
     # then
     assert outcomes == {"acme": False, "globex": True}
     assert ran == [other.key]
+    assert REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) == before + 1

@@ -30,10 +30,12 @@ from linkedin.sandbox.world import build_world
 from models.base import utcnow
 from models.db import SessionFactory
 from resolvers.services import Services
+from resolvers.tenants import Tenant
+from tests.child_apps import other_customer_id
 from tests.conftest import Sandbox, Server
 
 WORLD = build_world(SandboxConfig())
-CUSTOMER = "default"
+CUSTOMER = "acme"
 REFRESH = """
 mutation RefreshNow($id: ID!) {
   refreshLinkedInActivity(input: {candidateId: $id}) { syncedAt userErrors { code } }
@@ -55,6 +57,7 @@ SERIES = [
     "rscgraph_webhook_refusals",
     "rscgraph_job_runs",
     "rscgraph_job_failures",
+    "rscgraph_customer_job_failures",
 ]
 
 
@@ -79,9 +82,9 @@ async def scrape(server: Server, headers: dict[str, str] | None = None) -> Scrap
     return Scrape({f.name for f in families}, samples)
 
 
-async def new_candidate(sessions: SessionFactory) -> str:
+async def new_candidate(sessions: SessionFactory, customer_id: int) -> str:
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Ada", last_name="Lovelace")
+        candidate = models.Candidate(customer_id=customer_id, first_name="Ada", last_name="Lovelace")
         db.add(candidate)
         await db.commit()
         return str(relay.GlobalID("Candidate", str(candidate.id)))
@@ -99,12 +102,12 @@ async def test_metrics_expose_every_series_of_the_operations_issue(server: Serve
 
 
 async def test_poll_lag_appears_once_linkedin_has_been_polled(
-    server: Server, sessions: SessionFactory
+    server: Server, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
     before = await scrape(server)
     # when
-    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions)})
+    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions, customer_id)})
     # then
     assert (status, body["data"]["refreshLinkedInActivity"]["userErrors"]) == (200, [])
     after = await scrape(server)
@@ -204,13 +207,13 @@ def test_linkedin_endpoints_are_labelled_without_their_keys() -> None:
 
 
 async def test_a_refresh_counts_its_linkedin_calls_and_the_token_it_obtained(
-    server: Server, sessions: SessionFactory
+    server: Server, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
     before = await scrape(server)
     seats = {"endpoint": "seatsV2", "status": "200", "customer": CUSTOMER}
     # when
-    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions)})
+    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions, customer_id)})
     # then
     assert (status, body["data"]["refreshLinkedInActivity"]["userErrors"]) == (200, [])
     after = await scrape(server)
@@ -226,13 +229,13 @@ async def test_a_refresh_counts_its_linkedin_calls_and_the_token_it_obtained(
 
 
 async def test_a_retried_linkedin_call_counts_a_retry_and_the_failed_status(
-    server: Server, sandbox: Sandbox, sessions: SessionFactory
+    server: Server, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: seatsV2 fails once with 503, then answers
     before = await scrape(server)
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "status": 503, "count": 1})
     # when
-    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions)})
+    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions, customer_id)})
     # then
     assert (status, body["data"]["refreshLinkedInActivity"]["userErrors"]) == (200, [])
     after = await scrape(server)
@@ -247,13 +250,13 @@ async def test_a_retried_linkedin_call_counts_a_retry_and_the_failed_status(
 
 
 async def test_a_429_from_linkedin_is_counted_as_rate_limited(
-    server: Server, sandbox: Sandbox, sessions: SessionFactory
+    server: Server, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: the quota is spent (no Retry-After: the client fails fast)
     before = await scrape(server)
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "status": 429, "count": 1})
     # when
-    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions)})
+    status, body = await server.graphql(REFRESH, {"id": await new_candidate(sessions, customer_id)})
     # then
     assert (status, body["data"]["refreshLinkedInActivity"]["userErrors"]) == (
         200,
@@ -276,12 +279,18 @@ def settings(settings: Settings) -> Settings:
 
 
 async def test_an_export_records_its_latency_from_push_to_candidate(
-    server: Server, sandbox: Sandbox, sessions: SessionFactory, services: Services, linkedin: LinkedInClient
+    server: Server,
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    customer_id: int,
+    tenant: Tenant,
+    services: Services,
+    linkedin: LinkedInClient,
 ) -> None:
     # given: a recruiter exports a member to a job; LinkedIn pushes it to the running server
-    await linkedin.set_callback_url(server.url + "/webhooks/linkedin")
+    await linkedin.set_callback_url(server.url + "/webhooks/linkedin/acme")
     async with sessions() as db:
-        job = models.Job(title="Staff Backend Engineer")
+        job = models.Job(customer_id=tenant.id, title="Staff Backend Engineer")
         db.add(job)
         await db.commit()
     member = WORLD.members[200].urn
@@ -291,7 +300,7 @@ async def test_an_export_records_its_latency_from_push_to_candidate(
     await sandbox.admin("GET", "deliveries?wait=1")
     before = await scrape(server)
     # when
-    result = await ExportWorker(services).drain()
+    result = await ExportWorker(services).drain(tenant)
     # then
     assert result.done == 1
     after = await scrape(server)
@@ -299,26 +308,32 @@ async def test_an_export_records_its_latency_from_push_to_candidate(
     assert after.value(count, customer=CUSTOMER) == before.value(count, customer=CUSTOMER) + 1
 
 
-async def test_outbox_depth_and_oldest_age_are_read_from_the_database_at_scrape_time(
-    server: Server, sessions: SessionFactory
+async def test_outbox_depth_and_oldest_age_are_read_from_the_database_at_scrape_time_per_customer(
+    server: Server, sessions: SessionFactory, settings: Settings, customer_id: int
 ) -> None:
-    # given: three rows wait, the oldest for two minutes; one was sent already
+    # given: three rows of acme wait, the oldest for two minutes; one was sent already; one of globex
+    # waits for an hour
+    globex = await other_customer_id(sessions, settings)
     now = utcnow()
     async with sessions() as db:
         for age_s, status in [(120, models.OutboxStatus.PENDING), (30, models.OutboxStatus.PENDING)]:
-            db.add(_outbox_row(now - timedelta(seconds=age_s), status))
-        db.add(_outbox_row(now, models.OutboxStatus.PENDING))
-        db.add(_outbox_row(now - timedelta(hours=5), models.OutboxStatus.SENT))
+            db.add(_outbox_row(customer_id, now - timedelta(seconds=age_s), status))
+        db.add(_outbox_row(customer_id, now, models.OutboxStatus.PENDING))
+        db.add(_outbox_row(customer_id, now - timedelta(hours=5), models.OutboxStatus.SENT))
+        db.add(_outbox_row(globex, now - timedelta(hours=1), models.OutboxStatus.PENDING))
         await db.commit()
     # when
     result = await scrape(server)
     # then
     assert result.value("rscgraph_outbox_depth", customer=CUSTOMER) == 3
     assert 120 <= result.value("rscgraph_outbox_oldest_age_seconds", customer=CUSTOMER) < 180
+    assert result.value("rscgraph_outbox_depth", customer="globex") == 1
+    assert 3600 <= result.value("rscgraph_outbox_oldest_age_seconds", customer="globex") < 3660
 
 
-def _outbox_row(created_at: datetime, status: models.OutboxStatus) -> models.OutboxEvent:
+def _outbox_row(customer_id: int, created_at: datetime, status: models.OutboxStatus) -> models.OutboxEvent:
     return models.OutboxEvent(
+        customer_id=customer_id,
         entity_type=models.SyncEntity.CANDIDATE,
         entity_id=1,
         op=models.OutboxOp.UPSERT,
@@ -339,7 +354,9 @@ async def test_a_refused_webhook_is_counted_by_reason(
     # given
     before = await scrape(server)
     # when
-    async with server.http.post(server.url + "/webhooks/linkedin", data=b"{}", headers=headers) as response:
+    async with server.http.post(
+        server.url + "/webhooks/linkedin/acme", data=b"{}", headers=headers
+    ) as response:
         status = response.status
     # then
     assert status == 401

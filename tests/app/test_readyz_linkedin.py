@@ -4,10 +4,11 @@ outage never take the server out of rotation."""
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
+import models
 from app.settings import Settings
-from tests.conftest import Sandbox, Server
+from models.db import SessionFactory
+from tests.conftest import Sandbox, Server, add_customer
 from tests.resolvers.refresh.support import upstream_calls
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -16,9 +17,18 @@ STATUS = "{ linkedinIntegration { credentials { valid errorCode } } }"
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """A server whose LinkedIn client secret is wrong."""
-    return settings.model_copy(update={"linkedin_client_secret": SecretStr("wrong")})
+async def customer(sessions: SessionFactory, settings: Settings, sandbox: Sandbox) -> models.Customer:
+    """The server's customer, with a child app secret LinkedIn refuses."""
+    return await add_customer(
+        sessions,
+        settings,
+        key="acme",
+        name="Acme Staffing",
+        client_id=sandbox.config.client_id,
+        client_secret="wrong",
+        org_urn=sandbox.config.org_urn,
+        contract_urn=sandbox.config.contract_urn,
+    )
 
 
 async def test_refused_linkedin_credentials_keep_the_server_ready(server: Server, sandbox: Sandbox) -> None:

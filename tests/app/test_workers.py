@@ -14,7 +14,7 @@ from app.workers import Workers
 from models import leases
 from models.db import SessionFactory
 from resolvers.refresh import LEASE_NAME
-from resolvers.services import Services
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import count, world_counts
 
@@ -141,13 +141,13 @@ def test_an_interval_of_zero_registers_nothing() -> None:
 
 
 async def test_the_periodic_poll_mirrors_linkedin(
-    services: Services, sessions: SessionFactory, sandbox: Sandbox
+    tenant: Tenant, sessions: SessionFactory, sandbox: Sandbox
 ) -> None:
     # given
     polled = asyncio.Event()
 
     async def tick() -> None:
-        await services.refresh.poll_tick()
+        await tenant.refresh.poll_tick()
         polled.set()
 
     workers = Workers()
@@ -163,20 +163,20 @@ async def test_the_periodic_poll_mirrors_linkedin(
 
 
 async def test_the_periodic_poll_logs_a_linkedin_outage_instead_of_failing(
-    services: Services, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+    tenant: Tenant, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "status": 503, "count": None})
     # when
     with caplog.at_level(logging.WARNING, logger="rscgraph.refresh"):
-        await services.refresh.poll_tick()
+        await tenant.refresh.poll_tick()
     # then
     assert any("will retry next tick" in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_shutdown_ends_a_poll_hanging_on_linkedin_and_releases_its_lease(
-    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+    settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn hangs every seats call; the app polls at start and a request waits on that poll
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
@@ -194,11 +194,12 @@ async def test_shutdown_ends_a_poll_hanging_on_linkedin_and_releases_its_lease(
     lifespan = app.router.lifespan_context(app)
     state = await lifespan.__aenter__()
     assert state is not None
-    waiting = asyncio.create_task(state["services"].refresh.refresh())
+    tenant = await state["services"].tenants.get(customer_id)
+    waiting = asyncio.create_task(tenant.refresh.refresh())
     # when
     await asyncio.wait_for(lifespan.__aexit__(None, None, None), GUARD_S)
     # then
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(waiting, GUARD_S)
     async with sessions() as db:
-        assert await leases.held_until(db, LEASE_NAME) is None
+        assert await leases.held_until(db, leases.customer_lease(LEASE_NAME, customer_id)) is None

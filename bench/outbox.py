@@ -7,7 +7,8 @@
 The sandbox runs in its own process (as LinkedIn would), on a loopback port, with the per-minute record
 limit lifted so the figure is the worker's, not the quota's. Each candidate gets one outbox row; with
 `--notes`/`--applications` each candidate also gets that many notes and applications (each with one
-stage), which exercises the per-parent sub-collection calls.
+stage), which exercises the per-parent sub-collection calls. Every row is one customer's (the sandbox's
+default child app); the worker is that customer's, as the server's outbox job builds it.
 """
 
 from __future__ import annotations
@@ -25,15 +26,19 @@ from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from app.logging_setup import configure_logging
 from app.migrations import upgrade
-from linkedin.client import LinkedInClient
-from linkedin.config import LinkedInConfig
+from app.secret_keys import build_secret_box
+from app.services import build_services
+from app.settings import Settings
 from models import (
     Application,
     ApplicationStage,
     Candidate,
+    Customer,
     Job,
     Note,
     OutboxEvent,
@@ -46,6 +51,19 @@ from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sandbox's default child app (linkedin/sandbox/config.py): the bench's one customer.
+CLIENT_ID, CLIENT_SECRET = "rscgraph-demo", "demo-secret"
+ORG_URN, CONTRACT_URN = "urn:li:organization:1001", "urn:li:contract:2001"
+
+
+def _settings(url: str, port: int, secret_key: str) -> Settings:
+    sandbox = f"http://127.0.0.1:{port}"
+    return Settings(
+        database_url=url,
+        secret_keys=SecretStr(secret_key),
+        linkedin_api_base_url=sandbox,
+        linkedin_oauth_base_url=f"{sandbox}/oauth/v2",
+    )
 
 
 def _free_port() -> int:
@@ -82,19 +100,38 @@ async def _reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def _seed(url: str, candidates: int, notes: int, applications: int, *, outbox_rows: bool = True) -> int:
-    """Insert the ATS rows and (unless the backfill is to enqueue them) their outbox rows in bulk;
-    returns the number of outbox rows."""
-    engine = create_engine(url)
+async def _seed(
+    settings: Settings, candidates: int, notes: int, applications: int, *, outbox_rows: bool = True
+) -> tuple[int, int]:
+    """Insert the customer, its ATS rows and (unless the backfill is to enqueue them) their outbox rows
+    in bulk; returns the customer's id and the number of outbox rows."""
+    engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     outbox: list[dict[str, object]] = []
     async with sessions() as db:
+        customer = Customer(
+            key="bench",
+            name="Bench Customer",
+            linkedin_client_id=CLIENT_ID,
+            linkedin_client_secret_encrypted=build_secret_box(settings).encrypt(CLIENT_SECRET),
+            linkedin_org_urn=ORG_URN,
+            linkedin_contract_urn=CONTRACT_URN,
+        )
+        db.add(customer)
+        await db.flush()
+        assert customer.id is not None
+        c_id = customer.id
         jobs = [
-            Job(title=f"Job {n}", description="Bench job", location="Paris, FR") for n in range(applications)
+            Job(customer_id=c_id, title=f"Job {n}", description="Bench job", location="Paris, FR")
+            for n in range(applications)
         ]
         rows = [
             Candidate(
-                first_name="Bench", last_name=f"N{n}", email=f"bench{n}@example.com", phone="+33 1 00 00"
+                customer_id=c_id,
+                first_name="Bench",
+                last_name=f"N{n}",
+                email=f"bench{n}@example.com",
+                phone="+33 1 00 00",
             )
             for n in range(candidates)
         ]
@@ -102,14 +139,20 @@ async def _seed(url: str, candidates: int, notes: int, applications: int, *, out
         await db.flush()
         outbox += [{"entity_type": SyncEntity.CANDIDATE, "entity_id": c.id, "key": {}} for c in rows]
         note_rows = [
-            Note(candidate_id=c.id or 0, author="Ada Lovelace", body="bench")
+            Note(customer_id=c_id, candidate_id=c.id or 0, author="Ada Lovelace", body="bench")
             for c in rows
             for _ in range(notes)
         ]
-        app_rows = [Application(candidate_id=c.id or 0, job_id=j.id or 0) for c in rows for j in jobs]
+        app_rows = [
+            Application(customer_id=c_id, candidate_id=c.id or 0, job_id=j.id or 0)
+            for c in rows
+            for j in jobs
+        ]
         db.add_all([*note_rows, *app_rows])
         await db.flush()
-        stage_rows = [ApplicationStage(application_id=a.id or 0, stage="Screen") for a in app_rows]
+        stage_rows = [
+            ApplicationStage(customer_id=c_id, application_id=a.id or 0, stage="Screen") for a in app_rows
+        ]
         db.add_all(stage_rows)
         await db.flush()
         outbox += [
@@ -137,39 +180,38 @@ async def _seed(url: str, candidates: int, notes: int, applications: int, *, out
             for s in stage_rows
         ]
         if outbox_rows:
-            db.add_all([OutboxEvent(op=OutboxOp.UPSERT, **row) for row in outbox])  # type: ignore[arg-type]
+            db.add_all(
+                [OutboxEvent(customer_id=c_id, op=OutboxOp.UPSERT, **row) for row in outbox]  # type: ignore[arg-type]
+            )
         await db.commit()
     await engine.dispose()
-    return len(outbox)
+    return c_id, len(outbox)
 
 
-async def _backfill(url: str) -> tuple[float, int]:
+async def _backfill(url: str, customer_id: int) -> tuple[float, int]:
     engine = create_engine(url)
     started = time.perf_counter()
-    counts = await backfill(session_factory(engine), parse_span("2y"))
+    counts = await backfill(session_factory(engine), customer_id, parse_span("2y"))
     elapsed = time.perf_counter() - started
     await engine.dispose()
     return elapsed, sum(counts.values())
 
 
-async def _drain(url: str, port: int, claim_limit: int) -> tuple[float, Counter[str], int]:
-    engine = create_engine(url)
+async def _drain(
+    settings: Settings, customer_id: int, port: int, claim_limit: int
+) -> tuple[float, Counter[str], int]:
+    engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    config = LinkedInConfig(
-        api_base_url=f"http://127.0.0.1:{port}",
-        oauth_base_url=f"http://127.0.0.1:{port}/oauth/v2",
-        client_id="rscgraph-demo",
-        client_secret=SecretStr("demo-secret"),
-        org_urn="urn:li:organization:1001",
-        contract_urn="urn:li:contract:2001",
-    )
     async with aiohttp.ClientSession() as http:
-        worker = OutboxWorker(sessions, LinkedInClient(http, config), SyncConfig(claim_limit=claim_limit))
+        services = build_services(settings, sessions, http)
+        tenant = await services.tenants.get(customer_id)
+        worker = OutboxWorker(sessions, tenant, SyncConfig(claim_limit=claim_limit))
         started = time.perf_counter()
         report = await worker.run_until_idle()
         elapsed = time.perf_counter() - started
         async with http.get(f"http://127.0.0.1:{port}/_admin/summary") as response:
             calls = int((await response.json())["calls"])
+        await services.aclose()
     await engine.dispose()
     return elapsed, Counter({k.value: v for k, v in report.outcomes.items()}), calls
 
@@ -189,21 +231,24 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="drop and recreate the PostgreSQL schema first")
     parser.add_argument("--via-backfill", action="store_true", help="enqueue with `sync backfill`, timed too")
     args = parser.parse_args()
+    # The client logs every LinkedIn call at DEBUG: only warnings (retries, failures) belong in a bench.
+    configure_logging(json=False, level="WARNING")
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         if args.reset:
             asyncio.run(_reset_postgres(url))
         upgrade(url)
-        rows = asyncio.run(
-            _seed(url, args.candidates, args.notes, args.applications, outbox_rows=not args.via_backfill)
+        port = _free_port()
+        settings = _settings(url, port, Fernet.generate_key().decode())
+        customer_id, rows = asyncio.run(
+            _seed(settings, args.candidates, args.notes, args.applications, outbox_rows=not args.via_backfill)
         )
         if args.via_backfill:
-            took, rows = asyncio.run(_backfill(url))
+            took, rows = asyncio.run(_backfill(url, customer_id))
             print(f"backfill enqueued {rows} outbox rows in {took:.2f} s (INSERT ... SELECT)")
-        port = _free_port()
         sandbox = _start_sandbox(port)
         try:
-            elapsed, outcomes, calls = asyncio.run(_drain(url, port, args.claim_limit))
+            elapsed, outcomes, calls = asyncio.run(_drain(settings, customer_id, port, args.claim_limit))
         finally:
             sandbox.terminate()
             sandbox.wait(timeout=10)

@@ -16,7 +16,12 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The database answers and is at the code's newest migration."""
+    """The database answers and is at the code's newest migration.
+
+    LinkedIn is not part of readiness: it is each customer's own app, and one customer's refused
+    credentials or LinkedIn's outage must not take the server out of rotation for every customer.
+    Each customer's integration status page (`linkedinIntegration.credentials`) says how its app fares.
+    """
     engine = request.state.engine
     try:
         async with engine.connect() as connection:

@@ -21,7 +21,8 @@ def enqueue(
     op: OutboxOp,
     key: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """Add an outbox row to the caller's transaction (the caller commits it with the change).
+    """Add an outbox row of the customer to the caller's transaction (the caller commits it with the
+    change).
 
     `key` carries what a delete needs once the ATS row is gone, e.g. `{"candidate_id": 7}` for a
     candidate note or `{"application_id": 3}` for a stage or application note.

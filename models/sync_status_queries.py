@@ -45,7 +45,8 @@ class Problem:
 async def upsert_statuses(
     db: AsyncSession, customer_id: int, changes: Sequence[StatusChange], *, now: datetime
 ) -> None:
-    """Insert or replace the SyncStatus of each record (one statement); the caller commits."""
+    """Insert or replace the SyncStatus of each of the customer's records (one statement); the caller
+    commits."""
     if not changes:
         return
     latest = {(c.entity_type, c.entity_id): c for c in changes}

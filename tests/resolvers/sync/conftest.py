@@ -14,9 +14,9 @@ from linkedin.restli import parse_key
 from models import OutboxEvent, OutboxOp, SyncEntity, SyncStatus
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
-from resolvers.tenants import Tenant
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
 
 CREATED = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -71,7 +71,7 @@ async def outbox_of(sessions: SessionFactory, customer_id: int) -> list[models.O
             .where(col(models.OutboxEvent.customer_id) == customer_id)
             .order_by(col(models.OutboxEvent.id))
         )
-        return list((await db.exec(statement)).all())
+        return [models.OutboxStatus(status) for status in (await db.exec(statement)).all()]
 
 
 @pytest.fixture

@@ -120,7 +120,9 @@ class Candidate(relay.Node):
             loaders.live_match_by_candidate_id.load(self.id),
         )
         identity, snapshot, live = await pending[0], await pending[1], await pending[2]
-        view = merge_profile(self.id, identity, snapshot, live, info.context.services.config)
+        view = merge_profile(
+            self.id, identity, snapshot, live, info.context.services.config, info.context.tenant
+        )
         return LinkedInProfile.from_view(view) if view is not None else None
 
     @strawberry.field(

@@ -1,9 +1,9 @@
 """A process that takes background work's leases and then blocks, for tests to `kill -9`.
 
-`python -m tests.holders poll|outbox <lease-clock ISO time>` with the server's RSC_* settings in the
-environment: `poll` starts a LinkedIn poll (the test makes LinkedIn hang, so it holds the poll lease),
-`outbox` runs an outbox pass (it holds the claimed rows while LinkedIn hangs). Its clock stands still at
-the given time, so the test knows when its leases run out.
+`python -m tests.holders poll|outbox <lease-clock ISO time> <customer id>` with the server's RSC_* settings
+in the environment: `poll` starts the customer's LinkedIn poll (the test makes LinkedIn hang, so it holds
+that customer's poll lease), `outbox` runs an outbox pass of the customer (it holds the claimed rows while
+LinkedIn hangs). Its clock stands still at the given time, so the test knows when its leases run out.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def spawn(work: str, settings: Settings, lease_now: datetime) -> subprocess.Popen[bytes]:
-    """Start a holder of `work`'s leases whose clock stands at `lease_now`; it waits on a hanging
-    LinkedIn for as long as it lives."""
+def spawn(work: str, settings: Settings, lease_now: datetime, customer_id: int) -> subprocess.Popen[bytes]:
+    """Start a holder of the customer's `work` leases whose clock stands at `lease_now`; it waits on a
+    hanging LinkedIn for as long as it lives."""
     patient = settings.model_copy(update={"linkedin_timeout_s": 3600.0, "linkedin_max_attempts": 1})
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.holders", work, lease_now.isoformat()],
+        [sys.executable, "-m", "tests.holders", work, lease_now.isoformat(), str(customer_id)],
         cwd=ROOT,
         env=settings_env(patient),
     )
@@ -51,8 +51,8 @@ def kill_9(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-async def _hold(work: str, now: datetime) -> None:
-    from linkedin.client import LinkedInClient
+async def _hold(work: str, now: datetime, customer_id: int) -> None:
+    from app.services import build_services
     from models.db import create_engine, session_factory
     from resolvers.refresh import RefreshService
     from resolvers.sync.worker import OutboxWorker
@@ -61,15 +61,20 @@ async def _hold(work: str, now: datetime) -> None:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     async with aiohttp.ClientSession() as http:
-        linkedin = LinkedInClient(http, settings.linkedin_config())
+        # The customer's own LinkedIn client, as the server builds it from the customer's row.
+        tenant = await build_services(settings, sessions, http).tenants.get(customer_id)
         if work == "poll":
             poll = RefreshService(
-                sessions, linkedin, initial_lookback=timedelta(days=8), lease_clock=lambda: now
+                sessions,
+                customer_id,
+                tenant.linkedin,
+                initial_lookback=timedelta(days=8),
+                lease_clock=lambda: now,
             )
             await poll.refresh()
         else:
-            await OutboxWorker(sessions, linkedin, clock=lambda: now).run_once()
+            await OutboxWorker(sessions, tenant, clock=lambda: now).run_once()
 
 
 if __name__ == "__main__":
-    asyncio.run(_hold(sys.argv[1], datetime.fromisoformat(sys.argv[2])))
+    asyncio.run(_hold(sys.argv[1], datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])))

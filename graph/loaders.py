@@ -60,18 +60,32 @@ class Loaders:
             applications_by_candidate_id=DataLoader(
                 partial(candidates.applications_by_candidate_ids, sessions, customer_id)
             ),
-            stages_by_application_id=DataLoader(partial(candidates.stages_by_application_ids, sessions, customer_id)),
-            notes_by_candidate_id=DataLoader(partial(candidates.notes_by_candidate_ids, sessions, customer_id)),
-            identity_by_candidate_id=DataLoader(partial(candidates.identities_by_candidate_ids, sessions, customer_id)),
-            profile_by_candidate_id=DataLoader(partial(tabs.profiles_by_candidate_ids, sessions, customer_id)),
+            stages_by_application_id=DataLoader(
+                partial(candidates.stages_by_application_ids, sessions, customer_id)
+            ),
+            notes_by_candidate_id=DataLoader(
+                partial(candidates.notes_by_candidate_ids, sessions, customer_id)
+            ),
+            identity_by_candidate_id=DataLoader(
+                partial(candidates.identities_by_candidate_ids, sessions, customer_id)
+            ),
+            profile_by_candidate_id=DataLoader(
+                partial(tabs.profiles_by_candidate_ids, sessions, customer_id)
+            ),
             live_match_by_candidate_id=DataLoader(
                 partial(live_matches.live_matches_by_candidate_ids, services, tenant)
             ),
-            recruiter_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions, customer_id)),
-            note_owner_by_seat_urn=DataLoader(partial(candidates.recruiters_by_seat_urns, sessions, customer_id)),
+            recruiter_by_seat_urn=DataLoader(
+                partial(candidates.recruiters_by_seat_urns, sessions, customer_id)
+            ),
+            note_owner_by_seat_urn=DataLoader(
+                partial(candidates.recruiters_by_seat_urns, sessions, customer_id)
+            ),
             threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions, customer_id)),
             messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions, customer_id)),
-            linkedin_notes_by_member_urn=DataLoader(partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id)),
+            linkedin_notes_by_member_urn=DataLoader(
+                partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id)
+            ),
             linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions, customer_id)),
             suggestions_by_candidate_id=DataLoader(
                 partial(member_matching.suggestions_by_candidate_ids, sessions, customer_id)

@@ -33,11 +33,14 @@ async def identities_with_candidates(
     db: AsyncSession, customer_id: int, person_urns: Sequence[str], profile_urls: Sequence[str]
 ) -> list[tuple[str, str | None, Candidate]]:
     """(person URN, profile URL, candidate) of each identity whose URN or profile URL is among those given."""
+    # The customer in each branch of the OR: SQLite then searches both indexes (customer_id, person_urn)
+    # and (customer_id, profile_url) instead of scanning the customer's every identity.
+    mine = col(LinkedInIdentity.customer_id) == customer_id
     conditions: list[Any] = []
     if person_urns:
-        conditions.append(_one_of(db, col(LinkedInIdentity.person_urn), person_urns))
+        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.person_urn), person_urns)))
     if profile_urls:
-        conditions.append(_one_of(db, col(LinkedInIdentity.profile_url), profile_urls))
+        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.profile_url), profile_urls)))
     if not conditions:
         return []
     # Plain columns for the identity: only the candidate needs to be a full row.
@@ -50,7 +53,7 @@ async def identities_with_candidates(
                 col(Candidate.id) == col(LinkedInIdentity.candidate_id),
             ),
         )
-        .where(col(LinkedInIdentity.customer_id) == customer_id, or_(*conditions))
+        .where(or_(*conditions))
     )
     return [(urn, url, candidate) for urn, url, candidate in (await db.exec(statement)).all()]
 

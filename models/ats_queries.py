@@ -87,10 +87,12 @@ async def email_holder(
 ) -> int | None:
     """The candidate the unique email index gives `email` to within the customer (flagged possible
     duplicates aside)."""
+    # The unique index's own condition spelled out, so both databases search that partial index.
     statement = select(Candidate.id).where(
         col(Candidate.customer_id) == customer_id,
         func.lower(col(Candidate.email)) == email.lower(),
         col(Candidate.possible_duplicate_of_id).is_(None),
+        col(Candidate.email).is_not(None),
     )
     if other_than is not None:
         statement = statement.where(col(Candidate.id) != other_than)

@@ -165,9 +165,12 @@ async def release(db: AsyncSession, ids: Sequence[int], *, lease_until: datetime
 __all__ = ["ClaimedRow", "Settlement", "claim_due", "extend", "release", "settle"]
 
 
-async def pending_upserts(db: AsyncSession, entity_type: SyncEntity, entity_id: int) -> list[int]:
+async def pending_upserts(
+    db: AsyncSession, customer_id: int, entity_type: SyncEntity, entity_id: int
+) -> list[int]:
     """The ids of the record's unsent upsert rows (claimed or not)."""
     statement = select(_T.c.id).where(
+        _T.c.customer_id == customer_id,
         _T.c.entity_type == entity_type.value,
         _T.c.entity_id == entity_id,
         _T.c.op == OutboxOp.UPSERT.value,
@@ -176,7 +179,7 @@ async def pending_upserts(db: AsyncSession, entity_type: SyncEntity, entity_id: 
     return [int(i) for i in (await db.exec(statement)).all()]
 
 
-async def supersede(db: AsyncSession, ids: Sequence[int], *, now: datetime) -> int:
+async def supersede(db: AsyncSession, customer_id: int, ids: Sequence[int], *, now: datetime) -> int:
     """Mark unclaimed PENDING rows SENT: LinkedIn already has what they would send (a whole record was
     put outside the outbox, read after they were written). A row a worker holds is left to it (sending
     it again is idempotent). How many were marked; the caller commits."""
@@ -185,6 +188,7 @@ async def supersede(db: AsyncSession, ids: Sequence[int], *, now: datetime) -> i
     result = await db.exec(
         sa.update(_T)
         .where(
+            _T.c.customer_id == customer_id,
             _T.c.id.in_(ids),
             _T.c.status == OutboxStatus.PENDING.value,
             sa.or_(_T.c.locked_until.is_(None), _T.c.locked_until < now),

@@ -15,17 +15,21 @@ _O = OutboxEvent.__table__  # type: ignore[attr-defined]
 
 def enqueue(
     db: AsyncSession,
+    customer_id: int,
     entity_type: SyncEntity,
     entity_id: int,
     op: OutboxOp,
     key: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """Add an outbox row to the caller's transaction (the caller commits it with the change).
+    """Add an outbox row of the customer to the caller's transaction (the caller commits it with the
+    change).
 
     `key` carries what a delete needs once the ATS row is gone, e.g. `{"candidate_id": 7}` for a
     candidate note or `{"application_id": 3}` for a stage or application note.
     """
-    event = OutboxEvent(entity_type=entity_type, entity_id=entity_id, op=op, key=key or {})
+    event = OutboxEvent(
+        customer_id=customer_id, entity_type=entity_type, entity_id=entity_id, op=op, key=key or {}
+    )
     db.add(event)
     return event
 

@@ -42,13 +42,17 @@ class Problem:
     at: datetime
 
 
-async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, now: datetime) -> None:
-    """Insert or replace the SyncStatus of each record (one statement); the caller commits."""
+async def upsert_statuses(
+    db: AsyncSession, customer_id: int, changes: Sequence[StatusChange], *, now: datetime
+) -> None:
+    """Insert or replace the SyncStatus of each of the customer's records (one statement); the caller
+    commits."""
     if not changes:
         return
     latest = {(c.entity_type, c.entity_id): c for c in changes}
     values = [
         {
+            "customer_id": customer_id,
             "entity_type": c.entity_type.value,
             "entity_id": c.entity_id,
             "status": c.status.value,
@@ -62,7 +66,7 @@ async def upsert_statuses(db: AsyncSession, changes: Sequence[StatusChange], *, 
     excluded = insert.excluded
     # executemany of one cached statement: a multi-VALUES insert would be compiled afresh every batch.
     statement = insert.on_conflict_do_update(
-        index_elements=[_S.c.entity_type, _S.c.entity_id],
+        index_elements=[_S.c.customer_id, _S.c.entity_type, _S.c.entity_id],
         set_={
             "status": excluded.status,
             "error": excluded.error,

@@ -27,6 +27,7 @@ class ErrorCode(enum.StrEnum):
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
 
 
 class ClientError(Exception):
@@ -41,6 +42,12 @@ class ClientError(Exception):
 
 class NotFoundError(ClientError):
     code = ErrorCode.NOT_FOUND
+
+
+class ForbiddenError(ClientError):
+    """The viewer may not do this (e.g. an operator's field asked by a customer's user)."""
+
+    code = ErrorCode.FORBIDDEN
 
 
 @strawberry.enum(description="Why a mutation could not do what was asked.")

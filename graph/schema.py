@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.candidate import CandidateQuery
+from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
 from graph.errors import annotate
 from graph.export import ExportMutation, ExportQuery
@@ -24,6 +25,7 @@ from graph.limits import Limits, RefuseUnsafeTextVariables, validation_rules_ext
 from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
+from graph.mutations.customer import CustomerMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
@@ -43,6 +45,7 @@ class Query(
     ExportQuery,
     EnrichmentQuery,
     SyncStatusQuery,
+    CustomerQuery,
 ):
     pass
 
@@ -57,6 +60,7 @@ class Mutation(
     IdentityMutation,
     RefreshMutation,
     LinkedInSuggestionMutation,
+    CustomerMutation,
 ):
     pass
 

@@ -16,7 +16,7 @@ from strawberry.types.graphql import OperationType
 from graph.candidate import CandidateQuery
 from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
-from graph.errors import annotate
+from graph.errors import annotate, redact, secret_values
 from graph.export import ExportMutation, ExportQuery
 from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
@@ -125,6 +125,8 @@ class RscSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        if execution_context is not None:
+            redact(errors, secret_values(execution_context.variables))
         annotate(errors, show_internal=self.show_internal_errors)
 
 

@@ -287,3 +287,18 @@ async def test_update_customer_settings_without_a_change_keeps_the_setting(graph
     result = data(await graphql(SETTINGS, {"input": {}}))["updateCustomerSettings"]
 
     assert result["customer"]["jobAvailability"] == "PUBLIC"
+
+
+async def test_an_invalid_input_is_refused_without_repeating_its_secret(
+    graphql: GraphQL, operator: Viewer, sandbox: Sandbox
+) -> None:
+    # given an input graphql-core refuses (two required fields missing), which it quotes in its errors
+    variables = {"input": {"key": "x", "name": "y", "clientId": "c", "clientSecret": "s3cret-in-transit"}}
+
+    result = await graphql(ADD, variables, as_viewer=operator)
+
+    assert result.errors is not None
+    assert [e.extensions for e in result.errors] == [{"code": "BAD_USER_INPUT"}] * 2
+    assert "required field 'organizationUrn'" in result.errors[0].message
+    assert all("s3cret-in-transit" not in e.message for e in result.errors)
+    assert "'clientSecret': '***'" in result.errors[0].message

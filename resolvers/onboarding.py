@@ -254,7 +254,7 @@ def _customer_name(checker: Checker, value: str) -> str:
     return checker.required_text(value, "name", max_len=MAX_NAME, label="Name")
 
 
-def _check_provision(request: ProvisionRequest, ats_name: str) -> tuple[str, str, tuple[str, str] | None]:
+def _check_provision(request: ProvisionRequest) -> tuple[str, str, tuple[str, str] | None]:
     checker = Checker()
     key = _key(checker, request.key)
     name = _customer_name(checker, request.name)
@@ -355,7 +355,7 @@ async def provision_customer(services: Services, request: ProvisionRequest) -> C
     and configure its integrations and start its initial sync. Calling again continues."""
     onboarding = _onboarding(services)
     config = onboarding.config
-    key, name, urns = _check_provision(request, config.ats_name)
+    key, name, urns = _check_provision(request)
     async with services.sessions() as db:
         existing = await _provisioned(db, key, request.unique_foreign_id)
     foreign_id = (
@@ -374,6 +374,11 @@ async def provision_customer(services: Services, request: ProvisionRequest) -> C
         raise _linkedin_failure(
             exc, "LinkedIn could not provision the customer's app; nothing was stored", credentials_field=None
         ) from exc
+    async with services.sessions() as db:
+        holder = await customer_queries.customer_by_client_id(db, app.client_id)
+    if holder is not None and holder.key != key:
+        # Its app is another customer's (added by hand): configuring it would point that one's callback here.
+        raise _duplicate(holder, "uniqueForeignId", f"The customer {holder.key!r} has this child app already")
     if urns is None and existing is not None and existing.linkedin_org_urn:
         urns = (existing.linkedin_org_urn, existing.linkedin_contract_urn)
     setup = None

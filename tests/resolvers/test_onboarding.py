@@ -395,3 +395,31 @@ async def test_a_customer_not_yet_onboarded_has_no_initial_sync(services: Servic
     status = await onboarding.initial_sync(services, row)
 
     assert (status.started_at, status.completed_at, status.complete) == (None, None, False)
+
+
+async def test_provisioning_the_app_of_a_customer_added_by_hand_is_refused_and_changes_nothing(
+    services: Services, sandbox: Sandbox, settings: Settings, backfills: Backfills
+) -> None:
+    # given a child app provisioned earlier, registered by hand as customer initech
+    assert services.onboarding is not None
+    app = await services.onboarding.partner.provision_child_app("elsewhere-1", "Other ATS - Initech")
+    org, contract = await preauthorized_urns(sandbox, app.client_id)
+    request = add_request(
+        sandbox, key="initech", client_id=app.client_id, client_secret=app.client_secret, org_urn=org
+    )
+    await onboarding.add_customer(services, dataclasses.replace(request, contract_urn=contract))
+    # when another key is provisioned with that app's uniqueForeignId
+    with pytest.raises(DomainError) as refused:
+        await onboarding.provision_customer(
+            services, ProvisionRequest(key="other", name="Other", unique_foreign_id="elsewhere-1")
+        )
+    # then it is refused, and the app still calls back to initech's URL
+    assert (refused.value.kind, refused.value.field) == (ErrorKind.DUPLICATE, "uniqueForeignId")
+    held = await sandbox.admin("GET", f"apps/{app.client_id}/integrations")
+    callbacks = [
+        v["CALLBACK_URL"]["configurationValue"]["string"]
+        for v in held["configurations"].values()
+        if "CALLBACK_URL" in v
+    ]
+    assert callbacks == [f"{settings.public_origin}/webhooks/linkedin/initech"]
+    assert await count(services.sessions, models.Customer) == 1

@@ -1,4 +1,5 @@
-"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, sync, run (the demo)."""
+"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, sync, customers, run
+(the demo)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import uvicorn
 
 from app import preflight
-from app.errors import EXIT_CONFIG, EXIT_UNAVAILABLE, OperatorError
+from app.errors import EXIT_CONFIG, EXIT_UNAVAILABLE, EXIT_USAGE, OperatorError
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("rscgraph")
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_INTERRUPTED = 130
-EXIT_USAGE = 64  # EX_USAGE: the command needs an argument it was not given (e.g. which customer)
 # How many customer keys an error lists before "…".
 SHOWN_CUSTOMERS = 10
 
@@ -376,8 +376,8 @@ CUSTOMER_HELP = "the customer's key (required when there is more than one custom
 EPILOG = (
     "Settings come from RSC_* environment variables or a .env file (README.md, Configuration); "
     "the database is RSC_DATABASE_URL (default sqlite+aiosqlite:///./rscgraph.db). "
-    "Exit codes: 65 database not migrated, 66 no database file, 69 database or port unavailable, "
-    "78 invalid setting, 130 interrupted."
+    "Exit codes: 64 input refused (e.g. a customer key taken), 65 database not migrated, 66 no database "
+    "file, 69 database, port or LinkedIn unavailable, 78 invalid setting, 130 interrupted."
 )
 
 
@@ -444,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--failures", type=_failures, default=5, help="how many failures to list per kind of record (0 to 50)"
     )
+    from app.customers_cli import add_parsers as add_customers_parsers
+
+    add_customers_parsers(commands, command)
     run = command("run", "the offline demo: migrate, seed, sandbox + server (Ctrl-C stops both)")
     run.add_argument("--host", default=None, help=HOST_HELP)
     run.add_argument("--port", type=_port, default=None, help=PORT_HELP)
@@ -506,6 +509,13 @@ def _dispatch(args: argparse.Namespace) -> None:
     elif args.command == "sync" and args.sync_command == "status":
         asyncio.run(preflight.check_database(settings))
         asyncio.run(_sync_status(settings, args.failures, args.customer))
+    elif args.command == "customers":
+        from app.customers_cli import run as run_customers
+
+        if args.customers_command in ("add", "provision"):
+            preflight.check_secret_keys(settings)
+        asyncio.run(preflight.check_database(settings))
+        asyncio.run(run_customers(settings, args))
     elif args.command == "export-schema":
         _export_schema(args.output)
     elif args.command == "run":

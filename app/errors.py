@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # Exit codes from BSD sysexits.h, so scripts can tell the kinds of mistake apart.
+EXIT_USAGE = 64  # EX_USAGE: the command's input is refused (a customer key taken, a malformed URN)
 EXIT_NOT_MIGRATED = 65  # EX_DATAERR: the database is behind the code
 EXIT_NO_DATABASE = 66  # EX_NOINPUT: the database file does not exist
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: the database does not answer, a port is taken

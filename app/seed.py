@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlmodel import func, select
 
 import models
 from linkedin.sandbox.config import SandboxConfig
-from linkedin.sandbox.world import World, build_world
+from linkedin.sandbox.world import Member, World, build_world
 from models.db import SessionFactory
 
 # Members the sandbox's InMails reach are 0..39; those from 25 on are left for mail stubs to create.
@@ -25,40 +26,60 @@ JOBS = [
 STAGES = ["Applied", "Phone Screen", "Onsite", "Offer Extended", "Hired", "Rejected"]
 
 
-async def seed_demo(sessions: SessionFactory, world: World | None = None) -> bool:
-    """Fill an empty ATS with recruiters, candidates, jobs and applications; False if it had data."""
+async def seed_demo(
+    sessions: SessionFactory,
+    customer_id: int,
+    world: World | None = None,
+    *,
+    company: str = "Example Co.",
+    seed: int = 11,
+    shared: Sequence[Member] = (),
+) -> bool:
+    """Fill a customer's empty ATS with recruiters, candidates, jobs and applications from its LinkedIn
+    world (plus `shared` members of another customer's world, with this customer's own ATS data);
+    False if it had data."""
     world = world or build_world(SandboxConfig())
-    rng = random.Random(11)
+    rng = random.Random(seed)
     async with sessions() as db:
-        if (await db.exec(select(func.count()).select_from(models.Candidate))).one() > 0:
+        held = (
+            select(func.count())
+            .select_from(models.Candidate)
+            .where(models.Candidate.customer_id == customer_id)
+        )
+        if (await db.exec(held)).one() > 0:
             return False
         for seat in world.seats:
             db.add(
                 models.Recruiter(
+                    customer_id=customer_id,
                     first_name=seat.first_name,
                     last_name=seat.last_name,
-                    email=f"{seat.first_name}.{seat.last_name}@ats.example".lower(),
+                    email=f"{seat.first_name}.{seat.last_name}@{_domain(company)}".lower(),
                     person_urn=seat.seatholder,
                     seat_urn=seat.urn,
                 )
             )
         jobs = [
-            models.Job(title=title, description=f"{title} at Example Co.", location=where)
+            models.Job(
+                customer_id=customer_id, title=title, description=f"{title} at {company}.", location=where
+            )
             for title, where in JOBS
         ]
         jobs[-1].state = models.JobState.CLOSED
         db.add_all(jobs)
         await db.flush()
         now = models.utcnow()
-        for index in LINKED_MEMBERS:
-            member = world.members[index]
+        members = [(index, world.members[index]) for index in LINKED_MEMBERS]
+        members += [(len(world.members) + n, member) for n, member in enumerate(shared)]
+        for index, member in members:
             created = now - timedelta(days=rng.randint(30, 700))
             candidate = models.Candidate(
+                customer_id=customer_id,
                 first_name=member.first_name,
                 last_name=member.last_name,
                 email=member.email if index % 9 else None,  # a few without email: not eligible for sync
                 phone=member.phone,
-                title=member.title,
+                title=member.title if index < len(world.members) else f"{member.title} (per {company})",
                 mailing_city=member.city,
                 created_at=created,
                 updated_at=created,
@@ -68,6 +89,7 @@ async def seed_demo(sessions: SessionFactory, world: World | None = None) -> boo
             assert candidate.id is not None
             db.add(
                 models.LinkedInIdentity(
+                    customer_id=customer_id,
                     candidate_id=candidate.id,
                     person_urn=member.urn,
                     profile_url=member.profile_url,
@@ -81,7 +103,11 @@ async def seed_demo(sessions: SessionFactory, world: World | None = None) -> boo
                 history = STAGES[: rng.randint(1, 4)]
                 applied = created + timedelta(days=1)
                 application = models.Application(
-                    candidate_id=candidate.id, job_id=job.id, status=history[-1], created_at=applied
+                    customer_id=customer_id,
+                    candidate_id=candidate.id,
+                    job_id=job.id,
+                    status=history[-1],
+                    created_at=applied,
                 )
                 db.add(application)
                 await db.flush()
@@ -91,13 +117,18 @@ async def seed_demo(sessions: SessionFactory, world: World | None = None) -> boo
                     at += timedelta(days=rng.randint(1, 9))
                     db.add(
                         models.ApplicationStage(
-                            application_id=application.id, stage=stage, actor="Ada Recruiter", at=at
+                            customer_id=customer_id,
+                            application_id=application.id,
+                            stage=stage,
+                            actor="Ada Recruiter",
+                            at=at,
                         )
                     )
                 application.last_activity_at = at
             if index % 5 == 0:
                 db.add(
                     models.Note(
+                        customer_id=customer_id,
                         candidate_id=candidate.id,
                         author="Ada Recruiter",
                         body="Great call; follow up in spring.",
@@ -105,3 +136,7 @@ async def seed_demo(sessions: SessionFactory, world: World | None = None) -> boo
                 )
         await db.commit()
     return True
+
+
+def _domain(company: str) -> str:
+    return "".join(ch for ch in company.lower() if ch.isalnum()) + ".example"

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 import aiohttp
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import metrics
 from app.secret_keys import build_secret_box
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.config import LinkedInConfig
+from linkedin.partner import LinkedInPartnerClient
 from models.db import SessionFactory
+from models.integration import SyncEntity
+from models.outbox_backfill import enqueue_history
+from resolvers.onboarding import HistoryBackfill, Onboarding, OnboardingConfig
 from resolvers.services import DomainConfig, Services
 from resolvers.tenants import ClientFactory, TenantDirectory
+
+log = logging.getLogger("rscgraph")
+# The partner app's calls are counted under this name beside the customers' keys (never a customer key:
+# keys cannot start with an underscore).
+PARTNER_KEY = "_partner"
 
 
 def domain_config(settings: Settings) -> DomainConfig:
@@ -53,4 +65,37 @@ def build_services(settings: Settings, sessions: SessionFactory, http: aiohttp.C
         poll_initial_lookback=timedelta(days=config.poll_initial_lookback_days),
         refresh_deadline_s=config.refresh_deadline_s,
     )
-    return Services(sessions=sessions, config=config, tenants=tenants)
+    return Services(
+        sessions=sessions, config=config, tenants=tenants, onboarding=build_onboarding(settings, http)
+    )
+
+
+def onboarding_config(settings: Settings) -> OnboardingConfig:
+    """The slice of settings onboarding reads."""
+    return OnboardingConfig(
+        ats_name=settings.ats_name,
+        public_origin=settings.public_origin,
+        plugin_url=settings.linkedin_plugin_url,
+    )
+
+
+def build_onboarding(
+    settings: Settings, http: aiohttp.ClientSession, *, backfill: HistoryBackfill | None = None
+) -> Onboarding:
+    """Onboarding with the partner app's client from the settings (RSC_LINKEDIN_PARTNER_CLIENT_*)."""
+    partner = LinkedInPartnerClient(
+        http, settings.linkedin_partner_config(), observer=metrics.LinkedInObserver(PARTNER_KEY)
+    )
+    return Onboarding(
+        partner=partner,
+        clients=linkedin_clients(http),
+        config=onboarding_config(settings),
+        backfill=backfill or initial_backfill,
+    )
+
+
+async def initial_backfill(
+    db: AsyncSession, customer_id: int, *, since: datetime, now: datetime
+) -> Mapping[SyncEntity, int]:
+    """The 2-year backfill a customer's onboarding starts, in onboarding's transaction."""
+    return await enqueue_history(db, customer_id, since=since, now=now)

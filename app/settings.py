@@ -13,6 +13,10 @@ from linkedin.config import LinkedInConfig
 from resolvers.sync.config import candidate_page_template, job_page_template
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
+# The ATS Integration Configuration Plugin's extension (shared/linkedin-rsc.md §2.3, the sample app's
+# URL), and the sandbox's offline stand-in of it.
+LINKEDIN_PLUGIN_URL = "https://www.linkedin.com/recruiter/widget/ATSIntegration"
+SANDBOX_PLUGIN_PATH = "/_plugin/atsIntegration"
 # Only the first customer (the migration's and the demo's) is built from the RSC_LINKEDIN_* app settings.
 FIRST_CUSTOMER = "seeds the first customer only (migration and demo); other customers live in the database"
 
@@ -81,6 +85,13 @@ class Settings(BaseSettings):
     )
     linkedin_partner_client_secret: SecretStr = Field(
         default=SecretStr("parent-secret"), description="the partner (parent) app's client secret"
+    )
+    ats_name: str = Field(
+        default="rscgraph",
+        min_length=1,
+        max_length=40,
+        description="the ATS's name as customers see it on LinkedIn: child apps are named "
+        '"<ATS> - <customer>", integrations "<ATS> - <customer> …"',
     )
     linkedin_timeout_s: float = Field(default=5.0, gt=0)
     linkedin_max_attempts: int = Field(default=3, ge=1, le=6)
@@ -173,6 +184,14 @@ class Settings(BaseSettings):
             )
         return None if value is None else value.rstrip("/")
 
+    @field_validator("ats_name")
+    @classmethod
+    def _a_name_linkedin_takes(cls, value: str) -> str:
+        # LinkedIn's Provisioning API refuses an app name that contains "LinkedIn" (§2.2).
+        if not value.strip() or "linkedin" in value.lower():
+            raise ValueError('must be a name that does not contain "LinkedIn" (LinkedIn refuses it)')
+        return value.strip()
+
     @field_validator("redis_url")
     @classmethod
     def _a_redis_url(cls, value: str | None) -> str | None:
@@ -225,6 +244,16 @@ class Settings(BaseSettings):
     def job_url_template(self) -> str:
         """A job's page, its apply URL on LinkedIn when it has none of its own; `{id}` is the job id."""
         return self.ats_job_url_template or job_page_template(self.public_origin)
+
+    @property
+    def linkedin_plugin_url(self) -> str:
+        """LinkedIn's ATS Integration Configuration Plugin (a customer's `api_key` goes in its query):
+        LinkedIn's widget when the API is LinkedIn's, else the stand-in page of the sandbox the API
+        base URL names."""
+        host = urlsplit(self.linkedin_api_base_url).hostname or ""
+        if host == "linkedin.com" or host.endswith(".linkedin.com"):
+            return LINKEDIN_PLUGIN_URL
+        return f"{self.linkedin_api_base_url.rstrip('/')}{SANDBOX_PLUGIN_PATH}"
 
     def linkedin_config(self) -> LinkedInConfig:
         """The LinkedIn client's own configuration, built from these settings."""

@@ -17,6 +17,8 @@ from resolvers.tenants import Tenant, UnknownCustomer
 from resolvers.viewer import NotSignedIn, Viewer
 
 DEVELOPER = "developer@localhost"
+# The developer is their customer's admin and the vendor's operator (lists and onboards customers).
+DEVELOPER_ROLES = frozenset({"admin", "operator"})
 SIGN_IN_REQUIRED = "Sign in to use this API: this deployment accepts no anonymous requests."
 
 
@@ -35,10 +37,11 @@ def development_viewers(settings: Settings) -> ViewerOf:
         else:
             tenant = await services.tenants.first()
         if tenant is None:
-            # No customer onboarded yet (or the named one is gone): a viewer who sees no customer's rows.
-            return Viewer(None, user=DEVELOPER)
+            # No customer onboarded yet (or the named one is gone): an operator who sees no customer's
+            # rows, and may onboard the first.
+            return Viewer(None, user=DEVELOPER, roles=DEVELOPER_ROLES)
         # The request's log lines name its customer from here on.
         bind_customer(tenant.key)
-        return Viewer(tenant, user=DEVELOPER, roles=frozenset({"admin"}))
+        return Viewer(tenant, user=DEVELOPER, roles=DEVELOPER_ROLES)
 
     return viewer_of

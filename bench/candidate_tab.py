@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.candidate_tab                  # 10,000 candidates, 100,000 InMails (SQLite)
     .venv/bin/python -m bench.candidate_tab --requests 500 --concurrency 1 8
 
-Seeds a SQLite file, serves rscgraph (GraphQL) and a plain Starlette endpoint over the same file, both
-with uvicorn in this process on loopback ports (the LinkedIn sandbox too), then reports requests/s,
+Seeds a SQLite file with one customer's rows, serves rscgraph (GraphQL, its development viewer: that
+customer) and a plain Starlette endpoint over the same file, both with uvicorn in this process on
+loopback ports (the LinkedIn sandbox too), then reports requests/s,
 p50/p99 latency and SQL statements per request for each, and the ratio. Live LinkedIn matches are warmed
 into the cache first, so the figures are the SQL + GraphQL cost of the tab, not LinkedIn's.
 """
@@ -26,6 +27,8 @@ from typing import Any
 import aiohttp
 import orjson
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,6 +38,7 @@ from strawberry import relay
 
 import models
 from app.factory import create_app
+from app.first_customer import first_customer_values
 from app.migrations import upgrade_async
 from app.settings import Settings
 from linkedin.sandbox.app import create_sandbox_app
@@ -79,17 +83,35 @@ def member(candidate_id: int) -> str:
     return f"urn:li:person:bench{candidate_id}"
 
 
+# The one customer of the seeded database (its first row).
+CUSTOMER_ID = 1
+
+
 async def _insert(connection: Any, model: Any, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), CHUNK):
-        await connection.execute(sa.insert(model), rows[start : start + CHUNK])
+        batch = [{"customer_id": CUSTOMER_ID, **row} for row in rows[start : start + CHUNK]]
+        await connection.execute(sa.insert(model), batch)
 
 
-async def seed(database_url: str, candidates: int, messages: int) -> int:
-    """Candidates (all linked, with a note, an application with two stages, a snapshot) and InMails:
-    two threads of ten messages for as many candidates as `messages` allows; returns that many."""
-    engine = create_engine(database_url)
+async def seed(settings: Settings, candidates: int, messages: int) -> int:
+    """The customer of `settings`' LinkedIn app, and its candidates (all linked, with a note, an
+    application with two stages, a snapshot) and InMails: two threads of ten messages for as many
+    candidates as `messages` allows; returns that many."""
+    engine = create_engine(settings.database_url)
     with_threads = min(candidates, messages // (2 * MESSAGES_PER_THREAD))
+    first = first_customer_values(settings)
     async with engine.begin() as connection:
+        await connection.execute(
+            sa.insert(models.Customer).values(
+                id=CUSTOMER_ID,
+                key=first.key,
+                name=first.name,
+                linkedin_client_id=first.client_id,
+                linkedin_client_secret_encrypted=first.client_secret_encrypted,
+                linkedin_org_urn=first.org_urn,
+                linkedin_contract_urn=first.contract_urn,
+            )
+        )
         await _insert(
             connection,
             models.Recruiter,
@@ -236,24 +258,21 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
     async def tab(request: Request) -> Response:
         candidate_id = int(request.path_params["id"])
         async with sessions() as s:
-            row = (await candidate_queries.candidates_by_ids(s, [candidate_id]))[candidate_id]
-            notes = (await candidate_queries.notes_by_candidate_ids(s, [candidate_id]))[candidate_id]
-            applications = (await candidate_queries.applications_by_candidate_ids(s, [candidate_id]))[
-                candidate_id
-            ]
+            c, ids = CUSTOMER_ID, [candidate_id]
+            row = (await candidate_queries.candidates_by_ids(s, c, ids))[candidate_id]
+            notes = (await candidate_queries.notes_by_candidate_ids(s, c, ids))[candidate_id]
+            applications = (await candidate_queries.applications_by_candidate_ids(s, c, ids))[candidate_id]
             app_ids = [a.id for a in applications if a.id is not None]
-            jobs = await candidate_queries.jobs_by_ids(s, [a.job_id for a in applications])
-            stages = await candidate_queries.stages_by_application_ids(s, app_ids)
-            identity = (await candidate_queries.identities_by_candidate_ids(s, [candidate_id])).get(
-                candidate_id
-            )
-            snapshot = (await mirror_queries.profiles_by_candidate_ids(s, [candidate_id])).get(candidate_id)
+            jobs = await candidate_queries.jobs_by_ids(s, c, [a.job_id for a in applications])
+            stages = await candidate_queries.stages_by_application_ids(s, c, app_ids)
+            identity = (await candidate_queries.identities_by_candidate_ids(s, c, ids)).get(candidate_id)
+            snapshot = (await mirror_queries.profiles_by_candidate_ids(s, c, ids)).get(candidate_id)
             urn = identity.person_urn if identity else None
-            threads = (await mirror_queries.threads_by_member_urns(s, [urn]))[urn] if urn else []
+            threads = (await mirror_queries.threads_by_member_urns(s, c, [urn]))[urn] if urn else []
             thread_ids = [t.id for t in threads if t.id is not None]
-            messages = await mirror_queries.messages_by_thread_ids(s, thread_ids)
-            recruiters = await candidate_queries.recruiters_by_seat_urns(s, [t.seat_urn for t in threads])
-            li_notes = (await mirror_queries.active_notes_by_member_urns(s, [urn]))[urn] if urn else []
+            messages = await mirror_queries.messages_by_thread_ids(s, c, thread_ids)
+            recruiters = await candidate_queries.recruiters_by_seat_urns(s, c, [t.seat_urn for t in threads])
+            li_notes = (await mirror_queries.active_notes_by_member_urns(s, c, [urn]))[urn] if urn else []
         missing = [
             n
             for n, v in (("firstName", row.first_name), ("lastName", row.last_name), ("email", row.email))
@@ -450,25 +469,29 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
     with tempfile.TemporaryDirectory() as directory:
         database_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         await upgrade_async(database_url)
-        started = time.perf_counter()
-        with_threads = await seed(database_url, candidates, messages)
-        print(
-            f"seeded {candidates:,} candidates, {with_threads * 2:,} threads, "
-            f"{with_threads * 2 * MESSAGES_PER_THREAD:,} InMails "
-            f"in {time.perf_counter() - started:.1f} s (SQLite)"
-        )
-        ids = random.Random(20261125).sample(range(1, with_threads + 1), min(sample, with_threads))
         sandbox_config = SandboxConfig()
         async with serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url:
             settings = Settings(
                 database_url=database_url,
-                environment="production",
+                # Development: until sign-in (the Viewers issue) only its viewer (the one customer) exists.
+                environment="development",
+                secret_keys=SecretStr(Fernet.generate_key().decode()),
                 linkedin_api_base_url=sandbox_url,
                 linkedin_oauth_base_url=f"{sandbox_url}/oauth/v2",
                 linkedin_client_id=sandbox_config.client_id,
                 linkedin_client_secret=sandbox_config.client_secret,
+                linkedin_org_urn=sandbox_config.org_urn,
+                linkedin_contract_urn=sandbox_config.contract_urn,
                 live_match_cache_s=3600,
             )
+            started = time.perf_counter()
+            with_threads = await seed(settings, candidates, messages)
+            print(
+                f"seeded {candidates:,} candidates, {with_threads * 2:,} threads, "
+                f"{with_threads * 2 * MESSAGES_PER_THREAD:,} InMails "
+                f"in {time.perf_counter() - started:.1f} s (SQLite)"
+            )
+            ids = random.Random(20261125).sample(range(1, with_threads + 1), min(sample, with_threads))
             async with (
                 serve_asgi(create_app(settings)) as app_url,
                 serve_asgi(plain_app(database_url, settings)) as plain_url,

@@ -390,11 +390,15 @@ async def duplicates(
 ) -> dict[str, int]:
     """Duplicate rows in the ATS, and LinkedIn writes beyond each record's outbox rows (a write answered
     in a malformed window is not counted: LinkedIn stored nothing, so it is resent by design)."""
+    # One person once, and one LinkedIn event once, per customer: two customers may each hold them.
     emails = await _rows(
-        engine, sa.select(sa.func.lower(CANDIDATES.c.email)).where(CANDIDATES.c.email.is_not(None))
+        engine,
+        sa.select(CANDIDATES.c.customer_id, sa.func.lower(CANDIDATES.c.email)).where(
+            CANDIDATES.c.email.is_not(None)
+        ),
     )
     applications = await _rows(engine, sa.select(APPLICATIONS.c.candidate_id, APPLICATIONS.c.job_id))
-    messages = await _rows(engine, sa.select(MESSAGES.c.event_id))
+    messages = await _rows(engine, sa.select(MESSAGES.c.customer_id, MESSAGES.c.event_id))
     notes = await _rows(
         engine, sa.select(NOTES.c.candidate_id, NOTES.c.application_id, NOTES.c.body, NOTES.c.created_at)
     )

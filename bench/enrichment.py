@@ -3,14 +3,17 @@
     .venv/bin/python -m bench.enrichment                      # SQLite in a temporary file
     .venv/bin/python -m bench.enrichment --database-url postgresql+asyncpg://postgres@127.0.0.1/bench
 
-The PostgreSQL database given is emptied of ATS rows first (use a dedicated one). Everything runs on
-loopback: the rscgraph app and the LinkedIn sandbox are served in this process on ephemeral ports.
+The PostgreSQL database given is emptied of customers and their rows first (use a dedicated one). The
+ATS is one customer's (`bench`, the sandbox's child app); a second customer holds the same members as
+candidates of its own, so every lookup also has to keep to its customer. Everything runs on loopback:
+the rscgraph app (a development server acting as the `bench` customer) and the LinkedIn sandbox.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import os
 import random
@@ -27,9 +30,12 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
 import models
 from app.migrations import upgrade_async
+from app.secret_keys import build_secret_box
+from app.settings import Settings
 from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
@@ -47,25 +53,58 @@ query Members($urns: [String!], $urls: [String!]) {
 SIZES = (25, 100, 1000)
 JOBS = 200
 CHUNK = 10_000
-_ATS_TABLES = ("note", "application_stage", "application", "linkedin_identity", "candidate", "job")
+# Children first (SQLite deletes them one table at a time); the customers go last.
+_TABLES = ("note", "application_stage", "application", "linkedin_identity", "candidate", "job", "customer")
+CUSTOMER_KEY = "bench"
+# The other customer's rows are numbered past the bench customer's (ids are unique across customers).
+OTHER_OFFSET = 10_000_000
 
 
-async def seed(database_url: str, candidates: int, rng: random.Random) -> int:
-    """Fill the ATS with `candidates` linked candidates, JOBS jobs and applications for ~30 % of them."""
+def _customer_row(key: str, client_id: str, secret_key: str, sandbox: SandboxConfig) -> dict[str, Any]:
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    box = build_secret_box(Settings(secret_keys=SecretStr(secret_key)))
+    return {
+        "key": key,
+        "name": key.title(),
+        "linkedin_client_id": client_id,
+        "linkedin_client_secret_encrypted": box.encrypt(sandbox.client_secret),
+        "linkedin_org_urn": sandbox.org_urn,
+        "linkedin_contract_urn": sandbox.contract_urn,
+        "job_availability": "PRIVATE_TO_ATS_INTEGRATION",
+        "legacy_webhook": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def seed(database_url: str, candidates: int, rng: random.Random, secret_key: str) -> int:
+    """Fill the bench customer's ATS with `candidates` linked candidates, JOBS jobs and applications for
+    ~30 % of them; another customer gets the same members as candidates (its own ids, no applications)."""
     engine = create_engine(database_url)
     now = datetime(2026, 11, 1, tzinfo=UTC)
     applications = 0
+    sandbox = SandboxConfig()
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            await connection.execute(sa.text(f"TRUNCATE {', '.join(_ATS_TABLES)} RESTART IDENTITY CASCADE"))
+            await connection.execute(sa.text(f"TRUNCATE {', '.join(_TABLES)} RESTART IDENTITY CASCADE"))
         else:
-            for table in _ATS_TABLES:
+            for table in _TABLES:
                 await connection.execute(sa.text(f"DELETE FROM {table}"))
+        customer_table = models.Customer.__table__  # type: ignore[attr-defined]
+        owners: list[int] = []
+        for key, client_id in ((CUSTOMER_KEY, sandbox.client_id), ("other", "bench-other-app")):
+            row = _customer_row(key, client_id, secret_key, sandbox)
+            inserted = await connection.execute(
+                sa.insert(customer_table).values(row).returning(customer_table.c.id)
+            )
+            owners.append(int(inserted.scalar_one()))
+        customer_id, other_id = owners
         job_table = models.Job.__table__  # type: ignore[attr-defined]
         await connection.execute(
             sa.insert(job_table),
             [
                 {
+                    "customer_id": customer_id,
                     "id": j + 1,
                     "title": f"Job {j + 1}",
                     "description": "",
@@ -79,35 +118,8 @@ async def seed(database_url: str, candidates: int, rng: random.Random) -> int:
         )
         for start in range(0, candidates, CHUNK):
             ids = range(start + 1, min(start + CHUNK, candidates) + 1)
-            await connection.execute(
-                sa.insert(models.Candidate.__table__),  # type: ignore[attr-defined]
-                [
-                    {
-                        "id": i,
-                        "first_name": f"First{i}",
-                        "last_name": f"Last{i}",
-                        "email": f"c{i}@example.com",
-                        "source": "MANUAL",
-                        "do_not_contact": False,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for i in ids
-                ],
-            )
-            await connection.execute(
-                sa.insert(models.LinkedInIdentity.__table__),  # type: ignore[attr-defined]
-                [
-                    {
-                        "candidate_id": i,
-                        "person_urn": urn(i),
-                        "profile_url": profile_url(i),
-                        "match_source": "MANUAL",
-                        "matched_at": now,
-                    }
-                    for i in ids
-                ],
-            )
+            for owner, offset in ((customer_id, 0), (other_id, OTHER_OFFSET)):
+                await _candidates_with_identities(connection, owner, ids, offset, now)
             rows: list[dict[str, Any]] = []
             for i in ids:
                 if rng.random() < 0.3:
@@ -115,6 +127,7 @@ async def seed(database_url: str, candidates: int, rng: random.Random) -> int:
                         at = now - timedelta(days=rng.randint(0, 700))
                         rows.append(
                             {
+                                "customer_id": customer_id,
                                 "candidate_id": i,
                                 "job_id": job_id,
                                 "status": "Applied",
@@ -133,6 +146,44 @@ async def seed(database_url: str, candidates: int, rng: random.Random) -> int:
     return applications
 
 
+async def _candidates_with_identities(
+    connection: Any, customer_id: int, ids: range, offset: int, now: datetime
+) -> None:
+    """Candidates `ids` (numbered from `offset`) of one customer, each linked to member `i`."""
+    await connection.execute(
+        sa.insert(models.Candidate.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "customer_id": customer_id,
+                "id": offset + i,
+                "first_name": f"First{i}",
+                "last_name": f"Last{i}",
+                "email": f"c{i}@example.com",
+                "source": "MANUAL",
+                "do_not_contact": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in ids
+        ],
+    )
+    await connection.execute(
+        sa.insert(models.LinkedInIdentity.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "customer_id": customer_id,
+                "id": offset + i,
+                "candidate_id": offset + i,
+                "person_urn": urn(i),
+                "profile_url": profile_url(i),
+                "match_source": "MANUAL",
+                "matched_at": now,
+            }
+            for i in ids
+        ],
+    )
+
+
 def urn(i: int) -> str:
     """The person URN of seeded candidate `i`."""
     return f"urn:li:person:bench{i}"
@@ -141,6 +192,10 @@ def urn(i: int) -> str:
 def profile_url(i: int) -> str:
     """The stored profile URL of seeded candidate `i`."""
     return f"https://www.linkedin.com/in/bench-member-{i}"
+
+
+def _row_id(global_id: str) -> str:
+    return base64.b64decode(global_id).decode().split(":", 1)[1]
 
 
 def members(size: int, candidates: int, rng: random.Random) -> dict[str, list[str]]:
@@ -167,7 +222,12 @@ async def measure(url: str, size: int, rounds: int, candidates: int, rng: random
             elapsed = (time.perf_counter() - started) * 1000
             assert response.status == 200, payload
             assert "errors" not in payload, payload
-            assert len(payload["data"]["linkedinMembers"]) == size
+            answers = payload["data"]["linkedinMembers"]
+            assert len(answers) == size
+            # The other customer holds every member too: none of its candidates may show here.
+            found = [int(_row_id(a["candidate"]["id"])) for a in answers if a["candidate"] is not None]
+            assert found, "no member asked was found in the ATS"
+            assert max(found) <= candidates, f"another customer's candidates answered: {found}"
             if attempt >= 3:
                 timings.append(elapsed)
     return timings
@@ -176,9 +236,10 @@ async def measure(url: str, size: int, rounds: int, candidates: int, rng: random
 async def run(database_url: str, candidates: int, rounds: int) -> None:
     """Seed, serve, measure, print one line per size."""
     rng = random.Random(20261125)
+    secret_key = Fernet.generate_key().decode()
     await upgrade_async(database_url)
     started = time.perf_counter()
-    applications = await seed(database_url, candidates, rng)
+    applications = await seed(database_url, candidates, rng, secret_key)
     print(
         f"seeded {candidates:,} candidates, {applications:,} applications, {JOBS} jobs "
         f"in {time.perf_counter() - started:.1f} s ({database_url.split(':')[0]})"
@@ -186,7 +247,7 @@ async def run(database_url: str, candidates: int, rounds: int) -> None:
     sandbox_config = SandboxConfig()
     async with (
         serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url,
-        serve_rscgraph(database_url, sandbox_url) as url,
+        serve_rscgraph(database_url, sandbox_url, secret_key) as url,
     ):
         print(f"{'members':>8} {'rounds':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'max ms':>8}")
         for size in SIZES:
@@ -199,17 +260,18 @@ async def run(database_url: str, candidates: int, rounds: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def serve_rscgraph(database_url: str, sandbox_url: str) -> AsyncIterator[str]:
-    """`rscgraph serve` in its own process (so the client's JSON work does not share its event loop)."""
+async def serve_rscgraph(database_url: str, sandbox_url: str, secret_key: str) -> AsyncIterator[str]:
+    """`rscgraph serve` in its own process (so the client's JSON work does not share its event loop),
+    every request the bench customer's (the development viewer: no sign-in exists yet)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {
         **os.environ,
         "RSC_DATABASE_URL": database_url,
-        "RSC_ENVIRONMENT": "production",
-        # production refuses to start without encryption keys; a throwaway one serves a bench run
-        "RSC_SECRET_KEYS": Fernet.generate_key().decode(),
+        "RSC_ENVIRONMENT": "development",
+        "RSC_DEV_CUSTOMER": CUSTOMER_KEY,
+        "RSC_SECRET_KEYS": secret_key,
         "RSC_LINKEDIN_API_BASE_URL": sandbox_url,
         "RSC_LINKEDIN_OAUTH_BASE_URL": f"{sandbox_url}/oauth/v2",
     }

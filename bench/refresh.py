@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.refresh --inmails 5000
     .venv/bin/python -m bench.refresh --inmails 5000 --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
 
-The sandbox runs in its own process (as LinkedIn would). `--inmails` extra InMails (each answered, so
-two events) are sent through its admin API before the first poll, spread over its members and seats.
+The sandbox runs in its own process (as LinkedIn would); the poll is one customer's (the sandbox's
+default app). `--inmails` extra InMails (each answered, so two events) are sent through its admin API
+before the first poll, spread over its members and seats.
 Figures: wall time and upstream calls of the first poll (4 seats × 3 streams × 12 h windows), the p50 /
 max of incremental refreshes with nothing new (13 calls each), and ten concurrent refreshes (one poll).
 """
@@ -20,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
+from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlmodel import func, select
 
@@ -27,9 +29,10 @@ from app.migrations import upgrade
 from bench.outbox import _free_port, _reset_postgres, _start_sandbox
 from linkedin.client import LinkedInClient
 from linkedin.config import LinkedInConfig
-from models import InMailMessage
-from models.db import create_engine, session_factory
+from models import Customer, InMailMessage
+from models.db import SessionFactory, create_engine, session_factory
 from resolvers.refresh import RefreshService
+from resolvers.secret_box import SecretBox
 
 
 async def _calls(http: aiohttp.ClientSession, base: str, endpoint: str | None = None) -> int:
@@ -49,6 +52,24 @@ async def _send_inmails(http: aiohttp.ClientSession, base: str, count: int) -> N
             pass
         async with http.post(f"{base}/_admin/replies", json=pair):
             pass
+
+
+async def _add_customer(sessions: SessionFactory, config: LinkedInConfig) -> int:
+    """The polled customer's row (its secret encrypted under a key of this run, as the server stores it)."""
+    box = SecretBox([Fernet.generate_key()])
+    async with sessions() as db:
+        row = Customer(
+            key="bench",
+            name="Bench customer",
+            linkedin_client_id=config.client_id,
+            linkedin_client_secret_encrypted=box.encrypt(config.client_secret),
+            linkedin_org_urn=config.org_urn,
+            linkedin_contract_urn=config.contract_urn,
+        )
+        db.add(row)
+        await db.commit()
+        assert row.id is not None
+        return row.id
 
 
 async def main(database_url: str | None, inmails: int, runs: int) -> None:
@@ -74,8 +95,9 @@ async def main(database_url: str | None, inmails: int, runs: int) -> None:
                     contract_urn="urn:li:contract:2001",
                 )
                 sessions = session_factory(engine)
+                customer_id = await _add_customer(sessions, config)
                 refresh = RefreshService(
-                    sessions, LinkedInClient(http, config), initial_lookback=timedelta(days=8)
+                    sessions, customer_id, LinkedInClient(http, config), initial_lookback=timedelta(days=8)
                 )
                 async with http.delete(f"{base}/_admin/calls"):
                     pass

@@ -120,7 +120,9 @@ class Candidate(relay.Node):
             loaders.live_match_by_candidate_id.load(self.id),
         )
         identity, snapshot, live = await pending[0], await pending[1], await pending[2]
-        view = merge_profile(self.id, identity, snapshot, live, info.context.services.config)
+        view = merge_profile(
+            self.id, identity, snapshot, live, info.context.services.config, info.context.tenant
+        )
         return LinkedInProfile.from_view(view) if view is not None else None
 
     @strawberry.field(
@@ -242,7 +244,7 @@ class CandidateQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         where = filter.to_where() if filter is not None else CandidateWhere()
         rows, total = await candidates.candidates_page(
-            services.sessions, where, offset=window.offset, limit=window.limit
+            services.sessions, info.context.tenant.id, where, offset=window.offset, limit=window.limit
         )
         nodes = [Candidate.from_row(row) for row in rows]
         return build_connection(Connection[Candidate], nodes, window=window, total=total)

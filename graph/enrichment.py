@@ -68,7 +68,9 @@ class EnrichmentQuery:
             strawberry.argument(description="Profile URLs, e.g. `https://www.linkedin.com/in/ada-lovelace`."),
         ] = None,
     ) -> list[LinkedInMember]:
-        members = await enrich_members(info.context.services.sessions, person_urns or [], profile_urls or [])
+        members = await enrich_members(
+            info.context.services.sessions, info.context.tenant.id, person_urns or [], profile_urls or []
+        )
         # The jobs came with the applications: hand them to the loader so `job` costs no statement.
         job_by_id = info.context.loaders.job_by_id
         for member in members:

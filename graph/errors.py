@@ -27,6 +27,7 @@ class ErrorCode(enum.StrEnum):
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
 
 
 class ClientError(Exception):
@@ -41,6 +42,12 @@ class ClientError(Exception):
 
 class NotFoundError(ClientError):
     code = ErrorCode.NOT_FOUND
+
+
+class ForbiddenError(ClientError):
+    """The viewer may not do this (e.g. an operator's field asked by a customer's user)."""
+
+    code = ErrorCode.FORBIDDEN
 
 
 @strawberry.enum(description="Why a mutation could not do what was asked.")
@@ -138,3 +145,33 @@ def annotate(errors: list[GraphQLError], *, show_internal: bool) -> None:
             log.error("unexpected GraphQL error at %s", error.path, exc_info=error.original_error)
             if not show_internal:
                 error.message = "Internal server error"
+
+
+# Input fields whose values never go back in an answer (e.g. `addCustomer(input: {clientSecret})`).
+_SECRET_FIELD = re.compile(r"secret|password|token", re.IGNORECASE)
+REDACTED = "***"
+
+
+def secret_values(variables: object) -> set[str]:
+    """The values of the secret-named fields anywhere in a request's variables."""
+    found: set[str] = set()
+    stack = [variables]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if isinstance(item, str) and item and _SECRET_FIELD.search(str(name)):
+                    found.add(item)
+                else:
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
+def redact(errors: list[GraphQLError], secrets: set[str]) -> None:
+    """Take the secrets out of error messages: graphql-core's coercion errors repeat the variables sent."""
+    for error in errors:
+        for secret in sorted(secrets, key=len, reverse=True):
+            if secret in error.message:
+                error.message = error.message.replace(secret, REDACTED)

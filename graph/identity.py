@@ -62,6 +62,7 @@ class IdentityMutation:
         try:
             outcome = await identity.link_member(
                 info.context.services,
+                info.context.tenant,
                 node_id(input.candidate_id, "Candidate", "candidateId"),
                 input.person_urn,
             )
@@ -82,7 +83,9 @@ class IdentityMutation:
     ) -> UnlinkLinkedInMemberPayload:
         try:
             outcome = await identity.unlink_member(
-                info.context.services, node_id(input.candidate_id, "Candidate", "candidateId")
+                info.context.services,
+                info.context.tenant,
+                node_id(input.candidate_id, "Candidate", "candidateId"),
             )
         except DomainError as error:
             return UnlinkLinkedInMemberPayload(

@@ -1,4 +1,8 @@
-"""Global ID decoding with clear, coded errors instead of 500s."""
+"""Global ID decoding with clear, coded errors instead of 500s.
+
+A global ID names a type and a row id, never a customer: every lookup adds the viewer's customer (the
+loaders and resolvers are bound to it), so another customer's id is NOT_FOUND exactly as an unknown one.
+"""
 
 from __future__ import annotations
 

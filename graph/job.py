@@ -78,7 +78,9 @@ class JobQuery:
     ) -> Connection[Job]:
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)
-        rows, total = await candidates.jobs_page(services.sessions, offset=window.offset, limit=window.limit)
+        rows, total = await candidates.jobs_page(
+            services.sessions, info.context.tenant.id, offset=window.offset, limit=window.limit
+        )
         return build_connection(
             Connection[Job], [Job.from_row(row) for row in rows], window=window, total=total
         )

@@ -82,7 +82,7 @@ class LinkedInSuggestionMutation:
         try:
             candidate_id = node_id(input.candidate_id, "Candidate", "candidateId")
             row = await member_matching.accept_suggestion(
-                info.context.services.sessions, candidate_id, input.field
+                info.context.services.sessions, info.context.tenant.id, candidate_id, input.field
             )
         except DomainError as error:
             return AcceptLinkedInSuggestionPayload(candidate=None, user_errors=user_errors(error))

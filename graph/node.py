@@ -14,7 +14,8 @@ from graph.ids import decode_global_id
 
 
 async def resolve_node(info: Info, value: str, *, argument: str = "id") -> relay.Node:
-    """The node a global ID names; BAD_USER_INPUT when malformed, NOT_FOUND when unknown."""
+    """The node a global ID names; BAD_USER_INPUT when malformed, NOT_FOUND when unknown or another
+    customer's (each type resolves through the viewer's customer's loaders)."""
     global_id = decode_global_id(value, argument=argument)
     try:
         node_type = global_id.resolve_type(info)

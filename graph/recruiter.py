@@ -62,7 +62,7 @@ class RecruiterQuery:
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await candidates.recruiters_page(
-            services.sessions, offset=window.offset, limit=window.limit
+            services.sessions, info.context.tenant.id, offset=window.offset, limit=window.limit
         )
         nodes = [Recruiter.from_row(row) for row in rows]
         return build_connection(Connection[Recruiter], nodes, window=window, total=total)

@@ -52,16 +52,16 @@ def _candidate_id(value: str) -> int:
 @strawberry.type
 class RefreshMutation:
     @strawberry.mutation(
-        description="Poll LinkedIn now for every recruiter seat's new InMails, prospect notes and mail stubs "
-        "(shared with any poll already running) and return the candidate; answers within the refresh "
-        "deadline (RSC_REFRESH_DEADLINE_S) whatever LinkedIn does."
+        description="Poll the viewer's customer's LinkedIn now for every recruiter seat's new InMails, "
+        "prospect notes and mail stubs (shared with any poll of that customer already running) and return "
+        "the candidate; answers within the refresh deadline (RSC_REFRESH_DEADLINE_S) whatever LinkedIn does."
     )
     async def refresh_linked_in_activity(
         self, info: Info, input: RefreshLinkedInActivityInput
     ) -> RefreshLinkedInActivityPayload:
         try:
             outcome = await refresh_candidate_activity(
-                info.context.services, _candidate_id(input.candidate_id)
+                info.context.services, info.context.tenant, _candidate_id(input.candidate_id)
             )
         except DomainError as error:
             return RefreshLinkedInActivityPayload(

@@ -14,8 +14,9 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.candidate import CandidateQuery
+from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
-from graph.errors import annotate
+from graph.errors import annotate, redact, secret_values
 from graph.export import ExportMutation, ExportQuery
 from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
@@ -24,6 +25,7 @@ from graph.limits import Limits, RefuseUnsafeTextVariables, validation_rules_ext
 from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
+from graph.mutations.customer import CustomerMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
@@ -43,6 +45,7 @@ class Query(
     ExportQuery,
     EnrichmentQuery,
     SyncStatusQuery,
+    CustomerQuery,
 ):
     pass
 
@@ -57,6 +60,7 @@ class Mutation(
     IdentityMutation,
     RefreshMutation,
     LinkedInSuggestionMutation,
+    CustomerMutation,
 ):
     pass
 
@@ -121,6 +125,8 @@ class RscSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        if execution_context is not None:
+            redact(errors, secret_values(execution_context.variables))
         annotate(errors, show_internal=self.show_internal_errors)
 
 

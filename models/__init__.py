@@ -14,6 +14,7 @@ from models.ats import (
     Recruiter,
 )
 from models.base import utcnow
+from models.customer_integrations import CustomerIntegration
 from models.customers import Customer
 from models.integration import (
     ExportRequest,
@@ -43,6 +44,7 @@ __all__ = [
     "Candidate",
     "CandidateSource",
     "Customer",
+    "CustomerIntegration",
     "ExportRequest",
     "ExportStatus",
     "InMailDirection",

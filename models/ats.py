@@ -125,6 +125,8 @@ def _flag_candidates_that_repeat_an_email(
                 col(Candidate.customer_id) == row.customer_id,
                 sa.func.lower(Candidate.email) == row.email.lower(),
                 Candidate.possible_duplicate_of_id.is_(None),  # type: ignore[union-attr]
+                # The unique index's condition in full, so the partial index serves the search.
+                col(Candidate.email).is_not(None),
                 Candidate.id != row.id if row.id is not None else sa.true(),
             )
             with session.no_autoflush:

@@ -1,4 +1,5 @@
-"""Read queries over the ATS tables: rows by id and by parent id, in one statement per batch."""
+"""Read queries over the ATS tables: rows by id and by parent id, in one statement per batch, each
+within one customer."""
 
 from __future__ import annotations
 
@@ -26,27 +27,33 @@ from models.mirror import LinkedInProfile
 RowT = TypeVar("RowT", bound=SQLModel)
 
 
-async def rows_by_ids(session: AsyncSession, model: type[RowT], ids: Sequence[int]) -> dict[int, RowT]:
-    """Rows of `model` whose primary key is in `ids`, keyed by id (missing ids are absent)."""
+async def rows_by_ids(
+    session: AsyncSession, customer_id: int, model: type[RowT], ids: Sequence[int]
+) -> dict[int, RowT]:
+    """The customer's rows of `model` whose id is in `ids`, keyed by id (unknown ids, and ids of
+    another customer's rows, are absent)."""
     if not ids:
         return {}
-    id_column = getattr(model, "id")  # noqa: B009 (generic over tables)
-    rows = (await session.exec(select(model).where(col(id_column).in_(list(set(ids)))))).all()
-    return {getattr(row, "id"): row for row in rows}  # noqa: B009
+    customer_column = getattr(model, "customer_id")  # noqa: B009 (generic over tables)
+    id_column = getattr(model, "id")  # noqa: B009
+    statement = select(model).where(col(customer_column) == customer_id, col(id_column).in_(list(set(ids))))
+    return {getattr(row, "id"): row for row in (await session.exec(statement)).all()}  # noqa: B009
 
 
-async def candidates_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Candidate]:
+async def candidates_by_ids(
+    session: AsyncSession, customer_id: int, ids: Sequence[int]
+) -> dict[int, Candidate]:
     """Candidates keyed by id."""
-    return await rows_by_ids(session, Candidate, ids)
+    return await rows_by_ids(session, customer_id, Candidate, ids)
 
 
-async def jobs_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Job]:
+async def jobs_by_ids(session: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, Job]:
     """Jobs keyed by id."""
-    return await rows_by_ids(session, Job, ids)
+    return await rows_by_ids(session, customer_id, Job, ids)
 
 
 async def applications_by_candidate_ids(
-    session: AsyncSession, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> dict[int, list[Application]]:
     """Each candidate's applications, most recently active first."""
     grouped: dict[int, list[Application]] = {i: [] for i in candidate_ids}
@@ -54,7 +61,10 @@ async def applications_by_candidate_ids(
         return grouped
     statement = (
         select(Application)
-        .where(col(Application.candidate_id).in_(list(set(candidate_ids))))
+        .where(
+            col(Application.customer_id) == customer_id,
+            col(Application.candidate_id).in_(list(set(candidate_ids))),
+        )
         .order_by(col(Application.last_activity_at).desc(), col(Application.id).desc())
     )
     for row in (await session.exec(statement)).all():
@@ -62,11 +72,15 @@ async def applications_by_candidate_ids(
     return grouped
 
 
-async def recruiters_page(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[Recruiter], int]:
-    """One page of recruiters by name, and how many there are in all."""
-    total = (await session.exec(select(func.count()).select_from(Recruiter))).one()
+async def recruiters_page(
+    session: AsyncSession, customer_id: int, *, offset: int, limit: int
+) -> tuple[list[Recruiter], int]:
+    """One page of the customer's recruiters by name, and how many there are in all."""
+    mine = col(Recruiter.customer_id) == customer_id
+    total = (await session.exec(select(func.count()).select_from(Recruiter).where(mine))).one()
     statement = (
         select(Recruiter)
+        .where(mine)
         .order_by(col(Recruiter.last_name), col(Recruiter.first_name), col(Recruiter.id))
         .offset(offset)
         .limit(limit)
@@ -74,29 +88,37 @@ async def recruiters_page(session: AsyncSession, *, offset: int, limit: int) -> 
     return list((await session.exec(statement)).all()), total
 
 
-async def jobs_page(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[Job], int]:
-    """One page of jobs, newest first, and how many there are in all."""
-    total = (await session.exec(select(func.count()).select_from(Job))).one()
+async def jobs_page(
+    session: AsyncSession, customer_id: int, *, offset: int, limit: int
+) -> tuple[list[Job], int]:
+    """One page of the customer's jobs, newest first, and how many there are in all."""
+    mine = col(Job.customer_id) == customer_id
+    total = (await session.exec(select(func.count()).select_from(Job).where(mine))).one()
     statement = (
-        select(Job).order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(offset).limit(limit)
+        select(Job)
+        .where(mine)
+        .order_by(col(Job.created_at).desc(), col(Job.id).desc())
+        .offset(offset)
+        .limit(limit)
     )
     return list((await session.exec(statement)).all()), total
 
 
 async def identities_by_candidate_ids(
-    session: AsyncSession, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> dict[int, LinkedInIdentity]:
     """The LinkedIn member each candidate is linked to, keyed by candidate id (absent when none)."""
     if not candidate_ids:
         return {}
     statement = select(LinkedInIdentity).where(
-        col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids)))
+        col(LinkedInIdentity.customer_id) == customer_id,
+        col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids))),
     )
     return {row.candidate_id: row for row in (await session.exec(statement)).all()}
 
 
 async def notes_by_candidate_ids(
-    session: AsyncSession, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> dict[int, list[Note]]:
     """Each candidate's ATS notes (its own and its applications'), newest first."""
     grouped: dict[int, list[Note]] = {i: [] for i in candidate_ids}
@@ -104,7 +126,7 @@ async def notes_by_candidate_ids(
         return grouped
     statement = (
         select(Note)
-        .where(col(Note.candidate_id).in_(list(set(candidate_ids))))
+        .where(col(Note.customer_id) == customer_id, col(Note.candidate_id).in_(list(set(candidate_ids))))
         .order_by(col(Note.created_at).desc(), col(Note.id).desc())
     )
     for row in (await session.exec(statement)).all():
@@ -113,7 +135,7 @@ async def notes_by_candidate_ids(
 
 
 async def stages_by_application_ids(
-    session: AsyncSession, application_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, application_ids: Sequence[int]
 ) -> dict[int, list[ApplicationStage]]:
     """Each application's stage history, oldest first."""
     grouped: dict[int, list[ApplicationStage]] = {i: [] for i in application_ids}
@@ -121,7 +143,10 @@ async def stages_by_application_ids(
         return grouped
     statement = (
         select(ApplicationStage)
-        .where(col(ApplicationStage.application_id).in_(list(set(application_ids))))
+        .where(
+            col(ApplicationStage.customer_id) == customer_id,
+            col(ApplicationStage.application_id).in_(list(set(application_ids))),
+        )
         .order_by(col(ApplicationStage.application_id), col(ApplicationStage.at), col(ApplicationStage.id))
     )
     for row in (await session.exec(statement)).all():
@@ -129,11 +154,15 @@ async def stages_by_application_ids(
     return grouped
 
 
-async def recruiters_by_seat_urns(session: AsyncSession, seat_urns: Sequence[str]) -> dict[str, Recruiter]:
-    """The ATS users mapped to these Recruiter seats, keyed by seat URN (absent when unmapped)."""
+async def recruiters_by_seat_urns(
+    session: AsyncSession, customer_id: int, seat_urns: Sequence[str]
+) -> dict[str, Recruiter]:
+    """The customer's ATS users mapped to these Recruiter seats, keyed by seat URN (absent when unmapped)."""
     if not seat_urns:
         return {}
-    statement = select(Recruiter).where(col(Recruiter.seat_urn).in_(list(set(seat_urns))))
+    statement = select(Recruiter).where(
+        col(Recruiter.customer_id) == customer_id, col(Recruiter.seat_urn).in_(list(set(seat_urns)))
+    )
     return {row.seat_urn: row for row in (await session.exec(statement)).all() if row.seat_urn}
 
 
@@ -155,8 +184,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(where: CandidateFilter) -> list[Any]:
-    conditions: list[Any] = []
+def _conditions(customer_id: int, where: CandidateFilter) -> list[Any]:
+    conditions: list[Any] = [col(Candidate.customer_id) == customer_id]
     if where.search:
         # Every word must appear in the first name, last name or email, so "ada love" finds Ada Lovelace.
         for word in where.search.lower().split():
@@ -179,6 +208,7 @@ def _conditions(where: CandidateFilter) -> list[Any]:
         linked = sa.or_(
             has_linkedin_identity(),
             sa.exists().where(
+                col(LinkedInProfile.customer_id) == col(Candidate.customer_id),
                 col(LinkedInProfile.candidate_id) == col(Candidate.id),
                 col(LinkedInProfile.person_urn).is_not(None),
             ),
@@ -189,6 +219,7 @@ def _conditions(where: CandidateFilter) -> list[Any]:
     if where.applied_to_job_id is not None:
         conditions.append(
             sa.exists().where(
+                col(Application.customer_id) == col(Candidate.customer_id),
                 col(Application.candidate_id) == col(Candidate.id),
                 col(Application.job_id) == where.applied_to_job_id,
             )
@@ -201,10 +232,11 @@ def _conditions(where: CandidateFilter) -> list[Any]:
 
 
 async def candidates_page(
-    session: AsyncSession, where: CandidateFilter, *, offset: int, limit: int
+    session: AsyncSession, customer_id: int, where: CandidateFilter, *, offset: int, limit: int
 ) -> tuple[list[Candidate], int]:
-    """One page of matching candidates, most recently updated first, and how many match in all."""
-    conditions = _conditions(where)
+    """One page of the customer's matching candidates, most recently updated first, and how many match
+    in all."""
+    conditions = _conditions(customer_id, where)
     total = (await session.exec(select(func.count()).select_from(Candidate).where(*conditions))).one()
     statement = (
         select(Candidate)

@@ -26,8 +26,13 @@ class Customer(SQLModel, table=True):
     # The child application LinkedIn provisioned for this customer; the secret is Fernet-encrypted.
     linkedin_client_id: str = Field(max_length=200, unique=True)
     linkedin_client_secret_encrypted: str = Field(max_length=1000)
+    # Empty while a provisioned customer has not yet told us its organization and contract (LinkedIn
+    # gives them to the ATS through the configuration plugin's `onintegrate`), i.e. before onboarding
+    # named its integrations.
     linkedin_org_urn: str = Field(max_length=100)
     linkedin_contract_urn: str = Field(max_length=100)
+    # The child app's URN when we provisioned it (the Provisioning API's key); None for one added by hand.
+    linkedin_app_urn: str | None = Field(default=None, max_length=200)
     # The id we gave LinkedIn's Provisioning API; a second provisioning with it finds this app.
     unique_foreign_id: str | None = Field(default=None, max_length=200, unique=True)
     # Where new jobs go on LinkedIn unless a job says otherwise (RSC-102).

@@ -1,4 +1,5 @@
-"""Bulk reads for search enrichment: one statement per kind of row, whatever the number of members."""
+"""Bulk reads for search enrichment: one statement per kind of row, whatever the number of members,
+within one customer."""
 
 from __future__ import annotations
 
@@ -29,35 +30,52 @@ def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]
 
 
 async def identities_with_candidates(
-    db: AsyncSession, person_urns: Sequence[str], profile_urls: Sequence[str]
+    db: AsyncSession, customer_id: int, person_urns: Sequence[str], profile_urls: Sequence[str]
 ) -> list[tuple[str, str | None, Candidate]]:
     """(person URN, profile URL, candidate) of each identity whose URN or profile URL is among those given."""
+    # The customer in each branch of the OR: SQLite then searches both indexes (customer_id, person_urn)
+    # and (customer_id, profile_url) instead of scanning the customer's every identity.
+    mine = col(LinkedInIdentity.customer_id) == customer_id
     conditions: list[Any] = []
     if person_urns:
-        conditions.append(_one_of(db, col(LinkedInIdentity.person_urn), person_urns))
+        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.person_urn), person_urns)))
     if profile_urls:
-        conditions.append(_one_of(db, col(LinkedInIdentity.profile_url), profile_urls))
+        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.profile_url), profile_urls)))
     if not conditions:
         return []
     # Plain columns for the identity: only the candidate needs to be a full row.
     statement = (
         select(col(LinkedInIdentity.person_urn), col(LinkedInIdentity.profile_url), Candidate)
-        .join(Candidate, col(Candidate.id) == col(LinkedInIdentity.candidate_id))
+        .join(
+            Candidate,
+            sa.and_(
+                col(Candidate.customer_id) == col(LinkedInIdentity.customer_id),
+                col(Candidate.id) == col(LinkedInIdentity.candidate_id),
+            ),
+        )
         .where(or_(*conditions))
     )
     return [(urn, url, candidate) for urn, url, candidate in (await db.exec(statement)).all()]
 
 
 async def applications_with_jobs(
-    db: AsyncSession, candidate_ids: Sequence[int]
+    db: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[tuple[Application, Job]]:
     """Every application of the given candidates with its job, newest activity first per candidate."""
     if not candidate_ids:
         return []
     statement = (
         select(Application, Job)
-        .join(Job, col(Job.id) == col(Application.job_id))
-        .where(_one_of(db, col(Application.candidate_id), sorted(set(candidate_ids))))
+        .join(
+            Job,
+            sa.and_(
+                col(Job.customer_id) == col(Application.customer_id), col(Job.id) == col(Application.job_id)
+            ),
+        )
+        .where(
+            col(Application.customer_id) == customer_id,
+            _one_of(db, col(Application.candidate_id), sorted(set(candidate_ids))),
+        )
         .order_by(
             col(Application.candidate_id), col(Application.last_activity_at).desc(), col(Application.id)
         )
@@ -67,9 +85,15 @@ async def applications_with_jobs(
 
 def has_application() -> sa.ColumnElement[bool]:
     """A filter on `Candidate`: the candidate has (at least) one application."""
-    return sa.exists().where(col(Application.candidate_id) == col(Candidate.id))
+    return sa.exists().where(
+        col(Application.customer_id) == col(Candidate.customer_id),
+        col(Application.candidate_id) == col(Candidate.id),
+    )
 
 
 def has_linkedin_identity() -> sa.ColumnElement[bool]:
     """A filter on `Candidate`: the candidate is linked to a LinkedIn member (LinkedIn shows In-ATS)."""
-    return sa.exists().where(col(LinkedInIdentity.candidate_id) == col(Candidate.id))
+    return sa.exists().where(
+        col(LinkedInIdentity.customer_id) == col(Candidate.customer_id),
+        col(LinkedInIdentity.candidate_id) == col(Candidate.id),
+    )

@@ -1,5 +1,6 @@
 """SQL of member ↔ candidate matching and merging: `linkedin_identity`, the candidates it points at,
-and what LinkedIn filled (`linkedin_fill`) or suggests (`linkedin_suggestion`) for their fields."""
+and what LinkedIn filled (`linkedin_fill`) or suggests (`linkedin_suggestion`) for their fields; every
+function reads and writes one customer's rows only."""
 
 from __future__ import annotations
 
@@ -19,55 +20,83 @@ from models.upsert import insert_for, table_of
 # --- identities and their candidates ---------------------------------------------------------------
 
 
-async def identity_by_person_urn(db: AsyncSession, person_urn: str) -> LinkedInIdentity | None:
-    """The identity holding a person URN (at most one: the URN is unique)."""
-    statement = select(LinkedInIdentity).where(col(LinkedInIdentity.person_urn) == person_urn)
+def _identity_of_candidate() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        col(LinkedInIdentity.customer_id) == col(Candidate.customer_id),
+        col(LinkedInIdentity.candidate_id) == col(Candidate.id),
+    )
+
+
+async def identity_by_person_urn(
+    db: AsyncSession, customer_id: int, person_urn: str
+) -> LinkedInIdentity | None:
+    """The identity holding a person URN (at most one per customer: the URN is unique there)."""
+    statement = select(LinkedInIdentity).where(
+        col(LinkedInIdentity.customer_id) == customer_id, col(LinkedInIdentity.person_urn) == person_urn
+    )
     return (await db.exec(statement)).first()
 
 
-async def identity_by_candidate_id(db: AsyncSession, candidate_id: int) -> LinkedInIdentity | None:
+async def identity_by_candidate_id(
+    db: AsyncSession, customer_id: int, candidate_id: int
+) -> LinkedInIdentity | None:
     """A candidate's identity, if linked."""
-    statement = select(LinkedInIdentity).where(col(LinkedInIdentity.candidate_id) == candidate_id)
+    statement = select(LinkedInIdentity).where(
+        col(LinkedInIdentity.customer_id) == customer_id, col(LinkedInIdentity.candidate_id) == candidate_id
+    )
     return (await db.exec(statement)).first()
 
 
-async def candidate(db: AsyncSession, candidate_id: int) -> Candidate | None:
-    """One candidate by id."""
-    return await db.get(Candidate, candidate_id)
+async def candidate(db: AsyncSession, customer_id: int, candidate_id: int) -> Candidate | None:
+    """One of the customer's candidates by id."""
+    return await db.get(Candidate, (customer_id, candidate_id))
 
 
 async def candidate_with_identity(
-    db: AsyncSession, person_urn: str
+    db: AsyncSession, customer_id: int, person_urn: str
 ) -> tuple[Candidate, LinkedInIdentity] | None:
     """The candidate linked to this member, with its identity, in one join."""
     statement = (
         select(Candidate, LinkedInIdentity)
-        .join(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id))
-        .where(col(LinkedInIdentity.person_urn) == person_urn)
+        .join(LinkedInIdentity, _identity_of_candidate())
+        .where(
+            col(LinkedInIdentity.customer_id) == customer_id, col(LinkedInIdentity.person_urn) == person_urn
+        )
     )
     row = (await db.exec(statement)).first()
     return (row[0], row[1]) if row is not None else None
 
 
-async def oldest_unlinked_candidate_by_email(db: AsyncSession, email: str) -> Candidate | None:
-    """The oldest candidate with this (lower-cased) email and no LinkedIn identity yet."""
+async def oldest_unlinked_candidate_by_email(
+    db: AsyncSession, customer_id: int, email: str
+) -> Candidate | None:
+    """The customer's oldest candidate with this (lower-cased) email and no LinkedIn identity yet."""
     statement = (
         select(Candidate)
-        .outerjoin(LinkedInIdentity, col(LinkedInIdentity.candidate_id) == col(Candidate.id))
-        .where(col(Candidate.email) == email, col(LinkedInIdentity.id).is_(None))
+        .outerjoin(LinkedInIdentity, _identity_of_candidate())
+        .where(
+            col(Candidate.customer_id) == customer_id,
+            col(Candidate.email) == email,
+            col(LinkedInIdentity.id).is_(None),
+        )
         .order_by(col(Candidate.id))
         .limit(1)
     )
     return (await db.exec(statement)).first()
 
 
-async def identity_by_profile_urls(db: AsyncSession, urls: Sequence[str]) -> LinkedInIdentity | None:
+async def identity_by_profile_urls(
+    db: AsyncSession, customer_id: int, urls: Sequence[str]
+) -> LinkedInIdentity | None:
     """The oldest identity whose profile URL is one of `urls` (spellings of the same profile)."""
     if not urls:
         return None
     statement = (
         select(LinkedInIdentity)
-        .where(col(LinkedInIdentity.profile_url).in_(list(urls)))
+        .where(
+            col(LinkedInIdentity.customer_id) == customer_id,
+            col(LinkedInIdentity.profile_url).in_(list(urls)),
+        )
         .order_by(col(LinkedInIdentity.id))
         .limit(1)
     )
@@ -86,40 +115,48 @@ class FieldValue:
     at: datetime
 
 
-async def fills_of(db: AsyncSession, candidate_id: int) -> dict[str, FieldValue]:
+async def fills_of(db: AsyncSession, customer_id: int, candidate_id: int) -> dict[str, FieldValue]:
     """The values LinkedIn last wrote into this candidate, by attribute name."""
-    return await _values_of(db, LinkedInFill, candidate_id)
+    return await _values_of(db, customer_id, LinkedInFill, candidate_id)
 
 
-async def suggestions_of(db: AsyncSession, candidate_id: int) -> dict[str, FieldValue]:
+async def suggestions_of(db: AsyncSession, customer_id: int, candidate_id: int) -> dict[str, FieldValue]:
     """This candidate's pending LinkedIn suggestions, by attribute name."""
-    return await _values_of(db, LinkedInSuggestion, candidate_id)
+    return await _values_of(db, customer_id, LinkedInSuggestion, candidate_id)
 
 
 async def _values_of(
-    db: AsyncSession, model: type[LinkedInFill] | type[LinkedInSuggestion], candidate_id: int
+    db: AsyncSession,
+    customer_id: int,
+    model: type[LinkedInFill] | type[LinkedInSuggestion],
+    candidate_id: int,
 ) -> dict[str, FieldValue]:
     # Plain columns, not ORM rows: the upserts below bypass the session, whose cached rows would go stale.
     table = table_of(model)
     statement = select(table.c.field, table.c.value, table.c.source, table.c.at).where(
-        table.c.candidate_id == candidate_id
+        table.c.customer_id == customer_id, table.c.candidate_id == candidate_id
     )
     rows = (await db.exec(statement)).all()
     return {field: FieldValue(value, LinkedInSource(source), at) for field, value, source, at in rows}
 
 
-async def save_fill(db: AsyncSession, candidate_id: int, field: str, value: FieldValue) -> None:
+async def save_fill(
+    db: AsyncSession, customer_id: int, candidate_id: int, field: str, value: FieldValue
+) -> None:
     """Record that LinkedIn wrote `value` into the field (replacing what it wrote before)."""
-    await _upsert(db, LinkedInFill, candidate_id, field, value, newer_only=False)
+    await _upsert(db, customer_id, LinkedInFill, candidate_id, field, value, newer_only=False)
 
 
-async def save_suggestion(db: AsyncSession, candidate_id: int, field: str, value: FieldValue) -> None:
+async def save_suggestion(
+    db: AsyncSession, customer_id: int, candidate_id: int, field: str, value: FieldValue
+) -> None:
     """Keep `value` as the field's suggestion; an existing one is replaced unless it is newer."""
-    await _upsert(db, LinkedInSuggestion, candidate_id, field, value, newer_only=True)
+    await _upsert(db, customer_id, LinkedInSuggestion, candidate_id, field, value, newer_only=True)
 
 
 async def _upsert(
     db: AsyncSession,
+    customer_id: int,
     model: type[LinkedInFill] | type[LinkedInSuggestion],
     candidate_id: int,
     field: str,
@@ -130,6 +167,7 @@ async def _upsert(
     # One statement, so concurrent writers (a refresh and an export) settle on the unique key.
     table = table_of(model)
     row = {
+        "customer_id": customer_id,
         "candidate_id": candidate_id,
         "field": field,
         "value": value.value,
@@ -139,7 +177,7 @@ async def _upsert(
     statement = insert_for(db, model).values(row)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.candidate_id, table.c.field],
+        index_elements=[table.c.customer_id, table.c.candidate_id, table.c.field],
         set_={"value": excluded.value, "source": excluded.source, "at": excluded.at},
         where=(excluded.at >= table.c.at) if newer_only else None,
     )
@@ -147,32 +185,42 @@ async def _upsert(
 
 
 async def delete_suggestion(
-    db: AsyncSession, candidate_id: int, field: str, value: str | None = None
+    db: AsyncSession, customer_id: int, candidate_id: int, field: str, value: str | None = None
 ) -> None:
     """Drop the field's suggestion; with `value`, only if it still suggests that value."""
     table = table_of(LinkedInSuggestion)
-    statement = sa.delete(table).where(table.c.candidate_id == candidate_id, table.c.field == field)
+    statement = sa.delete(table).where(
+        table.c.customer_id == customer_id, table.c.candidate_id == candidate_id, table.c.field == field
+    )
     if value is not None:
         statement = statement.where(table.c.value == value)
     await db.exec(statement)
 
 
-async def delete_fill(db: AsyncSession, candidate_id: int, field: str) -> None:
+async def delete_fill(db: AsyncSession, customer_id: int, candidate_id: int, field: str) -> None:
     """Forget that LinkedIn filled the field: its value is an ATS user's from now on."""
     table = table_of(LinkedInFill)
-    await db.exec(sa.delete(table).where(table.c.candidate_id == candidate_id, table.c.field == field))
+    await db.exec(
+        sa.delete(table).where(
+            table.c.customer_id == customer_id, table.c.candidate_id == candidate_id, table.c.field == field
+        )
+    )
 
 
-async def suggestion(db: AsyncSession, candidate_id: int, field: str) -> LinkedInSuggestion | None:
+async def suggestion(
+    db: AsyncSession, customer_id: int, candidate_id: int, field: str
+) -> LinkedInSuggestion | None:
     """The field's pending suggestion, if any."""
     statement = select(LinkedInSuggestion).where(
-        col(LinkedInSuggestion.candidate_id) == candidate_id, col(LinkedInSuggestion.field) == field
+        col(LinkedInSuggestion.customer_id) == customer_id,
+        col(LinkedInSuggestion.candidate_id) == candidate_id,
+        col(LinkedInSuggestion.field) == field,
     )
     return (await db.exec(statement)).first()
 
 
 async def suggestions_by_candidate_ids(
-    db: AsyncSession, candidate_ids: Sequence[int]
+    db: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
 ) -> dict[int, list[LinkedInSuggestion]]:
     """Every pending suggestion of these candidates, in one statement."""
     grouped: defaultdict[int, list[LinkedInSuggestion]] = defaultdict(list)
@@ -180,7 +228,10 @@ async def suggestions_by_candidate_ids(
         return grouped
     statement = (
         select(LinkedInSuggestion)
-        .where(col(LinkedInSuggestion.candidate_id).in_(sorted(set(candidate_ids))))
+        .where(
+            col(LinkedInSuggestion.customer_id) == customer_id,
+            col(LinkedInSuggestion.candidate_id).in_(sorted(set(candidate_ids))),
+        )
         .order_by(col(LinkedInSuggestion.candidate_id), col(LinkedInSuggestion.id))
     )
     for row in (await db.exec(statement)).all():

@@ -169,12 +169,36 @@ async def pending_enqueued_before(db: AsyncSession, customer_id: int, moment: da
     return int((await db.exec(statement)).one())
 
 
+# Per customer, for the onboarding status page. The sync branch makes `status_counts` and
+# `pending_enqueued_before` take the customer: at its merge these two fold into them.
+async def customer_status_counts(
+    db: AsyncSession, customer_id: int
+) -> dict[tuple[SyncEntity, OutboxStatus], int]:
+    """How many of the customer's records per entity type are SENT / PARKED / SKIPPED."""
+    statement = (
+        select(_S.c.entity_type, _S.c.status, sa.func.count())
+        .where(_S.c.customer_id == customer_id)
+        .group_by(_S.c.entity_type, _S.c.status)
+    )
+    return {(SyncEntity(t), OutboxStatus(s)): int(n) for t, s, n in (await db.exec(statement)).all()}
+
+
+async def customer_pending_enqueued_before(db: AsyncSession, customer_id: int, moment: datetime) -> int:
+    """How many of the customer's PENDING outbox rows were enqueued at or before `moment`."""
+    statement = select(sa.func.count()).where(
+        _O.c.customer_id == customer_id, _O.c.status == OutboxStatus.PENDING.value, _O.c.created_at <= moment
+    )
+    return int((await db.exec(statement)).one())
+
+
 __all__ = [
     "BACKFILL_SCOPE",
     "BACKFILL_STREAM",
     "Problem",
     "StatusChange",
     "backfill_enqueued_at",
+    "customer_pending_enqueued_before",
+    "customer_status_counts",
     "delete_statuses",
     "pending_counts",
     "pending_enqueued_before",

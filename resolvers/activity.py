@@ -1,12 +1,12 @@
 """How current a candidate's InMail threads and LinkedIn notes are (`Candidate.linkedinActivity`).
 
 `fetched_at` is the time up to which every stream (InMails, prospect notes, mail stubs) of every seat
-of the candidate's customer is stored: the oldest poll watermark. Any seat may write to or about a
-candidate, so no smaller set of seats makes the candidate's activity complete.
+of the candidate's customer is stored: the oldest poll watermark of that customer. Any seat may write to
+or about a candidate, so no smaller set of seats makes the candidate's activity complete.
 
 The data is stale when
-* this process's last poll failed and nothing newer has been stored since (another process's later
-  poll clears it): the error is that failure's, with its code;
+* this process's last poll of the customer failed and nothing newer has been stored since (another
+  process's later poll clears it): the error is that failure's, with its code;
 * a refresh's deadline passed while the poll is still running (the poll goes on in the background);
 * nothing has been polled yet;
 * `fetched_at` is older than `DomainConfig.activity_max_age_s` (twice the periodic poll interval when
@@ -22,6 +22,7 @@ from resolvers.errors import ErrorKind
 from resolvers.profile_view import Freshness
 from resolvers.refresh import PollState
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 
 SLOW = "LinkedIn is slow to answer; the refresh goes on in the background"
 NEVER = "LinkedIn activity has not been fetched yet"
@@ -45,10 +46,11 @@ def activity_freshness(
 
 
 async def activity_freshness_by_candidate_ids(
-    services: Services, candidate_ids: Sequence[int]
+    services: Services, tenant: Tenant, candidate_ids: Sequence[int]
 ) -> list[Freshness]:
-    """Each candidate's activity freshness, in key order (one watermark read for all of them)."""
-    refresh = services.refresh
+    """Each of the tenant's candidates' activity freshness, in key order (one watermark read for all of
+    them): its own poll's, never another customer's."""
+    refresh = tenant.refresh
     fetched_at = await refresh.synced_at()
     freshness = activity_freshness(
         fetched_at, refresh.state(), now=refresh.now(), max_age_s=services.config.activity_max_age_s

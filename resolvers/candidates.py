@@ -1,4 +1,4 @@
-"""Batch loads of ATS rows for the DataLoaders; each batch opens its own short session."""
+"""Batch loads of one customer's ATS rows for the DataLoaders; each batch opens its own short session."""
 
 from __future__ import annotations
 
@@ -14,96 +14,106 @@ from models.db import SessionFactory
 RowT = TypeVar("RowT", bound=SQLModel)
 
 
-async def _by_ids(sessions: SessionFactory, model: type[RowT], ids: Sequence[int]) -> list[RowT | None]:
+async def _by_ids(
+    sessions: SessionFactory, customer_id: int, model: type[RowT], ids: Sequence[int]
+) -> list[RowT | None]:
     async with sessions() as session:
-        found = await queries.rows_by_ids(session, model, ids)
+        found = await queries.rows_by_ids(session, customer_id, model, ids)
     return [found.get(i) for i in ids]
 
 
-async def candidates_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Candidate | None]:
-    """Candidates in key order, None for unknown ids."""
-    return await _by_ids(sessions, models.Candidate, ids)
+async def candidates_by_ids(
+    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+) -> list[models.Candidate | None]:
+    """Candidates in key order, None for unknown ids (and for another customer's)."""
+    return await _by_ids(sessions, customer_id, models.Candidate, ids)
 
 
-async def jobs_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Job | None]:
-    """Jobs in key order, None for unknown ids."""
-    return await _by_ids(sessions, models.Job, ids)
+async def jobs_by_ids(
+    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+) -> list[models.Job | None]:
+    """Jobs in key order, None for unknown ids (and for another customer's)."""
+    return await _by_ids(sessions, customer_id, models.Job, ids)
 
 
-async def recruiters_by_ids(sessions: SessionFactory, ids: Sequence[int]) -> list[models.Recruiter | None]:
-    """Recruiters in key order, None for unknown ids."""
-    return await _by_ids(sessions, models.Recruiter, ids)
+async def recruiters_by_ids(
+    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+) -> list[models.Recruiter | None]:
+    """Recruiters in key order, None for unknown ids (and for another customer's)."""
+    return await _by_ids(sessions, customer_id, models.Recruiter, ids)
 
 
 async def applications_by_ids(
-    sessions: SessionFactory, ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
 ) -> list[models.Application | None]:
-    """Applications in key order, None for unknown ids."""
-    return await _by_ids(sessions, models.Application, ids)
+    """Applications in key order, None for unknown ids (and for another customer's)."""
+    return await _by_ids(sessions, customer_id, models.Application, ids)
 
 
 async def applications_by_candidate_ids(
-    sessions: SessionFactory, candidate_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[list[models.Application]]:
     """Each candidate's applications, in key order."""
     async with sessions() as session:
-        grouped = await queries.applications_by_candidate_ids(session, candidate_ids)
+        grouped = await queries.applications_by_candidate_ids(session, customer_id, candidate_ids)
     return [grouped[i] for i in candidate_ids]
 
 
 async def recruiters_page(
-    sessions: SessionFactory, *, offset: int, limit: int
+    sessions: SessionFactory, customer_id: int, *, offset: int, limit: int
 ) -> tuple[list[models.Recruiter], int]:
-    """One page of recruiters and the total count."""
+    """One page of the customer's recruiters and the total count."""
     async with sessions() as session:
-        return await queries.recruiters_page(session, offset=offset, limit=limit)
+        return await queries.recruiters_page(session, customer_id, offset=offset, limit=limit)
 
 
-async def jobs_page(sessions: SessionFactory, *, offset: int, limit: int) -> tuple[list[models.Job], int]:
-    """One page of jobs and the total count."""
+async def jobs_page(
+    sessions: SessionFactory, customer_id: int, *, offset: int, limit: int
+) -> tuple[list[models.Job], int]:
+    """One page of the customer's jobs and the total count."""
     async with sessions() as session:
-        return await queries.jobs_page(session, offset=offset, limit=limit)
+        return await queries.jobs_page(session, customer_id, offset=offset, limit=limit)
 
 
 async def identities_by_candidate_ids(
-    sessions: SessionFactory, candidate_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[models.LinkedInIdentity | None]:
     """Each candidate's LinkedIn identity, in key order."""
     async with sessions() as session:
-        found = await queries.identities_by_candidate_ids(session, candidate_ids)
+        found = await queries.identities_by_candidate_ids(session, customer_id, candidate_ids)
     return [found.get(i) for i in candidate_ids]
 
 
 async def notes_by_candidate_ids(
-    sessions: SessionFactory, candidate_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[list[models.Note]]:
     """Each candidate's ATS notes, in key order."""
     async with sessions() as session:
-        grouped = await queries.notes_by_candidate_ids(session, candidate_ids)
+        grouped = await queries.notes_by_candidate_ids(session, customer_id, candidate_ids)
     return [grouped[i] for i in candidate_ids]
 
 
 async def stages_by_application_ids(
-    sessions: SessionFactory, application_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, application_ids: Sequence[int]
 ) -> list[list[models.ApplicationStage]]:
     """Each application's stage history, in key order."""
     async with sessions() as session:
-        grouped = await queries.stages_by_application_ids(session, application_ids)
+        grouped = await queries.stages_by_application_ids(session, customer_id, application_ids)
     return [grouped[i] for i in application_ids]
 
 
 async def recruiters_by_seat_urns(
-    sessions: SessionFactory, seat_urns: Sequence[str]
+    sessions: SessionFactory, customer_id: int, seat_urns: Sequence[str]
 ) -> list[models.Recruiter | None]:
-    """The ATS user mapped to each seat, in key order."""
+    """The customer's ATS user mapped to each seat, in key order."""
     async with sessions() as session:
-        found = await queries.recruiters_by_seat_urns(session, seat_urns)
+        found = await queries.recruiters_by_seat_urns(session, customer_id, seat_urns)
     return [found.get(urn) for urn in seat_urns]
 
 
 async def candidates_page(
-    sessions: SessionFactory, where: queries.CandidateFilter, *, offset: int, limit: int
+    sessions: SessionFactory, customer_id: int, where: queries.CandidateFilter, *, offset: int, limit: int
 ) -> tuple[list[models.Candidate], int]:
-    """One page of candidates matching `where`, and the total count."""
+    """One page of the customer's candidates matching `where`, and the total count."""
     async with sessions() as session:
-        return await queries.candidates_page(session, where, offset=offset, limit=limit)
+        return await queries.candidates_page(session, customer_id, where, offset=offset, limit=limit)

@@ -51,9 +51,10 @@ def check_request_size(person_urns: Sequence[str], profile_urls: Sequence[str]) 
 
 
 async def enrich_members(
-    sessions: SessionFactory, person_urns: Sequence[str], profile_urls: Sequence[str]
+    sessions: SessionFactory, customer_id: int, person_urns: Sequence[str], profile_urls: Sequence[str]
 ) -> list[MemberEnrichment]:
-    """One answer per member asked, person URNs first then profile URLs, in the order asked.
+    """One answer per member asked, person URNs first then profile URLs, in the order asked: what the
+    customer's ATS knows of each (another customer's candidates are not in this ATS).
 
     Two SQL statements whatever the count: identities with candidates, then applications with jobs.
     """
@@ -69,9 +70,9 @@ async def enrich_members(
         return [*by_urn, *by_url]
 
     async with sessions() as db:
-        matched = await queries.identities_with_candidates(db, urns, spellings)
+        matched = await queries.identities_with_candidates(db, customer_id, urns, spellings)
         candidate_ids = [candidate.id for _, _, candidate in matched if candidate.id is not None]
-        applications = await queries.applications_with_jobs(db, candidate_ids)
+        applications = await queries.applications_with_jobs(db, customer_id, candidate_ids)
 
     candidate_by_urn = {urn: candidate for urn, _, candidate in matched}
     candidate_by_url = {url: candidate for _, url, candidate in matched if url}

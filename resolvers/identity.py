@@ -23,6 +23,7 @@ from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, Lin
 from resolvers.services import Services
 from resolvers.sync import payloads
 from resolvers.sync.config import SyncConfig
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.identity")
 
@@ -62,33 +63,39 @@ def describe_candidate(candidate: models.Candidate) -> str:
     return f"candidate {candidate.id} ({name})"
 
 
-async def _candidate_or_not_found(db: AsyncSession, candidate_id: int) -> models.Candidate:
+async def _candidate_or_not_found(db: AsyncSession, customer_id: int, candidate_id: int) -> models.Candidate:
     # Locked: links and unlinks of one candidate go one after another (no two inserts of its identity).
-    candidate = await ats_queries.lock_candidate(db, candidate_id)
+    # Another customer's candidate is no candidate here: the same NOT_FOUND as an unknown id.
+    candidate = await ats_queries.lock_candidate(db, customer_id, candidate_id)
     if candidate is None:
         raise NotFound(f"No candidate has the id {candidate_id}", field="candidateId")
     return candidate
 
 
 async def _holder_conflict(db: AsyncSession, holder: models.LinkedInIdentity, person_urn: str) -> Conflict:
-    other = await queries.candidate(db, holder.candidate_id)
+    other = await queries.candidate(db, holder.customer_id, holder.candidate_id)
     who = describe_candidate(other) if other is not None else f"candidate {holder.candidate_id}"
     return Conflict(f"{person_urn} is already linked to {who}", field="personUrn")
 
 
-async def link_member(services: Services, candidate_id: int, person_urn: str) -> LinkOutcome:
-    """Store a manual link (match source MANUAL), then push it to LinkedIn as manualMatchedMember."""
+async def link_member(services: Services, tenant: Tenant, candidate_id: int, person_urn: str) -> LinkOutcome:
+    """Store a manual link (match source MANUAL) of the customer's candidate, then push it to the
+    customer's LinkedIn as manualMatchedMember. The member may be another customer's candidate too."""
     urn = validate_person_urn(person_urn)
+    customer_id = tenant.id
     try:
         async with write_session(services.sessions) as db:
-            candidate = await _candidate_or_not_found(db, candidate_id)
-            holder = await queries.identity_by_person_urn(db, urn)
+            candidate = await _candidate_or_not_found(db, customer_id, candidate_id)
+            holder = await queries.identity_by_person_urn(db, customer_id, urn)
             if holder is not None and holder.candidate_id != candidate_id:
                 raise await _holder_conflict(db, holder, urn)
-            identity = await queries.identity_by_candidate_id(db, candidate_id)
+            identity = await queries.identity_by_candidate_id(db, customer_id, candidate_id)
             if identity is None:
                 identity = models.LinkedInIdentity(
-                    candidate_id=candidate_id, person_urn=urn, match_source=models.MatchSource.MANUAL
+                    customer_id=customer_id,
+                    candidate_id=candidate_id,
+                    person_urn=urn,
+                    match_source=models.MatchSource.MANUAL,
                 )
                 db.add(identity)
             elif identity.person_urn != urn:
@@ -103,34 +110,38 @@ async def link_member(services: Services, candidate_id: int, person_urn: str) ->
         if not is_unique_violation(exc):
             raise
         async with services.sessions() as db:
-            holder = await queries.identity_by_person_urn(db, urn)
+            holder = await queries.identity_by_person_urn(db, customer_id, urn)
             if holder is None or holder.candidate_id == candidate_id:
                 raise
             raise await _holder_conflict(db, holder, urn) from exc
-    return await _pushed(services, candidate, identity, urn)
+    return await _pushed(services, tenant, candidate, identity, urn)
 
 
-async def unlink_member(services: Services, candidate_id: int) -> LinkOutcome:
-    """Remove the candidate's member link, then remove manualMatchedMember on LinkedIn."""
+async def unlink_member(services: Services, tenant: Tenant, candidate_id: int) -> LinkOutcome:
+    """Remove the customer's candidate's member link, then remove manualMatchedMember on LinkedIn."""
     async with write_session(services.sessions) as db:
-        candidate = await _candidate_or_not_found(db, candidate_id)
-        identity = await queries.identity_by_candidate_id(db, candidate_id)
+        candidate = await _candidate_or_not_found(db, tenant.id, candidate_id)
+        identity = await queries.identity_by_candidate_id(db, tenant.id, candidate_id)
         if identity is not None:
             await db.delete(identity)
-    return await _pushed(services, candidate, None, None)
+    return await _pushed(services, tenant, candidate, None, None)
 
 
-async def _stored_link(services: Services, candidate_id: int) -> tuple[bool, str | None]:
+async def _stored_link(services: Services, customer_id: int, candidate_id: int) -> tuple[bool, str | None]:
     """Whether the candidate still exists, and the member it is linked to now (committed state)."""
     async with services.sessions() as db:
-        if await queries.candidate(db, candidate_id) is None:
+        if await queries.candidate(db, customer_id, candidate_id) is None:
             return False, None
-        identity = await queries.identity_by_candidate_id(db, candidate_id)
+        identity = await queries.identity_by_candidate_id(db, customer_id, candidate_id)
         return True, identity.person_urn if identity is not None else None
 
 
 async def _pushed(
-    services: Services, candidate: models.Candidate, identity: models.LinkedInIdentity | None, urn: str | None
+    services: Services,
+    tenant: Tenant,
+    candidate: models.Candidate,
+    identity: models.LinkedInIdentity | None,
+    urn: str | None,
 ) -> LinkOutcome:
     """Push `urn`, then push again whatever a concurrent link or unlink stored meanwhile.
 
@@ -142,10 +153,10 @@ async def _pushed(
     pushing = urn
     for _ in range(_MAX_PUSH_ROUNDS):
         try:
-            await push_manual_match(services, candidate, pushing)
+            await push_manual_match(services, tenant, candidate, pushing)
         except (LinkedInUnavailable, ManualMatchRefused) as exc:
             return LinkOutcome(candidate, identity, pushed=False, push_error=exc)
-        exists, stored = await _stored_link(services, candidate.id)
+        exists, stored = await _stored_link(services, tenant.id, candidate.id)
         if not exists or stored == pushing:
             break
         pushing = stored
@@ -172,42 +183,51 @@ async def _whole_candidate(
     email) makes none redundant: LinkedIn takes it only for the member link.
     """
     assert candidate.id is not None
+    customer_id = candidate.customer_id
     async with write_session(services.sessions) as db:
-        stored = await ats_queries.lock_candidate(db, candidate.id)
+        stored = await ats_queries.lock_candidate(db, customer_id, candidate.id)
         if stored is None:
             return None
         body = candidate_body(services, stored, person_urn)
         if payloads.missing_fields(stored):
             return body, []
-        return body, await outbox_claims.pending_upserts(db, models.SyncEntity.CANDIDATE, candidate.id)
+        pending = await outbox_claims.pending_upserts(
+            db, customer_id, models.SyncEntity.CANDIDATE, candidate.id
+        )
+        return body, pending
 
 
-async def _sent_whole(services: Services, candidate_id: int, pending: list[int]) -> None:
+async def _sent_whole(services: Services, customer_id: int, candidate_id: int, pending: list[int]) -> None:
     """LinkedIn holds the candidate whole: its superseded upserts are not sent again, and it is SENT.
     A candidate deleted while the PUT was on its way is deleted on LinkedIn again (the outbox's delete
     may have reached LinkedIn before the PUT)."""
     now = models.utcnow()
     async with write_session(services.sessions) as db:
-        if await ats_queries.lock_candidate(db, candidate_id) is None:
-            enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
+        if await ats_queries.lock_candidate(db, customer_id, candidate_id) is None:
+            enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
             return
-        if await outbox_claims.supersede(db, pending, now=now):
+        if await outbox_claims.supersede(db, customer_id, pending, now=now):
             change = StatusChange(models.SyncEntity.CANDIDATE, candidate_id, models.OutboxStatus.SENT)
-            await sync_status_queries.upsert_statuses(db, [change], now=now)
+            await sync_status_queries.upsert_statuses(db, customer_id, [change], now=now)
 
 
-async def push_manual_match(services: Services, candidate: models.Candidate, person_urn: str | None) -> None:
-    """Set (or, with None, remove) manualMatchedMember on LinkedIn; LinkedInUnavailable if it fails.
+async def push_manual_match(
+    services: Services, tenant: Tenant, candidate: models.Candidate, person_urn: str | None
+) -> None:
+    """Set (or, with None, remove) manualMatchedMember on the customer's LinkedIn; LinkedInUnavailable
+    if it fails. `candidate` must be one of `tenant`'s.
 
     LinkedIn only patches candidates it knows: a candidate it has not received yet (per-key 404) is
     sent whole, with the manual match in it (then LinkedIn needs no email either).
     """
     ats_id = str(candidate.id)
     assert candidate.id is not None
+    if candidate.customer_id != tenant.id:
+        raise ValueError(f"candidate {candidate.id} is not a candidate of customer {tenant.key}")
     # Whatever LinkedIn answers, the cached live match predates this change: the tab must ask again.
-    services.live_matches.forget([candidate.id])
+    tenant.live_matches.forget([candidate.id])
     try:
-        result = await services.linkedin.set_manual_match(ats_id, person_urn)
+        result = await tenant.linkedin.set_manual_match(ats_id, person_urn)
         error = result.errors.get(ats_id)
         if error is not None and error.status == 404:
             if person_urn is None:
@@ -216,9 +236,9 @@ async def push_manual_match(services: Services, candidate: models.Candidate, per
             if whole is None:
                 return  # deleted meanwhile: LinkedIn must not get it back
             body, pending = whole
-            error = (await services.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
+            error = (await tenant.linkedin.upsert_candidates({ats_id: body})).errors.get(ats_id)
             if error is None:
-                await _sent_whole(services, candidate.id, pending)
+                await _sent_whole(services, tenant.id, candidate.id, pending)
     except LinkedInBadRequest as exc:
         # LinkedIn's own words stay in the log; the person reads the mapped sentence (linkedin_faults).
         log.warning("manualMatchedMember for candidate %s refused: %s", ats_id, exc)

@@ -1,4 +1,8 @@
-"""LinkedIn's live member matches for candidates: one BATCH_GET per request, cached, never fatal."""
+"""LinkedIn's live member matches for candidates: one BATCH_GET per request, cached, never fatal.
+
+Everything here is the tenant's own: its LinkedIn client asks, its cache remembers answers and outages,
+so a customer whose LinkedIn fails backs off alone and the others' tabs keep asking theirs.
+"""
 
 from __future__ import annotations
 
@@ -14,45 +18,50 @@ from models.profile_snapshots import MatchSnapshot, save_match_snapshots
 from resolvers import linkedin_faults
 from resolvers.match_cache import LiveMatch
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.live_matches")
 
 
-async def live_matches_by_candidate_ids(services: Services, candidate_ids: Sequence[int]) -> list[LiveMatch]:
-    """LinkedIn's current match per candidate, in key order: cached answers first, one fetch for the rest."""
-    found = services.live_matches.fresh(candidate_ids, max_age_s=services.config.live_match_cache_s)
+async def live_matches_by_candidate_ids(
+    services: Services, tenant: Tenant, candidate_ids: Sequence[int]
+) -> list[LiveMatch]:
+    """LinkedIn's current match per candidate of the tenant, in key order: cached answers first, one
+    fetch from the tenant's LinkedIn for the rest."""
+    found = tenant.live_matches.fresh(candidate_ids, max_age_s=services.config.live_match_cache_s)
     missing = [i for i in dict.fromkeys(candidate_ids) if i not in found]
     if missing:
-        found.update(await _fetch(services, missing))
+        found.update(await _fetch(services, tenant, missing))
     return [found[i] for i in candidate_ids]
 
 
-async def _fetch(services: Services, candidate_ids: list[int]) -> dict[int, LiveMatch]:
-    cache, config = services.live_matches, services.config
+async def _fetch(services: Services, tenant: Tenant, candidate_ids: list[int]) -> dict[int, LiveMatch]:
+    cache, config = tenant.live_matches, services.config
     recent = cache.outage()
     if recent is not None:
         return {i: LiveMatch(None, None, recent, cache.outage_code) for i in candidate_ids}
     try:
         async with asyncio.timeout(config.live_match_timeout_s):
-            matches = await services.linkedin.candidate_matches([str(i) for i in candidate_ids])
+            matches = await tenant.linkedin.candidate_matches([str(i) for i in candidate_ids])
     except (TimeoutError, LinkedInError) as exc:
         # The tab's words come from the one mapping; the internals (hosts, exception names) stay here.
         fault = linkedin_faults.describe(exc)
         log.warning(
-            "live LinkedIn matches for %d candidates failed: %s",
+            "live LinkedIn matches for %d candidates of customer %d failed: %s",
             len(candidate_ids),
+            tenant.id,
             str(exc) or f"no answer within {config.live_match_timeout_s:g} s",
         )
         cache.record_outage(fault.message, config.live_match_failure_backoff_s, code=fault.code)
         return {i: LiveMatch(None, None, fault.message, fault.code) for i in candidate_ids}
     now = utcnow()
     answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
-    services.live_matches.put(answers)
-    services.live_matches.write_behind(_save_snapshots(services, answers))
+    cache.put(answers)
+    cache.write_behind(_save_snapshots(services, tenant.id, answers))
     return answers
 
 
-async def _save_snapshots(services: Services, answers: dict[int, LiveMatch]) -> None:
+async def _save_snapshots(services: Services, customer_id: int, answers: dict[int, LiveMatch]) -> None:
     snapshots = [
         MatchSnapshot(
             candidate_id=candidate_id,
@@ -68,8 +77,13 @@ async def _save_snapshots(services: Services, answers: dict[int, LiveMatch]) -> 
         return
     try:
         async with services.sessions() as session:
-            await save_match_snapshots(session, snapshots)
+            await save_match_snapshots(session, customer_id, snapshots)
             await session.commit()
     except SQLAlchemyError:
         # The snapshot only serves the next outage; the answer in hand is still right.
-        log.warning("could not store %d LinkedIn match snapshots", len(snapshots), exc_info=True)
+        log.warning(
+            "could not store %d LinkedIn match snapshots of customer %d",
+            len(snapshots),
+            customer_id,
+            exc_info=True,
+        )

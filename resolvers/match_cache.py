@@ -1,4 +1,8 @@
-"""A process-wide cache of LinkedIn's live candidate matches, so tab views within seconds reuse one fetch."""
+"""One customer's cache of LinkedIn's live candidate matches, so tab views within seconds reuse one fetch.
+
+Each `Tenant` has its own (LinkedIn's limits and outages are per child app): an outage recorded here
+pauses only that customer's live fetches.
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """Member ↔ candidate matching and merging: the one rule for what LinkedIn may write into a candidate.
 
-A member's candidate is found by person URN, then by email among candidates linked to no member yet,
-then by profile URL; never by name. LinkedIn's member details then fill the candidate's blank fields.
-Where LinkedIn disagrees with a value an ATS user set, the ATS value stays and LinkedIn's is kept as a
-suggestion (one per candidate and field, the newest LinkedIn value winning) that a user may accept.
+A member's candidate is found among the customer's own candidates only (one member may be a candidate
+of several customers, each with its own data): by person URN, then by email among candidates linked to
+no member yet, then by profile URL; never by name. LinkedIn's member details then fill the candidate's
+blank fields. Where LinkedIn disagrees with a value an ATS user set, the ATS value stays and LinkedIn's
+is kept as a suggestion (one per candidate and field, the newest LinkedIn value winning) that a user
+may accept.
 
 Provenance: `linkedin_fill` keeps the value LinkedIn last wrote into each field. A field whose value is
 still exactly that one is LinkedIn's, and a later LinkedIn value replaces it; any other value was set by
@@ -131,21 +133,22 @@ class Match:
     reason: str | None
 
 
-async def find_candidate(db: AsyncSession, details: MemberDetails) -> Match:
-    """The member's candidate: by person URN, then email (unlinked candidates, oldest first), then
-    profile URL; never by name. No match is `Match(None, None, None)`."""
+async def find_candidate(db: AsyncSession, customer_id: int, details: MemberDetails) -> Match:
+    """The member's candidate in the customer's ATS: by person URN, then email (unlinked candidates,
+    oldest first), then profile URL; never by name. No match is `Match(None, None, None)`."""
     urn = details.member_urn
-    linked = await queries.candidate_with_identity(db, urn)
+    linked = await queries.candidate_with_identity(db, customer_id, urn)
     if linked is not None:
         return Match(linked[0], linked[1], f"person URN {urn} already linked")
     if details.email:
-        by_email = await queries.oldest_unlinked_candidate_by_email(db, details.email)
+        by_email = await queries.oldest_unlinked_candidate_by_email(db, customer_id, details.email)
         if by_email is not None:
             return Match(by_email, None, f"email {details.email}")
     canonical = normalise_profile_url(details.profile_url or "")
-    by_url = await queries.identity_by_profile_urls(db, profile_url_spellings(canonical) if canonical else [])
+    spellings = profile_url_spellings(canonical) if canonical else []
+    by_url = await queries.identity_by_profile_urls(db, customer_id, spellings)
     if by_url is not None:
-        candidate = await queries.candidate(db, by_url.candidate_id)
+        candidate = await queries.candidate(db, customer_id, by_url.candidate_id)
         return Match(candidate, by_url, f"profile URL {details.profile_url}")
     return Match(None, None, None)
 
@@ -164,17 +167,19 @@ class MemberOutcome:
 
 async def apply_member(
     db: AsyncSession,
+    customer_id: int,
     details: MemberDetails,
     *,
     candidate_source: models.CandidateSource,
     match_source: models.MatchSource,
     label: str,
 ) -> MemberOutcome:
-    """Find or create the member's candidate, merge the details into it and link the member, inside
-    the caller's transaction (the caller enqueues what changed). `label` names the LinkedIn record."""
-    found = await find_candidate(db, details)
+    """Find or create the member's candidate of the customer, merge the details into it and link the
+    member, inside the caller's transaction (the caller enqueues what changed). `label` names the
+    LinkedIn record."""
+    found = await find_candidate(db, customer_id, details)
     if found.candidate is None:
-        candidate = await _create(db, details, candidate_source)
+        candidate = await _create(db, customer_id, details, candidate_source)
         reason = "no candidate matched the person URN, email or profile URL: created"
         await _link(db, candidate, None, details, match_source, f"{label}: {reason}")
         return MemberOutcome(candidate, True, list(details.values), reason, linked=True)
@@ -186,15 +191,16 @@ async def apply_member(
 
 
 async def _create(
-    db: AsyncSession, details: MemberDetails, source: models.CandidateSource
+    db: AsyncSession, customer_id: int, details: MemberDetails, source: models.CandidateSource
 ) -> models.Candidate:
-    candidate = models.Candidate(source=source)
+    candidate = models.Candidate(customer_id=customer_id, source=source)
     for attr, value in details.values.items():
         setattr(candidate, attr, value)
     db.add(candidate)
     await db.flush()
     for attr, value in details.values.items():
-        await queries.save_fill(db, _id(candidate), attr, FieldValue(value, details.source, details.at))
+        value_at = FieldValue(value, details.source, details.at)
+        await queries.save_fill(db, customer_id, _id(candidate), attr, value_at)
     return candidate
 
 
@@ -205,9 +211,9 @@ async def merge_details(db: AsyncSession, candidate: models.Candidate, details: 
     LinkedIn filled → LinkedIn's value is written (and recorded as filled); anything else → suggested.
     A record older than what LinkedIn already wrote or suggested for the field changes nothing there.
     """
-    candidate_id = _id(candidate)
-    fills = await queries.fills_of(db, candidate_id)
-    suggestions = await queries.suggestions_of(db, candidate_id)
+    candidate_id, customer_id = _id(candidate), candidate.customer_id
+    fills = await queries.fills_of(db, customer_id, candidate_id)
+    suggestions = await queries.suggestions_of(db, customer_id, candidate_id)
     offered_at = details.at
     changed: list[str] = []
     for attr, value in details.values.items():
@@ -216,20 +222,22 @@ async def merge_details(db: AsyncSession, candidate: models.Candidate, details: 
         superseded = suggestion is not None and suggestion.at > offered_at
         if current == value:
             if suggestion is not None and not superseded:
-                await queries.delete_suggestion(db, candidate_id, attr)
+                await queries.delete_suggestion(db, customer_id, candidate_id, attr)
             continue
         linkedin_owned = fill is not None and fill.value == current
         if not current or linkedin_owned:
             if linkedin_owned and fill is not None and fill.at > offered_at:
                 continue  # an older record than the one that wrote the field
             setattr(candidate, attr, value)
-            await queries.save_fill(db, candidate_id, attr, FieldValue(value, details.source, offered_at))
+            await queries.save_fill(
+                db, customer_id, candidate_id, attr, FieldValue(value, details.source, offered_at)
+            )
             if suggestion is not None and not superseded:
-                await queries.delete_suggestion(db, candidate_id, attr)
+                await queries.delete_suggestion(db, customer_id, candidate_id, attr)
             changed.append(attr)
         else:
             offered = FieldValue(value, details.source, offered_at)
-            await queries.save_suggestion(db, candidate_id, attr, offered)
+            await queries.save_suggestion(db, customer_id, candidate_id, attr, offered)
     if changed:
         candidate.updated_at = models.utcnow()
         await db.flush()
@@ -248,6 +256,7 @@ async def _link(
     if identity is None:
         db.add(
             models.LinkedInIdentity(
+                customer_id=candidate.customer_id,
                 candidate_id=_id(candidate),
                 person_urn=details.member_urn,
                 profile_url=details.profile_url,
@@ -277,11 +286,11 @@ def _id(candidate: models.Candidate) -> int:
 
 
 async def suggestions_by_candidate_ids(
-    sessions: SessionFactory, candidate_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[list[models.LinkedInSuggestion]]:
     """Each candidate's LinkedIn suggestions in field order, in key order (a DataLoader batch)."""
     async with sessions() as db:
-        grouped = await queries.suggestions_by_candidate_ids(db, candidate_ids)
+        grouped = await queries.suggestions_by_candidate_ids(db, customer_id, candidate_ids)
     order = {attr: i for i, attr in enumerate(MEMBER_FIELDS)}
     return [sorted(grouped.get(i, []), key=lambda s: order.get(s.field, len(order))) for i in candidate_ids]
 
@@ -291,7 +300,9 @@ def still_suggested(candidate: models.Candidate, suggestion: models.LinkedInSugg
     return bool(getattr(candidate, suggestion.field, None) != suggestion.value)
 
 
-async def accept_suggestion(sessions: SessionFactory, candidate_id: int, field: str) -> models.Candidate:
+async def accept_suggestion(
+    sessions: SessionFactory, customer_id: int, candidate_id: int, field: str
+) -> models.Candidate:
     """Write the field's LinkedIn suggestion as an ATS user's update (outbox included), then drop it.
 
     `field` is the API's name (`title`, `mailingCity`). Unknown field: INVALID; unknown candidate or
@@ -303,21 +314,21 @@ async def accept_suggestion(sessions: SessionFactory, candidate_id: int, field: 
             f"LinkedIn suggests only {', '.join(API_FIELDS)}; not {_shown(field)}", field="field"
         )
     async with sessions() as db:
-        if await queries.candidate(db, candidate_id) is None:
+        if await queries.candidate(db, customer_id, candidate_id) is None:
             raise NotFound("No candidate has this id", field="candidateId")
-        suggestion = await queries.suggestion(db, candidate_id, attr)
+        suggestion = await queries.suggestion(db, customer_id, candidate_id, attr)
     if suggestion is None:
         raise NotFound(f"LinkedIn suggests nothing for {field} on this candidate", field="field")
     value = suggestion.value
 
     async def settle(db: AsyncSession) -> None:
         # In the update's transaction. Guarded by value, so a newer suggestion that arrived meanwhile stays.
-        await queries.delete_suggestion(db, candidate_id, attr, value)
+        await queries.delete_suggestion(db, customer_id, candidate_id, attr, value)
         # Accepted by a user, the value is theirs now: LinkedIn suggests, no longer overwrites.
-        await queries.delete_fill(db, candidate_id, attr)
+        await queries.delete_fill(db, customer_id, candidate_id, attr)
 
     try:
-        return await update_candidate(sessions, candidate_id, {attr: value}, also=settle)
+        return await update_candidate(sessions, customer_id, candidate_id, {attr: value}, also=settle)
     except DomainError as error:
         raise _named_for_input(error) from None
 

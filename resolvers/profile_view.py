@@ -9,6 +9,7 @@ import models
 from resolvers.errors import ErrorKind
 from resolvers.match_cache import LiveMatch
 from resolvers.services import DomainConfig
+from resolvers.tenants import Tenant
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,10 @@ def merge_profile(
     snapshot: models.LinkedInProfile | None,
     live: LiveMatch,
     config: DomainConfig,
+    tenant: Tenant,
 ) -> ProfileView | None:
     """The tab's view; None when the candidate has no identity and LinkedIn (now or last time) no match.
+    The widget is the tenant's: its child app's client id and its organization.
 
     When the live fetch failed, the snapshot stands in and the freshness says why it is stale; a
     candidate we know nothing about still gets a view then, so the tab can say LinkedIn was unreachable.
@@ -99,8 +102,8 @@ def merge_profile(
         manual_match=manual,
         view_in_recruiter_url=recruiter_url(config, person_urn),
         widget=Widget(
-            api_key=config.client_id,
-            integration_context=config.org_urn,
+            api_key=tenant.client_id,
+            integration_context=tenant.org_urn,
             ats_candidate_id=str(candidate_id),
             script_url=config.widget_script_url,
         ),

@@ -1,4 +1,8 @@
-"""Refresh: the incremental LinkedIn poll (InMails, prospect notes, mail stubs), run single-flight.
+"""Refresh: one customer's incremental LinkedIn poll (InMails, prospect notes, mail stubs), run single-flight.
+
+Each customer has its own `RefreshService` (built with its `Tenant`): its own LinkedIn client, lease
+(`linkedin-poll:<customer id>`), watermarks and failure state, so one customer's outage or slow poll
+never holds up or marks another's.
 
 Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 12 h windows, page by
 page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
@@ -41,6 +45,13 @@ from resolvers.stubs import StubOutcome, apply_mail_stubs
 log = logging.getLogger("rscgraph.refresh")
 
 LEASE_NAME = "linkedin-poll"
+
+
+def lease_name(customer_id: int) -> str:
+    """The lease that keeps one customer's poll single-flight across processes."""
+    return leases.customer_lease(LEASE_NAME, customer_id)
+
+
 Clock = Callable[[], datetime]
 
 
@@ -77,11 +88,13 @@ class PollState:
 
 
 class RefreshService:
-    """Runs the poll for every seat; `refresh()` is safe to call from many requests at once."""
+    """Runs one customer's poll for every seat of its contract; `refresh()` is safe to call from many
+    requests at once."""
 
     def __init__(
         self,
         sessions: SessionFactory,
+        customer_id: int,
         linkedin: LinkedInClient,
         *,
         initial_lookback: timedelta,
@@ -93,6 +106,8 @@ class RefreshService:
         deadline_s: float | None = None,
     ) -> None:
         self._sessions = sessions
+        self._customer_id = customer_id
+        self._lease_name = lease_name(customer_id)
         self._linkedin = linkedin
         self._initial_lookback = initial_lookback
         self._clock = clock
@@ -105,6 +120,11 @@ class RefreshService:
         self._inflight: asyncio.Task[PollReport] | None = None
         self._deadline_s = deadline_s
         self._state = PollState()
+
+    @property
+    def customer_id(self) -> int:
+        """The customer this service polls for."""
+        return self._customer_id
 
     @property
     def deadline_s(self) -> float | None:
@@ -123,7 +143,7 @@ class RefreshService:
         """The poll in flight, started now if none is."""
         task = self._inflight
         if task is None or task.done():
-            task = asyncio.create_task(self._run(), name="linkedin-poll")
+            task = asyncio.create_task(self._run(), name=self._lease_name)
             task.add_done_callback(self._finished)
             self._inflight = task
         return task
@@ -142,7 +162,9 @@ class RefreshService:
             if task.done():
                 raise  # the poll itself timed out: not our deadline
             log.warning(
-                "LinkedIn poll still running after the %g s refresh deadline; answering with what is stored",
+                "LinkedIn poll of customer %d still running after the %g s refresh deadline; answering "
+                "with what is stored",
+                self._customer_id,
                 self._deadline_s,
             )
             if self._inflight is task:
@@ -156,10 +178,15 @@ class RefreshService:
         try:
             report = await asyncio.shield(self._join())
         except LinkedInUnavailable as exc:
-            log.warning("periodic LinkedIn poll failed, will retry next tick: %s", exc.message)
+            log.warning(
+                "periodic LinkedIn poll of customer %d failed, will retry next tick: %s",
+                self._customer_id,
+                exc.message,
+            )
             return
         log.info(
-            "periodic LinkedIn poll: %d windows, %d InMails, %d notes, %d stubs",
+            "periodic LinkedIn poll of customer %d: %d windows, %d InMails, %d notes, %d stubs",
+            self._customer_id,
             report.windows,
             report.events,
             report.notes,
@@ -199,7 +226,7 @@ class RefreshService:
             # Already logged with its internals where it was raised.
             self._state = PollState(Fault(exc.kind, exc.message), self._clock())
         else:
-            log.error("the LinkedIn poll failed unexpectedly", exc_info=exc)
+            log.error("the LinkedIn poll of customer %d failed unexpectedly", self._customer_id, exc_info=exc)
             fault = Fault(LinkedInUnavailable.kind, linkedin_faults.NOT_UPDATED)
             self._state = PollState(fault, self._clock())
 
@@ -209,13 +236,13 @@ class RefreshService:
         before = await self.synced_at()
         try:
             async with leases.hold_lease(
-                self._sessions, LEASE_NAME, self._holder, ttl=self._lease_ttl, clock=self._lease_clock
+                self._sessions, self._lease_name, self._holder, ttl=self._lease_ttl, clock=self._lease_clock
             ) as self._lease:
                 return await self._poll()
         except leases.LeaseBusy:
             return await self._await_other_process(before)
         except LinkedInError as exc:
-            log.warning("LinkedIn poll stopped: %s", exc)
+            log.warning("LinkedIn poll stopped for customer %d: %s", self._customer_id, exc)
             raise linkedin_faults.unavailable(exc) from exc
         except leases.LeaseLost as exc:
             # Our lease ran out (e.g. the database was unreachable for a TTL) and another process took
@@ -238,11 +265,14 @@ class RefreshService:
         finished = False
         while not finished:
             async with self._sessions() as db:
-                finished = await leases.held_until(db, LEASE_NAME, now=self._lease_clock()) is None
+                finished = await leases.held_until(db, self._lease_name, now=self._lease_clock()) is None
             if finished:
                 break
             if loop.time() + delay > deadline:
-                log.warning("another process is still polling LinkedIn; not waiting for it any longer")
+                log.warning(
+                    "another process is still polling LinkedIn for customer %d; not waiting any longer",
+                    self._customer_id,
+                )
                 break
             await asyncio.sleep(delay)
             delay = min(delay * 2, 1.0)
@@ -253,17 +283,18 @@ class RefreshService:
         return PollReport(synced_at=after, polled=False)
 
     async def synced_at(self, seat_urns: Sequence[str] | None = None) -> datetime | None:
-        """The time up to which every stream of these seats (default: every seat ever polled) is stored."""
+        """The time up to which every stream of these seats (default: every seat of the customer ever
+        polled) is stored."""
         async with self._sessions() as db:
             if seat_urns is None:
-                seat_urns = sorted({seat for _, seat in (await marks.watermarks(db))})
-            return await marks.oldest(db, seat_urns)
+                seat_urns = sorted({seat for _, seat in (await marks.watermarks(db, self._customer_id))})
+            return await marks.oldest(db, self._customer_id, seat_urns)
 
     async def _poll(self) -> PollReport:
         until = to_ms_precision(self._clock())
         seat_urns = [seat.urn for seat in await self._linkedin.seats()]
         async with self._sessions() as db:
-            stored = await marks.watermarks(db)
+            stored = await marks.watermarks(db, self._customer_id)
         report = PollReport(synced_at=None)
         first = to_ms_precision(until - self._initial_lookback)
         for stream in PollStream:
@@ -277,25 +308,28 @@ class RefreshService:
     async def _poll_window(
         self, stream: PollStream, seat: str, start: datetime, end: datetime, report: PollReport
     ) -> None:
+        customer_id = self._customer_id
         # Every page of a window is read before anything is written: a fault leaves no half window.
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
             await self._commit_window(
-                stream, seat, end, lambda db: upsert_messages(db, _message_rows(events))
+                stream, seat, end, lambda db: upsert_messages(db, customer_id, _message_rows(events))
             )
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            await self._commit_window(stream, seat, end, lambda db: upsert_notes(db, _note_rows(notes)))
+            await self._commit_window(
+                stream, seat, end, lambda db: upsert_notes(db, customer_id, _note_rows(notes))
+            )
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
-                done = await apply_mail_stubs(db, stubs)
+                done = await apply_mail_stubs(db, customer_id, stubs)
                 outcome.created, outcome.updated = done.created, done.updated
 
             await self._commit_window(stream, seat, end, store)
@@ -313,7 +347,7 @@ class RefreshService:
             # Fenced: the window commits only while the lease is still ours (renewed in this transaction).
             await self._lease.fence(db)
             await store(db)
-            await marks.advance(db, stream, seat, end)
+            await marks.advance(db, self._customer_id, stream, seat, end)
             await db.commit()
 
 

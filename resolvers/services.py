@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from models.db import SessionFactory
 from resolvers.sync.config import DEFAULT_BASE_URL, candidate_page_template
 from resolvers.tenants import TenantDirectory
+
+if TYPE_CHECKING:
+    from resolvers.onboarding import Onboarding
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,8 @@ class Services:
     sessions: SessionFactory
     config: DomainConfig
     tenants: TenantDirectory
+    # Provisioning and registering customers (the partner app's client); None where nothing onboards.
+    onboarding: Onboarding | None = None
 
     async def aclose(self) -> None:
         """End every customer's background poll and pending writes (at shutdown)."""

@@ -36,15 +36,16 @@ def _details(stub: MailStub) -> MemberDetails:
     )
 
 
-async def apply_mail_stubs(db: AsyncSession, stubs: Sequence[MailStub]) -> StubOutcome:
-    """Create or update the candidate of each stub inside the caller's transaction, link the member
-    (match source STUB) and enqueue the candidate for LinkedIn, by `resolvers.member_matching`'s rule:
-    LinkedIn fills blanks and only suggests where an ATS user set a value."""
+async def apply_mail_stubs(db: AsyncSession, customer_id: int, stubs: Sequence[MailStub]) -> StubOutcome:
+    """Create or update the customer's candidate of each stub inside the caller's transaction, link the
+    member (match source STUB) and enqueue the candidate for LinkedIn, by `resolvers.member_matching`'s
+    rule: LinkedIn fills blanks and only suggests where an ATS user set a value."""
     outcome = StubOutcome()
     touched: dict[int, bool] = {}  # candidate id → created
     for stub in sorted(stubs, key=lambda s: (s.created_at, s.id)):
         merged = await apply_member(
             db,
+            customer_id,
             _details(stub),
             candidate_source=CandidateSource.LINKEDIN_INMAIL,
             match_source=MatchSource.STUB,
@@ -57,7 +58,7 @@ async def apply_mail_stubs(db: AsyncSession, stubs: Sequence[MailStub]) -> StubO
         elif merged.changed or merged.linked:
             touched.setdefault(candidate_id, False)
     for candidate_id, created in touched.items():
-        enqueue(db, SyncEntity.CANDIDATE, candidate_id, OutboxOp.UPSERT)
+        enqueue(db, customer_id, SyncEntity.CANDIDATE, candidate_id, OutboxOp.UPSERT)
         (outcome.created if created else outcome.updated).append(candidate_id)
     await db.flush()
     return outcome

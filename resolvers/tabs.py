@@ -1,4 +1,5 @@
-"""Batch loads of the mirrored LinkedIn rows behind the candidate tabs (threads, messages, notes)."""
+"""Batch loads of the mirrored LinkedIn rows behind the candidate tabs (threads, messages, notes), each
+within the viewer's customer."""
 
 from __future__ import annotations
 
@@ -10,36 +11,36 @@ from models.db import SessionFactory
 
 
 async def threads_by_member_urns(
-    sessions: SessionFactory, member_urns: Sequence[str]
+    sessions: SessionFactory, customer_id: int, member_urns: Sequence[str]
 ) -> list[list[models.InMailThread]]:
-    """Each member's InMail threads (one per recruiter seat), in key order."""
+    """Each member's InMail threads with the customer's seats (one per seat), in key order."""
     async with sessions() as session:
-        grouped = await queries.threads_by_member_urns(session, member_urns)
+        grouped = await queries.threads_by_member_urns(session, customer_id, member_urns)
     return [grouped[urn] for urn in member_urns]
 
 
 async def messages_by_thread_ids(
-    sessions: SessionFactory, thread_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, thread_ids: Sequence[int]
 ) -> list[list[models.InMailMessage]]:
-    """Each thread's messages, oldest first, in key order."""
+    """Each of the customer's threads' messages, oldest first, in key order."""
     async with sessions() as session:
-        grouped = await queries.messages_by_thread_ids(session, thread_ids)
+        grouped = await queries.messages_by_thread_ids(session, customer_id, thread_ids)
     return [grouped[i] for i in thread_ids]
 
 
 async def linkedin_notes_by_member_urns(
-    sessions: SessionFactory, member_urns: Sequence[str]
+    sessions: SessionFactory, customer_id: int, member_urns: Sequence[str]
 ) -> list[list[models.LinkedInNote]]:
-    """Each member's live (not deleted) LinkedIn prospect notes, in key order."""
+    """Each member's live (not deleted) prospect notes by the customer's seats, in key order."""
     async with sessions() as session:
-        grouped = await queries.active_notes_by_member_urns(session, member_urns)
+        grouped = await queries.active_notes_by_member_urns(session, customer_id, member_urns)
     return [grouped[urn] for urn in member_urns]
 
 
 async def profiles_by_candidate_ids(
-    sessions: SessionFactory, candidate_ids: Sequence[int]
+    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[models.LinkedInProfile | None]:
-    """Each candidate's last LinkedIn snapshot, in key order."""
+    """Each of the customer's candidates' last LinkedIn snapshot, in key order."""
     async with sessions() as session:
-        found = await queries.profiles_by_candidate_ids(session, candidate_ids)
+        found = await queries.profiles_by_candidate_ids(session, customer_id, candidate_ids)
     return [found.get(i) for i in candidate_ids]

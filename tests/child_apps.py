@@ -9,6 +9,8 @@ from typing import Any
 from app.settings import Settings
 from models.customers import Customer
 from models.db import SessionFactory
+from resolvers.services import Services
+from resolvers.viewer import Viewer
 from tests.conftest import Sandbox, add_customer
 
 
@@ -88,3 +90,8 @@ async def add_child_customer(
         contract_urn=app.contract_urn,
     )
     return row, app
+
+
+async def admin_of(services: Services, customer_id: int, user: str = "admin@globex.test") -> Viewer:
+    """A signed-in admin of that customer."""
+    return Viewer(await services.tenants.get(customer_id), user=user, roles=frozenset({"admin"}))

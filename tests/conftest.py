@@ -15,9 +15,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel

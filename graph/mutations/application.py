@@ -75,7 +75,12 @@ class ApplicationMutation:
             candidate_id = node_id(input.candidate_id, "Candidate", "candidateId")
             job_id = node_id(input.job_id, "Job", "jobId")
             row = await applications.apply_to_job(
-                info.context.services.sessions, candidate_id, job_id, source=input.source, actor=input.actor
+                info.context.services.sessions,
+                info.context.tenant.id,
+                candidate_id,
+                job_id,
+                source=input.source,
+                actor=input.actor,
             )
         except DomainError as error:
             return ApplyToJobPayload(application=None, user_errors=user_errors(error))
@@ -88,7 +93,12 @@ class ApplicationMutation:
         try:
             application_id = node_id(input.application_id, "Application", "applicationId")
             row, step = await applications.move_application_stage(
-                info.context.services.sessions, application_id, input.stage, actor=input.actor, at=input.at
+                info.context.services.sessions,
+                info.context.tenant.id,
+                application_id,
+                input.stage,
+                actor=input.actor,
+                at=input.at,
             )
         except DomainError as error:
             return MoveApplicationStagePayload(application=None, stage=None, user_errors=user_errors(error))
@@ -100,7 +110,9 @@ class ApplicationMutation:
     async def delete_application(self, info: Info, input: DeleteApplicationInput) -> DeleteApplicationPayload:
         try:
             application_id = node_id(input.id, "Application", "id")
-            await applications.delete_application(info.context.services.sessions, application_id)
+            await applications.delete_application(
+                info.context.services.sessions, info.context.tenant.id, application_id
+            )
         except DomainError as error:
             return DeleteApplicationPayload(deleted_application_id=None, user_errors=user_errors(error))
         return DeleteApplicationPayload(

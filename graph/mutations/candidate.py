@@ -91,7 +91,9 @@ class CandidateMutation:
     async def create_candidate(self, info: Info, input: CreateCandidateInput) -> CreateCandidatePayload:
         fields = candidates.CandidateFields(**given_fields(input, _FIELDS))  # type: ignore[arg-type]
         try:
-            row = await candidates.create_candidate(info.context.services.sessions, fields)
+            row = await candidates.create_candidate(
+                info.context.services.sessions, info.context.tenant.id, fields
+            )
         except DomainError as error:
             return CreateCandidatePayload(candidate=None, user_errors=user_errors(error))
         return CreateCandidatePayload(candidate=Candidate.from_row(row), user_errors=[])
@@ -101,7 +103,10 @@ class CandidateMutation:
         try:
             candidate_id = node_id(input.id, "Candidate", "id")
             row = await candidates.update_candidate(
-                info.context.services.sessions, candidate_id, given_fields(input, _FIELDS)
+                info.context.services.sessions,
+                info.context.tenant.id,
+                candidate_id,
+                given_fields(input, _FIELDS),
             )
         except DomainError as error:
             return UpdateCandidatePayload(candidate=None, user_errors=user_errors(error))
@@ -113,7 +118,9 @@ class CandidateMutation:
     async def delete_candidate(self, info: Info, input: DeleteCandidateInput) -> DeleteCandidatePayload:
         try:
             candidate_id = node_id(input.id, "Candidate", "id")
-            await candidates.delete_candidate(info.context.services.sessions, candidate_id)
+            await candidates.delete_candidate(
+                info.context.services.sessions, info.context.tenant.id, candidate_id
+            )
         except DomainError as error:
             return DeleteCandidatePayload(deleted_candidate_id=None, user_errors=user_errors(error))
         return DeleteCandidatePayload(
@@ -129,9 +136,11 @@ class CandidateMutation:
         try:
             keep_id = node_id(input.keep_id, "Candidate", "keepId")
             merge_id = node_id(input.merge_id, "Candidate", "mergeId")
-            row = await merge.merge_candidates(info.context.services.sessions, keep_id, merge_id)
+            row = await merge.merge_candidates(
+                info.context.services.sessions, info.context.tenant.id, keep_id, merge_id
+            )
         except DomainError as error:
             return MergeCandidatesPayload(candidate=None, user_errors=user_errors(error))
         # The kept candidate may have taken the merged one's member: its cached live match is stale.
-        info.context.services.live_matches.forget([keep_id, merge_id])
+        info.context.tenant.live_matches.forget([keep_id, merge_id])
         return MergeCandidatesPayload(candidate=Candidate.from_row(row), user_errors=[])

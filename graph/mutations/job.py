@@ -80,7 +80,7 @@ class JobMutation:
     async def create_job(self, info: Info, input: CreateJobInput) -> CreateJobPayload:
         fields = jobs.JobFields(**_domain_values(given_fields(input, _FIELDS)))  # type: ignore[arg-type]
         try:
-            row = await jobs.create_job(info.context.services.sessions, fields)
+            row = await jobs.create_job(info.context.services.sessions, info.context.tenant.id, fields)
         except DomainError as error:
             return CreateJobPayload(job=None, user_errors=user_errors(error))
         return CreateJobPayload(job=Job.from_row(row), user_errors=[])
@@ -90,7 +90,9 @@ class JobMutation:
         try:
             job_id = node_id(input.id, "Job", "id")
             changes = _domain_values(given_fields(input, _FIELDS))
-            row = await jobs.update_job(info.context.services.sessions, job_id, changes)
+            row = await jobs.update_job(
+                info.context.services.sessions, info.context.tenant.id, job_id, changes
+            )
         except DomainError as error:
             return UpdateJobPayload(job=None, user_errors=user_errors(error))
         return UpdateJobPayload(job=Job.from_row(row), user_errors=[])

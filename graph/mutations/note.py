@@ -79,7 +79,11 @@ class NoteMutation:
         try:
             candidate_id = node_id(input.candidate_id, "Candidate", "candidateId")
             row = await notes.add_candidate_note(
-                info.context.services.sessions, candidate_id, author=input.author, body=input.body
+                info.context.services.sessions,
+                info.context.tenant.id,
+                candidate_id,
+                author=input.author,
+                body=input.body,
             )
         except DomainError as error:
             return AddCandidateNotePayload(note=None, note_id=None, user_errors=user_errors(error))
@@ -92,7 +96,11 @@ class NoteMutation:
         try:
             application_id = node_id(input.application_id, "Application", "applicationId")
             row = await notes.add_application_note(
-                info.context.services.sessions, application_id, author=input.author, body=input.body
+                info.context.services.sessions,
+                info.context.tenant.id,
+                application_id,
+                author=input.author,
+                body=input.body,
             )
         except DomainError as error:
             return AddApplicationNotePayload(note=None, note_id=None, user_errors=user_errors(error))
@@ -104,7 +112,7 @@ class NoteMutation:
     ) -> DeleteCandidateNotePayload:
         try:
             note_id = node_id(input.id, "Note", "id")
-            await notes.delete_candidate_note(info.context.services.sessions, note_id)
+            await notes.delete_candidate_note(info.context.services.sessions, info.context.tenant.id, note_id)
         except DomainError as error:
             return DeleteCandidateNotePayload(deleted_note_id=None, user_errors=user_errors(error))
         return DeleteCandidateNotePayload(deleted_note_id=global_id("Note", note_id), user_errors=[])
@@ -115,7 +123,9 @@ class NoteMutation:
     ) -> DeleteApplicationNotePayload:
         try:
             note_id = node_id(input.id, "Note", "id")
-            await notes.delete_application_note(info.context.services.sessions, note_id)
+            await notes.delete_application_note(
+                info.context.services.sessions, info.context.tenant.id, note_id
+            )
         except DomainError as error:
             return DeleteApplicationNotePayload(deleted_note_id=None, user_errors=user_errors(error))
         return DeleteApplicationNotePayload(deleted_note_id=global_id("Note", note_id), user_errors=[])

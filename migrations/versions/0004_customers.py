@@ -222,6 +222,7 @@ def _create_customer_table() -> None:
         ),
         sa.Column("linkedin_org_urn", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("linkedin_contract_urn", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("linkedin_app_urn", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("unique_foreign_id", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column(
             "job_availability",
@@ -262,6 +263,23 @@ def _create_scheduled_work_table() -> None:
         sa.PrimaryKeyConstraint("customer_id", "kind", "seat_urn", name=op.f("pk_scheduled_work")),
     )
     op.create_index("ix_scheduled_work_due", "scheduled_work", ["next_run_at"])
+
+
+def _create_customer_integration_table() -> None:
+    op.create_table(
+        "customer_integration",
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
+        sa.Column("last_change_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customer.id"], name=op.f("fk_customer_integration_customer_id_customer")
+        ),
+        sa.PrimaryKeyConstraint("customer_id", "type", name=op.f("pk_customer_integration")),
+    )
 
 
 def _holds_data() -> bool:
@@ -416,6 +434,7 @@ def _rebuild_sqlite_tables() -> None:
 def upgrade() -> None:
     populated = _holds_data()
     _create_customer_table()
+    _create_customer_integration_table()
     if populated:
         _seed_first_customer()
     if op.get_bind().dialect.name == "sqlite":

@@ -29,6 +29,7 @@ def _is_duplicate_application(error: IntegrityError) -> bool:
 
 async def apply_to_job(
     sessions: SessionFactory,
+    customer_id: int,
     candidate_id: int,
     job_id: int,
     *,
@@ -43,9 +44,9 @@ async def apply_to_job(
     try:
         async with transaction(sessions) as db:
             missing: list[DomainError] = []
-            if await queries.lock_candidate(db, candidate_id) is None:
+            if await queries.lock_candidate(db, customer_id, candidate_id) is None:
                 missing.append(not_found("candidate", "candidateId"))
-            if await queries.row_for_update(db, models.Job, job_id) is None:
+            if await queries.row_for_update(db, customer_id, models.Job, job_id) is None:
                 missing.append(not_found("job", "jobId"))
             if missing:
                 raise missing[0] if len(missing) == 1 else InvalidFields(missing)
@@ -53,7 +54,9 @@ async def apply_to_job(
             now = models.utcnow()
             row = await queries.insert(
                 db,
+                customer_id,
                 models.Application(
+                    customer_id=customer_id,
                     candidate_id=candidate_id,
                     job_id=job_id,
                     status=INITIAL_STATUS,
@@ -65,14 +68,27 @@ async def apply_to_job(
             assert row.id is not None
             stage = await queries.insert(
                 db,
+                customer_id,
                 models.ApplicationStage(
-                    application_id=row.id, stage=INITIAL_STATUS, actor=clean_actor, at=row.created_at
+                    customer_id=customer_id,
+                    application_id=row.id,
+                    stage=INITIAL_STATUS,
+                    actor=clean_actor,
+                    at=row.created_at,
                 ),
             )
             assert stage.id is not None
-            enqueue(db, models.SyncEntity.APPLICATION, row.id, models.OutboxOp.UPSERT, _application_key(row))
             enqueue(
                 db,
+                customer_id,
+                models.SyncEntity.APPLICATION,
+                row.id,
+                models.OutboxOp.UPSERT,
+                _application_key(row),
+            )
+            enqueue(
+                db,
+                customer_id,
                 models.SyncEntity.APPLICATION_STAGE,
                 stage.id,
                 models.OutboxOp.UPSERT,
@@ -87,6 +103,7 @@ async def apply_to_job(
 
 async def move_application_stage(
     sessions: SessionFactory,
+    customer_id: int,
     application_id: int,
     stage: str,
     *,
@@ -100,13 +117,18 @@ async def move_application_stage(
     clean_at = checker.moment(at, "at")
     checker.done()
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Application, application_id)
+        row = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if row is None:
             raise not_found("application", "applicationId")
         step = await queries.insert(
             db,
+            customer_id,
             models.ApplicationStage(
-                application_id=application_id, stage=clean_stage, actor=clean_actor, at=clean_at
+                customer_id=customer_id,
+                application_id=application_id,
+                stage=clean_stage,
+                actor=clean_actor,
+                at=clean_at,
             ),
         )
         assert step.id is not None
@@ -116,6 +138,7 @@ async def move_application_stage(
             row.last_activity_at = clean_at
         enqueue(
             db,
+            customer_id,
             models.SyncEntity.APPLICATION_STAGE,
             step.id,
             models.OutboxOp.UPSERT,
@@ -123,19 +146,24 @@ async def move_application_stage(
         )
         # LinkedIn's application carries atsLastModifiedAt, so the application is pushed again too.
         enqueue(
-            db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.UPSERT, _application_key(row)
+            db,
+            customer_id,
+            models.SyncEntity.APPLICATION,
+            application_id,
+            models.OutboxOp.UPSERT,
+            _application_key(row),
         )
         await queries.flush(db)
     return row, step
 
 
-async def delete_application(sessions: SessionFactory, application_id: int) -> int:
+async def delete_application(sessions: SessionFactory, customer_id: int, application_id: int) -> int:
     """Delete an application with its stages and notes (LinkedIn deletes those with it, too)."""
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Application, application_id)
+        row = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if row is None:
             raise not_found("application", "id")
         key = _application_key(row)
-        enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
-        await queries.delete_row(db, models.Application, application_id)
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
+        await queries.delete_row(db, customer_id, models.Application, application_id)
     return application_id

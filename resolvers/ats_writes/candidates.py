@@ -75,44 +75,53 @@ def duplicate_email(existing_id: int) -> Duplicate:
     )
 
 
-async def _check_email_free(db: AsyncSession, email: object, candidate_id: int | None) -> None:
+async def _check_email_free(
+    db: AsyncSession, customer_id: int, email: object, candidate_id: int | None
+) -> None:
+    # One person once per customer: another customer's candidate may hold the same email.
     if isinstance(email, str):
-        holder = await queries.email_holder(db, email, other_than=candidate_id)
+        holder = await queries.email_holder(db, customer_id, email, other_than=candidate_id)
         if holder is not None:
             raise duplicate_email(holder)
 
 
-async def _lost_email_race(sessions: SessionFactory, error: IntegrityError, email: object) -> DomainError:
+async def _lost_email_race(
+    sessions: SessionFactory, customer_id: int, error: IntegrityError, email: object
+) -> DomainError:
     """The userError for a write the unique email index refused (a concurrent write took the email
     between our check and our insert, which only PostgreSQL lets happen); re-raises anything else."""
     if not (isinstance(email, str) and queries.is_email_taken(error)):
         raise error
     async with sessions() as db:
-        holder = await queries.email_holder(db, email)
+        holder = await queries.email_holder(db, customer_id, email)
     if holder is None:  # the holder went again meanwhile
         return Conflict("Another candidate took this email at the same moment; try again", field="email")
     return duplicate_email(holder)
 
 
-async def create_candidate(sessions: SessionFactory, fields: CandidateFields) -> models.Candidate:
-    """A new manual candidate, and its CANDIDATE UPSERT event; an email already held is a DUPLICATE."""
+async def create_candidate(
+    sessions: SessionFactory, customer_id: int, fields: CandidateFields
+) -> models.Candidate:
+    """A new manual candidate of the customer, and its CANDIDATE UPSERT event; an email another of the
+    customer's candidates holds is a DUPLICATE."""
     clean = clean_candidate_fields(dataclasses.asdict(fields))
     try:
         async with transaction(sessions) as db:
-            await _check_email_free(db, clean.get("email"), None)
-            row = models.Candidate(source=models.CandidateSource.MANUAL)
+            await _check_email_free(db, customer_id, clean.get("email"), None)
+            row = models.Candidate(customer_id=customer_id, source=models.CandidateSource.MANUAL)
             for attr, value in clean.items():
                 setattr(row, attr, value)
-            row = await queries.insert(db, row)
+            row = await queries.insert(db, customer_id, row)
             assert row.id is not None
-            enqueue(db, models.SyncEntity.CANDIDATE, row.id, models.OutboxOp.UPSERT)
+            enqueue(db, customer_id, models.SyncEntity.CANDIDATE, row.id, models.OutboxOp.UPSERT)
     except IntegrityError as exc:
-        raise await _lost_email_race(sessions, exc, clean.get("email")) from exc
+        raise await _lost_email_race(sessions, customer_id, exc, clean.get("email")) from exc
     return row
 
 
 async def update_candidate(
     sessions: SessionFactory,
+    customer_id: int,
     candidate_id: int,
     changes: Mapping[str, object],
     *,
@@ -123,32 +132,32 @@ async def update_candidate(
     clean = clean_candidate_fields(changes)
     try:
         async with transaction(sessions) as db:
-            row = await queries.lock_candidate(db, candidate_id)
+            row = await queries.lock_candidate(db, customer_id, candidate_id)
             if row is None:
                 raise not_found("candidate", "id")
             changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
             if changed:
                 if "email" in changed:
-                    await _check_email_free(db, changed["email"], candidate_id)
+                    await _check_email_free(db, customer_id, changed["email"], candidate_id)
                     # A flag for review said "same email as that one"; a new email is judged afresh.
                     row.possible_duplicate_of_id = None
                 for attr, value in changed.items():
                     setattr(row, attr, value)
                 row.updated_at = models.utcnow()
-                enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
+                enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.UPSERT)
                 if changed.keys() & _COPIED_TO_APPLICATIONS:
                     # Applications carry the candidate's names and email, and one held back for want of
                     # an email can go once the email is there.
-                    await _enqueue_applications(db, candidate_id, models.OutboxOp.UPSERT)
+                    await _enqueue_applications(db, customer_id, candidate_id, models.OutboxOp.UPSERT)
                 await queries.flush(db)
             if also is not None:
                 await also(db)
     except IntegrityError as exc:
-        raise await _lost_email_race(sessions, exc, clean.get("email")) from exc
+        raise await _lost_email_race(sessions, customer_id, exc, clean.get("email")) from exc
     return row
 
 
-async def release_duplicates(db: AsyncSession, candidate_id: int) -> None:
+async def release_duplicates(db: AsyncSession, customer_id: int, candidate_id: int) -> None:
     """Before a candidate goes: the ones flagged as its duplicates point at whoever holds their email
     then, and the oldest of them holds it when no one does (so no flag dangles, no email is held twice).
 
@@ -156,14 +165,14 @@ async def release_duplicates(db: AsyncSession, candidate_id: int) -> None:
     ON DELETE SET NULL releases it in the same statement that frees the email.
     """
     successors: dict[str, int] = {}
-    for duplicate in await queries.duplicates_of(db, candidate_id):
+    for duplicate in await queries.duplicates_of(db, customer_id, candidate_id):
         assert duplicate.id is not None
         if duplicate.email is None:
             duplicate.possible_duplicate_of_id = None
             continue
         email = duplicate.email.lower()
         if email not in successors:
-            holder = await queries.email_holder(db, email, other_than=candidate_id)
+            holder = await queries.email_holder(db, customer_id, email, other_than=candidate_id)
             if holder is None:
                 successors[email] = duplicate.id
                 continue
@@ -172,22 +181,24 @@ async def release_duplicates(db: AsyncSession, candidate_id: int) -> None:
     await queries.flush(db)
 
 
-async def _enqueue_applications(db: AsyncSession, candidate_id: int, op: models.OutboxOp) -> None:
+async def _enqueue_applications(
+    db: AsyncSession, customer_id: int, candidate_id: int, op: models.OutboxOp
+) -> None:
     """Queue `op` for each of the candidate's applications."""
-    for application_id, job_id in await queries.application_keys_of_candidate(db, candidate_id):
+    for application_id, job_id in await queries.application_keys_of_candidate(db, customer_id, candidate_id):
         key = {"candidate_id": candidate_id, "job_id": job_id}
-        enqueue(db, models.SyncEntity.APPLICATION, application_id, op, key)
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, op, key)
 
 
-async def delete_candidate(sessions: SessionFactory, candidate_id: int) -> int:
+async def delete_candidate(sessions: SessionFactory, customer_id: int, candidate_id: int) -> int:
     """Delete a candidate with its applications and notes; LinkedIn is told about each record."""
     async with transaction(sessions) as db:
-        row = await queries.lock_candidate(db, candidate_id)
+        row = await queries.lock_candidate(db, customer_id, candidate_id)
         if row is None:
             raise not_found("candidate", "id")
-        await release_duplicates(db, candidate_id)
+        await release_duplicates(db, customer_id, candidate_id)
         # LinkedIn keeps applications apart from candidates, so each one gets its own delete.
-        await _enqueue_applications(db, candidate_id, models.OutboxOp.DELETE)
-        enqueue(db, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
-        await queries.delete_row(db, models.Candidate, candidate_id)
+        await _enqueue_applications(db, customer_id, candidate_id, models.OutboxOp.DELETE)
+        enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
+        await queries.delete_row(db, customer_id, models.Candidate, candidate_id)
     return candidate_id

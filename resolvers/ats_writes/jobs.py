@@ -51,24 +51,26 @@ def clean_job_fields(changes: Mapping[str, object]) -> dict[str, object]:
     return clean
 
 
-async def create_job(sessions: SessionFactory, fields: JobFields) -> models.Job:
-    """A new job, and its JOB UPSERT event."""
+async def create_job(sessions: SessionFactory, customer_id: int, fields: JobFields) -> models.Job:
+    """A new job of the customer, and its JOB UPSERT event."""
     clean = clean_job_fields(dataclasses.asdict(fields))
     async with transaction(sessions) as db:
-        row = models.Job(title="")
+        row = models.Job(customer_id=customer_id, title="")
         for attr, value in clean.items():
             setattr(row, attr, value)
-        row = await queries.insert(db, row)
+        row = await queries.insert(db, customer_id, row)
         assert row.id is not None
-        enqueue(db, models.SyncEntity.JOB, row.id, models.OutboxOp.UPSERT)
+        enqueue(db, customer_id, models.SyncEntity.JOB, row.id, models.OutboxOp.UPSERT)
     return row
 
 
-async def update_job(sessions: SessionFactory, job_id: int, changes: Mapping[str, object]) -> models.Job:
+async def update_job(
+    sessions: SessionFactory, customer_id: int, job_id: int, changes: Mapping[str, object]
+) -> models.Job:
     """Change only the given fields (closing a job included); an event only when something changed."""
     clean = clean_job_fields(changes)
     async with transaction(sessions) as db:
-        row = await queries.row_for_update(db, models.Job, job_id)
+        row = await queries.row_for_update(db, customer_id, models.Job, job_id)
         if row is None:
             raise not_found("job", "id")
         changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
@@ -76,11 +78,20 @@ async def update_job(sessions: SessionFactory, job_id: int, changes: Mapping[str
             for attr, value in changed.items():
                 setattr(row, attr, value)
             row.updated_at = models.utcnow()
-            enqueue(db, models.SyncEntity.JOB, job_id, models.OutboxOp.UPSERT)
+            enqueue(db, customer_id, models.SyncEntity.JOB, job_id, models.OutboxOp.UPSERT)
             if "title" in changed:
                 # LinkedIn's application records repeat the job title (atsJobPostingName).
-                for application_id, candidate_id in await queries.application_keys_of_job(db, job_id):
+                for application_id, candidate_id in await queries.application_keys_of_job(
+                    db, customer_id, job_id
+                ):
                     key = {"candidate_id": candidate_id, "job_id": job_id}
-                    enqueue(db, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.UPSERT, key)
+                    enqueue(
+                        db,
+                        customer_id,
+                        models.SyncEntity.APPLICATION,
+                        application_id,
+                        models.OutboxOp.UPSERT,
+                        key,
+                    )
             await queries.flush(db)
     return row

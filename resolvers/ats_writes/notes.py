@@ -21,34 +21,40 @@ def _clean_note(author: str, body: str) -> tuple[str, str]:
 
 
 async def add_candidate_note(
-    sessions: SessionFactory, candidate_id: int, *, author: str, body: str
+    sessions: SessionFactory, customer_id: int, candidate_id: int, *, author: str, body: str
 ) -> models.Note:
     """A note on the candidate itself, and its CANDIDATE_NOTE UPSERT event."""
     clean_author, clean_body = _clean_note(author, body)
     async with transaction(sessions) as db:
-        if await queries.lock_candidate(db, candidate_id) is None:
+        if await queries.lock_candidate(db, customer_id, candidate_id) is None:
             raise not_found("candidate", "candidateId")
         note = await queries.insert(
-            db, models.Note(candidate_id=candidate_id, author=clean_author, body=clean_body)
+            db,
+            customer_id,
+            models.Note(
+                customer_id=customer_id, candidate_id=candidate_id, author=clean_author, body=clean_body
+            ),
         )
         assert note.id is not None
         key = {"candidate_id": candidate_id}
-        enqueue(db, models.SyncEntity.CANDIDATE_NOTE, note.id, models.OutboxOp.UPSERT, key)
+        enqueue(db, customer_id, models.SyncEntity.CANDIDATE_NOTE, note.id, models.OutboxOp.UPSERT, key)
     return note
 
 
 async def add_application_note(
-    sessions: SessionFactory, application_id: int, *, author: str, body: str
+    sessions: SessionFactory, customer_id: int, application_id: int, *, author: str, body: str
 ) -> models.Note:
     """A note on one application (and so on its candidate), and its APPLICATION_NOTE UPSERT event."""
     clean_author, clean_body = _clean_note(author, body)
     async with transaction(sessions) as db:
-        application = await queries.row_for_update(db, models.Application, application_id)
+        application = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if application is None:
             raise not_found("application", "applicationId")
         note = await queries.insert(
             db,
+            customer_id,
             models.Note(
+                customer_id=customer_id,
                 candidate_id=application.candidate_id,
                 application_id=application_id,
                 author=clean_author,
@@ -57,29 +63,29 @@ async def add_application_note(
         )
         assert note.id is not None
         key = {"application_id": application_id}
-        enqueue(db, models.SyncEntity.APPLICATION_NOTE, note.id, models.OutboxOp.UPSERT, key)
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION_NOTE, note.id, models.OutboxOp.UPSERT, key)
     return note
 
 
-async def delete_candidate_note(sessions: SessionFactory, note_id: int) -> int:
+async def delete_candidate_note(sessions: SessionFactory, customer_id: int, note_id: int) -> int:
     """Delete a candidate note; an application's note is not one (NOT_FOUND)."""
     async with transaction(sessions) as db:
-        note = await queries.note_for_update(db, note_id)
+        note = await queries.note_for_update(db, customer_id, note_id)
         if note is None or note.application_id is not None:
             raise not_found("candidate note", "id")
         key = {"candidate_id": note.candidate_id}
-        enqueue(db, models.SyncEntity.CANDIDATE_NOTE, note_id, models.OutboxOp.DELETE, key)
-        await queries.delete_row(db, models.Note, note_id)
+        enqueue(db, customer_id, models.SyncEntity.CANDIDATE_NOTE, note_id, models.OutboxOp.DELETE, key)
+        await queries.delete_row(db, customer_id, models.Note, note_id)
     return note_id
 
 
-async def delete_application_note(sessions: SessionFactory, note_id: int) -> int:
+async def delete_application_note(sessions: SessionFactory, customer_id: int, note_id: int) -> int:
     """Delete an application note; a note on the candidate itself is not one (NOT_FOUND)."""
     async with transaction(sessions) as db:
-        note = await queries.note_for_update(db, note_id)
+        note = await queries.note_for_update(db, customer_id, note_id)
         if note is None or note.application_id is None:
             raise not_found("application note", "id")
         key = {"application_id": note.application_id}
-        enqueue(db, models.SyncEntity.APPLICATION_NOTE, note_id, models.OutboxOp.DELETE, key)
-        await queries.delete_row(db, models.Note, note_id)
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION_NOTE, note_id, models.OutboxOp.DELETE, key)
+        await queries.delete_row(db, customer_id, models.Note, note_id)
     return note_id

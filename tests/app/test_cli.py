@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 import models
-from app.cli import EXIT_USAGE, build_parser
+from app.cli import build_parser
+from app.errors import EXIT_USAGE
 from app.jobs import sync_config
 from app.migrations import head_revision
 from app.preflight import masked

@@ -30,10 +30,13 @@ def member(candidate_id: int) -> str:
     return f"urn:li:person:m{candidate_id}"
 
 
-async def add_recruiter(sessions: SessionFactory, seat_index: int, last_name: str = "Hopper") -> int:
-    """An ATS user holding the seat `seat(seat_index)`; returns its id."""
+async def add_recruiter(
+    sessions: SessionFactory, customer_id: int, seat_index: int, last_name: str = "Hopper"
+) -> int:
+    """An ATS user of the customer holding the seat `seat(seat_index)`; returns its id."""
     async with sessions() as session:
         recruiter = models.Recruiter(
+            customer_id=customer_id,
             first_name="Grace",
             last_name=last_name,
             email=f"{last_name.lower()}{seat_index}@ats.example",
@@ -55,20 +58,24 @@ class World:
 
 async def add_candidates(
     sessions: SessionFactory,
+    customer_id: int,
     *,
     count: int,
     threads: int,
     messages: int,
     name: str = "Ada",
 ) -> World:
-    """`count` linked candidates, each with `threads` seats × `messages` InMails, a LinkedIn note,
-    an ATS note, an application with two stages and a snapshot."""
+    """`count` linked candidates of the customer, each with `threads` seats × `messages` InMails, a
+    LinkedIn note, an ATS note, an application with two stages and a snapshot."""
     async with sessions() as session:
-        job = models.Job(title=f"{name} job")
+        job = models.Job(customer_id=customer_id, title=f"{name} job")
         session.add(job)
         candidates = [
             models.Candidate(
-                first_name=name, last_name=f"Lovelace{i}", email=f"{name.lower()}{i}@example.com"
+                customer_id=customer_id,
+                first_name=name,
+                last_name=f"Lovelace{i}",
+                email=f"{name.lower()}{i}@example.com",
             )
             for i in range(count)
         ]
@@ -76,17 +83,25 @@ async def add_candidates(
         await session.flush()
         ids = [c.id for c in candidates if c.id is not None]
         assert job.id is not None
-        applications = [models.Application(candidate_id=i, job_id=job.id) for i in ids]
+        applications = [
+            models.Application(customer_id=customer_id, candidate_id=i, job_id=job.id) for i in ids
+        ]
         session.add_all(applications)
         session.add_all(
             models.LinkedInIdentity(
-                candidate_id=i, person_urn=member(i), match_source=models.MatchSource.EXPORT
+                customer_id=customer_id,
+                candidate_id=i,
+                person_urn=member(i),
+                match_source=models.MatchSource.EXPORT,
             )
             for i in ids
         )
-        session.add_all(models.Note(candidate_id=i, author="ats", body="ATS note") for i in ids)
+        session.add_all(
+            models.Note(customer_id=customer_id, candidate_id=i, author="ats", body="ATS note") for i in ids
+        )
         session.add_all(
             models.LinkedInNote(
+                customer_id=customer_id,
                 note_id=f"note-{i}",
                 owner_seat_urn=seat(0),
                 member_urn=member(i),
@@ -97,12 +112,16 @@ async def add_candidates(
             for i in ids
         )
         session.add_all(
-            models.LinkedInProfile(candidate_id=i, person_urn=member(i), algorithmic_matches=[member(i)])
+            models.LinkedInProfile(
+                customer_id=customer_id, candidate_id=i, person_urn=member(i), algorithmic_matches=[member(i)]
+            )
             for i in ids
         )
         await session.flush()
         session.add_all(
-            models.ApplicationStage(application_id=a.id, stage=stage, at=T0 + timedelta(days=day))
+            models.ApplicationStage(
+                customer_id=customer_id, application_id=a.id, stage=stage, at=T0 + timedelta(days=day)
+            )
             for a in applications
             if a.id is not None
             for day, stage in enumerate(["Applied", "Phone screen"])
@@ -110,6 +129,7 @@ async def add_candidates(
         connection = await session.connection()
         thread_rows = [
             {
+                "customer_id": customer_id,
                 "seat_urn": seat(t),
                 "member_urn": member(i),
                 "subject": f"Role {t}",
@@ -124,12 +144,14 @@ async def add_candidates(
         thread_ids = (
             await connection.execute(
                 sa.select(col(models.InMailThread.id), col(models.InMailThread.seat_urn)).where(
-                    col(models.InMailThread.member_urn).in_([member(i) for i in ids])
+                    col(models.InMailThread.customer_id) == customer_id,
+                    col(models.InMailThread.member_urn).in_([member(i) for i in ids]),
                 )
             )
         ).all()
         message_rows = [
             {
+                "customer_id": customer_id,
                 "event_id": f"ev-{thread_id}-{m}",
                 "thread_id": thread_id,
                 "conversation_urn": f"urn:li:conversation:{thread_id}",

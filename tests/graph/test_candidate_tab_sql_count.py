@@ -33,12 +33,12 @@ query Tabs($search: String!) {
 
 
 async def test_the_tab_query_costs_the_same_statements_for_one_small_and_fifty_large_candidates(
-    graphql: GraphQL, sessions: SessionFactory, sql_log: list[str]
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sql_log: list[str]
 ) -> None:
     # given: one candidate with 1 thread of 1 message, and 50 with 20 threads of 30 messages each
-    await add_recruiter(sessions, 0)
-    await add_candidates(sessions, count=1, threads=1, messages=1, name="Solo")
-    await add_candidates(sessions, count=50, threads=20, messages=30, name="Bulk")
+    await add_recruiter(sessions, customer_id, 0)
+    await add_candidates(sessions, customer_id, count=1, threads=1, messages=1, name="Solo")
+    await add_candidates(sessions, customer_id, count=50, threads=20, messages=30, name="Bulk")
     # when
     sql_log.clear()
     small = await graphql(TAB_QUERY, {"search": "solo"})

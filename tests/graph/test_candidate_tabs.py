@@ -18,11 +18,19 @@ query($id: ID!) { candidate(id: $id) { inmailThreads {
 """
 
 
-async def add_person(sessions: SessionFactory, *, linked: bool = True, **fields: Any) -> int:
-    """A candidate (linked to member(id) unless `linked` is false); returns its id."""
+async def add_person(
+    sessions: SessionFactory, customer_id: int, *, linked: bool = True, **fields: Any
+) -> int:
+    """A candidate of the customer (linked to member(id) unless `linked` is false); returns its id."""
     async with sessions() as session:
         row = models.Candidate(
-            **{"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", **fields}
+            **{
+                "customer_id": customer_id,
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "ada@example.com",
+                **fields,
+            }
         )
         session.add(row)
         await session.flush()
@@ -30,7 +38,10 @@ async def add_person(sessions: SessionFactory, *, linked: bool = True, **fields:
         if linked:
             session.add(
                 models.LinkedInIdentity(
-                    candidate_id=row.id, person_urn=member(row.id), match_source=models.MatchSource.STUB
+                    customer_id=customer_id,
+                    candidate_id=row.id,
+                    person_urn=member(row.id),
+                    match_source=models.MatchSource.STUB,
                 )
             )
         await session.commit()
@@ -38,11 +49,13 @@ async def add_person(sessions: SessionFactory, *, linked: bool = True, **fields:
 
 
 async def add_thread(
-    sessions: SessionFactory, member_urn: str, seat_index: int, sent: list[tuple[int, str]]
+    sessions: SessionFactory, customer_id: int, member_urn: str, seat_index: int, sent: list[tuple[int, str]]
 ) -> None:
-    """A seat's thread with the member; `sent` is (minutes after T0, body), inserted in that order."""
+    """A seat's thread of the customer with the member; `sent` is (minutes after T0, body), inserted in
+    that order."""
     async with sessions() as session:
         thread = models.InMailThread(
+            customer_id=customer_id,
             seat_urn=seat(seat_index),
             member_urn=member_urn,
             subject=f"Role at seat {seat_index}",
@@ -54,6 +67,7 @@ async def add_thread(
         assert thread.id is not None
         session.add_all(
             models.InMailMessage(
+                customer_id=customer_id,
                 event_id=f"ev-{thread.id}-{minutes}",
                 thread_id=thread.id,
                 conversation_urn=f"urn:li:conversation:{seat_index}-{minutes}",
@@ -79,15 +93,19 @@ async def query(graphql: GraphQL, document: str, candidate_id: int) -> Any:
 
 
 async def test_each_recruiter_seat_has_one_thread_with_its_whole_history_oldest_first(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: two seats wrote to the candidate; seat 1 has no ATS user
-    await add_recruiter(sessions, 0, "Hopper")
-    candidate_id = await add_person(sessions)
+    await add_recruiter(sessions, customer_id, 0, "Hopper")
+    candidate_id = await add_person(sessions, customer_id)
     await add_thread(
-        sessions, member(candidate_id), 0, [(30, "in: thanks"), (0, "out: hello"), (10, "out: ping")]
+        sessions,
+        customer_id,
+        member(candidate_id),
+        0,
+        [(30, "in: thanks"), (0, "out: hello"), (10, "out: ping")],
     )
-    await add_thread(sessions, member(candidate_id), 1, [(5, "out: hi from seat 1")])
+    await add_thread(sessions, customer_id, member(candidate_id), 1, [(5, "out: hi from seat 1")])
     # when
     threads = (await query(graphql, THREADS, candidate_id))["inmailThreads"]
     # then
@@ -142,10 +160,10 @@ async def test_each_recruiter_seat_has_one_thread_with_its_whole_history_oldest_
 
 
 async def test_a_candidate_linked_to_no_member_has_no_threads_and_no_linkedin_notes(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate_id = await add_person(sessions, linked=False)
+    candidate_id = await add_person(sessions, customer_id, linked=False)
     # when
     data = await query(
         graphql,
@@ -157,14 +175,15 @@ async def test_a_candidate_linked_to_no_member_has_no_threads_and_no_linkedin_no
 
 
 async def test_inmails_received_before_the_member_was_linked_show_once_it_is(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: the member's thread arrived first; the candidate is linked afterwards
-    candidate_id = await add_person(sessions, linked=False)
-    await add_thread(sessions, "urn:li:person:early", 0, [(0, "out: hello")])
+    candidate_id = await add_person(sessions, customer_id, linked=False)
+    await add_thread(sessions, customer_id, "urn:li:person:early", 0, [(0, "out: hello")])
     async with sessions() as session:
         session.add(
             models.LinkedInIdentity(
+                customer_id=customer_id,
                 candidate_id=candidate_id,
                 person_urn="urn:li:person:early",
                 match_source=models.MatchSource.MANUAL,
@@ -182,15 +201,16 @@ async def test_inmails_received_before_the_member_was_linked_show_once_it_is(
 
 
 async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_show(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: one live and one deleted LinkedIn note by Hopper's seat, and one ATS note
-    await add_recruiter(sessions, 0, "Hopper")
-    candidate_id = await add_person(sessions)
+    await add_recruiter(sessions, customer_id, 0, "Hopper")
+    candidate_id = await add_person(sessions, customer_id)
     async with sessions() as session:
         session.add_all(
             [
                 models.LinkedInNote(
+                    customer_id=customer_id,
                     note_id="n1",
                     owner_seat_urn=seat(0),
                     member_urn=member(candidate_id),
@@ -199,6 +219,7 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
                     updated_at=T0 + timedelta(hours=1),
                 ),
                 models.LinkedInNote(
+                    customer_id=customer_id,
                     note_id="n2",
                     owner_seat_urn=seat(0),
                     member_urn=member(candidate_id),
@@ -207,7 +228,13 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
                     created_at=T0,
                     updated_at=T0,
                 ),
-                models.Note(candidate_id=candidate_id, author="Jane", body="Met at the fair", created_at=T0),
+                models.Note(
+                    customer_id=customer_id,
+                    candidate_id=candidate_id,
+                    author="Jane",
+                    body="Met at the fair",
+                    created_at=T0,
+                ),
             ]
         )
         await session.commit()
@@ -242,16 +269,17 @@ async def test_linkedin_notes_show_apart_from_ats_notes_and_deleted_ones_do_not_
 
 
 async def test_applications_show_their_job_status_and_stage_history_oldest_first(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate_id = await add_person(sessions)
+    candidate_id = await add_person(sessions, customer_id)
     async with sessions() as session:
-        job = models.Job(title="Staff Engineer")
+        job = models.Job(customer_id=customer_id, title="Staff Engineer")
         session.add(job)
         await session.flush()
         assert job.id is not None
         application = models.Application(
+            customer_id=customer_id,
             candidate_id=candidate_id,
             job_id=job.id,
             status="Interviewing",
@@ -263,9 +291,15 @@ async def test_applications_show_their_job_status_and_stage_history_oldest_first
         session.add_all(
             [
                 models.ApplicationStage(
-                    application_id=application.id, stage="Onsite", actor="Jane", at=T0 + timedelta(days=2)
+                    customer_id=customer_id,
+                    application_id=application.id,
+                    stage="Onsite",
+                    actor="Jane",
+                    at=T0 + timedelta(days=2),
                 ),
-                models.ApplicationStage(application_id=application.id, stage="Applied", at=T0),
+                models.ApplicationStage(
+                    customer_id=customer_id, application_id=application.id, stage="Applied", at=T0
+                ),
             ]
         )
         await session.commit()
@@ -295,10 +329,10 @@ async def test_applications_show_their_job_status_and_stage_history_oldest_first
 
 
 async def test_sync_eligibility_lists_the_fields_linkedin_needs_that_are_empty(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate_id = await add_person(sessions, last_name="  ", email=None)
+    candidate_id = await add_person(sessions, customer_id, last_name="  ", email=None)
     # when
     data = await query(
         graphql,
@@ -309,9 +343,11 @@ async def test_sync_eligibility_lists_the_fields_linkedin_needs_that_are_empty(
     assert data == {"syncEligibility": {"eligible": False, "missing": ["lastName", "email"]}}
 
 
-async def test_node_finds_a_candidate_by_its_global_id(graphql: GraphQL, sessions: SessionFactory) -> None:
+async def test_node_finds_a_candidate_by_its_global_id(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
+) -> None:
     # given
-    candidate_id = await add_person(sessions)
+    candidate_id = await add_person(sessions, customer_id)
     # when
     result = await graphql(
         "query($id: ID!) { node(id: $id) { __typename id ... on Candidate { email } } }",
@@ -325,13 +361,13 @@ async def test_node_finds_a_candidate_by_its_global_id(graphql: GraphQL, session
 
 
 async def test_recruiters_and_jobs_are_listed_as_connections_with_a_total(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    await add_recruiter(sessions, 0, "Hopper")
-    await add_recruiter(sessions, 1, "Allen")
+    await add_recruiter(sessions, customer_id, 0, "Hopper")
+    await add_recruiter(sessions, customer_id, 1, "Allen")
     async with sessions() as session:
-        session.add(models.Job(title="Staff Engineer"))
+        session.add(models.Job(customer_id=customer_id, title="Staff Engineer"))
         await session.commit()
     # when
     result = await graphql(

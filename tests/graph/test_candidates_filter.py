@@ -29,20 +29,28 @@ def row_id(row: models.Job | models.Candidate) -> int:
 
 
 @pytest.fixture
-async def people(sessions: SessionFactory) -> dict[str, int]:
+async def people(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
     """Four candidates: Ada (applied, linked), Grace (applied, LinkedIn snapshot match), Alan (InMail stub),
     Barbara (no email); returns a job id under `job` and candidate ids by first name."""
     async with sessions() as session:
-        job, other_job = models.Job(title="Engineer"), models.Job(title="Analyst")
-        ada = models.Candidate(first_name="Ada", last_name="Lovelace", email="ada@example.com")
-        grace = models.Candidate(first_name="Grace", last_name="Hopper", email="grace@navy.example")
+        job, other_job = (
+            models.Job(customer_id=customer_id, title="Engineer"),
+            models.Job(customer_id=customer_id, title="Analyst"),
+        )
+        ada = models.Candidate(
+            customer_id=customer_id, first_name="Ada", last_name="Lovelace", email="ada@example.com"
+        )
+        grace = models.Candidate(
+            customer_id=customer_id, first_name="Grace", last_name="Hopper", email="grace@navy.example"
+        )
         alan = models.Candidate(
+            customer_id=customer_id,
             first_name="Alan",
             last_name="Turing",
             email="alan@example.com",
             source=models.CandidateSource.LINKEDIN_INMAIL,
         )
-        barbara = models.Candidate(first_name="Barbara", last_name="Liskov_100%")
+        barbara = models.Candidate(customer_id=customer_id, first_name="Barbara", last_name="Liskov_100%")
         session.add_all([job, other_job, ada, grace, alan, barbara])
         await session.flush()
         job_id, other_job_id, ada_id, grace_id, alan_id, barbara_id = (
@@ -50,14 +58,17 @@ async def people(sessions: SessionFactory) -> dict[str, int]:
         )
         session.add_all(
             [
-                models.Application(candidate_id=ada_id, job_id=job_id),
-                models.Application(candidate_id=grace_id, job_id=other_job_id),
+                models.Application(customer_id=customer_id, candidate_id=ada_id, job_id=job_id),
+                models.Application(customer_id=customer_id, candidate_id=grace_id, job_id=other_job_id),
                 models.LinkedInIdentity(
+                    customer_id=customer_id,
                     candidate_id=ada_id,
                     person_urn="urn:li:person:ada",
                     match_source=models.MatchSource.EXPORT,
                 ),
-                models.LinkedInProfile(candidate_id=grace_id, person_urn="urn:li:person:grace"),
+                models.LinkedInProfile(
+                    customer_id=customer_id, candidate_id=grace_id, person_urn="urn:li:person:grace"
+                ),
             ]
         )
         await session.commit()
@@ -165,11 +176,11 @@ async def test_pages_follow_the_cursor_and_report_the_total(graphql: GraphQL, pe
 
 
 async def test_the_most_recently_updated_candidate_comes_first(
-    graphql: GraphQL, sessions: SessionFactory, people: dict[str, int]
+    graphql: GraphQL, sessions: SessionFactory, people: dict[str, int], customer_id: int
 ) -> None:
     # given: Alan is edited last
     async with sessions() as session:
-        alan = await session.get(models.Candidate, people["Alan"])
+        alan = await session.get(models.Candidate, (customer_id, people["Alan"]))
         assert alan is not None
         alan.updated_at = models.utcnow()
         session.add(alan)

@@ -33,16 +33,25 @@ def url(i: int) -> str:
     return f"https://www.linkedin.com/in/member-{i}"
 
 
-async def seed_members(sessions: SessionFactory, count: int, *, applicants_every: int = 2) -> None:
+async def seed_members(
+    sessions: SessionFactory, customer_id: int, count: int, *, applicants_every: int = 2
+) -> None:
     """`count` candidates linked to members 0..count-1; every `applicants_every`-th applied to two jobs."""
     async with sessions() as db, db.begin():
-        jobs = [models.Job(title="Engineer"), models.Job(title="Designer")]
+        jobs = [
+            models.Job(customer_id=customer_id, title="Engineer"),
+            models.Job(customer_id=customer_id, title="Designer"),
+        ]
         db.add_all(jobs)
-        candidates = [models.Candidate(first_name=f"First{i}", last_name=f"Last{i}") for i in range(count)]
+        candidates = [
+            models.Candidate(customer_id=customer_id, first_name=f"First{i}", last_name=f"Last{i}")
+            for i in range(count)
+        ]
         db.add_all(candidates)
         await db.flush()
         db.add_all(
             models.LinkedInIdentity(
+                customer_id=customer_id,
                 candidate_id=c.id,
                 person_urn=urn(i),
                 profile_url=url(i),
@@ -57,6 +66,7 @@ async def seed_members(sessions: SessionFactory, count: int, *, applicants_every
                     assert job.id is not None
                     db.add(
                         models.Application(
+                            customer_id=customer_id,
                             candidate_id=candidate.id,
                             job_id=job.id,
                             status="Applied" if offset else "Phone screen",
@@ -66,10 +76,10 @@ async def seed_members(sessions: SessionFactory, count: int, *, applicants_every
 
 
 async def test_members_are_answered_in_the_order_asked_urns_first_with_candidate_and_applications(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 3)
+    await seed_members(sessions, customer_id, 3)
     # when
     result = await graphql(MEMBERS, {"urns": [urn(1), urn(0)], "urls": [url(2)]})
     # then
@@ -129,9 +139,11 @@ async def test_members_are_answered_in_the_order_asked_urns_first_with_candidate
     }
 
 
-async def test_an_unknown_member_is_not_in_the_ats(graphql: GraphQL, sessions: SessionFactory) -> None:
+async def test_an_unknown_member_is_not_in_the_ats(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
+) -> None:
     # given
-    await seed_members(sessions, 1)
+    await seed_members(sessions, customer_id, 1)
     # when
     result = await graphql(MEMBERS, {"urns": ["urn:li:person:nobody"]})
     # then
@@ -152,10 +164,10 @@ async def test_an_unknown_member_is_not_in_the_ats(graphql: GraphQL, sessions: S
 
 
 async def test_malformed_urns_and_urls_get_an_entry_with_an_error_and_the_rest_are_answered(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 1)
+    await seed_members(sessions, customer_id, 1)
     # when
     result = await graphql(
         MEMBERS, {"urns": ["urn:li:member:1", urn(0)], "urls": ["https://example.com/in/ada", "not a url"]}
@@ -193,10 +205,10 @@ async def test_malformed_urns_and_urls_get_an_entry_with_an_error_and_the_rest_a
     ],
 )
 async def test_a_profile_url_matches_whatever_its_spelling(
-    graphql: GraphQL, sessions: SessionFactory, spelling: str
+    graphql: GraphQL, sessions: SessionFactory, spelling: str, customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 1)
+    await seed_members(sessions, customer_id, 1)
     # when
     result = await graphql(MEMBERS, {"urls": [spelling]})
     # then
@@ -222,10 +234,10 @@ async def test_more_than_1000_members_is_a_bad_user_input_error_naming_the_limit
 
 
 async def test_enriching_25_and_1000_members_runs_the_same_number_of_sql_statements(
-    graphql: GraphQL, sessions: SessionFactory, sql_log: list[str]
+    graphql: GraphQL, sessions: SessionFactory, sql_log: list[str], customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 1000)
+    await seed_members(sessions, customer_id, 1000)
     sql_log.clear()
     # when
     small = await graphql(
@@ -247,10 +259,10 @@ async def test_enriching_25_and_1000_members_runs_the_same_number_of_sql_stateme
 
 
 async def test_1000_members_over_http_are_answered_and_1001_are_refused_with_a_client_error(
-    server: Server, sessions: SessionFactory
+    server: Server, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 10)
+    await seed_members(sessions, customer_id, 10)
     urns = [urn(i) for i in range(1000)]
     # when
     ok_status, ok_body = await server.graphql(MEMBERS, {"urns": urns})
@@ -270,9 +282,9 @@ query Candidates($filter: CandidateFilter) {
 """
 
 
-async def _unlinked_candidate(sessions: SessionFactory) -> None:
+async def _unlinked_candidate(sessions: SessionFactory, customer_id: int) -> None:
     async with sessions() as db, db.begin():
-        db.add(models.Candidate(first_name="Unlinked", last_name="Person"))
+        db.add(models.Candidate(customer_id=customer_id, first_name="Unlinked", last_name="Person"))
 
 
 @pytest.mark.parametrize(
@@ -280,11 +292,11 @@ async def _unlinked_candidate(sessions: SessionFactory) -> None:
     [(True, ["First0", "First1", "First2"]), (False, ["Unlinked"])],
 )
 async def test_the_candidates_filter_in_ats_keeps_candidates_linked_to_a_member(
-    graphql: GraphQL, sessions: SessionFactory, in_ats: bool, expected: list[str]
+    graphql: GraphQL, sessions: SessionFactory, in_ats: bool, expected: list[str], customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 3)
-    await _unlinked_candidate(sessions)
+    await seed_members(sessions, customer_id, 3)
+    await _unlinked_candidate(sessions, customer_id)
     # when
     result = await graphql(CANDIDATES, {"filter": {"inAts": in_ats}})
     # then
@@ -299,11 +311,11 @@ async def test_the_candidates_filter_in_ats_keeps_candidates_linked_to_a_member(
     [(True, ["First0", "First2"]), (False, ["First1", "Unlinked"])],
 )
 async def test_the_candidates_filter_past_applicant_keeps_candidates_with_an_application(
-    graphql: GraphQL, sessions: SessionFactory, past_applicant: bool, expected: list[str]
+    graphql: GraphQL, sessions: SessionFactory, past_applicant: bool, expected: list[str], customer_id: int
 ) -> None:
     # given
-    await seed_members(sessions, 3)
-    await _unlinked_candidate(sessions)
+    await seed_members(sessions, customer_id, 3)
+    await _unlinked_candidate(sessions, customer_id)
     # when
     result = await graphql(CANDIDATES, {"filter": {"pastApplicant": past_applicant}})
     # then

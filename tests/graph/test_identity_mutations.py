@@ -17,6 +17,7 @@ from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers.stubs import apply_mail_stubs
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import GraphQL, Sandbox
 
 WORLD = build_world(SandboxConfig())
@@ -49,10 +50,12 @@ def gid(candidate_id: int) -> str:
 
 
 async def make_candidate(
-    sessions: SessionFactory, first: str = "Grace", email: str = "grace@example.com"
+    sessions: SessionFactory, customer_id: int, first: str = "Grace", email: str = "grace@example.com"
 ) -> int:
     async with sessions() as db:
-        candidate = models.Candidate(first_name=first, last_name="Hopper", email=email)
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name=first, last_name="Hopper", email=email
+        )
         db.add(candidate)
         await db.commit()
         assert candidate.id is not None
@@ -75,10 +78,10 @@ async def link(graphql: GraphQL, candidate_id: str, urn: str) -> dict[str, Any]:
 
 
 async def test_linking_stores_a_manual_identity_and_sets_the_manual_match_on_linkedin(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     # when
     payload = await link(graphql, gid(candidate_id), MEMBER.urn)
     # then
@@ -94,13 +97,14 @@ async def test_linking_stores_a_manual_identity_and_sets_the_manual_match_on_lin
 
 
 async def test_linking_replaces_an_algorithmic_match_with_the_manual_one(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     async with sessions() as db:
         db.add(
             models.LinkedInIdentity(
+                customer_id=customer_id,
                 candidate_id=candidate_id,
                 person_urn="urn:li:person:wrong1",
                 match_source=models.MatchSource.ALGORITHMIC,
@@ -114,11 +118,11 @@ async def test_linking_replaces_an_algorithmic_match_with_the_manual_one(
 
 
 async def test_linking_a_member_another_candidate_holds_is_a_conflict_naming_that_candidate(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    holder = await make_candidate(sessions, "Ada", "ada@example.com")
-    other = await make_candidate(sessions, "Grace", "grace@example.com")
+    holder = await make_candidate(sessions, customer_id, "Ada", "ada@example.com")
+    other = await make_candidate(sessions, customer_id, "Grace", "grace@example.com")
     await link(graphql, gid(holder), MEMBER.urn)
     # when
     payload = await link(graphql, gid(other), MEMBER.urn)
@@ -139,9 +143,9 @@ async def test_linking_a_member_another_candidate_holds_is_a_conflict_naming_tha
 
 
 async def test_a_malformed_person_urn_is_refused_naming_the_field(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     payload = await link(graphql, gid(candidate_id), "urn:li:member:123")
     assert payload["userErrors"] == [
         {
@@ -184,10 +188,10 @@ async def test_an_unknown_candidate_is_not_found(graphql: GraphQL) -> None:
 
 
 async def test_a_link_is_kept_when_linkedin_is_down_and_the_payload_says_it_was_not_pushed(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "status": 503, "count": None})
     # when
     payload = await link(graphql, gid(candidate_id), MEMBER.urn)
@@ -199,11 +203,11 @@ async def test_a_link_is_kept_when_linkedin_is_down_and_the_payload_says_it_was_
 
 
 async def test_a_candidate_without_email_is_sent_to_linkedin_with_its_manual_match(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, customer_id: int
 ) -> None:
     # given: LinkedIn accepts a candidate without email only when a member is attached
     async with sessions() as db:
-        candidate = models.Candidate(first_name="No", last_name="Email")
+        candidate = models.Candidate(customer_id=customer_id, first_name="No", last_name="Email")
         db.add(candidate)
         await db.commit()
     assert candidate.id is not None
@@ -216,12 +220,16 @@ async def test_a_candidate_without_email_is_sent_to_linkedin_with_its_manual_mat
 
 
 async def test_a_candidate_linkedin_does_not_know_is_sent_whole_as_the_outbox_would_send_it(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, customer_id: int
 ) -> None:
     # given: a candidate never synced, so LinkedIn takes the manual match only with the whole record
     async with sessions() as db:
         candidate = models.Candidate(
-            first_name="Ada", last_name="Lovelace", email="ada@example.com", mailing_city="London"
+            customer_id=customer_id,
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada@example.com",
+            mailing_city="London",
         )
         db.add(candidate)
         await db.commit()
@@ -236,11 +244,11 @@ async def test_a_candidate_linkedin_does_not_know_is_sent_whole_as_the_outbox_wo
 
 
 async def test_a_link_linkedin_refuses_is_kept_and_reported_as_not_eligible(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: LinkedIn refuses candidates without a last name
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Only", email="only@example.com")
+        candidate = models.Candidate(customer_id=customer_id, first_name="Only", email="only@example.com")
         db.add(candidate)
         await db.commit()
     assert candidate.id is not None
@@ -259,10 +267,10 @@ async def test_a_link_linkedin_refuses_is_kept_and_reported_as_not_eligible(
 
 
 async def test_unlinking_removes_the_identity_and_the_manual_match_on_linkedin(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     await link(graphql, gid(candidate_id), MEMBER.urn)
     # when
     result = await graphql(UNLINK, {"input": {"candidateId": gid(candidate_id)}})
@@ -277,11 +285,11 @@ async def test_unlinking_removes_the_identity_and_the_manual_match_on_linkedin(
 
 
 async def test_a_manual_link_survives_a_refresh_that_brings_a_stub_of_the_member(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: linked by hand; another candidate has the member's email
-    linked = await make_candidate(sessions, "Linked", "linked@example.com")
-    await make_candidate(sessions, "Same", MEMBER.email.lower())
+    linked = await make_candidate(sessions, customer_id, "Linked", "linked@example.com")
+    await make_candidate(sessions, customer_id, "Same", MEMBER.email.lower())
     await link(graphql, gid(linked), MEMBER.urn)
     stub = MailStub(
         id="stub-1",
@@ -298,7 +306,7 @@ async def test_a_manual_link_survives_a_refresh_that_brings_a_stub_of_the_member
     )
     # when: the refresh applies the member's stub
     async with sessions() as db:
-        await apply_mail_stubs(db, [stub])
+        await apply_mail_stubs(db, customer_id, [stub])
         await db.commit()
     # then
     assert await identities(sessions) == [(linked, MEMBER.urn, models.MatchSource.MANUAL)]
@@ -308,10 +316,10 @@ TAB_MANUAL_MATCH = "query($id: ID!) { candidate(id: $id) { linkedinProfile { man
 
 
 async def test_the_tab_shows_a_new_manual_link_at_once_although_the_live_match_was_cached(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, customer_id: int
 ) -> None:
     # given: LinkedIn knows the candidate, and a tab view has cached its (empty) live match
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     await link(graphql, gid(candidate_id), MEMBER.urn)
     await unlink_and_check(graphql, candidate_id)
     before = await graphql(TAB_MANUAL_MATCH, {"id": gid(candidate_id)})
@@ -331,10 +339,10 @@ async def unlink_and_check(graphql: GraphQL, candidate_id: int) -> None:
 
 
 async def test_ten_links_of_one_candidate_at_once_go_one_after_another_and_linkedin_ends_with_the_last(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     urns = [WORLD.members[220 + n].urn for n in range(10)]
     # when
     results = await asyncio.wait_for(
@@ -358,10 +366,10 @@ async def test_ten_links_of_one_candidate_at_once_go_one_after_another_and_linke
 
 
 async def test_links_racing_an_unlink_leave_linkedin_with_what_is_stored(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, customer_id: int
 ) -> None:
     # given
-    candidate_id = await make_candidate(sessions)
+    candidate_id = await make_candidate(sessions, customer_id)
     calls = [
         graphql(LINK, {"input": {"candidateId": gid(candidate_id), "personUrn": WORLD.members[230 + n].urn}})
         for n in range(5)
@@ -384,7 +392,7 @@ mutation Create($input: CreateCandidateInput!) {
 
 
 async def test_a_candidate_the_link_put_whole_is_not_put_again_by_the_outbox(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, tenant: Tenant, sandbox: Sandbox
 ) -> None:
     # given: a new candidate, queued for LinkedIn but not sent yet
     created = await graphql(
@@ -395,7 +403,7 @@ async def test_a_candidate_the_link_put_whole_is_not_put_again_by_the_outbox(
     await sandbox.admin("DELETE", "calls")
     # when: the member link reaches LinkedIn first (LinkedIn does not know the candidate: sent whole)
     payload = await link(graphql, candidate, MEMBER.urn)
-    report = await OutboxWorker(sessions, linkedin).run_until_idle()
+    report = await OutboxWorker(sessions, tenant).run_until_idle()
     # then: one whole PUT of the candidate, and the outbox row it made redundant is settled as sent
     assert payload["pushed"] is True
     puts = [c for c in await sandbox.admin("GET", "calls") if c["method"] == "PUT"]
@@ -411,7 +419,7 @@ async def test_a_candidate_the_link_put_whole_is_not_put_again_by_the_outbox(
 
 
 async def test_an_update_after_the_whole_put_is_still_sent_by_the_outbox(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, tenant: Tenant, sandbox: Sandbox
 ) -> None:
     # given: a queued candidate linked (sent whole), then changed
     created = await graphql(
@@ -427,7 +435,7 @@ async def test_an_update_after_the_whole_put_is_still_sent_by_the_outbox(
     )
     assert changed.errors is None
     # when
-    report = await OutboxWorker(sessions, linkedin).run_until_idle()
+    report = await OutboxWorker(sessions, tenant).run_until_idle()
     # then: the update's own row was sent
     assert report.claimed == 1
     state = await sandbox.admin("GET", "state")

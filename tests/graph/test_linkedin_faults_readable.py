@@ -10,13 +10,12 @@ import socket
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from strawberry import relay
 
 import models
 from app.settings import Settings
 from models.db import SessionFactory
-from tests.conftest import Sandbox, Server
+from tests.conftest import Sandbox, Server, add_customer
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -86,7 +85,8 @@ def dead_port() -> int:
 
 @pytest.fixture
 def settings(settings: Settings, fault: str, dead_port: int) -> Settings:
-    """Short waits everywhere; for the two faults the sandbox cannot play, LinkedIn broken by settings."""
+    """Short waits everywhere; for a LinkedIn that refuses connections (the sandbox cannot play it), its
+    address broken in the settings."""
     update: dict[str, Any] = {
         "refresh_deadline_s": 1.0,
         "live_match_timeout_s": 1.0,
@@ -96,9 +96,25 @@ def settings(settings: Settings, fault: str, dead_port: int) -> Settings:
     if fault == "connection-refused":
         update["linkedin_api_base_url"] = f"http://127.0.0.1:{dead_port}"
         update["linkedin_oauth_base_url"] = f"http://127.0.0.1:{dead_port}/oauth/v2"
-    if fault == "bad-credentials":
-        update["linkedin_client_secret"] = SecretStr("not-the-secret")
     return settings.model_copy(update=update)
+
+
+@pytest.fixture
+async def customer(
+    sessions: SessionFactory, settings: Settings, sandbox: Sandbox, fault: str
+) -> models.Customer:
+    """The test customer; for bad credentials, its stored client secret is not its app's."""
+    config = sandbox.config
+    return await add_customer(
+        sessions,
+        settings,
+        key="acme",
+        name="Acme Staffing",
+        client_id=config.client_id,
+        client_secret="not-the-secret" if fault == "bad-credentials" else config.client_secret,
+        org_urn=config.org_urn,
+        contract_urn=config.contract_urn,
+    )
 
 
 async def post(server: Server, query: str, variables: dict[str, Any] | None = None) -> str:
@@ -121,12 +137,14 @@ def assert_readable(text: str, *, internal_ports: list[int]) -> None:
 
 
 async def test_every_linkedin_fault_reads_as_a_sentence_with_a_code_and_no_internals(
-    server: Server, sessions: SessionFactory, sandbox: Sandbox, fault: str, dead_port: int
+    server: Server, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, fault: str, dead_port: int
 ) -> None:
     # given: a candidate, and LinkedIn failing in this way on every call
     knobs, code = FAULTS[fault]
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name="Ada", last_name="Lovelace", email="ada@example.com"
+        )
         db.add(candidate)
         await db.commit()
         assert candidate.id is not None

@@ -15,6 +15,7 @@ from linkedin import LinkedInClient, wire
 from models.db import SessionFactory
 from resolvers import linkedin_faults
 from resolvers.services import Services
+from resolvers.tenants import Tenant
 from tests.conftest import GraphQL, Sandbox, Server
 from tests.graph.tab_world import gid
 
@@ -45,10 +46,14 @@ def settings(settings: Settings) -> Settings:
     )
 
 
-async def add_candidate(sessions: SessionFactory, email: str, first_name: str = "Ada") -> int:
-    """A candidate row; returns its id."""
+async def add_candidate(
+    sessions: SessionFactory, customer_id: int, email: str, first_name: str = "Ada"
+) -> int:
+    """A candidate row of the customer; returns its id."""
     async with sessions() as session:
-        row = models.Candidate(first_name=first_name, last_name="Lovelace", email=email)
+        row = models.Candidate(
+            customer_id=customer_id, first_name=first_name, last_name="Lovelace", email=email
+        )
         session.add(row)
         await session.commit()
         assert row.id is not None
@@ -85,11 +90,14 @@ async def match_calls(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [c for c in calls if c["endpoint"] == "atsCandidates" and c["method"] == "GET"]
 
 
-async def add_snapshot(sessions: SessionFactory, candidate_id: int, member_urn: str) -> None:
+async def add_snapshot(
+    sessions: SessionFactory, customer_id: int, candidate_id: int, member_urn: str
+) -> None:
     """What LinkedIn said last time: one algorithmic match."""
     async with sessions() as session:
         session.add(
             models.LinkedInProfile(
+                customer_id=customer_id,
                 candidate_id=candidate_id,
                 person_urn=member_urn,
                 algorithmic_matches=[member_urn],
@@ -100,11 +108,17 @@ async def add_snapshot(sessions: SessionFactory, candidate_id: int, member_urn: 
 
 
 async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient, settings: Settings
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    customer_id: int,
+    sandbox: Sandbox,
+    linkedin: LinkedInClient,
+    settings: Settings,
+    customer: models.Customer,
 ) -> None:
     # given: the candidate carries a LinkedIn member's email and was synced
     member = await world_member(sandbox)
-    candidate_id = await add_candidate(sessions, member["emailAddress"])
+    candidate_id = await add_candidate(sessions, customer_id, member["emailAddress"])
     await sync_to_linkedin(linkedin, [candidate_id], [member["emailAddress"]])
     # when
     result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
@@ -120,8 +134,8 @@ async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
         "manualMatch": None,
         "viewInRecruiterUrl": f"{settings.linkedin_recruiter_url}/{member_id}",
         "widget": {
-            "apiKey": settings.linkedin_client_id,
-            "integrationContext": settings.linkedin_org_urn,
+            "apiKey": customer.linkedin_client_id,
+            "integrationContext": customer.linkedin_org_urn,
             "atsCandidateId": str(candidate_id),
             "scriptUrl": settings.linkedin_widget_script_url,
         },
@@ -131,15 +145,20 @@ async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
 
 
 async def test_a_fetched_match_is_stored_as_the_candidates_snapshot(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, linkedin: LinkedInClient, services: Services
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    customer_id: int,
+    sandbox: Sandbox,
+    linkedin: LinkedInClient,
+    tenant: Tenant,
 ) -> None:
     # given
     member = await world_member(sandbox)
-    candidate_id = await add_candidate(sessions, member["emailAddress"])
+    candidate_id = await add_candidate(sessions, customer_id, member["emailAddress"])
     await sync_to_linkedin(linkedin, [candidate_id], [member["emailAddress"]])
     # when
     await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
-    await services.live_matches.drain()
+    await tenant.live_matches.drain()
     # then
     async with sessions() as session:
         snapshot = (await session.exec(select(models.LinkedInProfile))).one()
@@ -157,11 +176,11 @@ async def test_a_fetched_match_is_stored_as_the_candidates_snapshot(
 
 
 async def test_a_page_of_many_candidates_makes_one_upstream_batch_get(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given
     for index in range(60):
-        await add_candidate(sessions, f"person{index}@example.com")
+        await add_candidate(sessions, customer_id, f"person{index}@example.com")
     await sandbox.admin("DELETE", "calls")
     # when
     result = await graphql(PAGE_QUERY)
@@ -172,11 +191,11 @@ async def test_a_page_of_many_candidates_makes_one_upstream_batch_get(
 
 
 async def test_live_matches_are_reused_within_the_cache_time(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: one request already fetched the page's matches
     for index in range(3):
-        await add_candidate(sessions, f"person{index}@example.com")
+        await add_candidate(sessions, customer_id, f"person{index}@example.com")
     await graphql(PAGE_QUERY)
     await sandbox.admin("DELETE", "calls")
     # when
@@ -187,10 +206,10 @@ async def test_live_matches_are_reused_within_the_cache_time(
 
 
 async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: LinkedIn knows no member with this email
-    candidate_id = await add_candidate(sessions, "nobody@example.com")
+    candidate_id = await add_candidate(sessions, customer_id, "nobody@example.com")
     # when
     result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
     # then
@@ -215,14 +234,15 @@ async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile
 async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it_is_stale(
     graphql: GraphQL,
     sessions: SessionFactory,
+    customer_id: int,
     sandbox: Sandbox,
     fault: dict[str, Any],
     error: str,
     code: str,
 ) -> None:
     # given: a snapshot from an earlier fetch, and LinkedIn failing every match lookup
-    candidate_id = await add_candidate(sessions, "ada@example.com")
-    await add_snapshot(sessions, candidate_id, "urn:li:person:snap1")
+    candidate_id = await add_candidate(sessions, customer_id, "ada@example.com")
+    await add_snapshot(sessions, customer_id, candidate_id, "urn:li:person:snap1")
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, **fault})
     # when
     result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
@@ -239,10 +259,10 @@ async def test_when_linkedin_fails_the_tab_answers_from_the_snapshot_and_says_it
 
 
 async def test_a_rate_limited_tab_says_until_when_in_utc_minutes(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn asks to come back in 90 s (longer than the client waits on a 429)
-    candidate_id = await add_candidate(sessions, "ada@example.com")
+    candidate_id = await add_candidate(sessions, customer_id, "ada@example.com")
     await sandbox.admin(
         "POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 429, "retry_after": 90}
     )
@@ -263,10 +283,10 @@ def _ceil_minute(moment: datetime) -> datetime:
 
 
 async def test_after_a_failure_tabs_answer_stale_without_asking_linkedin_during_the_backoff(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn failed once, then recovered, within the backoff (5 s by default)
-    candidate_id = await add_candidate(sessions, "ada@example.com")
+    candidate_id = await add_candidate(sessions, customer_id, "ada@example.com")
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 500})
     await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
     await sandbox.admin("DELETE", "faults")
@@ -282,11 +302,11 @@ async def test_after_a_failure_tabs_answer_stale_without_asking_linkedin_during_
 
 
 async def test_a_failure_is_not_cached_so_after_the_backoff_linkedin_is_asked_again(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, services: Services
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, services: Services
 ) -> None:
     # given: no backoff, and LinkedIn failed once
     services.config = replace(services.config, live_match_failure_backoff_s=0)
-    candidate_id = await add_candidate(sessions, "ada@example.com")
+    candidate_id = await add_candidate(sessions, customer_id, "ada@example.com")
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 500})
     await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
     await sandbox.admin("DELETE", "faults")
@@ -300,11 +320,11 @@ async def test_a_failure_is_not_cached_so_after_the_backoff_linkedin_is_asked_ag
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_over_http_the_whole_tab_answers_200_without_errors_while_linkedin_fails(
-    server: Server, sessions: SessionFactory, sandbox: Sandbox
+    server: Server, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given
-    candidate_id = await add_candidate(sessions, "ada@example.com")
-    await add_snapshot(sessions, candidate_id, "urn:li:person:snap1")
+    candidate_id = await add_candidate(sessions, customer_id, "ada@example.com")
+    await add_snapshot(sessions, customer_id, candidate_id, "urn:li:person:snap1")
     await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": None, "status": 503})
     # when
     status, body = await server.graphql(

@@ -14,7 +14,6 @@ from pydantic import SecretStr
 from strawberry import relay
 
 import models
-from app.services import build_services
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
@@ -23,7 +22,7 @@ from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers import linkedin_faults
 from resolvers.refresh import RefreshService
-from resolvers.services import Services
+from resolvers.tenants import Tenant
 from tests.conftest import GraphQL, Sandbox, Server
 from tests.resolvers.refresh.support import LOOKBACK, START, Clock, upstream_calls
 
@@ -75,28 +74,39 @@ def sandbox_config(clock: Clock) -> SandboxConfig:
 
 
 @pytest.fixture
-async def services(
-    settings: Settings, sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock
-) -> AsyncIterator[Services]:
-    """The app's services, with the poller on the test's clock; a poll left running ends with the test."""
-    services = build_services(settings, sessions, linkedin)
-    services.refresh = RefreshService(
-        sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=settings.refresh_deadline_s
+async def tenant(
+    tenant: Tenant, settings: Settings, sessions: SessionFactory, clock: Clock
+) -> AsyncIterator[Tenant]:
+    """The test customer with its poller on the test's clock; a poll left running ends with the test."""
+    tenant.refresh = RefreshService(
+        sessions,
+        tenant.id,
+        tenant.linkedin,
+        initial_lookback=LOOKBACK,
+        clock=clock.now,
+        deadline_s=settings.refresh_deadline_s,
     )
-    yield services
-    await asyncio.wait_for(services.refresh.aclose(), 5)
+    yield tenant
+    await asyncio.wait_for(tenant.refresh.aclose(), 5)
 
 
-async def _candidate_of_member(sessions: SessionFactory, sandbox: Sandbox, index: int) -> str:
+async def _candidate_of_member(
+    sessions: SessionFactory, customer_id: int, sandbox: Sandbox, index: int
+) -> str:
     member = build_world(sandbox.config).members[index]
     async with sessions() as db:
-        candidate = models.Candidate(first_name=member.first_name, last_name=member.last_name)
+        candidate = models.Candidate(
+            customer_id=customer_id, first_name=member.first_name, last_name=member.last_name
+        )
         db.add(candidate)
         await db.flush()
         assert candidate.id is not None
         db.add(
             models.LinkedInIdentity(
-                candidate_id=candidate.id, person_urn=member.urn, match_source=models.MatchSource.MANUAL
+                customer_id=customer_id,
+                candidate_id=candidate.id,
+                person_urn=member.urn,
+                match_source=models.MatchSource.MANUAL,
             )
         )
         await db.commit()
@@ -104,10 +114,10 @@ async def _candidate_of_member(sessions: SessionFactory, sandbox: Sandbox, index
 
 
 async def test_refresh_returns_the_candidate_with_an_inmail_just_sent_through_linkedin(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, clock: Clock
 ) -> None:
     # given: member 200 has no InMail history; a recruiter writes to them
-    candidate_id = await _candidate_of_member(sessions, sandbox, 200)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 200)
     member = build_world(sandbox.config).members[200].urn
     await sandbox.admin(
         "POST", "inmails", {"seat": "urn:li:seat:1004", "member": member, "subject": "Hello", "body": "Hi!"}
@@ -130,10 +140,10 @@ async def test_refresh_returns_the_candidate_with_an_inmail_just_sent_through_li
 
 
 async def test_refresh_reports_the_time_up_to_which_linkedin_activity_is_stored(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, clock: Clock
 ) -> None:
     # given
-    candidate_id = await _candidate_of_member(sessions, sandbox, 200)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 200)
     # when
     result = await graphql(REFRESH_ERRORS, {"id": candidate_id})
     # then
@@ -169,10 +179,10 @@ async def test_a_bad_candidate_id_is_a_user_error_naming_candidate_id(
 
 
 async def test_linkedin_failing_mid_poll_is_a_user_error_and_what_was_stored_is_shown(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: member 0 has InMail threads with two seats; LinkedIn fails on notes, after the InMails
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "faults", {"endpoint": "prospectNotes", "status": 500, "count": 2})
     # when
     result = await graphql(REFRESH, {"id": candidate_id})
@@ -191,10 +201,10 @@ async def test_linkedin_failing_mid_poll_is_a_user_error_and_what_was_stored_is_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_ten_concurrent_refreshes_over_http_make_one_upstream_poll(
-    server: Server, sessions: SessionFactory, sandbox: Sandbox
+    server: Server, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     # when
     answers: list[tuple[int, dict[str, Any]]] = await asyncio.gather(
         *(server.graphql(REFRESH_ERRORS, {"id": candidate_id}) for _ in range(10))
@@ -206,14 +216,14 @@ async def test_ten_concurrent_refreshes_over_http_make_one_upstream_poll(
 
 
 async def test_inmails_stored_before_the_member_was_linked_show_once_the_candidate_is_linked(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, clock: Clock
 ) -> None:
     # given: InMails with member 210, who is nobody's candidate when the refresh stores them
     member = build_world(sandbox.config).members[210].urn
     await sandbox.admin("POST", "inmails", {"seat": "urn:li:seat:1002", "member": member, "body": "Hi"})
     clock.advance(minutes=1)
     async with sessions() as db:
-        candidate = models.Candidate(first_name="Late", last_name="Link")
+        candidate = models.Candidate(customer_id=customer_id, first_name="Late", last_name="Link")
         db.add(candidate)
         await db.commit()
         assert candidate.id is not None
@@ -225,7 +235,10 @@ async def test_inmails_stored_before_the_member_was_linked_show_once_the_candida
     async with sessions() as db:
         db.add(
             models.LinkedInIdentity(
-                candidate_id=candidate.id, person_urn=member, match_source=models.MatchSource.MANUAL
+                customer_id=customer_id,
+                candidate_id=candidate.id,
+                person_urn=member,
+                match_source=models.MatchSource.MANUAL,
             )
         )
         await db.commit()
@@ -237,10 +250,10 @@ async def test_inmails_stored_before_the_member_was_linked_show_once_the_candida
 
 
 async def test_after_a_successful_refresh_linkedin_activity_is_fresh_up_to_now(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, clock: Clock
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox, clock: Clock
 ) -> None:
     # given
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     # when
     result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
     # then
@@ -257,10 +270,10 @@ async def test_after_a_successful_refresh_linkedin_activity_is_fresh_up_to_now(
 
 
 async def test_a_refresh_that_failed_says_on_the_candidate_that_its_activity_is_stale(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn fails on notes, after the InMails
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "faults", {"endpoint": "prospectNotes", "status": 500, "count": 2})
     # when
     result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
@@ -276,25 +289,26 @@ async def test_a_refresh_that_failed_says_on_the_candidate_that_its_activity_is_
 
 async def test_a_refresh_against_a_hanging_linkedin_answers_within_its_deadline_plus_one_second_saying_stale(
     graphql: GraphQL,
-    services: Services,
+    tenant: Tenant,
     settings: Settings,
     sessions: SessionFactory,
+    customer_id: int,
     sandbox: Sandbox,
     clock: Clock,
 ) -> None:
     # given: a 1 s deadline, LinkedIn's own timeout 5 s (x2 attempts), and LinkedIn hanging on every call
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "faults", {"endpoint": "*", "hang": True, "count": None})
     async with aiohttp.ClientSession() as http:
         patient = LinkedInClient(http, replace(settings.linkedin_config(), request_timeout_s=5.0))
-        services.refresh = RefreshService(
-            sessions, patient, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=1.0
+        tenant.refresh = RefreshService(
+            sessions, customer_id, patient, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=1.0
         )
         started = time.monotonic()
         # when
         result = await asyncio.wait_for(graphql(REFRESH_FRESHNESS, {"id": candidate_id}), 10)
         elapsed = time.monotonic() - started
-        await asyncio.wait_for(services.refresh.aclose(), 5)
+        await asyncio.wait_for(tenant.refresh.aclose(), 5)
     # then
     assert elapsed < 1.0 + 1
     assert result.errors is None
@@ -308,18 +322,19 @@ async def test_a_refresh_against_a_hanging_linkedin_answers_within_its_deadline_
 
 async def test_refused_credentials_are_a_linkedin_auth_failed_user_error(
     graphql: GraphQL,
-    services: Services,
+    tenant: Tenant,
     settings: Settings,
     sessions: SessionFactory,
+    customer_id: int,
     sandbox: Sandbox,
     clock: Clock,
 ) -> None:
-    # given: the configured client secret is wrong
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    # given: the customer's client secret is wrong
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     async with aiohttp.ClientSession() as http:
         config = replace(settings.linkedin_config(), client_secret=SecretStr("wrong"))
-        services.refresh = RefreshService(
-            sessions, LinkedInClient(http, config), initial_lookback=LOOKBACK, clock=clock.now
+        tenant.refresh = RefreshService(
+            sessions, customer_id, LinkedInClient(http, config), initial_lookback=LOOKBACK, clock=clock.now
         )
         # when
         result = await graphql(REFRESH_FRESHNESS, {"id": candidate_id})
@@ -333,10 +348,10 @@ async def test_refused_credentials_are_a_linkedin_auth_failed_user_error(
 
 
 async def test_a_spent_quota_is_a_linkedin_rate_limited_user_error_saying_until_when(
-    graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: LinkedIn's daily InMail quota is spent (no Retry-After: it resets at 00:00 UTC)
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "quotas", {"endpoint": "conversationEvents", "daily": 0})
     # when
     result = await graphql(REFRESH, {"id": candidate_id})
@@ -353,12 +368,12 @@ async def test_a_spent_quota_is_a_linkedin_rate_limited_user_error_saying_until_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_poll_left_running_by_the_deadline_does_not_outlive_the_apps_shutdown(
-    settings: Settings, sessions: SessionFactory, sandbox: Sandbox
+    settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: the app answered a refresh at its deadline while LinkedIn hangs
     from app.factory import create_app
 
-    candidate_id = await _candidate_of_member(sessions, sandbox, 0)
+    candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
     patient = settings.model_copy(update={"refresh_deadline_s": 1.0, "linkedin_timeout_s": 30.0})
     async with serve_asgi(create_app(patient)) as url, aiohttp.ClientSession() as http:
@@ -371,4 +386,5 @@ async def test_a_poll_left_running_by_the_deadline_does_not_outlive_the_apps_shu
         assert (await sandbox.admin("GET", "hangs/wait?timeout=5"))["hanging"] is True
         # when: the app shuts down (leaving this block)
     # then
-    assert [t for t in asyncio.all_tasks() if t.get_name() == "linkedin-poll" and not t.done()] == []
+    polls = [t for t in asyncio.all_tasks() if t.get_name().startswith("linkedin-poll") and not t.done()]
+    assert polls == []

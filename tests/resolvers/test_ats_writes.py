@@ -64,31 +64,31 @@ async def _count(sessions: SessionFactory, model: type[SQLModel]) -> int:
 
 
 async def test_a_candidate_whose_outbox_row_fails_is_not_created(
-    sessions: SessionFactory, refuse_outbox: RefuseOutbox
+    sessions: SessionFactory, refuse_outbox: RefuseOutbox, customer_id: int
 ) -> None:
     # given
     await refuse_outbox()
     # when
     with pytest.raises(DBAPIError, match="outbox unavailable"):
         await candidates.create_candidate(
-            sessions, candidates.CandidateFields(first_name="Ada", last_name="Lovelace")
+            sessions, customer_id, candidates.CandidateFields(first_name="Ada", last_name="Lovelace")
         )
     # then
     assert await _count(sessions, models.Candidate) == 0
 
 
 async def test_an_application_whose_outbox_rows_fail_leaves_no_application_and_no_stage(
-    sessions: SessionFactory, refuse_outbox: RefuseOutbox
+    sessions: SessionFactory, refuse_outbox: RefuseOutbox, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
-    job = await make_job(sessions)
+    candidate = await make_candidate(sessions, customer_id)
+    job = await make_job(sessions, customer_id)
     assert candidate.id is not None
     assert job.id is not None
     await refuse_outbox()
     # when
     with pytest.raises(DBAPIError, match="outbox unavailable"):
-        await applications.apply_to_job(sessions, candidate.id, job.id)
+        await applications.apply_to_job(sessions, customer_id, candidate.id, job.id)
     # then
     assert (await _count(sessions, models.Application), await _count(sessions, models.ApplicationStage)) == (
         0,
@@ -97,31 +97,32 @@ async def test_an_application_whose_outbox_rows_fail_leaves_no_application_and_n
 
 
 async def test_a_candidate_delete_whose_outbox_row_fails_keeps_the_candidate(
-    sessions: SessionFactory, refuse_outbox: RefuseOutbox
+    sessions: SessionFactory, refuse_outbox: RefuseOutbox, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     assert candidate.id is not None
     await refuse_outbox()
     # when
     with pytest.raises(DBAPIError, match="outbox unavailable"):
-        await candidates.delete_candidate(sessions, candidate.id)
+        await candidates.delete_candidate(sessions, customer_id, candidate.id)
     # then
     assert await _count(sessions, models.Candidate) == 1
 
 
 async def test_two_concurrent_applications_to_the_same_job_make_one_application_and_one_conflict(
     sessions: SessionFactory,
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
-    job = await make_job(sessions)
+    candidate = await make_candidate(sessions, customer_id)
+    job = await make_job(sessions, customer_id)
     assert candidate.id is not None
     assert job.id is not None
     # when
     results = await asyncio.gather(
-        applications.apply_to_job(sessions, candidate.id, job.id),
-        applications.apply_to_job(sessions, candidate.id, job.id),
+        applications.apply_to_job(sessions, customer_id, candidate.id, job.id),
+        applications.apply_to_job(sessions, customer_id, candidate.id, job.id),
         return_exceptions=True,
     )
     # then

@@ -16,22 +16,22 @@ def gid(type_name: str, row_id: int | None) -> str:
     return str(relay.GlobalID(type_name, str(row_id)))
 
 
-async def make_candidate(sessions: SessionFactory, **overrides: Any) -> models.Candidate:
-    """A candidate with complete details, created through the write API's resolver."""
+async def make_candidate(sessions: SessionFactory, customer_id: int, **overrides: Any) -> models.Candidate:
+    """A candidate of the customer with complete details, created through the write API's resolver."""
     fields = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", **overrides}
-    return await candidates.create_candidate(sessions, candidates.CandidateFields(**fields))
+    return await candidates.create_candidate(sessions, customer_id, candidates.CandidateFields(**fields))
 
 
-async def make_job(sessions: SessionFactory, **overrides: Any) -> models.Job:
-    """An open job, created through the write API's resolver."""
+async def make_job(sessions: SessionFactory, customer_id: int, **overrides: Any) -> models.Job:
+    """An open job of the customer, created through the write API's resolver."""
     fields = {"title": "Staff Engineer", **overrides}
-    return await jobs.create_job(sessions, jobs.JobFields(**fields))
+    return await jobs.create_job(sessions, customer_id, jobs.JobFields(**fields))
 
 
-async def make_application(sessions: SessionFactory) -> models.Application:
-    """A candidate applied to a job."""
-    candidate = await make_candidate(sessions)
-    job = await make_job(sessions)
+async def make_application(sessions: SessionFactory, customer_id: int) -> models.Application:
+    """A candidate of the customer applied to one of its jobs."""
+    candidate = await make_candidate(sessions, customer_id)
+    job = await make_job(sessions, customer_id)
     assert candidate.id is not None
     assert job.id is not None
-    return await applications.apply_to_job(sessions, candidate.id, job.id)
+    return await applications.apply_to_job(sessions, customer_id, candidate.id, job.id)

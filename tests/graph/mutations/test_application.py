@@ -52,11 +52,15 @@ async def _stages(sessions: SessionFactory, application_id: int | None) -> list[
 
 
 async def test_apply_to_job_creates_an_applied_application_with_its_first_stage_and_queues_both(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
-    job = await make_job(sessions)
+    candidate = await make_candidate(sessions, customer_id)
+    job = await make_job(sessions, customer_id)
     await clear_outbox()
     variables = {
         "input": {
@@ -89,9 +93,10 @@ async def test_applying_twice_to_the_same_job_is_a_conflict_and_writes_nothing(
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     variables = {
         "input": {
@@ -140,10 +145,10 @@ async def test_apply_to_job_with_unknown_candidate_and_job_names_both(graphql: G
 
 
 async def test_apply_to_job_with_a_malformed_job_id_is_invalid(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     # when
     result = await graphql(
         APPLY, {"input": {"candidateId": gid("Candidate", candidate.id), "jobId": "Sm9iOmFiYw=="}}
@@ -165,10 +170,14 @@ async def test_apply_to_job_with_a_malformed_job_id_is_invalid(
 
 
 async def test_move_application_stage_appends_to_history_and_sets_status_and_last_activity(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     at = "2030-01-02T03:04:05+00:00"
     # when
@@ -201,10 +210,10 @@ async def test_move_application_stage_appends_to_history_and_sets_status_and_las
 
 
 async def test_a_back_dated_stage_joins_the_history_without_changing_the_status(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     # when
     result = await graphql(
         MOVE,
@@ -230,9 +239,10 @@ async def test_a_stage_linkedin_rejects_is_refused_and_writes_nothing(
     outbox: Outbox,
     clear_outbox: Callable[[], Awaitable[None]],
     stage: str,
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(
@@ -250,9 +260,11 @@ async def test_a_stage_linkedin_rejects_is_refused_and_writes_nothing(
     assert await outbox() == []
 
 
-async def test_a_stage_time_without_a_timezone_is_refused(graphql: GraphQL, sessions: SessionFactory) -> None:
+async def test_a_stage_time_without_a_timezone_is_refused(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
+) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     # when
     result = await graphql(
         MOVE,
@@ -287,9 +299,10 @@ async def test_delete_application_removes_it_with_its_history_and_queues_a_delet
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(DELETE, {"input": {"id": gid("Application", application.id)}})
@@ -353,10 +366,10 @@ async def test_move_stage_of_an_unknown_application_is_not_found_and_queues_noth
     ],
 )
 async def test_a_stage_time_with_no_utc_equivalent_is_refused(
-    graphql: GraphQL, sessions: SessionFactory, at: str, message: str
+    graphql: GraphQL, sessions: SessionFactory, at: str, message: str, customer_id: int
 ) -> None:
     # given: times whose UTC equivalent falls outside the years datetime can hold
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     # when
     result = await graphql(
         MOVE, {"input": {"applicationId": gid("Application", application.id), "stage": "Offer", "at": at}}

@@ -106,10 +106,14 @@ async def test_create_candidate_names_every_bad_field_and_writes_nothing(
 
 
 async def test_update_candidate_changes_only_the_fields_given(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions, title="Analyst", phone="555-0100")
+    candidate = await make_candidate(sessions, customer_id, title="Analyst", phone="555-0100")
     await clear_outbox()
     # when
     result = await graphql(
@@ -135,10 +139,10 @@ async def test_update_candidate_changes_only_the_fields_given(
 
 
 async def test_update_candidate_with_null_clears_an_optional_field(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions, phone="555-0100")
+    candidate = await make_candidate(sessions, customer_id, phone="555-0100")
     # when
     result = await graphql(UPDATE, {"input": {"id": gid("Candidate", candidate.id), "phone": None}})
     # then
@@ -148,10 +152,14 @@ async def test_update_candidate_with_null_clears_an_optional_field(
 
 
 async def test_update_candidate_that_changes_nothing_queues_no_event(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(UPDATE, {"input": {"id": gid("Candidate", candidate.id), "firstName": " Ada "}})
@@ -163,10 +171,14 @@ async def test_update_candidate_that_changes_nothing_queues_no_event(
 
 
 async def test_update_candidate_to_an_empty_last_name_is_refused_and_changes_nothing(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(
@@ -181,7 +193,7 @@ async def test_update_candidate_to_an_empty_last_name_is_refused_and_changes_not
         }
     }
     async with sessions() as db:
-        stored = await db.get(models.Candidate, candidate.id)
+        stored = await db.get(models.Candidate, (customer_id, candidate.id))
     assert stored is not None
     assert (stored.last_name, stored.title) == ("Lovelace", None)
     assert await outbox() == []
@@ -229,9 +241,10 @@ async def test_delete_candidate_removes_it_and_queues_deletes_for_it_and_its_app
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     candidate_id = application.candidate_id
     # when
@@ -270,10 +283,14 @@ async def test_delete_candidate_with_an_unknown_id_is_not_found_and_queues_nothi
 
 
 async def test_update_candidate_email_queues_its_applications_again(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     candidate_id = application.candidate_id
     # when
@@ -294,10 +311,14 @@ async def test_update_candidate_email_queues_its_applications_again(
 
 
 async def test_update_candidate_title_leaves_its_applications_alone(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(

@@ -56,10 +56,18 @@ async def data(graphql: GraphQL, query: str, variables: dict[str, Any]) -> dict[
     return dict(next(iter(result.data.values())))
 
 
-async def flag_as_duplicate(sessions: SessionFactory, email: str, of: int, first: str = "Dup") -> int:
+async def flag_as_duplicate(
+    sessions: SessionFactory, customer_id: int, email: str, of: int, first: str = "Dup"
+) -> int:
     """A candidate as migration 0002 leaves an earlier duplicate: same email, flagged, outside the index."""
     async with sessions() as db, db.begin():
-        row = models.Candidate(first_name=first, last_name="Hopper", email=email, possible_duplicate_of_id=of)
+        row = models.Candidate(
+            customer_id=customer_id,
+            first_name=first,
+            last_name="Hopper",
+            email=email,
+            possible_duplicate_of_id=of,
+        )
         db.add(row)
         await db.flush()
         assert row.id is not None
@@ -102,11 +110,11 @@ async def test_twenty_creates_with_one_email_at_once_make_one_candidate_and_nine
 
 
 async def test_changing_an_email_to_one_another_candidate_holds_is_a_duplicate_and_changes_nothing(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    holder = await make_candidate(sessions, email="ada@example.com")
-    other = await make_candidate(sessions, email="grace@example.com")
+    holder = await make_candidate(sessions, customer_id, email="ada@example.com")
+    other = await make_candidate(sessions, customer_id, email="grace@example.com")
     # when
     payload = await data(
         graphql, UPDATE, {"input": {"id": gid("Candidate", other.id), "email": "ADA@example.com"}}
@@ -123,7 +131,7 @@ async def test_changing_an_email_to_one_another_candidate_holds_is_a_duplicate_a
     }
     assert same["userErrors"] == []  # its own email, in another case, is no duplicate
     async with sessions() as db:
-        assert (await db.get(models.Candidate, other.id or 0)) is not None
+        assert (await db.get(models.Candidate, (customer_id, other.id or 0))) is not None
         email = (
             await db.exec(select(models.Candidate.email).where(col(models.Candidate.id) == other.id))
         ).one()
@@ -131,10 +139,10 @@ async def test_changing_an_email_to_one_another_candidate_holds_is_a_duplicate_a
 
 
 async def test_twenty_updates_to_one_email_at_once_give_it_to_one_candidate(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    ids = [(await make_candidate(sessions, email=f"c{n}@example.com")).id for n in range(20)]
+    ids = [(await make_candidate(sessions, customer_id, email=f"c{n}@example.com")).id for n in range(20)]
     # when
     payloads = await asyncio.wait_for(
         asyncio.gather(
@@ -156,12 +164,12 @@ async def test_twenty_updates_to_one_email_at_once_give_it_to_one_candidate(
 
 
 async def test_a_flagged_duplicate_shows_the_candidate_it_may_repeat_and_a_new_email_clears_the_flag(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    holder = await make_candidate(sessions, email="ada@example.com")
+    holder = await make_candidate(sessions, customer_id, email="ada@example.com")
     assert holder.id is not None
-    flagged = await flag_as_duplicate(sessions, "ada@example.com", holder.id)
+    flagged = await flag_as_duplicate(sessions, customer_id, "ada@example.com", holder.id)
     # when
     shown = await data(graphql, CANDIDATE, {"id": gid("Candidate", flagged)})
     changed = await data(
@@ -177,13 +185,13 @@ async def test_a_flagged_duplicate_shows_the_candidate_it_may_repeat_and_a_new_e
 
 
 async def test_deleting_the_holder_of_an_email_hands_it_to_the_oldest_flagged_duplicate(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    holder = await make_candidate(sessions, email="ada@example.com")
+    holder = await make_candidate(sessions, customer_id, email="ada@example.com")
     assert holder.id is not None
-    older = await flag_as_duplicate(sessions, "ada@example.com", holder.id, "Older")
-    newer = await flag_as_duplicate(sessions, "ada@example.com", holder.id, "Newer")
+    older = await flag_as_duplicate(sessions, customer_id, "ada@example.com", holder.id, "Older")
+    newer = await flag_as_duplicate(sessions, customer_id, "ada@example.com", holder.id, "Newer")
     # when
     deleted = await data(graphql, DELETE, {"input": {"id": gid("Candidate", holder.id)}})
     # then
@@ -203,24 +211,36 @@ async def test_deleting_the_holder_of_an_email_hands_it_to_the_oldest_flagged_du
 
 async def test_the_unique_index_refuses_a_second_holder_written_past_the_resolvers(
     sessions: SessionFactory,
+    customer_id: int,
 ) -> None:
     # given
-    await make_candidate(sessions, email="ada@example.com")
+    await make_candidate(sessions, customer_id, email="ada@example.com")
     # when / then: the index, not only the resolver's check, is the judge
     with pytest.raises(sa.exc.IntegrityError, match=CANDIDATE_EMAIL_INDEX):
         async with sessions() as db, db.begin():
-            db.add(models.Candidate(first_name="X", last_name="Y", email="ADA@EXAMPLE.COM"))
+            db.add(
+                models.Candidate(
+                    customer_id=customer_id,
+                    first_name="X",
+                    last_name="Y",
+                    email="ADA@EXAMPLE.COM",
+                )
+            )
 
 
 async def test_a_candidate_linkedin_brings_in_with_a_held_email_is_stored_flagged_for_review(
     sessions: SessionFactory,
+    customer_id: int,
 ) -> None:
     # given
-    holder = await make_candidate(sessions, email="ada@example.com")
+    holder = await make_candidate(sessions, customer_id, email="ada@example.com")
     # when: a mail stub or export creates a candidate for a member with that email
     async with sessions() as db, db.begin():
         row = models.Candidate(
-            first_name="Ada", email="ADA@example.com", source=models.CandidateSource.LINKEDIN_INMAIL
+            customer_id=customer_id,
+            first_name="Ada",
+            email="ADA@example.com",
+            source=models.CandidateSource.LINKEDIN_INMAIL,
         )
         db.add(row)
     # then

@@ -106,10 +106,14 @@ async def test_create_job_with_an_empty_title_and_a_bad_apply_url_names_both_fie
 
 
 async def test_update_job_closes_it_and_makes_it_public_leaving_other_fields_and_queues_an_upsert(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    job = await make_job(sessions, location="Providence, RI")
+    job = await make_job(sessions, customer_id, location="Providence, RI")
     await clear_outbox()
     # when
     result = await graphql(
@@ -132,10 +136,14 @@ async def test_update_job_closes_it_and_makes_it_public_leaving_other_fields_and
 
 
 async def test_update_job_with_a_null_title_is_refused_and_changes_nothing(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    job = await make_job(sessions)
+    job = await make_job(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(UPDATE, {"input": {"id": gid("Job", job.id), "title": None}})
@@ -150,7 +158,7 @@ async def test_update_job_with_a_null_title_is_refused_and_changes_nothing(
         }
     }
     async with sessions() as db:
-        stored = await db.get(models.Job, job.id)
+        stored = await db.get(models.Job, (customer_id, job.id))
     assert stored is not None
     assert stored.title == "Staff Engineer"
     assert await outbox() == []
@@ -170,10 +178,14 @@ async def test_update_job_with_an_unknown_id_is_not_found(graphql: GraphQL) -> N
 
 
 async def test_renaming_a_job_queues_its_applications_again(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(

@@ -61,9 +61,9 @@ def _stub(stub_id: str, at: datetime, **fields: str) -> MailStub:
     )
 
 
-async def _apply(sessions: SessionFactory, stub: MailStub) -> list[int]:
+async def _apply(sessions: SessionFactory, customer_id: int, stub: MailStub) -> list[int]:
     async with sessions() as db:
-        outcome = await apply_mail_stubs(db, [stub])
+        outcome = await apply_mail_stubs(db, customer_id, [stub])
         await db.commit()
     return outcome.created
 
@@ -75,22 +75,22 @@ async def _data(result: Any) -> dict[str, Any]:
     return data
 
 
-async def _recruiter_edits_after_a_stub(graphql: GraphQL, sessions: SessionFactory) -> str:
+async def _recruiter_edits_after_a_stub(graphql: GraphQL, sessions: SessionFactory, customer_id: int) -> str:
     """The issue's case: a stub created the candidate, a recruiter edited title, name and phone, and a
     later stub repeats LinkedIn's values. Returns the candidate's global ID."""
-    [candidate_id] = await _apply(sessions, _stub("stub-1", STUB_AT))
+    [candidate_id] = await _apply(sessions, customer_id, _stub("stub-1", STUB_AT))
     candidate = gid("Candidate", candidate_id)
     edit = {"id": candidate, "title": "Principal Engineer", "firstName": "Augusta", "phone": "+1 555 0199"}
     assert await _data(await graphql(UPDATE, {"input": edit})) == {"updateCandidate": {"userErrors": []}}
-    await _apply(sessions, _stub("stub-2", datetime(2025, 11, 25, 9, 30, tzinfo=UTC)))
+    await _apply(sessions, customer_id, _stub("stub-2", datetime(2025, 11, 25, 9, 30, tzinfo=UTC)))
     return candidate
 
 
 async def test_a_later_stub_keeps_the_recruiters_title_and_shows_its_own_as_a_suggestion(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     # when
     data = await _data(await graphql(CANDIDATE, {"id": candidate}))
     # then
@@ -114,9 +114,10 @@ async def test_accepting_a_suggestion_updates_the_candidate_queues_the_outbox_an
     sessions: SessionFactory,
     outbox: Outbox,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(ACCEPT, {"input": {"candidateId": candidate, "field": "title"}})
@@ -140,13 +141,13 @@ async def test_accepting_a_suggestion_updates_the_candidate_queues_the_outbox_an
 
 
 async def test_an_accepted_value_is_the_users_and_a_later_linkedin_value_only_suggests(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: the title accepted from LinkedIn
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     await _data(await graphql(ACCEPT, {"input": {"candidateId": candidate, "field": "title"}}))
     # when: LinkedIn's title changes again
-    await _apply(sessions, _stub("stub-3", datetime(2025, 11, 26, tzinfo=UTC), title="CTO"))
+    await _apply(sessions, customer_id, _stub("stub-3", datetime(2025, 11, 26, tzinfo=UTC), title="CTO"))
     # then
     data = await _data(await graphql(CANDIDATE, {"id": candidate}))
     assert data["candidate"]["title"] == "Senior Backend Engineer"
@@ -159,10 +160,10 @@ async def test_an_accepted_value_is_the_users_and_a_later_linkedin_value_only_su
 
 
 async def test_accepting_a_field_linkedin_never_suggests_is_a_user_error_naming_the_field(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     # when
     result = await graphql(ACCEPT, {"input": {"candidateId": candidate, "field": "company"}})
     # then
@@ -181,10 +182,14 @@ async def test_accepting_a_field_linkedin_never_suggests_is_a_user_error_naming_
 
 
 async def test_accepting_where_there_is_no_suggestion_is_a_not_found_user_error(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given: LinkedIn agrees about the last name, so nothing is suggested for it
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(ACCEPT, {"input": {"candidateId": candidate, "field": "lastName"}})
@@ -212,13 +217,15 @@ async def test_accepting_for_an_unknown_candidate_is_a_not_found_user_error(grap
 
 
 async def test_a_suggested_value_the_ats_refuses_is_a_user_error_naming_the_field(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: LinkedIn suggests an email the ATS's own validation refuses
-    candidate = await _recruiter_edits_after_a_stub(graphql, sessions)
+    candidate = await _recruiter_edits_after_a_stub(graphql, sessions, customer_id)
     update = {"id": candidate, "email": "ada@ats.example"}
     await _data(await graphql(UPDATE, {"input": update}))
-    await _apply(sessions, _stub("stub-3", datetime(2025, 11, 26, tzinfo=UTC), email="not-an-email"))
+    await _apply(
+        sessions, customer_id, _stub("stub-3", datetime(2025, 11, 26, tzinfo=UTC), email="not-an-email")
+    )
     # when
     result = await graphql(ACCEPT, {"input": {"candidateId": candidate, "field": "email"}})
     # then
@@ -239,13 +246,13 @@ query($search: String!) {
 
 
 async def test_suggestions_of_many_candidates_cost_the_same_statements_as_of_one(
-    graphql: GraphQL, sessions: SessionFactory, sql_log: list[str]
+    graphql: GraphQL, sessions: SessionFactory, sql_log: list[str], customer_id: int
 ) -> None:
     # given: one candidate and ten, each with a suggestion (the ATS user set another title)
     for i in range(11):
         name = "Solo" if i == 0 else "Bulk"
         candidate = await make_candidate(
-            sessions, first_name=name, email=f"{name}{i}@example.com", title="CTO"
+            sessions, customer_id, first_name=name, email=f"{name}{i}@example.com", title="CTO"
         )
         assert candidate.id is not None
         async with sessions() as db:

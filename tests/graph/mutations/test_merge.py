@@ -9,12 +9,12 @@ from typing import Any
 from sqlmodel import col, select
 
 import models
-from linkedin.client import LinkedInClient
 from linkedin.restli import parse_key
 from models.db import SessionFactory
 from resolvers.ats_writes import applications, notes
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import GraphQL, Sandbox
 from tests.graph.mutations.conftest import Outbox
 from tests.graph.mutations.factories import gid, make_candidate, make_job
@@ -39,10 +39,10 @@ async def merge(graphql: GraphQL, keep: int | None, merged: int | None) -> dict[
     return dict(result.data["mergeCandidates"])
 
 
-async def flagged_duplicate(sessions: SessionFactory, of: int, **fields: Any) -> int:
+async def flagged_duplicate(sessions: SessionFactory, customer_id: int, of: int, **fields: Any) -> int:
     """A candidate as migration 0002 leaves an earlier duplicate: same email, flagged for review."""
     async with sessions() as db, db.begin():
-        row = models.Candidate(possible_duplicate_of_id=of, **fields)
+        row = models.Candidate(customer_id=customer_id, possible_duplicate_of_id=of, **fields)
         db.add(row)
         await db.flush()
         assert row.id is not None
@@ -50,34 +50,66 @@ async def flagged_duplicate(sessions: SessionFactory, of: int, **fields: Any) ->
 
 
 async def test_merging_a_flagged_pair_moves_everything_to_the_kept_candidate_and_queues_linkedin(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any, customer_id: int
 ) -> None:
     # given: the kept candidate lacks a phone and title; both applied to one job, the merged one to another
-    keep = await make_candidate(sessions, first_name="Ada", email="ada@example.com")
+    keep = await make_candidate(sessions, customer_id, first_name="Ada", email="ada@example.com")
     assert keep.id is not None
     merged = await flagged_duplicate(
-        sessions, keep.id, first_name="A.", last_name="Lovelace", email="ada@example.com", phone="+44 1"
+        sessions,
+        customer_id,
+        keep.id,
+        first_name="A.",
+        last_name="Lovelace",
+        email="ada@example.com",
+        phone="+44 1",
     )
-    shared_job, other_job = await make_job(sessions, title="Shared"), await make_job(sessions, title="Other")
+    shared_job, other_job = (
+        await make_job(sessions, customer_id, title="Shared"),
+        await make_job(sessions, customer_id, title="Other"),
+    )
     assert shared_job.id is not None
     assert other_job.id is not None
-    kept_app = await applications.apply_to_job(sessions, keep.id, shared_job.id)
-    dropped_app = await applications.apply_to_job(sessions, merged, shared_job.id)
-    moved_app = await applications.apply_to_job(sessions, merged, other_job.id)
+    kept_app = await applications.apply_to_job(sessions, customer_id, keep.id, shared_job.id)
+    dropped_app = await applications.apply_to_job(sessions, customer_id, merged, shared_job.id)
+    moved_app = await applications.apply_to_job(sessions, customer_id, merged, other_job.id)
     assert dropped_app.id is not None
     later = datetime.now(UTC) + timedelta(hours=1)
-    await applications.move_application_stage(sessions, dropped_app.id, "Onsite", at=later)
-    note = await notes.add_candidate_note(sessions, merged, author="Jane", body="Same person as Ada")
-    app_note = await notes.add_application_note(sessions, dropped_app.id, author="Jane", body="Strong")
+    await applications.move_application_stage(sessions, customer_id, dropped_app.id, "Onsite", at=later)
+    note = await notes.add_candidate_note(
+        sessions, customer_id, merged, author="Jane", body="Same person as Ada"
+    )
+    app_note = await notes.add_application_note(
+        sessions, customer_id, dropped_app.id, author="Jane", body="Strong"
+    )
     async with sessions() as db, db.begin():
         db.add(
             models.LinkedInIdentity(
-                candidate_id=merged, person_urn=MEMBER, match_source=models.MatchSource.MANUAL
+                customer_id=customer_id,
+                candidate_id=merged,
+                person_urn=MEMBER,
+                match_source=models.MatchSource.MANUAL,
             )
         )
-        db.add(models.LinkedInProfile(candidate_id=merged, person_urn=MEMBER, headline="Analyst"))
-        db.add(models.LinkedInProfile(candidate_id=keep.id, person_urn=None, headline="nobody"))
-    third = await flagged_duplicate(sessions, merged, first_name="Third", email="ada@example.com")
+        db.add(
+            models.LinkedInProfile(
+                customer_id=customer_id,
+                candidate_id=merged,
+                person_urn=MEMBER,
+                headline="Analyst",
+            )
+        )
+        db.add(
+            models.LinkedInProfile(
+                customer_id=customer_id,
+                candidate_id=keep.id,
+                person_urn=None,
+                headline="nobody",
+            )
+        )
+    third = await flagged_duplicate(
+        sessions, customer_id, merged, first_name="Third", email="ada@example.com"
+    )
     await clear_outbox()
     # when
     payload = await merge(graphql, keep.id, merged)
@@ -94,7 +126,7 @@ async def test_merging_a_flagged_pair_moves_everything_to_the_kept_candidate_and
         "userErrors": [],
     }
     async with sessions() as db:
-        assert await db.get(models.Candidate, merged) is None
+        assert await db.get(models.Candidate, (customer_id, merged)) is None
         apps = (await db.exec(select(models.Application).order_by(col(models.Application.id)))).all()
         stages = (
             await db.exec(
@@ -106,7 +138,7 @@ async def test_merging_a_flagged_pair_moves_everything_to_the_kept_candidate_and
         moved_notes = (await db.exec(select(models.Note).order_by(col(models.Note.id)))).all()
         identity = (await db.exec(select(models.LinkedInIdentity))).one()
         profiles = (await db.exec(select(models.LinkedInProfile))).all()
-        third_row = await db.get(models.Candidate, third)
+        third_row = await db.get(models.Candidate, (customer_id, third))
     # one application per job: the kept one's for the shared job, with the merged history and status
     assert [(a.id, a.candidate_id, a.job_id, a.status) for a in apps] == [
         (kept_app.id, keep.id, shared_job.id, "Onsite"),
@@ -132,17 +164,20 @@ async def test_merging_a_flagged_pair_moves_everything_to_the_kept_candidate_and
 
 
 async def test_merging_into_itself_an_unknown_id_or_two_linked_members_is_a_user_error(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    a = await make_candidate(sessions, email="a@example.com")
-    b = await make_candidate(sessions, email="b@example.com")
+    a = await make_candidate(sessions, customer_id, email="a@example.com")
+    b = await make_candidate(sessions, customer_id, email="b@example.com")
     async with sessions() as db, db.begin():
         for candidate, urn in ((a, "urn:li:person:a"), (b, "urn:li:person:b")):
             assert candidate.id is not None
             db.add(
                 models.LinkedInIdentity(
-                    candidate_id=candidate.id, person_urn=urn, match_source=models.MatchSource.MANUAL
+                    customer_id=customer_id,
+                    candidate_id=candidate.id,
+                    person_urn=urn,
+                    match_source=models.MatchSource.MANUAL,
                 )
             )
     # when
@@ -165,13 +200,13 @@ async def test_merging_into_itself_an_unknown_id_or_two_linked_members_is_a_user
 
 
 async def test_ten_merges_of_one_pair_at_once_merge_it_once(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any, customer_id: int
 ) -> None:
     # given
-    keep = await make_candidate(sessions, email="ada@example.com")
+    keep = await make_candidate(sessions, customer_id, email="ada@example.com")
     assert keep.id is not None
     merged = await flagged_duplicate(
-        sessions, keep.id, first_name="A", last_name="L", email="ada@example.com"
+        sessions, customer_id, keep.id, first_name="A", last_name="L", email="ada@example.com"
     )
     await clear_outbox()
     # when
@@ -190,20 +225,25 @@ async def test_ten_merges_of_one_pair_at_once_merge_it_once(
 
 
 async def test_linkedin_holds_the_kept_candidate_with_both_applications_after_a_merge(
-    graphql: GraphQL, sessions: SessionFactory, linkedin: LinkedInClient, sandbox: Sandbox
+    graphql: GraphQL, sessions: SessionFactory, tenant: Tenant, sandbox: Sandbox, customer_id: int
 ) -> None:
     # given: two eligible candidates, both already on LinkedIn with an application each
-    keep = await make_candidate(sessions, email="ada@example.com")
-    merged = await make_candidate(sessions, first_name="Ada", email="ada.lovelace@example.com", phone="+44 1")
-    job_a, job_b = await make_job(sessions, title="A"), await make_job(sessions, title="B")
+    keep = await make_candidate(sessions, customer_id, email="ada@example.com")
+    merged = await make_candidate(
+        sessions, customer_id, first_name="Ada", email="ada.lovelace@example.com", phone="+44 1"
+    )
+    job_a, job_b = (
+        await make_job(sessions, customer_id, title="A"),
+        await make_job(sessions, customer_id, title="B"),
+    )
     assert keep.id is not None
     assert merged.id is not None
     assert job_a.id is not None
     assert job_b.id is not None
-    kept_app = await applications.apply_to_job(sessions, keep.id, job_a.id)
-    moved_app = await applications.apply_to_job(sessions, merged.id, job_b.id)
+    kept_app = await applications.apply_to_job(sessions, customer_id, keep.id, job_a.id)
+    moved_app = await applications.apply_to_job(sessions, customer_id, merged.id, job_b.id)
     clock = Clock()
-    worker = OutboxWorker(sessions, linkedin, SyncConfig(), clock=clock)
+    worker = OutboxWorker(sessions, tenant, SyncConfig(), clock=clock)
     await drain(worker, clock)
     # when
     payload = await merge(graphql, keep.id, merged.id)
@@ -237,13 +277,13 @@ async def drain(worker: OutboxWorker, clock: Clock) -> None:
 
 
 async def test_keeping_the_flagged_one_of_a_pair_gives_it_the_email_and_clears_its_flag(
-    graphql: GraphQL, sessions: SessionFactory
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    holder = await make_candidate(sessions, email="ada@example.com", title="Analyst")
+    holder = await make_candidate(sessions, customer_id, email="ada@example.com", title="Analyst")
     assert holder.id is not None
     flagged = await flagged_duplicate(
-        sessions, holder.id, first_name="Ada", last_name="L", email="ada@example.com"
+        sessions, customer_id, holder.id, first_name="Ada", last_name="L", email="ada@example.com"
     )
     # when
     payload = await merge(graphql, flagged, holder.id)

@@ -39,10 +39,14 @@ mutation Delete($input: DeleteApplicationNoteInput!) {
 
 
 async def test_add_candidate_note_stores_it_and_queues_an_upsert_keyed_by_candidate(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(
@@ -73,9 +77,10 @@ async def test_add_candidate_note_with_an_empty_body_is_refused_and_writes_nothi
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(
@@ -111,10 +116,14 @@ async def test_add_candidate_note_to_an_unknown_candidate_is_not_found(graphql: 
 
 
 async def test_add_application_note_stores_it_and_queues_an_upsert_keyed_by_application(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Callable[[], Awaitable[None]]
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(
@@ -149,11 +158,12 @@ async def test_delete_candidate_note_removes_it_and_queues_a_delete_keyed_by_can
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     assert candidate.id is not None
-    note = await notes.add_candidate_note(sessions, candidate.id, author="Jane", body="Hi")
+    note = await notes.add_candidate_note(sessions, customer_id, candidate.id, author="Jane", body="Hi")
     await clear_outbox()
     # when
     result = await graphql(DELETE_CANDIDATE_NOTE, {"input": {"id": gid("Note", note.id)}})
@@ -165,12 +175,12 @@ async def test_delete_candidate_note_removes_it_and_queues_a_delete_keyed_by_can
 
 
 async def test_delete_candidate_note_given_an_application_note_is_not_found_and_keeps_it(
-    graphql: GraphQL, sessions: SessionFactory, count: Count
+    graphql: GraphQL, sessions: SessionFactory, count: Count, customer_id: int
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     assert application.id is not None
-    note = await notes.add_application_note(sessions, application.id, author="Jane", body="Hi")
+    note = await notes.add_application_note(sessions, customer_id, application.id, author="Jane", body="Hi")
     # when
     result = await graphql(DELETE_CANDIDATE_NOTE, {"input": {"id": gid("Note", note.id)}})
     # then
@@ -190,11 +200,12 @@ async def test_delete_application_note_removes_it_and_queues_a_delete_keyed_by_a
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     assert application.id is not None
-    note = await notes.add_application_note(sessions, application.id, author="Jane", body="Hi")
+    note = await notes.add_application_note(sessions, customer_id, application.id, author="Jane", body="Hi")
     await clear_outbox()
     # when
     result = await graphql(DELETE_APPLICATION_NOTE, {"input": {"id": gid("Note", note.id)}})
@@ -219,12 +230,12 @@ async def test_delete_application_note_with_a_malformed_id_is_invalid(graphql: G
 
 
 async def test_a_note_listed_on_the_candidate_carries_the_id_that_deletes_it(
-    graphql: GraphQL, sessions: SessionFactory, count: Count
+    graphql: GraphQL, sessions: SessionFactory, count: Count, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     assert candidate.id is not None
-    await notes.add_candidate_note(sessions, candidate.id, author="Jane", body="Hi")
+    await notes.add_candidate_note(sessions, customer_id, candidate.id, author="Jane", body="Hi")
     listed = await graphql(
         "query($id: ID!) { candidate(id: $id) { notes { id } } }", {"id": gid("Candidate", candidate.id)}
     )
@@ -244,9 +255,10 @@ async def test_add_application_note_without_an_author_is_refused_and_writes_noth
     outbox: Outbox,
     count: Count,
     clear_outbox: Callable[[], Awaitable[None]],
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     # when
     result = await graphql(

@@ -49,10 +49,10 @@ async def concurrently(graphql: GraphQL, calls: list[tuple[str, dict[str, Any]]]
 
 
 async def test_ten_deletes_of_one_candidate_make_one_success_and_one_outbox_row(
-    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any
+    graphql: GraphQL, sessions: SessionFactory, outbox: Outbox, clear_outbox: Any, customer_id: int
 ) -> None:
     # given
-    candidate = await make_candidate(sessions)
+    candidate = await make_candidate(sessions, customer_id)
     await clear_outbox()
     variables = {"input": {"id": gid("Candidate", candidate.id)}}
     # when
@@ -66,10 +66,15 @@ async def test_ten_deletes_of_one_candidate_make_one_success_and_one_outbox_row(
 
 
 async def test_stage_moves_racing_a_delete_of_their_application_are_successes_or_not_found(
-    graphql: GraphQL, sessions: SessionFactory, count: Count, outbox: Outbox, clear_outbox: Any
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    count: Count,
+    outbox: Outbox,
+    clear_outbox: Any,
+    customer_id: int,
 ) -> None:
     # given
-    application = await make_application(sessions)
+    application = await make_application(sessions, customer_id)
     await clear_outbox()
     application_id = gid("Application", application.id)
     moves = [
@@ -98,14 +103,16 @@ async def test_stage_moves_racing_a_delete_of_their_application_are_successes_or
     assert rows[-1][:3] == ("APPLICATION", application.id, "DELETE")
 
 
-async def test_a_write_session_holds_one_candidate_writer_at_a_time(sessions: SessionFactory) -> None:
+async def test_a_write_session_holds_one_candidate_writer_at_a_time(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     """The mechanism itself: read-modify-write of one row by ten sessions at once loses no update."""
     # given
-    candidate = await make_candidate(sessions, phone="0")
+    candidate = await make_candidate(sessions, customer_id, phone="0")
 
     async def bump() -> None:
         async with write_session(sessions) as db:
-            row = await ats_queries.lock_candidate(db, candidate.id or 0)
+            row = await ats_queries.lock_candidate(db, customer_id, candidate.id or 0)
             assert row is not None
             await asyncio.sleep(0)  # let the others run their read now, if they could
             row.phone = str(int(row.phone or "0") + 1)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from linkedin.client import LinkedInClient
 from linkedin.restli import parse_key
 from models.db import SessionFactory
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 from tests.conftest import GraphQL, Sandbox
 
 CREATE_CANDIDATE = """
@@ -58,9 +58,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def worker(sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock) -> OutboxWorker:
-    """The outbox worker the write API feeds."""
-    return OutboxWorker(sessions, linkedin, SyncConfig(), clock=clock)
+def worker(sessions: SessionFactory, tenant: Tenant, clock: Clock) -> OutboxWorker:
+    """The test customer's outbox worker, which the write API feeds."""
+    return OutboxWorker(sessions, tenant, SyncConfig(), clock=clock)
 
 
 async def _ok(graphql: GraphQL, document: str, data: dict[str, Any]) -> dict[str, Any]:

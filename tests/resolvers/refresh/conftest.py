@@ -24,6 +24,9 @@ def sandbox_config(clock: Clock) -> SandboxConfig:
 
 
 @pytest.fixture
-def refresher(sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock) -> RefreshService:
-    """The refresh service on the test's clock, looking back over the sandbox's whole history."""
-    return RefreshService(sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now)
+def refresher(
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock
+) -> RefreshService:
+    """The test customer's refresh service on the test's clock, looking back over the sandbox's whole
+    history."""
+    return RefreshService(sessions, customer_id, linkedin, initial_lookback=LOOKBACK, clock=clock.now)

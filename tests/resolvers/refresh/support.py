@@ -43,20 +43,29 @@ class Clock:
         return self.current
 
 
-def other_process(sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock) -> RefreshService:
-    """A second refresh service with its own lease holder id, as another server process would have."""
-    return RefreshService(sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, holder="other")
+def other_process(
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock
+) -> RefreshService:
+    """A second refresh service of the customer with its own lease holder id, as another server process
+    would have."""
+    return RefreshService(
+        sessions, customer_id, linkedin, initial_lookback=LOOKBACK, clock=clock.now, holder="other"
+    )
 
 
-async def upstream_calls(sandbox: Sandbox, endpoint: str) -> int:
-    """How many calls the sandbox received for one endpoint."""
-    calls: list[dict[str, Any]] = await sandbox.admin("GET", "calls")
+def _of_app(path: str, app: str | None) -> str:
+    return path if app is None else f"{path}?app={app}"
+
+
+async def upstream_calls(sandbox: Sandbox, endpoint: str, app: str | None = None) -> int:
+    """How many calls the sandbox received for one endpoint (of one child app's world, if given)."""
+    calls: list[dict[str, Any]] = await sandbox.admin("GET", _of_app("calls", app))
     return sum(1 for call in calls if call["endpoint"] == endpoint)
 
 
-async def world_counts(sandbox: Sandbox) -> dict[str, int]:
-    """How many InMails, notes and stubs LinkedIn holds."""
-    summary = await sandbox.admin("GET", "summary")
+async def world_counts(sandbox: Sandbox, app: str | None = None) -> dict[str, int]:
+    """How many InMails, notes and stubs LinkedIn holds (in one child app's world, if given)."""
+    summary = await sandbox.admin("GET", _of_app("summary", app))
     return {"events": summary["events"], "notes": summary["notes"], "stubs": summary["mailStubs"]}
 
 

@@ -91,7 +91,7 @@ async def test_a_thread_holds_all_of_a_seats_conversations_with_the_member_count
 
 
 async def test_an_inmail_sent_through_linkedin_appears_after_a_refresh(
-    refresher: RefreshService, sessions: SessionFactory, clock: Clock, sandbox: Sandbox
+    refresher: RefreshService, sessions: SessionFactory, customer_id: int, clock: Clock, sandbox: Sandbox
 ) -> None:
     # given
     member = build_world(sandbox.config).members[0].urn
@@ -112,7 +112,7 @@ async def test_an_inmail_sent_through_linkedin_appears_after_a_refresh(
                 select(models.InMailMessage).where(col(models.InMailMessage.event_id) == sent["id"])
             )
         ).one()
-        thread = await db.get(models.InMailThread, message.thread_id)
+        thread = await db.get(models.InMailThread, (customer_id, message.thread_id))
     assert (message.direction, message.subject, message.body) == (
         models.InMailDirection.OUTBOUND,
         "New role",
@@ -166,12 +166,12 @@ async def test_a_note_deleted_in_recruiter_is_marked_inactive_on_refresh(
 
 
 async def test_synced_at_ignores_the_outbox_backfill_mark_kept_beside_the_poll_watermarks(
-    refresher: RefreshService, sessions: SessionFactory, clock: Clock, sandbox: Sandbox
+    refresher: RefreshService, sessions: SessionFactory, customer_id: int, clock: Clock, sandbox: Sandbox
 ) -> None:
     # given: every seat polled, then the outbox history backfilled (its mark shares the watermark table)
     await refresher.refresh()
     async with sessions() as db:
-        await enqueue_history(db, since=clock.now() - timedelta(days=30), now=clock.now())
+        await enqueue_history(db, customer_id, since=clock.now() - timedelta(days=30), now=clock.now())
         await db.commit()
     # when / then: the backfill's "*" scope is not a seat that was never polled
     assert await refresher.synced_at() == clock.now()

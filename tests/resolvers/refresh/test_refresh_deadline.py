@@ -32,11 +32,11 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def refresher(
-    sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock
 ) -> AsyncIterator[RefreshService]:
     """The refresh service with a 1 s deadline; a poll left running is ended with the test."""
     service = RefreshService(
-        sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=DEADLINE_S
+        sessions, customer_id, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=DEADLINE_S
     )
     yield service
     await asyncio.wait_for(service.aclose(), 5)
@@ -124,11 +124,11 @@ async def test_shutdown_ends_a_poll_left_running_by_a_deadline(
 
 
 async def test_the_periodic_poll_has_no_deadline(
-    sessions: SessionFactory, linkedin: LinkedInClient, clock: Clock, sandbox: Sandbox
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock, sandbox: Sandbox
 ) -> None:
     # given: a seat lookup slower than the deadline
     service = RefreshService(
-        sessions, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=DEADLINE_S
+        sessions, customer_id, linkedin, initial_lookback=LOOKBACK, clock=clock.now, deadline_s=DEADLINE_S
     )
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "latency_ms": 1500, "count": 1})
     # when

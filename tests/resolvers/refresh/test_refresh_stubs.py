@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import col, select
+from sqlmodel import and_, col, select
 
 import models
 from linkedin.records import MailStub
@@ -47,9 +47,9 @@ def _stub(
     )
 
 
-async def _apply(sessions: SessionFactory, *stubs: MailStub) -> None:
+async def _apply(sessions: SessionFactory, customer_id: int, *stubs: MailStub) -> None:
     async with sessions() as db:
-        await apply_mail_stubs(db, stubs)
+        await apply_mail_stubs(db, customer_id, stubs)
         await db.commit()
 
 
@@ -67,30 +67,33 @@ async def _identity(sessions: SessionFactory, urn: str = URN) -> models.LinkedIn
         ).one()
 
 
-async def _add_candidate(sessions: SessionFactory, **fields: str) -> int:
+async def _add_candidate(sessions: SessionFactory, customer_id: int, **fields: str) -> int:
     async with sessions() as db:
-        candidate = models.Candidate.model_validate(fields)
+        candidate = models.Candidate.model_validate({"customer_id": customer_id, **fields})
         db.add(candidate)
         await db.commit()
         assert candidate.id is not None
         return candidate.id
 
 
-async def _link(sessions: SessionFactory, candidate_id: int, urn: str) -> None:
+async def _link(sessions: SessionFactory, customer_id: int, candidate_id: int, urn: str) -> None:
     async with sessions() as db:
         db.add(
             models.LinkedInIdentity(
-                candidate_id=candidate_id, person_urn=urn, match_source=models.MatchSource.MANUAL
+                customer_id=customer_id,
+                candidate_id=candidate_id,
+                person_urn=urn,
+                match_source=models.MatchSource.MANUAL,
             )
         )
         await db.commit()
 
 
 async def test_a_stub_creates_a_candidate_with_the_six_fields_and_the_inmail_source(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     [candidate] = await _candidates(sessions)
     assert (
@@ -112,9 +115,11 @@ async def test_a_stub_creates_a_candidate_with_the_six_fields_and_the_inmail_sou
     )
 
 
-async def test_a_stub_links_the_member_to_the_candidate_it_creates(sessions: SessionFactory) -> None:
+async def test_a_stub_links_the_member_to_the_candidate_it_creates(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     [candidate] = await _candidates(sessions)
     identity = await _identity(sessions)
@@ -125,9 +130,9 @@ async def test_a_stub_links_the_member_to_the_candidate_it_creates(sessions: Ses
     )
 
 
-async def test_a_stub_enqueues_its_candidate_for_linkedin(sessions: SessionFactory) -> None:
+async def test_a_stub_enqueues_its_candidate_for_linkedin(sessions: SessionFactory, customer_id: int) -> None:
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     [candidate] = await _candidates(sessions)
     async with sessions() as db:
@@ -137,24 +142,28 @@ async def test_a_stub_enqueues_its_candidate_for_linkedin(sessions: SessionFacto
     ]
 
 
-async def test_a_replayed_stub_changes_nothing_and_enqueues_nothing_more(sessions: SessionFactory) -> None:
+async def test_a_replayed_stub_changes_nothing_and_enqueues_nothing_more(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # given
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     assert len(await _candidates(sessions)) == 1
     assert await count(sessions, models.OutboxEvent) == 1
 
 
 async def test_a_stub_fills_the_blanks_of_the_linked_candidate_and_only_suggests_where_it_differs(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a candidate an ATS user entered, linked to the member, with another email and last name
-    candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="L", email="old@example.com")
-    await _link(sessions, candidate_id, URN)
+    candidate_id = await _add_candidate(
+        sessions, customer_id, first_name="Ada", last_name="L", email="old@example.com"
+    )
+    await _link(sessions, customer_id, candidate_id, URN)
     # when
-    await _apply(sessions, _stub(title="Principal Engineer"))
+    await _apply(sessions, customer_id, _stub(title="Principal Engineer"))
     # then: the user's values stay, the blanks are LinkedIn's, the disagreements are suggestions
     [candidate] = await _candidates(sessions)
     assert (candidate.id, candidate.last_name, candidate.email, candidate.title, candidate.source) == (
@@ -171,17 +180,20 @@ async def test_a_stub_fills_the_blanks_of_the_linked_candidate_and_only_suggests
 
 
 async def test_a_stub_keeps_the_title_name_and_phone_a_recruiter_edited_and_suggests_its_own(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a stub created the candidate, then a recruiter corrected three fields in the ATS
-    await _apply(sessions, _stub("stub-1", title="Senior Backend Engineer"))
+    await _apply(sessions, customer_id, _stub("stub-1", title="Senior Backend Engineer"))
     [created] = await _candidates(sessions)
     assert created.id is not None
     await update_candidate(
-        sessions, created.id, {"title": "Principal Engineer", "first_name": "Augusta", "phone": "+1 555 0199"}
+        sessions,
+        customer_id,
+        created.id,
+        {"title": "Principal Engineer", "first_name": "Augusta", "phone": "+1 555 0199"},
     )
     # when: a later stub repeats what LinkedIn said before
-    await _apply(sessions, _stub("stub-2", title="Senior Backend Engineer", created_at=LATER))
+    await _apply(sessions, customer_id, _stub("stub-2", title="Senior Backend Engineer", created_at=LATER))
     # then
     [candidate] = await _candidates(sessions)
     assert (candidate.title, candidate.first_name, candidate.phone) == (
@@ -197,12 +209,12 @@ async def test_a_stub_keeps_the_title_name_and_phone_a_recruiter_edited_and_sugg
 
 
 async def test_a_value_linkedin_filled_is_updated_by_a_later_stub_without_a_suggestion(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: LinkedIn filled the title, and nobody in the ATS changed it
-    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
     # when
-    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    await _apply(sessions, customer_id, _stub("stub-2", title="Principal Engineer", created_at=LATER))
     # then
     [candidate] = await _candidates(sessions)
     assert candidate.id is not None
@@ -212,51 +224,58 @@ async def test_a_value_linkedin_filled_is_updated_by_a_later_stub_without_a_sugg
 
 
 async def test_an_older_stub_applied_late_does_not_undo_what_a_newer_one_filled(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    await _apply(sessions, customer_id, _stub("stub-2", title="Principal Engineer", created_at=LATER))
     # when
-    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
     # then
     [candidate] = await _candidates(sessions)
     assert candidate.title == "Principal Engineer"
 
 
 async def test_a_newer_linkedin_value_replaces_the_older_suggestion_for_the_field(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a suggestion for the title of a candidate an ATS user entered
-    candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="Lovelace", title="CTO")
-    await _link(sessions, candidate_id, URN)
-    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    candidate_id = await _add_candidate(
+        sessions, customer_id, first_name="Ada", last_name="Lovelace", title="CTO"
+    )
+    await _link(sessions, customer_id, candidate_id, URN)
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
     # when
-    await _apply(sessions, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    await _apply(sessions, customer_id, _stub("stub-2", title="Principal Engineer", created_at=LATER))
     # then
     titles = [s for s in await suggestions(sessions, candidate_id) if s[0] == "title"]
     assert titles == [("title", "Principal Engineer", models.LinkedInSource.LINKEDIN_INMAIL)]
 
 
 async def test_a_linkedin_value_equal_to_the_current_one_removes_the_suggestion(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    candidate_id = await _add_candidate(sessions, first_name="Ada", last_name="Lovelace", title="CTO")
-    await _link(sessions, candidate_id, URN)
-    await _apply(sessions, _stub("stub-1", title="Staff Engineer"))
+    candidate_id = await _add_candidate(
+        sessions, customer_id, first_name="Ada", last_name="Lovelace", title="CTO"
+    )
+    await _link(sessions, customer_id, candidate_id, URN)
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
     assert ("title", "Staff Engineer", models.LinkedInSource.LINKEDIN_INMAIL) in await suggestions(
         sessions, candidate_id
     )
     # when: LinkedIn now says what the ATS has
-    await _apply(sessions, _stub("stub-2", title="CTO", created_at=LATER))
+    await _apply(sessions, customer_id, _stub("stub-2", title="CTO", created_at=LATER))
     # then
     assert [s[0] for s in await suggestions(sessions, candidate_id)] == []
 
 
-async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(sessions: SessionFactory) -> None:
+async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # given: every field the stub shares is set, and differs, in the ATS
     candidate_id = await _add_candidate(
         sessions,
+        customer_id,
         first_name="A",
         last_name="B",
         email="a.b@example.com",
@@ -264,31 +283,37 @@ async def test_a_stub_that_only_suggests_does_not_enqueue_the_candidate(sessions
         title="T",
         mailing_city="C",
     )
-    await _link(sessions, candidate_id, URN)
+    await _link(sessions, customer_id, candidate_id, URN)
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     assert await count(sessions, models.OutboxEvent) == 0
     assert len(await suggestions(sessions, candidate_id)) == 6
 
 
-async def test_a_stub_links_an_unlinked_candidate_with_the_same_email(sessions: SessionFactory) -> None:
+async def test_a_stub_links_an_unlinked_candidate_with_the_same_email(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # given
-    candidate_id = await _add_candidate(sessions, first_name="Ada", email="ada.lovelace@example.com")
+    candidate_id = await _add_candidate(
+        sessions, customer_id, first_name="Ada", email="ada.lovelace@example.com"
+    )
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     assert [c.id for c in await _candidates(sessions)] == [candidate_id]
     assert (await _identity(sessions)).candidate_id == candidate_id
 
 
-async def test_a_stub_never_matches_a_candidate_by_name_alone(sessions: SessionFactory) -> None:
+async def test_a_stub_never_matches_a_candidate_by_name_alone(
+    sessions: SessionFactory, customer_id: int
+) -> None:
     # given
     namesake = await _add_candidate(
-        sessions, first_name="Ada", last_name="Lovelace", email="other@example.com"
+        sessions, customer_id, first_name="Ada", last_name="Lovelace", email="other@example.com"
     )
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     candidates = await _candidates(sessions)
     assert [c.id == namesake for c in candidates] == [True, False]
@@ -296,13 +321,13 @@ async def test_a_stub_never_matches_a_candidate_by_name_alone(sessions: SessionF
 
 
 async def test_a_stub_does_not_take_over_a_candidate_linked_to_another_member(
-    sessions: SessionFactory,
+    sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
-    other = await _add_candidate(sessions, first_name="Ada", email="ada.lovelace@example.com")
-    await _link(sessions, other, "urn:li:person:someone-else")
+    other = await _add_candidate(sessions, customer_id, first_name="Ada", email="ada.lovelace@example.com")
+    await _link(sessions, customer_id, other, "urn:li:person:someone-else")
     # when
-    await _apply(sessions, _stub())
+    await _apply(sessions, customer_id, _stub())
     # then
     candidates = await _candidates(sessions)
     assert len(candidates) == 2
@@ -310,7 +335,7 @@ async def test_a_stub_does_not_take_over_a_candidate_linked_to_another_member(
 
 
 async def test_a_stub_shared_through_linkedin_creates_its_candidate_on_refresh(
-    refresher: RefreshService, sessions: SessionFactory, clock: Clock, sandbox: Sandbox
+    refresher: RefreshService, sessions: SessionFactory, customer_id: int, clock: Clock, sandbox: Sandbox
 ) -> None:
     # given: member 150 never exchanged InMails in the seeded world
     member = build_world(sandbox.config).members[150]
@@ -324,7 +349,7 @@ async def test_a_stub_shared_through_linkedin_creates_its_candidate_on_refresh(
     identity = await _identity(sessions, member.urn)
     assert report.candidates_created == [identity.candidate_id]
     async with sessions() as db:
-        candidate = await db.get(models.Candidate, identity.candidate_id)
+        candidate = await db.get(models.Candidate, (customer_id, identity.candidate_id))
     assert candidate is not None
     assert (candidate.first_name, candidate.last_name, candidate.email) == (
         member.first_name,
@@ -354,7 +379,10 @@ async def test_inmails_from_a_member_without_a_candidate_are_kept_and_attach_onc
                 select(models.InMailThread)
                 .join(
                     models.LinkedInIdentity,
-                    col(models.LinkedInIdentity.person_urn) == col(models.InMailThread.member_urn),
+                    and_(
+                        col(models.LinkedInIdentity.customer_id) == col(models.InMailThread.customer_id),
+                        col(models.LinkedInIdentity.person_urn) == col(models.InMailThread.member_urn),
+                    ),
                 )
                 .where(col(models.LinkedInIdentity.candidate_id) == identity.candidate_id)
             )

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.cli import EXIT_USAGE, main
+from app.cli import main
+from app.errors import EXIT_USAGE
 from app.settings import Settings
 from models import (
     Application,

@@ -134,7 +134,7 @@ async def claim_due(
                 update(ScheduledWork)
                 .where(*_matches(key))
                 .values(holder=holder, held_until=now + ttl, last_started_at=now)
-                .returning(col(ScheduledWork.next_run_at), col(ScheduledWork.failures))  # type: ignore[call-overload]
+                .returning(col(ScheduledWork.next_run_at), col(ScheduledWork.failures))
             )
         ).first()
         if row is not None:

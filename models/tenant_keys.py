@@ -66,12 +66,12 @@ def _has_tenant_pk(table: sa.Table) -> bool:
 
 
 @compiles(CreateColumn, "sqlite")
-def _sqlite_row_id(element: CreateColumn[Any], compiler: DDLCompiler, **kw: Any) -> str:
+def _sqlite_row_id(element: CreateColumn, compiler: DDLCompiler, **kw: Any) -> str:
     column = element.element
     if column.name == "id" and column.table is not None and _has_tenant_pk(column.table):
         # AUTOINCREMENT: a deleted row's id is never handed out again (LinkedIn keys records by it).
         return "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"
-    return compiler.visit_create_column(element, **kw)
+    return str(compiler.visit_create_column(element, **kw))  # type: ignore[no-untyped-call]
 
 
 @compiles(PrimaryKeyConstraint, "sqlite")

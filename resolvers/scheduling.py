@@ -42,5 +42,5 @@ class Pacing:
     def after_failure_s(self, interval_s: float, failures: int, retry_after_s: float | None = None) -> float:
         """Seconds until work that failed `failures` times in a row runs again: its interval doubled per
         failure, at least what LinkedIn asked (Retry-After), at most `max_backoff_s`."""
-        backoff = min(self.max_backoff_s, interval_s * 2 ** min(failures, 16))
+        backoff = min(self.max_backoff_s, interval_s * float(2 ** min(failures, 16)))
         return max(backoff, retry_after_s or 0.0)

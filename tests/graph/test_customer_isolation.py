@@ -9,6 +9,7 @@ field whose arguments this generator cannot build fails here until `_value_for` 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
 )
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 import models
 from app.settings import Settings
@@ -190,19 +191,21 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         assert recruiter.id is not None
         export_id = (
             await db.exec(
-                sa.select(models.ExportRequest.id).where(models.ExportRequest.request_id == B_REQUEST_ID)
-            )  # type: ignore[call-overload,arg-type]
-        ).one()[0]
-        notes = (await db.exec(sa.select(models.Note.id).where(models.Note.customer_id == customer_id))).all()  # type: ignore[call-overload,arg-type]
+                select(models.ExportRequest.id).where(col(models.ExportRequest.request_id) == B_REQUEST_ID)
+            )
+        ).one()
+        notes = (
+            await db.exec(select(models.Note.id).where(col(models.Note.customer_id) == customer_id))
+        ).all()
     return WorldB(
         customer_id,
         {
             "Candidate": [global_id("Candidate", candidate.id), global_id("Candidate", other.id)],
             "Job": [global_id("Job", job.id)],
             "Application": [global_id("Application", application.id)],
-            "Note": [global_id("Note", row[0]) for row in notes],
+            "Note": [global_id("Note", note_id) for note_id in notes if note_id is not None],
             "Recruiter": [global_id("Recruiter", recruiter.id)],
-            "LinkedInExport": [global_id("LinkedInExport", export_id)],
+            "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],
         },
     )
 
@@ -230,22 +233,36 @@ def _id_type_for(name: str, field_type: str) -> str:
     return {"appliedToJob": "Job"}.get(name, field_type)
 
 
+def _subject_of(input_name: str, world: WorldB) -> str:
+    """The node type an input's own `id` names: `UpdateCandidateInput` → Candidate,
+    `DeleteApplicationNoteInput` → Note."""
+    words = re.findall(r"[A-Z][a-z]*", input_name.removesuffix("Input"))[1:]
+    for start in range(len(words)):
+        candidate = "".join(words[start:])
+        if candidate in world.ids:
+            return candidate
+    return "".join(words)
+
+
 def _value_for(
-    name: str, type_: GraphQLInputType, world: WorldB, owner: str, *, required: bool
+    name: str, type_: GraphQLInputType, world: WorldB, owner: str, *, required: bool, in_input: bool = False
 ) -> tuple[bool, Any, bool]:
     """(has_value, value, names_b) for one argument or input field. Optional ones get a value only
     when it can point at B (ids, URNs, URLs, request ids, B's words in a search)."""
     nonnull = isinstance(type_, GraphQLNonNull)
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if isinstance(inner, GraphQLList):
-        ok, item, of_b = _value_for(name, inner.of_type, world, owner, required=True)
+        ok, item, of_b = _value_for(name, inner.of_type, world, owner, required=True, in_input=in_input)
         return (ok, [item], of_b) if ok else (False, None, False)
     if isinstance(inner, GraphQLInputObjectType):
         value: dict[str, Any] = {}
         names_b = False
         for field_name, input_field in inner.fields.items():
             needed = isinstance(input_field.type, GraphQLNonNull) and input_field.default_value is None
-            has, item, of_b = _value_for(field_name, input_field.type, world, owner, required=needed)
+            of_input = _subject_of(inner.name, world)
+            has, item, of_b = _value_for(
+                field_name, input_field.type, world, of_input, required=needed, in_input=True
+            )
             if has:
                 value[field_name] = item
                 names_b = names_b or of_b
@@ -256,7 +273,8 @@ def _value_for(
             ids = world.ids.get(type_name)
             if not ids:
                 raise CannotBuild(f"no id of customer B for `{name}` (a {type_name}?)")
-            return True, ids[0], True
+            # Two ids of one type in one input (keepId, mergeId) name two different rows.
+            return True, ids[1 % len(ids)] if name.startswith("merge") else ids[0], True
         lowered = name.lower()
         if inner.name == "String":
             pointing = {"personurn": B_MEMBER, "memberurn": B_MEMBER, "profileurl": B_PROFILE_URL}
@@ -264,7 +282,9 @@ def _value_for(
                 if stem in lowered:
                     return True, b_value, True
             if "requestid" in lowered:
-                return True, B_REQUEST_ID, True
+                # LinkedIn's id, per customer: a query for it must find nothing of B's; a mutation's input
+                # (processLinkedInExport) makes A's own new export (A's LinkedIn is asked), no row of B's.
+                return True, B_REQUEST_ID, not in_input
             if lowered == "search":
                 return True, MARK, True
             if lowered == "field":
@@ -355,10 +375,11 @@ async def _snapshot(sessions: SessionFactory) -> dict[str, list[tuple[Any, ...]]
     """Every row of every customer's table (leases and customers aside), for 'nothing written'."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     async with sessions() as db:
+        connection = await db.connection()
         for table in SQLModel.metadata.sorted_tables:
             if "customer_id" not in table.c:
                 continue
-            rows = (await db.execute(sa.select(table).order_by(*table.primary_key.columns))).all()
+            rows = (await connection.execute(sa.select(table).order_by(*table.primary_key.columns))).all()
             out[table.name] = [tuple(row) for row in rows]
     return out
 
@@ -393,7 +414,9 @@ async def world_b(sessions: SessionFactory, settings: Settings, sandbox: Sandbox
         contract_urn="urn:li:contract:990",
     )
     assert b.id is not None
-    return await _world_of_b(sessions, b.id)
+    world = await _world_of_b(sessions, b.id)
+    world.ids["Customer"] = [global_id("Customer", b.id)]
+    return world
 
 
 async def test_no_root_field_or_mutation_reaches_another_customers_rows(
@@ -419,4 +442,4 @@ async def test_no_root_field_or_mutation_reaches_another_customers_rows(
                     failures.append(f"{call.name}: given B's ids, wrote `{table}` anyway")
         if call.aims_at_b and not _found_nothing(call, result):
             failures.append(f"{call.name}: given B's ids, found something: {answer[:300]}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)

@@ -15,7 +15,7 @@ from resolvers.services import Services
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
 from tests.conftest import GraphQL, Sandbox
-from tests.onboarding_support import Backfills, record_backfills, tenants_buildable
+from tests.onboarding_support import Backfills, record_backfills
 
 STATUS = """
 { viewer { user customer { key name jobAvailability linkedinIntegration {
@@ -44,11 +44,6 @@ ADD = (
 SETTINGS = """mutation($input: UpdateCustomerSettingsInput!) {
   updateCustomerSettings(input: $input) { customer { key jobAvailability } userErrors { field code } } }"""
 CUSTOMERS = "{ customers(first: 10) { totalCount edges { node { key linkedinIntegration { clientId } } } } }"
-
-
-@pytest.fixture(autouse=True)
-def _tenants(monkeypatch: pytest.MonkeyPatch) -> None:
-    tenants_buildable(monkeypatch)
 
 
 @pytest.fixture

@@ -22,14 +22,9 @@ from resolvers.errors import DomainError, ErrorKind
 from resolvers.onboarding import AddRequest, ProvisionRequest
 from resolvers.services import Services
 from tests.conftest import Sandbox, add_customer
-from tests.onboarding_support import Backfills, record_backfills, tenants_buildable
+from tests.onboarding_support import Backfills, record_backfills
 
 ACME_APP = "rscgraph - Acme Staffing"
-
-
-@pytest.fixture(autouse=True)
-def _tenants(monkeypatch: pytest.MonkeyPatch) -> None:
-    tenants_buildable(monkeypatch)
 
 
 @pytest.fixture

@@ -27,9 +27,11 @@ from app.tenancy import bind_customer
 from app.workers import Workers
 from linkedin import push
 from linkedin.client import LinkedInClient
+from linkedin.errors import LinkedInNotFound
 from models.customers import CUSTOMER_KEY_PATTERN
 from models.safe_input import UnsafeInput, decode_json
-from resolvers import exports
+from resolvers import exports, onboarding
+from resolvers.errors import LinkedInUnavailable
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 
@@ -140,6 +142,17 @@ async def notification(request: Request) -> Response:
     if refusal is not None:
         # Kept (signed by this customer's secret, so LinkedIn's), but no export is made of it.
         return _reject(403, f"notification {parsed.id}: {refusal}", "wrong_customer")
+    if parsed.type == push.INTEGRATION_STATUS_CHANGE:
+        # Followed up on every delivery, a redelivery too: a follow-up LinkedIn failed is retried then.
+        try:
+            await onboarding.record_integration_status_change(services, tenant, parsed.request_id)
+        except LinkedInUnavailable as exc:
+            log.warning("integration status change %s of %s not followed up: %s", parsed.id, tenant.key, exc)
+            # LinkedIn not knowing the change is final (acknowledged, recorded); anything else is retried.
+            if not isinstance(exc.__cause__, LinkedInNotFound):
+                return _reject(
+                    503, "LinkedIn did not say what changed; deliver again later", "follow_up_failed"
+                )
     if recorded.new and recorded.export_request_id is not None:
         workers: Workers | None = getattr(request.state, "workers", None)
         if workers is not None:

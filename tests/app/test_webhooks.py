@@ -22,7 +22,7 @@ from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, build_world
 from models.db import SessionFactory
-from resolvers import exports
+from resolvers import exports, onboarding
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from tests.conftest import Sandbox, Server
@@ -645,3 +645,20 @@ async def test_a_content_length_of_non_ascii_digits_is_not_trusted_as_a_size() -
     request = Request(scope, receive)
     # when / then: the body is read and measured instead of a ValueError (a 500)
     assert await webhooks.read_limited(request, 10) == b"{}"
+
+
+async def test_an_integration_status_change_push_is_followed_up_and_each_state_stored(
+    server: Server, sandbox: Sandbox, callback: str, services: Services, customer_id: int
+) -> None:
+    # given the customer's CALLBACK_URL at this server
+    # when its admin enables two integrations in LinkedIn's plugin, and LinkedIn pushes the change
+    await sandbox.admin(
+        "POST",
+        f"apps/{sandbox.config.client_id}/integrations/enable",
+        {"types": ["ONE_CLICK_EXPORT", "IN_ATS_INDICATOR"]},
+    )
+    # then the server asked LinkedIn what changed and stored both as enabled (the push is acknowledged
+    # only after the follow-up, so it is there when the delivery returns)
+    states = await onboarding.integrations(services, customer_id)
+    enabled = sorted(s.type.value for s in states if s.enabled)
+    assert enabled == ["IN_ATS_INDICATOR", "ONE_CLICK_EXPORT"]

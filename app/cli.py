@@ -90,13 +90,25 @@ def _migrate(settings: Settings, *, verbose: bool = False) -> None:
     print(f"database migrated: {preflight.masked(settings.database_url)}")
 
 
-async def _seed(settings: Settings) -> bool:
+async def _seed(settings: Settings, key: str | None) -> bool:
     from app.seed import seed_demo
+    from models import customer_queries
     from models.db import create_engine, session_factory
 
     engine = create_engine(settings.database_url)
     try:
-        return await seed_demo(session_factory(engine))
+        sessions = session_factory(engine)
+        async with sessions() as db:
+            rows = await customer_queries.customers(db)
+        chosen = [row for row in rows if key is None or row.key == key]
+        if len(chosen) != 1 or chosen[0].id is None:
+            known = ", ".join(row.key for row in rows) or "none yet"
+            raise OperatorError(
+                f"seed needs one customer to fill (customers: {known})",
+                "name it with `rscgraph seed --customer KEY`, or onboard one with `rscgraph customers add`",
+            )
+        # The sandbox's default app's world (the one `rscgraph sandbox` serves without child apps).
+        return await seed_demo(sessions, chosen[0].id, company=chosen[0].name)
     finally:
         await engine.dispose()
 
@@ -300,27 +312,6 @@ def _wait_for_sandbox(sandbox: subprocess.Popen[bytes], port: int, timeout_s: fl
             time.sleep(0.1)
 
 
-def _demo_notes(sandbox_url: str) -> None:
-    """Two recruiters' prospect notes on the member who has InMail threads with both (the sandbox's
-    member 0), so the demo candidate shows threads and notes from two seats after the first poll."""
-    import json
-    import urllib.request
-
-    with urllib.request.urlopen(f"{sandbox_url}/_admin/world", timeout=10) as answer:
-        member = json.load(answer)["members"][0]["urn"]
-    notes = [
-        ("urn:li:seat:1001", "Strong Go background; open to staff roles"),
-        ("urn:li:seat:1002", "Prefers remote"),
-    ]
-    for seat, text in notes:
-        body = json.dumps({"seat": seat, "member": member, "note": text}).encode()
-        request = urllib.request.Request(
-            f"{sandbox_url}/_admin/notes", data=body, headers={"content-type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-
 def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> None:
     """Check both ports, migrate and seed the database, start the sandbox beside the server, serve
     until Ctrl-C."""
@@ -332,12 +323,6 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     preflight.check_port(host, port, "RSC_PORT={port} rscgraph run")
     preflight.check_port("127.0.0.1", sandbox_port, "SANDBOX_PORT={port} rscgraph run")
     _migrate(settings)
-    if asyncio.run(_seed(settings)):
-        print("demo data seeded")
-        # As on a first install: the history goes to LinkedIn (the sandbox), which powers the In-ATS badges.
-        asyncio.run(_sync_backfill(settings, "2y", None, every=True))
-    else:
-        print("demo data already present")
     env = {**os.environ, "SANDBOX_PORT": str(sandbox_port)}
     command = [sys.executable, "-m", "app.cli", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)]
     if not settings.sandbox_access_log:
@@ -345,11 +330,13 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
     sandbox = subprocess.Popen(command, env=env)
     try:
         _wait_for_sandbox(sandbox, sandbox_port, timeout_s=20)
-        from app import webhooks
+        from app.demo import onboard_demo
 
-        # One-Click Exports from the sandbox (POST /_admin/exports) are pushed to this server.
-        asyncio.run(webhooks.register_callback(settings, f"{settings.served_base_url}{webhooks.PATH}"))
-        _demo_notes(f"http://127.0.0.1:{sandbox_port}")
+        # As a vendor onboards customers: provisioned, seeded, configured (CALLBACK_URL at this server, so
+        # One-Click Exports from the sandbox are pushed here), and the initial sync started.
+        for customer in asyncio.run(onboard_demo(settings, f"http://127.0.0.1:{sandbox_port}")):
+            seeded = "demo data seeded" if customer.seeded else "demo data already present"
+            print(f"customer {customer.key} ({customer.name}): LinkedIn app {customer.client_id}, {seeded}")
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
         )
@@ -423,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not log every request (`run` passes it unless RSC_SANDBOX_ACCESS_LOG=true)",
     )
     command("migrate", "create or migrate the database (RSC_DATABASE_URL) to the newest schema")
-    command("seed", "load demo data into an empty, migrated database (RSC_DATABASE_URL)")
+    seed = command("seed", "load demo data into a customer's empty ATS (RSC_DATABASE_URL)")
+    seed.add_argument("--customer", default=None, help="the customer's key (default: the only customer)")
     export = command("export-schema", "print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     sync = command("sync", "ATS → LinkedIn sync tasks")
@@ -500,7 +488,7 @@ def _dispatch(args: argparse.Namespace) -> None:
         asyncio.run(preflight.check_database(settings))
         print(
             "demo data seeded"
-            if asyncio.run(_seed(settings))
+            if asyncio.run(_seed(settings, args.customer))
             else "database already has data; nothing seeded"
         )
     elif args.command == "sync" and args.sync_command == "backfill":

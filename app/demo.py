@@ -9,8 +9,6 @@ the apps and customers it made (provisioning is idempotent) and seeds nothing tw
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from models.db import create_engine, session_factory
 from resolvers import onboarding
 from resolvers.onboarding import ProvisionRequest
 
+TIMEOUT = aiohttp.ClientTimeout(total=10)
 DEMO_CUSTOMERS = (("acme", "Acme Staffing"), ("globex", "Globex Talent"))
 
 
@@ -37,10 +36,13 @@ class DemoCustomer:
     seeded: bool
 
 
-def sandbox_world(sandbox_url: str, client_id: str) -> tuple[World, str, str]:
+async def sandbox_world(
+    http: aiohttp.ClientSession, sandbox_url: str, client_id: str
+) -> tuple[World, str, str]:
     """A child app's seats and members as the sandbox's admin API shows them, with its org and contract."""
-    with urllib.request.urlopen(f"{sandbox_url}/_admin/world?app={client_id}", timeout=10) as answer:
-        data: dict[str, Any] = json.load(answer)
+    async with http.get(f"{sandbox_url}/_admin/world", params={"app": client_id}, timeout=TIMEOUT) as answer:
+        answer.raise_for_status()
+        data: dict[str, Any] = await answer.json()
     seats = [
         Seat(
             id=s["id"],
@@ -68,7 +70,7 @@ def sandbox_world(sandbox_url: str, client_id: str) -> tuple[World, str, str]:
     return World(seats=seats, members=members), data["orgUrn"], data["contractUrn"]
 
 
-def demo_notes(sandbox_url: str, client_id: str, world: World) -> None:
+async def demo_notes(http: aiohttp.ClientSession, sandbox_url: str, client_id: str, world: World) -> None:
     """Two recruiters' prospect notes on the customer's member 0, who has InMail threads with both of
     its first seats, so that candidate shows threads and notes from two seats after the first poll."""
     member = world.members[0].urn
@@ -77,14 +79,10 @@ def demo_notes(sandbox_url: str, client_id: str, world: World) -> None:
         (world.seats[1].urn, "Prefers remote"),
     ]
     for seat, text in notes:
-        body = json.dumps({"seat": seat, "member": member, "note": text}).encode()
-        request = urllib.request.Request(
-            f"{sandbox_url}/_admin/notes?app={client_id}",
-            data=body,
-            headers={"content-type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        body = {"seat": seat, "member": member, "note": text}
+        url = f"{sandbox_url}/_admin/notes"
+        async with http.post(url, params={"app": client_id}, json=body, timeout=TIMEOUT) as answer:
+            answer.raise_for_status()
 
 
 async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustomer]:
@@ -99,7 +97,9 @@ async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustome
                     await onboarding.provision_customer(services, ProvisionRequest(key=key, name=name))
                     for key, name in DEMO_CUSTOMERS
                 ]
-                worlds = [sandbox_world(sandbox_url, row.linkedin_client_id) for row in provisioned]
+                worlds = [
+                    await sandbox_world(http, sandbox_url, row.linkedin_client_id) for row in provisioned
+                ]
                 shared = [worlds[0][0].members[0]]
                 out: list[DemoCustomer] = []
                 for n, (row, (world, org_urn, contract_urn)) in enumerate(
@@ -114,7 +114,7 @@ async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustome
                         key=row.key, name=row.name, org_urn=org_urn, contract_urn=contract_urn
                     )
                     await onboarding.provision_customer(services, request)
-                    demo_notes(sandbox_url, row.linkedin_client_id, world)
+                    await demo_notes(http, sandbox_url, row.linkedin_client_id, world)
                     out.append(DemoCustomer(row.key, row.name, row.linkedin_client_id, seeded))
                 return out
             finally:

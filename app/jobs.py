@@ -22,8 +22,8 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 
 import aiohttp
 
@@ -128,6 +128,8 @@ class Jobs:
     outbox: OutboxJob
     exports: ExportWorker
     shutdown_grace_s: float
+    # One run of each job by name (every customer's share), as its periodic loop runs it.
+    runs: dict[str, Callable[[], Awaitable[object]]] = field(default_factory=dict)
 
     def start(self) -> None:
         """Start every job that is on (interval > 0)."""
@@ -164,7 +166,12 @@ def build_jobs(services: Services, settings: Settings) -> Jobs:
     workers.add(POLL_JOB, settings.poll_interval_s, poll)
     workers.add(OUTBOX_JOB, settings.outbox_interval_s, drain_outbox)
     workers.add(EXPORT_JOB, settings.export_interval_s, exports.sweep)
-    return Jobs(workers, outbox, exports, settings.shutdown_grace_s)
+    runs: dict[str, Callable[[], Awaitable[object]]] = {
+        POLL_JOB: poll,
+        OUTBOX_JOB: drain_outbox,
+        EXPORT_JOB: exports.sweep,
+    }
+    return Jobs(workers, outbox, exports, settings.shutdown_grace_s, runs)
 
 
 @contextlib.asynccontextmanager

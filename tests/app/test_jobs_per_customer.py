@@ -1,5 +1,6 @@
-"""A job run does every customer's share: LinkedIn refusing or throttling one customer's app (429, 401)
-leaves the other customers' outbox sync and exports done in the same run; each customer's share runs
+"""A job run does every customer's share (the poll, the outbox, the exports): LinkedIn refusing or
+throttling one customer's app (429, 401) leaves the other customers' outbox sync and exports done in the
+same run; each customer's share runs
 under a lease of its own, which another process holding it makes this one skip."""
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 import models
 from app.export_worker import EXPORT_JOB, ExportWorker
-from app.jobs import OUTBOX_JOB, OutboxJob
+from app.jobs import OUTBOX_JOB, POLL_JOB, OutboxJob, build_jobs
 from app.per_customer import for_each_customer
 from app.settings import Settings
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
@@ -24,6 +25,7 @@ from resolvers.sync.config import SyncConfig
 from resolvers.tenants import Tenant
 from tests.child_apps import add_child_customer
 from tests.conftest import Sandbox
+from tests.resolvers.refresh.support import world_counts
 
 HOLDER = "this-process"
 
@@ -169,3 +171,31 @@ async def test_one_customers_share_raising_leaves_the_others_done_and_is_counted
     assert outcomes == {"acme": False, "globex": True}
     assert ran == [other.key]
     assert REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) == before + 1
+
+
+async def inmails_of(sessions: SessionFactory, customer_id: int) -> int:
+    async with sessions() as db:
+        statement = (
+            select(func.count())
+            .select_from(models.InMailMessage)
+            .where(col(models.InMailMessage.customer_id) == customer_id)
+        )
+        return int((await db.exec(statement)).one())
+
+
+async def test_one_run_of_the_poll_job_polls_every_customers_linkedin(
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    services: Services,
+    settings: Settings,
+    tenant: Tenant,
+    failing: tuple[Tenant, str],
+) -> None:
+    # given: two customers, each with InMails in its own LinkedIn world
+    other, app = failing
+    jobs = build_jobs(services, settings)
+    # when
+    await jobs.runs[POLL_JOB]()
+    # then: each customer's mirror holds its own world's InMails
+    assert await inmails_of(sessions, tenant.id) == (await world_counts(sandbox))["events"] > 0
+    assert await inmails_of(sessions, other.id) == (await world_counts(sandbox, app))["events"] > 0

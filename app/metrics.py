@@ -38,7 +38,8 @@ from starlette.responses import JSONResponse, Response
 from app.settings import Settings
 from models import customer_queries
 from models.db import SessionFactory
-from models.ops_stats import oldest_poll_watermark, outbox_backlog
+from models.outbox_claims import outbox_backlog
+from models.watermarks import oldest_poll_watermark
 
 log = structlog.get_logger("rscgraph.metrics")
 # A `_created` sample per series doubles the scrape for a timestamp nobody graphs.

@@ -21,7 +21,7 @@ from models.ats import (
     Note,
     Recruiter,
 )
-from models.enrichment_queries import has_application, has_linkedin_identity
+from models.identity_lookups import has_application, has_linkedin_identity
 from models.mirror import LinkedInProfile
 
 RowT = TypeVar("RowT", bound=SQLModel)

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.ats import Application, ApplicationStage, Candidate, Job, Note
 from models.integration import SyncEntity, SyncWatermark
 from models.outbox_writes import enqueue_upserts
-from models.sync_status_queries import BACKFILL_SCOPE, BACKFILL_STREAM
+from models.sync_statuses import BACKFILL_SCOPE, BACKFILL_STREAM
 from models.upsert import insert_for
 
 _W = SyncWatermark.__table__  # type: ignore[attr-defined]

@@ -180,7 +180,16 @@ async def release(db: AsyncSession, customer_id: int, ids: Sequence[int], *, lea
         )
 
 
-__all__ = ["ClaimedRow", "Settlement", "claim_due", "extend", "release", "settle"]
+__all__ = [
+    "ClaimedRow",
+    "OutboxBacklog",
+    "Settlement",
+    "claim_due",
+    "extend",
+    "outbox_backlog",
+    "release",
+    "settle",
+]
 
 
 async def pending_upserts(
@@ -214,3 +223,20 @@ async def supersede(db: AsyncSession, customer_id: int, ids: Sequence[int], *, n
         .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
     )
     return int(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    """How many outbox rows wait to be sent, and since when the oldest waits (None: none waits)."""
+
+    depth: int
+    oldest_created_at: datetime | None
+
+
+async def outbox_backlog(db: AsyncSession, customer_id: int) -> OutboxBacklog:
+    """The customer's PENDING outbox rows: their count and the oldest one's creation time."""
+    statement = sa.select(sa.func.count(), sa.func.min(_T.c.created_at)).where(
+        _T.c.customer_id == customer_id, _T.c.status == OutboxStatus.PENDING.value
+    )
+    depth, oldest = (await (await db.connection()).execute(statement)).one()
+    return OutboxBacklog(int(depth), oldest)

@@ -6,12 +6,15 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import utcnow
 from models.integration import SyncWatermark
 from models.upsert import insert_for, table_of
+
+_WATERMARKS = table_of(SyncWatermark)
 
 
 class PollStream(enum.StrEnum):
@@ -66,3 +69,12 @@ async def oldest(db: AsyncSession, customer_id: int, seat_urns: Sequence[str]) -
     if earliest is None or count < len(seats) * len(PollStream):
         return None
     return earliest
+
+
+async def oldest_poll_watermark(db: AsyncSession, customer_id: int) -> datetime | None:
+    """The customer's earliest poll watermark over every seat and stream (None before the first poll)."""
+    statement = sa.select(sa.func.min(_WATERMARKS.c.watermark)).where(
+        _WATERMARKS.c.customer_id == customer_id, _WATERMARKS.c.stream.in_([s.value for s in PollStream])
+    )
+    oldest: datetime | None = (await (await db.connection()).execute(statement)).scalar_one()
+    return oldest

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import models
-from models import enrichment_queries as queries
+from models import identity_lookups as queries
 from models.db import SessionFactory
 from resolvers.errors import InvalidInput
 from resolvers.member_matching import normalise_profile_url, profile_url_spellings

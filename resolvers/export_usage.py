@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import models
-from models import export_queries
+from models import export_requests
 from models.db import SessionFactory
 
 
@@ -44,8 +44,8 @@ async def export_usage(
     (by seat URN)."""
     start, end = month_bounds(now or models.utcnow())
     async with sessions() as db:
-        counts = await export_queries.exports_per_seat(db, customer_id, start, end)
-        mapped = await export_queries.recruiters_with_seats(db, customer_id)
+        counts = await export_requests.exports_per_seat(db, customer_id, start, end)
+        mapped = await export_requests.recruiters_with_seats(db, customer_id)
         recruiters = {r.seat_urn: r for r in mapped if r.seat_urn}
     month = start.strftime("%Y-%m")
     return [

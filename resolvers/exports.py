@@ -16,7 +16,7 @@ import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError, LinkedInNotFound
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
-from models import customer_queries, export_queries, leases, linkedin_identities
+from models import customer_queries, export_requests, leases, linkedin_identities
 from models.base import MAX_ROW_ID
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
@@ -104,14 +104,14 @@ async def record_notification(
     """
     export_id = notification.request_id if notification.type == EXPORT_CANDIDATE_PROFILE else None
     async with sessions() as db:
-        if await export_queries.notification_known(db, customer_id, notification.id):
+        if await export_requests.notification_known(db, customer_id, notification.id):
             return Recorded(new=False, export_request_id=export_id)
         needs_request = (
             not refused
             and export_id is not None
-            and await export_queries.export_request(db, customer_id, export_id) is None
+            and await export_requests.export_request(db, customer_id, export_id) is None
         )
-        export_queries.add_notification(
+        export_requests.add_notification(
             db,
             customer_id,
             notification.id,
@@ -120,12 +120,12 @@ async def record_notification(
             processed_at=datetime.now(UTC) if refused else None,
         )
         if needs_request and export_id is not None:
-            export_queries.add_export_request(db, customer_id, export_id)
+            export_requests.add_export_request(db, customer_id, export_id)
         try:
             await db.commit()
         except sa.exc.IntegrityError as exc:
             await db.rollback()
-            if not export_queries.is_unique_violation(exc):
+            if not export_requests.is_unique_violation(exc):
                 raise
             return Recorded(new=False, export_request_id=export_id)
     return Recorded(new=True, export_request_id=export_id)
@@ -221,7 +221,7 @@ class _Processing:
         customer_id = self._tenant.id
         for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
             async with self._services.sessions() as db:
-                row = await export_queries.export_request(db, customer_id, exported.request_id)
+                row = await export_requests.export_request(db, customer_id, exported.request_id)
                 assert row is not None
                 _describe(row, exported)
                 # The follow-up answer names the customer the export is for (§4): the callback URL's
@@ -241,7 +241,7 @@ class _Processing:
                     raise
                 except sa.exc.IntegrityError as exc:
                     await db.rollback()
-                    if not export_queries.is_unique_violation(exc) or attempt == MAX_WRITE_ATTEMPTS:
+                    if not export_requests.is_unique_violation(exc) or attempt == MAX_WRITE_ATTEMPTS:
                         raise
                     log.info("export %s lost a race (%s); re-reading", exported.request_id, exc.orig)
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -255,7 +255,7 @@ def _describe(row: models.ExportRequest, exported: ExportedCandidate) -> None:
 
 
 async def _save_description(db: AsyncSession, customer_id: int, exported: ExportedCandidate) -> None:
-    row = await export_queries.export_request(db, customer_id, exported.request_id)
+    row = await export_requests.export_request(db, customer_id, exported.request_id)
     assert row is not None
     _describe(row, exported)
     await db.commit()
@@ -266,7 +266,7 @@ async def _open_job(db: AsyncSession, customer_id: int, external_id: str | None)
     if external_id is None or not (external_id.isascii() and external_id.isdigit()):
         raise ExportFailed(f"The export names no job of this ATS (externalJobPostingId {external_id!r})")
     job_id = int(external_id)
-    job = await export_queries.job(db, customer_id, job_id) if job_id <= MAX_ROW_ID else None
+    job = await export_requests.job(db, customer_id, job_id) if job_id <= MAX_ROW_ID else None
     if job is None:
         raise ExportFailed(f"The export names job {external_id}, which does not exist in this ATS")
     if job.state != models.JobState.OPEN:
@@ -306,7 +306,7 @@ async def _match_and_apply(
     if merged.created or merged.changed:
         enqueue(db, customer_id, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
     assert candidate.id is not None
-    application = await export_queries.application_for(db, customer_id, candidate.id, _id(job))
+    application = await export_requests.application_for(db, customer_id, candidate.id, _id(job))
     if application is None:
         application = models.Application(
             customer_id=customer_id, candidate_id=candidate.id, job_id=_id(job), source=APPLICATION_SOURCE
@@ -331,14 +331,14 @@ def _id(row: models.Candidate | models.Job | models.Application) -> int:
 async def _ensure_request(sessions: SessionFactory, customer_id: int, request_id: str) -> None:
     """Make sure a row exists: support may replay an export whose push never arrived."""
     async with sessions() as db:
-        if await export_queries.export_request(db, customer_id, request_id) is not None:
+        if await export_requests.export_request(db, customer_id, request_id) is not None:
             return
-        export_queries.add_export_request(db, customer_id, request_id)
+        export_requests.add_export_request(db, customer_id, request_id)
         try:
             await db.commit()
         except sa.exc.IntegrityError as exc:
             await db.rollback()
-            if not export_queries.is_unique_violation(exc):
+            if not export_requests.is_unique_violation(exc):
                 raise
 
 
@@ -351,14 +351,14 @@ async def _finish(
 ) -> ExportOutcome:
     """Record one attempt; a DONE or FAILED one is also stamped complete, its push processed."""
     async with sessions() as db:
-        row = await export_queries.export_request(db, customer_id, request_id)
+        row = await export_requests.export_request(db, customer_id, request_id)
         assert row is not None
         row.status = status
         row.attempts += 1
         row.error = error
         if status != models.ExportStatus.PENDING:
             row.completed_at = datetime.now(UTC)
-            await export_queries.mark_notification_processed(db, customer_id, request_id, row.completed_at)
+            await export_requests.mark_notification_processed(db, customer_id, request_id, row.completed_at)
         await db.commit()
         candidate = (
             await linkedin_identities.candidate(db, customer_id, row.candidate_id)
@@ -366,7 +366,7 @@ async def _finish(
             else None
         )
         application = (
-            await export_queries.application(db, customer_id, row.application_id)
+            await export_requests.application(db, customer_id, row.application_id)
             if row.application_id
             else None
         )
@@ -389,7 +389,7 @@ async def export_request(
 ) -> models.ExportRequest | None:
     """One of the customer's export requests by LinkedIn's request id."""
     async with sessions() as db:
-        return await export_queries.export_request(db, customer_id, request_id)
+        return await export_requests.export_request(db, customer_id, request_id)
 
 
 async def export_requests_page(
@@ -402,7 +402,7 @@ async def export_requests_page(
 ) -> tuple[list[models.ExportRequest], int]:
     """One page of the customer's export requests (newest first) and the total."""
     async with sessions() as db:
-        return await export_queries.export_requests_page(
+        return await export_requests.export_requests_page(
             db, customer_id, status=status, offset=offset, limit=limit
         )
 
@@ -412,7 +412,7 @@ async def export_requests_by_ids(
 ) -> list[models.ExportRequest | None]:
     """The customer's export requests in key order, None for unknown ids (a DataLoader batch)."""
     async with sessions() as db:
-        found = await export_queries.export_requests_by_ids(db, customer_id, ids)
+        found = await export_requests.export_requests_by_ids(db, customer_id, ids)
     return [found.get(i) for i in ids]
 
 
@@ -441,7 +441,7 @@ async def release_claim(sessions: SessionFactory, customer_id: int, request_id: 
 async def pending_request_ids(sessions: SessionFactory, customer_id: int, limit: int = 100) -> list[str]:
     """The customer's PENDING export request ids, oldest first."""
     async with sessions() as db:
-        return await export_queries.pending_request_ids(db, customer_id, limit)
+        return await export_requests.pending_request_ids(db, customer_id, limit)
 
 
 def outcome_errors(outcome: ExportOutcome) -> list[DomainError]:

@@ -11,13 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from linkedin.errors import LinkedInBadRequest, LinkedInError
-from models import ats_queries, outbox_claims, sync_status_queries
+from models import ats_queries, outbox_claims, sync_statuses
 from models import linkedin_identities as queries
 from models.db import write_session
-from models.export_queries import is_unique_violation
+from models.export_requests import is_unique_violation
 from models.outbox_writes import enqueue
 from models.sync_source_queries import CandidateSource
-from models.sync_status_queries import StatusChange
+from models.sync_statuses import StatusChange
 from resolvers import linkedin_faults
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
@@ -208,7 +208,7 @@ async def _sent_whole(services: Services, customer_id: int, candidate_id: int, p
             return
         if await outbox_claims.supersede(db, customer_id, pending, now=now):
             change = StatusChange(models.SyncEntity.CANDIDATE, candidate_id, models.OutboxStatus.SENT)
-            await sync_status_queries.upsert_statuses(db, customer_id, [change], now=now)
+            await sync_statuses.upsert_statuses(db, customer_id, [change], now=now)
 
 
 async def push_manual_match(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from linkedin.errors import LinkedInError
 from models.base import utcnow
-from models.profile_snapshots import MatchSnapshot, save_match_snapshots
+from models.linkedin_profiles import MatchSnapshot, save_match_snapshots
 from resolvers import linkedin_faults
 from resolvers.match_cache import LiveMatch
 from resolvers.services import Services

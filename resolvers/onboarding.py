@@ -47,7 +47,7 @@ from models.customer_integrations import set_names as store_names
 from models.customers import CUSTOMER_KEY_PATTERN, Customer
 from models.db import write_session
 from models.integration import OutboxStatus, SyncEntity
-from models.sync_status_queries import customer_pending_enqueued_before, customer_status_counts
+from models.sync_statuses import customer_pending_enqueued_before, customer_status_counts
 from resolvers import linkedin_faults
 from resolvers.ats_writes.validation import Checker
 from resolvers.errors import Conflict, DomainError, Duplicate, InvalidInput, LinkedInUnavailable, NotFound

@@ -22,9 +22,9 @@ from linkedin.records import BatchItemError, BatchResult, JobPostingTaskStatus
 from models import OutboxOp, OutboxStatus, SyncEntity
 from models import sync_source_queries as sources
 from models.db import SessionFactory
+from models.linkedin_profiles import MatchSnapshot, save_match_snapshots
 from models.outbox_dependents import HELD, held_applications, mark_withdrawn
-from models.profile_snapshots import MatchSnapshot, save_match_snapshots
-from models.sync_status_queries import statuses_of
+from models.sync_statuses import statuses_of
 from resolvers.sync import payloads
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.outcomes import GONE, SENT, Kind, Outcome, of_batch, of_exception, of_item_error

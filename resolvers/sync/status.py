@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models import OutboxStatus, SyncEntity
 from models.db import SessionFactory
-from models.sync_status_queries import (
+from models.sync_statuses import (
     Problem,
     backfill_enqueued_at,
     pending_counts,

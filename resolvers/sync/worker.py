@@ -22,7 +22,7 @@ from models.db import SessionFactory
 from models.leases import RELEASE_TIMEOUT_S, Heartbeat, LeaseLost
 from models.outbox_claims import ClaimedRow, Settlement, claim_due, extend, release, settle
 from models.outbox_dependents import requeue_skipped_children
-from models.sync_status_queries import StatusChange, delete_statuses, upsert_statuses
+from models.sync_statuses import StatusChange, delete_statuses, upsert_statuses
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.outcomes import Kind, Outcome
 from resolvers.sync.plan import TASK_KEY, Change, Step, coalesce, steps

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import models
 from app.settings import Settings
 from models.db import SessionFactory
+from models.linkedin_profiles import MatchSnapshot, save_match_snapshots
 from models.mirror_queries import profiles_by_candidate_ids
-from models.profile_snapshots import MatchSnapshot, save_match_snapshots
 from tests.child_apps import other_customer_id
 
 T0 = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)

@@ -28,8 +28,10 @@ class CreateJobInput:
     state: JobState = strawberry.field(
         default=JobState.OPEN, description="Whether the job takes applications."
     )
-    availability: JobAvailability = strawberry.field(
-        default=JobAvailability.PRIVATE_TO_ATS_INTEGRATION, description="Who may see the job on LinkedIn."
+    availability: JobAvailability | None = strawberry.field(
+        default=None,
+        description="Who may see the job on LinkedIn; omitted or null, the customer's choice "
+        "(`updateCustomerSettings`; PRIVATE_TO_ATS_INTEGRATION unless it chose PUBLIC).",
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import models
 from models import ats_queries as queries
+from models import customer_queries
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.ats_writes.common import camel, not_found, transaction
@@ -16,14 +17,15 @@ from resolvers.ats_writes.validation import TITLE_MAX, Checker
 
 @dataclass(frozen=True, slots=True)
 class JobFields:
-    """Everything an ATS user may set on a job; new jobs are private to the integration by default."""
+    """Everything an ATS user may set on a job; a new job's availability, unless given, is the customer's
+    choice (`updateCustomerSettings`: private to the integration unless it chose PUBLIC, RSC-102)."""
 
     title: str = ""
     description: str = ""
     location: str | None = None
     company_apply_url: str | None = None
     state: models.JobState = models.JobState.OPEN
-    availability: models.JobAvailability = models.JobAvailability.PRIVATE_TO_ATS_INTEGRATION
+    availability: models.JobAvailability | None = None
 
 
 def clean_job_fields(changes: Mapping[str, object]) -> dict[str, object]:
@@ -53,9 +55,16 @@ def clean_job_fields(changes: Mapping[str, object]) -> dict[str, object]:
 
 async def create_job(sessions: SessionFactory, customer_id: int, fields: JobFields) -> models.Job:
     """A new job of the customer, and its JOB UPSERT event."""
-    clean = clean_job_fields(dataclasses.asdict(fields))
+    given = dataclasses.asdict(fields)
+    if given["availability"] is None:
+        del given["availability"]
+    clean = clean_job_fields(given)
     async with transaction(sessions) as db:
         row = models.Job(customer_id=customer_id, title="")
+        if "availability" not in clean:
+            customer = await customer_queries.customer_by_id(db, customer_id)
+            if customer is not None:
+                row.availability = customer.job_availability
         for attr, value in clean.items():
             setattr(row, attr, value)
         row = await queries.insert(db, customer_id, row)

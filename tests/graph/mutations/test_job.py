@@ -202,3 +202,25 @@ async def test_renaming_a_job_queues_its_applications_again(
             {"candidate_id": application.candidate_id, "job_id": application.job_id},
         ),
     ]
+
+
+SETTINGS = """mutation Settings($input: UpdateCustomerSettingsInput!) {
+  updateCustomerSettings(input: $input) { customer { jobAvailability } userErrors { field code } } }"""
+
+
+async def test_a_new_job_takes_the_customers_chosen_availability_unless_it_names_its_own(
+    graphql: GraphQL,
+) -> None:
+    # given a customer that chose to post its jobs publicly (RSC-102)
+    settings = await graphql(SETTINGS, {"input": {"jobAvailability": "PUBLIC"}})
+    assert settings.errors is None
+    # when jobs are created with and without an availability of their own
+    default = await graphql(CREATE, {"input": {"title": "Designer"}})
+    private = await graphql(
+        CREATE, {"input": {"title": "Recruiter", "availability": "PRIVATE_TO_ATS_INTEGRATION"}}
+    )
+    # then the first follows the customer's choice and the second keeps its own
+    assert default.data is not None
+    assert private.data is not None
+    assert default.data["createJob"]["job"]["availability"] == "PUBLIC"
+    assert private.data["createJob"]["job"]["availability"] == "PRIVATE_TO_ATS_INTEGRATION"

@@ -6,13 +6,13 @@
 
 One customer ("acme", the sandbox's default child app, its secret encrypted as onboarding stores it)
 is registered, and its demo world seeded and backfilled as `rscgraph run` does; rscgraph (with its
-outbox, poll and export jobs) and the LinkedIn sandbox are served in this process on loopback ports. For
-`--seconds`, `--clients` clients send GraphQL over HTTP (candidate tabs, writes, refreshes,
-enrichment), a LinkedIn stand-in exports members (signed pushes, delivered twice) and replays old pushes, and the sandbox's fault
-knobs switch at random between healthy, 5xx, 429, hang and malformed. Then faults go off, the app stops,
-and a final drain runs the export sweep, polls until the first poll's history is complete (a year by
-default, walked back a bounded stretch per poll) and drains the outbox (on a clock moved past every
-backoff).
+outbox, poll and export jobs) and the LinkedIn sandbox are served in this process on loopback ports.
+For `--seconds`, `--clients` clients send GraphQL over HTTP (candidate tabs, writes, refreshes,
+enrichment), a LinkedIn stand-in exports members (signed pushes, delivered twice) and replays old
+pushes, and the sandbox's fault knobs switch at random between healthy, 5xx, 429, hang and malformed.
+Then faults go off, the app stops, and a final drain runs the export sweep, polls until the first
+poll's history is complete (a year by default, walked back a bounded stretch per poll) and drains the
+outbox (on a clock moved past every backoff).
 
 The line it prints: requests (GraphQL, webhook deliveries and replays), HTTP 500s, INTERNAL errors,
 duplicate rows (candidates sharing an email, applications per candidate and job, InMail messages per

@@ -108,7 +108,14 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="after a failed live-match fetch, how long tabs use snapshots only"
     )
     poll_interval_s: float = Field(default=0, ge=0, description="periodic LinkedIn poll; 0 turns it off")
-    poll_initial_lookback_days: int = Field(default=14, ge=1, le=365)
+    # A year, as Bullhorn reaches back; up to 366 so "12 months" holds across a leap day. A first poll
+    # stores its newest window at once and fetches the rest a bounded stretch per poll, newest first.
+    poll_initial_lookback_days: int = Field(
+        default=365,
+        ge=1,
+        le=366,
+        description="how far back a seat's first poll reaches (InMails, notes, stubs), fetched newest first",
+    )
     refresh_deadline_s: float = Field(
         default=5.0,
         gt=0,

@@ -4,12 +4,15 @@
     .venv/bin/python -m bench.chaos --seconds 30 --clients 4
     .venv/bin/python -m bench.chaos --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
 
-The demo world is seeded and backfilled as `rscgraph run` does; rscgraph (with its outbox, poll and
-export jobs) and the LinkedIn sandbox are served in this process on loopback ports. For `--seconds`,
-`--clients` clients send GraphQL over HTTP (candidate tabs, writes, refreshes, enrichment), a LinkedIn
-stand-in exports members (signed pushes, delivered twice) and replays old pushes, and the sandbox's fault
-knobs switch at random between healthy, 5xx, 429, hang and malformed. Then faults go off, the app stops,
-and a final drain runs the export sweep, one poll and the outbox (on a clock moved past every backoff).
+One customer ("acme", the sandbox's default child app, its secret encrypted as onboarding stores it)
+is registered, and its demo world seeded and backfilled as `rscgraph run` does; rscgraph (with its
+outbox, poll and export jobs) and the LinkedIn sandbox are served in this process on loopback ports.
+For `--seconds`, `--clients` clients send GraphQL over HTTP (candidate tabs, writes, refreshes,
+enrichment), a LinkedIn stand-in exports members (signed pushes, delivered twice) and replays old
+pushes, and the sandbox's fault knobs switch at random between healthy, 5xx, 429, hang and malformed.
+Then faults go off, the app stops, and a final drain runs the export sweep, polls until the first
+poll's history is complete (a year by default, walked back a bounded stretch per poll) and drains the
+outbox (on a clock moved past every backoff).
 
 The line it prints: requests (GraphQL, webhook deliveries and replays), HTTP 500s, INTERNAL errors,
 duplicate rows (candidates sharing an email, applications per candidate and job, InMail messages per
@@ -40,6 +43,7 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
@@ -49,13 +53,13 @@ from app.factory import create_app
 from app.jobs import sync_config
 from app.logging_setup import configure_logging
 from app.migrations import upgrade_async
+from app.secret_keys import build_secret_box
 from app.seed import seed_demo
 from app.services import build_services
 from app.settings import Settings
 from bench.outbox import _reset_postgres
 from graph.ids import global_id
 from linkedin import push
-from linkedin.client import LinkedInClient
 from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
@@ -65,8 +69,10 @@ from resolvers.refresh import RefreshService
 from resolvers.sync.backfill import backfill, parse_span
 from resolvers.sync.payloads import skip_reason
 from resolvers.sync.worker import OutboxWorker
+from resolvers.tenants import Tenant
 
 Json = dict[str, Any]
+CUSTOMER_KEY = "acme"
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=30)
 TAB = """query Tab($id: ID!) { candidate(id: $id) {
   id firstName email syncEligibility { eligible missing } notes { body }
@@ -151,8 +157,10 @@ class Chaos:
         sandbox_url: str,
         secret: str,
         seed: int,
+        webhook_path: str,
     ) -> None:
         self.http = http
+        self.webhook_path = webhook_path
         self.sandbox = sandbox
         # Call-log spans of malformed windows: the sandbox answers 200 there without storing anything.
         self.malformed: list[tuple[int, int]] = []
@@ -309,7 +317,7 @@ class Chaos:
         }
         try:
             async with self.http.post(
-                f"{self.app_url}{webhooks.PATH}", data=body, headers=headers, timeout=REQUEST_TIMEOUT
+                f"{self.app_url}{self.webhook_path}", data=body, headers=headers, timeout=REQUEST_TIMEOUT
             ) as answer:
                 if answer.status >= 500:
                     self.tally.http_500 += 1
@@ -510,23 +518,23 @@ async def _outbox_at_rest(engine: AsyncEngine) -> None:
         await asyncio.sleep(0.05)
 
 
-async def final_drain(settings: Settings, engine: AsyncEngine, sessions: SessionFactory) -> None:
-    """With LinkedIn healthy and the app stopped: finish exports, poll once, then drain the outbox past
-    every backoff and lease (exports and the poll enqueue changes of their own)."""
+async def final_drain(
+    settings: Settings, engine: AsyncEngine, sessions: SessionFactory, customer_id: int
+) -> None:
+    """With LinkedIn healthy and the app stopped: finish the customer's exports, poll until its first
+    poll's history is in, then drain its outbox past every backoff and lease (exports and the poll
+    enqueue changes of their own)."""
     async with aiohttp.ClientSession() as http:
-        linkedin = LinkedInClient(http, settings.linkedin_config())
-        services = build_services(settings, sessions, linkedin)
-        await asyncio.wait_for(ExportWorker(services).drain(), 120)
-        refresh = RefreshService(
-            sessions, linkedin, initial_lookback=timedelta(days=settings.poll_initial_lookback_days)
-        )
-        await asyncio.wait_for(refresh.refresh(), 120)
+        services = build_services(settings, sessions, http)
+        tenant = await services.tenants.get(customer_id)
+        await asyncio.wait_for(ExportWorker(services).drain(tenant), 120)
+        await asyncio.wait_for(_poll_history_in(settings, sessions, tenant), 300)
         offset = timedelta()
 
         def clock() -> Any:
             return models.utcnow() + offset
 
-        worker = OutboxWorker(sessions, linkedin, sync_config(settings), clock=clock)
+        worker = OutboxWorker(sessions, tenant, sync_config(settings), clock=clock)
         for _ in range(20):
             offset += timedelta(hours=2)
             await asyncio.wait_for(worker.run_until_idle(), 120)
@@ -535,6 +543,39 @@ async def final_drain(settings: Settings, engine: AsyncEngine, sessions: Session
             )
             if pending[0][0] == 0:
                 break
+
+
+async def _poll_history_in(settings: Settings, sessions: SessionFactory, tenant: Tenant) -> int:
+    """Poll until every seat's first-poll history reaches the lookback; the polls it took."""
+    refresh = RefreshService(
+        sessions,
+        tenant.id,
+        tenant.linkedin,
+        initial_lookback=timedelta(days=settings.poll_initial_lookback_days),
+    )
+    polls = 0
+    while True:
+        await refresh.refresh()
+        polls += 1
+        if await refresh.history_pending_from() is None:
+            return polls
+
+
+async def _add_customer(sessions: SessionFactory, settings: Settings, config: SandboxConfig) -> int:
+    """The customer of the sandbox's default child app, as `rscgraph customers add` registers it."""
+    async with sessions() as db:
+        row = models.Customer(
+            key=CUSTOMER_KEY,
+            name="Acme Staffing",
+            linkedin_client_id=config.client_id,
+            linkedin_client_secret_encrypted=build_secret_box(settings).encrypt(config.client_secret),
+            linkedin_org_urn=config.org_urn,
+            linkedin_contract_urn=config.contract_urn,
+        )
+        db.add(row)
+        await db.commit()
+        assert row.id is not None
+        return row.id
 
 
 @contextlib.asynccontextmanager
@@ -566,17 +607,22 @@ async def main(seconds: float, clients: int, database_url: str | None, seed: int
             poll_interval_s=5.0,
             outbox_interval_s=1.0,
             export_interval_s=5.0,
+            # Customers' LinkedIn secrets are kept encrypted; a key of this run only.
+            secret_keys=Fernet.generate_key().decode(),
         )
         engine = create_engine(url)
         sessions = session_factory(engine)
         try:
             # As `rscgraph run`: the demo world, its history sent to LinkedIn.
-            await seed_demo(sessions, sandbox.world)
-            await backfill(sessions, parse_span("2y"))
+            customer_id = await _add_customer(sessions, settings, sandbox_config)
+            await seed_demo(sessions, customer_id, sandbox.world, company="Acme Staffing")
+            await backfill(sessions, customer_id, parse_span("2y"))
             world = await _world(engine, sandbox)
             async with aiohttp.ClientSession() as http, serve_asgi(create_app(settings)) as app_url:
-                await webhooks.register_callback(settings, app_url + webhooks.PATH)
-                chaos = Chaos(http, app_url, sandbox, sandbox_url, sandbox_config.signing_secret(), seed)
+                path = webhooks.callback_path(CUSTOMER_KEY)
+                await webhooks.register_callback(settings, app_url + path)
+                secret = sandbox_config.signing_secret()
+                chaos = Chaos(http, app_url, sandbox, sandbox_url, secret, seed, path)
                 chaos.deadline = time.monotonic() + seconds
                 jobs = [chaos.client(world, i) for i in range(clients)]
                 # Every request is bounded by REQUEST_TIMEOUT, so the run ends shortly after the deadline.
@@ -588,7 +634,7 @@ async def main(seconds: float, clients: int, database_url: str | None, seed: int
                 chaos.count_deliveries(sandbox)
                 # Stop the app between outbox passes: a pass cut short is sent again after its lease.
                 await asyncio.wait_for(_outbox_at_rest(engine), 60)
-            await final_drain(settings, engine, sessions)
+            await final_drain(settings, engine, sessions, customer_id)
             dupes = await duplicates(engine, sandbox, chaos.malformed)
             lacks = await linkedin_lacks(engine, sandbox)
             missing = await ats_lacks_on_linkedin(engine, sandbox)

@@ -1,4 +1,4 @@
-"""Refresh latency: the first poll (full lookback) and an incremental refresh, against a sandbox process.
+"""Refresh latency: the first poll, its history, and an incremental refresh, against a sandbox process.
 
     .venv/bin/python -m bench.refresh --inmails 5000
     .venv/bin/python -m bench.refresh --inmails 5000 --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
@@ -6,8 +6,10 @@
 The sandbox runs in its own process (as LinkedIn would); the poll is one customer's (the sandbox's
 default app). `--inmails` extra InMails (each answered, so two events) are sent through its admin API
 before the first poll, spread over its members and seats.
-Figures: wall time and upstream calls of the first poll (4 seats × 3 streams × 12 h windows), the p50 /
-max of incremental refreshes with nothing new (13 calls each), and ten concurrent refreshes (one poll).
+Figures: wall time and upstream calls of the first poll (4 seats × 3 streams × the newest 12 h window
+and `HISTORY_WINDOWS_PER_POLL` of history), then the polls, time and calls until the history reaches
+`--lookback-days` (default 365, the setting's), the p50 / max of incremental refreshes with nothing new
+(13 calls each), and ten concurrent refreshes (one poll).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import SecretStr
 from sqlmodel import func, select
 
 from app.migrations import upgrade
+from app.settings import Settings
 from bench.outbox import _free_port, _reset_postgres, _start_sandbox
 from linkedin.client import LinkedInClient
 from linkedin.config import LinkedInConfig
@@ -72,7 +75,7 @@ async def _add_customer(sessions: SessionFactory, config: LinkedInConfig) -> int
         return row.id
 
 
-async def main(database_url: str | None, inmails: int, runs: int) -> None:
+async def main(database_url: str | None, inmails: int, runs: int, lookback_days: int) -> None:
     """Run the measurements and print them."""
     port = _free_port()
     sandbox = _start_sandbox(port)
@@ -97,7 +100,10 @@ async def main(database_url: str | None, inmails: int, runs: int) -> None:
                 sessions = session_factory(engine)
                 customer_id = await _add_customer(sessions, config)
                 refresh = RefreshService(
-                    sessions, customer_id, LinkedInClient(http, config), initial_lookback=timedelta(days=8)
+                    sessions,
+                    customer_id,
+                    LinkedInClient(http, config),
+                    initial_lookback=timedelta(days=lookback_days),
                 )
                 async with http.delete(f"{base}/_admin/calls"):
                     pass
@@ -110,7 +116,20 @@ async def main(database_url: str | None, inmails: int, runs: int) -> None:
                 print(
                     f"first poll: {first:.2f} s, {calls} upstream calls, {report.windows} windows, "
                     f"{report.events} InMails read, {stored} stored, {report.notes} notes, "
-                    f"{report.stubs} stubs"
+                    f"{report.stubs} stubs; stored back to {await refresh.history_pending_from()}"
+                )
+                started, polls = time.perf_counter(), 0
+                async with http.delete(f"{base}/_admin/calls"):
+                    pass
+                while await refresh.history_pending_from() is not None:
+                    await refresh.refresh()
+                    polls += 1
+                took, calls = time.perf_counter() - started, await _calls(http, base)
+                async with sessions() as db:
+                    stored = (await db.exec(select(func.count()).select_from(InMailMessage))).one()
+                print(
+                    f"history back {lookback_days} days: {polls} more polls, {took:.2f} s, {calls} upstream "
+                    f"calls ({calls / max(polls, 1):.0f} per poll), {stored} InMails stored in all"
                 )
                 timings = []
                 for _ in range(runs):
@@ -139,5 +158,6 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--inmails", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--lookback-days", type=int, default=Settings().poll_initial_lookback_days)
     args = parser.parse_args()
-    asyncio.run(main(args.database_url, args.inmails, args.runs))
+    asyncio.run(main(args.database_url, args.inmails, args.runs, args.lookback_days))

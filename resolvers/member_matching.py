@@ -209,7 +209,8 @@ async def merge_details(db: AsyncSession, candidate: models.Candidate, details: 
 
     Per field: equal to the candidate's value → the field's suggestion goes; blank, or still the value
     LinkedIn filled → LinkedIn's value is written (and recorded as filled); anything else → suggested.
-    A record older than what LinkedIn already wrote or suggested for the field changes nothing there.
+    A record older than what LinkedIn already wrote or suggested for the field changes nothing there:
+    records may arrive newest first (a first poll's history walks back), and order must not matter.
     """
     candidate_id, customer_id = _id(candidate), candidate.customer_id
     fills = await queries.fills_of(db, customer_id, candidate_id)
@@ -235,6 +236,10 @@ async def merge_details(db: AsyncSession, candidate: models.Candidate, details: 
             if suggestion is not None and not superseded:
                 await queries.delete_suggestion(db, customer_id, candidate_id, attr)
             changed.append(attr)
+        elif fill is not None and fill.at > offered_at:
+            # An ATS user changed what a newer record wrote: this older value (the poll's history walks
+            # back, newest first) is no news to suggest.
+            continue
         else:
             offered = FieldValue(value, details.source, offered_at)
             await queries.save_suggestion(db, customer_id, candidate_id, attr, offered)

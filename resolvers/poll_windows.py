@@ -24,3 +24,17 @@ def windows(
         out.append((start, end))
         start = end
     return out
+
+
+def windows_back(
+    until: datetime, since: datetime, limit: int, size: timedelta = MAX_WINDOW
+) -> list[tuple[datetime, datetime]]:
+    """Up to `limit` consecutive half-open windows [start, end) covering [since, until) from its end
+    backwards, newest first, none longer than `size` (the last may be short, ending at `since`)."""
+    out: list[tuple[datetime, datetime]] = []
+    end = until
+    while end > since and len(out) < limit:
+        start = max(end - size, since)
+        out.append((start, end))
+        end = start
+    return out

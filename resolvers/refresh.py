@@ -39,7 +39,7 @@ from models.watermarks import PollStream
 from resolvers import linkedin_faults
 from resolvers.errors import LinkedInUnavailable
 from resolvers.linkedin_faults import Fault
-from resolvers.poll_windows import to_ms_precision, windows
+from resolvers.poll_windows import MAX_WINDOW, to_ms_precision, windows, windows_back
 from resolvers.stubs import StubOutcome, apply_mail_stubs
 
 log = logging.getLogger("rscgraph.refresh")
@@ -53,6 +53,15 @@ def lease_name(customer_id: int) -> str:
 
 
 Clock = Callable[[], datetime]
+# Moves a window's mark (watermark or history start) inside the window's transaction.
+Mover = Callable[[AsyncSession], Awaitable[None]]
+
+# A first poll's history (`initial_lookback`, a year by default) is fetched this many windows per seat
+# and stream per poll, newest first: 14 × 12 h = 7 days, i.e. at most 3 × 14 = 42 extra calls (plus
+# pages) per seat per poll, so a refresh or a scheduled round stays about as short as a 2-week first
+# poll was, and a year's history takes ~52 polls, paced by the customer's poll interval (itself set by
+# its call budget) rather than by one burst of 2,190 calls per seat.
+HISTORY_WINDOWS_PER_POLL = 14
 
 
 @dataclass(slots=True)
@@ -63,6 +72,8 @@ class PollReport:
     synced_at: datetime | None
     polled: bool = True
     windows: int = 0
+    # Of `windows`, those that walked a first poll's history back.
+    history_windows: int = 0
     events: int = 0
     notes: int = 0
     stubs: int = 0
@@ -104,12 +115,14 @@ class RefreshService:
         page_size: int = 50,
         holder: str | None = None,
         deadline_s: float | None = None,
+        history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,
     ) -> None:
         self._sessions = sessions
         self._customer_id = customer_id
         self._lease_name = lease_name(customer_id)
         self._linkedin = linkedin
         self._initial_lookback = initial_lookback
+        self._history_windows_per_poll = history_windows_per_poll
         self._clock = clock
         self._lease_ttl = lease_ttl
         # The lease's own time (expiry, takeover), apart from the poll's `clock` (what "now" is polled up to).
@@ -138,6 +151,14 @@ class RefreshService:
     def now(self) -> datetime:
         """The time on the poller's clock (watermarks are on it too)."""
         return self._clock()
+
+    async def history_pending_from(self, seat_urns: Sequence[str] | None = None) -> datetime | None:
+        """While first polls still fetch history: the time from which every stream of these seats
+        (default: every seat ever polled) is stored back to the lookback; None when all history is in."""
+        async with self._sessions() as db:
+            if seat_urns is None:
+                seat_urns = sorted({seat for _, seat in (await marks.watermarks(db, self._customer_id))})
+            return await marks.history_pending_from(db, self._customer_id, seat_urns)
 
     def _join(self) -> asyncio.Task[PollReport]:
         """The poll in flight, started now if none is."""
@@ -294,35 +315,114 @@ class RefreshService:
         until = to_ms_precision(self._clock())
         seat_urns = [seat.urn for seat in await self._linkedin.seats()]
         async with self._sessions() as db:
-            stored = await marks.watermarks(db, self._customer_id)
+            stored = await marks.poll_marks(db, self._customer_id)
         report = PollReport(synced_at=None)
-        first = to_ms_precision(until - self._initial_lookback)
+        oldest = to_ms_precision(until - self._initial_lookback)
         for stream in PollStream:
             for seat in seat_urns:
-                since = stored.get((stream.value, seat), first)
-                for start, end in windows(since, until):
-                    await self._poll_window(stream, seat, start, end, report)
+                await self._poll_seat_stream(
+                    stream, seat, stored.get((stream.value, seat)), oldest, until, report
+                )
         report.synced_at = await self.synced_at(seat_urns)
         return report
 
-    async def _poll_window(
-        self, stream: PollStream, seat: str, start: datetime, end: datetime, report: PollReport
+    async def _poll_seat_stream(
+        self,
+        stream: PollStream,
+        seat: str,
+        mark: marks.PollMark | None,
+        oldest: datetime,
+        until: datetime,
+        report: PollReport,
     ) -> None:
+        """One seat's stream: forward from its watermark to `until` (a first poll: its newest window),
+        then a bounded stretch of its first poll's history, if any is left."""
+        history_from = await self._poll_forward(stream, seat, mark, oldest, until, report)
+        if history_from is not None:
+            await self._poll_history(stream, seat, history_from, oldest, report)
+
+    async def _poll_forward(
+        self,
+        stream: PollStream,
+        seat: str,
+        mark: marks.PollMark | None,
+        oldest: datetime,
+        until: datetime,
+        report: PollReport,
+    ) -> datetime | None:
+        """Store one seat's stream from its watermark up to `until`; the history still to fetch
+        (from where back), or None. A first poll stores only the newest window here, so the tab shows
+        recent activity at once, and leaves the rest to `_poll_history`."""
+        if mark is None:
+            return await self._poll_first_window(stream, seat, oldest, until, report)
+        for start, end in windows(mark.watermark, until):
+            await self._poll_window(stream, seat, start, end, report)
+        return mark.history_from
+
+    async def _poll_first_window(
+        self, stream: PollStream, seat: str, oldest: datetime, until: datetime, report: PollReport
+    ) -> datetime | None:
+        """The newest window of a seat's first poll: its rows, the watermark at `until` and the history
+        start commit together (a crash before that commit makes the next poll a first poll again)."""
+        start = max(until - MAX_WINDOW, oldest)
+        history_from = start if start > oldest else None
+
+        async def move(db: AsyncSession) -> None:
+            await marks.start(db, self._customer_id, stream, seat, until, history_from)
+
+        await self._poll_window(stream, seat, start, until, report, move)
+        return history_from
+
+    async def _poll_history(
+        self, stream: PollStream, seat: str, history_from: datetime, oldest: datetime, report: PollReport
+    ) -> None:
+        """Walk one seat's first-poll history back from `history_from`, newest window first, at most
+        `history_windows_per_poll` windows, down to `oldest`; each window and the history's new start
+        commit together, so a crash repeats at most the window in flight."""
+        if history_from <= oldest:
+            # The lookback was shortened (or reached by clock drift): nothing older is wanted.
+            async with self._sessions() as db:
+                await marks.extend_history(db, self._customer_id, stream, seat, None)
+                await db.commit()
+            return
+        for start, end in windows_back(history_from, oldest, self._history_windows_per_poll):
+            reached = start if start > oldest else None
+
+            async def move(db: AsyncSession, reached: datetime | None = reached) -> None:
+                await marks.extend_history(db, self._customer_id, stream, seat, reached)
+
+            await self._poll_window(stream, seat, start, end, report, move)
+            report.history_windows += 1
+
+    async def _poll_window(
+        self,
+        stream: PollStream,
+        seat: str,
+        start: datetime,
+        end: datetime,
+        report: PollReport,
+        move: Mover | None = None,
+    ) -> None:
+        """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
+        advances to `end`) in one transaction."""
         customer_id = self._customer_id
+        if move is None:
+
+            async def move(db: AsyncSession) -> None:
+                await marks.advance(db, customer_id, stream, seat, end)
+
         # Every page of a window is read before anything is written: a fault leaves no half window.
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
             await self._commit_window(
-                stream, seat, end, lambda db: upsert_messages(db, customer_id, _message_rows(events))
+                move, lambda db: upsert_messages(db, customer_id, _message_rows(events))
             )
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            await self._commit_window(
-                stream, seat, end, lambda db: upsert_notes(db, customer_id, _note_rows(notes))
-            )
+            await self._commit_window(move, lambda db: upsert_notes(db, customer_id, _note_rows(notes)))
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
@@ -332,22 +432,20 @@ class RefreshService:
                 done = await apply_mail_stubs(db, customer_id, stubs)
                 outcome.created, outcome.updated = done.created, done.updated
 
-            await self._commit_window(stream, seat, end, store)
+            await self._commit_window(move, store)
             report.stubs += len(stubs)
             report.candidates_created += outcome.created
             report.candidates_updated += outcome.updated
         report.windows += 1
 
-    async def _commit_window(
-        self, stream: PollStream, seat: str, end: datetime, store: Callable[[AsyncSession], Awaitable[object]]
-    ) -> None:
-        """Store one window's rows and move its watermark to `end`, in one transaction."""
+    async def _commit_window(self, move: Mover, store: Callable[[AsyncSession], Awaitable[object]]) -> None:
+        """Store one window's rows and move its watermark (or history start), in one transaction."""
         assert self._lease is not None, "windows are only committed under the poll lease"
         async with self._sessions() as db:
             # Fenced: the window commits only while the lease is still ours (renewed in this transaction).
             await self._lease.fence(db)
             await store(db)
-            await marks.advance(db, self._customer_id, stream, seat, end)
+            await move(db)
             await db.commit()
 
 

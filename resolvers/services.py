@@ -21,7 +21,7 @@ class DomainConfig:
     widget_script_url: str
     recruiter_profile_url: str
     live_match_cache_s: float = 30.0
-    poll_initial_lookback_days: int = 14
+    poll_initial_lookback_days: int = 365
     max_page_size: int = 100
     # How long a candidate tab waits for LinkedIn's live match before answering from the snapshot.
     live_match_timeout_s: float = 2.0

@@ -13,13 +13,16 @@ from sqlmodel import col, select
 import models
 from linkedin.client import LinkedInClient
 from models.db import SessionFactory
-from resolvers.refresh import RefreshService
+from resolvers.refresh import HISTORY_WINDOWS_PER_POLL, RefreshService
 from tests.conftest import Sandbox
 
 # 2025-11-24T16:00:00Z, as in the client tests; the sandbox's world is built around it.
 START = datetime(2025, 11, 24, 16, 0, tzinfo=UTC)
 LOOKBACK = timedelta(days=8)  # the sandbox's history spans the last 7 days
 WINDOWS_PER_SEAT = 16  # 8 days in 12 h windows
+# A first refresh reads a seat's newest window, then this many windows of its history (the rest of the
+# lookback waits for the next refresh); 15 windows reach back 7.5 days, all of the sandbox's history.
+FIRST_POLL_WINDOWS = min(WINDOWS_PER_SEAT, 1 + HISTORY_WINDOWS_PER_POLL)
 SEATS = 4
 
 

@@ -13,8 +13,8 @@ from models.outbox_backfill import enqueue_history
 from resolvers.refresh import RefreshService
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
+    FIRST_POLL_WINDOWS,
     SEATS,
-    WINDOWS_PER_SEAT,
     Clock,
     count,
     snapshot,
@@ -34,7 +34,7 @@ async def test_first_refresh_mirrors_every_inmail_note_and_stub_linkedin_holds(
     assert (report.events, report.notes, report.stubs) == (world["events"], world["notes"], world["stubs"])
     assert await count(sessions, models.InMailMessage) == world["events"]
     assert await count(sessions, models.LinkedInNote) == world["notes"]
-    assert await upstream_calls(sandbox, "conversationEvents") == SEATS * WINDOWS_PER_SEAT
+    assert await upstream_calls(sandbox, "conversationEvents") == SEATS * FIRST_POLL_WINDOWS
 
 
 async def test_refresh_reads_each_stream_of_each_seat_up_to_now_and_reports_that_time(

@@ -15,7 +15,6 @@ from resolvers.errors import LinkedInUnavailable
 from resolvers.refresh import RefreshService
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
-    LOOKBACK,
     SEATS,
     Clock,
     count,
@@ -94,20 +93,22 @@ async def test_the_refresh_after_a_fault_completes_the_data_like_a_fault_free_po
 async def test_a_quota_spent_in_a_later_window_keeps_the_windows_before_it(
     refresher: RefreshService, sessions: SessionFactory, clock: Clock, sandbox: Sandbox
 ) -> None:
-    # given: LinkedIn answers five InMail windows, then 429s (the first seat's sixth window)
+    # given: LinkedIn answers five InMail windows, then 429s (the first seat's sixth window): its newest
+    # window and four of its history, newest first
     await sandbox.admin("POST", "quotas", {"endpoint": "conversationEvents", "daily": 5})
-    first_window = clock.now() - LOOKBACK
+    now = clock.now()
     # when
     with pytest.raises(LinkedInUnavailable):
         await refresher.refresh()
-    # then
+    # then: stored up to now, and back to five windows before it; every InMail stored lies in between
     async with sessions() as db:
         marks = (await db.exec(select(models.SyncWatermark))).all()
         sent = (await db.exec(select(models.InMailMessage.sent_at))).all()
-    assert [(m.stream, m.seat_urn, m.watermark) for m in marks] == [
-        ("conversationEvents", "urn:li:seat:1001", first_window + timedelta(hours=5 * 12))
+    assert [(m.stream, m.seat_urn, m.watermark, m.history_from) for m in marks] == [
+        ("conversationEvents", "urn:li:seat:1001", now, now - timedelta(hours=5 * 12))
     ]
-    assert all(at < marks[0].watermark for at in sent)
+    assert sent
+    assert all(now - timedelta(hours=5 * 12) <= at < now for at in sent)
 
 
 async def test_the_refresh_after_a_spent_quota_completes_the_data_like_a_fault_free_poll(

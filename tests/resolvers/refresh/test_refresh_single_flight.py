@@ -21,9 +21,9 @@ from resolvers.errors import LinkedInUnavailable
 from resolvers.refresh import RefreshService, lease_name
 from tests.conftest import Sandbox
 from tests.resolvers.refresh.support import (
+    FIRST_POLL_WINDOWS,
     LOOKBACK,
     SEATS,
-    WINDOWS_PER_SEAT,
     Clock,
     count,
     other_process,
@@ -39,7 +39,7 @@ async def test_ten_concurrent_refreshes_make_one_upstream_poll(
     reports = await asyncio.gather(*(refresher.refresh() for _ in range(10)))
     # then
     assert await upstream_calls(sandbox, "seatsV2") == 1
-    assert await upstream_calls(sandbox, "conversationEvents") == SEATS * WINDOWS_PER_SEAT
+    assert await upstream_calls(sandbox, "conversationEvents") == SEATS * FIRST_POLL_WINDOWS
     assert all(report is reports[0] for report in reports)
 
 

@@ -235,6 +235,64 @@ async def test_an_older_stub_applied_late_does_not_undo_what_a_newer_one_filled(
     assert candidate.title == "Principal Engineer"
 
 
+async def test_older_stubs_applied_after_newer_ones_leave_every_value_the_newer_ones_set(
+    sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: the newest stub created the candidate (a first poll's newest window comes first)
+    await _apply(
+        sessions, customer_id, _stub("stub-3", title="Principal Engineer", city="Boston", created_at=LATER)
+    )
+    # when: the history brings older stubs, in two windows, each newer than the next
+    await _apply(sessions, customer_id, _stub("stub-2", title="Staff Engineer", city="Providence"))
+    await _apply(
+        sessions,
+        customer_id,
+        _stub("stub-1", created_at=datetime(2025, 11, 20, tzinfo=UTC), title="Engineer", phone=None),
+    )
+    # then: nothing newer was replaced or suggested over
+    [candidate] = await _candidates(sessions)
+    assert candidate.id is not None
+    assert (candidate.title, candidate.mailing_city, candidate.phone) == (
+        "Principal Engineer",
+        "Boston",
+        "+1 555 0100",
+    )
+    assert await suggestions(sessions, candidate.id) == []
+    assert await count(sessions, models.OutboxEvent) == 1
+
+
+async def test_an_older_stub_after_a_recruiter_edited_a_newer_ones_value_suggests_nothing(
+    sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: the newer stub filled the title, then a recruiter changed it
+    await _apply(sessions, customer_id, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    [created] = await _candidates(sessions)
+    assert created.id is not None
+    await update_candidate(sessions, customer_id, created.id, {"title": "CTO"})
+    # when: an older stub arrives from the history
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
+    # then: LinkedIn's newest word was already heard; its older one is no suggestion
+    [candidate] = await _candidates(sessions)
+    assert candidate.title == "CTO"
+    assert await suggestions(sessions, created.id) == []
+
+
+async def test_an_older_stub_after_a_newer_suggestion_keeps_the_newer_suggestion(
+    sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: an ATS candidate with a newer stub's title suggestion
+    candidate_id = await _add_candidate(
+        sessions, customer_id, first_name="Ada", last_name="Lovelace", title="CTO"
+    )
+    await _link(sessions, customer_id, candidate_id, URN)
+    await _apply(sessions, customer_id, _stub("stub-2", title="Principal Engineer", created_at=LATER))
+    # when
+    await _apply(sessions, customer_id, _stub("stub-1", title="Staff Engineer"))
+    # then
+    titles = [s for s in await suggestions(sessions, candidate_id) if s[0] == "title"]
+    assert titles == [("title", "Principal Engineer", models.LinkedInSource.LINKEDIN_INMAIL)]
+
+
 async def test_a_newer_linkedin_value_replaces_the_older_suggestion_for_the_field(
     sessions: SessionFactory, customer_id: int
 ) -> None:

@@ -14,7 +14,7 @@ from resolvers.services import Services
 
 
 @dataclass
-class TestClock:
+class MovableClock:
     """The scheduler's time, moved by the test."""
 
     now: datetime
@@ -34,7 +34,7 @@ def jobs_for(
     poll: float = 0.0,
     outbox: float = 0.0,
     exports: float = 0.0,
-    clock: TestClock | None = None,
+    clock: MovableClock | None = None,
     concurrency: int = 8,
 ) -> Jobs:
     """This process's jobs with these intervals (0: off); its scheduler on `clock` if given."""
@@ -50,9 +50,9 @@ def jobs_for(
     return jobs
 
 
-def test_clock() -> TestClock:
+def clock_now() -> MovableClock:
     """A clock that starts at the real time (LinkedIn's windows are read up to the real time)."""
-    return TestClock(utcnow())
+    return MovableClock(utcnow())
 
 
 async def rows_of(sessions: SessionFactory, customer_id: int) -> dict[tuple[str, str], work.ScheduledWork]:

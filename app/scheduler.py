@@ -52,7 +52,7 @@ CUSTOMER_SYNC_INTERVAL_S = 60.0
 # How often an idle scheduler looks for due work other processes or wake-ups did not tell it about.
 IDLE_CHECK_S = 1.0
 # A poll unit whose customer is being polled elsewhere comes back this much later (no failure).
-BUSY_RETRY_S = 5.0
+BUSY_RETRY_S = 1.0
 # Units claimed per free slot: a customer's due seats are polled together in one slot.
 CLAIM_FACTOR = 10
 

@@ -1,6 +1,6 @@
-"""Processes pending One-Click Exports off the request path, customer by customer: a periodic job
-(app/jobs.py) the webhook wakes after recording a push. `run_for(tenant)` is one customer's pass, `sweep()`
-one run over every customer."""
+"""Processes pending One-Click Exports off the request path, customer by customer: each customer's
+`exports` unit of the scheduler (app/jobs.py), which a recorded push makes due at once. `run_for(tenant)`
+is one customer's pass, `drain(tenant)` its passes until nothing is left."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import models
 from app import metrics
-from app.per_customer import for_each_customer
 from models import leases
 from resolvers import exports
 from resolvers.services import Services
@@ -71,7 +70,15 @@ class ExportWorker:
 
     async def run_for(self, tenant: Tenant) -> PassResult:
         """One pass over the customer's oldest pending exports; stops early when its LinkedIn is
-        unavailable."""
+        unavailable. Counted when it ends (`passes_done`), even when it fails."""
+        try:
+            return await self._pass(tenant)
+        finally:
+            async with self._passed:
+                self._passes += 1
+                self._passed.notify_all()
+
+    async def _pass(self, tenant: Tenant) -> PassResult:
         done = failed = skipped = 0
         sessions = self._services.sessions
         for request_id in await exports.pending_request_ids(sessions, tenant.id, self._batch_size):
@@ -107,30 +114,7 @@ class ExportWorker:
                 break
         return PassResult(done, failed, pending)
 
-    async def sweep(self) -> PassResult:
-        """One pass over every customer's pending exports, as the periodic job: each customer's under its
-        lease, one customer's failure leaving the others' done; logged when it did something, counted
-        even when it fails."""
-        total = PassResult()
-
-        async def run_for(tenant: Tenant) -> None:
-            nonlocal total
-            # Not `total += await ...`: that reads `total` before the await, and customers run at once.
-            result = await self.run_for(tenant)
-            total += result
-
-        try:
-            await for_each_customer(self._services, EXPORT_JOB, run_for, holder=self._holder)
-            if total.completed or total.pending:
-                fields = {"done": total.done, "failed": total.failed, "pending": total.pending}
-                log.info("export pass", extra={**fields, "skipped": total.skipped})
-            return total
-        finally:
-            async with self._passed:
-                self._passes += 1
-                self._passed.notify_all()
-
     async def passes_done(self, count: int) -> None:
-        """Wait until `count` sweeps have ended (for tests)."""
+        """Wait until `count` passes (of any customer) have ended (for tests)."""
         async with self._passed:
             await self._passed.wait_for(lambda: self._passes >= count)

@@ -82,7 +82,12 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     state["workers"] = Workers()
                 else:
                     jobs.start()
-                    state.update(workers=jobs.workers, export_worker=jobs.exports, sync_worker=jobs.outbox)
+                    state.update(
+                        workers=jobs.workers,
+                        scheduler=jobs.scheduler,
+                        export_worker=jobs.exports,
+                        sync_worker=jobs.outbox,
+                    )
                 try:
                     yield state
                 finally:

@@ -1,10 +1,10 @@
-"""Every background job of rscgraph, in one place: which jobs exist, how often they run, who runs them.
+"""Every background job of rscgraph, in one place: which work exists, how often it runs, who runs it.
 
-Jobs: `linkedin-poll` (the incremental LinkedIn poll), `outbox` (ATS changes to LinkedIn) and `exports`
-(One-Click Exports the webhook recorded); scheduled jobs of later features register in `build_jobs`.
-Each run does every customer's share: `run_for(tenant)`, one call into resolvers/, under a lease named
-after the job and the customer (`models.leases`), so that one process at a time does a customer's share
-and a customer that fails or hangs costs the others nothing but its own slot. Which process runs the jobs:
+Work: each customer's LinkedIn poll (one unit per seat, and a daily read of its seats), its outbox (ATS
+changes to LinkedIn) and its exports (One-Click Exports the webhook recorded), as rows of due work that
+the scheduler (app/scheduler.py) of any worker process claims, most overdue first, a few at a time
+(RSC_JOB_CONCURRENCY). A customer that fails or hangs costs the others nothing but its own slot, and its
+units come back later (backoff). Which process runs the jobs:
 
 - `rscgraph worker`: only the jobs, no HTTP server (PostgreSQL; as many as you like);
 - `rscgraph serve`: GraphQL, and the jobs only with `RSC_RUN_JOBS=true`;
@@ -22,29 +22,35 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 import aiohttp
 
 from app import metrics
 from app.export_worker import EXPORT_JOB, ExportWorker
 from app.migrations import ensure_migrated
-from app.per_customer import for_each_customer
+from app.scheduler import EXPORTS, OUTBOX, POLL, SEATS, Scheduler, UnitFailed, UnitRunner, retry_after_of
 from app.services import build_services
 from app.settings import Settings
 from app.workers import Workers
+from linkedin.errors import LinkedInError
+from models.base import utcnow
 from models.db import create_engine, session_factory
+from models.scheduled_work import WorkKey
+from resolvers.scheduling import Pacing
 from resolvers.services import Services
 from resolvers.sync.config import SyncConfig
+from resolvers.sync.outcomes import Kind
 from resolvers.sync.worker import OutboxWorker
 from resolvers.tenants import Tenant
 
 log = logging.getLogger("rscgraph.jobs")
 
 POLL_JOB = "linkedin-poll"
-OUTBOX_JOB = "outbox"
+OUTBOX_JOB = OUTBOX
 JOB_NAMES = (POLL_JOB, OUTBOX_JOB, EXPORT_JOB)
+assert EXPORT_JOB == EXPORTS
 
 
 class ProcessLayoutError(Exception):
@@ -105,14 +111,20 @@ class OutboxJob:
         self._workers[tenant.id] = (tenant, worker)
         return worker
 
-    async def run_for(self, tenant: Tenant) -> None:
-        """One customer's outbox tick: pass after pass until nothing is due. A tick stopped at shutdown
-        gives its unsent rows back (LinkedIn writes are idempotent, so a row in flight may be sent again)."""
-        report = await self.worker_for(tenant).run_until_idle(max_passes=100)
+    async def run_unit(self, tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        """The scheduler's outbox unit: one tick; LinkedIn throttling it (or failing every change) is a
+        failure of the unit, so that the customer's outbox is backed off (a 429's pause honoured)."""
+        worker = self.worker_for(tenant)
+        report = await worker.run_until_idle(max_passes=100)
         if report.claimed:
-            # Fields, not a dict of enums: `outbox drained claimed=482 sent=482` (or JSON keys).
             outcomes = {kind.value.lower(): n for kind, n in report.outcomes.items()}
             log.info("outbox drained", extra={"claimed": report.claimed, **outcomes})
+        now = utcnow()
+        paused = worker.paused_until
+        if paused is not None and paused > now:
+            raise UnitFailed("LinkedIn throttles this customer", (paused - now).total_seconds())
+        if report.claimed and report.count(Kind.RETRY) and not report.count(Kind.SENT):
+            raise UnitFailed("LinkedIn took none of the customer's changes")
 
 
 def holder_name() -> str:
@@ -125,53 +137,76 @@ class Jobs:
     """The background jobs of one process, and the objects behind them (tests drive these)."""
 
     workers: Workers
+    scheduler: Scheduler
     outbox: OutboxJob
     exports: ExportWorker
     shutdown_grace_s: float
-    # One run of each job by name (every customer's share), as its periodic loop runs it.
-    runs: dict[str, Callable[[], Awaitable[object]]] = field(default_factory=dict)
 
     def start(self) -> None:
-        """Start every job that is on (interval > 0)."""
+        """Start the scheduler (when any kind of work is on) and the periodic jobs."""
         self.workers.start()
-        log.info("background jobs running: %s", ", ".join(self.workers.names) or "none (every interval is 0)")
+        self.scheduler.start()
+        log.info(
+            "background work running: %s", ", ".join(self.scheduler.kinds) or "none (every interval is 0)"
+        )
 
     async def stop(self) -> None:
-        """Let runs in flight finish within the grace period, then cancel them (their leases and
-        claimed rows are given back); returns when every job has ended."""
+        """Let work in flight finish within the grace period, then cancel it (its holds, leases and
+        claimed rows are given back or lapse); returns when everything has ended."""
+        await self.scheduler.stop(grace_s=self.shutdown_grace_s)
         await self.workers.stop(grace_s=self.shutdown_grace_s)
 
 
-def build_jobs(services: Services, settings: Settings) -> Jobs:
-    """Register every background job; each runs once right at start, then every interval (0 = off), and
-    each run does every customer's share (`for_each_customer`).
+async def poll_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+    """The scheduler's poll unit: the claimed seats of one customer, under its poll lease."""
+    await tenant.refresh.poll_seats([key.seat_urn for key in keys])
 
-    The export sweep also runs whenever the webhook records a push in this process (`Workers.wake`);
-    the first sweep picks up whatever a previous process left pending.
-    """
+
+def build_scheduler(
+    services: Services, settings: Settings, outbox: OutboxJob, exports: ExportWorker, *, holder: str
+) -> Scheduler:
+    """The scheduler of this process: RSC_*_INTERVAL_S as the operator's wishes (0: off), the budget's
+    pacing, RSC_JOB_CONCURRENCY units at once."""
+    pacing = Pacing(settings.poll_interval_s, settings.outbox_interval_s, settings.export_interval_s)
+    scheduler: Scheduler
+
+    async def seats_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        try:
+            seats = await tenant.linkedin.seats()
+        except LinkedInError as exc:
+            raise UnitFailed(f"could not read the seats: {exc}", retry_after_of(exc)) from exc
+        await scheduler.schedule_seats(tenant.id, [seat.urn for seat in seats])
+
+    async def exports_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        result = await exports.drain(tenant)
+        if result.completed or result.pending:
+            log.info(
+                "export pass", extra={"done": result.done, "failed": result.failed, "pending": result.pending}
+            )
+        if result.pending:
+            raise UnitFailed("LinkedIn is unavailable for this customer's exports")
+
+    runners: dict[str, UnitRunner] = {
+        SEATS: seats_unit,
+        POLL: poll_unit,
+        OUTBOX: outbox.run_unit,
+        EXPORTS: exports_unit,
+    }
+    scheduler = Scheduler(services, pacing, runners, holder, concurrency=settings.job_concurrency)
+    return scheduler
+
+
+def build_jobs(services: Services, settings: Settings) -> Jobs:
+    """The process's background work: the scheduler of every customer's units, each kind on when its
+    interval is above 0. A push the webhook records makes its customer's exports unit due at once
+    (`app.scheduler.run_soon`), whichever process's scheduler claims it."""
     holder = holder_name()
     outbox = OutboxJob(services, sync_config(settings))
     exports = ExportWorker(services)
-
-    async def poll() -> None:
-        # The poll single-flights per customer itself, across processes too (its own lease).
-        await for_each_customer(
-            services, POLL_JOB, lambda tenant: tenant.refresh.poll_tick(), holder=holder, lease=False
-        )
-
-    async def drain_outbox() -> None:
-        await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder=holder)
-
+    scheduler = build_scheduler(services, settings, outbox, exports, holder=holder)
+    # Periodic jobs that are not a customer's (later features register them here).
     workers = Workers(on_run=metrics.job_ran)
-    workers.add(POLL_JOB, settings.poll_interval_s, poll)
-    workers.add(OUTBOX_JOB, settings.outbox_interval_s, drain_outbox)
-    workers.add(EXPORT_JOB, settings.export_interval_s, exports.sweep)
-    runs: dict[str, Callable[[], Awaitable[object]]] = {
-        POLL_JOB: poll,
-        OUTBOX_JOB: drain_outbox,
-        EXPORT_JOB: exports.sweep,
-    }
-    return Jobs(workers, outbox, exports, settings.shutdown_grace_s, runs)
+    return Jobs(workers, scheduler, outbox, exports, settings.shutdown_grace_s)
 
 
 @contextlib.asynccontextmanager

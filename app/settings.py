@@ -170,6 +170,11 @@ class Settings(BaseSettings):
         default=False,
         description="whether `serve` runs the background jobs (poll, outbox, exports); `run` always does",
     )
+    job_concurrency: int = Field(
+        default=8,
+        ge=1,
+        description="units of background work (a customer's poll, outbox, exports) one process runs at once",
+    )
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="at shutdown, how long jobs in flight may finish before they stop"
     )

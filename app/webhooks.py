@@ -22,9 +22,9 @@ from starlette.routing import Route
 
 from app import metrics
 from app.export_worker import EXPORT_JOB
+from app.scheduler import run_soon
 from app.settings import Settings
 from app.tenancy import bind_customer
-from app.workers import Workers
 from linkedin import push
 from linkedin.client import LinkedInClient
 from linkedin.errors import LinkedInNotFound
@@ -154,9 +154,8 @@ async def notification(request: Request) -> Response:
                     503, "LinkedIn did not say what changed; deliver again later", "follow_up_failed"
                 )
     if recorded.new and recorded.export_request_id is not None:
-        workers: Workers | None = getattr(request.state, "workers", None)
-        if workers is not None:
-            workers.wake(EXPORT_JOB)
+        # Due now in the table: this process's scheduler (woken) or any worker's claims it.
+        await run_soon(services.sessions, tenant.id, EXPORT_JOB, getattr(request.state, "scheduler", None))
     log.info("webhook %s %s (%s)", parsed.type, parsed.id, "new" if recorded.new else "replay")
     return JSONResponse({"id": parsed.id, "status": "accepted" if recorded.new else "duplicate"})
 

@@ -169,18 +169,68 @@ async def finish(
 ) -> None:
     """Give a unit back, due again at `next_run_at`; `error` counts a failure (None: a success)."""
     failures = col(ScheduledWork.failures) + 1 if error is not None else 0
+    due: sa.ColumnElement[datetime] | datetime = next_run_at
+    if error is None:
+        # Made due again while it ran (`run_soon` moved its due time past its start): run again soon.
+        woken = sa.and_(
+            col(ScheduledWork.last_started_at).is_not(None),
+            col(ScheduledWork.next_run_at) > col(ScheduledWork.last_started_at),
+            col(ScheduledWork.next_run_at) < next_run_at,
+        )
+        due = sa.case((woken, col(ScheduledWork.next_run_at)), else_=sa.literal(next_run_at, UTCDateTime))
     await db.exec(
         update(ScheduledWork)
         .where(*_matches(key), col(ScheduledWork.holder) == holder)
         .values(
             holder=None,
             held_until=None,
-            next_run_at=next_run_at,
+            next_run_at=due,
             failures=failures,
             last_error=error[:500] if error is not None else None,
             last_finished_at=now or utcnow(),
         )
     )
+
+
+async def release(
+    db: AsyncSession, key: WorkKey, holder: str, *, next_run_at: datetime | None = None
+) -> None:
+    """Give a unit back without running it (its customer was busy elsewhere): its failures stay as they
+    were; due again at `next_run_at` (None: when it was due)."""
+    values: dict[str, object] = {"holder": None, "held_until": None}
+    if next_run_at is not None:
+        values["next_run_at"] = next_run_at
+    await db.exec(
+        update(ScheduledWork).where(*_matches(key), col(ScheduledWork.holder) == holder).values(**values)
+    )
+
+
+async def run_soon(db: AsyncSession, key: WorkKey, *, now: datetime | None = None) -> bool:
+    """Make a unit due now (e.g. a push recorded an export); whether it is scheduled. A unit running
+    now keeps this for when it is given back (`finish` runs it again at once after a success)."""
+    now = now or utcnow()
+    result = await db.exec(
+        update(ScheduledWork)
+        .where(
+            *_matches(key),
+            sa.or_(col(ScheduledWork.next_run_at) > now, col(ScheduledWork.holder).is_not(None)),
+        )
+        .values(next_run_at=now)
+    )
+    if result.rowcount:
+        return True
+    exists = await db.exec(select(ScheduledWork.kind).where(*_matches(key)))
+    return exists.first() is not None
+
+
+async def units_of(db: AsyncSession, customer_id: int, kind: str) -> int:
+    """How many units of `kind` the customer has (its polled seats, for `poll`)."""
+    statement = (
+        select(sa.func.count())
+        .select_from(ScheduledWork)
+        .where(col(ScheduledWork.customer_id) == customer_id, col(ScheduledWork.kind) == kind)
+    )
+    return int((await db.exec(statement)).one())
 
 
 async def scheduled_for(db: AsyncSession, customer_id: int) -> list[ScheduledWork]:
@@ -201,7 +251,10 @@ __all__ = [
     "claim_due",
     "ensure_scheduled",
     "finish",
+    "release",
     "renew_held",
+    "run_soon",
     "scheduled_for",
+    "units_of",
     "unschedule",
 ]

@@ -133,6 +133,7 @@ class RefreshService:
         self._inflight: asyncio.Task[PollReport] | None = None
         self._deadline_s = deadline_s
         self._state = PollState()
+        self._seat_polls = asyncio.Lock()
 
     @property
     def customer_id(self) -> int:
@@ -302,6 +303,43 @@ class RefreshService:
             log.warning("the poll of another process brought nothing new (stored up to %s)", after)
             raise LinkedInUnavailable(linkedin_faults.NOT_UPDATED)
         return PollReport(synced_at=after, polled=False)
+
+    async def poll_seats(self, seat_urns: Sequence[str]) -> PollReport:
+        """Poll only these seats now (the scheduler's unit of polling), under the customer's poll lease.
+
+        Raises `leases.LeaseBusy` when the customer is being polled elsewhere (a `refresh()`, another
+        process), `LinkedInUnavailable` (from the `LinkedInError`) when LinkedIn fails; what was stored
+        before the failure stays stored. A `refresh()` meanwhile waits for this poll as for another
+        process's (its own holder name), so the customer's poll stays single-flight.
+        """
+        async with self._seat_polls:
+            try:
+                async with leases.hold_lease(
+                    self._sessions,
+                    self._lease_name,
+                    f"{self._holder}:seats",
+                    ttl=self._lease_ttl,
+                    clock=self._lease_clock,
+                ) as self._lease:
+                    return await self._poll_given_seats(seat_urns)
+            except LinkedInError as exc:
+                log.warning("LinkedIn poll of seats stopped for customer %d: %s", self._customer_id, exc)
+                raise linkedin_faults.unavailable(exc) from exc
+
+    async def _poll_given_seats(self, seat_urns: Sequence[str]) -> PollReport:
+        """`_poll`'s window loop over given seats (no seats call: the scheduler's seat sync read them)."""
+        until = to_ms_precision(self._clock())
+        async with self._sessions() as db:
+            stored = await marks.watermarks(db, self._customer_id)
+        report = PollReport(synced_at=None)
+        first = to_ms_precision(until - self._initial_lookback)
+        for stream in PollStream:
+            for seat in seat_urns:
+                since = stored.get((stream.value, seat), first)
+                for start, end in windows(since, until):
+                    await self._poll_window(stream, seat, start, end, report)
+        report.synced_at = await self.synced_at(seat_urns)
+        return report
 
     async def synced_at(self, seat_urns: Sequence[str] | None = None) -> datetime | None:
         """The time up to which every stream of these seats (default: every seat of the customer ever

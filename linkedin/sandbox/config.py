@@ -29,6 +29,8 @@ class SandboxConfig:
     token_ttl_seconds: int = 1800
     seed: int = 7
     member_count: int = 240
+    # Seats of the contract (the first four are the demo's named recruiters; the rest are numbered).
+    seat_count: int = 4
     # Calls per UTC day per endpoint name; names not listed get DEFAULT_DAILY_QUOTA.
     daily_quotas: dict[str, int] = field(default_factory=dict)
     retry_after_seconds: int | None = None
@@ -70,7 +72,14 @@ class SandboxConfig:
             setattr(cfg, name, env.get(f"SANDBOX_{name.upper()}", getattr(cfg, name)))
         cfg.org_urn = env.get("SANDBOX_ORG_URN", cfg.org_urn)
         cfg.contract_urn = env.get("SANDBOX_CONTRACT_URN", cfg.contract_urn)
-        for name in ("token_ttl_seconds", "seed", "member_count", "per_minute_records", "job_task_delay_ms"):
+        for name in (
+            "token_ttl_seconds",
+            "seed",
+            "member_count",
+            "seat_count",
+            "per_minute_records",
+            "job_task_delay_ms",
+        ):
             raw = env.get(f"SANDBOX_{name.upper()}")
             if raw is not None:
                 setattr(cfg, name, int(raw))

@@ -199,6 +199,8 @@ def build_world(config: SandboxConfig) -> World:
     rng = random.Random(config.seed)
     now = config.now_ms()
     seat_people = [("Ada", "Recruiter"), ("Ben", "Sourcer"), ("Cleo", "Talent"), ("Dev", "Hiring")]
+    seat_people += [("Seat", f"Holder {n}") for n in range(len(seat_people) + 1, config.seat_count + 1)]
+    seat_people = seat_people[: max(2, config.seat_count)]
     seats = [
         Seat(
             id=config.seat_base + i,

@@ -9,8 +9,8 @@ import pytest
 
 from app.export_worker import EXPORT_JOB, ExportWorker
 from app.factory import create_app
+from app.scheduler import run_soon
 from app.settings import Settings
-from app.workers import Workers
 from linkedin.client import LinkedInClient
 from linkedin.push import PushNotification
 from linkedin.sandbox.config import SandboxConfig
@@ -22,6 +22,7 @@ from resolvers import exports
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from tests.conftest import Sandbox
+from tests.scheduler_support import jobs_for
 
 WORLD = build_world(SandboxConfig())
 
@@ -44,40 +45,38 @@ async def pending_export(sandbox: Sandbox, sessions: SessionFactory, customer_id
     return request_id
 
 
-async def test_the_started_worker_completes_a_pending_export_without_being_asked(
-    sandbox: Sandbox, services: Services, sessions: SessionFactory, customer_id: int
+async def test_the_started_scheduler_completes_a_pending_export_without_being_asked(
+    sandbox: Sandbox, services: Services, settings: Settings, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given
     request_id = await pending_export(sandbox, sessions, customer_id)
-    worker = ExportWorker(services)
-    workers = Workers()
-    workers.add(EXPORT_JOB, 3600, worker.sweep)
-    # when: the job starts (its first pass sweeps what is pending)
-    workers.start()
+    jobs = jobs_for(services, settings, exports=3600)
+    # when: the scheduler starts (the customer's exports unit is due at once)
+    jobs.start()
     try:
-        await asyncio.wait_for(worker.passes_done(1), GUARD_S)
+        await asyncio.wait_for(jobs.exports.passes_done(1), GUARD_S)
     finally:
-        await workers.stop()
+        await jobs.stop()
     # then
     row = await exports.export_request(sessions, customer_id, request_id)
     assert row is not None
     assert row.status == ExportStatus.DONE
 
 
-async def test_a_wake_up_runs_another_pass(services: Services) -> None:
-    # given
-    worker = ExportWorker(services)
-    workers = Workers()
-    workers.add(EXPORT_JOB, 3600, worker.sweep)
-    workers.start()
+async def test_making_the_exports_unit_due_runs_another_pass(
+    services: Services, settings: Settings, customer_id: int
+) -> None:
+    # given: the first pass is done and the next is an hour away
+    jobs = jobs_for(services, settings, exports=3600)
+    jobs.start()
     try:
-        await asyncio.wait_for(worker.passes_done(1), GUARD_S)
+        await asyncio.wait_for(jobs.exports.passes_done(1), GUARD_S)
         # when
-        workers.wake(EXPORT_JOB)
+        await run_soon(services.sessions, customer_id, EXPORT_JOB, jobs.scheduler)
         # then
-        await asyncio.wait_for(worker.passes_done(2), GUARD_S)
+        await asyncio.wait_for(jobs.exports.passes_done(2), GUARD_S)
     finally:
-        await workers.stop()
+        await jobs.stop()
 
 
 async def test_a_pending_export_claimed_by_another_worker_is_left_to_it(

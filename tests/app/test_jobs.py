@@ -186,8 +186,8 @@ async def test_the_app_runs_no_job_unless_asked(settings: Settings) -> None:
         # then
         assert off_state is not None
         assert on_state is not None
-        assert off_state["workers"].names == []
-        assert on_state["workers"].names == ["outbox", "exports"]
+        assert "scheduler" not in off_state
+        assert on_state["scheduler"].kinds == ["outbox", "exports"]
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)

@@ -1,33 +1,31 @@
-"""A job run does every customer's share (the poll, the outbox, the exports): LinkedIn refusing or
-throttling one customer's app (429, 401) leaves the other customers' outbox sync and exports done in the
-same run; each customer's share runs
-under a lease of its own, which another process holding it makes this one skip."""
+"""The scheduler runs every customer's units: LinkedIn refusing or throttling one customer's app (429,
+401) leaves the other customers' outbox sync and exports done in the same round; a unit another process
+holds is left to it; one customer's unit raising leaves the others done and is counted."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 import models
-from app.export_worker import EXPORT_JOB, ExportWorker
-from app.jobs import OUTBOX_JOB, POLL_JOB, OutboxJob, build_jobs
-from app.per_customer import for_each_customer
+from app.export_worker import EXPORT_JOB
 from app.settings import Settings
 from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
-from models import leases
-from models.db import SessionFactory
+from models import scheduled_work as work
+from models.db import SessionFactory, write_session
 from resolvers import exports
 from resolvers.services import Services
-from resolvers.sync.config import SyncConfig
 from resolvers.tenants import Tenant
 from tests.child_apps import add_child_customer
 from tests.conftest import Sandbox
-from tests.resolvers.refresh.support import world_counts
+from tests.scheduler_support import clock_now, jobs_for, rows_of
 
-HOLDER = "this-process"
+TTL = timedelta(seconds=20)
 
 
 async def work_for(sandbox: Sandbox, sessions: SessionFactory, tenant: Tenant, app: str | None) -> str:
@@ -93,6 +91,7 @@ async def test_one_customers_linkedin_failing_leaves_the_others_sync_and_exports
     services: Services,
     tenant: Tenant,
     failing: tuple[Tenant, str],
+    settings: Settings,
     status: int,
 ) -> None:
     # given: work waiting for both customers; every call of globex's app is answered `status`
@@ -100,10 +99,9 @@ async def test_one_customers_linkedin_failing_leaves_the_others_sync_and_exports
     healthy_export = await work_for(sandbox, sessions, tenant, None)
     failing_export = await work_for(sandbox, sessions, other, app)
     await sandbox.admin("POST", f"faults?app={app}", {"endpoint": "*", "status": status, "count": None})
-    outbox = OutboxJob(services, SyncConfig())
-    # when: one run of the outbox job, then one of the export job
-    synced = await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder=HOLDER)
-    swept = await ExportWorker(services).sweep()
+    jobs = jobs_for(services, settings, outbox=30.0, exports=30.0, clock=clock_now())
+    # when: one round of the scheduler
+    ran = await jobs.scheduler.tick()
     # then: acme's candidate is on its LinkedIn and its export done, in this very run
     assert "grace@acme.example" in await pushed_emails(sandbox, None)
     # (its first row is the candidate's; the export enqueued the member's candidate and application after)
@@ -117,73 +115,17 @@ async def test_one_customers_linkedin_failing_leaves_the_others_sync_and_exports
     waiting = await exports.export_request(sessions, other.id, failing_export)
     assert waiting is not None
     assert waiting.status is models.ExportStatus.PENDING
-    assert (swept.done, swept.pending) == (1, 1)
-    # and neither customer's share failed as a job (a LinkedIn outage is an outcome, not a crash)
-    assert synced == {"acme": True, "globex": True}
+    # and globex's units failed (backed off), acme's succeeded
+    outcomes = {(r.key.customer_id, r.key.kind): r.ok for r in ran}
+    assert outcomes == {
+        (tenant.id, "outbox"): True,
+        (tenant.id, "exports"): True,
+        (other.id, "outbox"): False,
+        (other.id, "exports"): False,
+    }
 
 
-async def test_a_customers_share_another_process_holds_is_skipped_and_the_others_run(
-    sandbox: Sandbox,
-    sessions: SessionFactory,
-    services: Services,
-    tenant: Tenant,
-    failing: tuple[Tenant, str],
-) -> None:
-    # given: another process is draining acme's outbox right now
-    other, app = failing
-    await work_for(sandbox, sessions, tenant, None)
-    await work_for(sandbox, sessions, other, app)
-    async with sessions() as db:
-        assert await leases.try_acquire(
-            db, leases.customer_lease(OUTBOX_JOB, tenant.id), "another-process", leases.DEFAULT_TTL
-        )
-        await db.commit()
-    outbox = OutboxJob(services, SyncConfig())
-    # when
-    synced = await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder=HOLDER)
-    # then: acme's share was left to the other process; globex's ran
-    assert synced == {"globex": True}
-    assert await outbox_of(sessions, tenant.id) == [models.OutboxStatus.PENDING]
-    assert await outbox_of(sessions, other.id) == [models.OutboxStatus.SENT]
-
-
-async def test_one_customers_share_raising_leaves_the_others_done_and_is_counted(
-    sandbox: Sandbox,
-    sessions: SessionFactory,
-    services: Services,
-    tenant: Tenant,
-    failing: tuple[Tenant, str],
-) -> None:
-    # given: a unit of work that breaks for acme alone (a bug, a row no column takes)
-    other, _ = failing
-    ran: list[str] = []
-
-    async def run_for(customer: Tenant) -> Any:
-        if customer.id == tenant.id:
-            raise RuntimeError("acme's share breaks")
-        ran.append(customer.key)
-
-    failures = {"job": EXPORT_JOB, "customer": "acme"}
-    before = REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) or 0.0
-    # when
-    outcomes = await for_each_customer(services, EXPORT_JOB, run_for, holder=HOLDER)
-    # then
-    assert outcomes == {"acme": False, "globex": True}
-    assert ran == [other.key]
-    assert REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) == before + 1
-
-
-async def inmails_of(sessions: SessionFactory, customer_id: int) -> int:
-    async with sessions() as db:
-        statement = (
-            select(func.count())
-            .select_from(models.InMailMessage)
-            .where(col(models.InMailMessage.customer_id) == customer_id)
-        )
-        return int((await db.exec(statement)).one())
-
-
-async def test_one_run_of_the_poll_job_polls_every_customers_linkedin(
+async def test_a_unit_another_process_holds_is_left_to_it_and_the_others_run(
     sandbox: Sandbox,
     sessions: SessionFactory,
     services: Services,
@@ -191,11 +133,48 @@ async def test_one_run_of_the_poll_job_polls_every_customers_linkedin(
     tenant: Tenant,
     failing: tuple[Tenant, str],
 ) -> None:
-    # given: two customers, each with InMails in its own LinkedIn world
+    # given: another (live) process holds acme's outbox unit right now
     other, app = failing
-    jobs = build_jobs(services, settings)
+    await work_for(sandbox, sessions, tenant, None)
+    await work_for(sandbox, sessions, other, app)
+    clock = clock_now()
+    jobs = jobs_for(services, settings, outbox=30.0, clock=clock)
+    await jobs.scheduler.sync_customers()
+    async with write_session(sessions) as db:
+        held = await work.claim_due(db, "another-process", kinds=["outbox"], limit=1, ttl=TTL, now=clock())
+    assert [c.key.customer_id for c in held] in ([tenant.id], [other.id])
+    holder_of = held[0].key.customer_id
     # when
-    await jobs.runs[POLL_JOB]()
-    # then: each customer's mirror holds its own world's InMails
-    assert await inmails_of(sessions, tenant.id) == (await world_counts(sandbox))["events"] > 0
-    assert await inmails_of(sessions, other.id) == (await world_counts(sandbox, app))["events"] > 0
+    ran = await jobs.scheduler.run_due()
+    # then: the held customer's unit was left to its holder; the other's ran
+    assert [r.key.customer_id for r in ran] == [other.id if holder_of == tenant.id else tenant.id]
+    assert (await rows_of(sessions, holder_of))[("outbox", "")].holder == "another-process"
+
+
+async def test_one_customers_unit_raising_leaves_the_others_done_and_is_counted(
+    sessions: SessionFactory,
+    services: Services,
+    settings: Settings,
+    tenant: Tenant,
+    failing: tuple[Tenant, str],
+) -> None:
+    # given: a unit of work that breaks for acme alone (a bug, a row no column takes)
+    other, _ = failing
+    ran: list[str] = []
+
+    async def run_for(customer: Tenant, keys: Sequence[work.WorkKey]) -> Any:
+        if customer.id == tenant.id:
+            raise RuntimeError("acme's share breaks")
+        ran.append(customer.key)
+
+    jobs = jobs_for(services, settings, exports=30.0, clock=clock_now())
+    jobs.scheduler.runners[EXPORT_JOB] = run_for
+    failures = {"job": EXPORT_JOB, "customer": "acme"}
+    before = REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) or 0.0
+    # when
+    outcomes = await jobs.scheduler.tick()
+    # then
+    assert {r.key.customer_id: r.ok for r in outcomes} == {tenant.id: False, other.id: True}
+    assert ran == [other.key]
+    assert REGISTRY.get_sample_value("rscgraph_customer_job_failures_total", failures) == before + 1
+    assert (await rows_of(sessions, tenant.id))[(EXPORT_JOB, "")].failures == 1

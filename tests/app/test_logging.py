@@ -17,9 +17,7 @@ import structlog
 from strawberry import relay
 
 import models
-from app.jobs import OUTBOX_JOB, OutboxJob, sync_config
 from app.logging_setup import QUIET_LOGGERS, REDACTED, configure_logging
-from app.per_customer import for_each_customer
 from app.settings import Settings
 from app.workers import Workers
 from linkedin import push
@@ -28,6 +26,7 @@ from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers.services import Services
 from tests.conftest import Sandbox, Server
+from tests.scheduler_support import jobs_for
 
 WORLD = build_world(SandboxConfig())
 REFRESH = """
@@ -227,8 +226,7 @@ async def test_the_outbox_logs_fields_and_its_customer_rather_than_python_reprs(
         await db.commit()
     logs.clear()
     # when: one run of the outbox job
-    outbox = OutboxJob(services, sync_config(settings))
-    await for_each_customer(services, OUTBOX_JOB, outbox.run_for, holder="test-process")
+    await jobs_for(services, settings, outbox=30.0).scheduler.tick()
     # then
     drained = [line for line in logs.lines() if line["event"] == "outbox drained"]
     assert [(line["claimed"], line["sent"], line["customer"]) for line in drained] == [(1, 1, "acme")]

@@ -113,3 +113,43 @@ async def test_concurrent_claimers_never_take_the_same_unit(
     batches = await asyncio.gather(*(_claim(sessions, f"w{n}", 4, NOW) for n in range(10)))
     taken = [c.key for batch in batches for c in batch]
     assert len(taken) == len(set(taken)) == 30
+
+
+async def test_a_unit_made_due_while_it_runs_runs_again_at_once_after_its_success(
+    sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a unit running now, and one idle with its next run an hour away
+    running, idle = work.WorkKey(customer_id, "outbox"), work.WorkKey(customer_id, "poll", "urn:li:seat:2")
+    await _schedule(sessions, [running], NOW)
+    await _schedule(sessions, [idle], NOW + timedelta(hours=1))
+    await _claim(sessions, "w1", 1, NOW)
+    later = NOW + timedelta(seconds=3)
+    # when: both are made due (a push arrived)
+    async with write_session(sessions) as db:
+        assert await work.run_soon(db, running, now=later)
+        assert await work.run_soon(db, idle, now=later)
+        assert not await work.run_soon(db, work.WorkKey(customer_id, "poll", "urn:li:seat:none"), now=later)
+    async with write_session(sessions) as db:
+        await work.finish(db, running, "w1", next_run_at=NOW + timedelta(minutes=5), now=later)
+    # then: the running one comes back due at the wake-up, the idle one is due now
+    async with sessions() as db:
+        rows = {r.kind: r for r in await work.scheduled_for(db, customer_id)}
+    assert rows["outbox"].next_run_at == later
+    assert rows["poll"].next_run_at == later
+
+
+async def test_a_released_unit_keeps_its_failures(sessions: SessionFactory, customer_id: int) -> None:
+    # given: a unit that failed once, claimed again
+    key = work.WorkKey(customer_id, "poll", "urn:li:seat:1")
+    await _schedule(sessions, [key], NOW)
+    await _claim(sessions, "w1", 1, NOW)
+    async with write_session(sessions) as db:
+        await work.finish(db, key, "w1", next_run_at=NOW, error="429", now=NOW)
+    await _claim(sessions, "w1", 1, NOW)
+    # when: given back unrun
+    async with write_session(sessions) as db:
+        await work.release(db, key, "w1", next_run_at=NOW + timedelta(seconds=5))
+    # then
+    async with sessions() as db:
+        (row,) = await work.scheduled_for(db, customer_id)
+    assert (row.holder, row.failures, row.next_run_at) == (None, 1, NOW + timedelta(seconds=5))

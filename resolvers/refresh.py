@@ -327,17 +327,18 @@ class RefreshService:
                 raise linkedin_faults.unavailable(exc) from exc
 
     async def _poll_given_seats(self, seat_urns: Sequence[str]) -> PollReport:
-        """`_poll`'s window loop over given seats (no seats call: the scheduler's seat sync read them)."""
+        """The poll of these seats (no seats call: `_poll` or the scheduler's seat sync read them): each
+        seat's streams forward from their watermarks, then a bounded stretch of a first poll's history."""
         until = to_ms_precision(self._clock())
         async with self._sessions() as db:
-            stored = await marks.watermarks(db, self._customer_id)
+            stored = await marks.poll_marks(db, self._customer_id)
         report = PollReport(synced_at=None)
-        first = to_ms_precision(until - self._initial_lookback)
+        oldest = to_ms_precision(until - self._initial_lookback)
         for stream in PollStream:
             for seat in seat_urns:
-                since = stored.get((stream.value, seat), first)
-                for start, end in windows(since, until):
-                    await self._poll_window(stream, seat, start, end, report)
+                await self._poll_seat_stream(
+                    stream, seat, stored.get((stream.value, seat)), oldest, until, report
+                )
         report.synced_at = await self.synced_at(seat_urns)
         return report
 
@@ -350,19 +351,7 @@ class RefreshService:
             return await marks.oldest(db, self._customer_id, seat_urns)
 
     async def _poll(self) -> PollReport:
-        until = to_ms_precision(self._clock())
-        seat_urns = [seat.urn for seat in await self._linkedin.seats()]
-        async with self._sessions() as db:
-            stored = await marks.poll_marks(db, self._customer_id)
-        report = PollReport(synced_at=None)
-        oldest = to_ms_precision(until - self._initial_lookback)
-        for stream in PollStream:
-            for seat in seat_urns:
-                await self._poll_seat_stream(
-                    stream, seat, stored.get((stream.value, seat)), oldest, until, report
-                )
-        report.synced_at = await self.synced_at(seat_urns)
-        return report
+        return await self._poll_given_seats([seat.urn for seat in await self._linkedin.seats()])
 
     async def _poll_seat_stream(
         self,

@@ -205,3 +205,18 @@ async def test_a_shortened_lookback_ends_a_history_in_progress_without_calls(
     # then
     assert await _inmail_windows(sandbox) == [(first, second)]
     assert set((await _marks(sessions)).values()) == {(second, None)}
+
+
+async def test_the_schedulers_poll_of_one_seat_walks_its_history_as_a_refresh_does(
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock, sandbox: Sandbox
+) -> None:
+    # given a customer whose seats were never polled
+    refresher = _service(sessions, customer_id, linkedin, clock, history_windows=3)
+    now = clock.now()
+    # when the scheduler polls one seat
+    report = await refresher.poll_seats([SEAT])
+    # then that seat got its newest window, then three of history newest first; no other seat was asked
+    assert await _inmail_windows(sandbox) == [(now - (i + 1) * H12, now - i * H12) for i in range(4)]
+    assert await _inmail_windows(sandbox, "urn:li:seat:1002") == []
+    assert set(await _marks(sessions)) == {(stream.value, SEAT) for stream in PollStream}
+    assert report.history_windows == 3 * 3

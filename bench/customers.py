@@ -272,60 +272,59 @@ async def _run(args: argparse.Namespace, tmp: str) -> Measured:
     )
     sandbox = _start_sandbox(port, args.seats)
     workers: list[asyncio.subprocess.Process] = []
-    if True:
-        try:
-            async with aiohttp.ClientSession() as http:
-                await _until_up(http, sandbox_url)
-                started = time.perf_counter()
-                apps = await _provision(http, sandbox_url, args.customers)
-                ids = await _seed(settings, apps, args.outbox)
-                print(
-                    f"provisioned and seeded {len(ids)} customers × {args.seats} seats, {args.outbox} "
-                    f"outbox rows each, in {time.perf_counter() - started:.1f} s"
-                )
-                failing = min(ids)
-                fault = {"endpoint": "*", "status": 429, "retry_after": 3600, "count": None}
-                async with http.post(f"{sandbox_url}/_admin/faults?app={ids[failing]}", json=fault) as a:
-                    assert a.status < 300, await a.text()
-                async with http.delete(f"{sandbox_url}/_admin/calls"):
-                    pass
-                t0 = time.time()
-                for n in range(args.workers):
-                    out = f"{tmp}/ran-{n}.jsonl"
-                    command = [sys.executable, "-m", "bench.customers", "--worker", out]
-                    worker = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=_env(settings))
-                    workers.append(worker)
-                healthy = len(ids) - 1
-                round_s = outbox_s = None
-                deadline = t0 + args.timeout
-                while time.time() < deadline:
-                    polled, sent = await _progress(url, failing)
-                    now = time.time() - t0
-                    if round_s is None and polled >= healthy * args.seats:
-                        round_s = now
-                    if outbox_s is None and sent >= healthy * args.outbox:
-                        outbox_s = now
-                    if round_s is not None and outbox_s is not None:
-                        break
-                    await asyncio.sleep(0.25)  # polling the database for progress; bounded by the deadline
-                if round_s is None:
-                    raise SystemExit(f"the first round did not end within {args.timeout} s")
-                steady_from = time.time()
-                # The steady state: long enough for every seat to be due again at least twice.
-                await asyncio.sleep(args.steady)
-                steady_s = time.time() - steady_from
-                async with http.get(f"{sandbox_url}/_admin/calls") as answer:
-                    calls = await answer.json()
-        finally:
-            for worker in workers:
-                worker.send_signal(signal.SIGTERM)
-            for worker in workers:
-                try:
-                    await asyncio.wait_for(worker.wait(), 60)
-                except TimeoutError:
-                    worker.kill()
-            sandbox.terminate()
-            await asyncio.to_thread(sandbox.wait, 10)
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _until_up(http, sandbox_url)
+            started = time.perf_counter()
+            apps = await _provision(http, sandbox_url, args.customers)
+            ids = await _seed(settings, apps, args.outbox)
+            print(
+                f"provisioned and seeded {len(ids)} customers × {args.seats} seats, {args.outbox} "
+                f"outbox rows each, in {time.perf_counter() - started:.1f} s"
+            )
+            failing = min(ids)
+            fault = {"endpoint": "*", "status": 429, "retry_after": 3600, "count": None}
+            async with http.post(f"{sandbox_url}/_admin/faults?app={ids[failing]}", json=fault) as a:
+                assert a.status < 300, await a.text()
+            async with http.delete(f"{sandbox_url}/_admin/calls"):
+                pass
+            t0 = time.time()
+            for n in range(args.workers):
+                out = f"{tmp}/ran-{n}.jsonl"
+                command = [sys.executable, "-m", "bench.customers", "--worker", out]
+                worker = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=_env(settings))
+                workers.append(worker)
+            healthy = len(ids) - 1
+            round_s = outbox_s = None
+            deadline = t0 + args.timeout
+            while time.time() < deadline:
+                polled, sent = await _progress(url, failing)
+                now = time.time() - t0
+                if round_s is None and polled >= healthy * args.seats:
+                    round_s = now
+                if outbox_s is None and sent >= healthy * args.outbox:
+                    outbox_s = now
+                if round_s is not None and outbox_s is not None:
+                    break
+                await asyncio.sleep(0.25)  # polling the database for progress; bounded by the deadline
+            if round_s is None:
+                raise SystemExit(f"the first round did not end within {args.timeout} s")
+            steady_from = time.time()
+            # The steady state: long enough for every seat to be due again at least twice.
+            await asyncio.sleep(args.steady)
+            steady_s = time.time() - steady_from
+            async with http.get(f"{sandbox_url}/_admin/calls") as answer:
+                calls = await answer.json()
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                await asyncio.wait_for(worker.wait(), 60)
+            except TimeoutError:
+                worker.kill()
+        sandbox.terminate()
+        await asyncio.to_thread(sandbox.wait, 10)
     return ids, failing, round_s, outbox_s, steady_from, steady_s, calls
 
 

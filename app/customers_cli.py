@@ -9,8 +9,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import SecretStr
@@ -123,25 +122,6 @@ def read_secret(given: str | None) -> SecretStr:
     return SecretStr(sys.stdin.readline().rstrip("\r\n"))
 
 
-@asynccontextmanager
-async def _services(settings: Settings) -> AsyncIterator[Services]:
-    import aiohttp
-
-    from app.services import build_services
-    from models.db import create_engine, session_factory
-
-    engine = create_engine(settings.database_url)
-    try:
-        async with aiohttp.ClientSession() as http:
-            services = build_services(settings, session_factory(engine), http)
-            try:
-                yield services
-            finally:
-                await services.aclose()
-    finally:
-        await engine.dispose()
-
-
 def _operator_error(error: DomainError) -> OperatorError:
     """A domain refusal as the two lines the CLI prints, with the option at fault."""
     errors = error.errors if isinstance(error, InvalidFields) else [error]
@@ -168,9 +148,11 @@ def _operator_error(error: DomainError) -> OperatorError:
 
 async def run(settings: Settings, args: argparse.Namespace) -> None:
     """Run one `customers` task."""
+    from app.services import open_services  # the domain's imports only for a `customers` command
+
     availability = getattr(args, "job_availability", None)
     job_availability = JobAvailability(availability) if availability else None
-    async with _services(settings) as services:
+    async with open_services(settings) as services:
         try:
             if args.customers_command == "add":
                 request = onboarding.AddRequest(

@@ -15,10 +15,9 @@ from typing import Any
 import aiohttp
 
 from app.seed import seed_demo
-from app.services import build_services
+from app.services import open_services
 from app.settings import Settings
 from linkedin.sandbox.world import Member, Seat, World
-from models.db import create_engine, session_factory
 from resolvers import onboarding
 from resolvers.onboarding import ProvisionRequest
 
@@ -87,37 +86,22 @@ async def demo_notes(http: aiohttp.ClientSession, sandbox_url: str, client_id: s
 
 async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustomer]:
     """Provision, seed and configure the demo's customers (idempotent)."""
-    engine = create_engine(settings.database_url)
-    try:
-        sessions = session_factory(engine)
-        async with aiohttp.ClientSession() as http:
-            services = build_services(settings, sessions, http)
-            try:
-                provisioned = [
-                    await onboarding.provision_customer(services, ProvisionRequest(key=key, name=name))
-                    for key, name in DEMO_CUSTOMERS
-                ]
-                worlds = [
-                    await sandbox_world(http, sandbox_url, row.linkedin_client_id) for row in provisioned
-                ]
-                shared = [worlds[0][0].members[0]]
-                out: list[DemoCustomer] = []
-                for n, (row, (world, org_urn, contract_urn)) in enumerate(
-                    zip(provisioned, worlds, strict=True)
-                ):
-                    assert row.id is not None
-                    # Seeded before its integrations are configured: the initial sync then sends it all.
-                    seeded = await seed_demo(
-                        sessions, row.id, world, company=row.name, seed=11 + n, shared=shared if n else ()
-                    )
-                    request = ProvisionRequest(
-                        key=row.key, name=row.name, org_urn=org_urn, contract_urn=contract_urn
-                    )
-                    await onboarding.provision_customer(services, request)
-                    await demo_notes(http, sandbox_url, row.linkedin_client_id, world)
-                    out.append(DemoCustomer(row.key, row.name, row.linkedin_client_id, seeded))
-                return out
-            finally:
-                await services.aclose()
-    finally:
-        await engine.dispose()
+    async with open_services(settings) as services, aiohttp.ClientSession() as http:
+        provisioned = [
+            await onboarding.provision_customer(services, ProvisionRequest(key=key, name=name))
+            for key, name in DEMO_CUSTOMERS
+        ]
+        worlds = [await sandbox_world(http, sandbox_url, row.linkedin_client_id) for row in provisioned]
+        shared = [worlds[0][0].members[0]]
+        out: list[DemoCustomer] = []
+        for n, (row, (world, org_urn, contract_urn)) in enumerate(zip(provisioned, worlds, strict=True)):
+            assert row.id is not None
+            # Seeded before its integrations are configured: the initial sync then sends it all.
+            seeded = await seed_demo(
+                services.sessions, row.id, world, company=row.name, seed=11 + n, shared=shared if n else ()
+            )
+            request = ProvisionRequest(key=row.key, name=row.name, org_urn=org_urn, contract_urn=contract_urn)
+            await onboarding.provision_customer(services, request)
+            await demo_notes(http, sandbox_url, row.linkedin_client_id, world)
+            out.append(DemoCustomer(row.key, row.name, row.linkedin_client_id, seeded))
+        return out

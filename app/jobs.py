@@ -16,27 +16,22 @@ SQLite is one process: `check_processes` refuses a separate worker and `serve --
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
 import socket
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import aiohttp
 
 from app import metrics
 from app.export_worker import EXPORT_JOB, ExportWorker
-from app.migrations import ensure_migrated
 from app.scheduler import EXPORTS, OUTBOX, POLL, SEATS, Scheduler, UnitFailed, UnitRunner, retry_after_of
-from app.services import build_services
+from app.services import open_services
 from app.settings import Settings
 from app.workers import Workers
 from linkedin.errors import LinkedInError
 from models.base import utcnow
-from models.db import create_engine, session_factory
 from models.scheduled_work import WorkKey
 from resolvers.scheduling import Pacing
 from resolvers.services import Services
@@ -209,22 +204,6 @@ def build_jobs(services: Services, settings: Settings) -> Jobs:
     return Jobs(workers, scheduler, outbox, exports, settings.shutdown_grace_s)
 
 
-@contextlib.asynccontextmanager
-async def job_services(settings: Settings) -> AsyncIterator[Services]:
-    """The engine, HTTP session and domain services a process of jobs needs, closed at the end."""
-    engine = create_engine(settings.database_url)
-    try:
-        await ensure_migrated(engine)
-        async with aiohttp.ClientSession() as http:
-            services = build_services(settings, session_factory(engine), http)
-            try:
-                yield services
-            finally:
-                await services.aclose()
-    finally:
-        await engine.dispose()
-
-
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """`rscgraph worker`: run the background jobs until `stop` is set or SIGTERM/SIGINT arrives."""
     check_processes(settings, separate_worker=True)
@@ -233,7 +212,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with job_services(settings) as services:
+        async with open_services(settings) as services:
             jobs = build_jobs(services, settings)
             jobs.start()
             try:

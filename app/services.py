@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
 
 import aiohttp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import metrics
+from app.migrations import ensure_migrated
 from app.secret_keys import build_secret_box
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.config import LinkedInConfig
 from linkedin.partner import LinkedInPartnerClient
-from models.db import SessionFactory
+from models.db import SessionFactory, create_engine, session_factory
 from models.integration import SyncEntity
 from models.outbox_backfill import enqueue_history
 from resolvers.onboarding import HistoryBackfill, Onboarding, OnboardingConfig
@@ -99,3 +101,20 @@ async def initial_backfill(
 ) -> Mapping[SyncEntity, int]:
     """The 2-year backfill a customer's onboarding starts, in onboarding's transaction."""
     return await enqueue_history(db, customer_id, since=since, now=now)
+
+
+@contextlib.asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """The engine, HTTP session and domain services a process without the HTTP app needs (a worker,
+    the CLI, the demo's onboarding), on a migrated database; closed at the end."""
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_migrated(engine)
+        async with aiohttp.ClientSession() as http:
+            services = build_services(settings, session_factory(engine), http)
+            try:
+                yield services
+            finally:
+                await services.aclose()
+    finally:
+        await engine.dispose()

@@ -40,11 +40,12 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.jobs import build_jobs, job_services
+from app.jobs import build_jobs
 from app.logging_setup import configure_logging
 from app.migrations import upgrade_async
 from app.scheduler import POLL, Ran
 from app.secret_keys import build_secret_box
+from app.services import open_services
 from app.settings import Settings
 from bench.outbox import _free_port
 from models import Candidate, Customer, OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
@@ -66,7 +67,7 @@ async def _worker(out: TextIO) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with job_services(settings) as services:
+    async with open_services(settings) as services:
         jobs = build_jobs(services, settings)
         jobs.scheduler.on_ran = lambda ran: _record(out, ran)
         jobs.start()

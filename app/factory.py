@@ -21,6 +21,7 @@ from starlette.types import ASGIApp
 
 from app import jobs as background
 from app import metrics, webhooks
+from app.body_limit import BodySizeLimit
 from app.body_timeout import BodyReadTimeout
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
@@ -116,7 +117,9 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         *asset_mounts(),
     ]
     middleware = [
-        Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"])
+        # Outermost first: a declared oversize body is refused before the read timeout starts.
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, paths=["/graphql"]),
+        Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"]),
     ]
     app = _App(routes=routes, lifespan=lifespan, middleware=middleware)
     if tracing is not None:

@@ -160,6 +160,12 @@ class Settings(BaseSettings):
         description="how long a push notification id is remembered against replays (nothing purges ids "
         "sooner); an `expiresAt` further ahead is refused",
     )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="the largest /graphql request body, in bytes (decimal: 1 MB = 1,000,000); a larger "
+        "one is answered 413 before it is read whole",
+    )
     body_read_timeout_s: float = Field(
         default=10.0, gt=0, description="how long a client may take to send a request body (then 408)"
     )

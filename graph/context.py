@@ -34,7 +34,7 @@ class Context:
         response: Response | None = None,
     ) -> Context:
         """A fresh context with fresh loaders (loaders never outlive a request)."""
-        loaders = Loaders.create(services, viewer.tenant)
+        loaders = Loaders.create(services, viewer)
         return cls(services=services, viewer=viewer, loaders=loaders, request=request, response=response)
 
     @property

@@ -27,6 +27,7 @@ from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
 from app.migrations import ensure_migrated
+from app.rate_limit_stores import build_rate_limiter, redis_client
 from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
@@ -75,7 +76,16 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             trace_configs = tracing.trace_configs() if tracing is not None else None
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
                 services = build_services(settings, sessions, http)
-                state: dict[str, Any] = {"engine": engine, "services": services, "settings": settings}
+                redis = redis_client(settings)
+                rate_limiter = build_rate_limiter(
+                    settings, sessions, dialect=engine.dialect.name, redis=redis
+                )
+                state: dict[str, Any] = {
+                    "engine": engine,
+                    "services": services,
+                    "settings": settings,
+                    "rate_limiter": rate_limiter,
+                }
                 jobs = background.build_jobs(services, settings) if settings.run_jobs else None
                 if jobs is None:
                     log.info("background jobs off in this process (RSC_RUN_JOBS is not true)")
@@ -95,6 +105,8 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     if jobs is not None:
                         await jobs.stop()
                     await services.aclose()
+                    if redis is not None:
+                        await redis.aclose()
         finally:
             await engine.dispose()
             if tracing is not None:

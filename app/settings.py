@@ -166,6 +166,12 @@ class Settings(BaseSettings):
         description="the largest /graphql request body, in bytes (decimal: 1 MB = 1,000,000); a larger "
         "one is answered 413 before it is read whole",
     )
+    rate_limit_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="requests a minute per viewer (an API key, else a user of a customer), a token "
+        "bucket holding a minute's worth; over it HTTP 429 with Retry-After; 0 turns it off",
+    )
     body_read_timeout_s: float = Field(
         default=10.0, gt=0, description="how long a client may take to send a request body (then 408)"
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graph.limits import DEFAULT_MAX_QUERY_COST
 from linkedin.config import LinkedInConfig
 from resolvers.sync.config import candidate_page_template, job_page_template
 
@@ -224,6 +225,24 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379/0")
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [origin for origin in value if not _is_origin(origin)]
+        if wrong:
+            raise ValueError(
+                f"{', '.join(wrong)}: each must be an http(s) origin such as https://ats.example.com "
+                "(scheme, host and optional port; no path)"
+            )
+        return tuple(origin.rstrip("/") for origin in value)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level_in_capitals(cls, value: object) -> object:
@@ -238,6 +257,27 @@ class Settings(BaseSettings):
         description="OTLP/HTTP endpoint for traces (or OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing",
     )
 
+    max_query_cost: int = Field(
+        default=DEFAULT_MAX_QUERY_COST,
+        gt=0,
+        description="the most a GraphQL request may cost, counted before it runs (objects it may return: "
+        "page sizes, 10 per unpaged list, one per enrichment member, multiplied when nested); over it "
+        "MAX_COST_EXCEEDED",
+    )
+    introspection: bool | None = Field(
+        default=None,
+        description="schema introspection and graphql-core's field suggestions in errors; default: on in "
+        "development only",
+    )
+    graphiql: bool | None = Field(
+        default=None, description="the GraphiQL console at GET /graphql; default: on in development only"
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="comma-separated origins (https://ats.example.com) whose browser pages may call "
+        "/graphql; default: none",
+    )
+
     max_query_depth: int = 12
     max_aliases: int = 30
     max_page_size: int = 100
@@ -246,6 +286,16 @@ class Settings(BaseSettings):
     def is_development(self) -> bool:
         """Whether error details may be shown to clients."""
         return self.environment == "development"
+
+    @property
+    def introspection_on(self) -> bool:
+        """Whether introspection and field suggestions are answered (RSC_INTROSPECTION, else development)."""
+        return self.is_development if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_on(self) -> bool:
+        """Whether GET /graphql serves GraphiQL (RSC_GRAPHIQL, else development)."""
+        return self.is_development if self.graphiql is None else self.graphiql
 
     @property
     def served_base_url(self) -> str:

@@ -146,13 +146,13 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
     if settings.graphiql_on:
         policies["/graphql"] = page_csp(ide_html)
     middleware = [Middleware(SecurityHeaders, policies=policies)]
-    if settings.cors_origins:
+    if settings.cors_origin_list:
         # Outside the limits below, so a preflight is answered whatever else the request would meet.
         middleware.insert(
             0,
             Middleware(
                 CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
+                allow_origins=settings.cors_origin_list,
                 allow_methods=["GET", "POST"],
                 allow_headers=["authorization", "content-type", "accept"],
                 max_age=600,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.limits import DEFAULT_MAX_QUERY_COST
 from linkedin.config import LinkedInConfig
@@ -225,23 +225,18 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379/0")
         return value
 
-    @field_validator("cors_origins", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(item.strip() for item in value.split(",") if item.strip())
-        return value
-
     @field_validator("cors_origins")
     @classmethod
-    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        wrong = [origin for origin in value if not _is_origin(origin)]
+    def _origins(cls, value: str) -> str:
+        origins = [item.strip() for item in value.split(",") if item.strip()]
+        wrong = [origin for origin in origins if not _is_origin(origin)]
         if wrong:
             raise ValueError(
                 f"{', '.join(wrong)}: each must be an http(s) origin such as https://ats.example.com "
                 "(scheme, host and optional port; no path)"
             )
-        return tuple(origin.rstrip("/") for origin in value)
+        # Kept as text (every setting round-trips through its environment variable), normalised.
+        return ",".join(origin.rstrip("/") for origin in origins)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -272,8 +267,8 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(
         default=None, description="the GraphiQL console at GET /graphql; default: on in development only"
     )
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=(),
+    cors_origins: str = Field(
+        default="",
         description="comma-separated origins (https://ats.example.com) whose browser pages may call "
         "/graphql; default: none",
     )
@@ -286,6 +281,11 @@ class Settings(BaseSettings):
     def is_development(self) -> bool:
         """Whether error details may be shown to clients."""
         return self.environment == "development"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The origins RSC_CORS_ORIGINS allows (none by default)."""
+        return self.cors_origins.split(",") if self.cors_origins else []
 
     @property
     def introspection_on(self) -> bool:

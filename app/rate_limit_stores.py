@@ -8,9 +8,7 @@ each process on its own (a viewer may then send the limit to each process).
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING, Any, Final
 
 from app.settings import Settings
 from models.db import SessionFactory
@@ -25,6 +23,11 @@ from resolvers.rate_limit import (
     retry_after_s,
     take,
 )
+
+if TYPE_CHECKING:
+    # Imported only with RSC_REDIS_URL set: redis loads OpenTelemetry whenever it is installed, and
+    # without an endpoint the server imports none of it (tests/app/test_tracing.py).
+    from redis.asyncio import Redis
 
 log = logging.getLogger("rscgraph.rate_limit")
 
@@ -157,4 +160,6 @@ def redis_client(settings: Settings) -> Redis | None:
     """The Redis client RSC_REDIS_URL names, if any (the caller closes it)."""
     if settings.redis_url is None:
         return None
+    from redis.asyncio import Redis
+
     return Redis.from_url(settings.redis_url)

@@ -28,7 +28,11 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from graph.ids import global_id
+
 WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
+# Row ids no test row has: well-formed global ids of the right type that name nothing.
+NO_ROW = 987_654
 # A string argument's chosen value by its name (and whether it is in an input object): the value and
 # whether it aims at the rows the test cares about; None: nothing chosen.
 StringFor = Callable[[str, bool], tuple[str, bool] | None]
@@ -214,3 +218,22 @@ def _operations_of(
         call = f"{name}({args})" if args else name
         document = f"{kind} Probe{header} {{ {call} {selection(root_field.type, depth)} }}"
         yield Operation(kind, name, f"{name}[{target}]" if target else name, document, variables, aims)
+
+
+def identified_types(schema: GraphQLSchema) -> list[str]:
+    """Every object type with an `id: ID!` (the types a global id can name: nodes, and e.g. Note)."""
+    return sorted(
+        name
+        for name, t in schema.type_map.items()
+        if isinstance(t, GraphQLObjectType) and "id" in t.fields and str(t.fields["id"].type) == "ID!"
+    )
+
+
+def minimal_values(schema: GraphQLSchema, node_id: str) -> Values:
+    """Required arguments only; every id a well-formed one of its type naming no row; `node(id)` is
+    `node_id`."""
+    ids: dict[str, list[str]] = {
+        name: [global_id(name, NO_ROW), global_id(name, NO_ROW + 1)] for name in identified_types(schema)
+    }
+    ids["Node"] = [node_id]
+    return Values(ids=ids)

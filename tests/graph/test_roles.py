@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from graphql import GraphQLObjectType, GraphQLSchema
+from graphql import GraphQLSchema
 from strawberry.types import ExecutionResult
 
 from graph.ids import global_id
@@ -22,11 +22,9 @@ from models.db import SessionFactory
 from resolvers.tenants import Tenant
 from resolvers.viewer import Role, Viewer
 from tests.conftest import GraphQL
-from tests.schema_operations import Operation, Values, operations, root_fields
+from tests.schema_operations import NO_ROW, Operation, minimal_values, operations, root_fields
 from tests.users_support import add_user
 
-# Row ids no test row has: well-formed global ids of the right type that name nothing.
-NO_ROW = 987_654
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|UPSERT)\b", re.IGNORECASE)
 
 # What the issue says each role may do, for the cells a wrong edit of ROOT would hurt most.
@@ -53,25 +51,6 @@ def _pinned(role: str, field: str) -> bool | None:
     if field in OPERATOR_ONLY | ADMIN_NOT_RECRUITER:
         return False
     return None
-
-
-def identified_types(schema: GraphQLSchema) -> list[str]:
-    """Every object type with an `id: ID!` (the types a global id can name: nodes, and e.g. Note)."""
-    return sorted(
-        name
-        for name, t in schema.type_map.items()
-        if isinstance(t, GraphQLObjectType) and "id" in t.fields and str(t.fields["id"].type) == "ID!"
-    )
-
-
-def minimal_values(schema: GraphQLSchema, node_id: str) -> Values:
-    """Required arguments only; every id a well-formed one of its type naming no row; `node(id)` a
-    Candidate's."""
-    ids: dict[str, list[str]] = {
-        name: [global_id(name, NO_ROW), global_id(name, NO_ROW + 1)] for name in identified_types(schema)
-    }
-    ids["Node"] = [node_id]
-    return Values(ids=ids)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def ungated_schema() -> RscSchema:
 
 
 async def once(target: RscSchema, query: str, services: Services, viewer: Viewer) -> dict[str, Any]:
+    """One request of `viewer` in-process, with a fresh context (as the app makes one per request)."""
     result = await target.execute(query, context_value=Context.create(services, viewer))
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -98,6 +99,7 @@ async def run(page: int, requests: int) -> None:
 
 
 async def measure(page: int, requests: int, services: Services, admin: Viewer) -> None:
+    """Both schemas answer alike; then alternate them and print medians and ratios."""
     query = page_query(page)
     gated, ungated = build_schema(), ungated_schema()
     # Warm-up: the live-match cache, the parser and validation caches; both answer the same.

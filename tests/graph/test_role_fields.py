@@ -273,6 +273,17 @@ def test_a_root_field_granted_beyond_its_types_holders_fails_the_build(
         check_tables(types)
 
 
+def test_node_may_return_a_type_narrower_than_its_root_rule_for_it_checks_the_member(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a node type only admins may hold (as an API key might be)
+    types = build_schema()._schema.type_map
+    monkeypatch.setitem(TYPES, "Recruiter", frozenset({Role.ADMIN}))
+    # when / then: no build error, and only admins can hold one
+    check_tables(types)
+    assert held_by(types)["Recruiter"] == {Role.ADMIN}
+
+
 def test_a_table_naming_a_type_or_field_the_schema_lacks_fails_the_build(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -155,3 +155,23 @@ async def test_a_viewer_of_no_customer_is_forbidden_customer_data_never_a_server
     assert failures == [], "\n".join(failures)
     candidates = await graphql("{ candidates { totalCount } }", as_viewer=viewer)
     assert _codes(candidates) == [(["candidates"], "FORBIDDEN")]
+
+
+async def test_a_viewer_with_no_known_role_may_only_ask_who_it_is(
+    graphql: GraphQL, tenant: Tenant, sql_log: list[str]
+) -> None:
+    # given: a signed-in user of the customer whose token named no role this server knows
+    viewer = Viewer(tenant, user="nobody@acme.test", roles=frozenset({"auditor"}))
+    schema = build_schema()._schema
+    failures = []
+    for call in _calls(schema):
+        # when
+        sql_log.clear()
+        result = await graphql(call.document, call.variables, as_viewer=viewer)
+        # then
+        expected = [] if call.field == "viewer" else [([call.field], "FORBIDDEN")]
+        if _codes(result) != expected:
+            failures.append(f"{call.field}: {_codes(result)}")
+        if any(WRITES.match(s) for s in sql_log):
+            failures.append(f"{call.field}: wrote")
+    assert failures == [], "\n".join(failures)

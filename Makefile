@@ -49,6 +49,7 @@ schema: $(INSTALLED)
 
 bench: setup
 	$(BIN)/python -m bench.candidate_tab
+	$(BIN)/python -m bench.permissions
 	$(BIN)/python -m bench.enrichment
 	$(BIN)/python -m bench.refresh
 	$(BIN)/python -m bench.outbox

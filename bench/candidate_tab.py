@@ -47,9 +47,8 @@ from linkedin.sandbox.server import serve_asgi
 from models import candidate_queries, mirror_queries, seats
 from models.db import create_engine, session_factory
 
-TAB_QUERY = """
-query Tab($id: ID!) {
-  candidate(id: $id) {
+# The tab's selection of one candidate (bench/permissions.py asks it for a page of candidates).
+TAB_FIELDS = """
     id firstName lastName email phone title company mailingCity source createdAt updatedAt
     syncEligibility { eligible missing }
     notes { author body createdAt }
@@ -65,9 +64,8 @@ query Tab($id: ID!) {
       messages { direction author subject body sentAt }
     }
     linkedinNotes { body owner createdAt updatedAt }
-  }
-}
 """
+TAB_QUERY = f"query Tab($id: ID!) {{ candidate(id: $id) {{ {TAB_FIELDS} }} }}"
 SEATS = 20
 JOBS = 50
 MESSAGES_PER_THREAD = 10

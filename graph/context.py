@@ -8,6 +8,7 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
+from graph.errors import ForbiddenError
 from graph.loaders import Loaders
 from resolvers.services import Services
 from resolvers.tenants import Tenant
@@ -39,15 +40,19 @@ class Context:
 
     @property
     def tenant(self) -> Tenant:
-        """The viewer's customer; a field that needs one is reached only by a viewer that has one."""
+        """The viewer's customer; a field that needs one is reached only by a viewer that has one (the
+        role table sees to it; should one slip through, it is FORBIDDEN, not a server error)."""
         tenant = self.viewer.tenant
         if tenant is None:
             raise NoCustomer
         return tenant
 
 
-class NoCustomer(Exception):
+class NoCustomer(ForbiddenError):
     """The request's viewer belongs to no customer (an operator) but asked for a customer's data."""
+
+    def __init__(self) -> None:
+        super().__init__("Your viewer belongs to no customer, so it has no customer's data to read.")
 
 
 Info = strawberry.Info[Context, None]

@@ -19,7 +19,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import strawberry
-from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    get_named_type,
+)
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition
@@ -142,18 +149,31 @@ class RoleGate(PermissionExtension):
         self.roles = roles
 
 
-def field_rule(type_name: str, field_name: str, returns: str) -> Roles | None:
-    """The roles a field needs by the tables (None: no rule beyond its parent's)."""
-    if type_name in ("Query", "Mutation"):
+ROOTS = ("Query", "Mutation", "Subscription")
+# Root fields returning an interface whose resolver checks the member it found (`require_type`), so the
+# root's rule need not fit every member's.
+CHECKS_MEMBER = frozenset({"Query.node"})
+
+
+def type_rule(type_names: Iterable[str]) -> Roles | None:
+    """The roles that may hold an object of each of `type_names` (the concrete types a field may
+    return; None: no rule names any of them)."""
+    rules = [TYPES[name] for name in type_names if name in TYPES]
+    return frozenset.intersection(*rules) if rules else None
+
+
+def field_rule(type_name: str, field_name: str, returns: Iterable[str]) -> Roles | None:
+    """The roles a field needs by the tables (None: no rule beyond its parent's). `returns`: the
+    object types the field may return (an interface's or union's every member)."""
+    if type_name in ROOTS:
         return ROOT[f"{type_name}.{field_name}"]
-    holders = TYPES.get(type_name)
-    rule = TYPES.get(returns)
-    if holders is not None:
-        narrowed = frozenset(
-            role for role in holders if field_name in NARROWED.get(role, {}).get(type_name, {field_name})
-        )
-        if narrowed != holders:
-            rule = narrowed if rule is None else rule & narrowed
+    rule = type_rule(returns)
+    holders = TYPES.get(type_name, EVERYONE)
+    narrowed = frozenset(
+        role for role in holders if field_name in NARROWED.get(role, {}).get(type_name, {field_name})
+    )
+    if narrowed != holders:
+        rule = narrowed if rule is None else rule & narrowed
     return rule
 
 
@@ -168,57 +188,129 @@ def _object_types(types: Mapping[str, GraphQLNamedType]) -> dict[str, GraphQLObj
     }
 
 
+def returned_types(types: Mapping[str, GraphQLNamedType], field: GraphQLField) -> tuple[str, ...]:
+    """The object types a field may return: its own, or every member of its interface or union."""
+    named = get_named_type(field.type)
+    if isinstance(named, GraphQLObjectType):
+        return (named.name,)
+    if isinstance(named, GraphQLUnionType):
+        return tuple(member.name for member in named.types)
+    if isinstance(named, GraphQLInterfaceType):
+        # Implementations, also through an interface implementing this one.
+        found = {named.name}
+        grew = True
+        while grew:
+            grew = False
+            for t in types.values():
+                implements = isinstance(t, GraphQLObjectType | GraphQLInterfaceType) and any(
+                    i.name in found for i in t.interfaces
+                )
+                if implements and t.name not in found:
+                    found.add(t.name)
+                    grew = True
+        return tuple(sorted(n for n in found if isinstance(types.get(n), GraphQLObjectType)))
+    return ()
+
+
 def held_by(types: Mapping[str, GraphQLNamedType]) -> dict[str, Roles]:
-    """For every object type, the roles that can ever hold one of its objects (through any path)."""
+    """For every object type, the roles that can ever hold one of its objects, through any path from a
+    root (the least fixpoint: a role holds a type's object only by passing a field that returns it)."""
     objects = _object_types(types)
-    reach: dict[str, Roles] = {root: EVERYONE for root in ("Query", "Mutation") if root in objects}
+    reach: dict[str, Roles] = {root: EVERYONE for root in ROOTS if root in objects}
     changed = True
     while changed:
         changed = False
         for type_name, graphql_type in objects.items():
             holders = reach.get(type_name)
-            if holders is None:
+            if not holders:
                 continue
             for field_name, graphql_field in graphql_type.fields.items():
-                returns = get_named_type(graphql_field.type).name
-                if returns not in objects:
+                returns = returned_types(types, graphql_field)
+                if not returns:
                     continue
                 rule = field_rule(type_name, field_name, returns)
                 passed = holders if rule is None else holders & rule
-                cap = TYPES.get(returns, EVERYONE)
-                grown = (reach.get(returns, frozenset()) | passed) & cap
-                if grown != reach.get(returns):
-                    reach[returns] = grown
-                    changed = True
+                for returned in returns:
+                    # An abstract field's gate is its members' strictest rule; `node` checks the member.
+                    cap = TYPES.get(returned, EVERYONE)
+                    grown = (reach.get(returned, frozenset()) | passed) & cap
+                    if grown != reach.get(returned, frozenset()):
+                        reach[returned] = grown
+                        changed = True
     return reach
 
 
-def apply_permissions(types: Mapping[str, GraphQLNamedType]) -> None:
-    """Give every field of the built schema's types the permission extension its rule needs, where it
-    is narrower than who can hold the field's parent; idempotent."""
+def gates(types: Mapping[str, GraphQLNamedType]) -> dict[tuple[str, str], Roles]:
+    """Every (type, field) that needs a check and the roles it admits: where the field's rule is
+    narrower than the roles that can hold its parent."""
+    reach = held_by(types)
+    found: dict[tuple[str, str], Roles] = {}
+    for type_name, graphql_type in _object_types(types).items():
+        holders = reach.get(type_name, frozenset())
+        for field_name, graphql_field in graphql_type.fields.items():
+            rule = field_rule(type_name, field_name, returned_types(types, graphql_field))
+            if rule is not None and _needs_check(holders, rule):
+                found[(type_name, field_name)] = rule
+    return found
+
+
+def check_tables(types: Mapping[str, GraphQLNamedType]) -> None:
+    """A root field missing from ROOT, a root granted to a role its type refuses, or a TYPES or NARROWED
+    entry naming nothing (a typo would leave a type open) is a schema-build error."""
     objects = _object_types(types)
-    missing = [
-        f"{root}.{name}"
-        for root in ("Query", "Mutation")
+    problems = [
+        f"ROOT names no roles for {root}.{name}"
+        for root in ROOTS
         if root in objects
         for name in objects[root].fields
         if f"{root}.{name}" not in ROOT
     ]
-    if missing:
-        raise RuntimeError(f"graph/permissions.py ROOT names no roles for {', '.join(missing)}")
-    reach = held_by(types)
-    for type_name, graphql_type in objects.items():
+    for root in ROOTS:
+        for name, graphql_field in objects[root].fields.items() if root in objects else ():
+            if f"{root}.{name}" in CHECKS_MEMBER:
+                continue
+            allowed, cap = (
+                ROOT.get(f"{root}.{name}", frozenset()),
+                type_rule(returned_types(types, graphql_field)),
+            )
+            if cap is not None and not allowed <= cap:
+                problems.append(
+                    f"ROOT grants {root}.{name} to {_names(allowed - cap)}, whom TYPES refuses its type"
+                )
+    problems += [f"TYPES names {name}, no object type" for name in TYPES if name not in objects]
+    for role, narrowed in NARROWED.items():
+        for type_name, fields in narrowed.items():
+            if type_name not in objects:
+                problems.append(f"NARROWED[{role}] names {type_name}, no object type")
+                continue
+            problems += [
+                f"NARROWED[{role}][{type_name}] names {field}, no field of it"
+                for field in sorted(fields - set(objects[type_name].fields))
+            ]
+    if problems:
+        raise RuntimeError("graph/permissions.py: " + "; ".join(problems))
+
+
+def apply_permissions(types: Mapping[str, GraphQLNamedType], *, enabled: bool = True) -> None:
+    """Give every field of the built schema's types the permission extension its rule needs, where it
+    is narrower than who can hold the field's parent; idempotent. `enabled=False` takes them all off
+    (only bench/permissions.py does, to measure what they cost); schemas built later see the change."""
+    check_tables(types)
+    needed = gates(types) if enabled else {}
+    for type_name, graphql_type in _object_types(types).items():
         definition = (graphql_type.extensions or {}).get("strawberry-definition")
         if not isinstance(definition, StrawberryObjectDefinition):
             continue
         by_name = {field.name: field for field in definition.fields}
-        holders = reach.get(type_name, frozenset())
         for graphql_name, graphql_field in graphql_type.fields.items():
             field = _strawberry_field(by_name, graphql_name, graphql_field)
-            if field is None:
-                continue
-            rule = field_rule(type_name, graphql_name, get_named_type(graphql_field.type).name)
-            _set_gate(field, rule if _needs_check(holders, rule) else None, f"{type_name}.{graphql_name}")
+            if field is not None:
+                _set_gate(field, needed.get((type_name, graphql_name)), f"{type_name}.{graphql_name}")
+
+
+def installed_gate(field: StrawberryField) -> Roles | None:
+    """The roles this module's gate on `field` admits (None: no gate)."""
+    return next((e.roles for e in field.extensions if isinstance(e, RoleGate)), None)
 
 
 def _strawberry_field(
@@ -233,8 +325,9 @@ def _strawberry_field(
 def _set_gate(field: StrawberryField, roles: Roles | None, what: str) -> None:
     kept: list[FieldExtension] = [e for e in field.extensions if not isinstance(e, RoleGate)]
     if roles is not None:
-        # First, so no other extension (or the resolver) runs for a viewer who may not use the field.
-        kept.insert(0, RoleGate(roles, f"`{what}`"))
+        # Last, so it is outermost: Strawberry wraps the resolver in the extensions in order, the last
+        # one running first, so no other extension (nor the resolver) runs for a viewer refused here.
+        kept.append(RoleGate(roles, f"`{what}`"))
     field.extensions = kept
 
 

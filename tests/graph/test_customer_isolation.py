@@ -2,14 +2,13 @@
 by customer A's viewer with customer B's ids, URNs, URLs and request ids, answers NOT_FOUND, null or
 nothing, shows none of B's data, and writes nothing (to B or, for a lookup that failed, to A).
 
-The calls are generated from the schema itself, so a new field is covered without a test of its own; a
-field whose arguments this generator cannot build fails here until `_value_for` learns them.
+The calls are generated from the schema itself (tests/schema_operations.py), so a new field is covered
+without a test of its own.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,21 +16,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from graphql import (
-    GraphQLArgument,
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLInputObjectType,
-    GraphQLInputType,
-    GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLScalarType,
-    GraphQLSchema,
-    GraphQLUnionType,
-)
+from graphql import GraphQLSchema
 from sqlmodel import SQLModel, col, select
 
 import models
@@ -40,6 +25,7 @@ from graph.ids import global_id
 from graph.schema import build_schema
 from models.db import SessionFactory
 from tests.conftest import GraphQL, Sandbox, add_customer
+from tests.schema_operations import Operation, Values, operations
 from tests.users_support import add_user
 
 WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -212,165 +198,28 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
     )
 
 
-# --- the generator ---------------------------------------------------------------------------------
+def _strings_of_b(name: str, in_input: bool) -> tuple[str, bool] | None:
+    """The strings that point at B: its member's URN and URL, its export's request id, its words."""
+    lowered = name.lower()
+    pointing = {"personurn": B_MEMBER, "memberurn": B_MEMBER, "profileurl": B_PROFILE_URL}
+    for stem, b_value in pointing.items():
+        if stem in lowered:
+            return b_value, True
+    if "requestid" in lowered:
+        # LinkedIn's id, per customer: a query for it must find nothing of B's; a mutation's input
+        # (processLinkedInExport) makes A's own new export (A's LinkedIn is asked), no row of B's.
+        return B_REQUEST_ID, not in_input
+    if lowered == "search":
+        return MARK, True
+    if lowered == "field":
+        return "title", False
+    return None
 
 
-class CannotBuild(Exception):
-    """The generator does not know how to make a value for this argument: teach `_value_for`."""
-
-
-def _unwrap(type_: Any) -> Any:
-    while isinstance(type_, GraphQLNonNull | GraphQLList):
-        type_ = type_.of_type
-    return type_
-
-
-def _id_type_for(name: str, field_type: str) -> str:
-    """Which node type an ID argument names: `candidateId` → Candidate; a bare `id` is the field's own."""
-    for suffix in ("Ids", "Id"):
-        if name.endswith(suffix) and name != suffix.lower():
-            stem = name[: -len(suffix)]
-            stem = {"keep": "Candidate", "merge": "Candidate", "appliedToJob": "Job"}.get(stem, stem)
-            return stem[0].upper() + stem[1:]
-    return {"appliedToJob": "Job"}.get(name, field_type)
-
-
-def _subject_of(input_name: str, world: WorldB) -> str:
-    """The node type an input's own `id` names: `UpdateCandidateInput` → Candidate,
-    `DeleteApplicationNoteInput` → Note."""
-    words = re.findall(r"[A-Z][a-z]*", input_name.removesuffix("Input"))[1:]
-    for start in range(len(words)):
-        candidate = "".join(words[start:])
-        if candidate in world.ids:
-            return candidate
-    return "".join(words)
-
-
-def _value_for(
-    name: str, type_: GraphQLInputType, world: WorldB, owner: str, *, required: bool, in_input: bool = False
-) -> tuple[bool, Any, bool]:
-    """(has_value, value, names_b) for one argument or input field. Optional ones get a value only
-    when it can point at B (ids, URNs, URLs, request ids, B's words in a search)."""
-    nonnull = isinstance(type_, GraphQLNonNull)
-    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-    if isinstance(inner, GraphQLList):
-        ok, item, of_b = _value_for(name, inner.of_type, world, owner, required=True, in_input=in_input)
-        return (ok, [item], of_b) if ok else (False, None, False)
-    if isinstance(inner, GraphQLInputObjectType):
-        value: dict[str, Any] = {}
-        names_b = False
-        for field_name, input_field in inner.fields.items():
-            needed = isinstance(input_field.type, GraphQLNonNull) and input_field.default_value is None
-            of_input = _subject_of(inner.name, world)
-            has, item, of_b = _value_for(
-                field_name, input_field.type, world, of_input, required=needed, in_input=True
-            )
-            if has:
-                value[field_name] = item
-                names_b = names_b or of_b
-        return (bool(value) or nonnull or required, value, names_b)
-    if isinstance(inner, GraphQLScalarType):
-        if inner.name == "ID":
-            type_name = _id_type_for(name, owner)
-            ids = world.ids.get(type_name)
-            if not ids:
-                raise CannotBuild(f"no id of customer B for `{name}` (a {type_name}?)")
-            # Two ids of one type in one input (keepId, mergeId) name two different rows.
-            return True, ids[1 % len(ids)] if name.startswith("merge") else ids[0], True
-        lowered = name.lower()
-        if inner.name == "String":
-            pointing = {"personurn": B_MEMBER, "memberurn": B_MEMBER, "profileurl": B_PROFILE_URL}
-            for stem, b_value in pointing.items():
-                if stem in lowered:
-                    return True, b_value, True
-            if "requestid" in lowered:
-                # LinkedIn's id, per customer: a query for it must find nothing of B's; a mutation's input
-                # (processLinkedInExport) makes A's own new export (A's LinkedIn is asked), no row of B's.
-                return True, B_REQUEST_ID, not in_input
-            if lowered == "search":
-                return True, MARK, True
-            if lowered == "field":
-                return True, "title", False
-        if not (nonnull or required):
-            return False, None, False
-        plain = {"String": "isolation probe", "Int": 1, "Boolean": False, "DateTime": WHEN.isoformat()}
-        if inner.name in plain:
-            return True, plain[inner.name], False
-        raise CannotBuild(f"no value for `{name}` of scalar {inner.name}")
-    if isinstance(inner, GraphQLEnumType):
-        if not (nonnull or required):
-            return False, None, False
-        return True, next(iter(inner.values)), False
-    raise CannotBuild(f"no value for `{name}` of {inner}")
-
-
-def _selection(type_: GraphQLOutputType, depth: int) -> str:
-    """Every argument-free field to `depth`, so any of B's data the field could reach is in the answer."""
-    inner = _unwrap(type_)
-    if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
-        return ""
-    if depth == 0:
-        return "{ __typename }"
-    if isinstance(inner, GraphQLUnionType | GraphQLInterfaceType):
-        return "{ __typename }"
-    assert isinstance(inner, GraphQLObjectType)
-    parts = ["__typename"]
-    for name, child in inner.fields.items():
-        if any(
-            isinstance(arg.type, GraphQLNonNull) and arg.default_value is None for arg in child.args.values()
-        ):
-            continue
-        parts.append(f"{name} {_selection(child.type, depth - 1)}".strip())
-    return "{ " + " ".join(parts) + " }"
-
-
-def _literal(value: Any) -> str:
-    return json.dumps(value)
-
-
-@dataclass(frozen=True)
-class Call:
-    kind: str  # query | mutation
-    name: str
-    document: str
-    variables: dict[str, Any]
-    # True when an argument names a row of B (the call must then find nothing).
-    aims_at_b: bool
-
-
-def _calls(schema: GraphQLSchema, world: WorldB) -> Iterator[Call]:
-    for kind, root in (("query", schema.query_type), ("mutation", schema.mutation_type)):
-        assert root is not None
-        for name, root_field in root.fields.items():
-            yield from _calls_of(kind, name, root_field, world)
-
-
-def _calls_of(kind: str, name: str, root_field: GraphQLField, world: WorldB) -> Iterator[Call]:
-    owner = _unwrap(root_field.type).name if hasattr(_unwrap(root_field.type), "name") else ""
-    targets: list[str | None] = [None]
-    if name == "node":
-        targets = [gid for ids in world.ids.values() for gid in ids]
-    for target in targets:
-        variables: dict[str, Any] = {}
-        declared: list[str] = []
-        aims = False
-        for arg_name, arg in root_field.args.items():
-            assert isinstance(arg, GraphQLArgument)
-            needed = isinstance(arg.type, GraphQLNonNull) and arg.default_value is None
-            if target is not None and arg_name == "id":
-                has, value, of_b = True, target, True
-            else:
-                has, value, of_b = _value_for(arg_name, arg.type, world, owner, required=needed)
-            if not has:
-                continue
-            variables[arg_name] = value
-            declared.append(f"${arg_name}: {arg.type}")
-            aims = aims or of_b
-        args = ", ".join(f"{a}: ${a}" for a in variables)
-        header = f"({', '.join(declared)})" if declared else ""
-        call = f"{name}({args})" if args else name
-        document = f"{kind} Probe{header} {{ {call} {_selection(root_field.type, DEPTH)} }}"
-        yield Call(kind, f"{name}[{target}]" if target else name, document, variables, aims)
+def _calls(schema: GraphQLSchema, world: WorldB) -> Iterator[Operation]:
+    values = Values(ids=world.ids, strings=_strings_of_b, optional=True)
+    node_ids = [gid for ids in world.ids.values() for gid in ids]
+    return operations(schema, values, depth=DEPTH, node_ids=node_ids)
 
 
 async def _snapshot(sessions: SessionFactory) -> dict[str, list[tuple[Any, ...]]]:
@@ -386,12 +235,12 @@ async def _snapshot(sessions: SessionFactory) -> dict[str, list[tuple[Any, ...]]
     return out
 
 
-def _found_nothing(call: Call, result: Any) -> bool:
+def _found_nothing(call: Operation, result: Any) -> bool:
     """The answer names nothing: a null or empty result, or a NOT_FOUND (top-level or userError)."""
     codes = {(e.extensions or {}).get("code") for e in result.errors or []}
     if "NOT_FOUND" in codes:
         return True
-    data = (result.data or {}).get(call.name.split("[")[0])
+    data = (result.data or {}).get(call.field)
     if data is None or data == []:
         return True
     text = json.dumps(data)
@@ -440,8 +289,8 @@ async def test_no_root_field_or_mutation_reaches_another_customers_rows(
                 rows_b = [r for r in before[table] if r[0] == world_b.customer_id]
                 if rows_b != [r for r in after[table] if r[0] == world_b.customer_id]:
                     failures.append(f"{call.name}: wrote customer B's `{table}`")
-                if call.aims_at_b and before[table] != after[table]:
+                if call.aims and before[table] != after[table]:
                     failures.append(f"{call.name}: given B's ids, wrote `{table}` anyway")
-        if call.aims_at_b and not _found_nothing(call, result):
+        if call.aims and not _found_nothing(call, result):
             failures.append(f"{call.name}: given B's ids, found something: {answer[:300]}")
     assert failures == [], "\n".join(failures)

@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.loaders import Loaders
+from models.job_sight import JobSight
+from resolvers.acls import job_sight
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
@@ -44,6 +46,11 @@ class Context:
         if tenant is None:
             raise NoCustomer
         return tenant
+
+    @property
+    def job_sight(self) -> JobSight:
+        """What the viewer sees of secured jobs (ACLs), for the reads and writes that name jobs."""
+        return job_sight(self.viewer)
 
 
 class NoCustomer(Exception):

@@ -193,6 +193,7 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         db.add(group)
         await db.flush()
         assert group.id is not None
+        assert recruiter.id is not None
         db.add_all(
             [
                 models.AclGroupJob(customer_id=customer_id, group_id=group.id, job_id=job.id),

@@ -10,11 +10,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from strawberry import relay
 
 from linkedin.client import LinkedInClient
 from linkedin.records import ConfigurationKey
+from linkedin.restli import parse_key
 from linkedin.sandbox.config import SandboxConfig
+from models import SyncEntity
 from models.db import SessionFactory
+from resolvers.sync.acl_senders import NO_PERSON_URN
+from resolvers.sync.backfill import backfill
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.worker import OutboxWorker
 from resolvers.tenants import Tenant
@@ -191,3 +196,53 @@ async def test_a_job_taken_out_of_its_groups_is_everyones_again_on_linkedin(
     # then
     assert await _export_list(sandbox, world.outsider) == [world.open_title, world.secured_title]
     assert (await sandbox.admin("GET", "state"))["entityAcls"] == []
+
+
+SYNC_STATUS = """
+{ syncStatus { entities { entityType sent skipped failures { recordId kind reason } } } }
+"""
+
+
+async def test_a_user_without_a_person_urn_is_reported_skipped_with_the_reason(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, worker: OutboxWorker, clock: Clock
+) -> None:
+    # given
+    _, user = await new_user(sessions, customer_id, "nourn@acme.test")
+    group = await create_group(graphql, "No URN")
+    await ok(graphql, SET_USERS, {"groupId": group, "userIds": [user]})
+    # when
+    await _drain(worker, clock)
+    result = await graphql(SYNC_STATUS)
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    (assignees,) = (e for e in result.data["syncStatus"]["entities"] if e["entityType"] == "ACL_ASSIGNEE")
+    assert assignees == {
+        "entityType": "ACL_ASSIGNEE",
+        "sent": 0,
+        "skipped": 1,
+        "failures": [{"recordId": user, "kind": "SKIPPED", "reason": NO_PERSON_URN}],
+    }
+
+
+async def test_the_backfill_is_the_bulk_first_load_of_every_secured_job_and_grouped_user(
+    world: SecuredWorld,
+    sessions: SessionFactory,
+    customer_id: int,
+    sandbox: Sandbox,
+    worker: OutboxWorker,
+    clock: Clock,
+) -> None:
+    # given: LinkedIn lost every ACL (a new instance, say)
+    await sandbox.admin("POST", "reset")
+    # when
+    counts = await backfill(sessions, customer_id, timedelta(days=730))
+    await _drain(worker, clock)
+    # then
+    assert (counts[SyncEntity.ENTITY_ACL], counts[SyncEntity.ACL_ASSIGNEE]) == (1, 1)
+    held = await sandbox.admin("GET", "state")
+    (acl,) = (parse_key(k) for k in held["entityAcls"])
+    (assignee,) = (parse_key(k) for k in held["aclAssignees"])
+    group = relay.GlobalID.from_id(world.group_id).node_id
+    assert (acl["atsEntityAclId"], acl["atsEntityType"]) == (group, "JOB_POSTING")
+    assert (assignee["atsEntityAclId"], assignee["assignee"]) == (group, world.insider)

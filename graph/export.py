@@ -161,6 +161,7 @@ class ExportQuery:
             status=_status(status),
             offset=window.offset,
             limit=window.limit,
+            sight=info.context.job_sight,
         )
         nodes = [LinkedInExport.from_row(row) for row in rows]
         return build_connection(Connection[LinkedInExport], nodes, window=window, total=total)

@@ -101,9 +101,17 @@ async def sync_acl_assignees(ctx: SendContext, changes: Sequence[Change]) -> Out
         found = await acls.assignments_of_users(db, ctx.customer_id, [c.entity_id for c in changes])
     out: Outcomes = {}
     plans: dict[int, tuple[str, set[str], set[str]]] = {}
+    # A URN the user no longer has (changed or removed since): everything LinkedIn holds under it goes.
+    stale: dict[int, tuple[str, set[str], set[str]]] = {}
     for change in changes:
         assignment = found.get(change.entity_id)
         kept = change.key.get(PERSON_URN_KEY)
+        if assignment is not None and isinstance(kept, str) and kept != assignment.person_urn:
+            try:
+                stale[change.entity_id] = (kept, set(), await ctx.linkedin.assignee_acl_ids(kept))
+            except LinkedInError as exc:
+                out[change.entity_id] = of_exception(exc)
+                continue
         if assignment is None and not isinstance(kept, str):
             out[change.entity_id] = GONE
             continue
@@ -119,7 +127,12 @@ async def sync_acl_assignees(ctx: SendContext, changes: Sequence[Change]) -> Out
             out[change.entity_id] = of_exception(exc)
             continue
         plans[change.entity_id] = (person_urn, wanted - held, held - wanted)
-    out.update(await _reconcile(plans, ctx.linkedin.upsert_acl_assignees, ctx.linkedin.delete_acl_assignees))
+    upsert, delete = ctx.linkedin.upsert_acl_assignees, ctx.linkedin.delete_acl_assignees
+    out.update(await _reconcile(plans, upsert, delete))
+    for user_id, cleanup in (await _reconcile(stale, upsert, delete)).items():
+        if cleanup.kind is not Kind.SENT:
+            # The old URN still holds assignments: the record is not done, whatever became of the rest.
+            out[user_id] = cleanup
     return out
 
 

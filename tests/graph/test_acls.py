@@ -344,3 +344,28 @@ async def test_changing_groups_writes_the_acl_outbox_rows_with_the_change(
         ("ACL_ASSIGNEE", secured.insider.user_id),
         ("ENTITY_ACL", int(_row_id(secured.secret))),
     ]
+
+
+async def test_the_exports_listing_leaves_out_exports_to_a_secured_job_outside_the_group(
+    graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a One-Click Export that applied the candidate to the secured job
+    async with sessions() as db:
+        db.add(
+            models.ExportRequest(
+                customer_id=customer_id,
+                request_id="export-to-secret",
+                status=models.ExportStatus.DONE,
+                application_id=int(_row_id(secured.secret_application)),
+            )
+        )
+        await db.commit()
+    listing = "{ linkedinExports { totalCount edges { node { requestId } } } }"
+    # when
+    outsider = await graphql(listing, as_viewer=secured.outsider)
+    insider = await graphql(listing, as_viewer=secured.insider)
+    # then
+    assert outsider.data == {"linkedinExports": {"totalCount": 0, "edges": []}}
+    assert insider.data == {
+        "linkedinExports": {"totalCount": 1, "edges": [{"node": {"requestId": "export-to-secret"}}]}
+    }

@@ -244,7 +244,12 @@ class CandidateQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         where = filter.to_where() if filter is not None else CandidateWhere()
         rows, total = await candidates.candidates_page(
-            services.sessions, info.context.tenant.id, where, offset=window.offset, limit=window.limit
+            services.sessions,
+            info.context.tenant.id,
+            where,
+            info.context.job_sight,
+            offset=window.offset,
+            limit=window.limit,
         )
         nodes = [Candidate.from_row(row) for row in rows]
         return build_connection(Connection[Candidate], nodes, window=window, total=total)

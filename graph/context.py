@@ -10,6 +10,8 @@ from starlette.responses import Response
 
 from graph.errors import ForbiddenError
 from graph.loaders import Loaders
+from models.job_sight import JobSight
+from resolvers.acls import job_sight
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
@@ -46,6 +48,11 @@ class Context:
         if tenant is None:
             raise NoCustomer
         return tenant
+
+    @property
+    def job_sight(self) -> JobSight:
+        """What the viewer sees of secured jobs (ACLs), for the reads and writes that name jobs."""
+        return job_sight(self.viewer)
 
 
 class NoCustomer(ForbiddenError):

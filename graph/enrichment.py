@@ -21,13 +21,18 @@ class LinkedInMember:
     error: str | None = strawberry.field(
         description="Why this entry could not be looked up (a malformed URN or URL); null when it was."
     )
-    in_ats: bool = strawberry.field(description="The member is a candidate in the ATS (LinkedIn's In-ATS).")
+    in_ats: bool = strawberry.field(
+        description="The member is a candidate in the ATS (LinkedIn's In-ATS), even when every one of its "
+        "applications is on a secured job the viewer may not see."
+    )
     past_applicant: bool = strawberry.field(
-        description="The member has applied to one of the ATS's jobs, whatever became of the application."
+        description="The member has applied to one of the ATS's jobs the viewer may see, whatever became "
+        "of the application (applications on secured jobs outside the viewer's ACL groups do not count)."
     )
     candidate: Candidate | None = strawberry.field(description="The member's candidate, if in the ATS.")
     applications: list[Application] = strawberry.field(
-        description="The member's applications, latest activity first (`job`, `status`, `lastActivityAt`)."
+        description="The member's applications the viewer may see (none on secured jobs outside its ACL "
+        "groups), latest activity first (`job`, `status`, `lastActivityAt`)."
     )
 
     @classmethod
@@ -69,7 +74,11 @@ class EnrichmentQuery:
         ] = None,
     ) -> list[LinkedInMember]:
         members = await enrich_members(
-            info.context.services.sessions, info.context.tenant.id, person_urns or [], profile_urls or []
+            info.context.services.sessions,
+            info.context.tenant.id,
+            person_urns or [],
+            profile_urls or [],
+            sight=info.context.job_sight,
         )
         # The jobs came with the applications: hand them to the loader so `job` costs no statement.
         job_by_id = info.context.loaders.job_by_id

@@ -161,6 +161,7 @@ class ExportQuery:
             status=_status(status),
             offset=window.offset,
             limit=window.limit,
+            sight=info.context.job_sight,
         )
         nodes = [LinkedInExport.from_row(row) for row in rows]
         return build_connection(Connection[LinkedInExport], nodes, window=window, total=total)
@@ -207,10 +208,14 @@ class ExportMutation:
             )
         outcome = await exports.process_export(info.context.services, info.context.tenant, request_id)
         errors = [UserError.from_domain(e) for e in exports.outcome_errors(outcome)]
+        application = outcome.application
+        if application is not None and application.id is not None:
+            # Through the viewer's loader: an application on a secured job outside its groups stays hidden.
+            application = await info.context.loaders.application_by_id.load(application.id)
         return ProcessLinkedInExportPayload(
             export=LinkedInExport.from_row(outcome.request),
             candidate=Candidate.from_row(outcome.candidate) if outcome.candidate else None,
-            application=Application.from_row(outcome.application) if outcome.application else None,
+            application=Application.from_row(application) if application else None,
             created=outcome.created,
             user_errors=errors,
         )

@@ -69,7 +69,10 @@ class Job(relay.Node):
 
 @strawberry.type
 class JobQuery:
-    @strawberry.field(description="The ATS's jobs, newest first.")
+    @strawberry.field(
+        description="The ATS's jobs, newest first: a secured job (in an ACL group) only for its groups' "
+        "users and admins."
+    )
     async def jobs(
         self,
         info: Info,
@@ -79,7 +82,11 @@ class JobQuery:
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await candidates.jobs_page(
-            services.sessions, info.context.tenant.id, offset=window.offset, limit=window.limit
+            services.sessions,
+            info.context.tenant.id,
+            info.context.job_sight,
+            offset=window.offset,
+            limit=window.limit,
         )
         return build_connection(
             Connection[Job], [Job.from_row(row) for row in rows], window=window, total=total

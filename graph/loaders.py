@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import activity, candidates, exports, live_matches, member_matching, tabs, users
+from resolvers import acls, activity, candidates, exports, live_matches, member_matching, tabs, users
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
@@ -55,20 +55,24 @@ class Loaders:
         if tenant is None:
             return cls(**{name: DataLoader(_no_customer) for name in cls.__dataclass_fields__})
         sessions, customer_id = services.sessions, tenant.id
+        # Secured jobs (ACLs): the viewer's sight joins every statement that reads jobs or applications.
+        sight = acls.job_sight(viewer)
         return cls(
             candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
-            job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id)),
+            job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight)),
             user_by_id=DataLoader(partial(users.users_by_ids, sessions, customer_id)),
             seat_urns_by_user_id=DataLoader(partial(users.seat_urns_by_user_ids, sessions, customer_id)),
-            application_by_id=DataLoader(partial(candidates.applications_by_ids, sessions, customer_id)),
+            application_by_id=DataLoader(
+                partial(candidates.applications_by_ids, sessions, customer_id, sight)
+            ),
             applications_by_candidate_id=DataLoader(
-                partial(candidates.applications_by_candidate_ids, sessions, customer_id)
+                partial(candidates.applications_by_candidate_ids, sessions, customer_id, sight)
             ),
             stages_by_application_id=DataLoader(
                 partial(candidates.stages_by_application_ids, sessions, customer_id)
             ),
             notes_by_candidate_id=DataLoader(
-                partial(candidates.notes_by_candidate_ids, sessions, customer_id)
+                partial(candidates.notes_by_candidate_ids, sessions, customer_id, sight)
             ),
             identity_by_candidate_id=DataLoader(
                 partial(candidates.identities_by_candidate_ids, sessions, customer_id)

@@ -63,6 +63,7 @@ ROOT: dict[str, Roles] = {
     "Query.linkedinIntegration": ADMIN,
     "Query.syncStatus": ADMIN,
     "Query.customers": OPERATOR,
+    "Query.aclGroups": ADMIN,
     # Mutation: the ATS's records
     "Mutation.createCandidate": STAFF,
     "Mutation.updateCandidate": STAFF,
@@ -87,6 +88,10 @@ ROOT: dict[str, Roles] = {
     "Mutation.provisionCustomer": OPERATOR,
     "Mutation.addCustomer": OPERATOR,
     "Mutation.updateCustomerSettings": ADMIN,
+    # Mutation: secured groups (ACLs)
+    "Mutation.createAclGroup": ADMIN,
+    "Mutation.setAclGroupUsers": ADMIN,
+    "Mutation.setJobAclGroups": ADMIN,
 }
 
 # Who may hold an object of each type; a type not named here is as open as the fields leading to it.
@@ -110,6 +115,7 @@ TYPES: dict[str, Roles] = {
     "SyncStatusReport": ADMIN,
     "LinkedInIntegration": ONBOARDING,
     "Customer": EVERYONE,
+    "AclGroup": ADMIN,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

@@ -13,6 +13,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.acl import AclMutation, AclQuery
 from graph.candidate import CandidateQuery
 from graph.cost_limit import CostTemplates
 from graph.customer import CustomerQuery
@@ -54,6 +55,7 @@ class Query(
     EnrichmentQuery,
     SyncStatusQuery,
     CustomerQuery,
+    AclQuery,
 ):
     pass
 
@@ -69,6 +71,7 @@ class Mutation(
     RefreshMutation,
     LinkedInSuggestionMutation,
     CustomerMutation,
+    AclMutation,
 ):
     pass
 

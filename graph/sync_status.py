@@ -19,6 +19,8 @@ _NODE_TYPES = {
     models.SyncEntity.CANDIDATE: "Candidate",
     models.SyncEntity.JOB: "Job",
     models.SyncEntity.APPLICATION: "Application",
+    models.SyncEntity.ENTITY_ACL: "Job",
+    models.SyncEntity.ACL_ASSIGNEE: "Recruiter",
 }
 MAX_FAILURES = 50
 
@@ -31,6 +33,14 @@ class SyncEntityType(enum.Enum):
     APPLICATION = "APPLICATION"
     APPLICATION_NOTE = "APPLICATION_NOTE"
     APPLICATION_STAGE = "APPLICATION_STAGE"
+    ENTITY_ACL = strawberry.enum_value(
+        "ENTITY_ACL", description="A secured job's ACLs on LinkedIn (atsEntityAcls); the record is the job."
+    )
+    ACL_ASSIGNEE = strawberry.enum_value(
+        "ACL_ASSIGNEE",
+        description="A user's ACL assignments on LinkedIn (atsEntityAclAssignees, by person URN); the "
+        "record is the user. Skipped while the user has no person URN.",
+    )
 
 
 @strawberry.enum(description="Why a record is not on LinkedIn.")

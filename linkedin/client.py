@@ -309,10 +309,10 @@ class LinkedInClient:
         keys: Mapping[str, Mapping[str, str]],
         entities: Mapping[str, Any] | None,
         restli_method: str | None,
-        id_field: str,
+        id_field: str | Callable[[str], str],
     ) -> BatchResult:
         result = BatchResult()
-        id_of = self._id_field(id_field)
+        id_of = self._id_field(id_field) if isinstance(id_field, str) else id_field
         for chunk in _chunks(list(keys)):
             query = restli.batch_ids_query([keys[i] for i in chunk], self._versioned)
             body = None
@@ -380,6 +380,70 @@ class LinkedInClient:
         return await self._sub_batch_write(
             "DELETE", self._candidate_sub(ats_candidate_id, "notes"), note_ids, None, None
         )
+
+    # --- ACLs (atsEntityAcls, atsEntityAclAssignees) ---------------------------------------------------
+    # Our ids for ACL records are pairs: `group|job posting` and `group|person URN`.
+
+    @staticmethod
+    def _pair_of(second_field: str) -> Callable[[str], str]:
+        def id_of(wire_key: str) -> str:
+            fields = restli.parse_key(wire_key)
+            return f"{fields.get(wire.ACL_ID_FIELD, '')}|{fields.get(second_field, wire_key)}"
+
+        return id_of
+
+    async def entity_acl_ids(self, job_posting_id: str) -> set[str]:
+        """The groups LinkedIn holds as ACLs of one job posting (`q=criteria`, paged)."""
+        params = wire.entity_acls_criteria(self._config.org_urn, job_posting_id)
+        found = set()
+        async for element in self.iter_elements("atsEntityAcls", params, page_size=100):
+            acl_id = wire.parse_acl_id(element)
+            if acl_id is not None:
+                found.add(acl_id)
+        return found
+
+    async def _entity_acls(self, method: str, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        org = self._config.org_urn
+        keys = {f"{acl}|{job}": wire.entity_acl_key(acl, org, job) for acl, job in pairs}
+        # LinkedIn's ACL records carry nothing but their key: an empty body per key.
+        entities: dict[str, Any] | None = {i: {} for i in keys} if method == "PUT" else None
+        restli_method = "batch_update" if method == "PUT" else None
+        id_of = self._pair_of(wire.ACL_ENTITY_ID_FIELD)
+        return await self._batch_write(method, "atsEntityAcls", keys, entities, restli_method, id_of)
+
+    async def upsert_entity_acls(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        """Secure job postings by groups: (group id, externalJobPostingId) pairs, ids `group|job`."""
+        return await self._entity_acls("PUT", pairs)
+
+    async def delete_entity_acls(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        """Take groups off job postings: (group id, externalJobPostingId) pairs, ids `group|job`."""
+        return await self._entity_acls("DELETE", pairs)
+
+    async def assignee_acl_ids(self, person_urn: str) -> set[str]:
+        """The groups LinkedIn has one member assigned to for job postings (`q=criteria`, paged)."""
+        params = wire.acl_assignees_criteria(self._config.org_urn, person_urn)
+        found = set()
+        async for element in self.iter_elements("atsEntityAclAssignees", params, page_size=100):
+            acl_id = wire.parse_acl_id(element)
+            if acl_id is not None:
+                found.add(acl_id)
+        return found
+
+    async def _assignees(self, method: str, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        org = self._config.org_urn
+        keys = {f"{acl}|{urn}": wire.acl_assignee_key(acl, org, urn) for acl, urn in pairs}
+        entities: dict[str, Any] | None = {i: {} for i in keys} if method == "PUT" else None
+        restli_method = "batch_update" if method == "PUT" else None
+        id_of = self._pair_of(wire.ACL_ASSIGNEE_FIELD)
+        return await self._batch_write(method, "atsEntityAclAssignees", keys, entities, restli_method, id_of)
+
+    async def upsert_acl_assignees(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        """Assign members to groups: (group id, person URN) pairs, ids `group|urn`."""
+        return await self._assignees("PUT", pairs)
+
+    async def delete_acl_assignees(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        """Unassign members from groups: (group id, person URN) pairs, ids `group|urn`."""
+        return await self._assignees("DELETE", pairs)
 
     # --- One-Click Export ----------------------------------------------------------------------------
 

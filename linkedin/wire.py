@@ -74,6 +74,67 @@ def integration_key(org_urn: str, integration_type: str) -> dict[str, str]:
     }
 
 
+# --- ACLs (§2.8: keys [V-pm]; finder element fields [I]) -------------------------------------------
+
+JOB_POSTING_ENTITY = "JOB_POSTING"
+ACL_ID_FIELD = "atsEntityAclId"
+ACL_ENTITY_ID_FIELD = "atsEntityId"
+ACL_ASSIGNEE_FIELD = "assignee"
+
+
+def entity_acl_key(acl_id: str, org_urn: str, job_posting_id: str) -> dict[str, str]:
+    """The compound key of an atsEntityAcl: a group (`acl_id`) securing one job posting."""
+    return {
+        ACL_ID_FIELD: acl_id,
+        "dataProvider": DATA_PROVIDER,
+        "integrationContext": org_urn,
+        ACL_ENTITY_ID_FIELD: job_posting_id,
+        "atsEntityType": JOB_POSTING_ENTITY,
+    }
+
+
+def acl_assignee_key(acl_id: str, org_urn: str, person_urn: str) -> dict[str, str]:
+    """The compound key of an atsEntityAclAssignee: a member assigned to a group for job postings."""
+    return {
+        ACL_ID_FIELD: acl_id,
+        "integrationContext": org_urn,
+        "dataProvider": DATA_PROVIDER,
+        ACL_ASSIGNEE_FIELD: person_urn,
+        "atsEntityType": JOB_POSTING_ENTITY,
+    }
+
+
+def entity_acls_criteria(org_urn: str, job_posting_id: str) -> list[tuple[str, str]]:
+    """The `q=criteria` params that list the ACLs of one job posting."""
+    return [
+        ("q", "criteria"),
+        (ACL_ENTITY_ID_FIELD, job_posting_id),
+        ("atsEntityType", JOB_POSTING_ENTITY),
+        ("dataProvider", DATA_PROVIDER),
+        ("integrationContext", org_urn),
+    ]
+
+
+def acl_assignees_criteria(org_urn: str, person_urn: str) -> list[tuple[str, str]]:
+    """The `q=criteria` params that list one member's ACL assignments."""
+    return [
+        ("q", "criteria"),
+        (ACL_ASSIGNEE_FIELD, person_urn),
+        ("dataProvider", DATA_PROVIDER),
+        ("integrationContext", org_urn),
+    ]
+
+
+def parse_acl_id(data: object, *, job_postings_only: bool = True) -> str | None:
+    """The group id (`atsEntityAclId`) of an atsEntityAcl or atsEntityAclAssignee finder element [I];
+    None for another entity type's."""
+    d = _obj(data, "ACL element")
+    entity_type = d.get("atsEntityType", JOB_POSTING_ENTITY)
+    if job_postings_only and entity_type != JOB_POSTING_ENTITY:
+        return None
+    return _str(d, ACL_ID_FIELD, "ACL element")
+
+
 CANDIDATE_ID_FIELD = "atsCandidateId"
 APPLICATION_ID_FIELD = "atsJobApplicationId"
 MATCH_FIELDS = "matchedMembers,manualMatchedMember"

@@ -21,6 +21,7 @@ from models.ats import (
     Note,
 )
 from models.identity_lookups import has_application, has_linkedin_identity
+from models.job_sight import EVERY_JOB, JobSight, visible_job
 from models.mirror import LinkedInProfile
 
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -46,15 +47,38 @@ async def candidates_by_ids(
     return await rows_by_ids(session, customer_id, Candidate, ids)
 
 
-async def jobs_by_ids(session: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, Job]:
-    """Jobs keyed by id."""
-    return await rows_by_ids(session, customer_id, Job, ids)
+async def jobs_by_ids(
+    session: AsyncSession, customer_id: int, ids: Sequence[int], *, sight: JobSight = EVERY_JOB
+) -> dict[int, Job]:
+    """Jobs keyed by id, those `sight` may not see absent."""
+    if not ids:
+        return {}
+    statement = select(Job).where(
+        col(Job.customer_id) == customer_id,
+        col(Job.id).in_(list(set(ids))),
+        *visible_job(sight, col(Job.customer_id), col(Job.id)),
+    )
+    return {row.id: row for row in (await session.exec(statement)).all() if row.id is not None}
+
+
+async def applications_by_ids(
+    session: AsyncSession, customer_id: int, ids: Sequence[int], *, sight: JobSight
+) -> dict[int, Application]:
+    """Applications keyed by id, those on jobs `sight` may not see absent."""
+    if not ids:
+        return {}
+    statement = select(Application).where(
+        col(Application.customer_id) == customer_id,
+        col(Application.id).in_(list(set(ids))),
+        *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
+    )
+    return {row.id: row for row in (await session.exec(statement)).all() if row.id is not None}
 
 
 async def applications_by_candidate_ids(
-    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int], *, sight: JobSight = EVERY_JOB
 ) -> dict[int, list[Application]]:
-    """Each candidate's applications, most recently active first."""
+    """Each candidate's applications that `sight` sees, most recently active first."""
     grouped: dict[int, list[Application]] = {i: [] for i in candidate_ids}
     if not candidate_ids:
         return grouped
@@ -63,6 +87,7 @@ async def applications_by_candidate_ids(
         .where(
             col(Application.customer_id) == customer_id,
             col(Application.candidate_id).in_(list(set(candidate_ids))),
+            *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
         )
         .order_by(col(Application.last_activity_at).desc(), col(Application.id).desc())
     )
@@ -72,14 +97,17 @@ async def applications_by_candidate_ids(
 
 
 async def jobs_page(
-    session: AsyncSession, customer_id: int, *, offset: int, limit: int
+    session: AsyncSession, customer_id: int, *, sight: JobSight, offset: int, limit: int
 ) -> tuple[list[Job], int]:
-    """One page of the customer's jobs, newest first, and how many there are in all."""
-    mine = col(Job.customer_id) == customer_id
-    total = (await session.exec(select(func.count()).select_from(Job).where(mine))).one()
+    """One page of the customer's jobs that `sight` sees, newest first, and how many there are in all."""
+    mine = [
+        col(Job.customer_id) == customer_id,
+        *visible_job(sight, col(Job.customer_id), col(Job.id)),
+    ]
+    total = (await session.exec(select(func.count()).select_from(Job).where(*mine))).one()
     statement = (
         select(Job)
-        .where(mine)
+        .where(*mine)
         .order_by(col(Job.created_at).desc(), col(Job.id).desc())
         .offset(offset)
         .limit(limit)
@@ -101,17 +129,30 @@ async def identities_by_candidate_ids(
 
 
 async def notes_by_candidate_ids(
-    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
+    session: AsyncSession, customer_id: int, candidate_ids: Sequence[int], *, sight: JobSight = EVERY_JOB
 ) -> dict[int, list[Note]]:
-    """Each candidate's ATS notes (its own and its applications'), newest first."""
+    """Each candidate's ATS notes (its own and those of its applications `sight` sees), newest first."""
     grouped: dict[int, list[Note]] = {i: [] for i in candidate_ids}
     if not candidate_ids:
         return grouped
-    statement = (
-        select(Note)
-        .where(col(Note.customer_id) == customer_id, col(Note.candidate_id).in_(list(set(candidate_ids))))
-        .order_by(col(Note.created_at).desc(), col(Note.id).desc())
-    )
+    conditions: list[Any] = [
+        col(Note.customer_id) == customer_id,
+        col(Note.candidate_id).in_(list(set(candidate_ids))),
+    ]
+    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id))
+    if hidden:
+        # A note on an application of a secured job is as secret as the application.
+        conditions.append(
+            sa.or_(
+                col(Note.application_id).is_(None),
+                sa.exists().where(
+                    col(Application.customer_id) == col(Note.customer_id),
+                    col(Application.id) == col(Note.application_id),
+                    *hidden,
+                ),
+            )
+        )
+    statement = select(Note).where(*conditions).order_by(col(Note.created_at).desc(), col(Note.id).desc())
     for row in (await session.exec(statement)).all():
         grouped[row.candidate_id].append(row)
     return grouped
@@ -155,7 +196,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(customer_id: int, where: CandidateFilter) -> list[Any]:
+def _conditions(customer_id: int, where: CandidateFilter, sight: JobSight) -> list[Any]:
     conditions: list[Any] = [col(Candidate.customer_id) == customer_id]
     if where.search:
         # Every word must appear in the first name, last name or email, so "ada love" finds Ada Lovelace.
@@ -186,28 +227,38 @@ def _conditions(customer_id: int, where: CandidateFilter) -> list[Any]:
         )
         conditions.append(linked if where.has_linkedin_match else sa.not_(linked))
     if where.has_applied is not None:
-        conditions.append(has_application() if where.has_applied else sa.not_(has_application()))
+        applied = has_application(sight)
+        conditions.append(applied if where.has_applied else sa.not_(applied))
     if where.applied_to_job_id is not None:
+        # A secured job the viewer may not see has no applicants for it.
         conditions.append(
             sa.exists().where(
                 col(Application.customer_id) == col(Candidate.customer_id),
                 col(Application.candidate_id) == col(Candidate.id),
                 col(Application.job_id) == where.applied_to_job_id,
+                *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
             )
         )
     if where.in_ats is not None:
         conditions.append(has_linkedin_identity() if where.in_ats else sa.not_(has_linkedin_identity()))
     if where.past_applicant is not None:
-        conditions.append(has_application() if where.past_applicant else sa.not_(has_application()))
+        applied = has_application(sight)
+        conditions.append(applied if where.past_applicant else sa.not_(applied))
     return conditions
 
 
 async def candidates_page(
-    session: AsyncSession, customer_id: int, where: CandidateFilter, *, offset: int, limit: int
+    session: AsyncSession,
+    customer_id: int,
+    where: CandidateFilter,
+    *,
+    sight: JobSight,
+    offset: int,
+    limit: int,
 ) -> tuple[list[Candidate], int]:
     """One page of the customer's matching candidates, most recently updated first, and how many match
-    in all."""
-    conditions = _conditions(customer_id, where)
+    in all; filters on applications count only the applications `sight` sees."""
+    conditions = _conditions(customer_id, where, sight)
     total = (await session.exec(select(func.count()).select_from(Candidate).where(*conditions))).one()
     statement = (
         select(Candidate)

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, Job
 from models.integration import ExportRequest, ExportStatus, WebhookNotification
+from models.job_sight import EVERY_JOB, JobSight, visible_job
 
 
 async def notification_known(db: AsyncSession, customer_id: int, notification_id: str) -> bool:
@@ -74,10 +75,29 @@ async def pending_request_ids(db: AsyncSession, customer_id: int, limit: int) ->
 
 
 async def export_requests_page(
-    db: AsyncSession, customer_id: int, *, status: ExportStatus | None, offset: int, limit: int
+    db: AsyncSession,
+    customer_id: int,
+    *,
+    status: ExportStatus | None,
+    offset: int,
+    limit: int,
+    sight: JobSight = EVERY_JOB,
 ) -> tuple[list[ExportRequest], int]:
-    """One page of the customer's export requests, newest first, and how many match in all."""
+    """One page of the customer's export requests, newest first, and how many match in all; an export
+    whose application is on a secured job `sight` may not see is left out."""
     where = [col(ExportRequest.customer_id) == customer_id]
+    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id))
+    if hidden:
+        where.append(
+            sa.or_(
+                col(ExportRequest.application_id).is_(None),
+                sa.exists().where(
+                    col(Application.customer_id) == col(ExportRequest.customer_id),
+                    col(Application.id) == col(ExportRequest.application_id),
+                    *hidden,
+                ),
+            )
+        )
     if status is not None:
         where.append(col(ExportRequest.status) == status)
     total = (await db.exec(select(func.count()).select_from(ExportRequest).where(*where))).one()

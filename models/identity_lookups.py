@@ -13,6 +13,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, Candidate, Job, LinkedInIdentity
+from models.job_sight import EVERY_JOB, JobSight, visible_job
 
 
 def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]) -> Any:
@@ -59,9 +60,10 @@ async def identities_with_candidates(
 
 
 async def applications_with_jobs(
-    db: AsyncSession, customer_id: int, candidate_ids: Sequence[int]
+    db: AsyncSession, customer_id: int, candidate_ids: Sequence[int], *, sight: JobSight
 ) -> list[tuple[Application, Job]]:
-    """Every application of the given candidates with its job, newest activity first per candidate."""
+    """Every application of the given candidates on a job `sight` sees, with its job, newest activity
+    first per candidate."""
     if not candidate_ids:
         return []
     statement = (
@@ -75,6 +77,7 @@ async def applications_with_jobs(
         .where(
             col(Application.customer_id) == customer_id,
             _one_of(db, col(Application.candidate_id), sorted(set(candidate_ids))),
+            *visible_job(sight, col(Job.customer_id), col(Job.id)),
         )
         .order_by(
             col(Application.candidate_id), col(Application.last_activity_at).desc(), col(Application.id)
@@ -83,11 +86,12 @@ async def applications_with_jobs(
     return [(application, job) for application, job in (await db.exec(statement)).all()]
 
 
-def has_application() -> sa.ColumnElement[bool]:
-    """A filter on `Candidate`: the candidate has (at least) one application."""
+def has_application(sight: JobSight = EVERY_JOB) -> sa.ColumnElement[bool]:
+    """A filter on `Candidate`: the candidate has (at least) one application that `sight` sees."""
     return sa.exists().where(
         col(Application.customer_id) == col(Candidate.customer_id),
         col(Application.candidate_id) == col(Candidate.id),
+        *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
     )
 
 

@@ -20,6 +20,10 @@ class SyncEntity(enum.StrEnum):
     APPLICATION = "APPLICATION"
     APPLICATION_NOTE = "APPLICATION_NOTE"
     APPLICATION_STAGE = "APPLICATION_STAGE"
+    # A secured job's ACLs (atsEntityAcls: its groups), keyed by the job's id.
+    ENTITY_ACL = "ENTITY_ACL"
+    # A user's ACL assignments (atsEntityAclAssignees: its groups, by person URN), keyed by the user's id.
+    ACL_ASSIGNEE = "ACL_ASSIGNEE"
 
 
 class OutboxOp(enum.StrEnum):

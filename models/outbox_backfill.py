@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.acl_group_queries import grouped_user_ids, secured_job_ids
 from models.ats import Application, ApplicationStage, Candidate, Job, Note
 from models.integration import SyncEntity, SyncWatermark
 from models.outbox_writes import enqueue_upserts
@@ -29,6 +30,9 @@ def _sources(customer_id: int, since: datetime) -> list[tuple[SyncEntity, sa.Sel
             SyncEntity.JOB,
             sa.select(_JOB.c.id).where(_JOB.c.customer_id == customer_id, _JOB.c.updated_at >= since),
         ),
+        # ACLs are current state, not history: the bulk load sends every secured job and grouped user.
+        (SyncEntity.ENTITY_ACL, secured_job_ids(customer_id)),
+        (SyncEntity.ACL_ASSIGNEE, grouped_user_ids(customer_id)),
         (
             SyncEntity.CANDIDATE,
             sa.select(_CANDIDATE.c.id).where(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import models
 from models import identity_lookups as queries
 from models.db import SessionFactory
+from models.job_sight import JobSight
 from resolvers.errors import InvalidInput
 from resolvers.member_matching import normalise_profile_url, profile_url_spellings
 
@@ -30,12 +31,15 @@ class MemberEnrichment:
 
     @property
     def in_ats(self) -> bool:
-        """The member is a candidate in the ATS."""
+        """The member is a candidate in the ATS (whatever ACLs hide of its applications: the candidate
+        is visible, as LinkedIn's In-ATS shows the candidate and hides only secured applications)."""
         return self.candidate is not None
 
     @property
     def past_applicant(self) -> bool:
-        """The member has applied to one of the ATS's jobs (whatever became of it)."""
+        """The member has applied to one of the ATS's jobs the viewer may see (whatever became of it);
+        an application hidden by ACL does not make the member a past applicant, so the flag never
+        reveals what `applications` hides."""
         return bool(self.applications)
 
 
@@ -51,12 +55,18 @@ def check_request_size(person_urns: Sequence[str], profile_urls: Sequence[str]) 
 
 
 async def enrich_members(
-    sessions: SessionFactory, customer_id: int, person_urns: Sequence[str], profile_urls: Sequence[str]
+    sessions: SessionFactory,
+    customer_id: int,
+    person_urns: Sequence[str],
+    profile_urls: Sequence[str],
+    *,
+    sight: JobSight,
 ) -> list[MemberEnrichment]:
     """One answer per member asked, person URNs first then profile URLs, in the order asked: what the
     customer's ATS knows of each (another customer's candidates are not in this ATS).
 
-    Two SQL statements whatever the count: identities with candidates, then applications with jobs.
+    Two SQL statements whatever the count: identities with candidates, then the applications (on jobs
+    `sight` sees) with their jobs.
     """
     check_request_size(person_urns, profile_urls)
     by_urn = [_urn_entry(urn) for urn in person_urns]
@@ -72,7 +82,7 @@ async def enrich_members(
     async with sessions() as db:
         matched = await queries.identities_with_candidates(db, customer_id, urns, spellings)
         candidate_ids = [candidate.id for _, _, candidate in matched if candidate.id is not None]
-        applications = await queries.applications_with_jobs(db, customer_id, candidate_ids)
+        applications = await queries.applications_with_jobs(db, customer_id, candidate_ids, sight=sight)
 
     candidate_by_urn = {urn: candidate for urn, _, candidate in matched}
     candidate_by_url = {url: candidate for _, url, candidate in matched if url}

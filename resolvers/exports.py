@@ -19,6 +19,7 @@ from linkedin.records import ExportedCandidate
 from models import customer_queries, export_requests, leases, linkedin_identities
 from models.base import MAX_ROW_ID
 from models.db import SessionFactory
+from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
@@ -399,11 +400,13 @@ async def export_requests_page(
     status: models.ExportStatus | None,
     offset: int,
     limit: int,
+    sight: JobSight = EVERY_JOB,
 ) -> tuple[list[models.ExportRequest], int]:
-    """One page of the customer's export requests (newest first) and the total."""
+    """One page of the customer's export requests (newest first; none of secured jobs `sight` may not
+    see) and the total."""
     async with sessions() as db:
         return await export_requests.export_requests_page(
-            db, customer_id, status=status, offset=offset, limit=limit
+            db, customer_id, status=status, offset=offset, limit=limit, sight=sight
         )
 
 

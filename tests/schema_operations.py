@@ -75,7 +75,13 @@ def _id_type_for(name: str, field_type: str) -> str:
     for suffix in ("Ids", "Id"):
         if name.endswith(suffix) and name != suffix.lower():
             stem = name[: -len(suffix)]
-            stem = {"keep": "Candidate", "merge": "Candidate", "appliedToJob": "Job"}.get(stem, stem)
+            stem = {
+                "keep": "Candidate",
+                "merge": "Candidate",
+                "appliedToJob": "Job",
+                "group": "AclGroup",
+                "user": "Recruiter",
+            }.get(stem, stem)
             return stem[0].upper() + stem[1:]
     return {"appliedToJob": "Job"}.get(name, field_type)
 

@@ -81,6 +81,7 @@ class ApplicationMutation:
                 job_id,
                 source=input.source,
                 actor=input.actor,
+                sight=info.context.job_sight,
             )
         except DomainError as error:
             return ApplyToJobPayload(application=None, user_errors=user_errors(error))
@@ -99,6 +100,7 @@ class ApplicationMutation:
                 input.stage,
                 actor=input.actor,
                 at=input.at,
+                sight=info.context.job_sight,
             )
         except DomainError as error:
             return MoveApplicationStagePayload(application=None, stage=None, user_errors=user_errors(error))
@@ -111,7 +113,10 @@ class ApplicationMutation:
         try:
             application_id = node_id(input.id, "Application", "id")
             await applications.delete_application(
-                info.context.services.sessions, info.context.tenant.id, application_id
+                info.context.services.sessions,
+                info.context.tenant.id,
+                application_id,
+                sight=info.context.job_sight,
             )
         except DomainError as error:
             return DeleteApplicationPayload(deleted_application_id=None, user_errors=user_errors(error))

@@ -93,7 +93,11 @@ class JobMutation:
             job_id = node_id(input.id, "Job", "id")
             changes = _domain_values(given_fields(input, _FIELDS))
             row = await jobs.update_job(
-                info.context.services.sessions, info.context.tenant.id, job_id, changes
+                info.context.services.sessions,
+                info.context.tenant.id,
+                job_id,
+                changes,
+                sight=info.context.job_sight,
             )
         except DomainError as error:
             return UpdateJobPayload(job=None, user_errors=user_errors(error))

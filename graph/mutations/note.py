@@ -101,6 +101,7 @@ class NoteMutation:
                 application_id,
                 author=input.author,
                 body=input.body,
+                sight=info.context.job_sight,
             )
         except DomainError as error:
             return AddApplicationNotePayload(note=None, note_id=None, user_errors=user_errors(error))
@@ -124,7 +125,7 @@ class NoteMutation:
         try:
             note_id = node_id(input.id, "Note", "id")
             await notes.delete_application_note(
-                info.context.services.sessions, info.context.tenant.id, note_id
+                info.context.services.sessions, info.context.tenant.id, note_id, sight=info.context.job_sight
             )
         except DomainError as error:
             return DeleteApplicationNotePayload(deleted_note_id=None, user_errors=user_errors(error))

@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from linkedin.sandbox import (
+    acls,
     admin,
     applications,
     candidates,
@@ -49,6 +50,12 @@ RESOURCES: list[Resource] = [
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["PUT"], exports.put_configurations),
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["GET"], exports.get_configurations),
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["DELETE"], exports.delete_configurations),
+    ("atsEntityAcls", "atsEntityAcls", ["PUT"], acls.put_acls),
+    ("atsEntityAcls", "atsEntityAcls", ["DELETE"], acls.delete_acls),
+    ("atsEntityAcls", "atsEntityAcls", ["GET"], acls.find_acls),
+    ("atsEntityAclAssignees", "atsEntityAclAssignees", ["PUT"], acls.put_assignees),
+    ("atsEntityAclAssignees", "atsEntityAclAssignees", ["DELETE"], acls.delete_assignees),
+    ("atsEntityAclAssignees", "atsEntityAclAssignees", ["GET"], acls.find_assignees),
     ("simpleJobPostings", "simpleJobPostings", ["POST"], jobs.create),
     ("simpleJobPostingTasks", "simpleJobPostingTasks", ["GET"], jobs.tasks),
     ("atsApplications", "atsApplications", ["PUT"], applications.put),

@@ -14,6 +14,7 @@ import aiohttp
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from linkedin.sandbox.acls import EXPORT_VIEWERS, acl_ids_of, sees_job
 from linkedin.sandbox.batch import path_key, sub_ids, update_entities
 from linkedin.sandbox.restli import RestliError, error_body, json_body, required
 from linkedin.sandbox.state import Delivery, SandboxState
@@ -98,13 +99,18 @@ async def admin_export(request: Request, state: SandboxState) -> Json:
         raise RestliError(
             400, "'seat', 'member' and 'externalJobPostingId' must name a seat, a member and a job"
         )
+    context = str(body.get("integrationContext") or cfg.org_urn)
+    # A secured job is not in the drop-down of a seat outside its ACLs, so it cannot export to it.
+    if acl_ids_of(state, context, job_id) and not sees_job(
+        state, context, job_id, seat.seatholder, EXPORT_VIEWERS
+    ):
+        raise RestliError(403, f"Job {job_id} is not in the export list of seat {seat.urn} (ACL)")
     now = cfg.now_ms()
     month = (seat.urn, datetime.fromtimestamp(now / 1000, UTC).strftime("%Y-%m"))
     if state.exports_per_seat_month.get(month, 0) >= cfg.exports_per_seat_per_month:
         raise RestliError(429, f"Seat {seat.urn} reached {cfg.exports_per_seat_per_month} exports this month")
     state.exports_per_seat_month[month] = state.exports_per_seat_month.get(month, 0) + 1
     request_id = str(uuid.uuid4())
-    context = str(body.get("integrationContext") or cfg.org_urn)
     state.exports[request_id] = {
         "requestId": request_id,
         "integrationContext": context,

@@ -200,6 +200,9 @@ class SandboxState:
         self.faults: dict[str, Fault] = {}
         self.candidates: dict[Key, Candidate] = {}
         self.applications: dict[Key, Application] = {}
+        # ACL records hold nothing but their keys (atsEntityAcls, atsEntityAclAssignees).
+        self.entity_acls: set[Key] = set()
+        self.acl_assignees: set[Key] = set()
         self.jobs: dict[tuple[str, str], Json] = {}
         self.tasks: dict[str, JobTask] = {}
         self.configurations: dict[Key, dict[str, Json]] = {}

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 import models
 from models import ats_queries as queries
 from models.db import SessionFactory
+from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
-from resolvers.ats_writes.common import not_found, transaction
+from resolvers.ats_writes.common import not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import AUTHOR_MAX, Checker, InvalidFields
 from resolvers.errors import Conflict, DomainError
 
@@ -35,8 +36,10 @@ async def apply_to_job(
     *,
     source: str | None = None,
     actor: str | None = None,
+    sight: JobSight = EVERY_JOB,
 ) -> models.Application:
-    """A new application (status `Applied`, first stage of its history); a second one is a CONFLICT."""
+    """A new application (status `Applied`, first stage of its history); a second one is a CONFLICT; a
+    secured job `sight` may not see is NOT_FOUND."""
     checker = Checker()
     clean_source = checker.optional_text(source, "source", max_len=100, label="Source")
     clean_actor = checker.optional_text(actor, "actor", max_len=AUTHOR_MAX, label="Actor")
@@ -48,6 +51,11 @@ async def apply_to_job(
                 missing.append(not_found("candidate", "candidateId"))
             if await queries.row_for_update(db, customer_id, models.Job, job_id) is None:
                 missing.append(not_found("job", "jobId"))
+            else:
+                try:
+                    await require_visible_job(db, customer_id, sight, job_id, "job", "jobId")
+                except DomainError as hidden:
+                    missing.append(hidden)
             if missing:
                 raise missing[0] if len(missing) == 1 else InvalidFields(missing)
             # No pre-check for a duplicate: the unique constraint is the one race-free judge.
@@ -109,6 +117,7 @@ async def move_application_stage(
     *,
     actor: str | None = None,
     at: datetime | None = None,
+    sight: JobSight = EVERY_JOB,
 ) -> tuple[models.Application, models.ApplicationStage]:
     """Append a stage to the history; the newest stage by time becomes the application's status."""
     checker = Checker()
@@ -120,6 +129,7 @@ async def move_application_stage(
         row = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if row is None:
             raise not_found("application", "applicationId")
+        await require_visible_job(db, customer_id, sight, row.job_id, "application", "applicationId")
         step = await queries.insert(
             db,
             customer_id,
@@ -157,12 +167,15 @@ async def move_application_stage(
     return row, step
 
 
-async def delete_application(sessions: SessionFactory, customer_id: int, application_id: int) -> int:
+async def delete_application(
+    sessions: SessionFactory, customer_id: int, application_id: int, *, sight: JobSight = EVERY_JOB
+) -> int:
     """Delete an application with its stages and notes (LinkedIn deletes those with it, too)."""
     async with transaction(sessions) as db:
         row = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if row is None:
             raise not_found("application", "id")
+        await require_visible_job(db, customer_id, sight, row.job_id, "application", "id")
         key = _application_key(row)
         enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
         await queries.delete_row(db, customer_id, models.Application, application_id)

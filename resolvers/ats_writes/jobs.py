@@ -10,8 +10,9 @@ import models
 from models import ats_queries as queries
 from models import customer_queries
 from models.db import SessionFactory
+from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
-from resolvers.ats_writes.common import camel, not_found, transaction
+from resolvers.ats_writes.common import camel, not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import TITLE_MAX, Checker
 
 
@@ -74,7 +75,12 @@ async def create_job(sessions: SessionFactory, customer_id: int, fields: JobFiel
 
 
 async def update_job(
-    sessions: SessionFactory, customer_id: int, job_id: int, changes: Mapping[str, object]
+    sessions: SessionFactory,
+    customer_id: int,
+    job_id: int,
+    changes: Mapping[str, object],
+    *,
+    sight: JobSight = EVERY_JOB,
 ) -> models.Job:
     """Change only the given fields (closing a job included); an event only when something changed."""
     clean = clean_job_fields(changes)
@@ -82,6 +88,7 @@ async def update_job(
         row = await queries.row_for_update(db, customer_id, models.Job, job_id)
         if row is None:
             raise not_found("job", "id")
+        await require_visible_job(db, customer_id, sight, job_id, "job", "id")
         changed = {attr: value for attr, value in clean.items() if getattr(row, attr) != value}
         if changed:
             for attr, value in changed.items():

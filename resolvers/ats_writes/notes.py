@@ -5,8 +5,9 @@ from __future__ import annotations
 import models
 from models import ats_queries as queries
 from models.db import SessionFactory
+from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
-from resolvers.ats_writes.common import not_found, transaction
+from resolvers.ats_writes.common import not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import AUTHOR_MAX, Checker
 
 BODY_MAX = 10_000
@@ -42,7 +43,13 @@ async def add_candidate_note(
 
 
 async def add_application_note(
-    sessions: SessionFactory, customer_id: int, application_id: int, *, author: str, body: str
+    sessions: SessionFactory,
+    customer_id: int,
+    application_id: int,
+    *,
+    author: str,
+    body: str,
+    sight: JobSight = EVERY_JOB,
 ) -> models.Note:
     """A note on one application (and so on its candidate), and its APPLICATION_NOTE UPSERT event."""
     clean_author, clean_body = _clean_note(author, body)
@@ -50,6 +57,7 @@ async def add_application_note(
         application = await queries.row_for_update(db, customer_id, models.Application, application_id)
         if application is None:
             raise not_found("application", "applicationId")
+        await require_visible_job(db, customer_id, sight, application.job_id, "application", "applicationId")
         note = await queries.insert(
             db,
             customer_id,
@@ -79,12 +87,17 @@ async def delete_candidate_note(sessions: SessionFactory, customer_id: int, note
     return note_id
 
 
-async def delete_application_note(sessions: SessionFactory, customer_id: int, note_id: int) -> int:
+async def delete_application_note(
+    sessions: SessionFactory, customer_id: int, note_id: int, *, sight: JobSight = EVERY_JOB
+) -> int:
     """Delete an application note; a note on the candidate itself is not one (NOT_FOUND)."""
     async with transaction(sessions) as db:
         note = await queries.note_for_update(db, customer_id, note_id)
         if note is None or note.application_id is None:
             raise not_found("application note", "id")
+        application = await queries.row_for_update(db, customer_id, models.Application, note.application_id)
+        if application is not None:
+            await require_visible_job(db, customer_id, sight, application.job_id, "application note", "id")
         key = {"application_id": note.application_id}
         enqueue(db, customer_id, models.SyncEntity.APPLICATION_NOTE, note_id, models.OutboxOp.DELETE, key)
         await queries.delete_row(db, customer_id, models.Note, note_id)

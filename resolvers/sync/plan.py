@@ -13,9 +13,12 @@ from typing import Any
 from models import OutboxOp, SyncEntity
 from models.outbox_claims import ClaimedRow
 
-# Parents before children; deletes run the other way round.
+# Parents before children; deletes run the other way round. A job's ACLs go right after the job, before
+# anything of it shows on LinkedIn (its applications), so a secured job is never briefly everyone's.
 UPSERT_ORDER = (
     SyncEntity.JOB,
+    SyncEntity.ENTITY_ACL,
+    SyncEntity.ACL_ASSIGNEE,
     SyncEntity.CANDIDATE,
     SyncEntity.CANDIDATE_NOTE,
     SyncEntity.APPLICATION,

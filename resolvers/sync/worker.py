@@ -23,6 +23,7 @@ from models.leases import RELEASE_TIMEOUT_S, Heartbeat, LeaseLost
 from models.outbox_claims import ClaimedRow, Settlement, claim_due, extend, release, settle
 from models.outbox_dependents import requeue_skipped_children
 from models.sync_statuses import StatusChange, delete_statuses, upsert_statuses
+from resolvers.sync.acl_senders import ACL_SENDERS
 from resolvers.sync.config import SyncConfig
 from resolvers.sync.outcomes import Kind, Outcome
 from resolvers.sync.plan import TASK_KEY, Change, Step, coalesce, steps
@@ -100,7 +101,8 @@ class OutboxWorker:
     async def _send(self, rows: Sequence[ClaimedRow], claim: _Claim, report: PassReport) -> None:
         planned = steps(coalesce(rows))
         for index, step in enumerate(planned):
-            outcomes = await SENDERS[(step.entity_type, step.op)](self._ctx, step.changes)
+            sender = SENDERS.get((step.entity_type, step.op)) or ACL_SENDERS[(step.entity_type, step.op)]
+            outcomes = await sender(self._ctx, step.changes)
             await self._settle(step, outcomes, claim)
             report.outcomes.update(o.kind for o in outcomes.values())
             if any(o.throttled for o in outcomes.values()):

@@ -30,6 +30,7 @@ from app.settings import Settings
 from linkedin.sandbox.config import SandboxConfig
 from models import utcnow
 from models.db import SessionFactory
+from resolvers.sync.plan import UPSERT_ORDER
 from resolvers.sync.status import sync_status
 from resolvers.sync.worker import OutboxWorker
 from resolvers.tenants import Tenant
@@ -524,7 +525,8 @@ async def test_sync_status_prints_what_backfill_enqueued(
     status = rscgraph(tmp_path, "sync", "status", RSC_DATABASE_URL=database_url)
 
     enqueued = dict(re.findall(r"(\w+): (\d+)", backfill.stdout))
-    rows = {line.split()[0].lower(): line.split()[1:] for line in status.stdout.splitlines()[2:8]}
+    lines = status.stdout.splitlines()[2 : 2 + len(UPSERT_ORDER)]
+    rows = {line.split()[0].lower(): line.split()[1:] for line in lines}
     assert backfill.returncode == 0, backfill.stderr
     assert status.returncode == 0, status.stderr
     assert int(enqueued["candidate"]) > 0

@@ -175,6 +175,17 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
                 sent_at=WHEN,
             )
         )
+        group = models.AclGroup(customer_id=customer_id, name=mark("group"))
+        db.add(group)
+        await db.flush()
+        assert group.id is not None
+        assert recruiter.id is not None
+        db.add_all(
+            [
+                models.AclGroupJob(customer_id=customer_id, group_id=group.id, job_id=job.id),
+                models.AclGroupUser(customer_id=customer_id, group_id=group.id, user_id=recruiter.id),
+            ]
+        )
         await db.commit()
         assert recruiter.id is not None
         export_id = (
@@ -194,6 +205,7 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "Note": [global_id("Note", note_id) for note_id in notes if note_id is not None],
             "Recruiter": [global_id("Recruiter", recruiter.id)],
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],
+            "AclGroup": [global_id("AclGroup", group.id)],
         },
     )
 

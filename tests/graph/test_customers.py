@@ -93,7 +93,12 @@ async def test_the_status_page_shows_the_viewers_customer_and_no_secret(
     ]
     assert integration["initialSync"]["startedAt"] is None
     assert integration["initialSync"]["complete"] is False
-    assert [c["entity"] for c in integration["initialSync"]["counts"]][:2] == ["JOB", "CANDIDATE"]
+    assert [c["entity"] for c in integration["initialSync"]["counts"]][:4] == [
+        "JOB",
+        "ENTITY_ACL",
+        "ACL_ASSIGNEE",
+        "CANDIDATE",
+    ]
     assert integration["credentials"]["valid"] is True
     # the plugin is the sandbox's stand-in page for this app
     url = integration["configurationPlugin"]["url"]

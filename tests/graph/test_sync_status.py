@@ -66,6 +66,8 @@ async def test_sync_status_counts_sent_failed_skipped_and_pending_candidates_wit
             "initialSyncComplete": False,
             "entities": [
                 zero("JOB"),
+                zero("ENTITY_ACL"),
+                zero("ACL_ASSIGNEE"),
                 {
                     "entityType": "CANDIDATE",
                     "pending": 1,
@@ -163,6 +165,8 @@ async def test_sync_status_counts_only_the_viewers_customer(
         zero(t)
         for t in (
             "JOB",
+            "ENTITY_ACL",
+            "ACL_ASSIGNEE",
             "CANDIDATE",
             "CANDIDATE_NOTE",
             "APPLICATION",

@@ -369,6 +369,8 @@ async def test_the_initial_sync_is_complete_once_the_customers_outbox_is_drained
     counts = {c.entity.value: (c.sent, c.failed) for c in done.counts}
     assert counts == {
         "JOB": (1, 0),
+        "ENTITY_ACL": (0, 0),
+        "ACL_ASSIGNEE": (0, 0),
         "CANDIDATE": (2, 1),
         "CANDIDATE_NOTE": (0, 0),
         "APPLICATION": (0, 0),

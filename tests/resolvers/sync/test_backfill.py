@@ -11,6 +11,9 @@ from app.cli import main
 from app.errors import EXIT_USAGE
 from app.settings import Settings
 from models import (
+    AclGroup,
+    AclGroupJob,
+    AclGroupUser,
     Application,
     ApplicationStage,
     Candidate,
@@ -20,6 +23,7 @@ from models import (
     OutboxOp,
     OutboxStatus,
     SyncEntity,
+    User,
 )
 from models.db import SessionFactory
 from resolvers.sync.backfill import backfill, parse_span
@@ -95,7 +99,17 @@ async def history(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
             created_at=RECENT,
         )
         stage = ApplicationStage(customer_id=c, application_id=application.id or 0, stage="Screen", at=RECENT)
-        db.add_all([note, app_note, stage])
+        # ACLs are current state: the backfill sends them whatever the span.
+        user = User(customer_id=c, email="r@s.example", roles="recruiter", person_urn="urn:li:person:rs")
+        group = AclGroup(customer_id=c, name="Secured")
+        db.add_all([note, app_note, stage, user, group])
+        await db.flush()
+        db.add_all(
+            [
+                AclGroupJob(customer_id=c, group_id=group.id or 0, job_id=job.id or 0),
+                AclGroupUser(customer_id=c, group_id=group.id or 0, user_id=user.id or 0),
+            ]
+        )
         await db.commit()
         return {
             "job": job.id or 0,
@@ -104,6 +118,7 @@ async def history(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
             "note": note.id or 0,
             "app_note": app_note.id or 0,
             "stage": stage.id or 0,
+            "user": user.id or 0,
         }
 
 
@@ -118,6 +133,8 @@ async def test_the_backfill_enqueues_an_upsert_for_every_record_changed_within_t
     assert counts == dict.fromkeys(SyncEntity, 1)
     assert [(r.entity_type, r.entity_id, r.op, r.status) for r in await ats.outbox()] == [
         (SyncEntity.JOB, ids["job"], OutboxOp.UPSERT, OutboxStatus.PENDING),
+        (SyncEntity.ENTITY_ACL, ids["job"], OutboxOp.UPSERT, OutboxStatus.PENDING),
+        (SyncEntity.ACL_ASSIGNEE, ids["user"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.CANDIDATE, ids["candidate"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.CANDIDATE_NOTE, ids["note"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.APPLICATION, ids["application"], OutboxOp.UPSERT, OutboxStatus.PENDING),
@@ -165,8 +182,8 @@ async def test_the_cli_backfills_the_only_customer_of_the_database_it_is_configu
     await asyncio.to_thread(_sync, database_url, monkeypatch, "backfill", "--since", "2y")
     # then
     assert capsys.readouterr().out == (
-        "backfill of the last 2y enqueued for acme (job: 0, candidate: 0, candidate_note: 0, application: 0, "
-        "application_note: 0, application_stage: 0)\n"
+        "backfill of the last 2y enqueued for acme (job: 0, entity_acl: 0, acl_assignee: 0, candidate: 0, "
+        "candidate_note: 0, application: 0, application_note: 0, application_stage: 0)\n"
     )
 
 
@@ -194,4 +211,4 @@ async def test_with_two_customers_the_cli_backfills_the_one_named_and_asks_when_
         "rscgraph: error: there are 2 customers (acme, globex): say which one\n  fix: add --customer KEY\n"
     )
     assert await ats.outbox() == []
-    assert len(await Ats(sessions, other).outbox()) == 6
+    assert len(await Ats(sessions, other).outbox()) == 8  # its 6 records and its job's and user's ACLs

@@ -1,0 +1,55 @@
+"""Which secured jobs a viewer sees, as SQL conditions joined into every read of jobs and applications.
+
+A job in at least one `acl_group` is secured: only the users of one of its groups (and admins) see it
+and its applications. Unsecured jobs are everyone's. The condition is part of each statement, so
+knowing the viewer's groups costs no statement of its own and no row is ever filtered after the fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from models.acl_groups import AclGroupJob, AclGroupUser
+
+
+@dataclass(frozen=True, slots=True)
+class JobSight:
+    """What a viewer sees of secured jobs: all of them (admins), those of one user's groups, or none
+    (a service client with no user: unsecured jobs only)."""
+
+    every_job: bool = False
+    user_id: int | None = None
+
+
+EVERY_JOB = JobSight(every_job=True)
+UNSECURED_ONLY = JobSight()
+
+
+def visible_job(sight: JobSight, customer_id: Any, job_id: Any) -> list[sa.ColumnElement[bool]]:
+    """The conditions (none for `EVERY_JOB`) under which the job `job_id` of `customer_id` (columns of
+    the outer statement) is visible to `sight`."""
+    if sight.every_job:
+        return []
+    secured = sa.exists().where(
+        col(AclGroupJob.customer_id) == customer_id, col(AclGroupJob.job_id) == job_id
+    )
+    if sight.user_id is None:
+        return [sa.not_(secured)]
+    group_job = aliased(AclGroupJob)
+    group_user = aliased(AclGroupUser)
+    mine = sa.exists().where(
+        col(group_job.customer_id) == customer_id,
+        col(group_job.job_id) == job_id,
+        col(group_user.customer_id) == col(group_job.customer_id),
+        col(group_user.group_id) == col(group_job.group_id),
+        col(group_user.user_id) == sight.user_id,
+    )
+    return [sa.or_(sa.not_(secured), mine)]
+
+
+__all__ = ["EVERY_JOB", "UNSECURED_ONLY", "JobSight", "visible_job"]

@@ -13,6 +13,8 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.audit import AuditQuery
+from graph.audit_log import AuditMutations, apply_audit
 from graph.candidate import CandidateQuery
 from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
@@ -28,12 +30,15 @@ from graph.mutations.candidate import CandidateMutation
 from graph.mutations.customer import CustomerMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
+from graph.mutations.seat import SeatMutation
+from graph.mutations.user import UserMutation
 from graph.node import NodeQuery
 from graph.observe import MAX_LOGGED_NAME, OperationObserver, operation_name_of, outcome_of
 from graph.permissions import apply_permissions
-from graph.recruiter import RecruiterQuery
 from graph.refresh import RefreshMutation
+from graph.seat import SeatQuery
 from graph.sync_status import SyncStatusQuery
+from graph.user import UserQuery
 
 
 @strawberry.type
@@ -42,7 +47,9 @@ class Query(
     NodeQuery,
     CandidateQuery,
     JobQuery,
-    RecruiterQuery,
+    UserQuery,
+    SeatQuery,
+    AuditQuery,
     ExportQuery,
     EnrichmentQuery,
     SyncStatusQuery,
@@ -62,12 +69,17 @@ class Mutation(
     RefreshMutation,
     LinkedInSuggestionMutation,
     CustomerMutation,
+    UserMutation,
+    SeatMutation,
 ):
     pass
 
 
-# Once, at import: the table's permission extensions go onto the fields every schema built here uses.
-apply_permissions(strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map)
+# Once, at import: the table's permission extensions, and the audit log's outside them on every mutation,
+# go onto the fields every schema built here uses.
+_type_map = strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map
+apply_permissions(_type_map)
+apply_audit(_type_map)
 
 
 class RscSchema(strawberry.Schema):
@@ -153,6 +165,7 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
             validation_rules_extension(limits),
             RefuseUnsafeTextVariables,
+            AuditMutations,
         ],
         show_internal_errors=show_internal_errors,
         observer=observer,

@@ -10,8 +10,8 @@ What an entry holds, for any mutation without code of its own:
 * detail: `outcome` (`ok`, `userErrors` with their codes, or `error` with its code, FORBIDDEN included),
   and the enum and boolean input fields (the roles granted, a setting chosen), which hold no PII.
 
-The entry belongs to the viewer's customer; an operator's to the customer in its payload (onboarding),
-and an operator's action that names no customer is not recorded.
+The entry belongs to the customer in its payload, if any (onboarding: the customer an operator made),
+else to the viewer's customer; an operator's action that names no customer is not recorded.
 
 When: after the operation, in one transaction of its own for all of its fields. Mutations commit inside
 their resolvers, so the business write is never held back or undone by auditing; a failed audit write
@@ -107,7 +107,8 @@ def apply_audit(types: Mapping[str, GraphQLNamedType]) -> None:
         if field is None:
             continue
         kept = [e for e in field.extensions if not isinstance(e, Audited)]
-        field.extensions = [Audited(graphql_name, field), *kept]
+        # Last: Strawberry chains field extensions so that the last one listed runs outermost.
+        field.extensions = [*kept, Audited(graphql_name, field)]
 
 
 class AuditMutations(SchemaExtension):
@@ -137,7 +138,8 @@ def record_of(context: Context, run: MutationRun) -> AuditRecord | None:
         detail["code"] = _error_code(run.error)
     else:
         payload_customer, codes = _payload(run.result, targets)
-        if customer_id is None:
+        # Onboarding's entry is the customer's it made (an operator's own customer, if any, is not it).
+        if payload_customer is not None:
             customer_id = payload_customer
         detail["outcome"] = "userErrors" if codes else "ok"
         if codes:

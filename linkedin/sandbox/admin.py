@@ -149,7 +149,8 @@ async def reply(request: Request, state: SandboxState) -> Json:
 async def add_seat(request: Request, state: SandboxState) -> Json:
     """The customer buys a seat: `{firstName, lastName, seatholder?}` (a new person URN by default)."""
     body = await json_body(request)
-    seat_id = max((s.id for s in state.world.seats), default=state.config.seat_base - 1) + 1
+    state.world.last_seat_id += 1
+    seat_id = state.world.last_seat_id
     holder = str(body.get("seatholder") or f"urn:li:person:seat{seat_id}")
     seat = Seat(
         id=seat_id,

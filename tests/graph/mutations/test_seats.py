@@ -8,11 +8,11 @@ from typing import Any
 
 from app.settings import Settings
 from models.db import SessionFactory
-from resolvers import seats as seat_sync
-from resolvers.tenants import Tenant
+from resolvers.services import Services
 from tests.child_apps import other_customer_id
 from tests.conftest import GraphQL, Sandbox
 from tests.graph.tab_world import add_candidates, gid
+from tests.scheduler_support import clock_now, jobs_for
 from tests.users_support import add_user
 
 REFRESH = """
@@ -157,14 +157,15 @@ async def test_seats_no_longer_listed_become_inactive_and_new_ones_are_added(
     assert active.data == {"seats": {"totalCount": 3}}
 
 
-async def test_the_scheduler_seats_unit_stores_the_same_seats(
-    graphql: GraphQL, sandbox: Sandbox, sessions: SessionFactory, tenant: Tenant
+async def test_the_schedulers_seats_unit_stores_and_maps_the_seats(
+    graphql: GraphQL, sandbox: Sandbox, services: Services, settings: Settings
 ) -> None:
-    # given
+    # given: a user with the first seat's holder URN, and this process's jobs
     seats = await _world_seats(sandbox)
     await _create_user(graphql, "ada@acme.test", seats[0]["seatholder"])
-    # when: what the seats unit does with LinkedIn's list
-    await seat_sync.store_seat_list(sessions, tenant.id, await tenant.linkedin.seats())
+    jobs = jobs_for(services, settings, poll=60.0, clock=clock_now())
+    # when: one round (the customer's seats unit is due at once)
+    await jobs.scheduler.tick()
     # then
     listed = await graphql(SEATS)
     assert listed.data is not None

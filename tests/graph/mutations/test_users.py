@@ -3,6 +3,7 @@ guard, another customer's user ids), and who may list users."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from app.settings import Settings
@@ -262,3 +263,33 @@ async def test_only_admins_list_users_and_change_them(graphql: GraphQL, tenant: 
     assert [(e.extensions or {}).get("code") for e in changed.errors or []] == ["FORBIDDEN"]
     assert legacy.errors is None
     assert legacy.data == {"recruiters": {"totalCount": 1}}
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(graphql: GraphQL) -> None:
+    # given: two admins
+    first = await _create(graphql, "first@acme.test", ["ADMIN"])
+    second = await _create(graphql, "second@acme.test", ["ADMIN"])
+    # when: each demotes the other at the same moment
+    answers = await asyncio.gather(
+        _set_roles(graphql, first, ["RECRUITER"]), _set_roles(graphql, second, ["RECRUITER"])
+    )
+    # then: one went through, the other met the guard
+    assert sorted([e["code"] for e in a["userErrors"]] for a in answers) == [[], ["CONFLICT"]]
+    listed = await graphql(USERS)
+    assert listed.data is not None
+    assert [e["node"]["roles"] for e in listed.data["users"]["edges"]].count(["ADMIN"]) == 1
+
+
+async def test_two_admins_creating_the_same_user_at_once_make_one(graphql: GraphQL) -> None:
+    # when
+    answers = await asyncio.gather(
+        graphql(CREATE_ID, _new("kim@acme.test", ["RECRUITER"])),
+        graphql(CREATE_ID, _new("kim@acme.test", ["ADMIN"])),
+    )
+    # then
+    assert all(a.errors is None and a.data is not None for a in answers)
+    codes = sorted([e["code"] for e in a.data["createUser"]["userErrors"]] for a in answers if a.data)
+    assert codes == [[], ["DUPLICATE"]]
+    listed = await graphql(USERS)
+    assert listed.data is not None
+    assert listed.data["users"]["totalCount"] == 1

@@ -98,7 +98,11 @@ async def admins_for_update(db: AsyncSession, customer_id: int) -> list[User]:
     """The customer's admins, locked until the write session ends, so that two admins demoting each
     other one at a time cannot leave the customer without one."""
     # A pre-filter in SQL (no role name contains "admin" but admin); the exact test is role_names.
-    statement = select(User).where(col(User.customer_id) == customer_id, col(User.roles).contains("admin"))
+    statement = (
+        select(User)
+        .where(col(User.customer_id) == customer_id, col(User.roles).contains("admin"))
+        .order_by(col(User.id))  # every roles change locks them in one order
+    )
     if db.get_bind().dialect.name != "sqlite":
         statement = statement.with_for_update()
     return [user for user in (await db.exec(statement)).all() if ADMIN_ROLE in user.role_names]

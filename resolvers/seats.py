@@ -10,6 +10,7 @@ matching rule:
 
 The rule is applied on every sync (the scheduler's seats unit, `refreshSeats`) and whenever a user's
 person URN is set, so a user whose URN is set later gets its seat at once (and on every sync after).
+A write that locks a user and seats locks the user first (no two writes wait on each other).
 """
 
 from __future__ import annotations
@@ -106,12 +107,13 @@ async def map_seat(
     """An admin's mapping of a seat to one of the customer's users (None: to no user); syncs keep it.
     NOT_FOUND naming `seatUrn` or `userId` for a seat or user the customer does not have."""
     async with write_session(sessions) as db:
+        # The user before the seat: every write that locks both (updateUser, createUser) goes in this order.
+        if user_id is not None and await users.user_for_update(db, customer_id, user_id) is None:
+            raise NotFound("No user has this id", field="userId")
         seat = await seats.seat_by_urn_for_update(db, customer_id, seat_urn)
         if seat is None:
             unknown = f"The customer has no seat {seat_urn[:120]!r} (refresh the seats first?)"
             raise NotFound(unknown, field="seatUrn")
-        if user_id is not None and await users.user_for_update(db, customer_id, user_id) is None:
-            raise NotFound("No user has this id", field="userId")
         seat.user_id = user_id
         seat.mapped_by = models.SeatMapping.ADMIN
         await db.flush()

@@ -116,28 +116,28 @@ async def create_user(sessions: SessionFactory, customer_id: int, new: NewUser) 
         check.errors.append(error)
     check.done()
     assert email is not None
-    async with write_session(sessions) as db:
-        await _refuse_duplicate(db, customer_id, email=email, person_urn=person_urn)
-        user = models.User(
-            customer_id=customer_id,
-            email=email,
-            first_name=first,
-            last_name=last,
-            person_urn=person_urn,
-            roles=roles,
-            source=models.UserSource.ADMIN,
-        )
-        try:
-            async with db.begin_nested():
-                db.add(user)
-                await db.flush()
-        except IntegrityError:
-            # Another admin's create won the race between our check and our insert.
+    try:
+        async with write_session(sessions) as db:
             await _refuse_duplicate(db, customer_id, email=email, person_urn=person_urn)
-            raise
-        if person_urn is not None:
-            await seat_rules.rematch(db, customer_id, await seats.seats_for_update(db, customer_id))
-        return user
+            user = models.User(
+                customer_id=customer_id,
+                email=email,
+                first_name=first,
+                last_name=last,
+                person_urn=person_urn,
+                roles=roles,
+                source=models.UserSource.ADMIN,
+            )
+            db.add(user)
+            await db.flush()
+            if person_urn is not None:
+                await seat_rules.rematch(db, customer_id, await seats.seats_for_update(db, customer_id))
+            return user
+    except IntegrityError:
+        # Another admin's write won the race between our check and our insert (all of ours is undone).
+        async with sessions() as db:
+            await _refuse_duplicate(db, customer_id, email=email, person_urn=person_urn)
+        raise
 
 
 async def _refuse_duplicate(
@@ -166,31 +166,39 @@ async def update_user(
     if not isinstance(changes.person_urn, Unset):
         person_urn = _person_urn(check, changes.person_urn)
     check.done()
-    async with write_session(sessions) as db:
-        user = await users.user_for_update(db, customer_id, user_id)
-        if user is None:
-            raise NotFound("No user has this id", field="id")
-        if first is not None:
-            user.first_name = first
-        if last is not None:
-            user.last_name = last
-        if not isinstance(person_urn, Unset) and person_urn != user.person_urn:
-            if person_urn is not None:
-                taken = await users.users_by_person_urns(db, customer_id, [person_urn])
-                if person_urn in taken:
-                    other = taken[person_urn].id
-                    assert other is not None
-                    raise Duplicate(
-                        "Another user has this person URN",
-                        field="personUrn",
-                        existing_type="User",
-                        existing_id=other,
-                    )
-            user.person_urn = person_urn
+    try:
+        async with write_session(sessions) as db:
+            user = await users.user_for_update(db, customer_id, user_id)
+            if user is None:
+                raise NotFound("No user has this id", field="id")
+            if first is not None:
+                user.first_name = first
+            if last is not None:
+                user.last_name = last
+            if not isinstance(person_urn, Unset) and person_urn != user.person_urn:
+                await _refuse_taken_urn(db, customer_id, person_urn)
+                user.person_urn = person_urn
+                await db.flush()
+                await seat_rules.rematch(db, customer_id, await seats.seats_for_update(db, customer_id))
             await db.flush()
-            await seat_rules.rematch(db, customer_id, await seats.seats_for_update(db, customer_id))
-        await db.flush()
-        return user
+            return user
+    except IntegrityError:
+        # Another admin gave the URN to another user between our check and our write (all of ours is undone).
+        if not isinstance(person_urn, Unset):
+            async with sessions() as db:
+                await _refuse_taken_urn(db, customer_id, person_urn)
+        raise
+
+
+async def _refuse_taken_urn(db: AsyncSession, customer_id: int, person_urn: str | None) -> None:
+    if person_urn is None:
+        return
+    taken = (await users.users_by_person_urns(db, customer_id, [person_urn])).get(person_urn)
+    if taken is not None:
+        assert taken.id is not None
+        raise Duplicate(
+            "Another user has this person URN", field="personUrn", existing_type="User", existing_id=taken.id
+        )
 
 
 async def set_user_roles(

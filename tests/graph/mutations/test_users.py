@@ -293,3 +293,21 @@ async def test_two_admins_creating_the_same_user_at_once_make_one(graphql: Graph
     listed = await graphql(USERS)
     assert listed.data is not None
     assert listed.data["users"]["totalCount"] == 1
+
+
+async def test_two_users_given_one_person_urn_at_once_get_it_once(graphql: GraphQL) -> None:
+    # given
+    kim = await _create(graphql, "kim@acme.test", ["RECRUITER"])
+    lee = await _create(graphql, "lee@acme.test", ["RECRUITER"])
+    urn = "urn:li:person:shared1"
+    # when
+    answers = await asyncio.gather(
+        graphql(UPDATE, {"input": {"id": kim, "personUrn": urn}}),
+        graphql(UPDATE, {"input": {"id": lee, "personUrn": urn}}),
+    )
+    # then
+    codes = sorted([e["code"] for e in a.data["updateUser"]["userErrors"]] for a in answers if a.data)
+    assert codes == [[], ["DUPLICATE"]]
+    listed = await graphql("{ users { edges { node { personUrn } } } }")
+    assert listed.data is not None
+    assert sorted(str(e["node"]["personUrn"]) for e in listed.data["users"]["edges"]) == ["None", urn]

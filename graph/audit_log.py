@@ -22,6 +22,7 @@ price: a process that dies between a mutation's commit and the audit write loses
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,8 @@ from graph.context import Context
 from graph.errors import ClientError, UserError
 from resolvers.audit import AuditRecord, record_audit, record_for
 from resolvers.errors import DomainError
+
+log = logging.getLogger("rscgraph.audit")
 
 # A global id's type name and node id as ours are made (`User:12`); anything else is not stored.
 _MAX_TYPE_NAME = 50
@@ -119,8 +122,13 @@ class AuditMutations(SchemaExtension):
         context = self.execution_context.context
         if not isinstance(context, Context) or not context.mutation_runs:
             return
-        records = [record for run in context.mutation_runs if (record := record_of(context, run)) is not None]
+        runs = list(context.mutation_runs)
         context.mutation_runs.clear()
+        try:
+            records = [record for run in runs if (record := record_of(context, run)) is not None]
+        except Exception:  # auditing never fails the answer; the log says which actions went unrecorded
+            log.exception("audit entry lost", extra={"actions": [run.action for run in runs]})
+            return
         await record_audit(context.services.sessions, records)
 
 

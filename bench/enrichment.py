@@ -270,6 +270,8 @@ async def serve_rscgraph(database_url: str, sandbox_url: str, secret_key: str) -
         **os.environ,
         "RSC_DATABASE_URL": database_url,
         "RSC_ENVIRONMENT": "development",
+        # The bench measures the server, not the per-viewer rate limit.
+        "RSC_RATE_LIMIT_PER_MINUTE": "0",
         "RSC_DEV_CUSTOMER": CUSTOMER_KEY,
         "RSC_SECRET_KEYS": secret_key,
         "RSC_LINKEDIN_API_BASE_URL": sandbox_url,

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionResult
 from graph.context import Context
 from graph.errors import ErrorCode
 from models.safe_input import UnsafeInput, decode_json
+from resolvers.rate_limit import RateLimited, RateLimiter, retry_after_header
 from resolvers.services import Services
 from resolvers.viewer import NotSignedIn, Viewer
 
@@ -48,6 +49,11 @@ class GraphQLApp(GraphQL[Context, None]):
             # Raised while building the context: before any response started and before any work.
             response = self._request_error(scope, str(exc), ErrorCode.UNAUTHENTICATED, status=401)
             response.headers["www-authenticate"] = "Bearer"
+            await response(scope, receive, send)
+        except RateLimited as exc:
+            # Raised while building the context, as NotSignedIn.
+            response = self._request_error(scope, str(exc), ErrorCode.RATE_LIMITED, status=429)
+            response.headers["retry-after"] = retry_after_header(exc.retry_after_s)
             await response(scope, receive, send)
 
     def _request_error(
@@ -81,6 +87,10 @@ class GraphQLApp(GraphQL[Context, None]):
         # The app's lifespan state (see app.factory) is copied into every request's state.
         services: Services = request.state.services
         viewer = await self._viewer_of(request, services)
+        # Per viewer, so only once it is known; a subscription's connection is not limited per message.
+        limiter: RateLimiter | None = getattr(request.state, "rate_limiter", None)
+        if limiter is not None and http_request is not None:
+            await limiter.check(viewer)
         return Context.create(services, viewer, http_request, http_response)
 
     async def render_graphql_ide(self, request: Request) -> Response:

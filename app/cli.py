@@ -108,7 +108,7 @@ async def _seed(settings: Settings, key: str | None) -> bool:
                 "name it with `rscgraph seed --customer KEY`, or onboard one with `rscgraph customers add`",
             )
         # The sandbox's default app's world (the one `rscgraph sandbox` serves without child apps).
-        return await seed_demo(sessions, chosen[0].id, company=chosen[0].name)
+        return await seed_demo(sessions, chosen[0].id, company=chosen[0].name, key=chosen[0].key)
     finally:
         await engine.dispose()
 

@@ -98,7 +98,13 @@ async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustome
             assert row.id is not None
             # Seeded before its integrations are configured: the initial sync then sends it all.
             seeded = await seed_demo(
-                services.sessions, row.id, world, company=row.name, seed=11 + n, shared=shared if n else ()
+                services.sessions,
+                row.id,
+                world,
+                company=row.name,
+                key=row.key,
+                seed=11 + n,
+                shared=shared if n else (),
             )
             request = ProvisionRequest(key=row.key, name=row.name, org_urn=org_urn, contract_urn=contract_urn)
             await onboarding.provision_customer(services, request)

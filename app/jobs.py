@@ -1,10 +1,10 @@
 """Every background job of rscgraph, in one place: which work exists, how often it runs, who runs it.
 
-Work: each customer's LinkedIn poll (one unit per seat, and a daily read of its seats), its outbox (ATS
-changes to LinkedIn) and its exports (One-Click Exports the webhook recorded), as rows of due work that
-the scheduler (app/scheduler.py) of any worker process claims, most overdue first, a few at a time
-(RSC_JOB_CONCURRENCY). A customer that fails or hangs costs the others nothing but its own slot, and its
-units come back later (backoff). Which process runs the jobs:
+Work: each customer's LinkedIn poll (one unit per seat, and a daily read of its seats that also stores
+them and maps them to users), its outbox (ATS changes to LinkedIn) and its exports (One-Click Exports
+the webhook recorded), as rows of due work that the scheduler (app/scheduler.py) of any worker process
+claims, most overdue first, a few at a time (RSC_JOB_CONCURRENCY). A customer that fails or hangs costs
+the others nothing but its own slot, and its units come back later (backoff). Which process runs the jobs:
 
 - `rscgraph worker`: only the jobs, no HTTP server (PostgreSQL; as many as you like);
 - `rscgraph serve`: GraphQL, and the jobs only with `RSC_RUN_JOBS=true`;
@@ -33,6 +33,7 @@ from app.workers import Workers
 from linkedin.errors import LinkedInError
 from models.base import utcnow
 from models.scheduled_work import WorkKey
+from resolvers import seats as seat_sync
 from resolvers.scheduling import Pacing
 from resolvers.services import Services
 from resolvers.sync.config import SyncConfig
@@ -170,6 +171,8 @@ def build_scheduler(
             seats = await tenant.linkedin.seats()
         except LinkedInError as exc:
             raise UnitFailed(f"could not read the seats: {exc}", retry_after_of(exc)) from exc
+        # The seat table first (mapped to users by resolvers/seats.py's rule), then one poll unit per seat.
+        await seat_sync.store_seat_list(services.sessions, tenant.id, seats)
         await scheduler.schedule_seats(tenant.id, [seat.urn for seat in seats])
 
     async def exports_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:

@@ -9,9 +9,11 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 import models
+from linkedin.records import Seat as ListedSeat
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, World, build_world
 from models.db import SessionFactory
+from resolvers import seats
 from resolvers.viewer import Role
 
 # Members the sandbox's InMails reach are 0..39; those from 25 on are left for mail stubs to create.
@@ -33,12 +35,13 @@ async def seed_demo(
     world: World | None = None,
     *,
     company: str = "Example Co.",
+    key: str = "acme",
     seed: int = 11,
     shared: Sequence[Member] = (),
 ) -> bool:
-    """Fill a customer's empty ATS with recruiters, candidates, jobs and applications from its LinkedIn
-    world (plus `shared` members of another customer's world, with this customer's own ATS data);
-    False if it had data."""
+    """Fill a customer's empty ATS with its demo users (`demo_users`) and seats, candidates, jobs and
+    applications from its LinkedIn world (plus `shared` members of another customer's world, with this
+    customer's own ATS data); False if it had data."""
     world = world or build_world(SandboxConfig())
     rng = random.Random(seed)
     async with sessions() as db:
@@ -49,27 +52,10 @@ async def seed_demo(
         )
         if (await db.exec(held)).one() > 0:
             return False
-        for seat in world.seats:
-            user = models.User(
-                customer_id=customer_id,
-                first_name=seat.first_name,
-                last_name=seat.last_name,
-                email=f"{seat.first_name}.{seat.last_name}@{_domain(company)}".lower(),
-                person_urn=seat.seatholder,
-                roles=Role.RECRUITER.value,
-                source=models.UserSource.SEED,
-            )
-            db.add(user)
-            await db.flush()
-            db.add(
-                models.Seat(
-                    customer_id=customer_id,
-                    seat_urn=seat.urn,
-                    holder_person_urn=seat.seatholder,
-                    user_id=user.id,
-                    mapped_by=models.SeatMapping.PERSON_URN,
-                )
-            )
+        db.add_all(demo_users(customer_id, key, world))
+        await db.flush()
+        # The seat rows as a sync of seatsV2 makes them, each mapped by the same rule (its holder's URN).
+        await seats.store_listed_seats(db, customer_id, listed_seats(world), now=models.utcnow())
         jobs = [
             models.Job(
                 customer_id=customer_id, title=title, description=f"{title} at {company}.", location=where
@@ -149,5 +135,42 @@ async def seed_demo(
     return True
 
 
-def _domain(company: str) -> str:
-    return "".join(ch for ch in company.lower() if ch.isalnum()) + ".example"
+def demo_users(customer_id: int, key: str, world: World) -> list[models.User]:
+    """The demo customer's users: `admin@<key>.demo` (an admin, no seat), and `recruiter<n>@<key>.demo`
+    holding the world's seat n-1 (its holder's name and person URN; the seat sync maps it to them)."""
+    admin = models.User(
+        customer_id=customer_id,
+        first_name="Avery",
+        last_name="Admin",
+        email=f"admin@{key}.demo",
+        roles=Role.ADMIN.value,
+        source=models.UserSource.SEED,
+    )
+    recruiters = [
+        models.User(
+            customer_id=customer_id,
+            first_name=seat.first_name,
+            last_name=seat.last_name,
+            email=f"recruiter{n}@{key}.demo",
+            person_urn=seat.seatholder,
+            roles=Role.RECRUITER.value,
+            source=models.UserSource.SEED,
+        )
+        for n, seat in enumerate(world.seats, start=1)
+    ]
+    return [admin, *recruiters]
+
+
+def listed_seats(world: World) -> list[ListedSeat]:
+    """The world's seats as seatsV2 lists them."""
+    return [
+        ListedSeat(
+            urn=seat.urn,
+            contract_urn="",
+            seatholder_urn=seat.seatholder,
+            active=seat.active,
+            first_name=seat.first_name,
+            last_name=seat.last_name,
+        )
+        for seat in world.seats
+    ]

@@ -339,7 +339,7 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
                         "messageCount": t.message_count,
                         "recruiter": (
                             {
-                                "id": str(relay.GlobalID("Recruiter", str(r.id))),
+                                "id": str(relay.GlobalID("User", str(r.id))),
                                 "firstName": r.first_name,
                                 "lastName": r.last_name,
                             }

@@ -16,7 +16,7 @@ from graph.ids import int_ids
 from graph.job import Job
 from graph.mutations.common import USER_ERRORS, decode_id, node_id, user_errors
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
-from graph.recruiter import Recruiter
+from graph.user import User
 from models.base import MAX_ROW_ID
 from resolvers import acls
 from resolvers.errors import DomainError, NotFound
@@ -33,7 +33,7 @@ class AclGroup(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="The group's name, unique within the customer.")
     created_at: datetime = strawberry.field(description="When the group was created.")
-    users: list[Recruiter] = strawberry.field(description="The group's users, by name.")
+    users: list[User] = strawberry.field(description="The group's users, by name.")
     jobs: list[Job] = strawberry.field(description="The jobs the group secures, newest first.")
 
     @classmethod
@@ -44,7 +44,7 @@ class AclGroup(relay.Node):
             id=view.group.id,
             name=view.group.name,
             created_at=view.group.created_at,
-            users=[Recruiter.from_row(u) for u in view.users],
+            users=[User.from_row(u) for u in view.users],
             jobs=[Job.from_row(j) for j in view.jobs],
         )
 

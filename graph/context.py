@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import strawberry
 from starlette.requests import Request
@@ -27,6 +28,8 @@ class Context:
     loaders: Loaders
     request: Request | None = None
     response: Response | None = None
+    # The root mutation fields this request executed (graph/audit_log.MutationRun), for the audit log.
+    mutation_runs: list[Any] = field(default_factory=list)
 
     @classmethod
     def create(

@@ -17,7 +17,7 @@ from graph.context import Info
 from graph.errors import UserError
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
-from graph.recruiter import Recruiter
+from graph.user import User
 from resolvers import export_usage, exports
 from resolvers.errors import DomainError
 
@@ -102,7 +102,7 @@ class LinkedInExport(relay.Node):
 @strawberry.type(description="One Recruiter seat's One-Click Exports this calendar month (UTC).")
 class ExportSeatUsage:
     seat_urn: str = strawberry.field(description="The Recruiter seat.")
-    recruiter: Recruiter | None = strawberry.field(description="The ATS user holding the seat, if mapped.")
+    recruiter: User | None = strawberry.field(description="The ATS user holding the seat, if mapped.")
     month: str = strawberry.field(description="The calendar month counted, `YYYY-MM` (UTC).")
     used: int = strawberry.field(description="Exports this month.")
     limit: int = strawberry.field(description="LinkedIn's monthly limit per seat (300).")
@@ -177,7 +177,7 @@ class ExportQuery:
         return [
             ExportSeatUsage(
                 seat_urn=seat.seat_urn,
-                recruiter=Recruiter.from_row(seat.recruiter) if seat.recruiter is not None else None,
+                recruiter=User.from_row(seat.recruiter) if seat.recruiter is not None else None,
                 month=seat.month,
                 used=seat.used,
                 limit=seat.limit,

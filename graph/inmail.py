@@ -9,7 +9,7 @@ import strawberry
 
 import models
 from graph.context import Info
-from graph.recruiter import Recruiter
+from graph.user import User
 
 
 @strawberry.enum(description="Which way an InMail went.")
@@ -60,9 +60,9 @@ class InMailThread:
         )
 
     @strawberry.field(description="The ATS user mapped to the seat (null when no user holds it).")
-    async def recruiter(self, info: Info) -> Recruiter | None:
+    async def recruiter(self, info: Info) -> User | None:
         row = await info.context.loaders.recruiter_by_seat_urn.load(self.seat_urn)
-        return Recruiter.from_row(row) if row is not None else None
+        return User.from_row(row) if row is not None else None
 
     @strawberry.field(description="The whole history, oldest first.")
     async def messages(self, info: Info) -> list[InMailMessage]:

@@ -8,7 +8,7 @@ import strawberry
 
 import models
 from graph.context import Info
-from graph.recruiter import Recruiter
+from graph.user import User
 
 
 @strawberry.type(
@@ -33,8 +33,8 @@ class LinkedInNote:
         )
 
     @strawberry.field(description="The ATS user mapped to the owning seat (null when no user holds it).")
-    async def owner_recruiter(self, info: Info) -> Recruiter | None:
+    async def owner_recruiter(self, info: Info) -> User | None:
         # Its own loader (not recruiter_by_seat_urn): notes and threads resolve at different moments,
         # and one shared loader would batch them into one or two statements depending on timing.
         row = await info.context.loaders.note_owner_by_seat_urn.load(self.owner)
-        return Recruiter.from_row(row) if row is not None else None
+        return User.from_row(row) if row is not None else None

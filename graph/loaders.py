@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import acls, activity, candidates, exports, live_matches, member_matching, tabs, users
+from resolvers import acls, activity, candidates, exports, live_matches, member_matching, seats, tabs, users
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
@@ -30,7 +30,8 @@ class Loaders:
     candidate_by_id: DataLoader[int, models.Candidate | None]
     job_by_id: DataLoader[int, models.Job | None]
     user_by_id: DataLoader[int, models.User | None]
-    seat_urns_by_user_id: DataLoader[int, list[str]]
+    seats_by_user_id: DataLoader[int, list[models.Seat]]
+    seat_by_id: DataLoader[int, models.Seat | None]
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
@@ -61,7 +62,8 @@ class Loaders:
             candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
             job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight)),
             user_by_id=DataLoader(partial(users.users_by_ids, sessions, customer_id)),
-            seat_urns_by_user_id=DataLoader(partial(users.seat_urns_by_user_ids, sessions, customer_id)),
+            seats_by_user_id=DataLoader(partial(seats.seats_by_user_ids, sessions, customer_id)),
+            seat_by_id=DataLoader(partial(seats.seats_by_ids, sessions, customer_id)),
             application_by_id=DataLoader(
                 partial(candidates.applications_by_ids, sessions, customer_id, sight)
             ),

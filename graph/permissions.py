@@ -56,6 +56,9 @@ ROOT: dict[str, Roles] = {
     "Query.candidate": STAFF,
     "Query.jobs": STAFF,
     "Query.recruiters": STAFF,
+    "Query.users": ADMIN,
+    "Query.seats": ADMIN,
+    "Query.auditLog": ADMIN,
     "Query.linkedinExport": STAFF,
     "Query.linkedinExports": STAFF,
     "Query.exportUsage": STAFF,
@@ -92,6 +95,12 @@ ROOT: dict[str, Roles] = {
     "Mutation.createAclGroup": ADMIN,
     "Mutation.setAclGroupUsers": ADMIN,
     "Mutation.setJobAclGroups": ADMIN,
+    # Mutation: users and seats
+    "Mutation.createUser": ADMIN,
+    "Mutation.updateUser": ADMIN,
+    "Mutation.setUserRoles": ADMIN,
+    "Mutation.refreshSeats": ADMIN,
+    "Mutation.mapSeat": ADMIN,
 }
 
 # Who may hold an object of each type; a type not named here is as open as the fields leading to it.
@@ -109,7 +118,9 @@ TYPES: dict[str, Roles] = {
     "FieldSuggestion": STAFF,
     "SyncEligibility": STAFF,
     "Freshness": STAFF,
-    "Recruiter": STAFF,
+    "User": STAFF,
+    "Seat": STAFF,
+    "AuditEntry": ADMIN,
     "LinkedInExport": STAFF,
     "ExportSeatUsage": STAFF,
     "SyncStatusReport": ADMIN,

@@ -14,6 +14,8 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.acl import AclMutation, AclQuery
+from graph.audit import AuditQuery
+from graph.audit_log import AuditMutations, apply_audit
 from graph.candidate import CandidateQuery
 from graph.cost_limit import CostTemplates
 from graph.customer import CustomerQuery
@@ -36,12 +38,15 @@ from graph.mutations.candidate import CandidateMutation
 from graph.mutations.customer import CustomerMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
+from graph.mutations.seat import SeatMutation
+from graph.mutations.user import UserMutation
 from graph.node import NodeQuery
 from graph.observe import MAX_LOGGED_NAME, OperationObserver, operation_name_of, outcome_of
 from graph.permissions import apply_permissions
-from graph.recruiter import RecruiterQuery
 from graph.refresh import RefreshMutation
+from graph.seat import SeatQuery
 from graph.sync_status import SyncStatusQuery
+from graph.user import UserQuery
 
 
 @strawberry.type
@@ -50,7 +55,9 @@ class Query(
     NodeQuery,
     CandidateQuery,
     JobQuery,
-    RecruiterQuery,
+    UserQuery,
+    SeatQuery,
+    AuditQuery,
     ExportQuery,
     EnrichmentQuery,
     SyncStatusQuery,
@@ -72,12 +79,17 @@ class Mutation(
     LinkedInSuggestionMutation,
     CustomerMutation,
     AclMutation,
+    UserMutation,
+    SeatMutation,
 ):
     pass
 
 
-# Once, at import: the table's permission extensions go onto the fields every schema built here uses.
-apply_permissions(strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map)
+# Once, at import: the table's permission extensions, and the audit log's outside them on every mutation,
+# go onto the fields every schema built here uses.
+_type_map = strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map
+apply_permissions(_type_map)
+apply_audit(_type_map)
 
 
 class RscSchema(strawberry.Schema):
@@ -177,6 +189,7 @@ def build_schema(
             validation_rules_extension(limits, costs),
             RefuseUnsafeTextVariables,
             cost_limit_extension(limits, costs),
+            AuditMutations,
         ],
         show_internal_errors=show_internal_errors,
         hide_suggestions=not limits.introspection,

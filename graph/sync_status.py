@@ -20,7 +20,7 @@ _NODE_TYPES = {
     models.SyncEntity.JOB: "Job",
     models.SyncEntity.APPLICATION: "Application",
     models.SyncEntity.ENTITY_ACL: "Job",
-    models.SyncEntity.ACL_ASSIGNEE: "Recruiter",
+    models.SyncEntity.ACL_ASSIGNEE: "User",
 }
 MAX_FAILURES = 50
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Field, SQLModel
+from sqlmodel import JSON, Field, SQLModel, col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import created_at_field
 from models.tenant_keys import customer_id_field, row_id_field
@@ -32,4 +34,29 @@ class AuditEntry(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
-__all__ = ["AuditEntry"]
+async def add_entries(db: AsyncSession, entries: Sequence[AuditEntry]) -> None:
+    """Add entries in the caller's transaction (each already names its customer)."""
+    db.add_all(list(entries))
+    await db.flush()
+
+
+async def audit_page(
+    db: AsyncSession, customer_id: int, *, offset: int, limit: int, action: str | None = None
+) -> tuple[list[AuditEntry], int]:
+    """One page of the customer's audit log, newest first (only `action`'s entries when given), and how
+    many entries match in all."""
+    where = [col(AuditEntry.customer_id) == customer_id]
+    if action is not None:
+        where.append(col(AuditEntry.action) == action)
+    total = (await db.exec(select(func.count()).select_from(AuditEntry).where(*where))).one()
+    statement = (
+        select(AuditEntry)
+        .where(*where)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await db.exec(statement)).all()), total
+
+
+__all__ = ["AuditEntry", "add_entries", "audit_page"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import created_at_field, enum_type, timestamp_field
 from models.tenant_keys import customer_id_field, row_id_field
+
+# The role a customer must keep one holder of (resolvers.viewer.Role.ADMIN; models import nothing of ours).
+ADMIN_ROLE = "admin"
 
 
 class UserSource(enum.StrEnum):
@@ -73,4 +77,55 @@ async def users_page(
     return list((await db.exec(statement)).all()), total
 
 
-__all__ = ["User", "UserSource", "users_page"]
+async def users_by_person_urns(
+    db: AsyncSession, customer_id: int, person_urns: Sequence[str]
+) -> dict[str, User]:
+    """The customer's users with these person URNs, keyed by URN (at most one user per URN)."""
+    wanted = sorted({urn for urn in person_urns if urn})
+    if not wanted:
+        return {}
+    statement = select(User).where(col(User.customer_id) == customer_id, col(User.person_urn).in_(wanted))
+    return {user.person_urn: user for user in (await db.exec(statement)).all() if user.person_urn}
+
+
+async def user_for_update(db: AsyncSession, customer_id: int, user_id: int) -> User | None:
+    """One of the customer's users, locked until the write session ends; None when unknown (or
+    another customer's)."""
+    return await db.get(User, (customer_id, user_id), with_for_update=db.get_bind().dialect.name != "sqlite")
+
+
+async def admins_for_update(db: AsyncSession, customer_id: int) -> list[User]:
+    """The customer's admins, locked until the write session ends, so that two admins demoting each
+    other one at a time cannot leave the customer without one."""
+    # A pre-filter in SQL (no role name contains "admin" but admin); the exact test is role_names.
+    statement = (
+        select(User)
+        .where(col(User.customer_id) == customer_id, col(User.roles).contains("admin"))
+        .order_by(col(User.id))  # every roles change locks them in one order
+    )
+    if db.get_bind().dialect.name != "sqlite":
+        statement = statement.with_for_update()
+    return [user for user in (await db.exec(statement)).all() if ADMIN_ROLE in user.role_names]
+
+
+async def user_with_email_or_person_urn(
+    db: AsyncSession, customer_id: int, *, email: str, person_urn: str | None
+) -> User | None:
+    """A user of the customer who already has this email (or, given, this person URN)."""
+    same = col(User.email) == email
+    if person_urn is not None:
+        same = same | (col(User.person_urn) == person_urn)
+    statement = select(User).where(col(User.customer_id) == customer_id, same).order_by(col(User.id))
+    return (await db.exec(statement)).first()
+
+
+__all__ = [
+    "ADMIN_ROLE",
+    "User",
+    "UserSource",
+    "admins_for_update",
+    "user_for_update",
+    "user_with_email_or_person_urn",
+    "users_by_person_urns",
+    "users_page",
+]

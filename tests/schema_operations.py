@@ -80,7 +80,7 @@ def _id_type_for(name: str, field_type: str) -> str:
                 "merge": "Candidate",
                 "appliedToJob": "Job",
                 "group": "AclGroup",
-                "user": "Recruiter",
+                "user": "User",
             }.get(stem, stem)
             return stem[0].upper() + stem[1:]
     return {"appliedToJob": "Job"}.get(name, field_type)

@@ -146,6 +146,48 @@ async def reply(request: Request, state: SandboxState) -> Json:
     return event_json(event)
 
 
+async def add_seat(request: Request, state: SandboxState) -> Json:
+    """The customer buys a seat: `{firstName, lastName, seatholder?}` (a new person URN by default)."""
+    body = await json_body(request)
+    state.world.last_seat_id += 1
+    seat_id = state.world.last_seat_id
+    holder = str(body.get("seatholder") or f"urn:li:person:seat{seat_id}")
+    seat = Seat(
+        id=seat_id,
+        urn=f"urn:li:seat:{seat_id}",
+        seatholder=holder,
+        first_name=str(body.get("firstName", "Seat")),
+        last_name=str(body.get("lastName", f"Holder {seat_id}")),
+    )
+    state.world.seats.append(seat)
+    return {**seat_json(seat, state.config.contract_urn), "urn": seat.urn}
+
+
+def _seat_in_path(state: SandboxState, request: Request) -> Seat:
+    seat = state.world.seat(request.path_params["seat"])
+    if seat is None:
+        raise RestliError(404, f"Unknown seat {request.path_params['seat']!r}")
+    return seat
+
+
+async def change_seat(request: Request, state: SandboxState) -> Json:
+    """The seat passes to another member (`seatholder`) or is switched off (`active`)."""
+    body = await json_body(request)
+    seat = _seat_in_path(state, request)
+    if "seatholder" in body:
+        seat.seatholder = str(body["seatholder"])
+    if "active" in body:
+        seat.active = bool(body["active"])
+    return {**seat_json(seat, state.config.contract_urn), "urn": seat.urn}
+
+
+async def remove_seat(request: Request, state: SandboxState) -> Json:
+    """The contract drops the seat: seatsV2 no longer lists it (its InMails and notes stay)."""
+    seat = _seat_in_path(state, request)
+    state.world.seats.remove(seat)
+    return {"urn": seat.urn}
+
+
 def _thread(state: SandboxState, seat: str, member: str) -> str | None:
     for event in state.world.events:
         if event.viewer == seat and member in (event.author, *event.recipients):
@@ -365,6 +407,9 @@ ROUTES = [
     Route("/_admin/reset", admin(reset), methods=["POST"]),
     Route("/_admin/summary", admin(summary), methods=["GET"]),
     Route("/_admin/world", admin(world), methods=["GET"]),
+    Route("/_admin/seats", admin(add_seat), methods=["POST"]),
+    Route("/_admin/seats/{seat}", admin(change_seat), methods=["PATCH"]),
+    Route("/_admin/seats/{seat}", admin(remove_seat), methods=["DELETE"]),
     Route("/_admin/inmails", admin(send_inmail), methods=["POST"]),
     Route("/_admin/replies", admin(reply), methods=["POST"]),
     Route("/_admin/mailStubs", admin(share_contact), methods=["POST"]),

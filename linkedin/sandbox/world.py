@@ -175,6 +175,8 @@ class World:
     notes: list[ProspectNote] = field(default_factory=list)
     stubs: list[MailStub] = field(default_factory=list)
     built_at_ms: int = 0
+    # The highest seat id ever handed out: a dropped seat's id is never reused.
+    last_seat_id: int = 0
 
     def seat(self, ref: str | int) -> Seat | None:
         """The seat for a URN or a numeric id, if any."""
@@ -228,7 +230,7 @@ def build_world(config: SandboxConfig) -> World:
                 profile_url=f"https://www.linkedin.com/in/{slug}",
             )
         )
-    world = World(seats=seats, members=members, built_at_ms=now)
+    world = World(seats=seats, members=members, built_at_ms=now, last_seat_id=max(s.id for s in seats))
     _add_history(world, rng, now)
     return world
 

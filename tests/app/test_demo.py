@@ -67,3 +67,43 @@ async def test_the_demo_onboards_two_customers_who_share_a_member_and_see_only_t
     assert seen["acme"]
     assert seen["globex"]
     assert not seen["acme"] & seen["globex"]
+
+
+USERS_AND_SEATS = """{
+  users { edges { node { email roles seats { seatUrn mappedBy } } } }
+  seats { edges { node { seatUrn holderPersonUrn user { email personUrn } } } }
+}"""
+
+
+async def test_the_demo_users_are_each_customers_admin_and_the_recruiters_of_its_seats(
+    settings: Settings, sandbox: Sandbox, sessions: SessionFactory, services: Services
+) -> None:
+    # when
+    await onboard_demo(settings, sandbox.url)
+    # then: per customer, an admin without a seat and one recruiter per seat of its own LinkedIn world,
+    # mapped to it by the seatholder's person URN
+    async with sessions() as db:
+        customers = {c.key: c for c in (await db.exec(select(models.Customer))).all()}
+    for key, row in customers.items():
+        assert row.id is not None
+        viewer = Viewer(
+            await services.tenants.get(row.id), user=f"admin@{key}.demo", roles=frozenset({"admin"})
+        )
+        result = await SCHEMA.execute(USERS_AND_SEATS, context_value=Context.create(services, viewer))
+        assert result.errors is None
+        assert result.data is not None
+        world = await sandbox.admin("GET", f"world?app={row.linkedin_client_id}")
+        users = sorted(
+            (n["email"], n["roles"], [(s["seatUrn"], s["mappedBy"]) for s in n["seats"]])
+            for n in (e["node"] for e in result.data["users"]["edges"])
+        )
+        assert users == sorted(
+            [(f"admin@{key}.demo", ["ADMIN"], [])]
+            + [
+                (f"recruiter{n}@{key}.demo", ["RECRUITER"], [(seat["urn"], "PERSON_URN")])
+                for n, seat in enumerate(world["seats"], start=1)
+            ]
+        )
+        seats = [e["node"] for e in result.data["seats"]["edges"]]
+        assert all(s["user"]["personUrn"] == s["holderPersonUrn"] for s in seats)
+        assert len(seats) == len(world["seats"])

@@ -82,4 +82,4 @@ async def new_user(
         user = await add_user(db, customer_id, email=email, person_urn=person_urn)
         await db.commit()
     assert user.id is not None
-    return user.id, global_id("Recruiter", user.id)
+    return user.id, global_id("User", user.id)

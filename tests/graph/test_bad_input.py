@@ -56,9 +56,9 @@ def codes_and_messages(errors: list[dict[str, object]] | None) -> list[tuple[obj
         ),
         (
             NODE,
-            {"id": gid("Recruiter", 999)},
+            {"id": gid("User", 999)},
             "NOT_FOUND",
-            f"No Recruiter has the ID '{gid('Recruiter', 999)}'",
+            f"No User has the ID '{gid('User', 999)}'",
         ),
         (NODE, {"id": "%%%"}, "BAD_USER_INPUT", "`id` is not a valid global ID: '%%%'"),
         (

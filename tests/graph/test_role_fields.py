@@ -278,10 +278,10 @@ def test_node_may_return_a_type_narrower_than_its_root_rule_for_it_checks_the_me
 ) -> None:
     # given: a node type only admins may hold (as an API key might be)
     types = build_schema()._schema.type_map
-    monkeypatch.setitem(TYPES, "Recruiter", frozenset({Role.ADMIN}))
+    monkeypatch.setitem(TYPES, "User", frozenset({Role.ADMIN}))
     # when / then: no build error, and only admins can hold one
     check_tables(types)
-    assert held_by(types)["Recruiter"] == {Role.ADMIN}
+    assert held_by(types)["User"] == {Role.ADMIN}
 
 
 def test_a_table_naming_a_type_or_field_the_schema_lacks_fails_the_build(

@@ -26,9 +26,7 @@ from tests.schema_operations import NO_ROW, Operation, minimal_values, operation
 from tests.users_support import add_user
 
 # A write of the request's own business; the audit log's entry of a refused attempt is not one.
-WRITES = re.compile(
-    r"^\s*(INSERT|UPDATE|DELETE|MERGE|UPSERT)\b(?!\s+INTO\s+audit_entry\b)", re.IGNORECASE
-)
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|UPSERT)\b(?!\s+INTO\s+audit_entry\b)", re.IGNORECASE)
 
 # What the issue says each role may do, for the cells a wrong edit of ROOT would hurt most.
 OPERATOR_ONLY = {"Query.customers", "Mutation.provisionCustomer", "Mutation.addCustomer"}

@@ -5,6 +5,7 @@ each within one customer; threads, messages and notes only as far as the reader 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -24,6 +25,39 @@ async def threads_by_member_urns(
     grouped: dict[str, list[InMailThread]] = {urn: [] for urn in member_urns}
     if not member_urns:
         return grouped
+    thread = table_of(InMailThread)
+    of_members = (thread.c.customer_id == customer_id, thread.c.member_urn.in_(list(set(member_urns))))
+    if audience.everything:
+        # Every message is visible: the stored stats (models/mirror_writes.py) describe them all.
+        statement = (
+            select(InMailThread)
+            .where(*of_members)
+            .order_by(col(InMailThread.last_message_at).desc(), col(InMailThread.id).desc())
+        )
+        for row in (await session.exec(statement)).all():
+            grouped[row.member_urn].append(row)
+        return grouped
+    connection = await session.connection()
+    for row in (await connection.execute(_visible_threads(customer_id, audience, of_members))).all():
+        grouped[row.member_urn].append(
+            InMailThread(
+                customer_id=customer_id,
+                id=row.id,
+                seat_urn=row.seat_urn,
+                member_urn=row.member_urn,
+                subject=row.subject,
+                last_message_at=row.last_message_at,
+                message_count=row.message_count,
+            )
+        )
+    return grouped
+
+
+def _visible_threads(
+    customer_id: int, audience: Audience, of_members: tuple[sa.ColumnElement[bool], ...]
+) -> sa.Select[Any]:
+    # The thread's visible messages, grouped: their count and last time; the stored subject (the whole
+    # thread's) while none is hidden, else the first visible one's.
     thread, message = table_of(InMailThread), table_of(InMailMessage)
     earlier = message.alias("earlier")
     count = sa.func.count(message.c.id)
@@ -40,21 +74,23 @@ async def threads_by_member_urns(
         .limit(1)
         .scalar_subquery()
     )
-    # The stored subject is the whole thread's; when some of it is hidden, it is the visible part's.
     subject = sa.case((count == thread.c.message_count, thread.c.subject), else_=first_visible_subject)
-    statement = (
-        sa.select(thread.c.id, thread.c.seat_urn, thread.c.member_urn, subject, last_at, count)
+    return (
+        sa.select(
+            thread.c.id,
+            thread.c.seat_urn,
+            thread.c.member_urn,
+            subject.label("subject"),
+            last_at.label("last_message_at"),
+            count.label("message_count"),
+        )
         .select_from(
             thread.join(
                 message,
                 (message.c.customer_id == thread.c.customer_id) & (message.c.thread_id == thread.c.id),
             )
         )
-        .where(
-            thread.c.customer_id == customer_id,
-            thread.c.member_urn.in_(list(set(member_urns))),
-            visible_to(audience, customer_id, message.c.visibility, thread.c.seat_urn),
-        )
+        .where(*of_members, visible_to(audience, customer_id, message.c.visibility, thread.c.seat_urn))
         .group_by(
             thread.c.customer_id,
             thread.c.id,
@@ -65,21 +101,6 @@ async def threads_by_member_urns(
         )
         .order_by(last_at.desc(), thread.c.id.desc())
     )
-    # A Core statement (six columns, one of them computed): through the session's connection.
-    connection = await session.connection()
-    for id_, seat_urn, member_urn, subject_, last, n in (await connection.execute(statement)).all():
-        grouped[member_urn].append(
-            InMailThread(
-                customer_id=customer_id,
-                id=id_,
-                seat_urn=seat_urn,
-                member_urn=member_urn,
-                subject=subject_,
-                last_message_at=last,
-                message_count=n,
-            )
-        )
-    return grouped
 
 
 async def messages_by_thread_ids(

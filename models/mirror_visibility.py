@@ -94,6 +94,9 @@ def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]
             )
         )
         .where(seat.c.customer_id == customer_id, seat.c.seat_urn == seat_urn, reader.c.user_id == user_id)
+        # Correlated to the item's table however deep the condition sits (auto-correlation reaches only
+        # the enclosing statement, and would otherwise add the item's table to this FROM: any item).
+        .correlate_except(seat, author, reader)
     )
 
 

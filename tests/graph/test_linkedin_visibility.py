@@ -258,3 +258,35 @@ async def test_a_recruiter_may_not_change_the_project_visibility(
         row = await session.get(models.Customer, customer_id)
     assert row is not None
     assert row.project_visibility is models.ProjectVisibility.ORGANIZATION
+
+
+async def test_under_acl_groups_a_project_item_shows_only_when_its_own_author_shares_a_group(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, tenant: Tenant
+) -> None:
+    # given: Hopper shares a group with Liskov, Wirth shares none; each wrote a PROJECT note and InMail
+    hopper = await add_recruiter(sessions, customer_id, 0, "Hopper")
+    liskov = await add_recruiter(sessions, customer_id, 1, "Liskov")
+    wirth = await add_recruiter(sessions, customer_id, 2, "Wirth")
+    await add_group(sessions, customer_id, "Engineering", [hopper, liskov])
+    await add_group(sessions, customer_id, "Sales", [wirth])
+    await set_project_visibility(sessions, customer_id, models.ProjectVisibility.JOB_ACL_GROUPS)
+    candidate_id = await add_candidate(sessions, customer_id)
+    await add_note(sessions, customer_id, candidate_id, 0, "hopper's", PROJECT, minutes=2)
+    await add_note(sessions, customer_id, candidate_id, 2, "wirth's", PROJECT, minutes=1)
+    await add_thread(sessions, customer_id, candidate_id, 0, [Sent(0, "hopper's inmail", PROJECT)])
+    await add_thread(
+        sessions,
+        customer_id,
+        candidate_id,
+        2,
+        [Sent(1, "wirth's public", PUBLIC), Sent(2, "wirth's", PROJECT)],
+    )
+    # when
+    notes = await note_bodies(graphql, candidate_id, recruiter(tenant, liskov))
+    threads = (await read(graphql, THREADS, candidate_id, recruiter(tenant, liskov)))["inmailThreads"]
+    # then
+    assert notes == ["hopper's"]
+    assert [(t["seatUrn"], t["messageCount"], [m["body"] for m in t["messages"]]) for t in threads] == [
+        (seat(2), 1, ["wirth's public"]),
+        (seat(0), 1, ["hopper's inmail"]),
+    ]

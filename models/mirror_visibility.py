@@ -40,7 +40,6 @@ class Audience:
 
 
 EVERYTHING = Audience(everything=True)
-PUBLIC_ONLY = Audience()
 
 
 def visible_to(
@@ -100,4 +99,4 @@ def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]
     )
 
 
-__all__ = ["EVERYTHING", "PUBLIC_ONLY", "Audience", "visible_to"]
+__all__ = ["EVERYTHING", "Audience", "visible_to"]

@@ -46,6 +46,7 @@ from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
 from models import candidate_queries, mirror_queries, seats
 from models.db import create_engine, session_factory
+from models.mirror_visibility import EVERYTHING
 
 # The tab's selection of one candidate (bench/permissions.py asks it for a page of candidates).
 TAB_FIELDS = """
@@ -269,11 +270,15 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
             identity = (await candidate_queries.identities_by_candidate_ids(s, c, ids)).get(candidate_id)
             snapshot = (await mirror_queries.profiles_by_candidate_ids(s, c, ids)).get(candidate_id)
             urn = identity.person_urn if identity else None
-            threads = (await mirror_queries.threads_by_member_urns(s, c, [urn]))[urn] if urn else []
+            # The hand-written baseline reads as an admin, who sees every InMail and note.
+            every = EVERYTHING
+            threads = (await mirror_queries.threads_by_member_urns(s, c, [urn], every))[urn] if urn else []
             thread_ids = [t.id for t in threads if t.id is not None]
-            messages = await mirror_queries.messages_by_thread_ids(s, c, thread_ids)
+            messages = await mirror_queries.messages_by_thread_ids(s, c, thread_ids, every)
             recruiters = await seats.users_by_seat_urns(s, c, [t.seat_urn for t in threads])
-            li_notes = (await mirror_queries.active_notes_by_member_urns(s, c, [urn]))[urn] if urn else []
+            li_notes = (
+                (await mirror_queries.active_notes_by_member_urns(s, c, [urn], every))[urn] if urn else []
+            )
         missing = [
             n
             for n, v in (("firstName", row.first_name), ("lastName", row.last_name), ("email", row.email))

@@ -24,6 +24,18 @@ from resolvers import onboarding
 from resolvers.viewer import Role
 
 
+@strawberry.enum(
+    description="Who in the ATS counts as the Recruiter project's members for PROJECT-visible InMails and "
+    "LinkedIn notes: ORGANIZATION anyone in the customer's organization (like PUBLIC); JOB_ACL_GROUPS the "
+    "users who share an ACL group (`aclGroups`) with the item's author; AUTHOR_ONLY its author only "
+    "(like PRIVATE)."
+)
+class ProjectVisibility(enum.Enum):
+    ORGANIZATION = "ORGANIZATION"
+    JOB_ACL_GROUPS = "JOB_ACL_GROUPS"
+    AUTHOR_ONLY = "AUTHOR_ONLY"
+
+
 def is_operator(info: Info) -> bool:
     """Whether the viewer is one of the ATS vendor's operators (who see every customer's row)."""
     return Role.OPERATOR in info.context.viewer.roles
@@ -40,6 +52,10 @@ class Customer(relay.Node):
         description="Where the customer's new jobs go on LinkedIn: PRIVATE_TO_ATS_INTEGRATION unless it "
         "chose PUBLIC (updateCustomerSettings)."
     )
+    project_visibility: ProjectVisibility = strawberry.field(
+        description="Who sees PROJECT-visible InMails and LinkedIn notes (default ORGANIZATION; admins "
+        "always see every item; `updateCustomerSettings`)."
+    )
     created_at: datetime = strawberry.field(description="When the customer was onboarded.")
     row: strawberry.Private[models.Customer]
 
@@ -52,6 +68,7 @@ class Customer(relay.Node):
             key=row.key,
             name=row.name,
             job_availability=JobAvailability(row.job_availability.value),
+            project_visibility=ProjectVisibility(row.project_visibility.value),
             created_at=row.created_at,
             row=row,
         )

@@ -18,6 +18,17 @@ class InMailDirection(enum.Enum):
     OUTBOUND = "OUTBOUND"
 
 
+@strawberry.enum(
+    description="Who LinkedIn shows an InMail or prospect note to, and so who sees it here: PUBLIC anyone "
+    "in the customer's organization; PROJECT the Recruiter project's members (in the ATS: as the "
+    "customer's `projectVisibility` says); PRIVATE its author only. Admins see every item."
+)
+class LinkedInVisibility(enum.Enum):
+    PUBLIC = "PUBLIC"
+    PROJECT = "PROJECT"
+    PRIVATE = "PRIVATE"
+
+
 @strawberry.type(description="One InMail.")
 class InMailMessage:
     direction: InMailDirection = strawberry.field(
@@ -27,6 +38,9 @@ class InMailMessage:
     subject: str | None = strawberry.field(description="The subject line, if any.")
     body: str = strawberry.field(description="The message text.")
     sent_at: datetime = strawberry.field(description="When it was sent.")
+    visibility: LinkedInVisibility = strawberry.field(
+        description="Its LinkedIn visibility, chosen by its recruiter (a PRIVATE one shows only to them)."
+    )
 
     @classmethod
     def from_row(cls, row: models.InMailMessage) -> InMailMessage:
@@ -37,15 +51,21 @@ class InMailMessage:
             subject=row.subject,
             body=row.body,
             sent_at=row.sent_at,
+            visibility=LinkedInVisibility(row.visibility.value),
         )
 
 
-@strawberry.type(description="All InMails between one recruiter seat and the candidate, merged.")
+@strawberry.type(
+    description="All InMails between one recruiter seat and the candidate that the viewer may see, merged "
+    "(a thread with none does not show)."
+)
 class InMailThread:
     seat_urn: str = strawberry.field(description="The LinkedIn Recruiter seat of the thread.")
     subject: str | None = strawberry.field(description="The subject of the conversation, if any.")
-    last_message_at: datetime = strawberry.field(description="When the last InMail was sent.")
-    message_count: int = strawberry.field(description="How many InMails the thread holds.")
+    last_message_at: datetime = strawberry.field(
+        description="When the last InMail the viewer may see was sent."
+    )
+    message_count: int = strawberry.field(description="How many of its InMails the viewer may see.")
     row: strawberry.Private[models.InMailThread]
 
     @classmethod
@@ -64,7 +84,7 @@ class InMailThread:
         row = await info.context.loaders.recruiter_by_seat_urn.load(self.seat_urn)
         return User.from_row(row) if row is not None else None
 
-    @strawberry.field(description="The whole history, oldest first.")
+    @strawberry.field(description="The whole history the viewer may see, oldest first.")
     async def messages(self, info: Info) -> list[InMailMessage]:
         assert self.row.id is not None
         rows = await info.context.loaders.messages_by_thread_id.load(self.row.id)

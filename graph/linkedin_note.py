@@ -8,6 +8,7 @@ import strawberry
 
 import models
 from graph.context import Info
+from graph.inmail import LinkedInVisibility
 from graph.user import User
 
 
@@ -19,6 +20,9 @@ class LinkedInNote:
     owner: str = strawberry.field(description="The Recruiter seat URN that wrote the note.")
     created_at: datetime = strawberry.field(description="When the note was written on LinkedIn.")
     updated_at: datetime = strawberry.field(description="When the note was last edited on LinkedIn.")
+    visibility: LinkedInVisibility = strawberry.field(
+        description="Its LinkedIn visibility (a PRIVATE note shows only to its author and to admins)."
+    )
     row: strawberry.Private[models.LinkedInNote]
 
     @classmethod
@@ -29,6 +33,7 @@ class LinkedInNote:
             owner=row.owner_seat_urn,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            visibility=LinkedInVisibility(row.visibility.value),
             row=row,
         )
 

@@ -58,6 +58,8 @@ class Loaders:
         sessions, customer_id = services.sessions, tenant.id
         # Secured jobs (ACLs): the viewer's sight joins every statement that reads jobs or applications.
         sight = acls.job_sight(viewer)
+        # InMails and LinkedIn notes are read only as far as this viewer may see them (in the SQL).
+        audience = tabs.audience_of(viewer)
         return cls(
             candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
             job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight)),
@@ -87,10 +89,14 @@ class Loaders:
             ),
             recruiter_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
             note_owner_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
-            threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions, customer_id)),
-            messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions, customer_id)),
+            threads_by_member_urn=DataLoader(
+                partial(tabs.threads_by_member_urns, sessions, customer_id, audience)
+            ),
+            messages_by_thread_id=DataLoader(
+                partial(tabs.messages_by_thread_ids, sessions, customer_id, audience)
+            ),
             linkedin_notes_by_member_urn=DataLoader(
-                partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id)
+                partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id, audience)
             ),
             linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions, customer_id)),
             suggestions_by_candidate_id=DataLoader(

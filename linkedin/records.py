@@ -16,6 +16,15 @@ class Direction(enum.Enum):
     OUTBOUND = "OUTBOUND"
 
 
+class Visibility(enum.Enum):
+    """Who LinkedIn shows an InMail or prospect note to: the organization, the Recruiter project's
+    members, or its author only."""
+
+    PUBLIC = "PUBLIC"
+    PROJECT = "PROJECT"
+    PRIVATE = "PRIVATE"
+
+
 @dataclass(frozen=True, slots=True)
 class Seat:
     """A Recruiter seat and the member who holds it."""
@@ -40,6 +49,9 @@ class ConversationEvent:
     created_at: datetime
     subject: str | None
     body: str | None
+    visibility: Visibility = Visibility.PUBLIC
+    # The Recruiter project of a PROJECT-visible InMail.
+    project_urn: str | None = None
 
     @property
     def direction(self) -> Direction:
@@ -65,6 +77,8 @@ class ProspectNote:
     active: bool
     created_at: datetime
     last_modified_at: datetime
+    visibility: Visibility = Visibility.PUBLIC
+    project_urn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

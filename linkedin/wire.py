@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +25,10 @@ from linkedin.records import (
     ProvisionedApplication,
     Seat,
     TokenIntrospection,
+    Visibility,
 )
+
+log = logging.getLogger("rscgraph.linkedin.wire")
 
 DATA_PROVIDER = "ATS"
 JSON = dict[str, Any]
@@ -206,6 +210,32 @@ def elements(page: object) -> list[Mapping[str, Any]]:
     return items
 
 
+# Visibility of InMails and prospect notes [I] (shared/linkedin-rsc.md §3.4-3.5: the values are LinkedIn's
+# three choices, the field names are our proposal).
+VISIBILITY_FIELD = "visibility"
+PROJECT_FIELD = "project"
+_VISIBILITIES = {v.value: v for v in Visibility}
+# Unknown visibility values already logged: LinkedIn may add one, and a poll must not log it per item.
+_unknown_visibilities: set[str] = set()
+
+
+def _visibility(d: Mapping[str, Any], what: str) -> tuple[Visibility, str | None]:
+    """An item's visibility and, when PROJECT, its project. Missing means PUBLIC (as every mirrored item
+    was before visibility was read); an unknown value is treated as PRIVATE, the side that shows least."""
+    raw = d.get(VISIBILITY_FIELD)
+    if raw is None:
+        return Visibility.PUBLIC, None
+    known = _VISIBILITIES.get(raw) if isinstance(raw, str) else None
+    if known is None:
+        text = repr(raw)[:60]
+        if text not in _unknown_visibilities:
+            _unknown_visibilities.add(text)
+            log.warning("%s: unknown visibility %s, treated as PRIVATE (logged once)", what, text)
+        return Visibility.PRIVATE, None
+    project = _opt_str(d, PROJECT_FIELD, what) if known is Visibility.PROJECT else None
+    return known, project
+
+
 # --- parsers -------------------------------------------------------------------------------------------
 
 
@@ -226,6 +256,7 @@ def parse_conversation_event(data: object) -> ConversationEvent:
     """A conversationEvents element."""
     what = "conversation event"
     d = _obj(data, what)
+    visibility, project = _visibility(d, what)
     return ConversationEvent(
         id=_str(d, "id", what),
         conversation_urn=_str(d, "conversation", what),
@@ -235,6 +266,8 @@ def parse_conversation_event(data: object) -> ConversationEvent:
         created_at=_time(d, "created", what),
         subject=_opt_str(d, "subject", what),
         body=_opt_str(d, "body", what),
+        visibility=visibility,
+        project_urn=project,
     )
 
 
@@ -242,6 +275,7 @@ def parse_prospect_note(data: object) -> ProspectNote:
     """A prospectNotes element."""
     what = "prospect note"
     d = _obj(data, what)
+    visibility, project = _visibility(d, what)
     return ProspectNote(
         id=_str(d, "id", what),
         owner_seat_urn=_str(d, "owner", what),
@@ -250,6 +284,8 @@ def parse_prospect_note(data: object) -> ProspectNote:
         active=_bool(d, "active", what),
         created_at=_time(d, "created", what),
         last_modified_at=_time(d, "lastModified", what),
+        visibility=visibility,
+        project_urn=project,
     )
 
 

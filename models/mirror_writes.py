@@ -2,6 +2,8 @@
 note id is unique only within one customer's LinkedIn instance); one statement per batch.
 
 Replaying any batch (a poll retried after a fault) leaves the tables exactly as one write would.
+An InMail's visibility is the one thing about it that changes on LinkedIn (its author may change it):
+an event read again stores its new visibility.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote
+from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote, LinkedInVisibility
 from models.upsert import batches, insert_for, table_of
 
 ThreadKey = tuple[str, str]  # (seat URN, member URN)
@@ -33,6 +35,8 @@ class MessageRow:
     subject: str | None
     body: str
     sent_at: datetime
+    visibility: LinkedInVisibility = LinkedInVisibility.PUBLIC
+    project_urn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class NoteRow:
     active: bool
     created_at: datetime
     updated_at: datetime
+    visibility: LinkedInVisibility = LinkedInVisibility.PUBLIC
+    project_urn: str | None = None
 
 
 async def upsert_threads(
@@ -85,7 +91,7 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
     """Store the customer's InMails (threads included) keyed by LinkedIn's event id; return the touched
     thread ids.
 
-    Events are immutable on LinkedIn, so a replayed event is a no-op.
+    Events are immutable on LinkedIn but for their visibility, so a replayed event changes at most that.
     """
     if not messages:
         return set()
@@ -105,13 +111,25 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
             "subject": m.subject,
             "body": m.body,
             "sent_at": m.sent_at,
+            "visibility": m.visibility,
+            "project_urn": m.project_urn,
         }
         for m in messages
     }
     table = table_of(InMailMessage)
     for batch in batches(list(rows.values())):
         stmt = insert_for(db, InMailMessage).values(batch)
-        await db.exec(stmt.on_conflict_do_nothing(index_elements=[table.c.customer_id, table.c.event_id]))
+        changed = sa.or_(
+            table.c.visibility != stmt.excluded.visibility,
+            sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
+        )
+        await db.exec(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.customer_id, table.c.event_id],
+                set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
+                where=changed,
+            )
+        )
     touched = set(thread_ids.values())
     await recompute_threads(db, customer_id, touched)
     return touched
@@ -158,6 +176,8 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
             "active": n.active,
             "created_at": n.created_at,
             "updated_at": n.updated_at,
+            "visibility": n.visibility,
+            "project_urn": n.project_urn,
         }
         for n in sorted(notes, key=lambda n: n.updated_at)  # the newest version of a note wins
     }
@@ -173,6 +193,8 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
                 "active": stmt.excluded.active,
                 "created_at": stmt.excluded.created_at,
                 "updated_at": stmt.excluded.updated_at,
+                "visibility": stmt.excluded.visibility,
+                "project_urn": stmt.excluded.project_urn,
             },
             where=table.c.updated_at <= stmt.excluded.updated_at,
         )

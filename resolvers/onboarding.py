@@ -44,7 +44,7 @@ from models.base import utcnow
 from models.customer_integrations import CustomerIntegration, ReportedState, integrations_of
 from models.customer_integrations import record_states as store_states
 from models.customer_integrations import set_names as store_names
-from models.customers import CUSTOMER_KEY_PATTERN, Customer
+from models.customers import CUSTOMER_KEY_PATTERN, Customer, ProjectVisibility
 from models.db import write_session
 from models.integration import OutboxStatus, SyncEntity
 from models.sync_statuses import customer_pending_enqueued_before, customer_status_counts
@@ -138,6 +138,7 @@ class CustomerSettings:
     """The customer's own choices; None leaves one as it is."""
 
     job_availability: JobAvailability | None = None
+    project_visibility: ProjectVisibility | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,13 +582,16 @@ def _forget(services: Services, row: Customer) -> None:
 async def update_customer_settings(
     services: Services, customer_id: int, settings: CustomerSettings
 ) -> Customer:
-    """Store the customer's choices (job availability: where its new jobs go on LinkedIn)."""
+    """Store the customer's choices (job availability: where its new jobs go on LinkedIn; project
+    visibility: who sees PROJECT-visible InMails and notes, read by the queries from the row itself)."""
     async with write_session(services.sessions) as db:
         row = await customer_queries.customer_by_id(db, customer_id)
         if row is None:
             raise NotFound("No customer has this id", field="id")
         if settings.job_availability is not None:
             row.job_availability = settings.job_availability
+        if settings.project_visibility is not None:
+            row.project_visibility = settings.project_visibility
         db.add(row)
     return row
 

@@ -30,8 +30,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.client import LinkedInClient
 from linkedin.errors import LinkedInError
-from linkedin.records import ConversationEvent, ProspectNote
-from models import InMailDirection, leases, utcnow
+from linkedin.records import ConversationEvent, ProspectNote, Visibility
+from models import InMailDirection, LinkedInVisibility, leases, utcnow
 from models import watermarks as marks
 from models.db import SessionFactory
 from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
@@ -494,6 +494,8 @@ def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:
                 subject=event.subject,
                 body=event.body or "",
                 sent_at=event.created_at,
+                visibility=_visibility(event.visibility),
+                project_urn=event.project_urn,
             )
         )
     return rows
@@ -509,6 +511,12 @@ def _note_rows(notes: Sequence[ProspectNote]) -> list[NoteRow]:
             active=n.active,
             created_at=n.created_at,
             updated_at=n.last_modified_at,
+            visibility=_visibility(n.visibility),
+            project_urn=n.project_urn,
         )
         for n in notes
     ]
+
+
+def _visibility(value: Visibility) -> LinkedInVisibility:
+    return LinkedInVisibility(value.value)

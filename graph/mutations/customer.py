@@ -7,7 +7,7 @@ from pydantic import SecretStr
 
 import models
 from graph.context import Info
-from graph.customer import Customer
+from graph.customer import Customer, ProjectVisibility
 from graph.errors import UserError
 from graph.job import JobAvailability
 from graph.mutations.common import USER_ERRORS, user_errors
@@ -61,6 +61,9 @@ class AddCustomerInput:
 class UpdateCustomerSettingsInput:
     job_availability: JobAvailability | None = strawberry.field(
         default=None, description="Where the customer's new jobs go on LinkedIn: PUBLIC or private."
+    )
+    project_visibility: ProjectVisibility | None = strawberry.field(
+        default=None, description="Who sees PROJECT-visible InMails and LinkedIn notes."
     )
 
 
@@ -134,7 +137,14 @@ class CustomerMutation:
         self, info: Info, input: UpdateCustomerSettingsInput
     ) -> UpdateCustomerSettingsPayload:
         tenant = info.context.tenant
-        settings = onboarding.CustomerSettings(job_availability=_availability(input.job_availability))
+        settings = onboarding.CustomerSettings(
+            job_availability=_availability(input.job_availability),
+            project_visibility=(
+                None
+                if input.project_visibility is None
+                else models.ProjectVisibility(input.project_visibility.value)
+            ),
+        )
         try:
             row = await onboarding.update_customer_settings(info.context.services, tenant.id, settings)
         except DomainError as error:

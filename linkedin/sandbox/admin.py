@@ -64,6 +64,24 @@ def _member(state: SandboxState, body: Json) -> Member:
     return member
 
 
+_VISIBILITIES = ("PUBLIC", "PROJECT", "PRIVATE")
+
+
+def _visibility(body: Json, default: tuple[str, str | None]) -> tuple[str, str | None]:
+    """The `visibility` (and `project`, needed when PROJECT) an admin call gives, else `default`."""
+    if "visibility" not in body:
+        return default
+    visibility = body["visibility"]
+    if visibility not in _VISIBILITIES:
+        raise RestliError(400, f"Unknown visibility {visibility!r}; expected one of {list(_VISIBILITIES)}")
+    if visibility != "PROJECT":
+        return visibility, None
+    project = body.get("project")
+    if not isinstance(project, str) or not project:
+        raise RestliError(400, "A PROJECT visibility needs its 'project' URN")
+    return visibility, project
+
+
 async def reset(request: Request, state: SandboxState) -> Json:
     """Rebuild the world (optionally from a new seed) and clear everything else."""
     body = await json_body(request)
@@ -111,6 +129,7 @@ async def send_inmail(request: Request, state: SandboxState) -> Json:
     thread = (
         _thread(state, seat.urn, member.urn) or f"urn:li:messagingThread:2-{state.rng.getrandbits(48):012x}"
     )
+    visibility, project = _visibility(body, ("PUBLIC", None))
     event = ConversationEvent(
         state.next_id("evt"),
         thread,
@@ -120,6 +139,8 @@ async def send_inmail(request: Request, state: SandboxState) -> Json:
         state.config.now_ms(),
         str(body.get("subject", "Opportunity")),
         str(body.get("body", f"Hi {member.first_name}, are you open to a chat?")),
+        visibility,
+        project,
     )
     state.world.events.append(event)
     return event_json(event)
@@ -132,6 +153,9 @@ async def reply(request: Request, state: SandboxState) -> Json:
     thread = _thread(state, seat.urn, member.urn)
     if thread is None:
         raise RestliError(409, f"{member.urn} has no InMail thread with {seat.urn}")
+    # A reply keeps the visibility of the conversation's last InMail unless the call says otherwise.
+    last = [e for e in state.world.events if e.conversation == thread][-1]
+    visibility, project = _visibility(body, (last.visibility, last.project))
     event = ConversationEvent(
         state.next_id("evt"),
         thread,
@@ -141,6 +165,8 @@ async def reply(request: Request, state: SandboxState) -> Json:
         state.config.now_ms(),
         str(body.get("subject", "RE: Opportunity")),
         str(body.get("body", f"Thanks {seat.first_name}, happy to talk.")),
+        visibility,
+        project,
     )
     state.world.events.append(event)
     return event_json(event)
@@ -188,6 +214,21 @@ async def remove_seat(request: Request, state: SandboxState) -> Json:
     return {"urn": seat.urn}
 
 
+async def change_inmail_visibility(request: Request, state: SandboxState) -> Json:
+    """The author changes an InMail's visibility (`visibility`, `project`); the finder returns the event
+    again in the window of the change."""
+    body = await json_body(request)
+    event_id = request.path_params["event_id"]
+    event = next((e for e in state.world.events if e.id == event_id), None)
+    if event is None:
+        raise RestliError(404, f"Unknown InMail {event_id!r}")
+    if "visibility" not in body:
+        raise RestliError(400, "Missing 'visibility'")
+    event.visibility, event.project = _visibility(body, (event.visibility, event.project))
+    event.modified_ms = state.config.now_ms()
+    return event_json(event)
+
+
 def _thread(state: SandboxState, seat: str, member: str) -> str | None:
     for event in state.world.events:
         if event.viewer == seat and member in (event.author, *event.recipients):
@@ -209,8 +250,17 @@ async def write_note(request: Request, state: SandboxState) -> Json:
     body = await json_body(request)
     seat, member = _seat(state, body), _member(state, body)
     now = state.config.now_ms()
+    visibility, project = _visibility(body, ("PUBLIC", None))
     note = ProspectNote(
-        state.next_id("note"), seat.urn, member.urn, str(body.get("note", "")), True, now, now
+        state.next_id("note"),
+        seat.urn,
+        member.urn,
+        str(body.get("note", "")),
+        True,
+        now,
+        now,
+        visibility,
+        project,
     )
     state.world.notes.append(note)
     return note_json(note, state.config.contract_urn)
@@ -225,10 +275,11 @@ def _note(state: SandboxState, request: Request) -> ProspectNote:
 
 
 async def edit_note(request: Request, state: SandboxState) -> Json:
-    """A recruiter edits a note: new text, lastModified = now."""
+    """A recruiter edits a note: new text and/or visibility, lastModified = now."""
     body = await json_body(request)
     note = _note(state, request)
     note.note = str(body.get("note", note.note))
+    note.visibility, note.project = _visibility(body, (note.visibility, note.project))
     note.last_modified_ms = state.config.now_ms()
     return note_json(note, state.config.contract_urn)
 
@@ -411,6 +462,7 @@ ROUTES = [
     Route("/_admin/seats/{seat}", admin(change_seat), methods=["PATCH"]),
     Route("/_admin/seats/{seat}", admin(remove_seat), methods=["DELETE"]),
     Route("/_admin/inmails", admin(send_inmail), methods=["POST"]),
+    Route("/_admin/inmails/{event_id}", admin(change_inmail_visibility), methods=["PATCH"]),
     Route("/_admin/replies", admin(reply), methods=["POST"]),
     Route("/_admin/mailStubs", admin(share_contact), methods=["POST"]),
     Route("/_admin/notes", admin(write_note), methods=["POST"]),

@@ -47,8 +47,15 @@ async def conversation_events(request: Request, state: SandboxState) -> Response
     start = int_param(params, "timeRange.start")
     end = int_param(params, "timeRange.end")
     _window(start, end)
+    # An event whose visibility its author changed is returned again in the window of the change, so an
+    # incremental poll sees the change (WIRE.md).
     events = sorted(
-        (e for e in state.world.events if e.viewer == viewer and start <= e.created_ms < end),
+        (
+            e
+            for e in state.world.events
+            if e.viewer == viewer
+            and (start <= e.created_ms < end or (e.modified_ms is not None and start <= e.modified_ms < end))
+        ),
         key=lambda e: (e.created_ms, e.id),
     )
     return JSONResponse(page(params, [event_json(e) for e in events]))

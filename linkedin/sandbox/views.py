@@ -21,6 +21,11 @@ def seat_json(seat: Seat, contract: str) -> Json:
     }
 
 
+def visibility_json(visibility: str, project: str | None) -> Json:
+    """The visibility fields of an InMail or note (WIRE.md: `project` only when PROJECT)."""
+    return {"visibility": visibility, **({"project": project} if visibility == "PROJECT" else {})}
+
+
 def event_json(event: ConversationEvent) -> Json:
     """A conversationEvents element."""
     return {
@@ -32,6 +37,7 @@ def event_json(event: ConversationEvent) -> Json:
         "created": {"time": event.created_ms},
         "subject": event.subject,
         "body": event.body,
+        **visibility_json(event.visibility, event.project),
     }
 
 
@@ -46,6 +52,7 @@ def note_json(note: ProspectNote, contract: str) -> Json:
         "active": note.active,
         "created": {"time": note.created_ms},
         "lastModified": {"time": note.last_modified_ms},
+        **visibility_json(note.visibility, note.project),
     }
 
 

@@ -140,6 +140,11 @@ class ConversationEvent:
     created_ms: int
     subject: str
     body: str
+    # PUBLIC (anyone in the organization), PROJECT (the Recruiter project's members) or PRIVATE.
+    visibility: str = "PUBLIC"
+    project: str | None = None
+    # When its author last changed its visibility; the finder returns it in that window too.
+    modified_ms: int | None = None
 
 
 @dataclass
@@ -153,6 +158,8 @@ class ProspectNote:
     active: bool
     created_ms: int
     last_modified_ms: int
+    visibility: str = "PUBLIC"
+    project: str | None = None
 
 
 @dataclass
@@ -189,6 +196,29 @@ class World:
     def member(self, urn: str) -> Member | None:
         """The member with that person URN, if any."""
         return next((m for m in self.members if m.urn == urn), None)
+
+
+def project_urn(number: int) -> str:
+    """A Recruiter project's URN (the sandbox's own shape)."""
+    return f"urn:li:hireProject:{number}"
+
+
+def _conversation_visibility(n: int) -> tuple[str, str | None]:
+    # Deterministic and independent of the seed's draws, so the world's shape is what it was: the two
+    # threads of member 0 (n 0 and 1) stay organization-visible; a few others show the rules.
+    if n >= 2 and n % 9 == 4:
+        return "PRIVATE", None
+    if n >= 2 and n % 9 == 7:
+        return "PROJECT", project_urn(n)
+    return "PUBLIC", None
+
+
+def _note_visibility(i: int) -> tuple[str, str | None]:
+    if i % 5 == 3:
+        return "PRIVATE", None
+    if i % 8 == 5:
+        return "PROJECT", project_urn(100 + i)
+    return "PUBLIC", None
 
 
 def _person_id(rng: random.Random) -> str:
@@ -245,6 +275,8 @@ def _add_history(world: World, rng: random.Random, now: int) -> None:
         thread = f"urn:li:messagingThread:2-{rng.getrandbits(48):012x}"
         subject = rng.choice(_ROLES)
         sent = now - rng.randint(HOUR_MS, 7 * DAY_MS - HOUR_MS)
+        # A member's reply keeps the visibility its recruiter chose for the conversation.
+        visibility, project = _conversation_visibility(n)
         events.append(
             ConversationEvent(
                 "",
@@ -255,6 +287,8 @@ def _add_history(world: World, rng: random.Random, now: int) -> None:
                 sent,
                 subject,
                 f"Hi {member.first_name}, are you open to a {member.title.lower()} role?",
+                visibility,
+                project,
             )
         )
         replies = n < 2 or rng.random() < 0.5
@@ -270,6 +304,8 @@ def _add_history(world: World, rng: random.Random, now: int) -> None:
                     replied,
                     f"RE: {subject}",
                     f"Thanks {seat.first_name}, happy to chat.",
+                    visibility,
+                    project,
                 )
             )
             if n < 2 or rng.random() < 0.6:
@@ -291,5 +327,10 @@ def _add_history(world: World, rng: random.Random, now: int) -> None:
         text = f"{member.first_name} looks strong for {rng.choice(_TITLES)}" + (
             " (updated)" if edited else ""
         )
-        notes.append(ProspectNote(f"note-{i}", seat.urn, member.urn, text, active, created, modified))
+        visibility, project = _note_visibility(i)
+        notes.append(
+            ProspectNote(
+                f"note-{i}", seat.urn, member.urn, text, active, created, modified, visibility, project
+            )
+        )
     world.notes = notes

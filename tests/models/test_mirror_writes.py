@@ -11,6 +11,7 @@ import models
 from app.settings import Settings
 from models.db import SessionFactory
 from models.mirror_queries import active_notes_by_member_urns, messages_by_thread_ids, threads_by_member_urns
+from models.mirror_visibility import EVERYTHING
 from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
 from tests.child_apps import other_customer_id
 
@@ -69,10 +70,10 @@ async def _tab(
 ) -> tuple[list[tuple[str, int]], list[str], list[str]]:
     """What the customer's tabs read for MEMBER: (seat, count) per thread, message bodies, note bodies."""
     async with sessions() as db:
-        threads = (await threads_by_member_urns(db, customer_id, [MEMBER]))[MEMBER]
+        threads = (await threads_by_member_urns(db, customer_id, [MEMBER], EVERYTHING))[MEMBER]
         ids = [t.id for t in threads if t.id is not None]
-        messages = await messages_by_thread_ids(db, customer_id, ids)
-        notes = (await active_notes_by_member_urns(db, customer_id, [MEMBER]))[MEMBER]
+        messages = await messages_by_thread_ids(db, customer_id, ids, EVERYTHING)
+        notes = (await active_notes_by_member_urns(db, customer_id, [MEMBER], EVERYTHING))[MEMBER]
     bodies = [m.body for i in ids for m in messages[i]]
     return [(t.seat_urn, t.message_count) for t in threads], bodies, [n.body for n in notes]
 

@@ -1,0 +1,102 @@
+"""Which mirrored InMails and prospect notes a reader may see, as a SQL condition joined into the very
+statement that reads them (never a filter over rows already read).
+
+An item's author is the ATS user behind the item's seat (the thread's seat for an InMail, inbound replies
+included: the seat's recruiter chose the conversation's visibility; the owning seat for a note). A reader
+sees PUBLIC items, their own items whatever their visibility, and PROJECT items as the customer's
+`project_visibility` says:
+
+* ORGANIZATION: like PUBLIC;
+* AUTHOR_ONLY: like PRIVATE;
+* JOB_ACL_GROUPS: when the reader shares an ACL group (`acl_group_user`) with the author. LinkedIn's
+  Recruiter projects are not known to the ATS; the groups that secure its jobs are the closest thing it
+  has to "the people working on the same hiring", so they stand in for the project's members.
+
+The customer's setting is read inside the statement too, so a change applies to the next request in
+every process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from models.acl_groups import AclGroupUser
+from models.customers import Customer, ProjectVisibility
+from models.mirror import LinkedInVisibility
+from models.seats import Seat
+from models.upsert import table_of
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who reads: everything (a customer's admin), or the items visible to one ATS user (`user_id`; None
+    for a reader that is no person, such as an API key, who sees PUBLIC items only)."""
+
+    user_id: int | None = None
+    everything: bool = False
+
+
+EVERYTHING = Audience(everything=True)
+
+
+def visible_to(
+    audience: Audience,
+    customer_id: int,
+    visibility: ColumnElement[LinkedInVisibility],
+    seat_urn: ColumnElement[str],
+) -> ColumnElement[bool]:
+    """The condition under which the customer's item with this `visibility`, written from `seat_urn`,
+    is shown to `audience` (both columns of the statement's own tables)."""
+    if audience.everything:
+        return sa.true()
+    public = visibility == LinkedInVisibility.PUBLIC
+    if audience.user_id is None:
+        return public
+    seat = table_of(Seat)
+    own_seats = sa.select(seat.c.seat_urn).where(
+        seat.c.customer_id == customer_id, seat.c.user_id == audience.user_id
+    )
+    rule = (
+        sa.select(table_of(Customer).c.project_visibility)
+        .where(table_of(Customer).c.id == customer_id)
+        .scalar_subquery()
+    )
+    project = sa.and_(
+        visibility == LinkedInVisibility.PROJECT,
+        sa.or_(
+            rule == ProjectVisibility.ORGANIZATION,
+            sa.and_(
+                rule == ProjectVisibility.JOB_ACL_GROUPS,
+                _shares_a_group(customer_id, audience.user_id, seat_urn),
+            ),
+        ),
+    )
+    return sa.or_(public, seat_urn.in_(own_seats), project)
+
+
+def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]) -> ColumnElement[bool]:
+    # The seat's user is in a group the reader is in (a seat mapped to no user is in none).
+    seat = table_of(Seat).alias("author_seat")
+    members = table_of(AclGroupUser)
+    author, reader = members.alias("author_group"), members.alias("reader_group")
+    return sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(
+            seat.join(
+                author, (author.c.customer_id == seat.c.customer_id) & (author.c.user_id == seat.c.user_id)
+            ).join(
+                reader,
+                (reader.c.customer_id == author.c.customer_id) & (reader.c.group_id == author.c.group_id),
+            )
+        )
+        .where(seat.c.customer_id == customer_id, seat.c.seat_urn == seat_urn, reader.c.user_id == user_id)
+        # Correlated to the item's table however deep the condition sits (auto-correlation reaches only
+        # the enclosing statement, and would otherwise add the item's table to this FROM: any item).
+        .correlate_except(seat, author, reader)
+    )
+
+
+__all__ = ["EVERYTHING", "Audience", "visible_to"]

@@ -16,12 +16,13 @@ import aiohttp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from app import jobs as background
 from app import metrics, webhooks
 from app.body_timeout import BodyReadTimeout
+from app.dev_tokens import dev_token_routes, graphiql_headers
 from app.graphiql import asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
@@ -30,7 +31,7 @@ from app.request_context import RequestContextMiddleware
 from app.services import build_services
 from app.settings import Settings
 from app.tracing import start_tracing
-from app.viewers import development_viewers
+from app.viewers import build_authenticator, signed_in_viewer
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
@@ -74,7 +75,12 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             trace_configs = tracing.trace_configs() if tracing is not None else None
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
                 services = build_services(settings, sessions, http)
-                state: dict[str, Any] = {"engine": engine, "services": services, "settings": settings}
+                state: dict[str, Any] = {
+                    "engine": engine,
+                    "services": services,
+                    "settings": settings,
+                    "authenticator": build_authenticator(settings, services, http),
+                }
                 jobs = background.build_jobs(services, settings) if settings.run_jobs else None
                 if jobs is None:
                     log.info("background jobs off in this process (RSC_RUN_JOBS is not true)")
@@ -104,10 +110,18 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         show_internal_errors=settings.is_development,
         observer=metrics.GraphQLMetrics(),
     )
-    graphql = GraphQLApp(schema, ide_html=graphiql_html(), viewer_of=development_viewers(settings))
+    graphql = GraphQLApp(
+        schema,
+        ide_html=graphiql_html(),
+        ide_headers=graphiql_headers if settings.dev_tokens else None,
+        viewer_of=signed_in_viewer,
+    )
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        # Development with no identity provider only: elsewhere the route does not exist (404).
+        *(dev_token_routes() if settings.dev_tokens else []),
         Route("/demo", demo_page),
         Route("/healthz", healthz),
         Route("/readyz", readyz),

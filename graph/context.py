@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from graph.loaders import Loaders
 from resolvers.services import Services
@@ -17,13 +18,16 @@ from resolvers.viewer import Viewer
 @dataclass(slots=True)
 class Context:
     """Built for each request: who asks (`viewer`), shared services, and this request's DataLoaders
-    (bound to the viewer's customer)."""
+    (bound to the viewer's customer). A websocket's context changes viewer once, at `connection_init`."""
 
     services: Services
     viewer: Viewer
     loaders: Loaders
     request: Request | None = None
     response: Response | None = None
+    # A subscription's connection, and its `connection_init` payload (set by Strawberry).
+    websocket: WebSocket | None = None
+    connection_params: dict[str, object] | None = None
 
     @classmethod
     def create(
@@ -32,10 +36,19 @@ class Context:
         viewer: Viewer,
         request: Request | None = None,
         response: Response | None = None,
+        *,
+        websocket: WebSocket | None = None,
     ) -> Context:
         """A fresh context with fresh loaders (loaders never outlive a request)."""
         loaders = Loaders.create(services, viewer.tenant)
-        return cls(services=services, viewer=viewer, loaders=loaders, request=request, response=response)
+        return cls(
+            services=services,
+            viewer=viewer,
+            loaders=loaders,
+            request=request,
+            response=response,
+            websocket=websocket,
+        )
 
     @property
     def tenant(self) -> Tenant:

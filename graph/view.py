@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from graph.context import Context
 from graph.errors import ErrorCode
+from graph.loaders import Loaders
 from models.safe_input import UnsafeInput, decode_json
 from resolvers.services import Services
 from resolvers.viewer import NotSignedIn, Viewer
 
-# How app/ establishes a request's viewer (raises NotSignedIn when it cannot).
-ViewerOf = Callable[[Request | WebSocket, Services], Awaitable[Viewer]]
+log = logging.getLogger("rscgraph.auth")
+
+# How app/ establishes a viewer from a connection and the `Authorization` value it presents (the HTTP
+# header, or graphql-transport-ws's `connection_init` payload); raises NotSignedIn when it cannot.
+ViewerOf = Callable[[HTTPConnection, str | None], Awaitable[Viewer]]
+# The headers GraphiQL opens with (development: a ready `Authorization`), per page load.
+IdeHeaders = Callable[[Request], Awaitable[Mapping[str, str]]]
+# graphiql_html()'s placeholder for them.
+IDE_HEADERS_PLACEHOLDER = "/*RSC_DEFAULT_HEADERS*/undefined"
+# Who a websocket is until its `connection_init` names someone: nobody, allowed nothing.
+NOBODY = Viewer(None)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -33,9 +47,17 @@ class GraphQLApp(GraphQL[Context, None]):
     `application/graphql-response+json` gets the spec's 400 instead (a request error has no `data`).
     """
 
-    def __init__(self, *args: Any, ide_html: str, viewer_of: ViewerOf, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ide_html: str,
+        viewer_of: ViewerOf,
+        ide_headers: IdeHeaders | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._ide_html = ide_html
+        self._ide_headers = ide_headers
         self._viewer_of = viewer_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,17 +96,41 @@ class GraphQLApp(GraphQL[Context, None]):
         return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        http_request = request if isinstance(request, Request) else None
-        http_response = response if isinstance(response, Response) else None
-        if http_request is not None:
-            http_request.state.sub_response = http_response
         # The app's lifespan state (see app.factory) is copied into every request's state.
         services: Services = request.state.services
-        viewer = await self._viewer_of(request, services)
-        return Context.create(services, viewer, http_request, http_response)
+        if isinstance(request, WebSocket):
+            # graphql-transport-ws names its credential in `connection_init` (on_ws_connect below).
+            return Context.create(services, NOBODY, websocket=request)
+        http_response = response if isinstance(response, Response) else None
+        request.state.sub_response = http_response
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            # The console's page is static HTML (a browser's navigation sends no header); its queries
+            # carry the credential.
+            return Context.create(services, NOBODY, request, http_response)
+        viewer = await self._viewer_of(request, request.headers.get("authorization"))
+        return Context.create(services, viewer, request, http_response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if context.websocket is None or not (authorization is None or isinstance(authorization, str)):
+            raise ConnectionRejectionError
+        try:
+            viewer = await self._viewer_of(context.websocket, authorization)
+        except NotSignedIn:
+            # Closed 4403 Forbidden, as graphql-transport-ws prescribes for a refused connection_init.
+            raise ConnectionRejectionError from None
+        context.viewer = viewer
+        context.loaders = Loaders.create(context.services, viewer.tenant)
+        return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._ide_html)
+        if self._ide_headers is None:
+            return HTMLResponse(self._ide_html)
+        headers = json.dumps(dict(await self._ide_headers(request)))
+        # A JSON string inside a <script>: `<` escaped so no value can close the element.
+        literal = json.dumps(headers).replace("<", "\\u003c")
+        return HTMLResponse(self._ide_html.replace(IDE_HEADERS_PLACEHOLDER, literal, 1))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

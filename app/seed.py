@@ -12,6 +12,7 @@ import models
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import Member, World, build_world
 from models.db import SessionFactory
+from resolvers.viewer import Role
 
 # Members the sandbox's InMails reach are 0..39; those from 25 on are left for mail stubs to create.
 LINKED_MEMBERS = [*range(0, 25), *range(40, 140)]
@@ -49,14 +50,24 @@ async def seed_demo(
         if (await db.exec(held)).one() > 0:
             return False
         for seat in world.seats:
+            user = models.User(
+                customer_id=customer_id,
+                first_name=seat.first_name,
+                last_name=seat.last_name,
+                email=f"{seat.first_name}.{seat.last_name}@{_domain(company)}".lower(),
+                person_urn=seat.seatholder,
+                roles=Role.RECRUITER.value,
+                source=models.UserSource.SEED,
+            )
+            db.add(user)
+            await db.flush()
             db.add(
-                models.Recruiter(
+                models.Seat(
                     customer_id=customer_id,
-                    first_name=seat.first_name,
-                    last_name=seat.last_name,
-                    email=f"{seat.first_name}.{seat.last_name}@{_domain(company)}".lower(),
-                    person_urn=seat.seatholder,
                     seat_urn=seat.urn,
+                    holder_person_urn=seat.seatholder,
+                    user_id=user.id,
+                    mapped_by=models.SeatMapping.PERSON_URN,
                 )
             )
         jobs = [

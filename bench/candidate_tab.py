@@ -44,7 +44,7 @@ from app.settings import Settings
 from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
-from models import candidate_queries, mirror_queries
+from models import candidate_queries, mirror_queries, seats
 from models.db import create_engine, session_factory
 
 TAB_QUERY = """
@@ -114,11 +114,14 @@ async def seed(settings: Settings, candidates: int, messages: int) -> int:
         )
         await _insert(
             connection,
-            models.Recruiter,
+            models.User,
             [
-                {"first_name": "Rec", "last_name": f"R{i}", "email": f"r{i}@ats.example", "seat_urn": seat(i)}
+                {"id": i + 1, "first_name": "Rec", "last_name": f"R{i}", "email": f"r{i}@ats.example"}
                 for i in range(SEATS)
             ],
+        )
+        await _insert(
+            connection, models.Seat, [{"seat_urn": seat(i), "user_id": i + 1} for i in range(SEATS)]
         )
         await _insert(connection, models.Job, [{"title": f"Job {i}", "description": ""} for i in range(JOBS)])
         await _insert(
@@ -271,7 +274,7 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
             threads = (await mirror_queries.threads_by_member_urns(s, c, [urn]))[urn] if urn else []
             thread_ids = [t.id for t in threads if t.id is not None]
             messages = await mirror_queries.messages_by_thread_ids(s, c, thread_ids)
-            recruiters = await candidate_queries.recruiters_by_seat_urns(s, c, [t.seat_urn for t in threads])
+            recruiters = await seats.users_by_seat_urns(s, c, [t.seat_urn for t in threads])
             li_notes = (await mirror_queries.active_notes_by_member_urns(s, c, [urn]))[urn] if urn else []
         missing = [
             n

@@ -1,13 +1,12 @@
 """The `Customer` type (an ATS customer and its LinkedIn integration), `viewer`, and the operators'
 `customers` list.
 
-Until the Viewers issue authenticates requests, only the embedded default has viewers (development
-only, app/viewers.py); its viewer is an operator, so `customers` and the onboarding mutations are open
-there and nowhere else.
+Who may use each field is graph/permissions.py's table.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -17,27 +16,17 @@ from strawberry import relay
 
 import models
 from graph.context import Info
-from graph.errors import ForbiddenError
 from graph.ids import int_ids
 from graph.integration import LinkedInIntegration
 from graph.job import JobAvailability
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from resolvers import onboarding
-
-# Roles a viewer may hold (the Viewers issue assigns them; the development viewer holds both).
-OPERATOR = "operator"  # the ATS vendor's staff: every customer, onboarding
-ADMIN = "admin"  # a customer's administrator: its own settings
-
-
-def require_operator(info: Info, what: str) -> None:
-    """Refuse a viewer who is not an operator (FORBIDDEN)."""
-    if OPERATOR not in info.context.viewer.roles:
-        raise ForbiddenError(f"Only the ATS vendor's operators may {what}")
+from resolvers.viewer import Role
 
 
 def is_operator(info: Info) -> bool:
-    """Whether the viewer is one of the ATS vendor's operators."""
-    return OPERATOR in info.context.viewer.roles
+    """Whether the viewer is one of the ATS vendor's operators (who see every customer's row)."""
+    return Role.OPERATOR in info.context.viewer.roles
 
 
 @strawberry.type(description="An ATS customer: to LinkedIn, an instance of its own (its child app).")
@@ -85,12 +74,29 @@ class Customer(relay.Node):
         return found
 
 
-@strawberry.type(name="Viewer", description="Who asks: the signed-in user and their customer.")
+@strawberry.enum(name="Role", description="What a viewer may do (see the README's table of roles).")
+class RoleValue(enum.Enum):
+    OPERATOR = "operator"
+    ADMIN = "admin"
+    RECRUITER = "recruiter"
+    INTEGRATION = "integration"
+
+
+@strawberry.type(description="The person or service client behind a request.")
+class ViewerUser:
+    email: str | None = strawberry.field(
+        description="The signed-in user's email (or the token's subject); null for an API key."
+    )
+    name: str | None = strawberry.field(description="The user's name, or the API key's, when known.")
+
+
+@strawberry.type(name="Viewer", description="Who asks: the signed-in user, their customer and roles.")
 class ViewerNode:
-    user: str | None = strawberry.field(description="The signed-in user; null when anonymous.")
+    user: ViewerUser = strawberry.field(description="Who signed in (a person or an API key).")
+    roles: list[RoleValue] = strawberry.field(description="The viewer's roles, sorted.")
     customer_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The viewer's customer; null for an operator who belongs to none.")
+    @strawberry.field(description="The viewer's customer; null for an operator, who belongs to none.")
     async def customer(self, info: Info) -> Customer | None:
         if self.customer_id is None:
             return None
@@ -98,18 +104,24 @@ class ViewerNode:
         return Customer.from_row(row) if row is not None else None
 
 
+_ROLE_VALUES = frozenset(role.value for role in RoleValue)
+
+
 @strawberry.type
 class CustomerQuery:
     @strawberry.field(description="Who asks, and their customer (its LinkedIn integration status).")
     def viewer(self, info: Info) -> ViewerNode:
         viewer = info.context.viewer
-        return ViewerNode(user=viewer.user, customer_id=viewer.customer_id)
+        email = viewer.user if viewer.api_key_id is None else None
+        roles = [RoleValue(role) for role in sorted(viewer.roles) if role in _ROLE_VALUES]
+        return ViewerNode(
+            user=ViewerUser(email=email, name=viewer.name), roles=roles, customer_id=viewer.customer_id
+        )
 
     @strawberry.field(description="Every customer, oldest first (the ATS vendor's operators only).")
     async def customers(
         self, info: Info, first: FirstArg = None, after: AfterArg = None
     ) -> Connection[Customer]:
-        require_operator(info, "list customers")
         services = info.context.services
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await onboarding.customers_page(services, offset=window.offset, limit=window.limit)

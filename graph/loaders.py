@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import activity, candidates, exports, live_matches, member_matching, tabs
+from resolvers import activity, candidates, exports, live_matches, member_matching, tabs, users
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
@@ -29,7 +29,8 @@ class Loaders:
 
     candidate_by_id: DataLoader[int, models.Candidate | None]
     job_by_id: DataLoader[int, models.Job | None]
-    recruiter_by_id: DataLoader[int, models.Recruiter | None]
+    user_by_id: DataLoader[int, models.User | None]
+    seat_urns_by_user_id: DataLoader[int, list[str]]
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
@@ -37,8 +38,8 @@ class Loaders:
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]
-    recruiter_by_seat_urn: DataLoader[str, models.Recruiter | None]
-    note_owner_by_seat_urn: DataLoader[str, models.Recruiter | None]
+    recruiter_by_seat_urn: DataLoader[str, models.User | None]
+    note_owner_by_seat_urn: DataLoader[str, models.User | None]
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
     messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
@@ -55,7 +56,8 @@ class Loaders:
         return cls(
             candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
             job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id)),
-            recruiter_by_id=DataLoader(partial(candidates.recruiters_by_ids, sessions, customer_id)),
+            user_by_id=DataLoader(partial(users.users_by_ids, sessions, customer_id)),
+            seat_urns_by_user_id=DataLoader(partial(users.seat_urns_by_user_ids, sessions, customer_id)),
             application_by_id=DataLoader(partial(candidates.applications_by_ids, sessions, customer_id)),
             applications_by_candidate_id=DataLoader(
                 partial(candidates.applications_by_candidate_ids, sessions, customer_id)
@@ -75,12 +77,8 @@ class Loaders:
             live_match_by_candidate_id=DataLoader(
                 partial(live_matches.live_matches_by_candidate_ids, services, tenant)
             ),
-            recruiter_by_seat_urn=DataLoader(
-                partial(candidates.recruiters_by_seat_urns, sessions, customer_id)
-            ),
-            note_owner_by_seat_urn=DataLoader(
-                partial(candidates.recruiters_by_seat_urns, sessions, customer_id)
-            ),
+            recruiter_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
+            note_owner_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
             threads_by_member_urn=DataLoader(partial(tabs.threads_by_member_urns, sessions, customer_id)),
             messages_by_thread_id=DataLoader(partial(tabs.messages_by_thread_ids, sessions, customer_id)),
             linkedin_notes_by_member_urn=DataLoader(

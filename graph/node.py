@@ -11,12 +11,15 @@ from strawberry import relay
 from graph.context import Info
 from graph.errors import ClientError, NotFoundError
 from graph.ids import decode_global_id
+from graph.permissions import require_type
 
 
 async def resolve_node(info: Info, value: str, *, argument: str = "id") -> relay.Node:
     """The node a global ID names; BAD_USER_INPUT when malformed, NOT_FOUND when unknown or another
     customer's (each type resolves through the viewer's customer's loaders)."""
     global_id = decode_global_id(value, argument=argument)
+    # Before any lookup: a viewer who may not hold this type learns nothing of its ids.
+    require_type(info.context.viewer.roles, global_id.type_name)
     try:
         node_type = global_id.resolve_type(info)
     except relay.GlobalIDValueError as exc:

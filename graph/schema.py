@@ -30,6 +30,7 @@ from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.node import NodeQuery
 from graph.observe import MAX_LOGGED_NAME, OperationObserver, operation_name_of, outcome_of
+from graph.permissions import apply_permissions
 from graph.recruiter import RecruiterQuery
 from graph.refresh import RefreshMutation
 from graph.sync_status import SyncStatusQuery
@@ -63,6 +64,10 @@ class Mutation(
     CustomerMutation,
 ):
     pass
+
+
+# Once, at import: the table's permission extensions go onto the fields every schema built here uses.
+apply_permissions(strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map)
 
 
 class RscSchema(strawberry.Schema):

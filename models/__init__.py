@@ -1,5 +1,7 @@
 """SQL tables and query functions. Imports nothing else from the project."""
 
+from models.acl_groups import AclGroup, AclGroupJob, AclGroupUser
+from models.api_keys import ApiKey
 from models.ats import (
     Application,
     ApplicationStage,
@@ -11,11 +13,11 @@ from models.ats import (
     LinkedInIdentity,
     MatchSource,
     Note,
-    Recruiter,
 )
+from models.audit_entries import AuditEntry
 from models.base import utcnow
 from models.customer_integrations import CustomerIntegration
-from models.customers import Customer
+from models.customers import Customer, ProjectVisibility
 from models.integration import (
     ExportRequest,
     ExportStatus,
@@ -35,12 +37,20 @@ from models.mirror import (
     InMailThread,
     LinkedInNote,
     LinkedInProfile,
+    LinkedInVisibility,
 )
 from models.scheduled_work import ScheduledWork
+from models.seats import Seat, SeatMapping
+from models.users import User, UserSource
 
 __all__ = [
+    "AclGroup",
+    "AclGroupJob",
+    "AclGroupUser",
+    "ApiKey",
     "Application",
     "ApplicationStage",
+    "AuditEntry",
     "Candidate",
     "CandidateSource",
     "Customer",
@@ -60,16 +70,21 @@ __all__ = [
     "LinkedInProfile",
     "LinkedInSource",
     "LinkedInSuggestion",
+    "LinkedInVisibility",
     "MatchSource",
     "Note",
     "OutboxEvent",
     "OutboxOp",
     "OutboxStatus",
-    "Recruiter",
+    "ProjectVisibility",
     "ScheduledWork",
+    "Seat",
+    "SeatMapping",
     "SyncEntity",
     "SyncStatus",
     "SyncWatermark",
+    "User",
+    "UserSource",
     "WebhookNotification",
     "utcnow",
 ]

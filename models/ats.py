@@ -1,4 +1,4 @@
-"""The ATS side: the system of record (recruiters, candidates, jobs, applications, notes)."""
+"""The ATS side: the system of record (candidates, jobs, applications, notes)."""
 
 from __future__ import annotations
 
@@ -33,26 +33,6 @@ class JobState(enum.StrEnum):
 class JobAvailability(enum.StrEnum):
     PUBLIC = "PUBLIC"
     PRIVATE_TO_ATS_INTEGRATION = "PRIVATE_TO_ATS_INTEGRATION"
-
-
-class Recruiter(SQLModel, table=True):
-    """An ATS user, optionally mapped to a LinkedIn member and a Recruiter seat."""
-
-    __tablename__ = "recruiter"
-    __table_args__ = (
-        sa.UniqueConstraint("customer_id", "email"),
-        sa.UniqueConstraint("customer_id", "person_urn"),
-        sa.UniqueConstraint("customer_id", "seat_urn"),
-    )
-
-    customer_id: int = customer_id_field()
-    id: int | None = row_id_field()
-    first_name: str = Field(max_length=100)
-    last_name: str = Field(max_length=100)
-    email: str = Field(max_length=320)
-    person_urn: str | None = Field(default=None, max_length=100)
-    seat_urn: str | None = Field(default=None, max_length=100)
-    created_at: datetime = created_at_field()
 
 
 CANDIDATE_EMAIL_INDEX = "uq_candidate_email"
@@ -244,5 +224,4 @@ __all__ = [
     "LinkedInIdentity",
     "MatchSource",
     "Note",
-    "Recruiter",
 ]

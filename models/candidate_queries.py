@@ -19,7 +19,6 @@ from models.ats import (
     Job,
     LinkedInIdentity,
     Note,
-    Recruiter,
 )
 from models.identity_lookups import has_application, has_linkedin_identity
 from models.mirror import LinkedInProfile
@@ -70,22 +69,6 @@ async def applications_by_candidate_ids(
     for row in (await session.exec(statement)).all():
         grouped[row.candidate_id].append(row)
     return grouped
-
-
-async def recruiters_page(
-    session: AsyncSession, customer_id: int, *, offset: int, limit: int
-) -> tuple[list[Recruiter], int]:
-    """One page of the customer's recruiters by name, and how many there are in all."""
-    mine = col(Recruiter.customer_id) == customer_id
-    total = (await session.exec(select(func.count()).select_from(Recruiter).where(mine))).one()
-    statement = (
-        select(Recruiter)
-        .where(mine)
-        .order_by(col(Recruiter.last_name), col(Recruiter.first_name), col(Recruiter.id))
-        .offset(offset)
-        .limit(limit)
-    )
-    return list((await session.exec(statement)).all()), total
 
 
 async def jobs_page(
@@ -152,18 +135,6 @@ async def stages_by_application_ids(
     for row in (await session.exec(statement)).all():
         grouped[row.application_id].append(row)
     return grouped
-
-
-async def recruiters_by_seat_urns(
-    session: AsyncSession, customer_id: int, seat_urns: Sequence[str]
-) -> dict[str, Recruiter]:
-    """The customer's ATS users mapped to these Recruiter seats, keyed by seat URN (absent when unmapped)."""
-    if not seat_urns:
-        return {}
-    statement = select(Recruiter).where(
-        col(Recruiter.customer_id) == customer_id, col(Recruiter.seat_urn).in_(list(set(seat_urns)))
-    )
-    return {row.seat_urn: row for row in (await session.exec(statement)).all() if row.seat_urn}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,6 +13,14 @@ from models.base import UTCDateTime, created_at_field, enum_type, timestamp_fiel
 
 # A key is a URL path segment and a CLI argument: lower-case letters, digits and dashes.
 CUSTOMER_KEY_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
+
+
+class ProjectVisibility(enum.StrEnum):
+    """Who in the ATS counts as a "project member" for PROJECT-visible InMails and notes."""
+
+    ORGANIZATION = "ORGANIZATION"
+    JOB_ACL_GROUPS = "JOB_ACL_GROUPS"
+    AUTHOR_ONLY = "AUTHOR_ONLY"
 
 
 class Customer(SQLModel, table=True):
@@ -39,6 +48,9 @@ class Customer(SQLModel, table=True):
     job_availability: JobAvailability = Field(
         default=JobAvailability.PRIVATE_TO_ATS_INTEGRATION, sa_type=enum_type(JobAvailability)
     )
+    project_visibility: ProjectVisibility = Field(
+        default=ProjectVisibility.ORGANIZATION, sa_type=enum_type(ProjectVisibility)
+    )
     # The customer migrated from the single-customer schema: the old `/webhooks/linkedin` URL is its.
     legacy_webhook: bool = Field(default=False)
     # The 2-year backfill a first onboarding starts, and when it was fully sent.
@@ -50,4 +62,4 @@ class Customer(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint(sa.text("length(key) > 0"), name="key_not_empty"),)
 
 
-__all__ = ["CUSTOMER_KEY_PATTERN", "Customer"]
+__all__ = ["CUSTOMER_KEY_PATTERN", "Customer", "ProjectVisibility"]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, Job, Recruiter
+from models.ats import Application, Job
 from models.integration import ExportRequest, ExportStatus, WebhookNotification
 
 
@@ -115,16 +115,6 @@ async def exports_per_seat(
         .group_by(col(ExportRequest.seat_urn))
     )
     return {str(seat): int(count) for seat, count in (await db.exec(statement)).all()}
-
-
-async def recruiters_with_seats(db: AsyncSession, customer_id: int) -> list[Recruiter]:
-    """Every recruiter of the customer mapped to a Recruiter seat, by seat URN."""
-    statement = (
-        select(Recruiter)
-        .where(col(Recruiter.customer_id) == customer_id, col(Recruiter.seat_urn).is_not(None))
-        .order_by(col(Recruiter.seat_urn))
-    )
-    return list((await db.exec(statement)).all())
 
 
 def is_unique_violation(error: sa.exc.IntegrityError) -> bool:

@@ -17,6 +17,15 @@ class InMailDirection(enum.StrEnum):
     OUTBOUND = "OUTBOUND"
 
 
+class LinkedInVisibility(enum.StrEnum):
+    """Who LinkedIn shows an InMail or note to: anyone in the organization, the Recruiter project's
+    members, or its author only (shared/linkedin-rsc.md §3.4-3.5)."""
+
+    PUBLIC = "PUBLIC"
+    PROJECT = "PROJECT"
+    PRIVATE = "PRIVATE"
+
+
 class InMailThread(SQLModel, table=True):
     """All of one Recruiter seat's InMails with one member, merged (LinkedIn shows one thread per seat).
 
@@ -60,6 +69,11 @@ class InMailMessage(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=500)
     body: str = Field(default="")
     sent_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    visibility: LinkedInVisibility = Field(
+        default=LinkedInVisibility.PUBLIC, sa_type=enum_type(LinkedInVisibility)
+    )
+    # The Recruiter project a PROJECT-visible InMail belongs to.
+    project_urn: str | None = Field(default=None, max_length=200)
 
 
 class LinkedInNote(SQLModel, table=True):
@@ -80,6 +94,10 @@ class LinkedInNote(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    visibility: LinkedInVisibility = Field(
+        default=LinkedInVisibility.PUBLIC, sa_type=enum_type(LinkedInVisibility)
+    )
+    project_urn: str | None = Field(default=None, max_length=200)
 
 
 class LinkedInProfile(SQLModel, table=True):

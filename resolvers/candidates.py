@@ -36,13 +36,6 @@ async def jobs_by_ids(
     return await _by_ids(sessions, customer_id, models.Job, ids)
 
 
-async def recruiters_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
-) -> list[models.Recruiter | None]:
-    """Recruiters in key order, None for unknown ids (and for another customer's)."""
-    return await _by_ids(sessions, customer_id, models.Recruiter, ids)
-
-
 async def applications_by_ids(
     sessions: SessionFactory, customer_id: int, ids: Sequence[int]
 ) -> list[models.Application | None]:
@@ -57,14 +50,6 @@ async def applications_by_candidate_ids(
     async with sessions() as session:
         grouped = await queries.applications_by_candidate_ids(session, customer_id, candidate_ids)
     return [grouped[i] for i in candidate_ids]
-
-
-async def recruiters_page(
-    sessions: SessionFactory, customer_id: int, *, offset: int, limit: int
-) -> tuple[list[models.Recruiter], int]:
-    """One page of the customer's recruiters and the total count."""
-    async with sessions() as session:
-        return await queries.recruiters_page(session, customer_id, offset=offset, limit=limit)
 
 
 async def jobs_page(
@@ -100,15 +85,6 @@ async def stages_by_application_ids(
     async with sessions() as session:
         grouped = await queries.stages_by_application_ids(session, customer_id, application_ids)
     return [grouped[i] for i in application_ids]
-
-
-async def recruiters_by_seat_urns(
-    sessions: SessionFactory, customer_id: int, seat_urns: Sequence[str]
-) -> list[models.Recruiter | None]:
-    """The customer's ATS user mapped to each seat, in key order."""
-    async with sessions() as session:
-        found = await queries.recruiters_by_seat_urns(session, customer_id, seat_urns)
-    return [found.get(urn) for urn in seat_urns]
 
 
 async def candidates_page(

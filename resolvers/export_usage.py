@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import models
-from models import export_requests
+from models import export_requests, seats
 from models.db import SessionFactory
 
 
@@ -15,7 +15,7 @@ class SeatUsage:
     """One seat's exports in one month."""
 
     seat_urn: str
-    recruiter: models.Recruiter | None
+    recruiter: models.User | None
     month: str
     used: int
     limit: int
@@ -45,8 +45,7 @@ async def export_usage(
     start, end = month_bounds(now or models.utcnow())
     async with sessions() as db:
         counts = await export_requests.exports_per_seat(db, customer_id, start, end)
-        mapped = await export_requests.recruiters_with_seats(db, customer_id)
-        recruiters = {r.seat_urn: r for r in mapped if r.seat_urn}
+        recruiters = dict(await seats.users_with_seats(db, customer_id))
     month = start.strftime("%Y-%m")
     return [
         SeatUsage(seat, recruiters.get(seat), month, counts.get(seat, 0), limit)

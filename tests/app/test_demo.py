@@ -57,7 +57,9 @@ async def test_the_demo_onboards_two_customers_who_share_a_member_and_see_only_t
     seen: dict[str, set[str]] = {}
     for key, row in customers.items():
         assert row.id is not None
-        viewer = Viewer(await services.tenants.get(row.id), user=f"admin@{key}.test")
+        viewer = Viewer(
+            await services.tenants.get(row.id), user=f"admin@{key}.test", roles=frozenset({"admin"})
+        )
         result = await SCHEMA.execute(CANDIDATES, context_value=Context.create(services, viewer))
         assert result.errors is None
         assert result.data is not None

@@ -11,6 +11,7 @@ from strawberry import relay
 
 import models
 from models.db import SessionFactory
+from tests.users_support import add_user
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -35,14 +36,14 @@ async def add_recruiter(
 ) -> int:
     """An ATS user of the customer holding the seat `seat(seat_index)`; returns its id."""
     async with sessions() as session:
-        recruiter = models.Recruiter(
-            customer_id=customer_id,
+        recruiter = await add_user(
+            session,
+            customer_id,
+            seat_urn=seat(seat_index),
             first_name="Grace",
             last_name=last_name,
             email=f"{last_name.lower()}{seat_index}@ats.example",
-            seat_urn=seat(seat_index),
         )
-        session.add(recruiter)
         await session.commit()
         assert recruiter.id is not None
         return recruiter.id

@@ -29,6 +29,7 @@ from resolvers.stubs import apply_mail_stubs
 from resolvers.viewer import Viewer
 from tests.conftest import GraphQL, Sandbox, add_customer
 from tests.graph.mutations.factories import gid, make_application, make_candidate, make_job
+from tests.users_support import add_user
 
 EMAIL = "ada@example.com"
 MEMBER_URN = "urn:li:person:ada-member"
@@ -440,9 +441,7 @@ async def test_listings_show_only_the_viewers_customer(
     job = await make_job(sessions, customer_id, title="Acme job")
     async with sessions() as db, db.begin():
         for customer, name in ((customer_id, "Acme"), (customer_of(globex), "Globex")):
-            db.add(
-                models.Recruiter(customer_id=customer, first_name=name, last_name="R", email="r@x.example")
-            )
+            await add_user(db, customer, first_name=name, last_name="R", email="r@x.example")
     document = (
         "query { jobs { totalCount edges { node { id } } } recruiters { edges { node { firstName } } } }"
     )

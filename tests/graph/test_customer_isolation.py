@@ -40,6 +40,7 @@ from graph.ids import global_id
 from graph.schema import build_schema
 from models.db import SessionFactory
 from tests.conftest import GraphQL, Sandbox, add_customer
+from tests.users_support import add_user
 
 WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
 # Every string of B's rows carries this, so any of B's data in an answer is found by one search.
@@ -65,12 +66,13 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         return f"{MARK} {text}"
 
     async with sessions() as db:
-        recruiter = models.Recruiter(
-            customer_id=customer_id,
+        recruiter = await add_user(
+            db,
+            customer_id,
+            seat_urn=B_SEAT,
             first_name=mark("Rae"),
             last_name=mark("Globex"),
             email="rae@globex-only.test",
-            seat_urn=B_SEAT,
             person_urn="urn:li:person:globex-recruiter",
         )
         candidate = models.Candidate(

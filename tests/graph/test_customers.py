@@ -18,7 +18,7 @@ from tests.conftest import GraphQL, Sandbox
 from tests.onboarding_support import Backfills, record_backfills
 
 STATUS = """
-{ viewer { user customer { key name jobAvailability linkedinIntegration {
+{ viewer { user { email } roles customer { key name jobAvailability linkedinIntegration {
     organizationUrn contractUrn clientId clientSecretLastFour
     integrations { type name enabled state lastChangedAt }
     credentials { valid checkedAt error errorCode }
@@ -77,7 +77,8 @@ async def test_the_status_page_shows_the_viewers_customer_and_no_secret(
     viewer = answer["viewer"]
     customer = viewer["customer"]
     integration = customer["linkedinIntegration"]
-    assert (viewer["user"], customer["key"], customer["name"]) == ("ada@acme.test", "acme", "Acme Staffing")
+    assert (viewer["user"], viewer["roles"]) == ({"email": "ada@acme.test"}, ["ADMIN"])
+    assert (customer["key"], customer["name"]) == ("acme", "Acme Staffing")
     assert customer["jobAvailability"] == "PRIVATE_TO_ATS_INTEGRATION"
     assert (integration["organizationUrn"], integration["contractUrn"], integration["clientId"]) == (
         sandbox.config.org_urn,

@@ -270,10 +270,8 @@ async def test_0004_makes_one_customer_of_a_single_customer_database_and_keeps_e
             for statement in _SINGLE_CUSTOMER_ROWS:
                 await connection.execute(sa.text(statement).bindparams(AT), {"at": WHEN})
         # when
-        await upgrade_async(unmigrated_url)
-        # then the schema is the models' own
-        assert await _model_differences(engine) == []
-        # and one customer holds the settings' instance, its secret encrypted, and the old webhook URL
+        await upgrade_async(unmigrated_url, "0004")
+        # then one customer holds the settings' instance, its secret encrypted, and the old webhook URL
         async with engine.connect() as connection:
             customers = (await connection.execute(sa.text("SELECT * FROM customer"))).mappings().all()
             assert len(customers) == 1
@@ -381,3 +379,70 @@ async def _row(engine: AsyncEngine, statement: str) -> tuple[object, ...]:
     async with engine.connect() as connection:
         row = (await connection.execute(sa.text(statement))).one()
     return tuple(row)
+
+
+async def test_0005_makes_each_recruiter_a_user_with_the_seat_it_held(unmigrated_url: str) -> None:
+    # given a 0004 database with two recruiters of one customer, one of them holding a seat
+    await upgrade_async(unmigrated_url, "0004")
+    engine = create_engine(unmigrated_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO customer (id, key, name, linkedin_client_id, "
+                    "linkedin_client_secret_encrypted, linkedin_org_urn, linkedin_contract_urn, "
+                    "job_availability, legacy_webhook, created_at, updated_at) "
+                    "VALUES (1, 'acme', 'Acme', 'acme-app', 'x', 'o', 'c', 'PUBLIC', false, :at, :at)"
+                ).bindparams(AT),
+                {"at": WHEN},
+            )
+            for row_id, email, seat in ((3, "Rae@ATS.test", "urn:li:seat:1"), (9, "sam@ats.test", None)):
+                await connection.execute(
+                    sa.text(
+                        "INSERT INTO recruiter (customer_id, id, first_name, last_name, email, person_urn, "
+                        "seat_urn, created_at) VALUES (1, :id, 'R', 'S', :email, :person, :seat, :at)"
+                    ).bindparams(AT),
+                    {
+                        "id": row_id,
+                        "email": email,
+                        "person": f"urn:li:person:{row_id}",
+                        "seat": seat,
+                        "at": WHEN,
+                    },
+                )
+        # when
+        await upgrade_async(unmigrated_url)
+        # then the schema is the models' own
+        assert await _model_differences(engine) == []
+        async with engine.connect() as connection:
+            users = (
+                await connection.execute(
+                    sa.text(
+                        "SELECT customer_id, id, email, person_urn, roles, source FROM ats_user ORDER BY id"
+                    )
+                )
+            ).all()
+            seats = (
+                await connection.execute(
+                    sa.text("SELECT seat_urn, holder_person_urn, user_id, mapped_by FROM seat")
+                )
+            ).all()
+        # and each recruiter is a user of the same id (email lower-cased), a recruiter by role
+        assert [tuple(u) for u in users] == [
+            (1, 3, "rae@ats.test", "urn:li:person:3", "recruiter", "ADMIN"),
+            (1, 9, "sam@ats.test", "urn:li:person:9", "recruiter", "ADMIN"),
+        ]
+        # and the seat names its user, as an admin had mapped it
+        assert [tuple(s) for s in seats] == [("urn:li:seat:1", "urn:li:person:3", 3, "ADMIN")]
+        # and new users get later ids than the copied ones
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO ats_user (customer_id, first_name, last_name, email, roles, source, "
+                    "created_at) VALUES (1, '', '', 'new@ats.test', 'admin', 'TOKEN', :at)"
+                ).bindparams(AT),
+                {"at": WHEN},
+            )
+        assert await _scalar(engine, "SELECT id FROM ats_user WHERE email = 'new@ats.test'") == 10
+    finally:
+        await engine.dispose()

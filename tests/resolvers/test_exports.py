@@ -24,6 +24,7 @@ from resolvers.tenants import Tenant
 from tests.child_apps import add_child_customer
 from tests.conftest import Sandbox
 from tests.resolvers.suggestions import suggestions
+from tests.users_support import add_user
 
 WORLD = build_world(SandboxConfig())
 SEAT = WORLD.seats[0].urn
@@ -379,14 +380,8 @@ async def test_export_usage_counts_this_months_exports_per_seat(
     for member in (WORLD.members[211], WORLD.members[212]):
         await exports.process_export(services, tenant, await export(sandbox, job_id, member))
     async with sessions() as db:
-        db.add(
-            models.Recruiter(
-                customer_id=tenant.id,
-                first_name="R",
-                last_name="S",
-                email="r@ats.example",
-                seat_urn=WORLD.seats[1].urn,
-            )
+        await add_user(
+            db, tenant.id, seat_urn=WORLD.seats[1].urn, first_name="R", last_name="S", email="r@ats.example"
         )
         await db.commit()
     # when

@@ -17,7 +17,7 @@ from app.settings import Settings
 from app.tenancy import bind_customer
 from resolvers import api_keys
 from resolvers.services import Services
-from resolvers.sign_in import SignedInUsers
+from resolvers.sign_in import SignedInUsers, SignInRefused
 from resolvers.tenants import UnknownCustomer
 from resolvers.viewer import NotSignedIn, Viewer
 
@@ -95,9 +95,17 @@ class Authenticator:
             raise NotSignedIn(NOT_ACCEPTED) from None
         # The request's log lines name its customer from here on.
         bind_customer(tenant.key)
-        user_id = await self._users.signed_in(
-            tenant.id, subject=identity.subject, email=identity.email, name=identity.name
-        )
+        try:
+            user_id = await self._users.signed_in(
+                tenant.id,
+                subject=identity.subject,
+                email=identity.email,
+                name=identity.name,
+                roles=identity.roles,
+            )
+        except SignInRefused as exc:
+            log.info("token refused: %s", exc)
+            raise NotSignedIn(NOT_ACCEPTED) from None
         return Viewer(tenant, user=user, roles=roles, user_id=user_id, name=identity.name)
 
     async def _api_key_viewer(self, presented: PresentedApiKey) -> Viewer:
@@ -113,7 +121,7 @@ class Authenticator:
         bind_customer(tenant.key)
         return Viewer(
             tenant,
-            user=f"api-key:{found.name}",
+            user=f"api key {found.id}",
             roles=frozenset({found.role}),
             api_key_id=found.id,
             name=found.name,

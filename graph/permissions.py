@@ -56,6 +56,7 @@ ROOT: dict[str, Roles] = {
     "Query.linkedinIntegration": ADMIN,
     "Query.syncStatus": ADMIN,
     "Query.customers": OPERATOR,
+    "Query.apiKeys": ADMIN,
     # Mutation: the ATS's records
     "Mutation.createCandidate": STAFF,
     "Mutation.updateCandidate": STAFF,
@@ -80,6 +81,9 @@ ROOT: dict[str, Roles] = {
     "Mutation.provisionCustomer": OPERATOR,
     "Mutation.addCustomer": OPERATOR,
     "Mutation.updateCustomerSettings": ADMIN,
+    # Mutation: API keys
+    "Mutation.createApiKey": ADMIN,
+    "Mutation.revokeApiKey": ADMIN,
 }
 
 # Who may hold an object of each type; a type not named here is as open as the fields leading to it.
@@ -103,6 +107,7 @@ TYPES: dict[str, Roles] = {
     "SyncStatusReport": ADMIN,
     "LinkedInIntegration": ONBOARDING,
     "Customer": EVERYONE,
+    "ApiKey": ADMIN,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

@@ -13,6 +13,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.api_keys import ApiKeyMutation, ApiKeyQuery
 from graph.candidate import CandidateQuery
 from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
@@ -47,6 +48,7 @@ class Query(
     EnrichmentQuery,
     SyncStatusQuery,
     CustomerQuery,
+    ApiKeyQuery,
 ):
     pass
 
@@ -62,6 +64,7 @@ class Mutation(
     RefreshMutation,
     LinkedInSuggestionMutation,
     CustomerMutation,
+    ApiKeyMutation,
 ):
     pass
 

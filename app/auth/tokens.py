@@ -12,9 +12,7 @@ from jwt import PyJWK
 from app.auth.algorithms import ASYMMETRIC
 from app.auth.jwks import KeysUnavailable
 from app.settings import Settings
-from resolvers.viewer import Role
-
-CUSTOMER_ROLES = frozenset({Role.ADMIN, Role.RECRUITER, Role.INTEGRATION})
+from resolvers.viewer import GRANTABLE_ROLES, Role, known_roles
 
 
 class KeySource(Protocol):
@@ -121,15 +119,7 @@ class TokenVerifier:
         if not isinstance(customer, str):
             raise InvalidToken(f"the customer claim ({self._claims.customer}) is not a string")
         # A customer's token never makes an operator, whatever it claims.
-        return Identity(subject, _text(email), _text(name), customer, roles & CUSTOMER_ROLES)
-
-
-def known_roles(value: object) -> frozenset[Role]:
-    """The known roles of a roles claim (a list of names, or one space-separated string); others are
-    ignored."""
-    names = value.split() if isinstance(value, str) else value if isinstance(value, list) else []
-    known = {role.value: role for role in Role}
-    return frozenset(known[name] for name in names if isinstance(name, str) and name in known)
+        return Identity(subject, _text(email), _text(name), customer, roles & GRANTABLE_ROLES)
 
 
 def _text(value: object) -> str | None:

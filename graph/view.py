@@ -11,9 +11,10 @@ import orjson
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
@@ -40,12 +41,25 @@ NOBODY = Viewer(None)
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames (orjson's bytes would go out as binary ones, which
+    the protocol's clients do not read)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view, plus the `application/graphql-response+json` media type.
 
     Strawberry answers 200 with `data: null` for parse and validation errors; a client that accepts
     `application/graphql-response+json` gets the spec's 400 instead (a request error has no `data`).
     """
+
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(
         self,

@@ -20,10 +20,10 @@ REFUSED = "The credential was not accepted: sign in again."
 
 def root_fields() -> list[tuple[str, str]]:
     """Every root field and mutation of the schema, as (operation, field)."""
-    fields = [("query", name) for name in schema._schema.query_type.fields]
-    mutation = schema._schema.mutation_type
+    query, mutation = schema._schema.query_type, schema._schema.mutation_type
+    assert query is not None
     assert mutation is not None
-    return fields + [("mutation", name) for name in mutation.fields]
+    return [("query", name) for name in query.fields] + [("mutation", name) for name in mutation.fields]
 
 
 @pytest.mark.parametrize(("operation", "field"), root_fields())

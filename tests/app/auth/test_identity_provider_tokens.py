@@ -7,7 +7,7 @@ import base64
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -74,7 +74,7 @@ def hs256_with_public_key(idp: IdentityProvider, claims: dict[str, Any]) -> str:
     return f"{signing_input}.{_b64(signature)}"
 
 
-BAD_TOKENS = {
+BAD_TOKENS: dict[str, Callable[[IdentityProvider], str]] = {
     "expired": lambda idp: idp.token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200),
     "not yet valid": lambda idp: idp.token(nbf=int(time.time()) + 3600),
     "wrong audience": lambda idp: idp.token(aud="another-app"),

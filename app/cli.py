@@ -27,6 +27,7 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from app.demo import DemoCustomer
     from models.customers import Customer
     from models.db import SessionFactory
 
@@ -334,11 +335,14 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
 
         # As a vendor onboards customers: provisioned, seeded, configured (CALLBACK_URL at this server, so
         # One-Click Exports from the sandbox are pushed here), and the initial sync started.
-        for customer in asyncio.run(onboard_demo(settings, f"http://127.0.0.1:{sandbox_port}")):
+        customers = asyncio.run(onboard_demo(settings, f"http://127.0.0.1:{sandbox_port}"))
+        for customer in customers:
             seeded = "demo data seeded" if customer.seeded else "demo data already present"
             print(f"customer {customer.key} ({customer.name}): LinkedIn app {customer.client_id}, {seeded}")
+        _print_demo_tokens(settings, customers)
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
+            f"  demo page on http://{host}:{port}/demo"
         )
         _serve(settings, host, port)
     finally:
@@ -379,6 +383,23 @@ def _dev_token(settings: Settings, customer: str | None, user: str, role: str) -
         return dev_token(settings, user=user.strip(), role=Role(role), customer=customer)
     except DevKeyError as exc:
         raise OperatorError(str(exc), "point RSC_DATA_DIR at a folder this user may write") from None
+
+
+def _print_demo_tokens(settings: Settings, customers: list[DemoCustomer]) -> None:
+    """One ready `Authorization` token per demo user (development with no identity provider only)."""
+    from app.auth.dev_key import DEV_TOKEN_TTL_S
+    from app.dev_tokens import OPERATOR, dev_token
+
+    if not settings.dev_tokens:
+        print("sign in through RSC_AUTH_ISSUER's identity provider (no development tokens)")
+        return
+    print(
+        f"sign in with `Authorization: Bearer <token>` (valid {DEV_TOKEN_TTL_S // 3600} h; "
+        "`rscgraph token` makes more):"
+    )
+    for user in [*(u for c in customers for u in c.users), OPERATOR]:
+        token = dev_token(settings, user=user.email, role=user.role, customer=user.customer, name=user.name)
+        print(f"  {user.customer or '(vendor)'} {user.role.value} {user.email}: {token}")
 
 
 def _version() -> str:

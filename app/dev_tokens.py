@@ -15,6 +15,7 @@ from app.auth.dev_key import dev_signing_key
 from app.auth.tokens import claim_names
 from app.settings import Settings
 from models.safe_input import UnsafeInput, decode_json
+from resolvers import users
 from resolvers.services import Services
 from resolvers.tenants import UnknownCustomer
 from resolvers.viewer import Role
@@ -34,19 +35,23 @@ class DemoUser:
     name: str
     role: Role
     customer: str | None = None
-    # The demo seat (by position in the customer's sandbox world) whose holder this user is.
-    seat: int | None = None
 
 
 OPERATOR = DemoUser("operator@rscgraph.demo", "Olive Operator", Role.OPERATOR)
+# How many of a customer's seat holders the demo signs in as recruiters.
+DEMO_RECRUITERS = 2
 
 
-def demo_users_of(customer: str) -> list[DemoUser]:
-    """A demo customer's users: an admin, and the recruiters holding its first two seats."""
+async def demo_users_of(services: Services, customer: str) -> list[DemoUser]:
+    """A customer's demo users: its admin, then the recruiters holding its first seats (their rows, seeded
+    with the seats' person URNs, take the token's subject on first sign-in)."""
+    tenant = await services.tenants.by_key(customer)
+    rows, _ = await users.users_page(services.sessions, tenant.id, offset=0, limit=100)
+    holders = [row for row in rows if Role.RECRUITER.value in row.role_names and row.person_urn]
+    recruiters = sorted(holders, key=lambda row: row.id or 0)[:DEMO_RECRUITERS]
     return [
         DemoUser(f"admin@{customer}.demo", "Avery Admin", Role.ADMIN, customer),
-        DemoUser(f"recruiter1@{customer}.demo", "First Recruiter", Role.RECRUITER, customer, seat=0),
-        DemoUser(f"recruiter2@{customer}.demo", "Second Recruiter", Role.RECRUITER, customer, seat=1),
+        *(DemoUser(row.email, row.name, Role.RECRUITER, customer) for row in recruiters),
     ]
 
 
@@ -74,7 +79,11 @@ async def graphiql_headers(request: Request) -> Mapping[str, str]:
     except UnknownCustomer:
         first = await services.tenants.first()
         key = first.key if first is not None else None
-    user = OPERATOR if key is None else demo_users_of(key)[1]
+    # The customer's first recruiter (the candidate tabs are theirs), else its admin.
+    user = OPERATOR
+    if key is not None:
+        demo = await demo_users_of(services, key)
+        user = demo[1] if len(demo) > 1 else demo[0]
     token = dev_token(settings, user=user.email, role=user.role, customer=key, name=user.name)
     return {"Authorization": f"Bearer {token}"}
 

@@ -15,8 +15,10 @@ import models
 from app.auth.dev_key import KEY_FILE, dev_signing_key
 from app.errors import EXIT_CONFIG, EXIT_USAGE
 from app.settings import Settings
+from models.db import SessionFactory
 from tests.app.test_cli import rscgraph
 from tests.conftest import Server, serve_app
+from tests.users_support import add_user
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 VIEWER = "{ viewer { customer { key } user { email } roles } }"
@@ -166,8 +168,18 @@ def _opening_headers(page: str) -> dict[str, str] | None:
 
 @SQLITE
 async def test_graphiql_opens_with_a_working_authorization_header_of_an_acme_recruiter(
-    server: Server,
+    server: Server, sessions: SessionFactory, customer_id: int
 ) -> None:
+    # given: acme's first seat holder, as the demo seeds it
+    async with sessions() as db:
+        await add_user(
+            db,
+            customer_id,
+            email="grace.hopper@acme.example",
+            first_name="Grace",
+            person_urn="urn:li:person:g",
+        )
+        await db.commit()
     # when
     async with server.anonymous.get(f"{server.url}/graphql", headers={"accept": "text/html"}) as response:
         status, page = response.status, await response.text()
@@ -179,7 +191,7 @@ async def test_graphiql_opens_with_a_working_authorization_header_of_an_acme_rec
     answer = await viewer_of(server, headers["Authorization"])
     assert answer[1]["data"]["viewer"] == {
         "customer": {"key": "acme"},
-        "user": {"email": "recruiter1@acme.demo"},
+        "user": {"email": "grace.hopper@acme.example"},
         "roles": ["RECRUITER"],
     }
 

@@ -74,7 +74,8 @@ async def test_the_database_holds_the_keys_hash_and_never_the_key(
     key = created["key"]
     async with sessions() as db:
         rows = (await db.exec(select(models.ApiKey).where(models.ApiKey.customer_id == customer_id))).all()
-        dumped = [tuple(row) for row in (await db.exec(sa.text("SELECT * FROM api_key"))).all()]
+        connection = await db.connection()
+        dumped = [tuple(row) for row in (await connection.execute(sa.text("SELECT * FROM api_key"))).all()]
     assert [(row.key_hash, row.role, row.name) for row in rows] == [
         (hashlib.sha256(key.encode()).hexdigest(), "integration", "search enrichment")
     ]

@@ -84,6 +84,7 @@ async def test_a_user_an_admin_made_takes_the_subject_of_its_first_sign_in(
     user = await sign_in(sessions, customer_id)
     # then
     rows = await users_of(sessions, customer_id)
+    assert rows[0].id is not None
     assert user == SignedInUser(rows[0].id, created=False)
     assert [(u.email, u.subject, u.roles, u.source) for u in rows] == [
         ("ada@acme.test", "idp|ada", "recruiter", models.UserSource.ADMIN)

@@ -10,9 +10,10 @@ import aiohttp
 from starlette.requests import HTTPConnection
 
 from app.auth.credentials import MalformedCredential, PresentedApiKey, parse_authorization
-from app.auth.dev_key import DEV_ISSUER, dev_signing_key
+from app.auth.dev_key import DEV_ISSUER, DevKeyError, dev_signing_key
 from app.auth.jwks import JwksCache, StaticKeys
 from app.auth.tokens import Identity, InvalidToken, TokenVerifier, claim_names
+from app.errors import OperatorError
 from app.settings import Settings
 from app.tenancy import bind_customer
 from resolvers import api_keys
@@ -41,9 +42,15 @@ def build_verifier(settings: Settings, http: aiohttp.ClientSession) -> TokenVeri
         )
         issuer = settings.auth_issuer
     elif settings.dev_tokens:
-        keys = StaticKeys([dev_signing_key(settings.data_dir).public_jwk()])
+        try:
+            keys = StaticKeys([dev_signing_key(settings.data_dir).public_jwk()])
+        except DevKeyError as exc:
+            raise OperatorError(
+                str(exc), "point RSC_DATA_DIR at a folder this user may write, or set RSC_AUTH_ISSUER"
+            ) from exc
         issuer = DEV_ISSUER
     else:
+        log.warning("RSC_AUTH_ISSUER is not set: only API keys sign in (no identity provider's tokens)")
         return None
     return TokenVerifier(
         keys,

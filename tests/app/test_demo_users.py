@@ -45,5 +45,9 @@ async def test_each_demo_customer_has_an_admin_and_two_seat_holding_recruiters(
             viewer = await authenticator.viewer_of(f"Bearer {token}")
             # then: as the seeded user holding a seat
             assert viewer.tenant is not None
-            assert (viewer.tenant.key, viewer.user, viewer.roles) == (customer.key, user.email, {"recruiter"})
+            assert (viewer.tenant.key, viewer.user, viewer.roles) == (
+                customer.key,
+                user.email,
+                frozenset({"recruiter"}),
+            )
             assert (viewer.tenant.id, viewer.user_id) in seats

@@ -40,7 +40,7 @@ class Context:
         websocket: WebSocket | None = None,
     ) -> Context:
         """A fresh context with fresh loaders (loaders never outlive a request)."""
-        loaders = Loaders.create(services, viewer.tenant)
+        loaders = Loaders.create(services, viewer)
         return cls(
             services=services,
             viewer=viewer,

@@ -15,7 +15,7 @@ from resolvers import activity, candidates, exports, live_matches, member_matchi
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
-from resolvers.tenants import Tenant
+from resolvers.viewer import Viewer
 
 
 async def _no_customer(keys: Sequence[Any]) -> list[Any]:
@@ -48,8 +48,10 @@ class Loaders:
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
 
     @classmethod
-    def create(cls, services: Services, tenant: Tenant | None) -> Loaders:
-        """New loaders for one request of `tenant`'s viewer (None: an operator, who sees no rows)."""
+    def create(cls, services: Services, viewer: Viewer) -> Loaders:
+        """New loaders for one request of `viewer` (bound to its customer and to what it may see; an
+        operator, who has no customer, sees no rows)."""
+        tenant = viewer.tenant
         if tenant is None:
             return cls(**{name: DataLoader(_no_customer) for name in cls.__dataclass_fields__})
         sessions, customer_id = services.sessions, tenant.id

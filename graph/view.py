@@ -135,7 +135,7 @@ class GraphQLApp(GraphQL[Context, None]):
             # Closed 4403 Forbidden, as graphql-transport-ws prescribes for a refused connection_init.
             raise ConnectionRejectionError from None
         context.viewer = viewer
-        context.loaders = Loaders.create(context.services, viewer.tenant)
+        context.loaders = Loaders.create(context.services, viewer)
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:

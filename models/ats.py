@@ -36,6 +36,9 @@ class JobAvailability(enum.StrEnum):
 
 
 CANDIDATE_EMAIL_INDEX = "uq_candidate_email"
+# `Session.info` key of a session that writes what an ATS user asked for: a held email is refused
+# (by the unique index), never flagged as a possible duplicate.
+ATS_USER_WRITE = "rscgraph.ats_user_write"
 _OUTSIDE_REVIEW = "possible_duplicate_of_id IS NULL AND email IS NOT NULL"
 
 
@@ -90,7 +93,12 @@ def _flag_candidates_that_repeat_an_email(
     Nobody is there to answer a DUPLICATE for those writes, and dropping LinkedIn's data would lose
     it; the ATS's own writes refuse the email before they flush (resolvers.ats_writes.candidates), so
     they never get here with a held email. Done once, here, so every path keeps to the unique index.
+
+    An ATS user's write that loses a race for the email (another commit took it after its check) is
+    left to the unique index: it is refused, not quietly flagged as a duplicate.
     """
+    if session.info.get(ATS_USER_WRITE):
+        return
     for row in [*session.new, *session.dirty]:
         if not isinstance(row, Candidate):
             continue
@@ -213,6 +221,7 @@ class Note(SQLModel, table=True):
 
 
 __all__ = [
+    "ATS_USER_WRITE",
     "CANDIDATE_EMAIL_INDEX",
     "Application",
     "ApplicationStage",

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from models import ats_queries as queries
+from models.ats import ATS_USER_WRITE
 from models.db import SessionFactory
 from models.outbox_writes import enqueue
 from resolvers.ats_writes.common import camel, not_found, transaction
@@ -132,6 +133,7 @@ async def update_candidate(
     clean = clean_candidate_fields(changes)
     try:
         async with transaction(sessions) as db:
+            db.info[ATS_USER_WRITE] = True
             row = await queries.lock_candidate(db, customer_id, candidate_id)
             if row is None:
                 raise not_found("candidate", "id")

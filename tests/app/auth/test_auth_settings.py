@@ -12,7 +12,7 @@ from app.settings import Settings
 @pytest.mark.parametrize("variable", ["auth_issuer", "auth_jwks_url"])
 def test_an_issuer_or_jwks_that_is_not_an_http_url_is_refused(variable: str) -> None:
     with pytest.raises(ValidationError, match="must be an http"):
-        Settings(**{variable: "id.example.com"})
+        Settings.model_validate({variable: "id.example.com"})
 
 
 @pytest.mark.parametrize(

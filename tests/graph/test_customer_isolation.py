@@ -165,6 +165,14 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
                 ),
             ]
         )
+        api_key = models.ApiKey(
+            customer_id=customer_id,
+            name=mark("api key"),
+            role="integration",
+            prefix="GLOBEXKY",
+            key_hash="0" * 64,
+        )
+        db.add(api_key)
         thread = models.InMailThread(
             customer_id=customer_id,
             seat_urn=B_SEAT,
@@ -208,6 +216,7 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "Note": [global_id("Note", note_id) for note_id in notes if note_id is not None],
             "Recruiter": [global_id("Recruiter", recruiter.id)],
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],
+            "ApiKey": [global_id("ApiKey", api_key.id or 0)],
         },
     )
 

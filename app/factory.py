@@ -15,19 +15,23 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from app import jobs as background
 from app import metrics, webhooks
+from app.body_limit import BodySizeLimit
 from app.body_timeout import BodyReadTimeout
 from app.dev_tokens import dev_token_routes, graphiql_headers
-from app.graphiql import asset_mounts, demo_page, graphiql_html
+from app.graphiql import DEMO_PAGE, asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
 from app.migrations import ensure_migrated
+from app.rate_limit_stores import build_rate_limiter, redis_client
 from app.request_context import RequestContextMiddleware
+from app.security_headers import SecurityHeaders, page_csp
 from app.services import build_services
 from app.settings import Settings
 from app.tracing import start_tracing
@@ -46,7 +50,12 @@ log = logging.getLogger("rscgraph")
 
 def limits_from(settings: Settings) -> Limits:
     """The request limits the settings ask for."""
-    return Limits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
+    return Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_query_cost=settings.max_query_cost,
+        introspection=settings.introspection_on,
+    )
 
 
 class _App(Starlette):
@@ -75,11 +84,16 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             trace_configs = tracing.trace_configs() if tracing is not None else None
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
                 services = build_services(settings, sessions, http)
+                redis = redis_client(settings)
+                rate_limiter = build_rate_limiter(
+                    settings, sessions, dialect=engine.dialect.name, redis=redis
+                )
                 state: dict[str, Any] = {
                     "engine": engine,
                     "services": services,
                     "settings": settings,
                     "authenticator": build_authenticator(settings, services, http),
+                    "rate_limiter": rate_limiter,
                 }
                 jobs = background.build_jobs(services, settings) if settings.run_jobs else None
                 if jobs is None:
@@ -100,6 +114,8 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     if jobs is not None:
                         await jobs.stop()
                     await services.aclose()
+                    if redis is not None:
+                        await redis.aclose()
         finally:
             await engine.dispose()
             if tracing is not None:
@@ -110,9 +126,12 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         show_internal_errors=settings.is_development,
         observer=metrics.GraphQLMetrics(),
     )
+    # GraphiQL off (production's default): no page, no assets, so none of its packages need installing.
+    ide_html = graphiql_html() if settings.graphiql_on else ""
     graphql = GraphQLApp(
         schema,
-        ide_html=graphiql_html(),
+        ide_html=ide_html,
+        graphql_ide="graphiql" if settings.graphiql_on else None,
         ide_headers=graphiql_headers if settings.dev_tokens else None,
         viewer_of=signed_in_viewer,
     )
@@ -127,10 +146,28 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics_endpoint),
         *webhooks.routes,
-        *asset_mounts(),
+        *(asset_mounts() if settings.graphiql_on else []),
     ]
-    middleware = [
-        Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"])
+    policies = {"/demo": page_csp(DEMO_PAGE.read_text())}
+    if settings.graphiql_on:
+        policies["/graphql"] = page_csp(ide_html)
+    middleware = [Middleware(SecurityHeaders, policies=policies)]
+    if settings.cors_origin_list:
+        # Outside the limits below, so a preflight is answered whatever else the request would meet.
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origin_list,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "accept"],
+                max_age=600,
+            ),
+        )
+    middleware += [
+        # Outermost first: a declared oversize body is refused before the read timeout starts.
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, paths=["/graphql"]),
+        Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"]),
     ]
     app = _App(routes=routes, lifespan=lifespan, middleware=middleware)
     if tracing is not None:

@@ -12,7 +12,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from strawberry.http.ides import get_graphql_ide_html
 
-from graph.view import IDE_HEADERS_PLACEHOLDER
+from graph.view import IDE_HEADERS_META
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
@@ -62,11 +62,15 @@ def graphiql_html() -> str:
         raise MissingAssets(f"GraphiQL assets missing ({', '.join(missing)}): run `make setup`")
     html = get_graphql_ide_html("graphiql")
     example = f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};"
-    defaults = f"const DEFAULT_HEADERS = {IDE_HEADERS_PLACEHOLDER};"
+    defaults = (
+        "const DEFAULT_HEADERS = document.querySelector('meta[name=\"rscgraph-default-headers\"]').content"
+        " || undefined;"
+    )
     html = _EXAMPLE.sub(lambda _: f"{example}\n      {defaults}", html, count=1)
     if _HEADERS_STATE not in html or _FETCHER not in html:
         raise MissingAssets("Strawberry's GraphiQL page changed shape; update app/graphiql.py")
     html = html.replace(_HEADERS_STATE, "React.useState(parameters.headers || DEFAULT_HEADERS)", 1)
+    html = html.replace("<head>", f"<head>\n    {IDE_HEADERS_META}", 1)
     # Subscriptions name their credential in connection_init, from the same headers.
     html = html.replace(
         _FETCHER,

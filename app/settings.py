@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.limits import DEFAULT_MAX_QUERY_COST
 from linkedin.config import LinkedInConfig
 from resolvers.sync.config import candidate_page_template, job_page_template
 
@@ -160,6 +161,18 @@ class Settings(BaseSettings):
         description="how long a push notification id is remembered against replays (nothing purges ids "
         "sooner); an `expiresAt` further ahead is refused",
     )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="the largest /graphql request body, in bytes (decimal: 1 MB = 1,000,000); a larger "
+        "one is answered 413 before it is read whole",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="requests a minute per viewer (an API key, else a user of a customer), a token "
+        "bucket holding a minute's worth; over it HTTP 429 with Retry-After; 0 turns it off",
+    )
     body_read_timeout_s: float = Field(
         default=10.0, gt=0, description="how long a client may take to send a request body (then 408)"
     )
@@ -263,6 +276,19 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379/0")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        origins = [item.strip() for item in value.split(",") if item.strip()]
+        wrong = [origin for origin in origins if not _is_origin(origin)]
+        if wrong:
+            raise ValueError(
+                f"{', '.join(wrong)}: each must be an http(s) origin such as https://ats.example.com "
+                "(scheme, host and optional port; no path)"
+            )
+        # Kept as text (every setting round-trips through its environment variable), normalised.
+        return ",".join(origin.rstrip("/") for origin in origins)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level_in_capitals(cls, value: object) -> object:
@@ -275,6 +301,27 @@ class Settings(BaseSettings):
     otel_endpoint: str | None = Field(
         default=None,
         description="OTLP/HTTP endpoint for traces (or OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing",
+    )
+
+    max_query_cost: int = Field(
+        default=DEFAULT_MAX_QUERY_COST,
+        gt=0,
+        description="the most a GraphQL request may cost, counted before it runs (objects it may return: "
+        "page sizes, 10 per unpaged list, one per enrichment member, multiplied when nested); over it "
+        "MAX_COST_EXCEEDED",
+    )
+    introspection: bool | None = Field(
+        default=None,
+        description="schema introspection and graphql-core's field suggestions in errors; default: on in "
+        "development only",
+    )
+    graphiql: bool | None = Field(
+        default=None, description="the GraphiQL console at GET /graphql; default: on in development only"
+    )
+    cors_origins: str = Field(
+        default="",
+        description="comma-separated origins (https://ats.example.com) whose browser pages may call "
+        "/graphql; default: none",
     )
 
     max_query_depth: int = 12
@@ -291,6 +338,21 @@ class Settings(BaseSettings):
         """Whether the development signing key's tokens are made and accepted: in development with no
         identity provider (RSC_AUTH_ISSUER) configured."""
         return self.is_development and self.auth_issuer is None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The origins RSC_CORS_ORIGINS allows (none by default)."""
+        return self.cors_origins.split(",") if self.cors_origins else []
+
+    @property
+    def introspection_on(self) -> bool:
+        """Whether introspection and field suggestions are answered (RSC_INTROSPECTION, else development)."""
+        return self.is_development if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_on(self) -> bool:
+        """Whether GET /graphql serves GraphiQL (RSC_GRAPHIQL, else development)."""
+        return self.is_development if self.graphiql is None else self.graphiql
 
     @property
     def served_base_url(self) -> str:

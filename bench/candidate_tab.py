@@ -529,6 +529,8 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
         async with serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url:
             settings = Settings(
                 database_url=database_url,
+                # The bench measures the server, not the per-viewer rate limit.
+                rate_limit_per_minute=0,
                 # Development: the development signing key's tokens sign in (RSC_DATA_DIR below).
                 environment="development",
                 data_dir=Path(directory) / "data",

@@ -602,6 +602,8 @@ async def main(seconds: float, clients: int, database_url: str | None, seed: int
     async with database(database_url) as url, serve_asgi(sandbox_app) as sandbox_url:
         settings = Settings(
             database_url=url,
+            # The bench measures the server, not the per-viewer rate limit.
+            rate_limit_per_minute=0,
             linkedin_api_base_url=sandbox_url,
             linkedin_oauth_base_url=f"{sandbox_url}/oauth/v2",
             linkedin_client_id=sandbox_config.client_id,

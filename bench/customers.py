@@ -261,6 +261,8 @@ async def _run(args: argparse.Namespace, tmp: str) -> Measured:
     sandbox_url = f"http://127.0.0.1:{port}"
     settings = Settings(
         database_url=url,
+        # The bench measures the server, not the per-viewer rate limit.
+        rate_limit_per_minute=0,
         secret_keys=SecretStr(Fernet.generate_key().decode()),
         linkedin_api_base_url=sandbox_url,
         linkedin_oauth_base_url=f"{sandbox_url}/oauth/v2",

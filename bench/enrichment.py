@@ -287,6 +287,8 @@ async def serve_rscgraph(
         "RSC_DATABASE_URL": database_url,
         "RSC_ENVIRONMENT": "development",
         "RSC_DATA_DIR": str(data_dir),
+        # The bench measures the server, not the per-viewer rate limit.
+        "RSC_RATE_LIMIT_PER_MINUTE": "0",
         "RSC_SECRET_KEYS": secret_key,
         "RSC_LINKEDIN_API_BASE_URL": sandbox_url,
         "RSC_LINKEDIN_OAUTH_BASE_URL": f"{sandbox_url}/oauth/v2",

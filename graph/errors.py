@@ -16,12 +16,16 @@ log = logging.getLogger("rscgraph.graphql")
 
 
 class ErrorCode(enum.StrEnum):
-    """Stable `extensions.code` values; clients treat the first four as their own fault."""
+    """Stable `extensions.code` values; clients treat the first six as their own fault."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
     NOT_FOUND = "NOT_FOUND"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    # The request may cost more than RSC_MAX_QUERY_COST: refused unexecuted; smaller pages fit.
+    MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+    # The viewer sent more than RSC_RATE_LIMIT_PER_MINUTE: HTTP 429, retry after `Retry-After` seconds.
+    RATE_LIMITED = "RATE_LIMITED"
     LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"

@@ -16,6 +16,8 @@ from models.base import MAX_ROW_ID
 NodeT = TypeVar("NodeT")
 
 _CURSOR_PREFIX = "offset:"
+# A connection's page size when the request gives no `first` (the cost limit counts it too).
+DEFAULT_PAGE_SIZE = 20
 
 # The page arguments every connection field takes, declared once so their SDL reads the same everywhere.
 FirstArg = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
@@ -56,7 +58,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 def page_window(
-    first: int | None, after: str | None, *, max_page_size: int, default: int = 20
+    first: int | None, after: str | None, *, max_page_size: int, default: int = DEFAULT_PAGE_SIZE
 ) -> Window[object]:
     """Validate `first`/`after` and turn them into an offset and limit."""
     if first is None:

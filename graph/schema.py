@@ -9,12 +9,13 @@ from typing import Any
 import strawberry
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.api_keys import ApiKeyMutation, ApiKeyQuery
 from graph.candidate import CandidateQuery
+from graph.cost_limit import CostTemplates
 from graph.customer import CustomerQuery
 from graph.enrichment import EnrichmentQuery
 from graph.errors import annotate, redact, secret_values
@@ -22,7 +23,13 @@ from graph.export import ExportMutation, ExportQuery
 from graph.identity import IdentityMutation
 from graph.integration import IntegrationQuery
 from graph.job import JobQuery
-from graph.limits import Limits, RefuseUnsafeTextVariables, validation_rules_extension
+from graph.limits import (
+    Limits,
+    RefuseUnsafeTextVariables,
+    cost_limit_extension,
+    validation_extension,
+    validation_rules_extension,
+)
 from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
@@ -74,19 +81,31 @@ apply_permissions(strawberry.Schema(query=Query, mutation=Mutation)._schema.type
 
 
 class RscSchema(strawberry.Schema):
-    """Adds `extensions.code` to every error and masks unexpected ones outside development; reports
-    every operation to its observer, if any."""
+    """Adds `extensions.code` to every error and masks unexpected ones outside development; leaves out
+    graphql-core's suggestions when asked; reports every operation to its observer, if any."""
 
     def __init__(
         self,
         *args: Any,
         show_internal_errors: bool = False,
+        hide_suggestions: bool = False,
         observer: OperationObserver | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.show_internal_errors = show_internal_errors
+        self.hide_suggestions = hide_suggestions
         self.observer = observer
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # Strawberry passes these on to graphql-core's execute, whose variable coercion otherwise says
+        # "Did you mean …?" with the names of input fields and enum values.
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if self.hide_suggestions:
+            kwargs["hide_suggestions"] = True
+        return kwargs
 
     async def execute(  # Strawberry's signature, so the view's call stays the same
         self,
@@ -147,17 +166,20 @@ def build_schema(
     """The schema with its limits (and, given an observer, per-operation telemetry); extensions are
     classes or factories, never shared instances."""
     limits = limits or Limits()
+    costs = CostTemplates(limits.default_page_size)
     return RscSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            validation_extension(limits),
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-            validation_rules_extension(limits),
+            validation_rules_extension(limits, costs),
             RefuseUnsafeTextVariables,
+            cost_limit_extension(limits, costs),
         ],
         show_internal_errors=show_internal_errors,
+        hide_suggestions=not limits.introspection,
         observer=observer,
     )
 

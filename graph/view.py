@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,6 +24,7 @@ from graph.context import Context
 from graph.errors import ErrorCode
 from graph.loaders import Loaders
 from models.safe_input import UnsafeInput, decode_json
+from resolvers.rate_limit import RateLimited, RateLimiter, retry_after_header
 from resolvers.services import Services
 from resolvers.viewer import NotSignedIn, Viewer
 
@@ -33,8 +35,9 @@ log = logging.getLogger("rscgraph.auth")
 ViewerOf = Callable[[HTTPConnection, str | None], Awaitable[Viewer]]
 # The headers GraphiQL opens with (development: a ready `Authorization`), per page load.
 IdeHeaders = Callable[[Request], Awaitable[Mapping[str, str]]]
-# graphiql_html()'s placeholder for them.
-IDE_HEADERS_PLACEHOLDER = "/*RSC_DEFAULT_HEADERS*/undefined"
+# Where graphiql_html()'s page reads them: a <meta> element, so that its inline script (which a CSP
+# names by hash) is the same on every load.
+IDE_HEADERS_META = '<meta name="rscgraph-default-headers" content="">'
 # Who a websocket is until its `connection_init` names someone: nobody, allowed nothing.
 NOBODY = Viewer(None)
 
@@ -85,6 +88,11 @@ class GraphQLApp(GraphQL[Context, None]):
             response = self._request_error(scope, str(exc), ErrorCode.UNAUTHENTICATED, status=401)
             response.headers["www-authenticate"] = "Bearer"
             await response(scope, receive, send)
+        except RateLimited as exc:
+            # Raised while building the context, as NotSignedIn.
+            response = self._request_error(scope, str(exc), ErrorCode.RATE_LIMITED, status=429)
+            response.headers["retry-after"] = retry_after_header(exc.retry_after_s)
+            await response(scope, receive, send)
 
     def _request_error(
         self, scope: Scope, message: str, code: ErrorCode = ErrorCode.BAD_USER_INPUT, *, status: int = 400
@@ -122,6 +130,10 @@ class GraphQLApp(GraphQL[Context, None]):
             # carry the credential.
             return Context.create(services, NOBODY, request, http_response)
         viewer = await self._viewer_of(request, request.headers.get("authorization"))
+        # Per viewer, so only once it is known; a subscription's connection is not limited per message.
+        limiter: RateLimiter | None = getattr(request.state, "rate_limiter", None)
+        if limiter is not None:
+            await limiter.check(viewer)
         return Context.create(services, viewer, request, http_response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -141,10 +153,9 @@ class GraphQLApp(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         if self._ide_headers is None:
             return HTMLResponse(self._ide_html)
-        headers = json.dumps(dict(await self._ide_headers(request)))
-        # A JSON string inside a <script>: `<` escaped so no value can close the element.
-        literal = json.dumps(headers).replace("<", "\\u003c")
-        return HTMLResponse(self._ide_html.replace(IDE_HEADERS_PLACEHOLDER, literal, 1))
+        headers = html.escape(json.dumps(dict(await self._ide_headers(request))), quote=True)
+        filled = IDE_HEADERS_META.replace('content=""', f'content="{headers}"')
+        return HTMLResponse(self._ide_html.replace(IDE_HEADERS_META, filled, 1))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -39,6 +39,7 @@ from models.mirror import (
     LinkedInProfile,
     LinkedInVisibility,
 )
+from models.rate_limit_buckets import RateLimitBucket
 from models.scheduled_work import ScheduledWork
 from models.seats import Seat, SeatMapping
 from models.users import User, UserSource
@@ -77,6 +78,7 @@ __all__ = [
     "OutboxOp",
     "OutboxStatus",
     "ProjectVisibility",
+    "RateLimitBucket",
     "ScheduledWork",
     "Seat",
     "SeatMapping",

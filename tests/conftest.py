@@ -29,6 +29,7 @@ from app.secret_keys import build_secret_box
 from app.services import build_services
 from app.settings import Settings
 from graph.context import Context
+from graph.limits import DEFAULT_MAX_QUERY_COST
 from graph.schema import build_schema
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.app import create_sandbox_app
@@ -277,6 +278,11 @@ def viewer(tenant: Tenant) -> Viewer:
 
 
 GraphQL = Callable[..., Awaitable[ExecutionResult]]
+
+
+def cost_extensions(requested: int) -> dict[str, Any]:
+    """A response's `extensions` for a request of this cost under the default budget."""
+    return {"cost": {"requested": requested, "limit": DEFAULT_MAX_QUERY_COST}}
 
 
 @pytest.fixture

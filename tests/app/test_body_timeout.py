@@ -15,7 +15,7 @@ import models
 from app.settings import Settings
 from linkedin import push
 from models.db import SessionFactory
-from tests.conftest import Sandbox, Server
+from tests.conftest import Sandbox, Server, cost_extensions
 
 TIMEOUT_S = 0.5
 # Far more bytes than the trickle can send before the timeout: the server must cut it short.
@@ -130,4 +130,4 @@ async def test_a_body_sent_at_once_is_unaffected_by_the_timeout(server: Server) 
     # when
     status, body = await server.graphql("{ __typename }")
     # then
-    assert (status, body) == (200, {"data": {"__typename": "Query"}})
+    assert (status, body) == (200, {"data": {"__typename": "Query"}, "extensions": cost_extensions(0)})

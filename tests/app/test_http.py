@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import Server
+from tests.conftest import Server, cost_extensions
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -46,7 +46,8 @@ async def test_query_answers_with_the_configured_integration(server: Server) -> 
                 "organizationUrn": "urn:li:organization:1001",
                 "contractUrn": "urn:li:contract:2001",
             }
-        }
+        },
+        "extensions": cost_extensions(1),
     }
 
 

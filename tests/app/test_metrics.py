@@ -32,7 +32,7 @@ from models.db import SessionFactory
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from tests.child_apps import other_customer_id
-from tests.conftest import Sandbox, Server
+from tests.conftest import Sandbox, Server, cost_extensions
 
 WORLD = build_world(SandboxConfig())
 CUSTOMER = "acme"
@@ -157,7 +157,7 @@ async def test_a_query_counts_one_request_of_its_operation_with_its_latency(serv
     # when
     status, body = await server.graphql("query Ping { __typename }")
     # then
-    assert (status, body) == (200, {"data": {"__typename": "Query"}})
+    assert (status, body) == (200, {"data": {"__typename": "Query"}, "extensions": cost_extensions(0)})
     after = await scrape(server)
     assert after.value("rscgraph_graphql_requests_total", **labels) == (
         before.value("rscgraph_graphql_requests_total", **labels) + 1

@@ -8,7 +8,7 @@ import pytest
 import models
 from app.settings import Settings
 from models.db import SessionFactory
-from tests.conftest import Sandbox, Server, add_customer
+from tests.conftest import Sandbox, Server, add_customer, cost_extensions
 from tests.resolvers.refresh.support import upstream_calls
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -39,7 +39,8 @@ async def test_refused_linkedin_credentials_keep_the_server_ready(server: Server
         {
             "data": {
                 "linkedinIntegration": {"credentials": {"valid": False, "errorCode": "LINKEDIN_AUTH_FAILED"}}
-            }
+            },
+            "extensions": cost_extensions(2),
         },
     )
     calls = await upstream_calls(sandbox, "accessToken")

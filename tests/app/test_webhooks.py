@@ -25,7 +25,7 @@ from models.db import SessionFactory
 from resolvers import exports, onboarding
 from resolvers.services import Services
 from resolvers.tenants import Tenant
-from tests.conftest import Sandbox, Server
+from tests.conftest import Sandbox, Server, cost_extensions
 
 WEBHOOK = "/webhooks/linkedin/acme"
 WORLD = build_world(SandboxConfig())
@@ -392,7 +392,8 @@ async def test_the_outcome_of_a_pushed_export_is_queryable_over_http(
                 "candidate": {"lastName": NEW_MEMBER.last_name},
                 "application": {"job": {"title": "Staff Backend Engineer"}},
             }
-        }
+        },
+        "extensions": cost_extensions(4),
     }
 
 

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 import models
 from models.db import SessionFactory
 from models.safe_input import MAX_JSON_DEPTH
-from tests.conftest import GraphQL, Server
+from tests.conftest import GraphQL, Server, cost_extensions
 from tests.graph.tab_world import gid
 
 CANDIDATE = "query($id: ID!) { candidate(id: $id) { id } }"
@@ -347,7 +347,8 @@ async def test_over_http_json_nested_to_the_limit_is_still_taken(server: Server)
     deep = "[" * (MAX_JSON_DEPTH - 2) + "]" * (MAX_JSON_DEPTH - 2)
     body = b'{"query": "{ __typename }", "variables": {"unused": ' + deep.encode() + b"}}"
     # when / then
-    assert await post_raw(server, body) == (200, {"data": {"__typename": "Query"}})
+    expected = {"data": {"__typename": "Query"}, "extensions": cost_extensions(0)}
+    assert await post_raw(server, body) == (200, expected)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import pytest
 import models
 from app.auth.dev_key import KEY_FILE, dev_signing_key
 from app.errors import EXIT_CONFIG, EXIT_USAGE
+from app.security_headers import page_csp
 from app.settings import Settings
 from models.db import SessionFactory
 from tests.app.test_cli import rscgraph
@@ -217,3 +218,13 @@ async def test_no_dev_token_route_nor_graphiql_token_outside_development_without
     assert _opening_headers(page) is None
     assert "Bearer" not in page
     assert status == 401
+
+
+@SQLITE
+async def test_the_ready_header_leaves_the_pages_scripts_as_its_csp_names_them(server: Server) -> None:
+    # when
+    async with server.anonymous.get(f"{server.url}/graphql", headers={"accept": "text/html"}) as response:
+        page, policy = await response.text(), response.headers["content-security-policy"]
+    # then: the token is in the page, and every inline script is one the policy allows by hash
+    assert _opening_headers(page) is not None
+    assert page_csp(page) == policy

@@ -1,5 +1,5 @@
-"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, sync, customers, run
-(the demo)."""
+"""`rscgraph` command line: serve, worker, sandbox, migrate, seed, export-schema, sync, customers, token,
+run (the demo)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from app.demo import DemoCustomer
     from models.customers import Customer
     from models.db import SessionFactory
 
@@ -334,11 +335,14 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
 
         # As a vendor onboards customers: provisioned, seeded, configured (CALLBACK_URL at this server, so
         # One-Click Exports from the sandbox are pushed here), and the initial sync started.
-        for customer in asyncio.run(onboard_demo(settings, f"http://127.0.0.1:{sandbox_port}")):
+        customers = asyncio.run(onboard_demo(settings, f"http://127.0.0.1:{sandbox_port}"))
+        for customer in customers:
             seeded = "demo data seeded" if customer.seeded else "demo data already present"
             print(f"customer {customer.key} ({customer.name}): LinkedIn app {customer.client_id}, {seeded}")
+        _print_demo_tokens(settings, customers)
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
+            f"  demo page on http://{host}:{port}/demo"
         )
         _serve(settings, host, port)
     finally:
@@ -347,6 +351,55 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
             sandbox.wait(timeout=10)
         except subprocess.TimeoutExpired:
             sandbox.kill()
+
+
+def _dev_token(settings: Settings, customer: str | None, user: str, role: str) -> str:
+    """A development token, refused outside development or when an identity provider is configured."""
+    from app.auth.dev_key import DevKeyError
+    from app.dev_tokens import dev_token
+    from resolvers.viewer import Role
+
+    if not settings.is_development:
+        raise OperatorError(
+            f"RSC_ENVIRONMENT={settings.environment}: development tokens exist only in development",
+            "sign in through your identity provider (RSC_AUTH_ISSUER), or use an API key",
+        )
+    if settings.auth_issuer is not None:
+        raise OperatorError(
+            f"RSC_AUTH_ISSUER is set ({settings.auth_issuer}): the server accepts only its tokens",
+            "get a token from that identity provider, or `unset RSC_AUTH_ISSUER` for development tokens",
+        )
+    if (Role(role) is Role.OPERATOR) != (customer is None):
+        raise OperatorError(
+            "an operator belongs to no customer; every other role belongs to one",
+            "give --customer KEY for admin, recruiter and integration, and omit it for operator",
+            exit_code=EXIT_USAGE,
+        )
+    if not user.strip():
+        raise OperatorError(
+            "--user is empty", "give the user's email, e.g. --user ada@acme.test", exit_code=EXIT_USAGE
+        )
+    try:
+        return dev_token(settings, user=user.strip(), role=Role(role), customer=customer)
+    except DevKeyError as exc:
+        raise OperatorError(str(exc), "point RSC_DATA_DIR at a folder this user may write") from None
+
+
+def _print_demo_tokens(settings: Settings, customers: list[DemoCustomer]) -> None:
+    """One ready `Authorization` token per demo user (development with no identity provider only)."""
+    from app.auth.dev_key import DEV_TOKEN_TTL_S
+    from app.dev_tokens import OPERATOR, dev_token
+
+    if not settings.dev_tokens:
+        print("sign in through RSC_AUTH_ISSUER's identity provider (no development tokens)")
+        return
+    print(
+        f"sign in with `Authorization: Bearer <token>` (valid {DEV_TOKEN_TTL_S // 3600} h; "
+        "`rscgraph token` makes more):"
+    )
+    for user in [*(u for c in customers for u in c.users), OPERATOR]:
+        token = dev_token(settings, user=user.email, role=user.role, customer=user.customer, name=user.name)
+        print(f"  {user.customer or '(vendor)'} {user.role.value} {user.email}: {token}")
 
 
 def _version() -> str:
@@ -435,6 +488,18 @@ def build_parser() -> argparse.ArgumentParser:
     from app.customers_cli import add_parsers as add_customers_parsers
 
     add_customers_parsers(commands, command)
+    token = command(
+        "token",
+        "print a bearer token of the development signing key (development with no RSC_AUTH_ISSUER only)",
+    )
+    token.add_argument("--customer", metavar="KEY", default=None, help="the customer (omit for operator)")
+    token.add_argument("--user", metavar="EMAIL", required=True, help="the user the token names")
+    token.add_argument(
+        "--role",
+        required=True,
+        choices=["operator", "admin", "recruiter", "integration"],
+        help="the user's role",
+    )
     run = command("run", "the offline demo: migrate, seed, sandbox + server (Ctrl-C stops both)")
     run.add_argument("--host", default=None, help=HOST_HELP)
     run.add_argument("--port", type=_port, default=None, help=PORT_HELP)
@@ -506,6 +571,8 @@ def _dispatch(args: argparse.Namespace) -> None:
         asyncio.run(run_customers(settings, args))
     elif args.command == "export-schema":
         _export_schema(args.output)
+    elif args.command == "token":
+        print(_dev_token(settings, args.customer, args.user, args.role))
     elif args.command == "run":
         preflight.check_secret_keys(settings)
         sandbox_port = args.sandbox_port or settings.sandbox_port

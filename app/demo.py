@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from app.dev_tokens import DemoUser, demo_users_of
 from app.seed import seed_demo
 from app.services import open_services
 from app.settings import Settings
@@ -33,6 +34,8 @@ class DemoCustomer:
     name: str
     client_id: str
     seeded: bool
+    # Whom the demo signs in as (its admin and the recruiters of its first seats).
+    users: tuple[DemoUser, ...] = ()
 
 
 async def sandbox_world(
@@ -109,5 +112,6 @@ async def onboard_demo(settings: Settings, sandbox_url: str) -> list[DemoCustome
             request = ProvisionRequest(key=row.key, name=row.name, org_urn=org_urn, contract_urn=contract_urn)
             await onboarding.provision_customer(services, request)
             await demo_notes(http, sandbox_url, row.linkedin_client_id, world)
-            out.append(DemoCustomer(row.key, row.name, row.linkedin_client_id, seeded))
+            users = tuple(await demo_users_of(services, row.key))
+            out.append(DemoCustomer(row.key, row.name, row.linkedin_client_id, seeded, users))
         return out

@@ -17,13 +17,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from app import jobs as background
 from app import metrics, webhooks
 from app.body_limit import BodySizeLimit
 from app.body_timeout import BodyReadTimeout
+from app.dev_tokens import dev_token_routes, graphiql_headers
 from app.graphiql import DEMO_PAGE, asset_mounts, demo_page, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
@@ -34,7 +35,7 @@ from app.security_headers import SecurityHeaders, page_csp
 from app.services import build_services
 from app.settings import Settings
 from app.tracing import start_tracing
-from app.viewers import development_viewers
+from app.viewers import build_authenticator, signed_in_viewer
 from app.workers import Workers
 from graph.limits import Limits
 from graph.schema import build_schema
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     "engine": engine,
                     "services": services,
                     "settings": settings,
+                    "authenticator": build_authenticator(settings, services, http),
                     "rate_limiter": rate_limiter,
                 }
                 jobs = background.build_jobs(services, settings) if settings.run_jobs else None
@@ -130,11 +132,15 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         schema,
         ide_html=ide_html,
         graphql_ide="graphiql" if settings.graphiql_on else None,
-        viewer_of=development_viewers(settings),
+        ide_headers=graphiql_headers if settings.dev_tokens else None,
+        viewer_of=signed_in_viewer,
     )
     routes: list[BaseRoute] = [
         Route("/", lambda request: RedirectResponse("/graphql")),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        # Development with no identity provider only: elsewhere the route does not exist (404).
+        *(dev_token_routes() if settings.dev_tokens else []),
         Route("/demo", demo_page),
         Route("/healthz", healthz),
         Route("/readyz", readyz),

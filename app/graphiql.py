@@ -12,6 +12,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from strawberry.http.ides import get_graphql_ide_html
 
+from graph.view import IDE_HEADERS_META
+
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
 STATIC_PREFIX = "/static/vendor"
@@ -41,6 +43,10 @@ EXAMPLE_QUERY = """# rscgraph: the ATS side of LinkedIn Recruiter System Connect
 }
 """
 _EXAMPLE = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+# Where the page takes its opening headers (a JSON string, or undefined): graph/view.py fills the
+# placeholder per page load (development: a ready `Authorization`).
+_HEADERS_STATE = "React.useState(parameters.headers)"
+_FETCHER = "        subscriptionUrl,\n      });"
 _UNPKG = re.compile(r"https://unpkg\.com/(@?[^@\s\"']+)@[^/\s\"']+/")
 _SRI = re.compile(r"\s+(integrity=\"[^\"]*\"|crossorigin)")
 
@@ -55,7 +61,23 @@ def graphiql_html() -> str:
     if missing:
         raise MissingAssets(f"GraphiQL assets missing ({', '.join(missing)}): run `make setup`")
     html = get_graphql_ide_html("graphiql")
-    html = _EXAMPLE.sub(lambda _: f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};", html, count=1)
+    example = f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};"
+    defaults = (
+        "const DEFAULT_HEADERS = document.querySelector('meta[name=\"rscgraph-default-headers\"]').content"
+        " || undefined;"
+    )
+    html = _EXAMPLE.sub(lambda _: f"{example}\n      {defaults}", html, count=1)
+    if _HEADERS_STATE not in html or _FETCHER not in html:
+        raise MissingAssets("Strawberry's GraphiQL page changed shape; update app/graphiql.py")
+    html = html.replace(_HEADERS_STATE, "React.useState(parameters.headers || DEFAULT_HEADERS)", 1)
+    html = html.replace("<head>", f"<head>\n    {IDE_HEADERS_META}", 1)
+    # Subscriptions name their credential in connection_init, from the same headers.
+    html = html.replace(
+        _FETCHER,
+        "        subscriptionUrl,\n"
+        "        wsConnectionParams: DEFAULT_HEADERS ? JSON.parse(DEFAULT_HEADERS) : undefined,\n      });",
+        1,
+    )
     html = _UNPKG.sub(lambda m: f"{STATIC_PREFIX}/{m.group(1)}/", html)
     if "unpkg.com" in html:
         raise MissingAssets("GraphiQL page still references a CDN; update app/graphiql.py")

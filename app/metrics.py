@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import logging
 import os
 import re
@@ -40,6 +39,7 @@ from models import customer_queries
 from models.db import SessionFactory
 from models.outbox_claims import outbox_backlog
 from models.watermarks import oldest_poll_watermark
+from resolvers.viewer import NotSignedIn, Role
 
 log = structlog.get_logger("rscgraph.metrics")
 # A `_created` sample per series doubles the scrape for a timestamp nobody graphs.
@@ -282,14 +282,6 @@ def _process_registry() -> Collector:
 # --- the endpoint --------------------------------------------------------------------------------------
 
 
-def _is_loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _bearer(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer":
@@ -297,25 +289,28 @@ def _bearer(request: Request) -> str | None:
     return token.strip() or None
 
 
-def metrics_allowed(request: Request, settings: Settings) -> bool:
-    """Who may read `/metrics`: the holder of RSC_METRICS_TOKEN (or of an operator token, once viewers
-    exist: this is the one place to accept them); without a token, loopback clients in development."""
+async def metrics_allowed(request: Request, settings: Settings) -> bool:
+    """Who may read `/metrics`: the holder of RSC_METRICS_TOKEN (for a scraper that has no identity
+    provider account), or any operator's credential. No one without a credential, loopback included."""
     token = _bearer(request)
-    if token is not None:
-        expected = settings.metrics_token
-        # Operator tokens (the Viewers issue): `or is_operator(token)` here, and nowhere else.
-        return expected is not None and hmac.compare_digest(
-            token.encode(), expected.get_secret_value().encode()
-        )
-    return settings.metrics_token is None and settings.is_development and _is_loopback(request)
+    if token is None:
+        return False
+    expected = settings.metrics_token
+    if expected is not None and hmac.compare_digest(token.encode(), expected.get_secret_value().encode()):
+        return True
+    try:
+        viewer = await request.state.authenticator.viewer_of(request.headers.get("authorization"))
+    except NotSignedIn:
+        return False
+    return Role.OPERATOR.value in viewer.roles
 
 
 async def metrics_endpoint(request: Request) -> Response:
     """The Prometheus text exposition (401 without a valid bearer token)."""
     settings: Settings = request.state.settings
-    if not metrics_allowed(request, settings):
+    if not await metrics_allowed(request, settings):
         return JSONResponse(
-            {"error": "a bearer token (RSC_METRICS_TOKEN) is required"},
+            {"error": "an operator's bearer token (or RSC_METRICS_TOKEN) is required"},
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )

@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="`development` shows error details")
     dev_customer: str | None = Field(
         default=None,
-        description="development only, until sign-in: the key of the customer GraphiQL and the demo act "
-        "in (default: the oldest customer); ignored outside development",
+        description="development only: the customer GraphiQL's ready token is for (default: acme, else "
+        "the oldest customer); ignored outside development",
     )
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
@@ -192,8 +192,51 @@ class Settings(BaseSettings):
         default=10.0, ge=0, description="at shutdown, how long jobs in flight may finish before they stop"
     )
 
+    auth_issuer: str | None = Field(
+        default=None,
+        description="the identity provider's issuer (`iss`), e.g. https://id.example.com/; unset: only the "
+        "development signing key's tokens (development only)",
+    )
+    auth_audience: str = Field(
+        default="rscgraph", min_length=1, description="the audience (`aud`) tokens must be issued for"
+    )
+    auth_jwks_url: str | None = Field(
+        default=None,
+        description="the identity provider's JWKS; default: the `jwks_uri` of "
+        "{RSC_AUTH_ISSUER}/.well-known/openid-configuration",
+    )
+    auth_customer_claim: str = Field(
+        default="customer", min_length=1, description="the claim holding the customer's key"
+    )
+    auth_roles_claim: str = Field(
+        default="roles",
+        min_length=1,
+        description="the claim holding the roles (a list, or a space-separated string)",
+    )
+    auth_email_claim: str = Field(
+        default="email", min_length=1, description="the claim naming the user (else the subject, `sub`)"
+    )
+    auth_leeway_s: float = Field(
+        default=60.0, ge=0, le=300, description="clock skew allowed on `exp`, `nbf` and `iat`"
+    )
+    auth_jwks_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="how long fetching the JWKS (or the discovery document) may take",
+    )
+    auth_jwks_max_age_s: float = Field(
+        default=3600.0, gt=0, description="how long fetched keys are used before they are fetched again"
+    )
+    auth_jwks_min_refetch_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="the least time between two JWKS fetches, however many unknown `kid`s arrive",
+    )
+
     metrics_token: SecretStr | None = Field(
-        default=None, description="bearer token that may read /metrics (unset: loopback only, in development)"
+        default=None,
+        description="bearer token that may read /metrics (an operator's credential may too)",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
@@ -208,6 +251,14 @@ class Settings(BaseSettings):
                 "port; no path, query or fragment)"
             )
         return None if value is None else value.rstrip("/")
+
+    @field_validator("auth_issuer", "auth_jwks_url")
+    @classmethod
+    def _an_http_url(cls, value: str | None) -> str | None:
+        parts = urlsplit(value or "")
+        if value is not None and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise ValueError("must be an http(s) URL, e.g. https://id.example.com/")
+        return value
 
     @field_validator("ats_name")
     @classmethod
@@ -281,6 +332,12 @@ class Settings(BaseSettings):
     def is_development(self) -> bool:
         """Whether error details may be shown to clients."""
         return self.environment == "development"
+
+    @property
+    def dev_tokens(self) -> bool:
+        """Whether the development signing key's tokens are made and accepted: in development with no
+        identity provider (RSC_AUTH_ISSUER) configured."""
+        return self.is_development and self.auth_issuer is None
 
     @property
     def cors_origin_list(self) -> list[str]:

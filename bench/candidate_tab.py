@@ -3,11 +3,13 @@
     .venv/bin/python -m bench.candidate_tab                  # 10,000 candidates, 100,000 InMails (SQLite)
     .venv/bin/python -m bench.candidate_tab --requests 500 --concurrency 1 8
 
-Seeds a SQLite file with one customer's rows, serves rscgraph (GraphQL, its development viewer: that
-customer) and a plain Starlette endpoint over the same file, both with uvicorn in this process on
-loopback ports (the LinkedIn sandbox too), then reports requests/s,
+Seeds a SQLite file with one customer's rows, serves rscgraph (GraphQL, signed in as a recruiter of that
+customer with a development token) and a plain Starlette endpoint over the same file, both with uvicorn
+in this process on loopback ports (the LinkedIn sandbox too), then reports requests/s,
 p50/p99 latency and SQL statements per request for each, and the ratio. Live LinkedIn matches are warmed
-into the cache first, so the figures are the SQL + GraphQL cost of the tab, not LinkedIn's.
+into the cache first, so the figures are the SQL + GraphQL cost of the tab, not LinkedIn's. Last, the
+cost of authentication per request (verifying the bearer JWT with cached keys: the development EdDSA
+key, and an RS256 key as identity providers use) beside the tab request's mean time.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import jwt
 import orjson
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
@@ -37,6 +40,7 @@ from starlette.routing import Route
 from strawberry import relay
 
 import models
+from app.dev_tokens import dev_token
 from app.factory import create_app
 from app.first_customer import first_customer_values
 from app.migrations import upgrade_async
@@ -47,6 +51,7 @@ from linkedin.sandbox.server import serve_asgi
 from models import candidate_queries, mirror_queries, seats
 from models.db import create_engine, session_factory
 from models.mirror_visibility import EVERYTHING
+from resolvers.viewer import Role
 
 # The tab's selection of one candidate (bench/permissions.py asks it for a page of candidates).
 TAB_FIELDS = """
@@ -423,10 +428,12 @@ class StatementCounter:
 Call = Callable[[aiohttp.ClientSession, int], Awaitable[dict[str, Any]]]
 
 
-def graphql_call(url: str) -> Call:
+def graphql_call(url: str, authorization: str) -> Call:
     async def call(http: aiohttp.ClientSession, candidate_id: int) -> dict[str, Any]:
         variables = {"id": str(relay.GlobalID("Candidate", str(candidate_id)))}
-        async with http.post(f"{url}/graphql", json={"query": TAB_QUERY, "variables": variables}) as response:
+        request = {"query": TAB_QUERY, "variables": variables}
+        headers = {"Authorization": authorization}
+        async with http.post(f"{url}/graphql", json=request, headers=headers) as response:
             body: dict[str, Any] = await response.json(content_type=None)
         assert response.status == 200, body
         assert "errors" not in body, body["errors"]
@@ -443,6 +450,52 @@ def plain_call(url: str) -> Call:
         return body
 
     return call
+
+
+AUTH_ROUNDS = 2_000
+
+
+async def authentication_ms(settings: Settings, http: aiohttp.ClientSession, token: str) -> dict[str, float]:
+    """The mean time of verifying a bearer JWT with cached keys: the server's own verifier with the
+    development EdDSA key, and the same verifier with an RS256 key as an identity provider's."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt import PyJWK
+    from jwt.algorithms import RSAAlgorithm
+
+    from app.auth.jwks import StaticKeys
+    from app.auth.tokens import TokenVerifier, claim_names
+    from app.viewers import build_verifier
+
+    development = build_verifier(settings, http)
+    assert development is not None
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = {**RSAAlgorithm.to_jwk(private.public_key(), as_dict=True), "kid": "idp-1", "alg": "RS256"}
+    idp = TokenVerifier(
+        StaticKeys([PyJWK(jwk)]),
+        issuer="https://id.example.com",
+        audience="rscgraph",
+        leeway_s=60,
+        claims=claim_names(settings),
+    )
+    now = int(time.time())
+    claims = {
+        "iss": "https://id.example.com",
+        "aud": "rscgraph",
+        "sub": "idp|bench",
+        "customer": "bench",
+        "roles": ["recruiter"],
+        "iat": now,
+        "exp": now + 3600,
+    }
+    rs256 = jwt.encode(claims, private, algorithm="RS256", headers={"kid": "idp-1"})
+    out: dict[str, float] = {}
+    for name, verifier, presented in (("EdDSA (dev key)", development, token), ("RS256 (IdP)", idp, rs256)):
+        await verifier.verify(presented)
+        started = time.perf_counter()
+        for _ in range(AUTH_ROUNDS):
+            await verifier.verify(presented)
+        out[name] = (time.perf_counter() - started) * 1000 / AUTH_ROUNDS
+    return out
 
 
 def cycle(ids: list[int], count: int) -> Iterator[int]:
@@ -481,8 +534,9 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
                 database_url=database_url,
                 # The bench measures the server, not the per-viewer rate limit.
                 rate_limit_per_minute=0,
-                # Development: until sign-in (the Viewers issue) only its viewer (the one customer) exists.
+                # Development: the development signing key's tokens sign in (RSC_DATA_DIR below).
                 environment="development",
+                data_dir=Path(directory) / "data",
                 secret_keys=SecretStr(Fernet.generate_key().decode()),
                 linkedin_api_base_url=sandbox_url,
                 linkedin_oauth_base_url=f"{sandbox_url}/oauth/v2",
@@ -504,7 +558,12 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
                 serve_asgi(create_app(settings)) as app_url,
                 serve_asgi(plain_app(database_url, settings)) as plain_url,
             ):
-                endpoints = {"graphql": graphql_call(app_url), "plain": plain_call(plain_url)}
+                customer = first_customer_values(settings).key
+                token = dev_token(settings, user="bench@bench.test", role=Role.RECRUITER, customer=customer)
+                endpoints = {
+                    "graphql": graphql_call(app_url, f"Bearer {token}"),
+                    "plain": plain_call(plain_url),
+                }
                 async with aiohttp.ClientSession() as http:
                     # Warm-up fills the live-match cache; the answers must agree but for freshness.
                     for candidate_id in ids:
@@ -536,6 +595,14 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
                         )
                     ratio = figures["graphql"].rps / figures["plain"].rps
                     print(f"{'ratio':>8} {concurrency:>4} {ratio:>8.2f}  (GraphQL req/s / plain req/s)")
+                    tab_ms = 1000 * figures["graphql"].seconds * concurrency / figures["graphql"].requests
+                    async with aiohttp.ClientSession() as http:
+                        for name, verify_ms in (await authentication_ms(settings, http, token)).items():
+                            share = 100 * verify_ms / tab_ms
+                            print(
+                                f"{'auth':>8} {concurrency:>4} {name}: {verify_ms * 1000:.0f} µs per "
+                                f"request, {share:.1f} % of the tab request ({tab_ms:.2f} ms)"
+                            )
 
 
 def main() -> None:

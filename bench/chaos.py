@@ -48,6 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
 from app import webhooks
+from app.dev_tokens import dev_token
 from app.export_worker import ExportWorker
 from app.factory import create_app
 from app.jobs import sync_config
@@ -70,6 +71,7 @@ from resolvers.sync.backfill import backfill, parse_span
 from resolvers.sync.payloads import skip_reason
 from resolvers.sync.worker import OutboxWorker
 from resolvers.tenants import Tenant
+from resolvers.viewer import Role
 
 Json = dict[str, Any]
 CUSTOMER_KEY = "acme"
@@ -167,6 +169,8 @@ class Chaos:
         self.app_url = app_url
         self.sandbox_url = sandbox_url
         self.secret = secret
+        # The clients sign in as the customer's recruiter (a development token; set by `main`).
+        self.authorization = ""
         self.rng = random.Random(seed)
         self.tally = Tally()
         self.fault_seconds: dict[str, float] = dict.fromkeys(FAULTS, 0.0)
@@ -185,6 +189,7 @@ class Chaos:
             async with self.http.post(
                 f"{self.app_url}/graphql",
                 json={"query": query, "variables": variables},
+                headers={"Authorization": self.authorization},
                 timeout=REQUEST_TIMEOUT,
             ) as answer:
                 text = await answer.text()
@@ -611,6 +616,8 @@ async def main(seconds: float, clients: int, database_url: str | None, seed: int
             export_interval_s=5.0,
             # Customers' LinkedIn secrets are kept encrypted; a key of this run only.
             secret_keys=Fernet.generate_key().decode(),
+            # The development signing key of this run only.
+            data_dir=Path(tempfile.mkdtemp(prefix="rscgraph-chaos-")),
         )
         engine = create_engine(url)
         sessions = session_factory(engine)
@@ -625,6 +632,10 @@ async def main(seconds: float, clients: int, database_url: str | None, seed: int
                 await webhooks.register_callback(settings, app_url + path)
                 secret = sandbox_config.signing_secret()
                 chaos = Chaos(http, app_url, sandbox, sandbox_url, secret, seed, path)
+                token = dev_token(
+                    settings, user="chaos@acme.test", role=Role.RECRUITER, customer=CUSTOMER_KEY
+                )
+                chaos.authorization = f"Bearer {token}"
                 chaos.deadline = time.monotonic() + seconds
                 jobs = [chaos.client(world, i) for i in range(clients)]
                 # Every request is bounded by REQUEST_TIMEOUT, so the run ends shortly after the deadline.

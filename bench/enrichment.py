@@ -17,6 +17,7 @@ import base64
 import contextlib
 import os
 import random
+import shutil
 import socket
 import statistics
 import sys
@@ -33,6 +34,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 import models
+from app.dev_tokens import dev_token
 from app.migrations import upgrade_async
 from app.secret_keys import build_secret_box
 from app.settings import Settings
@@ -40,6 +42,7 @@ from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
 from models.db import create_engine
+from resolvers.viewer import Role
 
 QUERY = """
 query Members($urns: [String!], $urls: [String!]) {
@@ -210,10 +213,13 @@ def members(size: int, candidates: int, rng: random.Random) -> dict[str, list[st
     return {"urns": urns, "urls": urls}
 
 
-async def measure(url: str, size: int, rounds: int, candidates: int, rng: random.Random) -> list[float]:
+async def measure(
+    served: tuple[str, str], size: int, rounds: int, candidates: int, rng: random.Random
+) -> list[float]:
     """Milliseconds per request, sequential, after three warm-up requests."""
     timings: list[float] = []
-    async with aiohttp.ClientSession() as http:
+    url, authorization = served
+    async with aiohttp.ClientSession(headers={"Authorization": authorization}) as http:
         for attempt in range(3 + rounds):
             body = {"query": QUERY, "variables": members(size, candidates, rng)}
             started = time.perf_counter()
@@ -247,11 +253,11 @@ async def run(database_url: str, candidates: int, rounds: int) -> None:
     sandbox_config = SandboxConfig()
     async with (
         serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url,
-        serve_rscgraph(database_url, sandbox_url, secret_key) as url,
+        serve_rscgraph(database_url, sandbox_url, secret_key) as served,
     ):
         print(f"{'members':>8} {'rounds':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'max ms':>8}")
         for size in SIZES:
-            timings = sorted(await measure(url, size, rounds, candidates, rng))
+            timings = sorted(await measure(served, size, rounds, candidates, rng))
             p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
             print(
                 f"{size:>8} {rounds:>6} {statistics.median(timings):>8.1f} {p95:>8.1f} "
@@ -260,9 +266,19 @@ async def run(database_url: str, candidates: int, rounds: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def serve_rscgraph(database_url: str, sandbox_url: str, secret_key: str) -> AsyncIterator[str]:
+async def serve_rscgraph(
+    database_url: str, sandbox_url: str, secret_key: str
+) -> AsyncIterator[tuple[str, str]]:
     """`rscgraph serve` in its own process (so the client's JSON work does not share its event loop),
-    every request the bench customer's (the development viewer: no sign-in exists yet)."""
+    and the `Authorization` of a recruiter of the bench customer on a search page (a development token;
+    the query reads candidates' emails, which the integration role may not)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="rscgraph-bench-"))
+    authorization = "Bearer " + dev_token(
+        Settings(data_dir=data_dir),
+        user="recruiter@bench.test",
+        role=Role.RECRUITER,
+        customer=CUSTOMER_KEY,
+    )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -270,9 +286,9 @@ async def serve_rscgraph(database_url: str, sandbox_url: str, secret_key: str) -
         **os.environ,
         "RSC_DATABASE_URL": database_url,
         "RSC_ENVIRONMENT": "development",
+        "RSC_DATA_DIR": str(data_dir),
         # The bench measures the server, not the per-viewer rate limit.
         "RSC_RATE_LIMIT_PER_MINUTE": "0",
-        "RSC_DEV_CUSTOMER": CUSTOMER_KEY,
         "RSC_SECRET_KEYS": secret_key,
         "RSC_LINKEDIN_API_BASE_URL": sandbox_url,
         "RSC_LINKEDIN_OAUTH_BASE_URL": f"{sandbox_url}/oauth/v2",
@@ -303,10 +319,11 @@ async def serve_rscgraph(database_url: str, sandbox_url: str, secret_key: str) -
                 await asyncio.sleep(0.1)
             else:
                 raise RuntimeError("rscgraph did not start")
-        yield url
+        yield url, authorization
     finally:
         process.terminate()
         await process.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main() -> None:

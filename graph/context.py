@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from graph.errors import ForbiddenError
 from graph.loaders import Loaders
@@ -21,7 +22,7 @@ from resolvers.viewer import Viewer
 @dataclass(slots=True)
 class Context:
     """Built for each request: who asks (`viewer`), shared services, and this request's DataLoaders
-    (bound to the viewer's customer)."""
+    (bound to the viewer's customer). A websocket's context changes viewer once, at `connection_init`."""
 
     services: Services
     viewer: Viewer
@@ -30,6 +31,9 @@ class Context:
     response: Response | None = None
     # The root mutation fields this request executed (graph/audit_log.MutationRun), for the audit log.
     mutation_runs: list[Any] = field(default_factory=list)
+    # A subscription's connection, and its `connection_init` payload (set by Strawberry).
+    websocket: WebSocket | None = None
+    connection_params: dict[str, object] | None = None
 
     @classmethod
     def create(
@@ -38,10 +42,19 @@ class Context:
         viewer: Viewer,
         request: Request | None = None,
         response: Response | None = None,
+        *,
+        websocket: WebSocket | None = None,
     ) -> Context:
         """A fresh context with fresh loaders (loaders never outlive a request)."""
         loaders = Loaders.create(services, viewer)
-        return cls(services=services, viewer=viewer, loaders=loaders, request=request, response=response)
+        return cls(
+            services=services,
+            viewer=viewer,
+            loaders=loaders,
+            request=request,
+            response=response,
+            websocket=websocket,
+        )
 
     @property
     def tenant(self) -> Tenant:

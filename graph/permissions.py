@@ -67,6 +67,7 @@ ROOT: dict[str, Roles] = {
     "Query.syncStatus": ADMIN,
     "Query.customers": OPERATOR,
     "Query.aclGroups": ADMIN,
+    "Query.apiKeys": ADMIN,
     # Mutation: the ATS's records
     "Mutation.createCandidate": STAFF,
     "Mutation.updateCandidate": STAFF,
@@ -101,6 +102,9 @@ ROOT: dict[str, Roles] = {
     "Mutation.setUserRoles": ADMIN,
     "Mutation.refreshSeats": ADMIN,
     "Mutation.mapSeat": ADMIN,
+    # Mutation: API keys
+    "Mutation.createApiKey": ADMIN,
+    "Mutation.revokeApiKey": ADMIN,
 }
 
 # Who may hold an object of each type; a type not named here is as open as the fields leading to it.
@@ -127,6 +131,7 @@ TYPES: dict[str, Roles] = {
     "LinkedInIntegration": ONBOARDING,
     "Customer": EVERYONE,
     "AclGroup": ADMIN,
+    "ApiKey": ADMIN,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.acl import AclMutation, AclQuery
+from graph.api_keys import ApiKeyMutation, ApiKeyQuery
 from graph.audit import AuditQuery
 from graph.audit_log import AuditMutations, apply_audit
 from graph.candidate import CandidateQuery
@@ -63,6 +64,7 @@ class Query(
     SyncStatusQuery,
     CustomerQuery,
     AclQuery,
+    ApiKeyQuery,
 ):
     pass
 
@@ -81,6 +83,7 @@ class Mutation(
     AclMutation,
     UserMutation,
     SeatMutation,
+    ApiKeyMutation,
 ):
     pass
 

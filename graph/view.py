@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import html
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from graph.context import Context
 from graph.errors import ErrorCode
+from graph.loaders import Loaders
 from models.safe_input import UnsafeInput, decode_json
 from resolvers.rate_limit import RateLimited, RateLimiter, retry_after_header
 from resolvers.services import Services
 from resolvers.viewer import NotSignedIn, Viewer
 
-# How app/ establishes a request's viewer (raises NotSignedIn when it cannot).
-ViewerOf = Callable[[Request | WebSocket, Services], Awaitable[Viewer]]
+log = logging.getLogger("rscgraph.auth")
+
+# How app/ establishes a viewer from a connection and the `Authorization` value it presents (the HTTP
+# header, or graphql-transport-ws's `connection_init` payload); raises NotSignedIn when it cannot.
+ViewerOf = Callable[[HTTPConnection, str | None], Awaitable[Viewer]]
+# The headers GraphiQL opens with (development: a ready `Authorization`), per page load.
+IdeHeaders = Callable[[Request], Awaitable[Mapping[str, str]]]
+# Where graphiql_html()'s page reads them: a <meta> element, so that its inline script (which a CSP
+# names by hash) is the same on every load.
+IDE_HEADERS_META = '<meta name="rscgraph-default-headers" content="">'
+# Who a websocket is until its `connection_init` names someone: nobody, allowed nothing.
+NOBODY = Viewer(None)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames (orjson's bytes would go out as binary ones, which
+    the protocol's clients do not read)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -34,9 +62,19 @@ class GraphQLApp(GraphQL[Context, None]):
     `application/graphql-response+json` gets the spec's 400 instead (a request error has no `data`).
     """
 
-    def __init__(self, *args: Any, ide_html: str, viewer_of: ViewerOf, **kwargs: Any) -> None:
+    websocket_adapter_class = TextWebSocketAdapter
+
+    def __init__(
+        self,
+        *args: Any,
+        ide_html: str,
+        viewer_of: ViewerOf,
+        ide_headers: IdeHeaders | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._ide_html = ide_html
+        self._ide_headers = ide_headers
         self._viewer_of = viewer_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,21 +118,44 @@ class GraphQLApp(GraphQL[Context, None]):
         return value
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        http_request = request if isinstance(request, Request) else None
-        http_response = response if isinstance(response, Response) else None
-        if http_request is not None:
-            http_request.state.sub_response = http_response
         # The app's lifespan state (see app.factory) is copied into every request's state.
         services: Services = request.state.services
-        viewer = await self._viewer_of(request, services)
+        if isinstance(request, WebSocket):
+            # graphql-transport-ws names its credential in `connection_init` (on_ws_connect below).
+            return Context.create(services, NOBODY, websocket=request)
+        http_response = response if isinstance(response, Response) else None
+        request.state.sub_response = http_response
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            # The console's page is static HTML (a browser's navigation sends no header); its queries
+            # carry the credential.
+            return Context.create(services, NOBODY, request, http_response)
+        viewer = await self._viewer_of(request, request.headers.get("authorization"))
         # Per viewer, so only once it is known; a subscription's connection is not limited per message.
         limiter: RateLimiter | None = getattr(request.state, "rate_limiter", None)
-        if limiter is not None and http_request is not None:
+        if limiter is not None:
             await limiter.check(viewer)
-        return Context.create(services, viewer, http_request, http_response)
+        return Context.create(services, viewer, request, http_response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if context.websocket is None or not (authorization is None or isinstance(authorization, str)):
+            raise ConnectionRejectionError
+        try:
+            viewer = await self._viewer_of(context.websocket, authorization)
+        except NotSignedIn:
+            # Closed 4403 Forbidden, as graphql-transport-ws prescribes for a refused connection_init.
+            raise ConnectionRejectionError from None
+        context.viewer = viewer
+        context.loaders = Loaders.create(context.services, viewer)
+        return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._ide_html)
+        if self._ide_headers is None:
+            return HTMLResponse(self._ide_html)
+        headers = html.escape(json.dumps(dict(await self._ide_headers(request))), quote=True)
+        filled = IDE_HEADERS_META.replace('content=""', f'content="{headers}"')
+        return HTMLResponse(self._ide_html.replace(IDE_HEADERS_META, filled, 1))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

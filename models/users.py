@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col, func, select
@@ -12,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import created_at_field, enum_type, timestamp_field
 from models.tenant_keys import customer_id_field, row_id_field
+from models.upsert import insert_for, table_of
 
 # The role a customer must keep one holder of (resolvers.viewer.Role.ADMIN; models import nothing of ours).
 ADMIN_ROLE = "admin"
@@ -119,11 +122,93 @@ async def user_with_email_or_person_urn(
     return (await db.exec(statement)).first()
 
 
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    """The user row a sign-in landed on, and whether this sign-in made it."""
+
+    id: int
+    created: bool
+
+
+class SignInConflict(Exception):
+    """The token's email belongs to another signed-in user of the customer (another subject)."""
+
+
+def _id_of(row: Any) -> int | None:
+    return None if row is None else int(row[0])
+
+
+async def upsert_signed_in_user(
+    db: AsyncSession,
+    customer_id: int,
+    *,
+    subject: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    roles: str,
+    seen_at: datetime,
+) -> SignedInUser:
+    """The customer's user of this token subject, made on first sight; `last_seen_at` and the roles
+    rewritten. A known user costs one statement; concurrent first sign-ins make one row (the losing
+    inserts do nothing, then find the winner's row). A user an admin created by email takes the subject
+    on its first sign-in. `SignInConflict` when the email is another subject's."""
+    table = table_of(User)
+    email = email.strip().lower()
+    mine = table.c.customer_id == customer_id
+    seen = {"last_seen_at": seen_at, "roles": roles}
+    known = await db.exec(
+        sa.update(table).where(mine, table.c.subject == subject).values(**seen).returning(table.c.id)
+    )
+    found = _id_of(known.first())
+    if found is not None:
+        return SignedInUser(found, created=False)
+    inserted = await db.exec(
+        insert_for(db, User)
+        .values(
+            customer_id=customer_id,
+            email=email,
+            subject=subject,
+            first_name=first_name,
+            last_name=last_name,
+            source=UserSource.TOKEN,
+            created_at=seen_at,
+            **seen,
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    created = _id_of(inserted.first())
+    if created is not None:
+        return SignedInUser(created, created=True)
+    # Lost a race for this subject (another request's insert won): its row.
+    raced = await db.exec(
+        sa.update(table).where(mine, table.c.subject == subject).values(**seen).returning(table.c.id)
+    )
+    found = _id_of(raced.first())
+    if found is not None:
+        return SignedInUser(found, created=False)
+    # An admin made the user by email before their first sign-in: it takes the subject.
+    claimed = await db.exec(
+        sa.update(table)
+        .where(mine, table.c.email == email, table.c.subject.is_(None))
+        .values(subject=subject, **seen)
+        .returning(table.c.id)
+    )
+    found = _id_of(claimed.first())
+    if found is None:
+        raise SignInConflict("the token's email belongs to another signed-in user of the customer")
+    return SignedInUser(found, created=False)
+
+
 __all__ = [
     "ADMIN_ROLE",
+    "SignInConflict",
+    "SignedInUser",
     "User",
     "UserSource",
     "admins_for_update",
+    "upsert_signed_in_user",
     "user_for_update",
     "user_with_email_or_person_urn",
     "users_by_person_urns",

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 import models
 from models import audit_entries, candidate_queries
 from models.db import SessionFactory, write_session
@@ -116,18 +118,26 @@ async def record_audit(sessions: SessionFactory, records: Sequence[AuditRecord])
     return True
 
 
-async def record_new_user_signed_in(
-    sessions: SessionFactory, customer_id: int, *, user_id: int, actor: str
-) -> bool:
-    """Record that a user the customer did not know signed in (and was added to its users)."""
-    record = AuditRecord(
+def _new_user_signed_in(customer_id: int, user_id: int, actor: str) -> AuditRecord:
+    return AuditRecord(
         customer_id=customer_id,
         actor=actor,
         action=NEW_USER_SIGNED_IN,
         actor_user_id=user_id,
         targets=(_user_global_id(user_id),),
     )
-    return await record_audit(sessions, [record])
+
+
+async def record_new_user_signed_in(
+    sessions: SessionFactory, customer_id: int, *, user_id: int, actor: str
+) -> bool:
+    """Record that a user the customer did not know signed in (and was added to its users)."""
+    return await record_audit(sessions, [_new_user_signed_in(customer_id, user_id, actor)])
+
+
+async def add_new_user_signed_in(db: AsyncSession, customer_id: int, *, user_id: int, actor: str) -> None:
+    """The same entry, in the sign-in's own transaction: the user and its entry are stored together."""
+    await audit_entries.add_entries(db, [_entry(_new_user_signed_in(customer_id, user_id, actor))])
 
 
 def _user_global_id(user_id: int) -> str:

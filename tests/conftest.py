@@ -302,27 +302,65 @@ def graphql(services: Services, viewer: Viewer) -> GraphQL:
 __all__ = ["GraphQL", "Sandbox", "models"]
 
 
+def dev_bearer(
+    settings: Settings, role: str = "admin", customer: str | None = "acme", user: str | None = None
+) -> str:
+    """An `Authorization` value signed by the development key in `settings.data_dir` (as `rscgraph token`)."""
+    from app.dev_tokens import dev_token
+    from resolvers.viewer import Role
+
+    who = user or (f"{role}@{customer}.test" if customer else f"{role}@rscgraph.test")
+    return f"Bearer {dev_token(settings, user=who, role=Role(role), customer=customer)}"
+
+
 @dataclass
 class Server:
-    """The rscgraph app served over real HTTP, with a client session."""
+    """The rscgraph app served over real HTTP, with a client session that signs in as an admin of the
+    test customer (a development token); `anonymous` has no credential."""
 
     url: str
     http: aiohttp.ClientSession
+    anonymous: aiohttp.ClientSession
+    settings: Settings
+
+    def bearer(self, role: str = "admin", customer: str | None = "acme", user: str | None = None) -> str:
+        """An `Authorization` value for another viewer of this server."""
+        return dev_bearer(self.settings, role, customer, user)
 
     async def graphql(
-        self, query: str, variables: dict[str, Any] | None = None, *, accept: str = "application/json"
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        accept: str = "application/json",
+        authorization: str | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """POST a GraphQL request; return the HTTP status and the decoded body."""
+        """POST a GraphQL request (as the test customer's admin unless `authorization` says otherwise);
+        return the HTTP status and the decoded body."""
         body = {"query": query, "variables": variables or {}}
-        async with self.http.post(f"{self.url}/graphql", json=body, headers={"accept": accept}) as response:
+        headers = {"accept": accept}
+        if authorization is not None:
+            headers["authorization"] = authorization
+        async with self.http.post(f"{self.url}/graphql", json=body, headers=headers) as response:
             return response.status, await response.json(content_type=None)
+
+
+@contextlib.asynccontextmanager
+async def serve_app(settings: Settings, **app_kwargs: Any) -> AsyncIterator[Server]:
+    """`create_app(settings)` on a loopback port, with a session signed in as the test customer's admin."""
+    from app.factory import create_app
+
+    async with (
+        serve_asgi(create_app(settings, **app_kwargs)) as url,
+        aiohttp.ClientSession(headers={"Authorization": dev_bearer(settings)}) as http,
+        aiohttp.ClientSession() as anonymous,
+    ):
+        yield Server(url=url, http=http, anonymous=anonymous, settings=settings)
 
 
 @pytest.fixture
 async def server(settings: Settings, customer: models.Customer) -> AsyncIterator[Server]:
-    """The whole app (lifespan included) on a loopback port, pointed at the sandbox; requests are the
-    test customer's (the development viewer: the oldest customer)."""
-    from app.factory import create_app
-
-    async with serve_asgi(create_app(settings)) as url, aiohttp.ClientSession() as http:
-        yield Server(url=url, http=http)
+    """The whole app (lifespan included) on a loopback port, pointed at the sandbox; requests are an
+    admin's of the test customer (a development token)."""
+    async with serve_app(settings) as served:
+        yield served

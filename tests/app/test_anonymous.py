@@ -24,7 +24,7 @@ async def production(settings: Settings, customer: models.Customer) -> AsyncIter
     """The whole app as production runs it (its secret keys set, no development viewer), on a port."""
     production = settings.model_copy(update={"environment": "production", "secret_keys": TEST_SECRET_KEY})
     async with serve_asgi(create_app(production)) as url, aiohttp.ClientSession() as http:
-        yield Server(url=url, http=http)
+        yield Server(url=url, http=http, anonymous=http, settings=production)
 
 
 async def test_every_root_field_and_mutation_refuses_an_anonymous_request(production: Server) -> None:

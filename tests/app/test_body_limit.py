@@ -95,6 +95,8 @@ async def test_a_100_mb_chunked_body_is_cut_off_past_the_limit_without_being_rea
     sock.setblocking(False)
     answer = asyncio.create_task(_read_until_closed(sock))
     head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+    # Signed in: an anonymous request is refused (401) before its body is read at all.
+    head += f"\r\nAuthorization: {server.bearer()}"
     chunk = f"{CHUNK:x}\r\n".encode() + b" " * CHUNK + b"\r\n"
     sent = 0
 
@@ -135,7 +137,7 @@ async def test_a_chunked_body_under_the_limit_is_answered(server: Server) -> Non
     reader, writer = await _connect(server)
     payload = json.dumps({"query": "{ __typename }"}).encode()
     head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
-    head += "\r\nConnection: close"
+    head += f"\r\nConnection: close\r\nAuthorization: {server.bearer()}"
     writer.write(f"{head}\r\n\r\n".encode() + f"{len(payload):x}\r\n".encode() + payload + b"\r\n0\r\n\r\n")
     await writer.drain()
     # when

@@ -87,7 +87,9 @@ async def test_a_trickled_graphql_body_is_answered_408_with_a_graphql_error(
     caplog.set_level(logging.WARNING, logger="rscgraph.http")
     started = time.monotonic()
     # when
-    status, headers, body = await trickle_post(server, "/graphql", {"Content-Type": "application/json"})
+    status, headers, body = await trickle_post(
+        server, "/graphql", {"Content-Type": "application/json", "Authorization": server.bearer()}
+    )
     # then: answered once the timeout passed, long before the declared body could have arrived
     elapsed = time.monotonic() - started
     assert status == 408

@@ -25,9 +25,11 @@ def test_the_demo_tabs_page_asks_only_for_fields_the_schema_has() -> None:
     documents = [
         f"query($id: ID!) {{ candidate(id: $id) {{ {tab_fields.group(1)} }} }}",
         *re.findall(r"gql\(`((?:query|mutation)\(.*?)`", page, re.DOTALL),
+        # the sign-in's: who the page signed in as, and the users it may sign in as
+        *re.findall(r"gql\(`(\{.*?)`", page, re.DOTALL),
     ]
 
-    assert len(documents) == 4
+    assert len(documents) == 6
     for document in documents:
         if "${" in document:
             continue  # the candidate query interpolates TAB_FIELDS, checked above

@@ -26,7 +26,7 @@ from models import Candidate, OutboxEvent, OutboxOp, OutboxStatus, SyncEntity
 from models.db import SessionFactory
 from models.leases import RELEASE_TIMEOUT_S
 from models.outbox_writes import enqueue
-from tests.conftest import Sandbox
+from tests.conftest import Sandbox, dev_bearer
 from tests.holders import ROOT, settings_env
 
 # Every wait below is bounded only so that a bug fails the test instead of hanging the run; a child
@@ -125,7 +125,8 @@ async def test_on_postgresql_the_worker_alone_drains_the_outbox_while_serve_runs
     )
     worker: subprocess.Popen[bytes] | None = None
     try:
-        async with aiohttp.ClientSession() as http:
+        # Signed in as the customer's admin (the server process reads the same RSC_DATA_DIR key).
+        async with aiohttp.ClientSession(headers={"Authorization": dev_bearer(settings)}) as http:
             url = f"http://127.0.0.1:{port}"
             await _until_up(http, url, serve)
             variables = {"input": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}}

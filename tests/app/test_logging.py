@@ -273,7 +273,8 @@ async def test_no_secret_reaches_the_logs_from_a_token_call_a_signed_webhook_or_
     # given
     secret = sandbox.config.client_secret
     candidate = await new_candidate(sessions, customer_id)
-    bearer = "viewer-token-4bd1c0ffee"
+    # The viewer's own token, which the server verifies (and must not log).
+    bearer = server.bearer().removeprefix("Bearer ")
     logs.clear()
     # when: a request with an Authorization header makes the server obtain a LinkedIn token
     body, _ = await post_graphql(server, REFRESH, {"id": candidate}, {"Authorization": f"Bearer {bearer}"})

@@ -74,6 +74,8 @@ class Scrape:
 
 
 async def scrape(server: Server, headers: dict[str, str] | None = None) -> Scrape:
+    """Scrape /metrics as an operator (unless `headers` names another credential)."""
+    headers = headers or {"Authorization": server.bearer("operator", customer=None)}
     async with server.http.get(server.url + "/metrics", headers=headers) as response:
         assert response.status == 200, await response.text()
         text = await response.text()

@@ -16,6 +16,7 @@ from app.settings import Settings
 from app.tracing import STANDARD_ENDPOINT, otlp_endpoint, start_tracing
 from linkedin.sandbox.server import serve_asgi
 from models.db import SessionFactory
+from tests.conftest import dev_bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 OFF_BY_DEFAULT = """
@@ -75,7 +76,7 @@ async def test_a_request_its_linkedin_calls_and_its_sql_are_spans_of_one_trace(
     # when
     async with serve_asgi(create_app(settings, span_exporter=exporter)) as url:
         async with (
-            aiohttp.ClientSession() as http,
+            aiohttp.ClientSession(headers={"Authorization": dev_bearer(settings)}) as http,
             http.post(f"{url}/graphql", json={"query": query, "variables": variables}) as response,
         ):
             assert response.status == 200

@@ -151,6 +151,14 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
                 ),
             ]
         )
+        api_key = models.ApiKey(
+            customer_id=customer_id,
+            name=mark("api key"),
+            role="integration",
+            prefix="GLOBEXKY",
+            key_hash="0" * 64,
+        )
+        db.add(api_key)
         thread = models.InMailThread(
             customer_id=customer_id,
             seat_urn=B_SEAT,
@@ -206,6 +214,7 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "User": [global_id("User", recruiter.id)],
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],
             "AclGroup": [global_id("AclGroup", group.id)],
+            "ApiKey": [global_id("ApiKey", api_key.id or 0)],
         },
     )
 

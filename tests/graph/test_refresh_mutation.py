@@ -17,13 +17,12 @@ import models
 from app.settings import Settings
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
-from linkedin.sandbox.server import serve_asgi
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
 from resolvers import linkedin_faults
 from resolvers.refresh import RefreshService
 from resolvers.tenants import Tenant
-from tests.conftest import GraphQL, Sandbox, Server
+from tests.conftest import GraphQL, Sandbox, Server, serve_app
 from tests.resolvers.refresh.support import LOOKBACK, START, Clock, upstream_calls
 
 REFRESH = """
@@ -371,13 +370,10 @@ async def test_a_poll_left_running_by_the_deadline_does_not_outlive_the_apps_shu
     settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
 ) -> None:
     # given: the app answered a refresh at its deadline while LinkedIn hangs
-    from app.factory import create_app
-
     candidate_id = await _candidate_of_member(sessions, customer_id, sandbox, 0)
     await sandbox.admin("POST", "faults", {"endpoint": "seatsV2", "hang": True, "count": None})
     patient = settings.model_copy(update={"refresh_deadline_s": 1.0, "linkedin_timeout_s": 30.0})
-    async with serve_asgi(create_app(patient)) as url, aiohttp.ClientSession() as http:
-        server = Server(url=url, http=http)
+    async with serve_app(patient) as server:
         status, body = await server.graphql(REFRESH_ERRORS, {"id": candidate_id})
         assert status == 200
         assert body["data"]["refreshLinkedInActivity"]["userErrors"] == [

@@ -1,0 +1,1 @@
+"""Sign-in: bearer JWTs (the identity provider's or the development key's) and API keys."""

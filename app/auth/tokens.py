@@ -1,0 +1,126 @@
+"""Verifying a bearer JWT with PyJWT against a key source, and reading who it names from its claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import jwt
+from jwt import PyJWK
+
+from app.auth.algorithms import ASYMMETRIC
+from app.auth.jwks import KeysUnavailable
+from app.settings import Settings
+from resolvers.viewer import GRANTABLE_ROLES, Role, known_roles
+
+
+class KeySource(Protocol):
+    """Where a token's verification key comes from (the IdP's JWKS or the development key)."""
+
+    async def key_for(self, kid: str | None) -> PyJWK:
+        """The key named `kid`; `KeysUnavailable` if there is none."""
+        ...
+
+
+class InvalidToken(Exception):
+    """The token was refused; the message is for the log (never the token itself), not for the client."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimNames:
+    """Which claims carry the customer, the roles and the user's email (settings RSC_AUTH_*_CLAIM)."""
+
+    customer: str = "customer"
+    roles: str = "roles"
+    email: str = "email"
+
+
+def claim_names(settings: Settings) -> ClaimNames:
+    """Which claims carry the customer, roles and email (RSC_AUTH_*_CLAIM)."""
+    return ClaimNames(
+        customer=settings.auth_customer_claim,
+        roles=settings.auth_roles_claim,
+        email=settings.auth_email_claim,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a verified token names: a customer's user (customer key set) or an operator (none)."""
+
+    subject: str
+    email: str | None
+    name: str | None
+    customer_key: str | None
+    roles: frozenset[Role]
+
+
+class TokenVerifier:
+    """Checks signature (asymmetric algorithms only), issuer, audience, expiry and not-before with a
+    bounded leeway, then maps the claims to an `Identity`."""
+
+    def __init__(
+        self, keys: KeySource, *, issuer: str, audience: str, leeway_s: float, claims: ClaimNames
+    ) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway_s = leeway_s
+        self._claims = claims
+
+    async def verify(self, token: str) -> Identity:
+        """The identity of a valid token; `InvalidToken` naming why it is not."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"malformed token ({exc})") from None
+        algorithm = header.get("alg")
+        # Checked before any key is looked up: `none` and HS* (a public key used as an HMAC secret)
+        # never reach a verifier.
+        if algorithm not in ASYMMETRIC:
+            raise InvalidToken(f"algorithm {algorithm!r} is not accepted")
+        kid = header.get("kid")
+        if kid is not None and not isinstance(kid, str):
+            raise InvalidToken("the kid is not a string")
+        try:
+            key = await self._keys.key_for(kid)
+        except KeysUnavailable as exc:
+            raise InvalidToken(str(exc)) from None
+        if key.algorithm_name != algorithm:
+            raise InvalidToken(f"algorithm {algorithm!r} does not match the key's {key.algorithm_name!r}")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[key.algorithm_name],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway_s,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"{type(exc).__name__}: {exc}") from None
+        return self._identity(claims)
+
+    def _identity(self, claims: Mapping[str, Any]) -> Identity:
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject:
+            raise InvalidToken("the subject is not a string")
+        roles = known_roles(claims.get(self._claims.roles))
+        customer = claims.get(self._claims.customer)
+        email = claims.get(self._claims.email)
+        name = claims.get("name")
+        if customer is None or customer == "":
+            if Role.OPERATOR not in roles:
+                raise InvalidToken(f"no customer claim ({self._claims.customer}) and not an operator")
+            # The vendor's operator belongs to no customer and holds no customer role.
+            return Identity(subject, _text(email), _text(name), None, frozenset({Role.OPERATOR}))
+        if not isinstance(customer, str):
+            raise InvalidToken(f"the customer claim ({self._claims.customer}) is not a string")
+        # A customer's token never makes an operator, whatever it claims.
+        return Identity(subject, _text(email), _text(name), customer, roles & GRANTABLE_ROLES)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,6 +1,6 @@
 """rate limits: `rate_limit_bucket`, the per-viewer token buckets every process shares on PostgreSQL
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007"
+revision: str = "0006"
 # The lead renumbers at merge (after the other Viewers tracks' migrations).
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None

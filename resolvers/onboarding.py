@@ -65,8 +65,8 @@ MAX_NAME = 200
 MAX_UNIQUE_FOREIGN_ID = 200
 MAX_CLIENT_ID = 200
 MAX_CLIENT_SECRET = 500
-# What LinkedIn's customer-side defaults need for every product user to see jobs and applications, until
-# the customer uses ACLs (the Viewers issue).
+# What LinkedIn's customer-side defaults need for every product user to see jobs and applications; kept
+# when the customer secures jobs with ACLs, so its unsecured jobs stay visible to everyone (README).
 ALL_PRODUCT_USERS = wire.ALL_PRODUCT_USERS
 WEBHOOK_PATH = "/webhooks/linkedin/{key}"
 UNIQUE_FOREIGN_ID_PREFIX = "rscgraph:"

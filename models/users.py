@@ -18,6 +18,9 @@ from models.upsert import insert_for, table_of
 
 # The role a customer must keep one holder of (resolvers.viewer.Role.ADMIN; models import nothing of ours).
 ADMIN_ROLE = "admin"
+# The longest email and token subject a user row holds (a sign-in with longer ones is refused).
+EMAIL_MAX_CHARS = 320
+SUBJECT_MAX_CHARS = 255
 
 
 class UserSource(enum.StrEnum):
@@ -43,9 +46,9 @@ class User(SQLModel, table=True):
     first_name: str = Field(default="", max_length=100)
     last_name: str = Field(default="", max_length=100)
     # Stored lower-cased: tokens and admins spell it differently.
-    email: str = Field(max_length=320)
+    email: str = Field(max_length=EMAIL_MAX_CHARS)
     # The identity provider's `sub`, once the user has signed in.
-    subject: str | None = Field(default=None, max_length=255)
+    subject: str | None = Field(default=None, max_length=SUBJECT_MAX_CHARS)
     person_urn: str | None = Field(default=None, max_length=100)
     # Comma-separated role names (resolvers.viewer.Role); a token's roles claim rewrites them at sign-in.
     roles: str = Field(default="", max_length=200)
@@ -203,6 +206,8 @@ async def upsert_signed_in_user(
 
 __all__ = [
     "ADMIN_ROLE",
+    "EMAIL_MAX_CHARS",
+    "SUBJECT_MAX_CHARS",
     "SignInConflict",
     "SignedInUser",
     "User",

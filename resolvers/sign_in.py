@@ -52,6 +52,10 @@ class SignedInUsers:
     ) -> int:
         """The user's id in the customer, made on first sight (a known user: one statement a minute, none
         in between); `SignInRefused` if the customer cannot take the user."""
+        if len(subject) > users.SUBJECT_MAX_CHARS or len(email or "") > users.EMAIL_MAX_CHARS:
+            # A signed token may carry claims of any length; the row's columns do not (PostgreSQL
+            # refuses the write: a 500 instead of a 401).
+            raise SignInRefused("the token's subject or email is longer than a user's row holds")
         key = (customer_id, subject)
         now = self._clock()
         known = self._known.get(key)

@@ -100,3 +100,20 @@ async def test_a_new_users_first_sign_in_is_in_the_audit_log_once_and_a_known_on
     assert [(e.customer_id, e.action, e.actor, e.actor_user_id) for e in entries] == [
         (customer_id, "newUserSignedIn", "new@acme.test", user_id)
     ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "email"),
+    [("idp|" + "a" * 300, "ada@acme.test"), ("idp|ada", "a" * 400 + "@acme.test")],
+    ids=["subject", "email"],
+)
+async def test_a_token_subject_or_email_longer_than_a_user_row_holds_is_refused_and_stores_nothing(
+    sessions: SessionFactory, customer_id: int, subject: str, email: str
+) -> None:
+    # given
+    users = SignedInUsers(sessions)
+    # when / then
+    with pytest.raises(SignInRefused):
+        await users.signed_in(customer_id, subject=subject, email=email, name=None, roles=RECRUITER)
+    async with sessions() as db:
+        assert (await db.exec(select(models.User))).all() == []

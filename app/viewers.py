@@ -92,9 +92,10 @@ class Authenticator:
 
     async def _token_viewer(self, identity: Identity) -> Viewer:
         user = identity.email or identity.subject
-        roles = frozenset(role.value for role in identity.roles)
         if identity.customer_key is None:
-            return Viewer(None, user=user, roles=roles, name=identity.name)
+            # An operator's token always names its role (tokens.py refuses one without it).
+            operator = frozenset(role.value for role in identity.roles or ())
+            return Viewer(None, user=user, roles=operator, name=identity.name)
         try:
             tenant = await self._services.tenants.by_key(identity.customer_key)
         except UnknownCustomer:
@@ -103,7 +104,7 @@ class Authenticator:
         # The request's log lines name its customer from here on.
         bind_customer(tenant.key)
         try:
-            user_id = await self._users.signed_in(
+            signed_in = await self._users.signed_in(
                 tenant.id,
                 subject=identity.subject,
                 email=identity.email,
@@ -113,7 +114,8 @@ class Authenticator:
         except SignInRefused as exc:
             log.info("token refused: %s", exc)
             raise NotSignedIn(NOT_ACCEPTED) from None
-        return Viewer(tenant, user=user, roles=roles, user_id=user_id, name=identity.name)
+        roles = frozenset(role.value for role in signed_in.roles)
+        return Viewer(tenant, user=user, roles=roles, user_id=signed_in.user_id, name=identity.name)
 
     async def _api_key_viewer(self, presented: PresentedApiKey) -> Viewer:
         try:

@@ -140,7 +140,9 @@ class ExportQuery:
         info: Info,
         request_id: Annotated[str, strawberry.argument(description="LinkedIn's request id.")],
     ) -> LinkedInExport | None:
-        row = await exports.export_request(info.context.services.sessions, info.context.tenant.id, request_id)
+        row = await exports.export_request(
+            info.context.services.sessions, info.context.tenant.id, request_id, sight=info.context.job_sight
+        )
         return LinkedInExport.from_row(row) if row is not None else None
 
     @strawberry.field(description="One-Click Exports received, newest first.")

@@ -98,7 +98,9 @@ class Loaders:
             linkedin_notes_by_member_urn=DataLoader(
                 partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id, audience)
             ),
-            linkedin_export_by_id=DataLoader(partial(exports.export_requests_by_ids, sessions, customer_id)),
+            linkedin_export_by_id=DataLoader(
+                partial(exports.export_requests_by_ids, sessions, customer_id, sight)
+            ),
             suggestions_by_candidate_id=DataLoader(
                 partial(member_matching.suggestions_by_candidate_ids, sessions, customer_id)
             ),

@@ -46,12 +46,33 @@ def add_notification(
     return row
 
 
-async def export_request(db: AsyncSession, customer_id: int, request_id: str) -> ExportRequest | None:
-    """The customer's export request with LinkedIn's request id, if recorded."""
+async def export_request(
+    db: AsyncSession, customer_id: int, request_id: str, *, sight: JobSight = EVERY_JOB
+) -> ExportRequest | None:
+    """The customer's export request with LinkedIn's request id, if recorded (and `sight` may see it)."""
     statement = select(ExportRequest).where(
-        col(ExportRequest.customer_id) == customer_id, col(ExportRequest.request_id) == request_id
+        col(ExportRequest.customer_id) == customer_id,
+        col(ExportRequest.request_id) == request_id,
+        *_visible_export(sight),
     )
     return (await db.exec(statement)).first()
+
+
+def _visible_export(sight: JobSight) -> list[sa.ColumnElement[bool]]:
+    # An export whose application is on a secured job `sight` may not see is as hidden as the application.
+    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id))
+    if not hidden:
+        return []
+    return [
+        sa.or_(
+            col(ExportRequest.application_id).is_(None),
+            sa.exists().where(
+                col(Application.customer_id) == col(ExportRequest.customer_id),
+                col(Application.id) == col(ExportRequest.application_id),
+                *hidden,
+            ),
+        )
+    ]
 
 
 def add_export_request(db: AsyncSession, customer_id: int, request_id: str) -> ExportRequest:
@@ -85,19 +106,7 @@ async def export_requests_page(
 ) -> tuple[list[ExportRequest], int]:
     """One page of the customer's export requests, newest first, and how many match in all; an export
     whose application is on a secured job `sight` may not see is left out."""
-    where = [col(ExportRequest.customer_id) == customer_id]
-    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id))
-    if hidden:
-        where.append(
-            sa.or_(
-                col(ExportRequest.application_id).is_(None),
-                sa.exists().where(
-                    col(Application.customer_id) == col(ExportRequest.customer_id),
-                    col(Application.id) == col(ExportRequest.application_id),
-                    *hidden,
-                ),
-            )
-        )
+    where = [col(ExportRequest.customer_id) == customer_id, *_visible_export(sight)]
     if status is not None:
         where.append(col(ExportRequest.status) == status)
     total = (await db.exec(select(func.count()).select_from(ExportRequest).where(*where))).one()
@@ -108,13 +117,15 @@ async def export_requests_page(
 
 
 async def export_requests_by_ids(
-    db: AsyncSession, customer_id: int, ids: Sequence[int]
+    db: AsyncSession, customer_id: int, ids: Sequence[int], *, sight: JobSight
 ) -> dict[int, ExportRequest]:
-    """The customer's export requests keyed by row id."""
+    """The customer's export requests keyed by row id, those `sight` may not see absent."""
     if not ids:
         return {}
     statement = select(ExportRequest).where(
-        col(ExportRequest.customer_id) == customer_id, col(ExportRequest.id).in_(list(set(ids)))
+        col(ExportRequest.customer_id) == customer_id,
+        col(ExportRequest.id).in_(list(set(ids))),
+        *_visible_export(sight),
     )
     return {row.id: row for row in (await db.exec(statement)).all() if row.id is not None}
 

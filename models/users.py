@@ -18,6 +18,9 @@ from models.upsert import insert_for, table_of
 
 # The role a customer must keep one holder of (resolvers.viewer.Role.ADMIN; models import nothing of ours).
 ADMIN_ROLE = "admin"
+# The longest email and token subject a user row holds (a sign-in with longer ones is refused).
+EMAIL_MAX_CHARS = 320
+SUBJECT_MAX_CHARS = 255
 
 
 class UserSource(enum.StrEnum):
@@ -43,9 +46,9 @@ class User(SQLModel, table=True):
     first_name: str = Field(default="", max_length=100)
     last_name: str = Field(default="", max_length=100)
     # Stored lower-cased: tokens and admins spell it differently.
-    email: str = Field(max_length=320)
+    email: str = Field(max_length=EMAIL_MAX_CHARS)
     # The identity provider's `sub`, once the user has signed in.
-    subject: str | None = Field(default=None, max_length=255)
+    subject: str | None = Field(default=None, max_length=SUBJECT_MAX_CHARS)
     person_urn: str | None = Field(default=None, max_length=100)
     # Comma-separated role names (resolvers.viewer.Role); a token's roles claim rewrites them at sign-in.
     roles: str = Field(default="", max_length=200)
@@ -124,18 +127,19 @@ async def user_with_email_or_person_urn(
 
 @dataclass(frozen=True, slots=True)
 class SignedInUser:
-    """The user row a sign-in landed on, and whether this sign-in made it."""
+    """The user row a sign-in landed on, whether this sign-in made it, and its stored roles after it."""
 
     id: int
     created: bool
+    roles: str = ""
 
 
 class SignInConflict(Exception):
     """The token's email belongs to another signed-in user of the customer (another subject)."""
 
 
-def _id_of(row: Any) -> int | None:
-    return None if row is None else int(row[0])
+def _signed_in(row: Any, *, created: bool) -> SignedInUser | None:
+    return None if row is None else SignedInUser(int(row[0]), created=created, roles=str(row[1] or ""))
 
 
 async def upsert_signed_in_user(
@@ -146,23 +150,29 @@ async def upsert_signed_in_user(
     email: str,
     first_name: str = "",
     last_name: str = "",
-    roles: str,
+    roles: str | None,
     seen_at: datetime,
 ) -> SignedInUser:
-    """The customer's user of this token subject, made on first sight; `last_seen_at` and the roles
-    rewritten. A known user costs one statement; concurrent first sign-ins make one row (the losing
-    inserts do nothing, then find the winner's row). A user an admin created by email takes the subject
-    on its first sign-in. `SignInConflict` when the email is another subject's."""
+    """The customer's user of this token subject, made on first sight; `last_seen_at` and (unless
+    `roles` is None: the token carries none) the roles rewritten. A known user costs one statement;
+    concurrent first sign-ins make one row (the losing inserts do nothing, then find the winner's row).
+    A user an admin created by email takes the subject on its first sign-in. `SignInConflict` when the
+    email is another subject's."""
     table = table_of(User)
     email = email.strip().lower()
     mine = table.c.customer_id == customer_id
-    seen = {"last_seen_at": seen_at, "roles": roles}
+    seen: dict[str, Any] = {"last_seen_at": seen_at}
+    if roles is not None:
+        seen["roles"] = roles
     known = await db.exec(
-        sa.update(table).where(mine, table.c.subject == subject).values(**seen).returning(table.c.id)
+        sa.update(table)
+        .where(mine, table.c.subject == subject)
+        .values(**seen)
+        .returning(table.c.id, table.c.roles)
     )
-    found = _id_of(known.first())
+    found = _signed_in(known.first(), created=False)
     if found is not None:
-        return SignedInUser(found, created=False)
+        return found
     inserted = await db.exec(
         insert_for(db, User)
         .values(
@@ -176,33 +186,38 @@ async def upsert_signed_in_user(
             **seen,
         )
         .on_conflict_do_nothing()
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.roles)
     )
-    created = _id_of(inserted.first())
+    created = _signed_in(inserted.first(), created=True)
     if created is not None:
-        return SignedInUser(created, created=True)
+        return created
     # Lost a race for this subject (another request's insert won): its row.
     raced = await db.exec(
-        sa.update(table).where(mine, table.c.subject == subject).values(**seen).returning(table.c.id)
+        sa.update(table)
+        .where(mine, table.c.subject == subject)
+        .values(**seen)
+        .returning(table.c.id, table.c.roles)
     )
-    found = _id_of(raced.first())
+    found = _signed_in(raced.first(), created=False)
     if found is not None:
-        return SignedInUser(found, created=False)
+        return found
     # An admin made the user by email before their first sign-in: it takes the subject.
     claimed = await db.exec(
         sa.update(table)
         .where(mine, table.c.email == email, table.c.subject.is_(None))
         .values(subject=subject, **seen)
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.roles)
     )
-    found = _id_of(claimed.first())
+    found = _signed_in(claimed.first(), created=False)
     if found is None:
         raise SignInConflict("the token's email belongs to another signed-in user of the customer")
-    return SignedInUser(found, created=False)
+    return found
 
 
 __all__ = [
     "ADMIN_ROLE",
+    "EMAIL_MAX_CHARS",
+    "SUBJECT_MAX_CHARS",
     "SignInConflict",
     "SignedInUser",
     "User",

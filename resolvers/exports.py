@@ -386,11 +386,11 @@ async def _retry_later(
 
 
 async def export_request(
-    sessions: SessionFactory, customer_id: int, request_id: str
+    sessions: SessionFactory, customer_id: int, request_id: str, *, sight: JobSight = EVERY_JOB
 ) -> models.ExportRequest | None:
-    """One of the customer's export requests by LinkedIn's request id."""
+    """One of the customer's export requests by LinkedIn's request id (None for one `sight` may not see)."""
     async with sessions() as db:
-        return await export_requests.export_request(db, customer_id, request_id)
+        return await export_requests.export_request(db, customer_id, request_id, sight=sight)
 
 
 async def export_requests_page(
@@ -411,11 +411,12 @@ async def export_requests_page(
 
 
 async def export_requests_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: list[int]
+    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: list[int]
 ) -> list[models.ExportRequest | None]:
-    """The customer's export requests in key order, None for unknown ids (a DataLoader batch)."""
+    """The customer's export requests in key order, None for unknown ids and those `sight` may not see
+    (a DataLoader batch)."""
     async with sessions() as db:
-        found = await export_requests.export_requests_by_ids(db, customer_id, ids)
+        found = await export_requests.export_requests_by_ids(db, customer_id, ids, sight=sight)
     return [found.get(i) for i in ids]
 
 

@@ -8,12 +8,13 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from models import users
 from models.db import SessionFactory
 from resolvers.audit import add_new_user_signed_in
-from resolvers.viewer import Role
+from resolvers.viewer import GRANTABLE_ROLES, Role, known_roles
 
 log = logging.getLogger("rscgraph.auth")
 # How long a known user is answered from memory; the next sign-in after that costs one statement.
@@ -24,6 +25,14 @@ MAX_KNOWN = 10_000
 
 class SignInRefused(Exception):
     """The token names a user this customer cannot take (its email is another user's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The user a sign-in names and the roles it acts with: its token's, else the stored ones."""
+
+    user_id: int
+    roles: frozenset[Role]
 
 
 class SignedInUsers:
@@ -39,7 +48,7 @@ class SignedInUsers:
         self._sessions = sessions
         self._known_for_s = known_for_s
         self._clock = clock
-        self._known: OrderedDict[tuple[int, str], tuple[float, int]] = OrderedDict()
+        self._known: OrderedDict[tuple[int, str], tuple[float, SignedIn]] = OrderedDict()
 
     async def signed_in(
         self,
@@ -48,10 +57,15 @@ class SignedInUsers:
         subject: str,
         email: str | None,
         name: str | None,
-        roles: frozenset[Role],
-    ) -> int:
-        """The user's id in the customer, made on first sight (a known user: one statement a minute, none
-        in between); `SignInRefused` if the customer cannot take the user."""
+        roles: frozenset[Role] | None,
+    ) -> SignedIn:
+        """The user in the customer, made on first sight (a known user: one statement a minute, none in
+        between), with the token's `roles`, or (None: the token carries no roles claim) the user's stored
+        ones as an admin set them; `SignInRefused` if the customer cannot take the user."""
+        if len(subject) > users.SUBJECT_MAX_CHARS or len(email or "") > users.EMAIL_MAX_CHARS:
+            # A signed token may carry claims of any length; the row's columns do not (PostgreSQL
+            # refuses the write: a 500 instead of a 401).
+            raise SignInRefused("the token's subject or email is longer than a user's row holds")
         key = (customer_id, subject)
         now = self._clock()
         known = self._known.get(key)
@@ -68,7 +82,7 @@ class SignedInUsers:
                     email=email or subject,
                     first_name=first[:100],
                     last_name=last.strip()[:100],
-                    roles=",".join(sorted(roles)),
+                    roles=None if roles is None else ",".join(sorted(roles)),
                     seen_at=datetime.now(UTC),
                 )
             except users.SignInConflict as exc:
@@ -78,8 +92,11 @@ class SignedInUsers:
             await db.commit()
         if user.created:
             log.info("a new user signed in (user %d)", user.id)
-        self._known[key] = (now, user.id)
+        # A customer's user never holds operator, whatever its row says.
+        stored = known_roles(user.roles.split(",")) & GRANTABLE_ROLES
+        signed_in = SignedIn(user.id, roles if roles is not None else stored)
+        self._known[key] = (now, signed_in)
         self._known.move_to_end(key)
         while len(self._known) > MAX_KNOWN:
             self._known.popitem(last=False)
-        return user.id
+        return signed_in

@@ -47,13 +47,14 @@ def claim_names(settings: Settings) -> ClaimNames:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """Who a verified token names: a customer's user (customer key set) or an operator (none)."""
+    """Who a verified token names: a customer's user (customer key set) or an operator (none). `roles`
+    is None when the token carries no roles claim (a customer's user then has its stored roles)."""
 
     subject: str
     email: str | None
     name: str | None
     customer_key: str | None
-    roles: frozenset[Role]
+    roles: frozenset[Role] | None
 
 
 class TokenVerifier:
@@ -107,19 +108,21 @@ class TokenVerifier:
         subject = claims["sub"]
         if not isinstance(subject, str) or not subject:
             raise InvalidToken("the subject is not a string")
-        roles = known_roles(claims.get(self._claims.roles))
+        claimed = claims.get(self._claims.roles)
+        roles = None if claimed is None else known_roles(claimed)
         customer = claims.get(self._claims.customer)
         email = claims.get(self._claims.email)
         name = claims.get("name")
         if customer is None or customer == "":
-            if Role.OPERATOR not in roles:
+            if roles is None or Role.OPERATOR not in roles:
                 raise InvalidToken(f"no customer claim ({self._claims.customer}) and not an operator")
             # The vendor's operator belongs to no customer and holds no customer role.
             return Identity(subject, _text(email), _text(name), None, frozenset({Role.OPERATOR}))
         if not isinstance(customer, str):
             raise InvalidToken(f"the customer claim ({self._claims.customer}) is not a string")
         # A customer's token never makes an operator, whatever it claims.
-        return Identity(subject, _text(email), _text(name), customer, roles & GRANTABLE_ROLES)
+        granted = None if roles is None else roles & GRANTABLE_ROLES
+        return Identity(subject, _text(email), _text(name), customer, granted)
 
 
 def _text(value: object) -> str | None:

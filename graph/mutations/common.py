@@ -26,6 +26,10 @@ def decode_id(value: str, field: str) -> tuple[str, int]:
     # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
     if not (decoded.node_id.isascii() and decoded.node_id.isdigit()):
         raise InvalidInput(f"Not a valid global ID: {shown}", field=field)
+    # int() refuses more than 4300 digits (a ValueError, so a 500); any id this long names no row, and
+    # every caller answers an id past MAX_ROW_ID as NOT_FOUND.
+    if len(decoded.node_id.lstrip("0")) > len(str(MAX_ROW_ID)):
+        return decoded.type_name, MAX_ROW_ID + 1
     return decoded.type_name, int(decoded.node_id)
 
 

@@ -369,3 +369,32 @@ async def test_the_exports_listing_leaves_out_exports_to_a_secured_job_outside_t
     assert insider.data == {
         "linkedinExports": {"totalCount": 1, "edges": [{"node": {"requestId": "export-to-secret"}}]}
     }
+
+
+async def test_an_export_to_a_secured_job_is_not_found_by_request_id_or_node_outside_the_group(
+    graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a One-Click Export that applied the candidate to the secured job
+    async with sessions() as db:
+        row = models.ExportRequest(
+            customer_id=customer_id,
+            request_id="export-to-secret",
+            status=models.ExportStatus.DONE,
+            external_job_id="secret-job",
+            application_id=int(_row_id(secured.secret_application)),
+        )
+        db.add(row)
+        await db.commit()
+        export_id = str(relay.GlobalID("LinkedInExport", str(row.id)))
+    by_request = '{ linkedinExport(requestId: "export-to-secret") { externalJobPostingId } }'
+    by_node = "query($id: ID!) { node(id: $id) { ... on LinkedInExport { externalJobPostingId } } }"
+    # when
+    outsider = await graphql(by_request, as_viewer=secured.outsider)
+    outsider_node = await graphql(by_node, {"id": export_id}, as_viewer=secured.outsider)
+    insider = await graphql(by_request, as_viewer=secured.insider)
+    insider_node = await graphql(by_node, {"id": export_id}, as_viewer=secured.insider)
+    # then
+    assert (outsider.errors, outsider.data) == (None, {"linkedinExport": None})
+    assert [(e.extensions or {}).get("code") for e in outsider_node.errors or []] == ["NOT_FOUND"]
+    assert insider.data == {"linkedinExport": {"externalJobPostingId": "secret-job"}}
+    assert insider_node.data == {"node": {"externalJobPostingId": "secret-job"}}

@@ -396,3 +396,48 @@ async def test_over_http_an_operation_name_that_is_not_a_string_is_a_400_with_a_
         400,
         {"errors": [{"message": "operationName must be a string", "extensions": {"code": "BAD_USER_INPUT"}}]},
     )
+
+
+# Digits past what int() converts (4300): the id names no row, it must not crash the conversion.
+LONG_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("mutation", "payload", "field"),
+    [
+        (
+            f'mutation {{ revokeApiKey(input: {{id: "{gid("ApiKey", LONG_DIGITS)}"}}) '
+            "{ userErrors { field code } } }",
+            "revokeApiKey",
+            "id",
+        ),
+        (
+            f'mutation {{ setUserRoles(input: {{userId: "{gid("User", LONG_DIGITS)}", roles: [RECRUITER]}}) '
+            "{ userErrors { field code } } }",
+            "setUserRoles",
+            "userId",
+        ),
+        (
+            f'mutation {{ setAclGroupUsers(input: {{groupId: "{gid("AclGroup", 1)}", '
+            f'userIds: ["{gid("User", LONG_DIGITS)}"]}}) {{ userErrors {{ field code }} }} }}',
+            "setAclGroupUsers",
+            "userIds",
+        ),
+        (
+            f'mutation {{ deleteCandidate(input: {{id: "{gid("Candidate", LONG_DIGITS)}"}}) '
+            "{ userErrors { field code } } }",
+            "deleteCandidate",
+            "id",
+        ),
+    ],
+    ids=["revokeApiKey", "setUserRoles", "setAclGroupUsers", "deleteCandidate"],
+)
+async def test_a_mutation_given_an_id_of_thousands_of_digits_answers_not_found(
+    graphql: GraphQL, mutation: str, payload: str, field: str
+) -> None:
+    # when
+    result = await graphql(mutation)
+    # then
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data[payload]["userErrors"] == [{"field": ["input", field], "code": "NOT_FOUND"}]

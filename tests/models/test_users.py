@@ -67,7 +67,7 @@ async def test_a_known_user_costs_one_statement_that_records_when_it_was_seen(
     # when
     later = await sign_in(sessions, customer_id, at=SEEN + timedelta(minutes=5))
     # then
-    assert later == SignedInUser(first.id, created=False)
+    assert later == SignedInUser(first.id, created=False, roles="recruiter")
     assert [s.split()[0] for s in sql_log if not s.startswith(("BEGIN", "COMMIT"))] == ["UPDATE"]
     rows = await users_of(sessions, customer_id)
     assert [(u.created_at, u.last_seen_at) for u in rows] == [(SEEN, SEEN + timedelta(minutes=5))]
@@ -85,7 +85,7 @@ async def test_a_user_an_admin_made_takes_the_subject_of_its_first_sign_in(
     # then
     rows = await users_of(sessions, customer_id)
     assert rows[0].id is not None
-    assert user == SignedInUser(rows[0].id, created=False)
+    assert user == SignedInUser(rows[0].id, created=False, roles="recruiter")
     assert [(u.email, u.subject, u.roles, u.source) for u in rows] == [
         ("ada@acme.test", "idp|ada", "recruiter", models.UserSource.ADMIN)
     ]

@@ -60,7 +60,11 @@ async def test_the_same_subject_in_two_customers_is_two_users(
     users = SignedInUsers(sessions)
     # when
     ids = [
-        await users.signed_in(customer, subject="idp|ada", email="ada@acme.test", name=None, roles=RECRUITER)
+        (
+            await users.signed_in(
+                customer, subject="idp|ada", email="ada@acme.test", name=None, roles=RECRUITER
+            )
+        ).user_id
         for customer in (customer_id, other)
     ]
     # then
@@ -89,7 +93,7 @@ async def test_a_new_users_first_sign_in_is_in_the_audit_log_once_and_a_known_on
     clock = Clock()
     users = SignedInUsers(sessions, clock=clock)
     # when: a first sign-in, and the same user again after the in-process memory lapsed
-    user_id = await users.signed_in(
+    first = await users.signed_in(
         customer_id, subject="idp|new", email="new@acme.test", name="New", roles=RECRUITER
     )
     clock.now += 3600.0
@@ -98,5 +102,43 @@ async def test_a_new_users_first_sign_in_is_in_the_audit_log_once_and_a_known_on
     async with sessions() as db:
         entries = (await db.exec(select(models.AuditEntry))).all()
     assert [(e.customer_id, e.action, e.actor, e.actor_user_id) for e in entries] == [
-        (customer_id, "newUserSignedIn", "new@acme.test", user_id)
+        (customer_id, "newUserSignedIn", "new@acme.test", first.user_id)
     ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "email"),
+    [("idp|" + "a" * 300, "ada@acme.test"), ("idp|ada", "a" * 400 + "@acme.test")],
+    ids=["subject", "email"],
+)
+async def test_a_token_subject_or_email_longer_than_a_user_row_holds_is_refused_and_stores_nothing(
+    sessions: SessionFactory, customer_id: int, subject: str, email: str
+) -> None:
+    # given
+    users = SignedInUsers(sessions)
+    # when / then
+    with pytest.raises(SignInRefused):
+        await users.signed_in(customer_id, subject=subject, email=email, name=None, roles=RECRUITER)
+    async with sessions() as db:
+        assert (await db.exec(select(models.User))).all() == []
+
+
+async def test_without_a_roles_claim_a_user_has_its_stored_roles_and_sign_in_keeps_them(
+    sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a user an admin made an admin (stored roles), and one an admin gave operator by hand
+    async with sessions() as db:
+        db.add(models.User(customer_id=customer_id, email="ada@acme.test", roles="admin,recruiter"))
+        db.add(models.User(customer_id=customer_id, email="eve@acme.test", roles="operator,recruiter"))
+        await db.commit()
+    users = SignedInUsers(sessions)
+    # when: their tokens carry no roles claim
+    ada = await users.signed_in(customer_id, subject="idp|ada", email="ada@acme.test", name=None, roles=None)
+    eve = await users.signed_in(customer_id, subject="idp|eve", email="eve@acme.test", name=None, roles=None)
+    # then: the stored roles, kept (operator never comes from a row)
+    assert (ada.roles, eve.roles) == (frozenset({Role.ADMIN, Role.RECRUITER}), RECRUITER)
+    async with sessions() as db:
+        stored = (
+            await db.exec(select(models.User.email, models.User.roles).order_by(models.User.email))
+        ).all()
+    assert sorted(stored) == [("ada@acme.test", "admin,recruiter"), ("eve@acme.test", "operator,recruiter")]

@@ -250,3 +250,20 @@ async def test_an_explicit_jwks_url_is_used_without_discovery(
     # then
     assert status == 200
     assert idp.fetched == ["/jwks"]
+
+
+async def test_a_token_without_a_roles_claim_acts_with_the_users_stored_roles(
+    signed_in_server: Server, idp: IdentityProvider, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: an admin made Ada an admin before her first sign-in (README: without a roles claim the
+    # stored roles are the user's roles)
+    async with sessions() as db:
+        db.add(models.User(customer_id=customer_id, email="ada@acme.test", roles="admin"))
+        await db.commit()
+    # when
+    status, body, _ = await ask(signed_in_server, idp.token(roles=None))
+    # then
+    assert (status, body["data"]["viewer"]["roles"]) == (200, ["ADMIN"])
+    async with sessions() as db:
+        rows = (await db.exec(select(models.User.subject, models.User.roles))).all()
+    assert list(rows) == [("idp|ada", "admin")]

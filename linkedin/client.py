@@ -392,24 +392,33 @@ class LinkedInClient:
 
         return id_of
 
-    async def entity_acl_ids(self, job_posting_id: str) -> set[str]:
-        """The groups LinkedIn holds as ACLs of one job posting (`q=criteria`, paged)."""
-        params = wire.entity_acls_criteria(self._config.org_urn, job_posting_id)
+    async def _acl_ids(self, endpoint: str, params: Any) -> set[str]:
         found = set()
-        async for element in self.iter_elements("atsEntityAcls", params, page_size=100):
+        async for element in self.iter_elements(endpoint, params, page_size=100):
             acl_id = wire.parse_acl_id(element)
             if acl_id is not None:
                 found.add(acl_id)
         return found
 
-    async def _entity_acls(self, method: str, pairs: Sequence[tuple[str, str]]) -> BatchResult:
-        org = self._config.org_urn
-        keys = {f"{acl}|{job}": wire.entity_acl_key(acl, org, job) for acl, job in pairs}
+    async def _acl_write(
+        self, method: str, endpoint: str, keys: dict[str, Any], second_field: str
+    ) -> BatchResult:
         # LinkedIn's ACL records carry nothing but their key: an empty body per key.
         entities: dict[str, Any] | None = {i: {} for i in keys} if method == "PUT" else None
         restli_method = "batch_update" if method == "PUT" else None
-        id_of = self._pair_of(wire.ACL_ENTITY_ID_FIELD)
-        return await self._batch_write(method, "atsEntityAcls", keys, entities, restli_method, id_of)
+        id_of = self._pair_of(second_field)
+        return await self._batch_write(method, endpoint, keys, entities, restli_method, id_of)
+
+    async def entity_acl_ids(self, job_posting_id: str) -> set[str]:
+        """The groups LinkedIn holds as ACLs of one job posting (`q=criteria`, paged)."""
+        return await self._acl_ids(
+            "atsEntityAcls", wire.entity_acls_criteria(self._config.org_urn, job_posting_id)
+        )
+
+    async def _entity_acls(self, method: str, pairs: Sequence[tuple[str, str]]) -> BatchResult:
+        org = self._config.org_urn
+        keys = {f"{acl}|{job}": wire.entity_acl_key(acl, org, job) for acl, job in pairs}
+        return await self._acl_write(method, "atsEntityAcls", keys, wire.ACL_ENTITY_ID_FIELD)
 
     async def upsert_entity_acls(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
         """Secure job postings by groups: (group id, externalJobPostingId) pairs, ids `group|job`."""
@@ -421,21 +430,14 @@ class LinkedInClient:
 
     async def assignee_acl_ids(self, person_urn: str) -> set[str]:
         """The groups LinkedIn has one member assigned to for job postings (`q=criteria`, paged)."""
-        params = wire.acl_assignees_criteria(self._config.org_urn, person_urn)
-        found = set()
-        async for element in self.iter_elements("atsEntityAclAssignees", params, page_size=100):
-            acl_id = wire.parse_acl_id(element)
-            if acl_id is not None:
-                found.add(acl_id)
-        return found
+        return await self._acl_ids(
+            "atsEntityAclAssignees", wire.acl_assignees_criteria(self._config.org_urn, person_urn)
+        )
 
     async def _assignees(self, method: str, pairs: Sequence[tuple[str, str]]) -> BatchResult:
         org = self._config.org_urn
         keys = {f"{acl}|{urn}": wire.acl_assignee_key(acl, org, urn) for acl, urn in pairs}
-        entities: dict[str, Any] | None = {i: {} for i in keys} if method == "PUT" else None
-        restli_method = "batch_update" if method == "PUT" else None
-        id_of = self._pair_of(wire.ACL_ASSIGNEE_FIELD)
-        return await self._batch_write(method, "atsEntityAclAssignees", keys, entities, restli_method, id_of)
+        return await self._acl_write(method, "atsEntityAclAssignees", keys, wire.ACL_ASSIGNEE_FIELD)
 
     async def upsert_acl_assignees(self, pairs: Sequence[tuple[str, str]]) -> BatchResult:
         """Assign members to groups: (group id, person URN) pairs, ids `group|urn`."""

@@ -164,12 +164,13 @@ async def upsert_signed_in_user(
     seen: dict[str, Any] = {"last_seen_at": seen_at}
     if roles is not None:
         seen["roles"] = roles
-    known = await db.exec(
+    by_subject = (
         sa.update(table)
         .where(mine, table.c.subject == subject)
         .values(**seen)
         .returning(table.c.id, table.c.roles)
     )
+    known = await db.exec(by_subject)
     found = _signed_in(known.first(), created=False)
     if found is not None:
         return found
@@ -192,12 +193,7 @@ async def upsert_signed_in_user(
     if created is not None:
         return created
     # Lost a race for this subject (another request's insert won): its row.
-    raced = await db.exec(
-        sa.update(table)
-        .where(mine, table.c.subject == subject)
-        .values(**seen)
-        .returning(table.c.id, table.c.roles)
-    )
+    raced = await db.exec(by_subject)
     found = _signed_in(raced.first(), created=False)
     if found is not None:
         return found

@@ -8,10 +8,12 @@ INSTALLED := $(VENV)/.installed
 # regenerates it after a dependency changes there (tests/app/test_lock.py fails until then).
 LOCK := requirements.lock
 ASSETS := web/node_modules/.installed
+# The candidate page, bundled by esbuild from web/src (git-ignored; served at /static/app).
+BUNDLE := web/dist/candidates.js
 
 .PHONY: setup lock run test lint format schema bench clean
 
-setup: $(INSTALLED) $(ASSETS)
+setup: $(INSTALLED) $(ASSETS) $(BUNDLE)
 
 $(INSTALLED): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,9 @@ lock: $(INSTALLED)
 $(ASSETS): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(BUNDLE): $(ASSETS) web/build.mjs $(wildcard web/src/*)
+	cd web && npm run --silent build
 
 run: setup
 	$(BIN)/rscgraph run
@@ -56,4 +61,4 @@ bench: setup
 	$(BIN)/python -m bench.chaos
 
 clean:
-	rm -rf $(VENV) web/node_modules rscgraph.db*
+	rm -rf $(VENV) web/node_modules web/dist test-artifacts rscgraph.db*

@@ -342,7 +342,7 @@ def _run_demo(settings: Settings, host: str, port: int, sandbox_port: int) -> No
         _print_demo_tokens(settings, customers)
         print(
             f"LinkedIn sandbox on http://127.0.0.1:{sandbox_port}  GraphiQL on http://{host}:{port}/graphql"
-            f"  demo page on http://{host}:{port}/demo"
+            f"  candidate page on http://{host}:{port}/candidates"
         )
         _serve(settings, host, port)
     finally:

@@ -24,8 +24,9 @@ from app import jobs as background
 from app import metrics, webhooks
 from app.body_limit import BodySizeLimit
 from app.body_timeout import BodyReadTimeout
+from app.candidates_page import candidate_page_routes
 from app.dev_tokens import dev_token_routes, graphiql_headers
-from app.graphiql import DEMO_PAGE, asset_mounts, demo_page, graphiql_html
+from app.graphiql import asset_mounts, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
 from app.migrations import ensure_migrated
@@ -141,14 +142,14 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         WebSocketRoute("/graphql", graphql),
         # Development with no identity provider only: elsewhere the route does not exist (404).
         *(dev_token_routes() if settings.dev_tokens else []),
-        Route("/demo", demo_page),
+        *candidate_page_routes(settings),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics_endpoint),
         *webhooks.routes,
         *(asset_mounts() if settings.graphiql_on else []),
     ]
-    policies = {"/demo": page_csp(DEMO_PAGE.read_text())}
+    policies: dict[str, str] = {}
     if settings.graphiql_on:
         policies["/graphql"] = page_csp(ide_html)
     middleware = [Middleware(SecurityHeaders, policies=policies)]

@@ -6,8 +6,6 @@ import json
 import re
 from pathlib import Path
 
-from starlette.requests import Request
-from starlette.responses import FileResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from strawberry.http.ides import get_graphql_ide_html
@@ -82,14 +80,6 @@ def graphiql_html() -> str:
     if "unpkg.com" in html:
         raise MissingAssets("GraphiQL page still references a CDN; update app/graphiql.py")
     return _SRI.sub("", html)
-
-
-DEMO_PAGE = WEB_DIR / "tabs.html"
-
-
-async def demo_page(request: Request) -> FileResponse:
-    """The demo frontend of the candidate tabs (plain HTML + fetch against /graphql)."""
-    return FileResponse(DEMO_PAGE, media_type="text/html")
 
 
 def asset_mounts() -> list[Mount]:

@@ -1,7 +1,8 @@
 """Pure ASGI middleware putting browser security headers on HTML responses, and each page's CSP.
 
-Our pages (GraphiQL, the demo) carry inline scripts; rather than `'unsafe-inline'`, each page's policy
-lists the SHA-256 of exactly its inline scripts, worked out once from the page served. Styles may be
+GraphiQL's page carries inline scripts (the candidate page has none and sends its own policy); rather
+than `'unsafe-inline'`, each page's policy lists the SHA-256 of exactly its inline scripts, worked out
+once from the page served. Styles may be
 inline (GraphiQL's page has a `<style>` and its components set styles): a style cannot run code.
 Every response also gets `X-Content-Type-Options: nosniff`, so no JSON answer is ever read as a page.
 """

@@ -198,7 +198,7 @@ def _script_hashes(html: str) -> set[str]:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("path", ["/graphql", "/demo"])
+@pytest.mark.parametrize("path", ["/graphql"])
 async def test_our_html_pages_carry_security_headers_and_allow_exactly_their_own_scripts(
     serve: Any, path: str
 ) -> None:

@@ -99,7 +99,10 @@ async def test_metrics_need_an_operator_credential(server: Server) -> None:
         ("GET", "/healthz", 200),
         ("GET", "/readyz", 200),
         ("GET", "/", 307),
-        ("GET", "/demo", 200),
+        ("GET", "/demo", 308),
+        ("GET", "/candidates", 200),
+        ("GET", "/candidates/1", 200),
+        ("GET", "/static/app/candidates.js", 200),
         ("GET", "/static/vendor/graphiql/package.json", 200),
         # The webhooks check LinkedIn's signatures instead: an unsigned push is their 401, a challenge
         # without a code their 400.

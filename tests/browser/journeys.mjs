@@ -1,0 +1,170 @@
+// The candidate page's browser journeys, one per pytest test (tests/browser/test_journeys.py). Each takes
+// the page and its input (the server's and the sandbox's URLs, ids and tokens the test prepared) and
+// returns what the person saw, which the test asserts. Every wait is Playwright's, bounded by the
+// context's default timeout; nothing sleeps.
+
+/** Calls the sandbox's admin API (as LinkedIn's side of the world would act). */
+async function sandbox(input, method, path, body, app = input.app) {
+  const url = new URL(`${input.sandboxUrl}/_admin/${path}`);
+  if (app) url.searchParams.set("app", app);
+  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) });
+  if (!response.ok) throw new Error(`sandbox ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A GraphQL request as another viewer (e.g. a colleague's refresh, or the poller's). */
+async function graphql(input, token, query, variables = {}) {
+  const response = await fetch(`${input.baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/** Signs in on the page as a demo user, the way a person does: pick the customer, pick the user. */
+async function signIn(page, input, customer, email, path = "/candidates") {
+  await page.goto(`${input.baseUrl}${path}`);
+  await page.getByTestId("customer").selectOption(customer);
+  const users = page.getByTestId("user");
+  await users.locator("option", { hasText: email }).waitFor({ state: "attached" });
+  const value = await users.locator("option", { hasText: email }).getAttribute("value");
+  await users.selectOption(value);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("signed-in-as").waitFor();
+  return page.getByTestId("signed-in-as").innerText();
+}
+
+async function texts(locator) {
+  return (await locator.allInnerTexts()).map((t) => t.trim());
+}
+
+export async function signInSearchAndPage(page, input) {
+  const signedInAs = await signIn(page, input, input.customer, input.recruiter);
+  const count = page.getByTestId("list-count");
+  await count.filter({ hasText: " of " }).waitFor();
+  const firstPage = await count.innerText();
+  await page.getByTestId("next-page").click();
+  await count.filter({ hasText: /^26–/ }).waitFor();
+  const secondPage = await count.innerText();
+  await page.getByTestId("next-page").click();
+  await count.filter({ hasText: /^51–/ }).waitFor();
+  const thirdPage = await count.innerText();
+  // Typing a name asks once the person pauses, not once per key.
+  const requests = [];
+  page.on("request", (r) => r.url().endsWith("/graphql") && r.postData()?.includes("Candidates") && requests.push(r.postDataJSON().variables));
+  await page.getByTestId("search").pressSequentially(input.search, { delay: 30 });
+  await count.filter({ hasText: /^1–1 of 1$/ }).waitFor();
+  const rows = await texts(page.getByTestId("candidate-row"));
+  await page.getByTestId("candidate-row").first().locator("a").click();
+  await page.getByTestId("candidate-name").waitFor();
+  const selected = await texts(page.locator("[data-testid=candidate-row][aria-selected=true]"));
+  return {
+    signedInAs,
+    firstPage,
+    secondPage,
+    thirdPage,
+    searchRequests: requests.map((v) => v.filter?.search ?? null),
+    rows,
+    selected,
+    name: await page.getByTestId("candidate-name").innerText(),
+    url: page.url(),
+  };
+}
+
+export async function threadsAndNotes(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}`);
+  await page.getByTestId("candidate-name").waitFor();
+  const header = await page.getByTestId("candidate-header").innerText();
+  await page.getByTestId("tab-inmail").click();
+  await page.getByTestId("thread").first().waitFor();
+  return {
+    name: await page.getByTestId("candidate-name").innerText(),
+    source: await page.getByTestId("candidate-source").innerText(),
+    eligibility: await page.getByTestId("sync-eligibility").innerText(),
+    header,
+    selected: await texts(page.locator("[data-testid=candidate-row][aria-selected=true]")),
+    recruiters: await texts(page.getByTestId("thread-recruiter")),
+    messages: await page.getByTestId("message").count(),
+    notes: await texts(page.getByTestId("linkedin-note-body")),
+    stale: await page.getByTestId("stale-banner").count(),
+    url: page.url(),
+  };
+}
+
+export async function refreshAfterAnInMail(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}?tab=inmail`);
+  await page.getByTestId("thread").first().waitFor();
+  const before = await page.getByTestId("message").count();
+  await sandbox(input, "POST", "inmails", { seat: input.seat, member: input.member, subject: input.subject, body: "Are you open to a chat?" });
+  await page.getByTestId("refresh").click();
+  const status = page.getByTestId("refresh-status");
+  await page.locator("[data-testid=refresh-status][data-state=done]").waitFor();
+  await page.getByTestId("message-subject").filter({ hasText: input.subject }).waitFor();
+  return {
+    before,
+    after: await page.getByTestId("message").count(),
+    status: await status.innerText(),
+    button: await page.getByTestId("refresh").innerText(),
+  };
+}
+
+export async function linkedinOutageShowsStale(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}?tab=inmail`);
+  await page.getByTestId("thread").first().waitFor();
+  const staleBefore = await page.getByTestId("stale-banner").count();
+  await sandbox(input, "POST", "faults", { endpoint: "*", status: 503, count: null });
+  await page.getByTestId("refresh").click();
+  await page.locator("[data-testid=refresh-status][data-state=error]").waitFor();
+  await page.getByTestId("stale-banner").waitFor();
+  const result = {
+    staleBefore,
+    status: await page.getByTestId("refresh-status").innerText(),
+    banner: await page.getByTestId("stale-banner").innerText(),
+    button: await page.getByTestId("refresh").innerText(),
+    threadsStillShown: await page.getByTestId("thread").count(),
+  };
+  await sandbox(input, "DELETE", "faults");
+  return result;
+}
+
+export async function adminIntegrationPage(page, input) {
+  await signIn(page, input, input.customer, input.admin);
+  await page.getByTestId("nav-integration").click();
+  await page.getByTestId("integration").first().waitFor();
+  await page.getByTestId("sync-entity").first().waitFor();
+  const plugin = page.frameLocator("[data-testid=configuration-plugin]");
+  await plugin.locator("h1").waitFor();
+  return {
+    integrations: await page.getByTestId("integration").evaluateAll((rows) => rows.map((r) => r.dataset.type)),
+    credentials: await page.getByTestId("credentials").innerText(),
+    syncEntities: await page.getByTestId("sync-entity").evaluateAll((rows) => rows.map((r) => r.dataset.type)),
+    pluginHeading: await plugin.locator("h1").innerText(),
+    url: page.url(),
+  };
+}
+
+export async function recruiterSeesNoIntegrationLink(page, input) {
+  await signIn(page, input, input.customer, input.recruiter);
+  await page.getByTestId("candidate-list").waitFor();
+  await page.goto(`${input.baseUrl}/candidates?view=integration`);
+  await page.getByTestId("candidate-list").waitFor();
+  return {
+    navLinks: await page.getByTestId("nav-integration").count(),
+    integrationViews: await page.getByTestId("integration-view").count(),
+  };
+}
+
+export async function expiredSignInAsksAgain(page, input) {
+  await signIn(page, input, input.customer, input.recruiter);
+  await page.getByTestId("candidate-list").waitFor();
+  // The stored token stops being accepted (as when it expires): the next load says so and signs out.
+  await page.evaluate(() => sessionStorage.setItem("rscgraph.token", "not-a-token"));
+  await page.reload();
+  const alert = page.locator(".signin [role=alert]");
+  await alert.waitFor();
+  return { message: await alert.innerText(), signInShown: await page.getByTestId("sign-in").count() };
+}
+

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,19 +26,37 @@ HTML_HEADERS = {
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
-def page_csp(html: str) -> str:
-    """The policy of one of our pages: its own assets, its inline scripts by hash, fetches to itself."""
+def page_csp(html: str, *, extra: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The policy of one of our pages: its own assets, its inline scripts by hash, fetches to itself.
+
+    `extra` adds sources per directive (`script-src`, `frame-src`, `connect-src`, `img-src`), e.g. the
+    origins of LinkedIn's profile plugin for a page that embeds it
+    (`Settings.linkedin_profile_plugin.csp_sources()`); `frame-src` is `'self'` plus those.
+    """
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
         for body in _INLINE_SCRIPT.findall(html)
     )
+    added = {name: " ".join(sources) for name, sources in (extra or {}).items() if sources}
+    unknown = set(added) - _EXTENDABLE
+    if unknown:
+        raise ValueError(f"page_csp cannot extend {sorted(unknown)}")
+
+    def more(name: str) -> str:
+        return f" {added[name]}" if name in added else ""
+
+    frames = f"frame-src 'self'{more('frame-src')}; " if "frame-src" in added else ""
     return (
         "default-src 'self'; "
-        f"script-src 'self' {hashes}; "
+        f"script-src 'self' {hashes}{more('script-src')}; "
         "style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"img-src 'self' data:{more('img-src')}; font-src 'self' data:; "
+        f"connect-src 'self'{more('connect-src')}; "
+        f"{frames}object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+
+
+_EXTENDABLE = {"script-src", "frame-src", "connect-src", "img-src"}
 
 
 class SecurityHeaders:

@@ -33,7 +33,8 @@ PARTNER_KEY = "_partner"
 def domain_config(settings: Settings) -> DomainConfig:
     """The slice of settings the domain reads."""
     return DomainConfig(
-        widget_script_url=settings.linkedin_widget_script_url,
+        widget_script_url=settings.linkedin_profile_plugin.script_url,
+        widget_extension=settings.linkedin_profile_plugin.extension,
         recruiter_profile_url=settings.linkedin_recruiter_url,
         live_match_cache_s=settings.live_match_cache_s,
         poll_initial_lookback_days=settings.poll_initial_lookback_days,

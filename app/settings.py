@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.limits import DEFAULT_MAX_QUERY_COST
-from linkedin.config import LinkedInConfig
+from linkedin.config import LinkedInConfig, ProfilePluginConfig, profile_plugin
 from resolvers.sync.config import candidate_page_template, job_page_template
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
@@ -96,7 +96,15 @@ class Settings(BaseSettings):
     )
     linkedin_timeout_s: float = Field(default=5.0, gt=0)
     linkedin_max_attempts: int = Field(default=3, ge=1, le=6)
-    linkedin_widget_script_url: str = "https://platform.linkedin.com/xdoor/scripts/in.js"
+    linkedin_widget_script_url: str | None = Field(
+        default=None,
+        description="the profile plugin's in.js; default: LinkedIn's when the API base URL is LinkedIn's, "
+        "else the sandbox's at that URL",
+    )
+    linkedin_widget_extension_url: str | None = Field(
+        default=None,
+        description="the profile plugin's HcmWidget extension; default: as for the script",
+    )
     linkedin_recruiter_url: str = "https://www.linkedin.com/talent/profile"
 
     live_match_cache_s: float = Field(
@@ -252,7 +260,9 @@ class Settings(BaseSettings):
             )
         return None if value is None else value.rstrip("/")
 
-    @field_validator("auth_issuer", "auth_jwks_url")
+    @field_validator(
+        "auth_issuer", "auth_jwks_url", "linkedin_widget_script_url", "linkedin_widget_extension_url"
+    )
     @classmethod
     def _an_http_url(cls, value: str | None) -> str | None:
         parts = urlsplit(value or "")
@@ -385,6 +395,16 @@ class Settings(BaseSettings):
         if host == "linkedin.com" or host.endswith(".linkedin.com"):
             return LINKEDIN_PLUGIN_URL
         return f"{self.linkedin_api_base_url.rstrip('/')}{SANDBOX_PLUGIN_PATH}"
+
+    @property
+    def linkedin_profile_plugin(self) -> ProfilePluginConfig:
+        """LinkedIn's profile plugin (in.js + HcmWidget): LinkedIn's own when the API is LinkedIn's, else
+        the sandbox's stand-in at the API base URL; RSC_LINKEDIN_WIDGET_* override either."""
+        return profile_plugin(
+            self.linkedin_api_base_url,
+            script_url=self.linkedin_widget_script_url,
+            extension_url=self.linkedin_widget_extension_url,
+        )
 
     def linkedin_config(self) -> LinkedInConfig:
         """The LinkedIn client's own configuration, built from these settings."""

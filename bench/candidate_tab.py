@@ -333,7 +333,7 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
                         "apiKey": settings.linkedin_client_id,
                         "integrationContext": settings.linkedin_org_urn,
                         "atsCandidateId": str(row.id),
-                        "scriptUrl": settings.linkedin_widget_script_url,
+                        "scriptUrl": settings.linkedin_profile_plugin.script_url,
                     },
                     "freshness": {
                         "fetchedAt": snapshot.fetched_at if snapshot else None,

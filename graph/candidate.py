@@ -108,8 +108,10 @@ class Candidate(relay.Node):
 
     @strawberry.field(
         description="The candidate on LinkedIn: linked member, LinkedIn's live matches (with freshness) and "
-        "the profile widget. Null when the candidate is linked to no member and LinkedIn matches none; "
-        "when LinkedIn cannot be asked, the last snapshot with `freshness.stale` (even naming no member)."
+        "the profile widget, for every candidate: `personUrn` is null while no member is linked or "
+        "matched, and `widget.available` says whether the plugin can show the candidate (and why not). "
+        "When LinkedIn cannot be asked, the last snapshot with `freshness.stale`. Null only for a viewer "
+        "whose role may not read it (an error says so), so the rest of the candidate still answers."
     )
     async def linkedin_profile(self, info: Info) -> LinkedInProfile | None:
         loaders = info.context.loaders
@@ -121,9 +123,9 @@ class Candidate(relay.Node):
         )
         identity, snapshot, live = await pending[0], await pending[1], await pending[2]
         view = merge_profile(
-            self.id, identity, snapshot, live, info.context.services.config, info.context.tenant
+            self.row, identity, snapshot, live, info.context.services.config, info.context.tenant
         )
-        return LinkedInProfile.from_view(view) if view is not None else None
+        return LinkedInProfile.from_view(view)
 
     @strawberry.field(
         description="InMails with the candidate's LinkedIn member: one thread per recruiter seat, most "

@@ -52,14 +52,47 @@ class Freshness:
         return cls(fetched_at=view.fetched_at, stale=view.stale, error=view.error, error_code=code)
 
 
-@strawberry.type(description="What the frontend needs to embed LinkedIn's profile widget (IN/HcmWidget).")
+@strawberry.enum(description="Why LinkedIn's profile plugin cannot show a candidate.")
+class ProfileWidgetUnavailableCode(enum.Enum):
+    NOT_ELIGIBLE = strawberry.enum_value(
+        "NOT_ELIGIBLE",
+        description="The candidate lacks what LinkedIn needs (first name, last name, email), so it is never "
+        "synced (`syncEligibility.missing` names what).",
+    )
+    NOT_SYNCED = strawberry.enum_value(
+        "NOT_SYNCED", description="LinkedIn does not have the candidate yet: the sync has not sent it."
+    )
+
+
+@strawberry.type(
+    description="What the frontend needs to embed LinkedIn's profile plugin as LinkedIn documents it: "
+    "`<script src=scriptUrl>` whose body is `api_key: <apiKey>` and `extensions: <extension>` on two lines, "
+    'then `<script type="IN/HcmWidget" data-widget-type=widgetType data-ats-candidate-id=atsCandidateId '
+    "data-integration-context=integrationContext data-onlink=… data-onunlink=…>`. Against the sandbox "
+    "the same configuration loads the sandbox's offline plugin."
+)
 class ProfileWidget:
     api_key: str = strawberry.field(description="The customer app's client id (`api_key` of in.js).")
     integration_context: str = strawberry.field(
         description="The organization URN (`data-integration-context`)."
     )
-    ats_candidate_id: str = strawberry.field(description="The candidate's id as synced to LinkedIn.")
-    script_url: str = strawberry.field(description="LinkedIn's in.js script URL.")
+    ats_candidate_id: str = strawberry.field(
+        description="The candidate's id as synced to LinkedIn (`data-ats-candidate-id`)."
+    )
+    script_url: str = strawberry.field(description="LinkedIn's in.js script URL (the `src` to load).")
+    extension: str = strawberry.field(
+        description="in.js's `extensions:` value, the HcmWidget extension: `HcmWidget@<url>`."
+    )
+    widget_type: str = strawberry.field(description="The tag's `data-widget-type`: `ATS`.")
+    available: bool = strawberry.field(
+        description="Whether the plugin can show the candidate: LinkedIn finds it only once synced."
+    )
+    unavailable_reason: str | None = strawberry.field(
+        description="Why the plugin cannot show the candidate, for a person; null when `available`."
+    )
+    unavailable_code: ProfileWidgetUnavailableCode | None = strawberry.field(
+        description="Why the plugin cannot show the candidate, for a program; null when `available`."
+    )
 
 
 @strawberry.type(description="The candidate as LinkedIn knows them; LinkedIn-backed fields carry freshness.")
@@ -99,6 +132,15 @@ class LinkedInProfile:
                 integration_context=widget.integration_context,
                 ats_candidate_id=widget.ats_candidate_id,
                 script_url=widget.script_url,
+                extension=widget.extension,
+                widget_type=widget.widget_type,
+                available=widget.available,
+                unavailable_reason=widget.unavailable_reason,
+                unavailable_code=(
+                    ProfileWidgetUnavailableCode(widget.unavailable_code.value)
+                    if widget.unavailable_code is not None
+                    else None
+                ),
             ),
             freshness=Freshness.from_view(view.freshness),
         )

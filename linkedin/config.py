@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -50,3 +51,68 @@ class LinkedInConfig:
         return replace(
             self, client_id=client_id, client_secret=client_secret, org_urn=org_urn, contract_urn=contract_urn
         )
+
+
+# LinkedIn's profile plugin (shared/linkedin-rsc.md §3.8): in.js, configured with the customer app's
+# `api_key` and the HcmWidget extension, renders `<script type="IN/HcmWidget">` tags as iframes.
+HCM_WIDGET = "HcmWidget"
+PROFILE_SCRIPT_URL = "https://platform.linkedin.com/xdoor/scripts/in.js"
+PROFILE_EXTENSION_URL = "https://platform.linkedin.com/rsc/extensions/profile-widget"
+# Where in.js puts the plugin's frames on LinkedIn [I: the frames' exact hosts are not documented].
+PROFILE_FRAME_ORIGINS = ("https://www.linkedin.com", "https://platform.linkedin.com")
+# The sandbox's offline stand-ins (linkedin/sandbox/profile_plugin.py serves them).
+SANDBOX_PROFILE_SCRIPT_PATH = "/_plugin/profile/in.js"
+SANDBOX_PROFILE_EXTENSION_PATH = "/_plugin/profile/extension.js"
+
+
+def is_linkedin_url(url: str) -> bool:
+    """Whether the URL is on LinkedIn's own hosts (linkedin.com or a subdomain)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "linkedin.com" or host.endswith(".linkedin.com")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePluginConfig:
+    """Where the profile plugin's script and HcmWidget extension load from, and the origins a page that
+    embeds it must allow in its Content-Security-Policy."""
+
+    script_url: str
+    extension_url: str
+    frame_origins: tuple[str, ...]
+
+    @property
+    def extension(self) -> str:
+        """The `extensions:` line of in.js's configuration (`HcmWidget@<url>`)."""
+        return f"{HCM_WIDGET}@{self.extension_url}"
+
+    @property
+    def script_origins(self) -> tuple[str, ...]:
+        """The origins the script and its extension load from."""
+        return tuple(dict.fromkeys((_origin(self.script_url), _origin(self.extension_url))))
+
+    def csp_sources(self) -> dict[str, tuple[str, ...]]:
+        """Per CSP directive, the origins an embedding page adds: scripts, frames, and in.js's own calls."""
+        everything = tuple(dict.fromkeys((*self.script_origins, *self.frame_origins)))
+        return {"script-src": self.script_origins, "frame-src": everything, "connect-src": everything}
+
+
+def profile_plugin(
+    api_base_url: str, *, script_url: str | None = None, extension_url: str | None = None
+) -> ProfilePluginConfig:
+    """The profile plugin of the LinkedIn the API base URL names: LinkedIn's own when it is LinkedIn's,
+    else the stand-in the sandbox at that URL serves. Explicit URLs win over either."""
+    if is_linkedin_url(api_base_url):
+        script = script_url or PROFILE_SCRIPT_URL
+        extension = extension_url or PROFILE_EXTENSION_URL
+    else:
+        base = api_base_url.rstrip("/")
+        script = script_url or f"{base}{SANDBOX_PROFILE_SCRIPT_PATH}"
+        extension = extension_url or f"{base}{SANDBOX_PROFILE_EXTENSION_PATH}"
+    on_linkedin = is_linkedin_url(script)
+    frames = PROFILE_FRAME_ORIGINS if on_linkedin else (_origin(script),)
+    return ProfilePluginConfig(script_url=script, extension_url=extension, frame_origins=frames)

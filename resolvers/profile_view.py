@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ import models
 from resolvers.errors import ErrorKind
 from resolvers.match_cache import LiveMatch
 from resolvers.services import DomainConfig
+from resolvers.sync.payloads import missing_fields
 from resolvers.tenants import Tenant
 
 
@@ -23,14 +25,31 @@ class Freshness:
     error_code: ErrorKind | None = None
 
 
+class WidgetUnavailable(enum.Enum):
+    """Why LinkedIn's profile plugin cannot show a candidate."""
+
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    NOT_SYNCED = "NOT_SYNCED"
+
+
+# What the plugin's `data-widget-type` is for an ATS (shared/linkedin-rsc.md §3.8).
+WIDGET_TYPE = "ATS"
+
+
 @dataclass(frozen=True, slots=True)
 class Widget:
-    """What the frontend needs to embed LinkedIn's profile widget for a candidate."""
+    """What the frontend needs to embed LinkedIn's profile plugin for a candidate, and whether it can
+    show them (LinkedIn finds the candidate by the id the sync sent, so only a synced one shows)."""
 
     api_key: str
     integration_context: str
     ats_candidate_id: str
     script_url: str
+    extension: str
+    widget_type: str
+    available: bool
+    unavailable_reason: str | None
+    unavailable_code: WidgetUnavailable | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +68,19 @@ class ProfileView:
 
 
 def merge_profile(
-    candidate_id: int,
+    candidate: models.Candidate,
     identity: models.LinkedInIdentity | None,
     snapshot: models.LinkedInProfile | None,
     live: LiveMatch,
     config: DomainConfig,
     tenant: Tenant,
-) -> ProfileView | None:
-    """The tab's view; None when the candidate has no identity and LinkedIn (now or last time) no match.
-    The widget is the tenant's: its child app's client id and its organization.
+) -> ProfileView:
+    """The tab's view of any candidate, matched or not (`person_urn` None when LinkedIn knows no
+    member). The widget is the tenant's: its child app's client id and its organization.
 
-    When the live fetch failed, the snapshot stands in and the freshness says why it is stale; a
-    candidate we know nothing about still gets a view then, so the tab can say LinkedIn was unreachable.
+    When the live fetch failed, the snapshot stands in and the freshness says why it is stale.
     """
+    assert candidate.id is not None
     if live.error is None:
         algorithmic = list(live.match.matched_members) if live.match else []
         manual = live.match.manual_matched_member if live.match else None
@@ -77,8 +96,6 @@ def merge_profile(
             error_code=live.error_code or ErrorKind.LINKEDIN_UNAVAILABLE,
         )
         matched_member = manual or (algorithmic[0] if algorithmic else None)
-    if identity is None and matched_member is None and live.error is None:
-        return None
     person_urn = identity.person_urn if identity else matched_member
     if person_urn is None and snapshot is not None:
         person_urn = snapshot.person_urn
@@ -101,14 +118,50 @@ def merge_profile(
         algorithmic_matches=algorithmic,
         manual_match=manual,
         view_in_recruiter_url=recruiter_url(config, person_urn),
-        widget=Widget(
-            api_key=tenant.client_id,
-            integration_context=tenant.org_urn,
-            ats_candidate_id=str(candidate_id),
-            script_url=config.widget_script_url,
-        ),
+        widget=widget(candidate, live, config, tenant),
         freshness=freshness,
     )
+
+
+def widget(candidate: models.Candidate, live: LiveMatch, config: DomainConfig, tenant: Tenant) -> Widget:
+    """The plugin's configuration for the candidate, and why it cannot show them if it cannot: the
+    candidate lacks what the sync needs, or LinkedIn (answering now) does not know the candidate yet.
+    When LinkedIn cannot be asked, the plugin, which asks LinkedIn itself, is left to try."""
+    assert candidate.id is not None
+    missing = missing_fields(candidate)
+    code: WidgetUnavailable | None = None
+    reason: str | None = None
+    if missing:
+        code = WidgetUnavailable.NOT_ELIGIBLE
+        reason = (
+            "LinkedIn's profile plugin shows only candidates synced to LinkedIn, and this one cannot be "
+            f"synced without {_in_words(missing)}."
+        )
+    elif live.error is None and live.match is None:
+        code = WidgetUnavailable.NOT_SYNCED
+        reason = (
+            "LinkedIn does not have this candidate yet; the profile plugin shows them once the sync "
+            "has sent them."
+        )
+    return Widget(
+        api_key=tenant.client_id,
+        integration_context=tenant.org_urn,
+        ats_candidate_id=str(candidate.id),
+        script_url=config.widget_script_url,
+        extension=config.widget_extension,
+        widget_type=WIDGET_TYPE,
+        available=code is None,
+        unavailable_reason=reason,
+        unavailable_code=code,
+    )
+
+
+_FIELD_WORDS = {"first_name": "a first name", "last_name": "a last name", "email": "an email address"}
+
+
+def _in_words(fields: list[str]) -> str:
+    words = [_FIELD_WORDS.get(name, name.replace("_", " ")) for name in fields]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def recruiter_url(config: DomainConfig, person_urn: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from linkedin.config import HCM_WIDGET, PROFILE_EXTENSION_URL
 from models.db import SessionFactory
 from resolvers.sync.config import DEFAULT_BASE_URL, candidate_page_template
 from resolvers.tenants import TenantDirectory
@@ -20,6 +21,8 @@ class DomainConfig:
 
     widget_script_url: str
     recruiter_profile_url: str
+    # in.js's `extensions:` line for the profile plugin (`HcmWidget@<url>`), beside its script.
+    widget_extension: str = f"{HCM_WIDGET}@{PROFILE_EXTENSION_URL}"
     live_match_cache_s: float = 30.0
     poll_initial_lookback_days: int = 365
     max_page_size: int = 100

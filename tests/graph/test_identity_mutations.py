@@ -323,7 +323,7 @@ async def test_the_tab_shows_a_new_manual_link_at_once_although_the_live_match_w
     await link(graphql, gid(candidate_id), MEMBER.urn)
     await unlink_and_check(graphql, candidate_id)
     before = await graphql(TAB_MANUAL_MATCH, {"id": gid(candidate_id)})
-    assert before.data == {"candidate": {"linkedinProfile": None}}
+    assert before.data == {"candidate": {"linkedinProfile": {"manualMatch": None}}}
     # when
     await link(graphql, gid(candidate_id), MEMBER.urn)
     after = await graphql(TAB_MANUAL_MATCH, {"id": gid(candidate_id)})

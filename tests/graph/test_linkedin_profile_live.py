@@ -137,7 +137,7 @@ async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
             "apiKey": customer.linkedin_client_id,
             "integrationContext": customer.linkedin_org_urn,
             "atsCandidateId": str(candidate_id),
-            "scriptUrl": settings.linkedin_widget_script_url,
+            "scriptUrl": settings.linkedin_profile_plugin.script_url,
         },
     }
     assert profile["freshness"]["stale"] is False
@@ -205,7 +205,7 @@ async def test_live_matches_are_reused_within_the_cache_time(
     assert await match_calls(sandbox) == []
 
 
-async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile(
+async def test_a_candidate_with_no_identity_and_no_match_has_a_profile_naming_no_member(
     graphql: GraphQL, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: LinkedIn knows no member with this email
@@ -214,7 +214,10 @@ async def test_a_candidate_with_no_identity_and_no_match_has_no_linkedin_profile
     result = await graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)})
     # then
     assert result.errors is None
-    assert result.data == {"candidate": {"linkedinProfile": None}}
+    assert result.data is not None
+    profile = result.data["candidate"]["linkedinProfile"]
+    assert (profile["personUrn"], profile["matchSource"], profile["algorithmicMatches"]) == (None, None, [])
+    assert profile["widget"]["atsCandidateId"] == str(candidate_id)
 
 
 @pytest.mark.parametrize(

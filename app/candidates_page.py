@@ -29,8 +29,6 @@ STATIC_PREFIX = "/static/app"
 LIST_PATH = CANDIDATE_ROUTE.removesuffix("/{id}")
 # A candidate id in the old page's deep link (a global ID, base64).
 _ID = re.compile(r"[A-Za-z0-9+/=]{1,100}")
-# LinkedIn's plugins load from its platform host and frame its www host, with images from its CDN.
-LINKEDIN_SOURCES = ("https://*.linkedin.com", "https://*.licdn.com")
 
 _MISSING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Candidates · rscgraph</title></head><body><h1>The candidate page is not built</h1>
@@ -45,32 +43,32 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def plugin_sources(settings: Settings) -> list[str]:
-    """The origins LinkedIn's plugins come from: the profile plugin's script and the configuration
-    plugin's page (the sandbox's origin offline), with LinkedIn's hosts when either is LinkedIn's."""
-    urls = (settings.linkedin_widget_script_url, settings.linkedin_plugin_url, settings.linkedin_api_base_url)
-    sources: list[str] = []
-    for url in urls:
-        origin = _origin(url)
-        if origin is None:
-            continue
-        host = urlsplit(origin).hostname or ""
-        linkedin = host == "linkedin.com" or host.endswith(".linkedin.com")
-        found = list(LINKEDIN_SOURCES) if linkedin else [origin]
-        sources += [source for source in found if source not in sources]
+def plugin_sources(settings: Settings) -> dict[str, list[str]]:
+    """Per CSP directive, what LinkedIn's plugins need: the profile plugin's script, frames and calls
+    (`Settings.linkedin_profile_plugin`), and the configuration plugin's frame (the sandbox offline)."""
+    sources = {name: list(found) for name, found in settings.linkedin_profile_plugin.csp_sources().items()}
+    configuration = _origin(settings.linkedin_plugin_url)
+    frames = sources.setdefault("frame-src", [])
+    if configuration is not None and configuration not in frames:
+        frames.append(configuration)
     return sources
 
 
 def page_policy(settings: Settings) -> str:
-    """The page's Content-Security-Policy: its own bundle, the plugins' origins, fetches and the live
-    socket to this origin only ('self' covers ws: and wss: of the same host in CSP 3)."""
-    plugins = " ".join(plugin_sources(settings))
+    """The page's Content-Security-Policy: its own bundle and the plugins' origins, fetches and the live
+    socket to this origin ('self' covers ws: and wss: of the same host in CSP 3)."""
+
+    def more(name: str) -> str:
+        return "".join(f" {source}" for source in sources.get(name, []))
+
+    sources = plugin_sources(settings)
     return (
         "default-src 'self'; "
-        f"script-src 'self' {plugins}; "
+        f"script-src 'self'{more('script-src')}; "
         "style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: {plugins}; font-src 'self' data:; connect-src 'self'; "
-        f"frame-src {plugins}; "
+        f"img-src 'self' data:{more('img-src')}; font-src 'self' data:; "
+        f"connect-src 'self'{more('connect-src')}; "
+        f"frame-src 'self'{more('frame-src')}; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 

@@ -8,9 +8,6 @@ import { LINK, UNLINK } from "./queries.js";
 import { StaleBanner } from "./banner.jsx";
 import { MATCH_WORDS, when } from "./words.js";
 
-// LinkedIn's documented extension, for a widget config that names none.
-const DEFAULT_EXTENSION = "HcmWidget@https://platform.linkedin.com/rsc/extensions/profile-widget";
-
 export function ProfileTab({ candidate: c, reload }) {
   const p = c.linkedinProfile;
   const [linkState, setLinkState] = useState(null);
@@ -52,10 +49,12 @@ export function ProfileTab({ candidate: c, reload }) {
         </p>
       )}
       <Member profile={p} />
-      {p?.widget ? (
+      {p?.widget?.available ? (
         <Plugin widget={p.widget} />
       ) : (
-        <p class="muted" data-testid="no-plugin">LinkedIn's profile plugin cannot show this candidate yet: they have not been sent to LinkedIn.</p>
+        <p class="muted" data-testid="no-plugin" data-code={p?.widget?.unavailableCode ?? ""}>
+          {p?.widget?.unavailableReason ?? "LinkedIn's profile plugin cannot show this candidate yet."}
+        </p>
       )}
     </div>
   );
@@ -102,7 +101,7 @@ function loadSdk(widget) {
   script.src = widget.scriptUrl;
   script.async = true;
   // LinkedIn's JS SDK reads its settings from its own tag's text (never run: the tag has a src).
-  script.text = `api_key: ${widget.apiKey}\nextensions: ${widget.extension ?? DEFAULT_EXTENSION}`;
+  script.text = `api_key: ${widget.apiKey}\nextensions: ${widget.extension}`;
   const loaded = new Promise((resolve, reject) => {
     script.onload = () => resolve();
     script.onerror = () => {
@@ -124,7 +123,7 @@ function Plugin({ widget }) {
     const tag = document.createElement("script");
     tag.type = "IN/HcmWidget";
     const data = {
-      widgetType: widget.widgetType ?? "ATS",
+      widgetType: widget.widgetType,
       atsCandidateId: widget.atsCandidateId,
       integrationContext: widget.integrationContext,
       showUnlinkUrl: "true",

@@ -22,7 +22,7 @@ export const CANDIDATE = `query Candidate($id: ID!) {
     syncEligibility { eligible missing }
     linkedinProfile {
       personUrn profileUrl matchSource matchedAt algorithmicMatches manualMatch viewInRecruiterUrl
-      widget { apiKey integrationContext atsCandidateId scriptUrl }
+      widget { apiKey integrationContext atsCandidateId scriptUrl extension widgetType available unavailableReason unavailableCode }
       freshness { ${FRESHNESS} }
     }
     linkedinActivity { ${FRESHNESS} }

@@ -17,6 +17,9 @@ import pytest
 
 from app.demo import onboard_demo
 from app.settings import Settings
+from resolvers.services import Services
+from resolvers.sync.config import SyncConfig
+from resolvers.sync.worker import OutboxWorker
 from tests.conftest import Sandbox, Server, serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +30,9 @@ CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p
 JOURNEY_TIMEOUT_S = 120.0
 
 MEMBER_CANDIDATE = """query($urn: String!) { linkedinMembers(personUrns: [$urn]) { candidate { id } } }"""
+UNMATCHED = """{ candidates(first: 100, filter: {hasLinkedInMatch: false}) {
+  edges { node { id email syncEligibility { eligible } } } } }"""
+IN_ATS = """query($urns: [String!]) { linkedinMembers(personUrns: $urns) { personUrn inAts } }"""
 REFRESH = """mutation($id: ID!) { refreshLinkedInActivity(input: {candidateId: $id}) {
   syncedAt userErrors { code message } } }"""
 
@@ -60,6 +66,9 @@ class DemoSite:
     members: list[dict[str, Any]]
     # Member 0's candidate: threads with two recruiters and their LinkedIn notes after the first poll.
     candidate_id: str
+    # A synced candidate linked to no member, and a member no candidate is linked to.
+    unmatched_id: str
+    free_member: dict[str, Any]
 
     def admin_token(self, customer: str = "acme") -> str:
         """A bearer token of the customer's demo admin."""
@@ -80,6 +89,8 @@ class DemoSite:
             "candidateAtsId": ats_id(self.candidate_id),
             "member": self.members[0]["urn"],
             "seat": self.seats[0]["urn"],
+            "unmatchedAtsId": ats_id(self.unmatched_id),
+            "freeMember": self.free_member,
             **extra,
         }
 
@@ -90,10 +101,16 @@ def ats_id(global_id: str) -> str:
 
 
 @pytest.fixture
-async def demo_site(settings: Settings, sandbox: Sandbox) -> AsyncIterator[DemoSite]:
-    """`rscgraph run`'s world on a loopback port: acme and globex onboarded, acme's first poll done."""
+async def demo_site(settings: Settings, sandbox: Sandbox, services: Services) -> AsyncIterator[DemoSite]:
+    """`rscgraph run`'s world on a loopback port: acme and globex onboarded, acme's initial sync sent to
+    LinkedIn (so the profile plugin finds its candidates) and its first poll done."""
     customers = await onboard_demo(settings, sandbox.url)
     acme = next(c for c in customers if c.key == "acme")
+    tenant = await services.tenants.by_key("acme")
+    config = SyncConfig(
+        candidate_url_template=settings.candidate_url_template, job_url_template=settings.job_url_template
+    )
+    await OutboxWorker(services.sessions, tenant, config).run_until_idle()
     world = await sandbox.admin("GET", f"world?app={acme.client_id}")
     async with serve_app(settings) as server:
         admin = server.bearer("admin", "acme", "admin@acme.demo")
@@ -103,7 +120,26 @@ async def demo_site(settings: Settings, sandbox: Sandbox) -> AsyncIterator[DemoS
         candidate_id = found["data"]["linkedinMembers"][0]["candidate"]["id"]
         _, refreshed = await server.graphql(REFRESH, {"id": candidate_id}, authorization=admin)
         assert refreshed["data"]["refreshLinkedInActivity"]["userErrors"] == [], refreshed
-        yield DemoSite(server, sandbox, acme.client_id, world["seats"], world["members"], candidate_id)
+        _, unmatched = await server.graphql(UNMATCHED, authorization=admin)
+        unmatched_id = next(
+            e["node"]["id"]
+            for e in unmatched["data"]["candidates"]["edges"]
+            if e["node"]["syncEligibility"]["eligible"]
+        )
+        urns = [m["urn"] for m in world["members"]]
+        _, members = await server.graphql(IN_ATS, {"urns": urns}, authorization=admin)
+        free = {m["personUrn"] for m in members["data"]["linkedinMembers"] if not m["inAts"]}
+        free_member = next(m for m in world["members"] if m["urn"] in free)
+        yield DemoSite(
+            server,
+            sandbox,
+            acme.client_id,
+            world["seats"],
+            world["members"],
+            candidate_id,
+            unmatched_id,
+            free_member,
+        )
 
 
 @pytest.fixture

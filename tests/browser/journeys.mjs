@@ -168,3 +168,98 @@ export async function expiredSignInAsksAgain(page, input) {
   return { message: await alert.innerText(), signInShown: await page.getByTestId("sign-in").count() };
 }
 
+
+/** The profile plugin's frame on the LinkedIn Profile tab, signed in to "LinkedIn" as `seat` (the
+ * plugin's own sign-in, as LinkedIn's session is for the real one). */
+async function pluginSignedIn(page, seat) {
+  await page.getByTestId("tab-profile").click();
+  const plugin = page.frameLocator("[data-testid=linkedin-profile-plugin]");
+  const signedIn = plugin.getByTestId("plugin-signed-in-as");
+  const signedOut = plugin.getByTestId("plugin-signed-out");
+  await signedIn.or(signedOut).first().waitFor();
+  let sawSignIn = false;
+  if (await signedOut.count()) {
+    sawSignIn = true;
+    await plugin.getByTestId("signin-seat-picker").selectOption(seat);
+    await plugin.getByTestId("signin-submit").click();
+    await signedIn.waitFor();
+  }
+  return { plugin, sawSignIn };
+}
+
+export async function pluginSavesToProjectAndSendsAnInMail(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}`);
+  await page.getByTestId("candidate-name").waitFor();
+  const { plugin, sawSignIn } = await pluginSignedIn(page, input.seat);
+  const profileName = await plugin.getByTestId("profile-name").innerText();
+  // Save to project
+  const picker = plugin.getByTestId("save-project-picker");
+  const project = (await picker.locator("option").first().innerText()).trim();
+  await picker.selectOption({ label: project });
+  await plugin.getByTestId("save-to-project").click();
+  await plugin.getByTestId("save-confirmation").waitFor();
+  const savedInPlugin = await texts(plugin.getByTestId("saved-project"));
+  const projects = await sandbox(input, "GET", "projects");
+  // Send InMail, then see it on the ATS's InMail tab (through the normal poll: Refresh)
+  await plugin.getByTestId("inmail-subject").fill(input.subject);
+  await plugin.getByTestId("inmail-body").fill("Would you like to talk about a role at Acme?");
+  await plugin.getByTestId("inmail-send").click();
+  await plugin.getByTestId("inmail-sent").waitFor();
+  await page.getByTestId("tab-inmail").click();
+  await page.getByTestId("refresh").click();
+  await page.locator("[data-testid=refresh-status][data-state=done]").waitFor();
+  await page.getByTestId("message-subject").filter({ hasText: input.subject }).waitFor();
+  const thread = page.getByTestId("thread").filter({ has: page.getByTestId("message-subject").filter({ hasText: input.subject }) });
+  return {
+    sawSignIn,
+    profileName,
+    project,
+    savedInPlugin,
+    projects,
+    inmailThreadRecruiter: await thread.getByTestId("thread-recruiter").innerText(),
+  };
+}
+
+export async function pluginLinksAnUnmatchedCandidate(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.unmatchedAtsId}`);
+  await page.getByTestId("candidate-name").waitFor();
+  const before = await page.getByTestId("match").getAttribute("data-matched");
+  const { plugin } = await pluginSignedIn(page, input.seat);
+  await plugin.getByTestId("plugin-manual-match").waitFor();
+  await plugin.getByTestId("match-search").fill(input.freeMember.lastName);
+  await plugin.getByTestId("match-search-submit").click();
+  const members = plugin.getByTestId("match-member-picker");
+  await members.locator(`option[value="${input.freeMember.urn}"]`).waitFor({ state: "attached" });
+  await members.selectOption(input.freeMember.urn);
+  await plugin.getByTestId("match-submit").click();
+  // The plugin calls the page's onlink; the page stores the link and shows it.
+  await page.locator("[data-testid=link-status][data-state=done]").waitFor();
+  await page.locator("[data-testid=match][data-matched=true]").waitFor();
+  const match = await page.getByTestId("match").innerText();
+  // A reload reads it back from the server (certification TC8: the link survives a page refresh).
+  await page.reload();
+  await page.locator("[data-testid=match][data-matched=true]").waitFor();
+  return { before, match, afterReload: await page.getByTestId("match").innerText() };
+}
+
+export async function anInMailArrivesLive(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}?tab=inmail`);
+  await page.getByTestId("thread").first().waitFor();
+  await page.locator("[data-testid=live-status][data-state=on]").waitFor();
+  const before = await page.getByTestId("message").count();
+  const requestsBefore = [];
+  page.on("request", (r) => r.url().endsWith("/graphql") && r.postData()?.includes("Refresh") && requestsBefore.push(r.url()));
+  // Ada writes on LinkedIn; the poll (here a colleague's refresh through the API) stores it.
+  await sandbox(input, "POST", "inmails", { seat: input.seat, member: input.member, subject: input.subject, body: "Live?" });
+  await graphql(input, input.adminToken, `mutation($id: ID!) { refreshLinkedInActivity(input: {candidateId: $id}) { syncedAt } }`, {
+    id: input.candidateId,
+  });
+  await page.getByTestId("message-subject").filter({ hasText: input.subject }).waitFor();
+  return {
+    before,
+    after: await page.getByTestId("message").count(),
+    liveLast: await page.getByTestId("live-last").getAttribute("data-kind"),
+    refreshesFromThePage: requestsBefore.length,
+    refreshState: await page.getByTestId("refresh-status").getAttribute("data-state"),
+  };
+}

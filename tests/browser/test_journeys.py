@@ -3,8 +3,11 @@ an admin do on it, one journey per test, each asserted on what the page showed."
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
+from graph.schema import schema
 from tests.browser.conftest import DemoSite, Journey
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -118,3 +121,77 @@ async def test_a_sign_in_the_server_no_longer_accepts_asks_to_sign_in_again_in_w
     # then
     assert seen["message"] == "Your sign-in was not accepted (it may have expired): sign in again."
     assert seen["signInShown"] == 1
+
+
+def _has_profile_plugin() -> bool:
+    return importlib.util.find_spec("linkedin.sandbox.profile_plugin") is not None
+
+
+def _has_live_updates() -> bool:
+    subscriptions = schema._schema.subscription_type
+    return subscriptions is not None and "candidateActivity" in subscriptions.fields
+
+
+needs_plugin = pytest.mark.skipif(
+    not _has_profile_plugin(), reason="the sandbox's profile plugin (branch widget) is not merged yet"
+)
+needs_live = pytest.mark.skipif(
+    not _has_live_updates(), reason="the candidateActivity subscription (branch live) is not merged yet"
+)
+
+
+@needs_plugin
+async def test_save_to_project_and_send_inmail_in_the_plugin_reach_linkedin_and_the_inmail_tab(
+    demo_site: DemoSite, journey: Journey
+) -> None:
+    # when: the recruiter, signed in to LinkedIn in the plugin as their seat, saves the candidate to a
+    # project and sends an InMail from the plugin
+    seen = await journey(
+        "pluginSavesToProjectAndSendsAnInMail", demo_site.input(subject="Sent from the plugin")
+    )
+    # then: the plugin shows the member and the saved project, LinkedIn holds it for that seat
+    member = demo_site.members[0]
+    assert seen["profileName"] == f"{member['firstName']} {member['lastName']}"
+    assert seen["project"] in seen["savedInPlugin"]
+    saved = [p for p in seen["projects"] if p["name"] == seen["project"]]
+    assert [p["seat"] for p in saved] == [demo_site.seats[0]["urn"]]
+    assert [m["member"] for m in saved[0]["members"]] == [member["urn"]]
+    # and the InMail reached the ATS's InMail tab in the seat's thread, named as its ATS user
+    seat = demo_site.seats[0]
+    assert seen["inmailThreadRecruiter"] == f"{seat['firstName']} {seat['lastName']}"
+    assert seen["pageErrors"] == []
+
+
+@needs_plugin
+async def test_a_recruiter_links_an_unmatched_candidate_in_the_plugin_and_the_link_stays(
+    demo_site: DemoSite, journey: Journey
+) -> None:
+    # when
+    seen = await journey("pluginLinksAnUnmatchedCandidate", demo_site.input())
+    # then: the page stored the member the plugin picked, and shows it after a reload
+    assert seen["before"] == "false"
+    assert seen["match"].startswith("Linked to a LinkedIn member, linked by hand")
+    assert seen["afterReload"] == seen["match"]
+    _, data = await demo_site.server.graphql(
+        "query($id: ID!) { candidate(id: $id) { linkedinProfile { personUrn matchSource } } }",
+        {"id": demo_site.unmatched_id},
+        authorization=demo_site.server.bearer("admin", "acme", "admin@acme.demo"),
+    )
+    assert data["data"]["candidate"]["linkedinProfile"] == {
+        "personUrn": demo_site.free_member["urn"],
+        "matchSource": "MANUAL",
+    }
+    assert seen["pageErrors"] == []
+
+
+@needs_live
+async def test_an_inmail_arrives_on_the_open_tab_without_pressing_anything(
+    demo_site: DemoSite, journey: Journey
+) -> None:
+    # when: an InMail is sent on LinkedIn and stored by a poll the page did not start
+    seen = await journey("anInMailArrivesLive", demo_site.input(subject="Arrived by itself"))
+    # then
+    assert seen["after"] == seen["before"] + 1
+    assert seen["liveLast"] == "INMAIL"
+    assert (seen["refreshesFromThePage"], seen["refreshState"]) == (0, "idle")
+    assert seen["pageErrors"] == []

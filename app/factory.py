@@ -22,6 +22,7 @@ from starlette.types import ASGIApp
 
 from app import jobs as background
 from app import metrics, webhooks
+from app.activity_brokers import build_activity_feed
 from app.body_limit import BodySizeLimit
 from app.body_timeout import BodyReadTimeout
 from app.candidates_page import candidate_page_routes
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
     settings = settings or Settings()
     ensure_logging(json=not settings.is_development, level=settings.log_level)
     tracing = start_tracing(settings, span_exporter)
+    # Live updates' feed (its broker from the settings); on `app.state` too, where tests and probes see
+    # its subscriptions.
+    activity = build_activity_feed(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -83,8 +87,10 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             await ensure_migrated(engine)
             sessions = session_factory(engine)
             trace_configs = tracing.trace_configs() if tracing is not None else None
+            # Listening before the first request, so no subscription misses what is stored after it.
+            await activity.start()
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
-                services = build_services(settings, sessions, http)
+                services = build_services(settings, sessions, http, activity=activity)
                 redis = redis_client(settings)
                 rate_limiter = build_rate_limiter(
                     settings, sessions, dialect=engine.dialect.name, redis=redis
@@ -118,6 +124,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     if redis is not None:
                         await redis.aclose()
         finally:
+            await activity.aclose()
             await engine.dispose()
             if tracing is not None:
                 tracing.shutdown()
@@ -171,6 +178,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
         Middleware(BodyReadTimeout, timeout_s=settings.body_read_timeout_s, graphql_paths=["/graphql"]),
     ]
     app = _App(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.activity = activity
     if tracing is not None:
         tracing.instrument_app(app)
     return app

@@ -20,6 +20,7 @@ from linkedin.partner import LinkedInPartnerClient
 from models.db import SessionFactory, create_engine, session_factory
 from models.integration import SyncEntity
 from models.outbox_backfill import enqueue_history
+from resolvers.activity_feed import ActivityFeed
 from resolvers.onboarding import HistoryBackfill, Onboarding, OnboardingConfig
 from resolvers.services import DomainConfig, Services
 from resolvers.tenants import ClientFactory, TenantDirectory
@@ -57,9 +58,17 @@ def linkedin_clients(http: aiohttp.ClientSession) -> ClientFactory:
     return build
 
 
-def build_services(settings: Settings, sessions: SessionFactory, http: aiohttp.ClientSession) -> Services:
-    """Every long-lived service, wired once per process."""
+def build_services(
+    settings: Settings,
+    sessions: SessionFactory,
+    http: aiohttp.ClientSession,
+    *,
+    activity: ActivityFeed | None = None,
+) -> Services:
+    """Every long-lived service, wired once per process; `activity` is the live-update feed (default:
+    this process's own, app/activity_brokers.py builds the shared ones)."""
     config = domain_config(settings)
+    feed = activity or ActivityFeed()
     tenants = TenantDirectory(
         sessions,
         build_secret_box(settings),
@@ -67,9 +76,14 @@ def build_services(settings: Settings, sessions: SessionFactory, http: aiohttp.C
         linkedin_clients(http),
         poll_initial_lookback=timedelta(days=config.poll_initial_lookback_days),
         refresh_deadline_s=config.refresh_deadline_s,
+        feed=feed,
     )
     return Services(
-        sessions=sessions, config=config, tenants=tenants, onboarding=build_onboarding(settings, http)
+        sessions=sessions,
+        config=config,
+        tenants=tenants,
+        onboarding=build_onboarding(settings, http),
+        activity=feed,
     )
 
 

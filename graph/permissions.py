@@ -105,6 +105,8 @@ ROOT: dict[str, Roles] = {
     # Mutation: API keys
     "Mutation.createApiKey": ADMIN,
     "Mutation.revokeApiKey": ADMIN,
+    # Subscription: live updates of a candidate's tabs
+    "Subscription.candidateActivity": STAFF,
 }
 
 # Who may hold an object of each type; a type not named here is as open as the fields leading to it.
@@ -132,6 +134,7 @@ TYPES: dict[str, Roles] = {
     "Customer": EVERYONE,
     "AclGroup": ADMIN,
     "ApiKey": ADMIN,
+    "CandidateActivity": STAFF,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

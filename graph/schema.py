@@ -1,4 +1,4 @@
-"""The schema: every domain module's Query and Mutation mixins, composed in one place."""
+"""The schema: every domain module's Query, Mutation and Subscription mixins, composed in one place."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.acl import AclMutation, AclQuery
+from graph.activity import ActivitySubscription
 from graph.api_keys import ApiKeyMutation, ApiKeyQuery
 from graph.audit import AuditQuery
 from graph.audit_log import AuditMutations, apply_audit
@@ -88,9 +89,14 @@ class Mutation(
     pass
 
 
+@strawberry.type
+class Subscription(ActivitySubscription):
+    pass
+
+
 # Once, at import: the table's permission extensions, and the audit log's outside them on every mutation,
 # go onto the fields every schema built here uses.
-_type_map = strawberry.Schema(query=Query, mutation=Mutation)._schema.type_map
+_type_map = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)._schema.type_map
 apply_permissions(_type_map)
 apply_audit(_type_map)
 
@@ -185,6 +191,7 @@ def build_schema(
     return RscSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: ParserCache(maxsize=256),
             validation_extension(limits),

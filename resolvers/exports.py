@@ -22,6 +22,7 @@ from models.db import SessionFactory
 from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
+from resolvers.activity_feed import ActivityKind, events_for
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_matching import apply_member, member_details
@@ -233,8 +234,11 @@ class _Processing:
                     raise ExportFailed(refusal)
                 try:
                     job = await _open_job(db, customer_id, exported.external_job_posting_id)
-                    outcome = await _match_and_apply(db, customer_id, row, exported, job)
+                    outcome, news = await _match_and_apply(db, customer_id, row, exported, job)
                     await db.commit()
+                    candidate_id = _id(merged_candidate(outcome))
+                    for kind in news:
+                        await self._services.activity.publish(events_for(customer_id, [candidate_id], kind))
                     return outcome
                 except ExportFailed:
                     await db.rollback()
@@ -281,7 +285,9 @@ async def _match_and_apply(
     row: models.ExportRequest,
     exported: ExportedCandidate,
     job: models.Job,
-) -> ExportOutcome:
+) -> tuple[ExportOutcome, list[ActivityKind]]:
+    """Match or create the exported member's candidate and apply it to the job (never twice); with
+    what is new for the candidate (live updates): its match, its application."""
     details = member_details(
         member_urn=exported.member_urn,
         profile_url=exported.profile_url,
@@ -304,6 +310,9 @@ async def _match_and_apply(
         label=f"One-Click Export {exported.request_id}",
     )
     candidate = merged.candidate
+    news: list[ActivityKind] = []
+    if merged.created or merged.changed or merged.linked:
+        news.append(ActivityKind.MATCH)
     if merged.created or merged.changed:
         enqueue(db, customer_id, models.SyncEntity.CANDIDATE, _id(candidate), models.OutboxOp.UPSERT)
     assert candidate.id is not None
@@ -315,13 +324,20 @@ async def _match_and_apply(
         db.add(application)
         await db.flush()
         enqueue(db, customer_id, models.SyncEntity.APPLICATION, _id(application), models.OutboxOp.UPSERT)
+        news.append(ActivityKind.APPLICATION)
     await db.flush()
     row.candidate_id = candidate.id
     row.application_id = application.id
     if row.candidate_created is None:
         row.candidate_created = merged.created
         row.match_reason = merged.reason
-    return ExportOutcome(row, candidate, application)
+    return ExportOutcome(row, candidate, application), news
+
+
+def merged_candidate(outcome: ExportOutcome) -> models.Candidate:
+    """The candidate an applied export matched or created."""
+    assert outcome.candidate is not None
+    return outcome.candidate
 
 
 def _id(row: models.Candidate | models.Job | models.Application) -> int:

@@ -19,6 +19,7 @@ from models.outbox_writes import enqueue
 from models.sync_source_queries import CandidateSource
 from models.sync_statuses import StatusChange
 from resolvers import linkedin_faults
+from resolvers.activity_feed import ActivityKind, events_for
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
 from resolvers.sync import payloads
@@ -114,6 +115,7 @@ async def link_member(services: Services, tenant: Tenant, candidate_id: int, per
             if holder is None or holder.candidate_id == candidate_id:
                 raise
             raise await _holder_conflict(db, holder, urn) from exc
+    await services.activity.publish(events_for(customer_id, [candidate_id], ActivityKind.MATCH))
     return await _pushed(services, tenant, candidate, identity, urn)
 
 
@@ -124,6 +126,8 @@ async def unlink_member(services: Services, tenant: Tenant, candidate_id: int) -
         identity = await queries.identity_by_candidate_id(db, tenant.id, candidate_id)
         if identity is not None:
             await db.delete(identity)
+    if identity is not None:
+        await services.activity.publish(events_for(tenant.id, [candidate_id], ActivityKind.MATCH))
     return await _pushed(services, tenant, candidate, None, None)
 
 

@@ -34,9 +34,11 @@ from linkedin.records import ConversationEvent, ProspectNote, Visibility
 from models import InMailDirection, LinkedInVisibility, leases, utcnow
 from models import watermarks as marks
 from models.db import SessionFactory
+from models.live_activity import candidate_ids_by_person_urns, known_event_ids, stored_note_versions
 from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
 from models.watermarks import PollStream
 from resolvers import linkedin_faults
+from resolvers.activity_feed import ActivityFeed, ActivityKind, events_for
 from resolvers.errors import LinkedInUnavailable
 from resolvers.linkedin_faults import Fault
 from resolvers.poll_windows import MAX_WINDOW, to_ms_precision, windows, windows_back
@@ -116,8 +118,11 @@ class RefreshService:
         holder: str | None = None,
         deadline_s: float | None = None,
         history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,
+        feed: ActivityFeed | None = None,
     ) -> None:
         self._sessions = sessions
+        # Where a window's new InMails, notes and stub matches are announced once committed.
+        self._feed = feed
         self._customer_id = customer_id
         self._lease_name = lease_name(customer_id)
         self._linkedin = linkedin
@@ -439,17 +444,34 @@ class RefreshService:
                 await marks.advance(db, customer_id, stream, seat, end)
 
         # Every page of a window is read before anything is written: a fault leaves no half window.
+        # `announce`: the candidates this window stores something new for, published after its commit.
+        announce: list[int] = []
+        kind: ActivityKind
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
-            await self._commit_window(
-                move, lambda db: upsert_messages(db, customer_id, _message_rows(events))
-            )
+            messages = _message_rows(events)
+
+            async def store_messages(db: AsyncSession) -> None:
+                if self._feed is not None:
+                    announce.extend(await _candidates_of_new_messages(db, customer_id, messages))
+                await upsert_messages(db, customer_id, messages)
+
+            await self._commit_window(move, store_messages)
+            kind = ActivityKind.INMAIL
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            await self._commit_window(move, lambda db: upsert_notes(db, customer_id, _note_rows(notes)))
+            note_rows = _note_rows(notes)
+
+            async def store_notes(db: AsyncSession) -> None:
+                if self._feed is not None:
+                    announce.extend(await _candidates_of_new_notes(db, customer_id, note_rows))
+                await upsert_notes(db, customer_id, note_rows)
+
+            await self._commit_window(move, store_notes)
+            kind = ActivityKind.NOTE
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
@@ -460,9 +482,13 @@ class RefreshService:
                 outcome.created, outcome.updated = done.created, done.updated
 
             await self._commit_window(move, store)
+            kind = ActivityKind.MATCH
+            announce += outcome.created + outcome.updated
             report.stubs += len(stubs)
             report.candidates_created += outcome.created
             report.candidates_updated += outcome.updated
+        if self._feed is not None and announce:
+            await self._feed.publish(events_for(customer_id, announce, kind))
         report.windows += 1
 
     async def _commit_window(self, move: Mover, store: Callable[[AsyncSession], Awaitable[object]]) -> None:
@@ -474,6 +500,33 @@ class RefreshService:
             await store(db)
             await move(db)
             await db.commit()
+
+
+async def _candidates_of_new_messages(
+    db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]
+) -> list[int]:
+    """The customer's candidates (linked members) that InMails not stored yet are about."""
+    if not messages:
+        return []
+    known = await known_event_ids(db, customer_id, [m.event_id for m in messages])
+    members = sorted({m.member_urn for m in messages if m.event_id not in known})
+    if not members:
+        return []
+    return list((await candidate_ids_by_person_urns(db, customer_id, members)).values())
+
+
+async def _candidates_of_new_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteRow]) -> list[int]:
+    """The customer's candidates (linked members) of prospect notes that are new, edited or deleted
+    since stored (the upsert keeps a stored newer version, so an older one announces nothing)."""
+    if not notes:
+        return []
+    stored = await stored_note_versions(db, customer_id, [n.note_id for n in notes])
+    members = sorted(
+        {n.member_urn for n in notes if n.note_id not in stored or stored[n.note_id] < n.updated_at}
+    )
+    if not members:
+        return []
+    return list((await candidate_ids_by_person_urns(db, customer_id, members)).values())
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

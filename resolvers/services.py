@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from linkedin.config import HCM_WIDGET, PROFILE_EXTENSION_URL
 from models.db import SessionFactory
+from resolvers.activity_feed import ActivityFeed
 from resolvers.sync.config import DEFAULT_BASE_URL, candidate_page_template
 from resolvers.tenants import TenantDirectory
 
@@ -50,6 +51,8 @@ class Services:
     tenants: TenantDirectory
     # Provisioning and registering customers (the partner app's client); None where nothing onboards.
     onboarding: Onboarding | None = None
+    # Live updates: where writes announce what they stored, and subscriptions listen (in-process default).
+    activity: ActivityFeed = field(default_factory=ActivityFeed)
 
     async def aclose(self) -> None:
         """End every customer's background poll and pending writes (at shutdown)."""

@@ -19,6 +19,7 @@ from linkedin.config import LinkedInConfig
 from models import customer_queries
 from models.customers import Customer
 from models.db import SessionFactory
+from resolvers.activity_feed import ActivityFeed
 from resolvers.match_cache import LiveMatchCache
 from resolvers.refresh import RefreshService
 from resolvers.secret_box import SecretBox
@@ -70,6 +71,7 @@ class TenantDirectory:
         poll_initial_lookback: timedelta,
         refresh_deadline_s: float,
         recheck_s: float = 5.0,
+        feed: ActivityFeed | None = None,
     ) -> None:
         self._sessions = sessions
         self._box = box
@@ -78,6 +80,7 @@ class TenantDirectory:
         self._lookback = poll_initial_lookback
         self._deadline_s = refresh_deadline_s
         self._recheck_s = recheck_s
+        self._feed = feed
         self._by_id: dict[int, tuple[float, Tenant]] = {}
         self._key_ids: dict[str, int] = {}
         self._first_id: int | None = None
@@ -165,6 +168,7 @@ class TenantDirectory:
                 client,
                 initial_lookback=self._lookback,
                 deadline_s=self._deadline_s,
+                feed=self._feed,
             ),
             version=row.updated_at,
         )

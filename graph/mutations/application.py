@@ -82,6 +82,7 @@ class ApplicationMutation:
                 source=input.source,
                 actor=input.actor,
                 sight=info.context.job_sight,
+                feed=info.context.services.activity,
             )
         except DomainError as error:
             return ApplyToJobPayload(application=None, user_errors=user_errors(error))
@@ -101,6 +102,7 @@ class ApplicationMutation:
                 actor=input.actor,
                 at=input.at,
                 sight=info.context.job_sight,
+                feed=info.context.services.activity,
             )
         except DomainError as error:
             return MoveApplicationStagePayload(application=None, stage=None, user_errors=user_errors(error))

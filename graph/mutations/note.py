@@ -84,6 +84,7 @@ class NoteMutation:
                 candidate_id,
                 author=input.author,
                 body=input.body,
+                feed=info.context.services.activity,
             )
         except DomainError as error:
             return AddCandidateNotePayload(note=None, note_id=None, user_errors=user_errors(error))
@@ -102,6 +103,7 @@ class NoteMutation:
                 author=input.author,
                 body=input.body,
                 sight=info.context.job_sight,
+                feed=info.context.services.activity,
             )
         except DomainError as error:
             return AddApplicationNotePayload(note=None, note_id=None, user_errors=user_errors(error))

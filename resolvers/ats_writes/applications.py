@@ -11,6 +11,7 @@ from models import ats_queries as queries
 from models.db import SessionFactory
 from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
+from resolvers.activity_feed import ActivityFeed, ActivityKind, events_for
 from resolvers.ats_writes.common import not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import AUTHOR_MAX, Checker, InvalidFields
 from resolvers.errors import Conflict, DomainError
@@ -37,9 +38,10 @@ async def apply_to_job(
     source: str | None = None,
     actor: str | None = None,
     sight: JobSight = EVERY_JOB,
+    feed: ActivityFeed | None = None,
 ) -> models.Application:
     """A new application (status `Applied`, first stage of its history); a second one is a CONFLICT; a
-    secured job `sight` may not see is NOT_FOUND."""
+    secured job `sight` may not see is NOT_FOUND. Announced on `feed` once committed."""
     checker = Checker()
     clean_source = checker.optional_text(source, "source", max_len=100, label="Source")
     clean_actor = checker.optional_text(actor, "actor", max_len=AUTHOR_MAX, label="Actor")
@@ -106,6 +108,8 @@ async def apply_to_job(
         if _is_duplicate_application(exc):
             raise Conflict("The candidate has already applied to this job", field="jobId") from exc
         raise
+    if feed is not None:
+        await feed.publish(events_for(customer_id, [candidate_id], ActivityKind.APPLICATION))
     return row
 
 
@@ -118,8 +122,10 @@ async def move_application_stage(
     actor: str | None = None,
     at: datetime | None = None,
     sight: JobSight = EVERY_JOB,
+    feed: ActivityFeed | None = None,
 ) -> tuple[models.Application, models.ApplicationStage]:
-    """Append a stage to the history; the newest stage by time becomes the application's status."""
+    """Append a stage to the history; the newest stage by time becomes the application's status.
+    Announced on `feed` once committed."""
     checker = Checker()
     clean_stage = checker.stage(stage)
     clean_actor = checker.optional_text(actor, "actor", max_len=AUTHOR_MAX, label="Actor")
@@ -164,6 +170,8 @@ async def move_application_stage(
             _application_key(row),
         )
         await queries.flush(db)
+    if feed is not None:
+        await feed.publish(events_for(customer_id, [row.candidate_id], ActivityKind.APPLICATION))
     return row, step
 
 

@@ -7,6 +7,7 @@ from models import ats_queries as queries
 from models.db import SessionFactory
 from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
+from resolvers.activity_feed import ActivityFeed, ActivityKind, events_for
 from resolvers.ats_writes.common import not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import AUTHOR_MAX, Checker
 
@@ -22,9 +23,16 @@ def _clean_note(author: str, body: str) -> tuple[str, str]:
 
 
 async def add_candidate_note(
-    sessions: SessionFactory, customer_id: int, candidate_id: int, *, author: str, body: str
+    sessions: SessionFactory,
+    customer_id: int,
+    candidate_id: int,
+    *,
+    author: str,
+    body: str,
+    feed: ActivityFeed | None = None,
 ) -> models.Note:
-    """A note on the candidate itself, and its CANDIDATE_NOTE UPSERT event."""
+    """A note on the candidate itself, and its CANDIDATE_NOTE UPSERT event; announced on `feed` once
+    committed."""
     clean_author, clean_body = _clean_note(author, body)
     async with transaction(sessions) as db:
         if await queries.lock_candidate(db, customer_id, candidate_id) is None:
@@ -39,6 +47,8 @@ async def add_candidate_note(
         assert note.id is not None
         key = {"candidate_id": candidate_id}
         enqueue(db, customer_id, models.SyncEntity.CANDIDATE_NOTE, note.id, models.OutboxOp.UPSERT, key)
+    if feed is not None:
+        await feed.publish(events_for(customer_id, [candidate_id], ActivityKind.NOTE))
     return note
 
 
@@ -50,8 +60,10 @@ async def add_application_note(
     author: str,
     body: str,
     sight: JobSight = EVERY_JOB,
+    feed: ActivityFeed | None = None,
 ) -> models.Note:
-    """A note on one application (and so on its candidate), and its APPLICATION_NOTE UPSERT event."""
+    """A note on one application (and so on its candidate), and its APPLICATION_NOTE UPSERT event;
+    announced on `feed` once committed."""
     clean_author, clean_body = _clean_note(author, body)
     async with transaction(sessions) as db:
         application = await queries.row_for_update(db, customer_id, models.Application, application_id)
@@ -72,6 +84,8 @@ async def add_application_note(
         assert note.id is not None
         key = {"application_id": application_id}
         enqueue(db, customer_id, models.SyncEntity.APPLICATION_NOTE, note.id, models.OutboxOp.UPSERT, key)
+    if feed is not None:
+        await feed.publish(events_for(customer_id, [note.candidate_id], ActivityKind.NOTE))
     return note
 
 

@@ -1,0 +1,155 @@
+"""`Subscription.candidateActivity` over a real websocket (graphql-transport-ws) in one process: what is
+published after a write reaches the candidate's subscribers, and nobody else can follow the candidate."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.settings import Settings
+from linkedin.sandbox.world import build_world
+from models.db import SessionFactory
+from resolvers.activity_feed import ActivityKind, events_for
+from tests.child_apps import other_customer_id
+from tests.conftest import Sandbox, dev_bearer
+from tests.graph.live_support import WAIT_S, add_candidate, bearer, link, live_server
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+REFRESH = """
+mutation Refresh($id: ID!) { refreshLinkedInActivity(input: {candidateId: $id}) { userErrors { code } } }
+"""
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A refresh given time enough to finish its first poll."""
+    return settings.model_copy(update={"refresh_deadline_s": 60.0, "poll_initial_lookback_days": 1})
+
+
+async def test_an_event_published_for_the_candidate_reaches_its_subscriber(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a recruiter follows Ada
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    async with live_server(settings) as server, server.socket(bearer(settings, "recruiter")) as socket:
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when
+        (event,) = events_for(customer_id, [ada], ActivityKind.NOTE)
+        await server.feed.publish([event])
+        message = await socket.receive()
+    # then
+    assert message == {
+        "id": "1",
+        "type": "next",
+        "payload": {
+            "data": {
+                "candidateActivity": {
+                    "kind": "NOTE",
+                    "at": event.at.isoformat(),
+                    "candidate": {"id": ada_id, "firstName": "Ada"},
+                }
+            },
+            "extensions": {"cost": {"requested": 2, "limit": 50000}},
+        },
+    }
+
+
+async def test_a_subscriber_receives_only_its_own_candidates_events(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: the socket follows Ada; Grace has news first, then Ada
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    grace, _ = await add_candidate(sessions, customer_id, "Grace")
+    async with live_server(settings) as server, server.socket(bearer(settings)) as socket:
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when
+        await server.feed.publish(events_for(customer_id, [grace], ActivityKind.INMAIL))
+        await server.feed.publish(events_for(customer_id, [ada], ActivityKind.MATCH))
+        message = await socket.receive()
+    # then: the first message is Ada's
+    assert message["payload"]["data"]["candidateActivity"]["kind"] == "MATCH"
+    assert message["payload"]["data"]["candidateActivity"]["candidate"]["id"] == ada_id
+
+
+async def test_completing_the_subscription_stops_following_the_candidate(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    async with live_server(settings) as server, server.socket(bearer(settings)) as socket:
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when
+        await socket.send({"id": "1", "type": "complete"})
+        # then: the server forgets the subscription (a bounded wait for its count to fall to zero)
+        hub = server.feed.hub
+        assert await hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda count: count == 0)
+
+
+@pytest.mark.parametrize("role", ["admin", "recruiter"])
+async def test_another_customers_candidate_is_not_found_exactly_as_an_unknown_one(
+    settings: Settings, sessions: SessionFactory, customer_id: int, role: str
+) -> None:
+    # given: globex's candidate, and an id no candidate has
+    globex = await other_customer_id(sessions, settings)
+    _, theirs = await add_candidate(sessions, globex, "Grace")
+    unknown = "Q2FuZGlkYXRlOjk4NzY1NA=="  # Candidate:987654
+    async with live_server(settings) as server, server.socket(bearer(settings, role)) as socket:
+        # when
+        await socket.subscribe("theirs", theirs)
+        refused = await socket.receive()
+        await socket.subscribe("unknown", unknown)
+        missing = await socket.receive()
+    # then: the same error message, but for the id it names
+    assert refused == {
+        "id": "theirs",
+        "type": "error",
+        "payload": [
+            {
+                "message": f"No Candidate has the ID {theirs!r}",
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["candidateActivity"],
+                "extensions": {"code": "NOT_FOUND"},
+            }
+        ],
+    }
+    expected = {**refused["payload"][0], "message": f"No Candidate has the ID {unknown!r}"}
+    assert missing["payload"] == [expected]
+
+
+@pytest.mark.parametrize(("role", "of_customer"), [("integration", "acme"), ("operator", None)])
+async def test_a_role_that_may_not_read_candidates_tabs_is_refused(
+    settings: Settings, sessions: SessionFactory, customer_id: int, role: str, of_customer: str | None
+) -> None:
+    # given: the integration role reads only the In-ATS badge; an operator no customer's data
+    _, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    authorization = dev_bearer(settings, role, of_customer)
+    async with live_server(settings) as server, server.socket(authorization) as socket:
+        # when
+        await socket.subscribe("1", ada_id)
+        message = await socket.receive()
+    # then
+    assert message["type"] == "error"
+    assert [e["extensions"]["code"] for e in message["payload"]] == ["FORBIDDEN"]
+
+
+async def test_a_refresh_that_stores_a_new_inmail_announces_it_as_inmail(
+    settings: Settings, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
+) -> None:
+    # given: Ada is member 200 (no InMail history); her tab is open
+    member = build_world(sandbox.config).members[200].urn
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    await link(sessions, customer_id, ada, member)
+    async with live_server(settings) as server, server.socket(bearer(settings)) as socket:
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when: a recruiter writes to her on LinkedIn, and someone presses Refresh
+        await sandbox.admin("POST", "inmails", {"seat": "urn:li:seat:1004", "member": member, "body": "Hi!"})
+        answer = await server.graphql(REFRESH, {"id": ada_id}, bearer(settings))
+        message = await socket.receive()
+    # then
+    assert answer["data"] == {"refreshLinkedInActivity": {"userErrors": []}}
+    activity = message["payload"]["data"]["candidateActivity"]
+    assert (message["type"], activity["kind"], activity["candidate"]["id"]) == ("next", "INMAIL", ada_id)

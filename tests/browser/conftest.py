@@ -30,8 +30,10 @@ CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p
 JOURNEY_TIMEOUT_S = 120.0
 
 MEMBER_CANDIDATE = """query($urn: String!) { linkedinMembers(personUrns: [$urn]) { candidate { id } } }"""
-UNMATCHED = """{ candidates(first: 100, filter: {hasLinkedInMatch: false}) {
-  edges { node { id email syncEligibility { eligible } } } } }"""
+# A candidate added in the ATS whom no LinkedIn member matches (the plugin then offers the manual match).
+CREATE = """mutation { createCandidate(input: {firstName: "Grace", lastName: "Unmatched",
+  email: "grace.unmatched@nowhere.test", title: "Compiler Engineer", mailingCity: "Arlington"}) {
+  candidate { id } userErrors { code message } } }"""
 IN_ATS = """query($urns: [String!]) { linkedinMembers(personUrns: $urns) { personUrn inAts } }"""
 REFRESH = """mutation($id: ID!) { refreshLinkedInActivity(input: {candidateId: $id}) {
   syncedAt userErrors { code message } } }"""
@@ -106,26 +108,22 @@ async def demo_site(settings: Settings, sandbox: Sandbox, services: Services) ->
     LinkedIn (so the profile plugin finds its candidates) and its first poll done."""
     customers = await onboard_demo(settings, sandbox.url)
     acme = next(c for c in customers if c.key == "acme")
-    tenant = await services.tenants.by_key("acme")
-    config = SyncConfig(
-        candidate_url_template=settings.candidate_url_template, job_url_template=settings.job_url_template
-    )
-    await OutboxWorker(services.sessions, tenant, config).run_until_idle()
     world = await sandbox.admin("GET", f"world?app={acme.client_id}")
     async with serve_app(settings) as server:
         admin = server.bearer("admin", "acme", "admin@acme.demo")
+        _, created = await server.graphql(CREATE, authorization=admin)
+        unmatched_id = created["data"]["createCandidate"]["candidate"]["id"]
+        tenant = await services.tenants.by_key("acme")
+        config = SyncConfig(
+            candidate_url_template=settings.candidate_url_template, job_url_template=settings.job_url_template
+        )
+        await OutboxWorker(services.sessions, tenant, config).run_until_idle()
         _, found = await server.graphql(
             MEMBER_CANDIDATE, {"urn": world["members"][0]["urn"]}, authorization=admin
         )
         candidate_id = found["data"]["linkedinMembers"][0]["candidate"]["id"]
         _, refreshed = await server.graphql(REFRESH, {"id": candidate_id}, authorization=admin)
         assert refreshed["data"]["refreshLinkedInActivity"]["userErrors"] == [], refreshed
-        _, unmatched = await server.graphql(UNMATCHED, authorization=admin)
-        unmatched_id = next(
-            e["node"]["id"]
-            for e in unmatched["data"]["candidates"]["edges"]
-            if e["node"]["syncEligibility"]["eligible"]
-        )
         urns = [m["urn"] for m in world["members"]]
         _, members = await server.graphql(IN_ATS, {"urns": urns}, authorization=admin)
         free = {m["personUrn"] for m in members["data"]["linkedinMembers"] if not m["inAts"]}

@@ -165,7 +165,13 @@ export async function expiredSignInAsksAgain(page, input) {
   await page.reload();
   const alert = page.locator(".signin [role=alert]");
   await alert.waitFor();
-  return { message: await alert.innerText(), signInShown: await page.getByTestId("sign-in").count() };
+  // The demo users load after the notice: the sign-in is offered again once they have.
+  await page.getByTestId("sign-in").waitFor();
+  return {
+    message: await alert.innerText(),
+    signInShown: await page.getByTestId("sign-in").count(),
+    token: await page.evaluate(() => sessionStorage.getItem("rscgraph.token")),
+  };
 }
 
 

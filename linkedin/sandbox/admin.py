@@ -119,7 +119,14 @@ async def world(request: Request, state: SandboxState) -> Json:
         "orgUrn": state.config.org_urn,
         "contractUrn": contract,
         "seats": [{**seat_json(s, contract), "urn": s.urn} for s in state.world.seats],
-        "members": [member_json(m) for m in state.world.members],
+        "members": [
+            {
+                **member_json(m),
+                "headline": state.world.profiles[m.urn].headline,
+                "location": state.world.profiles[m.urn].location,
+            }
+            for m in state.world.members
+        ],
     }
 
 

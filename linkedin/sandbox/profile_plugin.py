@@ -382,11 +382,14 @@ def _profile(found: Resolved, member: Member, values: dict[str, str]) -> str:
         f"{flash}{_profile_card(member, world.profiles[member.urn])}"
         f'<nav class=actions><a href="{_e(recruiter)}" target=_blank rel=noopener '
         f'data-testid="view-in-recruiter">View in Recruiter</a> {unlink}</nav>'
-        f'<h2>Projects</h2><ul data-testid="saved-projects">{saved_items}</ul>{save_form}'
-        f'<h2>Notes</h2><ul data-testid="plugin-notes">{note_items}</ul>'
-        f'<h2>InMails</h2><ul data-testid="plugin-inmails">{inmail_items}</ul>'
+        f'<h2>Projects</h2><ul data-testid="saved-projects">{saved_items or _NONE_YET}</ul>{save_form}'
+        f'<h2>Notes</h2><ul data-testid="plugin-notes">{note_items or _NONE_YET}</ul>'
+        f'<h2>InMails</h2><ul data-testid="plugin-inmails">{inmail_items or _NONE_YET}</ul>'
         f"<h2>Send InMail</h2>{inmail_form}"
     )
+
+
+_NONE_YET = "<li class=muted>None yet.</li>"
 
 
 # --- actions ------------------------------------------------------------------------------------------
@@ -525,6 +528,7 @@ _STYLE = (
     ".inline{display:inline}.muted{color:#666;font-size:12px}.error{color:#b00020}.ok{color:#057642}"
     ".card{display:grid;grid-template-columns:64px 1fr;column-gap:12px}"
     ".card p,.card h1{grid-column:2;margin:2px 0}"
+    "nav.actions{margin:10px 0}"
     ".photo{grid-row:1/4;width:64px;height:64px;border-radius:50%;background:#0a66c2;color:#fff;"
     "display:flex;align-items:center;justify-content:center;font-size:22px}h1{font-size:20px}"
     "h2{font-size:15px;margin:14px 0 4px}ul{margin:0;padding-left:18px}.skills li{display:inline;"

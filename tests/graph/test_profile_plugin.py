@@ -463,3 +463,49 @@ async def test_a_manual_match_in_the_plugin_makes_the_ats_tab_show_the_member(
             }
         }
     }
+
+
+async def test_unlinking_a_manual_match_in_the_plugin_removes_it_and_tells_the_page(
+    sandbox: Sandbox, browser: aiohttp.ClientSession, linkedin: LinkedInClient, world: World
+) -> None:
+    # given: a candidate LinkedIn matches to nobody, linked by hand in a plugin that shows the unlink
+    await sync_to_linkedin(linkedin, [77], ["nobody77@elsewhere.example"])
+    plugin = Plugin(sandbox, browser, 77)
+    plugin.context["showUnlinkUrl"] = "true"
+    await plugin.sign_in(SEAT_A)
+    member = world.members[5].urn
+    await plugin.post("link", member=member)
+    _, linked = await plugin.page()
+    assert linked.one("unlink-submit") == "Unlink this member"
+    # when
+    status, location = await plugin.post("unlink")
+    # then
+    assert status == 303
+    _, page = await plugin.page(unlinked=parse_qs(urlsplit(location).query)["unlinked"][0])
+    assert page.body["data-unlinked-member"] == member
+    assert "plugin-manual-match" in page.text
+    state = await sandbox.admin("GET", "state")
+    [pushed] = [c for c in state["candidates"] if "atsCandidateId=77" in c["key"]]
+    assert pushed["manualMatchedMember"] is None
+
+
+async def test_signing_out_of_the_plugin_shows_the_sign_in_again_and_ends_the_session(
+    matched_plugin: Plugin, world: World
+) -> None:
+    # given
+    await matched_plugin.sign_in(SEAT_A)
+    session = matched_plugin.session
+    # when
+    status, _ = await matched_plugin.post("signout")
+    # then: neither the cookie nor the old token signs in any more
+    assert status == 303
+    matched_plugin.session = ""
+    _, page = await matched_plugin.page()
+    assert "plugin-signed-out" in page.text
+    matched_plugin.session = session
+    _, with_old_token = await matched_plugin.page()
+    assert "plugin-signed-out" in with_old_token.text
+    refused, _ = await matched_plugin.post(
+        "save", member=world.members[0].urn, project="urn:li:hireProject:10011"
+    )
+    assert refused == 401

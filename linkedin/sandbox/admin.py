@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from linkedin.sandbox import acls, exports, integrations, provisioning
 from linkedin.sandbox.dispatch import sandbox_state
+from linkedin.sandbox.member_profiles import seat_projects
 from linkedin.sandbox.restli import RestliError, error_response, json_body, key_string
 from linkedin.sandbox.state import Fault, SandboxState, Token
 from linkedin.sandbox.views import event_json, member_json, note_json, seat_json, stub_json
@@ -118,7 +119,14 @@ async def world(request: Request, state: SandboxState) -> Json:
         "orgUrn": state.config.org_urn,
         "contractUrn": contract,
         "seats": [{**seat_json(s, contract), "urn": s.urn} for s in state.world.seats],
-        "members": [member_json(m) for m in state.world.members],
+        "members": [
+            {
+                **member_json(m),
+                "headline": state.world.profiles[m.urn].headline,
+                "location": state.world.profiles[m.urn].location,
+            }
+            for m in state.world.members
+        ],
     }
 
 
@@ -126,10 +134,32 @@ async def send_inmail(request: Request, state: SandboxState) -> Json:
     """A recruiter seat sends an InMail to a member; continues their thread when one exists."""
     body = await json_body(request)
     seat, member = _seat(state, body), _member(state, body)
+    visibility, project = _visibility(body, ("PUBLIC", None))
+    event = record_inmail(
+        state,
+        seat,
+        member,
+        str(body.get("subject", "Opportunity")),
+        str(body.get("body", f"Hi {member.first_name}, are you open to a chat?")),
+        visibility,
+        project,
+    )
+    return event_json(event)
+
+
+def record_inmail(
+    state: SandboxState,
+    seat: Seat,
+    member: Member,
+    subject: str,
+    text: str,
+    visibility: str = "PUBLIC",
+    project: str | None = None,
+) -> ConversationEvent:
+    """The seat's InMail to the member, now, in their thread if they have one (else a new thread)."""
     thread = (
         _thread(state, seat.urn, member.urn) or f"urn:li:messagingThread:2-{state.rng.getrandbits(48):012x}"
     )
-    visibility, project = _visibility(body, ("PUBLIC", None))
     event = ConversationEvent(
         state.next_id("evt"),
         thread,
@@ -137,13 +167,13 @@ async def send_inmail(request: Request, state: SandboxState) -> Json:
         seat.urn,
         [member.urn],
         state.config.now_ms(),
-        str(body.get("subject", "Opportunity")),
-        str(body.get("body", f"Hi {member.first_name}, are you open to a chat?")),
+        subject,
+        text,
         visibility,
         project,
     )
     state.world.events.append(event)
-    return event_json(event)
+    return event
 
 
 async def reply(request: Request, state: SandboxState) -> Json:
@@ -186,6 +216,7 @@ async def add_seat(request: Request, state: SandboxState) -> Json:
         last_name=str(body.get("lastName", f"Holder {seat_id}")),
     )
     state.world.seats.append(seat)
+    state.world.projects += seat_projects(seat.id, seat.urn, seat.first_name)
     return {**seat_json(seat, state.config.contract_urn), "urn": seat.urn}
 
 
@@ -422,6 +453,24 @@ async def pushed_state(request: Request, state: SandboxState) -> Json:
     }
 
 
+async def projects(request: Request, state: SandboxState) -> list[Json]:
+    """Every seat's Recruiter projects with the members saved to them (`?seat=` one seat's)."""
+    seat_ref = request.query_params.get("seat")
+    seat = state.world.seat(seat_ref) if seat_ref else None
+    if seat_ref and seat is None:
+        raise RestliError(404, f"Unknown seat {seat_ref!r}")
+    return [
+        {
+            "urn": p.urn,
+            "name": p.name,
+            "seat": p.seat,
+            "members": [{"member": urn, "savedAt": at} for urn, at in p.members.items()],
+        }
+        for p in state.world.projects
+        if seat is None or p.seat == seat.urn
+    ]
+
+
 async def apps(request: Request, state: SandboxState) -> list[Json]:
     """Every app: the default demo app first, then the provisioned child apps."""
     root = state.root
@@ -451,6 +500,7 @@ ROUTES = [
     ),
     Route("/_admin/apps/{client_id}/integrations/enable", admin(integrations.admin_enable), methods=["POST"]),
     Route("/_admin/state", admin(pushed_state), methods=["GET"]),
+    Route("/_admin/projects", admin(projects), methods=["GET"]),
     Route("/_admin/exports", admin(exports.admin_export), methods=["POST"]),
     Route("/_admin/exportJobs", admin(acls.admin_export_jobs), methods=["GET"]),
     Route("/_admin/inAts", admin(acls.admin_in_ats), methods=["GET"]),

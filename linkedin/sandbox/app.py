@@ -19,6 +19,7 @@ from linkedin.sandbox import (
     integrations,
     jobs,
     oauth,
+    profile_plugin,
     provisioning,
 )
 from linkedin.sandbox.config import SandboxConfig
@@ -114,6 +115,7 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Starlette:
         *admin.ROUTES,
         Route("/_plugin/atsIntegration", integrations.plugin_page, methods=["GET"]),
         Route("/_plugin/atsIntegration", integrations.plugin_submit, methods=["POST"]),
+        *profile_plugin.ROUTES,
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(QueryTunnelMiddleware)])
     app.state.sandbox = state

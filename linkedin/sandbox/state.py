@@ -213,6 +213,8 @@ class SandboxState:
         self.exports_per_seat_month: dict[tuple[str, str], int] = {}
         self.deliveries: dict[str, Delivery] = {}
         self.challenged_urls: set[str] = set()
+        # The profile plugin's sign-ins: session token → the seat URN signed in with it.
+        self.plugin_sessions: dict[str, str] = {}
         # Continue after the world's own ids (evt-000001...), so admin-made events never reuse one.
         self.counter = len(self.world.events)
         if self.root is self:

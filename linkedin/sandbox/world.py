@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.member_profiles import MemberProfile, Project, build_profile, seat_projects
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
@@ -181,6 +182,9 @@ class World:
     events: list[ConversationEvent] = field(default_factory=list)
     notes: list[ProspectNote] = field(default_factory=list)
     stubs: list[MailStub] = field(default_factory=list)
+    # What each member's profile shows (by person URN), and every seat's Recruiter projects.
+    profiles: dict[str, MemberProfile] = field(default_factory=dict)
+    projects: list[Project] = field(default_factory=list)
     built_at_ms: int = 0
     # The highest seat id ever handed out: a dropped seat's id is never reused.
     last_seat_id: int = 0
@@ -196,6 +200,10 @@ class World:
     def member(self, urn: str) -> Member | None:
         """The member with that person URN, if any."""
         return next((m for m in self.members if m.urn == urn), None)
+
+    def projects_of(self, seat_urn: str) -> list[Project]:
+        """The seat's Recruiter projects."""
+        return [p for p in self.projects if p.seat == seat_urn]
 
 
 def project_urn(number: int) -> str:
@@ -262,6 +270,9 @@ def build_world(config: SandboxConfig) -> World:
         )
     world = World(seats=seats, members=members, built_at_ms=now, last_seat_id=max(s.id for s in seats))
     _add_history(world, rng, now)
+    # After the history: profiles and projects draw from RNGs of their own, leaving the world's draws.
+    world.profiles = {m.urn: build_profile(config.seed, m.urn, m.title, m.city) for m in members}
+    world.projects = [p for seat in seats for p in seat_projects(seat.id, seat.urn, seat.first_name)]
     return world
 
 

@@ -105,7 +105,7 @@ def ats_id(global_id: str) -> str:
 @pytest.fixture
 async def demo_site(settings: Settings, sandbox: Sandbox, services: Services) -> AsyncIterator[DemoSite]:
     """`rscgraph run`'s world on a loopback port: acme and globex onboarded, acme's initial sync sent to
-    LinkedIn (so the profile plugin finds its candidates) and its first poll done."""
+    LinkedIn (so the profile plugin finds its candidates) after its first poll."""
     customers = await onboard_demo(settings, sandbox.url)
     acme = next(c for c in customers if c.key == "acme")
     world = await sandbox.admin("GET", f"world?app={acme.client_id}")
@@ -113,17 +113,18 @@ async def demo_site(settings: Settings, sandbox: Sandbox, services: Services) ->
         admin = server.bearer("admin", "acme", "admin@acme.demo")
         _, created = await server.graphql(CREATE, authorization=admin)
         unmatched_id = created["data"]["createCandidate"]["candidate"]["id"]
-        tenant = await services.tenants.by_key("acme")
-        config = SyncConfig(
-            candidate_url_template=settings.candidate_url_template, job_url_template=settings.job_url_template
-        )
-        await OutboxWorker(services.sessions, tenant, config).run_until_idle()
         _, found = await server.graphql(
             MEMBER_CANDIDATE, {"urn": world["members"][0]["urn"]}, authorization=admin
         )
         candidate_id = found["data"]["linkedinMembers"][0]["candidate"]["id"]
         _, refreshed = await server.graphql(REFRESH, {"id": candidate_id}, authorization=admin)
         assert refreshed["data"]["refreshLinkedInActivity"]["userErrors"] == [], refreshed
+        # After the first poll: its mail stubs complete candidates (emails) the sync then sends.
+        tenant = await services.tenants.by_key("acme")
+        config = SyncConfig(
+            candidate_url_template=settings.candidate_url_template, job_url_template=settings.job_url_template
+        )
+        await OutboxWorker(services.sessions, tenant, config).run_until_idle()
         urns = [m["urn"] for m in world["members"]]
         _, members = await server.graphql(IN_ATS, {"urns": urns}, authorization=admin)
         free = {m["personUrn"] for m in members["data"]["linkedinMembers"] if not m["inAts"]}

@@ -136,7 +136,7 @@ function Header({ candidate: c, isAdmin }) {
 
 // Admins see whether LinkedIn refused this candidate (the sync status names failed records).
 function SyncState({ candidateId }) {
-  const { data, error } = useLoad(() => gql(SYNC_STATUS, { failures: 100 }).then((d) => d.syncStatus), [candidateId]);
+  const { data, error } = useLoad(() => gql(SYNC_STATUS, { failures: 50 }).then((d) => d.syncStatus), [candidateId]);
   if (error) return <span class="error"> · sync status unavailable: {error}</span>;
   if (!data) return null;
   const mine = data.entities

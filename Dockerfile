@@ -8,6 +8,10 @@ FROM node:20-slim AS web
 WORKDIR /src/web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+# The candidate page, bundled by esbuild (a runtime dependency of web/ for this step) into web/dist.
+COPY web/build.mjs ./
+COPY web/src src
+RUN npm run build
 
 FROM python:3.11-slim
 WORKDIR /srv/rscgraph
@@ -21,8 +25,9 @@ COPY resolvers resolvers
 COPY models models
 COPY linkedin linkedin
 COPY migrations migrations
-COPY web/tabs.html web/tabs.html
+COPY web/candidates.html web/candidates.html
 COPY --from=web /src/web/node_modules web/node_modules
+COPY --from=web /src/web/dist web/dist
 RUN .venv/bin/pip install --no-cache-dir --no-deps --no-build-isolation -e .
 # Listen on every interface of the container; production masks unexpected error messages.
 ENV RSC_HOST=0.0.0.0 RSC_ENVIRONMENT=production

@@ -1,6 +1,6 @@
-"""Development sign-in with the local signing key: the demo's users, `POST /auth/dev-token` (the demo page
-signs in through it) and GraphiQL's ready `Authorization` header. The factory adds these only in
-development with no identity provider configured (`Settings.dev_tokens`)."""
+"""Development sign-in with the local signing key: the demo's users, `POST /auth/dev-token` (the
+candidate page signs in through it) and GraphiQL's ready `Authorization` header. The factory adds these
+only in development with no identity provider configured (`Settings.dev_tokens`)."""
 
 from __future__ import annotations
 

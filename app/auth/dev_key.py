@@ -22,7 +22,7 @@ from resolvers.viewer import Role
 log = logging.getLogger("rscgraph.auth")
 KEY_FILE = "signing.key"
 DEV_ISSUER = "rscgraph-dev"
-# Long enough for a working day in GraphiQL; `make run` and the demo page sign new ones on demand.
+# Long enough for a working day in GraphiQL; `make run` and the candidate page sign new ones on demand.
 DEV_TOKEN_TTL_S = 12 * 3600
 
 

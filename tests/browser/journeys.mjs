@@ -269,3 +269,20 @@ export async function anInMailArrivesLive(page, input) {
     refreshState: await page.getByTestId("refresh-status").getAttribute("data-state"),
   };
 }
+
+export async function requestErrorsInWords(page, input) {
+  await signIn(page, input, input.customer, input.recruiter, `/candidates/${input.candidateAtsId}?tab=inmail`);
+  await page.getByTestId("thread").first().waitFor();
+  // The network drops the refresh: the page says so and the button comes back.
+  await page.route("**/graphql", (route) =>
+    route.request().postData()?.includes("mutation Refresh") ? route.abort("connectionreset") : route.continue(),
+  );
+  await page.getByTestId("refresh").click();
+  await page.locator("[data-testid=refresh-status][data-state=error]").waitFor();
+  const refresh = await page.getByTestId("refresh-status").innerText();
+  const button = await page.getByTestId("refresh").isEnabled();
+  // An id the customer has no candidate for.
+  await page.goto(`${input.baseUrl}/candidates/987654321`);
+  await page.getByTestId("candidate-error").waitFor();
+  return { refresh, button, missing: await page.getByTestId("candidate-error").innerText() };
+}

@@ -195,3 +195,17 @@ async def test_an_inmail_arrives_on_the_open_tab_without_pressing_anything(
     assert seen["liveLast"] == "INMAIL"
     assert (seen["refreshesFromThePage"], seen["refreshState"]) == (0, "idle")
     assert seen["pageErrors"] == []
+
+
+async def test_a_failed_request_is_said_in_words_and_nothing_keeps_spinning(
+    demo_site: DemoSite, journey: Journey
+) -> None:
+    # when: the refresh's request is cut, then the recruiter opens an id that is no candidate of theirs
+    seen = await journey("requestErrorsInWords", demo_site.input())
+    # then
+    assert (
+        seen["refresh"]
+        == "The refresh failed: Could not reach the server. Check your connection and try again."
+    )
+    assert seen["button"] is True
+    assert seen["missing"] == "This candidate does not exist, or is not yours to see."

@@ -18,7 +18,16 @@ const TABS = [
 
 export function CandidateView({ pathId, tab, isAdmin }) {
   const id = candidateGlobalId(pathId);
-  const { data, error, loading, reload } = useLoad(() => gql(CANDIDATE, { id }).then((d) => d.candidate), [id]);
+  // Another customer's id or an unknown one is NOT_FOUND, as a null candidate: both read the same.
+  const load = () =>
+    gql(CANDIDATE, { id }).then(
+      (d) => d.candidate,
+      (e) => {
+        if (e.code === "NOT_FOUND" || e.code === "BAD_USER_INPUT") return null;
+        throw e;
+      },
+    );
+  const { data, error, loading, reload } = useLoad(load, [id]);
   const live = useLive(id, () => reload({ quiet: true }));
 
   if (error && !data) {

@@ -371,7 +371,7 @@ def _profile(found: Resolved, member: Member, values: dict[str, str]) -> str:
         'data-testid="inmail-body"></textarea>'
         '<button type=submit data-testid="inmail-send">Send InMail</button></form>'
     )
-    recruiter = f"{PREFIX}/recruiter?{urlencode({'api_key': ctx.api_key, 'member': member.urn})}"
+    recruiter = f"{PREFIX}/recruiter/{member.urn.rsplit(':', 1)[-1]}"
     unlink = (
         f'<form method=post action="{PREFIX}/unlink" class=inline>{ctx.hidden()}'
         '<button type=submit data-testid="unlink-submit">Unlink this member</button></form>'
@@ -501,15 +501,19 @@ async def unlink(request: Request) -> Response:
 
 
 async def recruiter(request: Request) -> Response:
-    """GET: the member in (the sandbox's stand-in of) LinkedIn Recruiter: `api_key`, `member`."""
-    state = sandbox_state(request).app_state(request.query_params.get("api_key") or None)
-    member = state.world.member(request.query_params.get("member", "")) if state else None
-    if state is None or member is None:
-        return _error("No such member.", 404)
-    card = _profile_card(member, state.world.profiles[member.urn])
-    return _page(
-        "LinkedIn Recruiter", f'<p class=muted data-testid="recruiter-page">LinkedIn Recruiter</p>{card}'
-    )
+    """GET the member in (the sandbox's stand-in of) LinkedIn Recruiter, by person id, in whichever
+    app's world holds them (a "View in Recruiter" link names no app)."""
+    root = sandbox_state(request).root
+    urn = f"urn:li:person:{request.path_params['member_id']}"
+    for state in (root, *root.children.values()):
+        member = state.world.member(urn)
+        if member is not None:
+            card = _profile_card(member, state.world.profiles[member.urn])
+            return _page(
+                "LinkedIn Recruiter",
+                f'<p class=muted data-testid="recruiter-page">LinkedIn Recruiter</p>{card}',
+            )
+    return _error("No such member.", 404)
 
 
 def _script(name: str) -> Callable[[Request], Awaitable[Response]]:
@@ -545,5 +549,5 @@ ROUTES = [
     Route(f"{PREFIX}/inmail", send_inmail, methods=["POST"]),
     Route(f"{PREFIX}/link", link, methods=["POST"]),
     Route(f"{PREFIX}/unlink", unlink, methods=["POST"]),
-    Route(f"{PREFIX}/recruiter", recruiter, methods=["GET"]),
+    Route(f"{PREFIX}/recruiter/{{member_id}}", recruiter, methods=["GET"]),
 ]

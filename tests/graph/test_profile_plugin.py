@@ -182,7 +182,8 @@ async def test_signed_in_the_plugin_renders_the_matched_members_profile(
     assert page.one("profile-past-positions").count("·") == 2 * len(profile.past)
     assert profile.education[0].school in page.one("profile-education")
     assert page.all("profile-skill") == profile.skills
-    assert parse_qs(urlsplit(page.attrs["view-in-recruiter"]["href"]).query)["member"] == [member.urn]
+    recruiter = page.attrs["view-in-recruiter"]["href"]
+    assert recruiter == f"/_plugin/profile/recruiter/{member.urn.rsplit(':', 1)[-1]}"
 
 
 async def test_the_plugin_shows_the_first_message_of_each_conversation(
@@ -509,3 +510,29 @@ async def test_signing_out_of_the_plugin_shows_the_sign_in_again_and_ends_the_se
         "save", member=world.members[0].urn, project="urn:li:hireProject:10011"
     )
     assert refused == 401
+
+
+async def test_view_in_recruiter_from_the_ats_tab_opens_the_sandboxs_recruiter_page(
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    customer_id: int,
+    sandbox: Sandbox,
+    browser: aiohttp.ClientSession,
+    world: World,
+) -> None:
+    # given: a candidate linked to member 3
+    member = world.members[3]
+    candidate_id = await _candidate(sessions, customer_id, member.email, member.urn)
+    tab = await graphql(
+        "query($id: ID!) { candidate(id: $id) { linkedinProfile { viewInRecruiterUrl } } }",
+        {"id": _gid(candidate_id)},
+    )
+    assert tab.data is not None
+    url = tab.data["candidate"]["linkedinProfile"]["viewInRecruiterUrl"]
+    # when
+    async with browser.get(url) as response:
+        page = PageIds(await response.text())
+    # then
+    assert url.startswith(f"{sandbox.url}/_plugin/profile/recruiter/")
+    assert response.status == 200
+    assert page.one("profile-name") == f"{member.first_name} {member.last_name}"

@@ -40,10 +40,10 @@ SCRIPTS = ("in.js", "extension.js", "frame.js")
 MAX_SUBJECT = 200
 MAX_BODY = 1900
 MAX_PICKS = 20
-# The frame may be embedded by any page (LinkedIn checks validJsSdkDomains; the sandbox does not).
+# Any page may embed the frame unless the config checks validJsSdkDomains (then only those may).
 FRAME_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors *"
+    "form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
 )
 
 
@@ -114,14 +114,16 @@ def _day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y")
 
 
-def _page(title: str, body: str, *, status: int = 200, attrs: str = "") -> HTMLResponse:
+def _page(
+    title: str, body: str, *, status: int = 200, attrs: str = "", ancestors: tuple[str, ...] = ()
+) -> HTMLResponse:
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head>"
         f'<body{attrs}>{body}<script src="{PREFIX}/frame.js"></script></body></html>'
     )
     response = HTMLResponse(page, status)
-    response.headers["content-security-policy"] = FRAME_CSP
+    response.headers["content-security-policy"] = FRAME_CSP.format(ancestors=" ".join(ancestors) or "*")
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -154,6 +156,9 @@ def _resolve(request: Request, values: dict[str, str]) -> Resolved | HTMLRespons
         return _error("The integrationContext does not belong to this api_key's organization.", 403)
     if not ctx.ats_candidate_id:
         return _error("No ATS candidate id was given (data-ats-candidate-id).", 400)
+    domains = sdk_domains(state)
+    if domains and ctx.origin.lower() not in domains:
+        return _error("This page is not on one of the application's JS SDK domains (validJsSdkDomains).", 403)
     token = ctx.session or request.cookies.get(_cookie(state), "")
     seat_urn = state.plugin_sessions.get(token)
     seat = state.world.seat(seat_urn) if seat_urn else None
@@ -164,6 +169,13 @@ def _resolve(request: Request, values: dict[str, str]) -> Resolved | HTMLRespons
         KEY_FIELDS,
     )
     return Resolved(state, replace(ctx, session=token), seat, state.candidates.get(key))
+
+
+def sdk_domains(state: SandboxState) -> tuple[str, ...]:
+    """The origins that may embed the app's plugin when the config checks them (else none: any may)."""
+    if not state.config.plugin_checks_js_sdk_domains or state.app is None:
+        return ()
+    return tuple(d.rstrip("/").lower() for d in state.app.js_sdk_domains)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -195,11 +207,12 @@ async def frame(request: Request) -> Response:
             f"{_e(found.ctx.ats_candidate_id)} from this ATS yet: it shows here once the ATS has "
             "synced it.</p>"
         )
-        return _page("LinkedIn", header + body, attrs=attrs)
+        return _page("LinkedIn", header + body, attrs=attrs, ancestors=sdk_domains(found.state))
     member_urn = found.candidate.manual or next(iter(found.candidate.matched), None)
     member = found.state.world.member(member_urn) if member_urn else None
     if member is None:
-        return _page("LinkedIn", header + _match_picker(found, values.get("q", "")), attrs=attrs)
+        picker = _match_picker(found, values.get("q", ""))
+        return _page("LinkedIn", header + picker, attrs=attrs, ancestors=sdk_domains(found.state))
     return _page(
         f"{member.first_name} {member.last_name}", header + _profile(found, member, values), attrs=attrs
     )
@@ -219,7 +232,7 @@ def _signed_out(found: Resolved) -> HTMLResponse:
         f"{seats}</select></label> "
         '<button type=submit data-testid="signin-submit">Sign in</button></form></section>'
     )
-    return _page("Sign in to LinkedIn", body)
+    return _page("Sign in to LinkedIn", body, ancestors=sdk_domains(found.state))
 
 
 def _header(ctx: Context, seat: Seat) -> str:

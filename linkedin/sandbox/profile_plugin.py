@@ -382,7 +382,11 @@ def _profile(found: Resolved, member: Member, values: dict[str, str]) -> str:
         'data-testid="inmail-subject">'
         f'<textarea name=body required maxlength={MAX_BODY} rows=4 placeholder="Write your InMail" '
         'data-testid="inmail-body"></textarea>'
-        '<button type=submit data-testid="inmail-send">Send InMail</button></form>'
+        '<label>Visible to <select name=visibility data-testid="inmail-visibility">'
+        '<option value="PUBLIC">Everyone in the organization</option>'
+        '<option value="PRIVATE">Only me</option>'
+        + "".join(f'<option value="PROJECT:{_e(p.urn)}">Members of {_e(p.name)}</option>' for p in own)
+        + '</select></label> <button type=submit data-testid="inmail-send">Send InMail</button></form>'
     )
     recruiter = f"{PREFIX}/recruiter/{member.urn.rsplit(':', 1)[-1]}"
     unlink = (
@@ -484,7 +488,21 @@ async def send_inmail(request: Request) -> Response:
     if not subject or not text or len(subject) > MAX_SUBJECT or len(text) > MAX_BODY:
         problem = f"An InMail needs a subject (at most {MAX_SUBJECT}) and a message (at most {MAX_BODY})."
         return RedirectResponse(found.ctx.frame_url(problem=problem), 303)
-    event = record_inmail(found.state, found.seat, member, subject, text)
+    # PUBLIC, PRIVATE, or PROJECT:<one of the seat's projects> (the author's choice, as in Recruiter).
+    chosen = values.get("visibility", "PUBLIC")
+    visibility, _, project = chosen.partition(":")
+    own = {p.urn for p in found.state.world.projects_of(found.seat.urn)}
+    if visibility not in ("PUBLIC", "PRIVATE", "PROJECT") or (visibility == "PROJECT") != (project in own):
+        return RedirectResponse(found.ctx.frame_url(problem=f"Unknown visibility {chosen!r}."), 303)
+    event = record_inmail(
+        found.state,
+        found.seat,
+        member,
+        subject,
+        text,
+        visibility,
+        project if visibility == "PROJECT" else None,
+    )
     return RedirectResponse(found.ctx.frame_url(sent=event.id), 303)
 
 

@@ -3,6 +3,7 @@ and its actions reaching the ATS (InMail through a refresh, the manual match thr
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -536,3 +537,65 @@ async def test_view_in_recruiter_from_the_ats_tab_opens_the_sandboxs_recruiter_p
     assert url.startswith(f"{sandbox.url}/_plugin/profile/recruiter/")
     assert response.status == 200
     assert page.one("profile-name") == f"{member.first_name} {member.last_name}"
+
+
+async def test_the_frame_runs_no_inline_script_and_its_policy_allows_none(
+    matched_plugin: Plugin, sandbox: Sandbox, browser: aiohttp.ClientSession
+) -> None:
+    # given
+    await matched_plugin.sign_in(SEAT_A)
+    url = f"{sandbox.url}/_plugin/profile/frame?{urlencode(matched_plugin._values())}"
+    # when
+    async with browser.get(url) as response:
+        page = await response.text()
+        policy = response.headers["content-security-policy"]
+    # then: every script is a file of the sandbox's origin, which is all the policy lets run
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.DOTALL)
+    assert scripts == [(' src="/_plugin/profile/frame.js"', "")]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+async def test_a_private_inmail_sent_in_the_plugin_shows_only_to_its_author_seat(
+    sandbox: Sandbox, browser: aiohttp.ClientSession, linkedin: LinkedInClient, world: World
+) -> None:
+    # given: member 200 has no conversation yet; seat B is signed in
+    member = world.members[200]
+    await sync_to_linkedin(linkedin, [55], [member.email])
+    plugin = Plugin(sandbox, browser, 55)
+    await plugin.sign_in(SEAT_B)
+    _, before = await plugin.page()
+    assert before.options["inmail-visibility"][:2] == ["PUBLIC", "PRIVATE"]
+    # when: B's first InMail to them is private
+    status, _ = await plugin.post(
+        "inmail", member=member.urn, subject="Private one", body="Just us", visibility="PRIVATE"
+    )
+    # then
+    assert status == 303
+    _, seen_by_b = await plugin.page()
+    await plugin.sign_in(SEAT_A)
+    _, seen_by_a = await plugin.page()
+    assert [t.split(" Ben Sourcer")[0] for t in seen_by_b.all("plugin-inmail")] == ["Private one Just us"]
+    assert seen_by_a.all("plugin-inmail") == []
+
+
+async def test_an_inmail_of_an_unknown_visibility_is_not_sent(
+    matched_plugin: Plugin, sandbox: Sandbox, world: World
+) -> None:
+    # given
+    await matched_plugin.sign_in(SEAT_A)
+    before = (await sandbox.admin("GET", "summary"))["events"]
+    # when: a project of another seat
+    status, location = await matched_plugin.post(
+        "inmail",
+        member=world.members[0].urn,
+        subject="Hi",
+        body="Hello",
+        visibility="PROJECT:urn:li:hireProject:10021",
+    )
+    # then
+    assert status == 303
+    assert parse_qs(urlsplit(location).query)["problem"] == [
+        "Unknown visibility 'PROJECT:urn:li:hireProject:10021'."
+    ]
+    assert (await sandbox.admin("GET", "summary"))["events"] == before

@@ -192,14 +192,15 @@ async def frame(request: Request) -> Response:
     found = _resolve(request, values)
     if isinstance(found, HTMLResponse):
         return found
+    attrs = f' data-parent-origin="{_e(found.ctx.origin)}"' if found.ctx.origin else ""
     if found.seat is None:
-        return _signed_out(found)
-    attrs = ""
-    if found.ctx.origin:
-        attrs += f' data-parent-origin="{_e(found.ctx.origin)}"'
-    for flag, attr in (("linked", "data-linked-member"), ("unlinked", "data-unlinked-member")):
-        if values.get(flag):
-            attrs += f' {attr}="{_e(values[flag])}"'
+        return _signed_out(found, attrs)
+    # The page hears of a link or unlink only while it is what LinkedIn holds (a crafted URL claims none).
+    manual = found.candidate.manual if found.candidate is not None else None
+    if values.get("linked") and values["linked"] == manual:
+        attrs += f' data-linked-member="{_e(manual)}"'
+    if values.get("unlinked") and found.candidate is not None and manual is None:
+        attrs += f' data-unlinked-member="{_e(values["unlinked"])}"'
     header = _header(found.ctx, found.seat)
     if found.candidate is None:
         body = (
@@ -214,11 +215,14 @@ async def frame(request: Request) -> Response:
         picker = _match_picker(found, values.get("q", ""))
         return _page("LinkedIn", header + picker, attrs=attrs, ancestors=sdk_domains(found.state))
     return _page(
-        f"{member.first_name} {member.last_name}", header + _profile(found, member, values), attrs=attrs
+        f"{member.first_name} {member.last_name}",
+        header + _profile(found, member, values),
+        attrs=attrs,
+        ancestors=sdk_domains(found.state),
     )
 
 
-def _signed_out(found: Resolved) -> HTMLResponse:
+def _signed_out(found: Resolved, attrs: str) -> HTMLResponse:
     seats = "".join(
         f'<option value="{_e(s.urn)}">{_e(s.first_name)} {_e(s.last_name)} (seat {s.id})</option>'
         for s in found.state.world.seats
@@ -232,7 +236,7 @@ def _signed_out(found: Resolved) -> HTMLResponse:
         f"{seats}</select></label> "
         '<button type=submit data-testid="signin-submit">Sign in</button></form></section>'
     )
-    return _page("Sign in to LinkedIn", body, ancestors=sdk_domains(found.state))
+    return _page("Sign in to LinkedIn", body, attrs=attrs, ancestors=sdk_domains(found.state))
 
 
 def _header(ctx: Context, seat: Seat) -> str:
@@ -253,7 +257,9 @@ def _match_picker(found: Resolved, query: str) -> str:
     else:
         body = found.candidate.body
         first, last = str(body.get("firstName", "")).lower(), str(body.get("lastName", "")).lower()
+        # LinkedIn's suggestions: members of the candidate's first or last name, else anyone.
         picks = [m for m in world.members if m.first_name.lower() == first or m.last_name.lower() == last]
+        picks = picks or world.members
     options = "".join(
         f'<option value="{_e(m.urn)}">{_e(m.first_name)} {_e(m.last_name)} · '
         f"{_e(world.profiles[m.urn].headline)} · {_e(m.city)}</option>"

@@ -599,3 +599,15 @@ async def test_an_inmail_of_an_unknown_visibility_is_not_sent(
         "Unknown visibility 'PROJECT:urn:li:hireProject:10021'."
     ]
     assert (await sandbox.admin("GET", "summary"))["events"] == before
+
+
+async def test_a_frame_url_claiming_a_link_linkedin_does_not_hold_tells_the_page_nothing(
+    matched_plugin: Plugin, world: World
+) -> None:
+    # given: candidate 41 is matched algorithmically, linked by hand to no one
+    await matched_plugin.sign_in(SEAT_A)
+    # when
+    _, page = await matched_plugin.page(linked=world.members[9].urn)
+    # then
+    assert "data-linked-member" not in page.body
+    assert page.body["data-parent-origin"] == "http://ats.example"

@@ -36,7 +36,7 @@ def domain_config(settings: Settings) -> DomainConfig:
     return DomainConfig(
         widget_script_url=settings.linkedin_profile_plugin.script_url,
         widget_extension=settings.linkedin_profile_plugin.extension,
-        recruiter_profile_url=settings.linkedin_recruiter_url,
+        recruiter_profile_url=settings.linkedin_recruiter_profile_url,
         live_match_cache_s=settings.live_match_cache_s,
         poll_initial_lookback_days=settings.poll_initial_lookback_days,
         max_page_size=settings.max_page_size,

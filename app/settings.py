@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.limits import DEFAULT_MAX_QUERY_COST
-from linkedin.config import LinkedInConfig, ProfilePluginConfig, profile_plugin
+from linkedin.config import LinkedInConfig, ProfilePluginConfig, profile_plugin, recruiter_profile_url
 from resolvers.sync.config import candidate_page_template, job_page_template
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./rscgraph.db"
@@ -105,7 +105,11 @@ class Settings(BaseSettings):
         default=None,
         description="the profile plugin's HcmWidget extension; default: as for the script",
     )
-    linkedin_recruiter_url: str = "https://www.linkedin.com/talent/profile"
+    linkedin_recruiter_url: str | None = Field(
+        default=None,
+        description='the base of "View in Recruiter" links; default: LinkedIn Recruiter\'s when the API base '
+        "URL is LinkedIn's, else the sandbox's stand-in",
+    )
 
     live_match_cache_s: float = Field(
         default=30.0, ge=0, description="how long live LinkedIn matches are reused"
@@ -261,7 +265,11 @@ class Settings(BaseSettings):
         return None if value is None else value.rstrip("/")
 
     @field_validator(
-        "auth_issuer", "auth_jwks_url", "linkedin_widget_script_url", "linkedin_widget_extension_url"
+        "auth_issuer",
+        "auth_jwks_url",
+        "linkedin_widget_script_url",
+        "linkedin_widget_extension_url",
+        "linkedin_recruiter_url",
     )
     @classmethod
     def _an_http_url(cls, value: str | None) -> str | None:
@@ -405,6 +413,11 @@ class Settings(BaseSettings):
             script_url=self.linkedin_widget_script_url,
             extension_url=self.linkedin_widget_extension_url,
         )
+
+    @property
+    def linkedin_recruiter_profile_url(self) -> str:
+        """The base of "View in Recruiter" links (RSC_LINKEDIN_RECRUITER_URL, else following the API)."""
+        return recruiter_profile_url(self.linkedin_api_base_url, self.linkedin_recruiter_url)
 
     def linkedin_config(self) -> LinkedInConfig:
         """The LinkedIn client's own configuration, built from these settings."""

@@ -326,9 +326,9 @@ def plain_app(database_url: str, settings: Settings) -> Starlette:
                     "matchedAt": identity.matched_at if identity else None,
                     "algorithmicMatches": snapshot.algorithmic_matches if snapshot else [],
                     "manualMatch": snapshot.manual_match if snapshot else None,
-                    "viewInRecruiterUrl": f"{settings.linkedin_recruiter_url}/{urn.rsplit(':', 1)[-1]}"
-                    if urn
-                    else None,
+                    "viewInRecruiterUrl": (
+                        f"{settings.linkedin_recruiter_profile_url}/{urn.rsplit(':', 1)[-1]}" if urn else None
+                    ),
                     "widget": {
                         "apiKey": settings.linkedin_client_id,
                         "integrationContext": settings.linkedin_org_urn,

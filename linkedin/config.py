@@ -63,6 +63,9 @@ PROFILE_FRAME_ORIGINS = ("https://www.linkedin.com", "https://platform.linkedin.
 # The sandbox's offline stand-ins (linkedin/sandbox/profile_plugin.py serves them).
 SANDBOX_PROFILE_SCRIPT_PATH = "/_plugin/profile/in.js"
 SANDBOX_PROFILE_EXTENSION_PATH = "/_plugin/profile/extension.js"
+# "View in Recruiter": LinkedIn Recruiter's member page, `<base>/<person id>`; the sandbox's stand-in.
+RECRUITER_PROFILE_URL = "https://www.linkedin.com/talent/profile"
+SANDBOX_RECRUITER_PATH = "/_plugin/profile/recruiter"
 
 
 def is_linkedin_url(url: str) -> bool:
@@ -116,3 +119,13 @@ def profile_plugin(
     on_linkedin = is_linkedin_url(script)
     frames = PROFILE_FRAME_ORIGINS if on_linkedin else (_origin(script),)
     return ProfilePluginConfig(script_url=script, extension_url=extension, frame_origins=frames)
+
+
+def recruiter_profile_url(api_base_url: str, explicit: str | None = None) -> str:
+    """The base of "View in Recruiter" links (`<base>/<person id>`): LinkedIn Recruiter's when the API is
+    LinkedIn's, else the sandbox's stand-in page at that URL; an explicit URL wins."""
+    if explicit:
+        return explicit
+    if is_linkedin_url(api_base_url):
+        return RECRUITER_PROFILE_URL
+    return f"{api_base_url.rstrip('/')}{SANDBOX_RECRUITER_PATH}"

@@ -53,6 +53,10 @@ class SandboxConfig:
     app_urn_prefix: str = "urn:li:developerApplication:"
     integration_status_pending: str = "PENDING"
     integration_status_enabled: str = "ENABLED"
+    # LinkedIn loads its widgets only on a child app's validJsSdkDomains (RSC-105). On, the profile
+    # plugin's frame refuses (and may be framed only by) a page whose origin the child app does not list;
+    # off (the default), any page may embed it.
+    plugin_checks_js_sdk_domains: bool = False
     now_ms: Callable[[], int] = wall_clock_ms
 
     def daily_quota(self, endpoint: str) -> int:
@@ -89,6 +93,12 @@ class SandboxConfig:
             cfg.signing_key = "parent"
         cfg.challenge = env.get("SANDBOX_CHALLENGE", "").lower() in {"1", "true", "yes", "on"}
         cfg.duplicate_delivery = env.get("SANDBOX_DUPLICATE_DELIVERY", "").lower() in {
+            "1",
+            "true",
+            "yes",
+            "on",
+        }
+        cfg.plugin_checks_js_sdk_domains = env.get("SANDBOX_PLUGIN_CHECKS_JS_SDK_DOMAINS", "").lower() in {
             "1",
             "true",
             "yes",

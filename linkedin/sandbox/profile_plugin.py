@@ -40,10 +40,10 @@ SCRIPTS = ("in.js", "extension.js", "frame.js")
 MAX_SUBJECT = 200
 MAX_BODY = 1900
 MAX_PICKS = 20
-# The frame may be embedded by any page (LinkedIn checks validJsSdkDomains; the sandbox does not).
+# Any page may embed the frame unless the config checks validJsSdkDomains (then only those may).
 FRAME_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors *"
+    "form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
 )
 
 
@@ -114,14 +114,16 @@ def _day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y")
 
 
-def _page(title: str, body: str, *, status: int = 200, attrs: str = "") -> HTMLResponse:
+def _page(
+    title: str, body: str, *, status: int = 200, attrs: str = "", ancestors: tuple[str, ...] = ()
+) -> HTMLResponse:
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head>"
         f'<body{attrs}>{body}<script src="{PREFIX}/frame.js"></script></body></html>'
     )
     response = HTMLResponse(page, status)
-    response.headers["content-security-policy"] = FRAME_CSP
+    response.headers["content-security-policy"] = FRAME_CSP.format(ancestors=" ".join(ancestors) or "*")
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -154,6 +156,9 @@ def _resolve(request: Request, values: dict[str, str]) -> Resolved | HTMLRespons
         return _error("The integrationContext does not belong to this api_key's organization.", 403)
     if not ctx.ats_candidate_id:
         return _error("No ATS candidate id was given (data-ats-candidate-id).", 400)
+    domains = sdk_domains(state)
+    if domains and ctx.origin.lower() not in domains:
+        return _error("This page is not on one of the application's JS SDK domains (validJsSdkDomains).", 403)
     token = ctx.session or request.cookies.get(_cookie(state), "")
     seat_urn = state.plugin_sessions.get(token)
     seat = state.world.seat(seat_urn) if seat_urn else None
@@ -164,6 +169,13 @@ def _resolve(request: Request, values: dict[str, str]) -> Resolved | HTMLRespons
         KEY_FIELDS,
     )
     return Resolved(state, replace(ctx, session=token), seat, state.candidates.get(key))
+
+
+def sdk_domains(state: SandboxState) -> tuple[str, ...]:
+    """The origins that may embed the app's plugin when the config checks them (else none: any may)."""
+    if not state.config.plugin_checks_js_sdk_domains or state.app is None:
+        return ()
+    return tuple(d.rstrip("/").lower() for d in state.app.js_sdk_domains)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -180,14 +192,15 @@ async def frame(request: Request) -> Response:
     found = _resolve(request, values)
     if isinstance(found, HTMLResponse):
         return found
+    attrs = f' data-parent-origin="{_e(found.ctx.origin)}"' if found.ctx.origin else ""
     if found.seat is None:
-        return _signed_out(found)
-    attrs = ""
-    if found.ctx.origin:
-        attrs += f' data-parent-origin="{_e(found.ctx.origin)}"'
-    for flag, attr in (("linked", "data-linked-member"), ("unlinked", "data-unlinked-member")):
-        if values.get(flag):
-            attrs += f' {attr}="{_e(values[flag])}"'
+        return _signed_out(found, attrs)
+    # The page hears of a link or unlink only while it is what LinkedIn holds (a crafted URL claims none).
+    manual = found.candidate.manual if found.candidate is not None else None
+    if values.get("linked") and values["linked"] == manual:
+        attrs += f' data-linked-member="{_e(manual)}"'
+    if values.get("unlinked") and found.candidate is not None and manual is None:
+        attrs += f' data-unlinked-member="{_e(values["unlinked"])}"'
     header = _header(found.ctx, found.seat)
     if found.candidate is None:
         body = (
@@ -195,17 +208,21 @@ async def frame(request: Request) -> Response:
             f"{_e(found.ctx.ats_candidate_id)} from this ATS yet: it shows here once the ATS has "
             "synced it.</p>"
         )
-        return _page("LinkedIn", header + body, attrs=attrs)
+        return _page("LinkedIn", header + body, attrs=attrs, ancestors=sdk_domains(found.state))
     member_urn = found.candidate.manual or next(iter(found.candidate.matched), None)
     member = found.state.world.member(member_urn) if member_urn else None
     if member is None:
-        return _page("LinkedIn", header + _match_picker(found, values.get("q", "")), attrs=attrs)
+        picker = _match_picker(found, values.get("q", ""))
+        return _page("LinkedIn", header + picker, attrs=attrs, ancestors=sdk_domains(found.state))
     return _page(
-        f"{member.first_name} {member.last_name}", header + _profile(found, member, values), attrs=attrs
+        f"{member.first_name} {member.last_name}",
+        header + _profile(found, member, values),
+        attrs=attrs,
+        ancestors=sdk_domains(found.state),
     )
 
 
-def _signed_out(found: Resolved) -> HTMLResponse:
+def _signed_out(found: Resolved, attrs: str) -> HTMLResponse:
     seats = "".join(
         f'<option value="{_e(s.urn)}">{_e(s.first_name)} {_e(s.last_name)} (seat {s.id})</option>'
         for s in found.state.world.seats
@@ -219,7 +236,7 @@ def _signed_out(found: Resolved) -> HTMLResponse:
         f"{seats}</select></label> "
         '<button type=submit data-testid="signin-submit">Sign in</button></form></section>'
     )
-    return _page("Sign in to LinkedIn", body)
+    return _page("Sign in to LinkedIn", body, attrs=attrs, ancestors=sdk_domains(found.state))
 
 
 def _header(ctx: Context, seat: Seat) -> str:
@@ -240,7 +257,9 @@ def _match_picker(found: Resolved, query: str) -> str:
     else:
         body = found.candidate.body
         first, last = str(body.get("firstName", "")).lower(), str(body.get("lastName", "")).lower()
+        # LinkedIn's suggestions: members of the candidate's first or last name, else anyone.
         picks = [m for m in world.members if m.first_name.lower() == first or m.last_name.lower() == last]
+        picks = picks or world.members
     options = "".join(
         f'<option value="{_e(m.urn)}">{_e(m.first_name)} {_e(m.last_name)} · '
         f"{_e(world.profiles[m.urn].headline)} · {_e(m.city)}</option>"
@@ -369,9 +388,13 @@ def _profile(found: Resolved, member: Member, values: dict[str, str]) -> str:
         'data-testid="inmail-subject">'
         f'<textarea name=body required maxlength={MAX_BODY} rows=4 placeholder="Write your InMail" '
         'data-testid="inmail-body"></textarea>'
-        '<button type=submit data-testid="inmail-send">Send InMail</button></form>'
+        '<label>Visible to <select name=visibility data-testid="inmail-visibility">'
+        '<option value="PUBLIC">Everyone in the organization</option>'
+        '<option value="PRIVATE">Only me</option>'
+        + "".join(f'<option value="PROJECT:{_e(p.urn)}">Members of {_e(p.name)}</option>' for p in own)
+        + '</select></label> <button type=submit data-testid="inmail-send">Send InMail</button></form>'
     )
-    recruiter = f"{PREFIX}/recruiter?{urlencode({'api_key': ctx.api_key, 'member': member.urn})}"
+    recruiter = f"{PREFIX}/recruiter/{member.urn.rsplit(':', 1)[-1]}"
     unlink = (
         f'<form method=post action="{PREFIX}/unlink" class=inline>{ctx.hidden()}'
         '<button type=submit data-testid="unlink-submit">Unlink this member</button></form>'
@@ -471,7 +494,21 @@ async def send_inmail(request: Request) -> Response:
     if not subject or not text or len(subject) > MAX_SUBJECT or len(text) > MAX_BODY:
         problem = f"An InMail needs a subject (at most {MAX_SUBJECT}) and a message (at most {MAX_BODY})."
         return RedirectResponse(found.ctx.frame_url(problem=problem), 303)
-    event = record_inmail(found.state, found.seat, member, subject, text)
+    # PUBLIC, PRIVATE, or PROJECT:<one of the seat's projects> (the author's choice, as in Recruiter).
+    chosen = values.get("visibility", "PUBLIC")
+    visibility, _, project = chosen.partition(":")
+    own = {p.urn for p in found.state.world.projects_of(found.seat.urn)}
+    if visibility not in ("PUBLIC", "PRIVATE", "PROJECT") or (visibility == "PROJECT") != (project in own):
+        return RedirectResponse(found.ctx.frame_url(problem=f"Unknown visibility {chosen!r}."), 303)
+    event = record_inmail(
+        found.state,
+        found.seat,
+        member,
+        subject,
+        text,
+        visibility,
+        project if visibility == "PROJECT" else None,
+    )
     return RedirectResponse(found.ctx.frame_url(sent=event.id), 303)
 
 
@@ -501,15 +538,19 @@ async def unlink(request: Request) -> Response:
 
 
 async def recruiter(request: Request) -> Response:
-    """GET: the member in (the sandbox's stand-in of) LinkedIn Recruiter: `api_key`, `member`."""
-    state = sandbox_state(request).app_state(request.query_params.get("api_key") or None)
-    member = state.world.member(request.query_params.get("member", "")) if state else None
-    if state is None or member is None:
-        return _error("No such member.", 404)
-    card = _profile_card(member, state.world.profiles[member.urn])
-    return _page(
-        "LinkedIn Recruiter", f'<p class=muted data-testid="recruiter-page">LinkedIn Recruiter</p>{card}'
-    )
+    """GET the member in (the sandbox's stand-in of) LinkedIn Recruiter, by person id, in whichever
+    app's world holds them (a "View in Recruiter" link names no app)."""
+    root = sandbox_state(request).root
+    urn = f"urn:li:person:{request.path_params['member_id']}"
+    for state in (root, *root.children.values()):
+        member = state.world.member(urn)
+        if member is not None:
+            card = _profile_card(member, state.world.profiles[member.urn])
+            return _page(
+                "LinkedIn Recruiter",
+                f'<p class=muted data-testid="recruiter-page">LinkedIn Recruiter</p>{card}',
+            )
+    return _error("No such member.", 404)
 
 
 def _script(name: str) -> Callable[[Request], Awaitable[Response]]:
@@ -545,5 +586,5 @@ ROUTES = [
     Route(f"{PREFIX}/inmail", send_inmail, methods=["POST"]),
     Route(f"{PREFIX}/link", link, methods=["POST"]),
     Route(f"{PREFIX}/unlink", unlink, methods=["POST"]),
-    Route(f"{PREFIX}/recruiter", recruiter, methods=["GET"]),
+    Route(f"{PREFIX}/recruiter/{{member_id}}", recruiter, methods=["GET"]),
 ]

@@ -132,7 +132,7 @@ async def test_a_synced_candidate_shows_linkedins_live_algorithmic_match(
         "matchSource": "ALGORITHMIC",
         "algorithmicMatches": [member["member"]],
         "manualMatch": None,
-        "viewInRecruiterUrl": f"{settings.linkedin_recruiter_url}/{member_id}",
+        "viewInRecruiterUrl": f"{settings.linkedin_recruiter_profile_url}/{member_id}",
         "widget": {
             "apiKey": customer.linkedin_client_id,
             "integrationContext": customer.linkedin_org_urn,

@@ -3,6 +3,7 @@ and its actions reaching the ATS (InMail through a refresh, the manual match thr
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -182,7 +183,8 @@ async def test_signed_in_the_plugin_renders_the_matched_members_profile(
     assert page.one("profile-past-positions").count("·") == 2 * len(profile.past)
     assert profile.education[0].school in page.one("profile-education")
     assert page.all("profile-skill") == profile.skills
-    assert parse_qs(urlsplit(page.attrs["view-in-recruiter"]["href"]).query)["member"] == [member.urn]
+    recruiter = page.attrs["view-in-recruiter"]["href"]
+    assert recruiter == f"/_plugin/profile/recruiter/{member.urn.rsplit(':', 1)[-1]}"
 
 
 async def test_the_plugin_shows_the_first_message_of_each_conversation(
@@ -509,3 +511,103 @@ async def test_signing_out_of_the_plugin_shows_the_sign_in_again_and_ends_the_se
         "save", member=world.members[0].urn, project="urn:li:hireProject:10011"
     )
     assert refused == 401
+
+
+async def test_view_in_recruiter_from_the_ats_tab_opens_the_sandboxs_recruiter_page(
+    graphql: GraphQL,
+    sessions: SessionFactory,
+    customer_id: int,
+    sandbox: Sandbox,
+    browser: aiohttp.ClientSession,
+    world: World,
+) -> None:
+    # given: a candidate linked to member 3
+    member = world.members[3]
+    candidate_id = await _candidate(sessions, customer_id, member.email, member.urn)
+    tab = await graphql(
+        "query($id: ID!) { candidate(id: $id) { linkedinProfile { viewInRecruiterUrl } } }",
+        {"id": _gid(candidate_id)},
+    )
+    assert tab.data is not None
+    url = tab.data["candidate"]["linkedinProfile"]["viewInRecruiterUrl"]
+    # when
+    async with browser.get(url) as response:
+        page = PageIds(await response.text())
+    # then
+    assert url.startswith(f"{sandbox.url}/_plugin/profile/recruiter/")
+    assert response.status == 200
+    assert page.one("profile-name") == f"{member.first_name} {member.last_name}"
+
+
+async def test_the_frame_runs_no_inline_script_and_its_policy_allows_none(
+    matched_plugin: Plugin, sandbox: Sandbox, browser: aiohttp.ClientSession
+) -> None:
+    # given
+    await matched_plugin.sign_in(SEAT_A)
+    url = f"{sandbox.url}/_plugin/profile/frame?{urlencode(matched_plugin._values())}"
+    # when
+    async with browser.get(url) as response:
+        page = await response.text()
+        policy = response.headers["content-security-policy"]
+    # then: every script is a file of the sandbox's origin, which is all the policy lets run
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.DOTALL)
+    assert scripts == [(' src="/_plugin/profile/frame.js"', "")]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+async def test_a_private_inmail_sent_in_the_plugin_shows_only_to_its_author_seat(
+    sandbox: Sandbox, browser: aiohttp.ClientSession, linkedin: LinkedInClient, world: World
+) -> None:
+    # given: member 200 has no conversation yet; seat B is signed in
+    member = world.members[200]
+    await sync_to_linkedin(linkedin, [55], [member.email])
+    plugin = Plugin(sandbox, browser, 55)
+    await plugin.sign_in(SEAT_B)
+    _, before = await plugin.page()
+    assert before.options["inmail-visibility"][:2] == ["PUBLIC", "PRIVATE"]
+    # when: B's first InMail to them is private
+    status, _ = await plugin.post(
+        "inmail", member=member.urn, subject="Private one", body="Just us", visibility="PRIVATE"
+    )
+    # then
+    assert status == 303
+    _, seen_by_b = await plugin.page()
+    await plugin.sign_in(SEAT_A)
+    _, seen_by_a = await plugin.page()
+    assert [t.split(" Ben Sourcer")[0] for t in seen_by_b.all("plugin-inmail")] == ["Private one Just us"]
+    assert seen_by_a.all("plugin-inmail") == []
+
+
+async def test_an_inmail_of_an_unknown_visibility_is_not_sent(
+    matched_plugin: Plugin, sandbox: Sandbox, world: World
+) -> None:
+    # given
+    await matched_plugin.sign_in(SEAT_A)
+    before = (await sandbox.admin("GET", "summary"))["events"]
+    # when: a project of another seat
+    status, location = await matched_plugin.post(
+        "inmail",
+        member=world.members[0].urn,
+        subject="Hi",
+        body="Hello",
+        visibility="PROJECT:urn:li:hireProject:10021",
+    )
+    # then
+    assert status == 303
+    assert parse_qs(urlsplit(location).query)["problem"] == [
+        "Unknown visibility 'PROJECT:urn:li:hireProject:10021'."
+    ]
+    assert (await sandbox.admin("GET", "summary"))["events"] == before
+
+
+async def test_a_frame_url_claiming_a_link_linkedin_does_not_hold_tells_the_page_nothing(
+    matched_plugin: Plugin, world: World
+) -> None:
+    # given: candidate 41 is matched algorithmically, linked by hand to no one
+    await matched_plugin.sign_in(SEAT_A)
+    # when
+    _, page = await matched_plugin.page(linked=world.members[9].urn)
+    # then
+    assert "data-linked-member" not in page.body
+    assert page.body["data-parent-origin"] == "http://ats.example"

@@ -228,3 +228,21 @@ def test_a_page_that_embeds_nothing_keeps_its_policy() -> None:
     # then
     assert policy == page_csp("<html></html>")
     assert "frame-src" not in policy
+
+
+@pytest.mark.parametrize(
+    ("api_base_url", "explicit", "expected"),
+    [
+        ("https://api.linkedin.com", None, "https://www.linkedin.com/talent/profile"),
+        ("http://127.0.0.1:8100", None, "http://127.0.0.1:8100/_plugin/profile/recruiter"),
+        ("http://127.0.0.1:8100", "https://recruiter.example/p", "https://recruiter.example/p"),
+    ],
+    ids=["linkedin", "sandbox", "explicit"],
+)
+def test_view_in_recruiter_links_follow_the_api_base_url(
+    api_base_url: str, explicit: str | None, expected: str
+) -> None:
+    # when
+    settings = Settings(linkedin_api_base_url=api_base_url, linkedin_recruiter_url=explicit)
+    # then
+    assert settings.linkedin_recruiter_profile_url == expected

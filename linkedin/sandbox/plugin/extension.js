@@ -32,8 +32,17 @@
     frame.style.height = "480px";
     holder.appendChild(frame);
     tag.parentNode.insertBefore(holder, tag);
-    widgets.push({ frame: frame, onlink: data.onlink, onunlink: data.onunlink });
+    widgets.push({ tag: tag, holder: holder, frame: frame, onlink: data.onlink, onunlink: data.onunlink });
   };
+
+  // A page that removes its tag (a single-page app showing another candidate) loses the frame with it.
+  new MutationObserver(function () {
+    widgets = widgets.filter(function (widget) {
+      if (widget.tag.isConnected) return true;
+      if (widget.holder.parentNode) widget.holder.parentNode.removeChild(widget.holder);
+      return false;
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
   function call(name, member) {
     var fn = name ? window[name] : null;

@@ -13,6 +13,7 @@ from strawberry import relay
 import models
 from graph.application import Application
 from graph.context import Info
+from graph.described import described
 from graph.errors import ClientError, NotFoundError
 from graph.ids import decode_node_id, int_ids
 from graph.inmail import InMailThread
@@ -31,9 +32,18 @@ from resolvers.sync.payloads import missing_fields
 
 @strawberry.enum(description="How a candidate came into the ATS.")
 class CandidateSource(enum.Enum):
-    MANUAL = "MANUAL"
-    LINKEDIN_EXPORT = "LINKEDIN_EXPORT"
-    LINKEDIN_INMAIL = "LINKEDIN_INMAIL"
+    MANUAL = described(
+        "MANUAL",
+        "Created in the ATS by a person or a program.",
+    )
+    LINKEDIN_EXPORT = described(
+        "LINKEDIN_EXPORT",
+        "Created by a One-Click Export from LinkedIn Recruiter.",
+    )
+    LINKEDIN_INMAIL = described(
+        "LINKEDIN_INMAIL",
+        "Created from an InMail reply's mail stub (the member shared contact details).",
+    )
 
 
 @strawberry.type(description="Whether LinkedIn can receive this candidate, and what is missing if not.")

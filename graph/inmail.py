@@ -9,13 +9,20 @@ import strawberry
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.user import User
 
 
 @strawberry.enum(description="Which way an InMail went.")
 class InMailDirection(enum.Enum):
-    INBOUND = "INBOUND"
-    OUTBOUND = "OUTBOUND"
+    INBOUND = described(
+        "INBOUND",
+        "The member wrote to the recruiter's seat.",
+    )
+    OUTBOUND = described(
+        "OUTBOUND",
+        "The recruiter's seat wrote to the member.",
+    )
 
 
 @strawberry.enum(
@@ -24,9 +31,18 @@ class InMailDirection(enum.Enum):
     "customer's `projectVisibility` says); PRIVATE its author only. Admins see every item."
 )
 class LinkedInVisibility(enum.Enum):
-    PUBLIC = "PUBLIC"
-    PROJECT = "PROJECT"
-    PRIVATE = "PRIVATE"
+    PUBLIC = described(
+        "PUBLIC",
+        "Anyone in the customer's organization.",
+    )
+    PROJECT = described(
+        "PROJECT",
+        "The Recruiter project's members (as the customer's `projectVisibility` says).",
+    )
+    PRIVATE = described(
+        "PRIVATE",
+        "Its author only (and admins here).",
+    )
 
 
 @strawberry.type(description="One InMail.")

@@ -117,6 +117,17 @@ class Candidate(relay.Node):
         return [Note.from_row(row) for row in rows]
 
     @strawberry.field(
+        description="`notes` a page at a time (newest first), for clients that cache connections."
+    )
+    async def notes_connection(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Note]:
+        window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
+        rows = await info.context.loaders.notes_by_candidate_id.load(self.id)
+        page = [Note.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
+        return build_connection(Connection[Note], page, window=window, total=len(rows))
+
+    @strawberry.field(
         description="The candidate on LinkedIn: linked member, LinkedIn's live matches (with freshness) and "
         "the profile widget. Null when the candidate is linked to no member and LinkedIn matches none; "
         "when LinkedIn cannot be asked, the last snapshot with `freshness.stale` (even naming no member)."
@@ -155,6 +166,18 @@ class Candidate(relay.Node):
             return []
         rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
         return [LinkedInNote.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="`linkedinNotes` a page at a time (newest first), for clients that cache connections."
+    )
+    async def linkedin_notes_connection(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[LinkedInNote]:
+        window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
+        person_urn = await self._person_urn(info)
+        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn) if person_urn else []
+        page = [LinkedInNote.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
+        return build_connection(Connection[LinkedInNote], page, window=window, total=len(rows))
 
     @strawberry.field(
         description="LinkedIn's values for fields where it disagrees with what an ATS user set (the ATS "

@@ -169,3 +169,86 @@ async def test_the_stage_and_note_of_a_secured_jobs_application_are_not_found_by
     # then
     assert by_liskov == [["NOT_FOUND"], ["NOT_FOUND"]]
     assert by_admin == [[], []]
+
+
+PAGES = """
+query Pages($id: ID!, $after: String) {
+  candidate(id: $id) {
+    inmailThreads {
+      messagesConnection(first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { body } }
+      }
+    }
+    notesConnection(first: 1) { totalCount edges { node { body } } }
+    linkedinNotesConnection(first: 1) { totalCount pageInfo { hasNextPage } edges { node { body } } }
+  }
+}
+"""
+LISTS = """
+query Lists($id: ID!) {
+  candidate(id: $id) { inmailThreads { messages { body } } notes { body } linkedinNotes { body } }
+}
+"""
+BOTH = """
+query Both($id: ID!) {
+  candidate(id: $id) {
+    inmailThreads { messages { body } messagesConnection(first: 2) { totalCount } }
+    notes { body } notesConnection { totalCount }
+    linkedinNotes { body } linkedinNotesConnection { totalCount }
+  }
+}
+"""
+
+
+async def test_a_threads_messages_and_a_candidates_notes_page_as_connections(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, tenant: Tenant
+) -> None:
+    # given: three InMails, two LinkedIn notes, one ATS note
+    candidate_id = await add_candidate(sessions, customer_id)
+    await add_thread(
+        sessions, customer_id, candidate_id, 0, [Sent(1, "one"), Sent(2, "two"), Sent(3, "three")]
+    )
+    await add_note(sessions, customer_id, candidate_id, 0, "older", minutes=1)
+    await add_note(sessions, customer_id, candidate_id, 0, "newer", minutes=2)
+    await _application_with_a_note(sessions, customer_id, candidate_id, "Engineer")
+    variables: dict[str, Any] = {"id": gid("Candidate", candidate_id)}
+    # when: the first page, then the page after it
+    first = await graphql(PAGES, variables, as_viewer=admin(tenant))
+    assert first.data is not None
+    cursor = first.data["candidate"]["inmailThreads"][0]["messagesConnection"]["pageInfo"]["endCursor"]
+    second = await graphql(PAGES, {**variables, "after": cursor}, as_viewer=admin(tenant))
+    # then
+    assert first.errors is None
+    assert second.errors is None
+    assert second.data is not None
+    pages = [r["candidate"]["inmailThreads"][0]["messagesConnection"] for r in (first.data, second.data)]
+    assert [[e["node"]["body"] for e in p["edges"]] for p in pages] == [["one", "two"], ["three"]]
+    assert [(p["totalCount"], p["pageInfo"]["hasNextPage"]) for p in pages] == [(3, True), (3, False)]
+    assert first.data["candidate"]["notesConnection"] == {
+        "totalCount": 1,
+        "edges": [{"node": {"body": "Engineer note"}}],
+    }
+    assert first.data["candidate"]["linkedinNotesConnection"] == {
+        "totalCount": 2,
+        "pageInfo": {"hasNextPage": True},
+        "edges": [{"node": {"body": "newer"}}],
+    }
+
+
+async def test_the_connections_beside_the_lists_add_no_sql_statement(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, tenant: Tenant, sql_log: list[str]
+) -> None:
+    # given
+    candidate_id = await add_candidate(sessions, customer_id)
+    await add_thread(sessions, customer_id, candidate_id, 0, [Sent(1, "one"), Sent(2, "two")])
+    await add_note(sessions, customer_id, candidate_id, 0, "note")
+    variables = {"id": gid("Candidate", candidate_id)}
+    counts = []
+    for document in (LISTS, BOTH):
+        # when
+        sql_log.clear()
+        result = await graphql(document, variables, as_viewer=admin(tenant))
+        assert result.errors is None
+        counts.append(len(sql_log))
+    # then
+    assert counts[1] == counts[0]

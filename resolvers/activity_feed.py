@@ -136,6 +136,13 @@ class Listener:
             self._queue.get_nowait()
         self._queue.put_nowait(event)
 
+    def drain(self) -> list[ActivityEvent]:
+        """The events queued now, oldest first, taken without waiting."""
+        taken = []
+        while not self._queue.empty():
+            taken.append(self._queue.get_nowait())
+        return taken
+
     async def __aiter__(self) -> AsyncIterator[ActivityEvent]:
         while True:
             yield await self._queue.get()

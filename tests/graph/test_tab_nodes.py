@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import models
 from models.db import SessionFactory
 from resolvers.tenants import Tenant
@@ -24,8 +22,6 @@ from tests.graph.visibility_world import (
     admin,
     recruiter,
 )
-
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 TAB = """
 query Tab($id: ID!) {

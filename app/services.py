@@ -11,6 +11,7 @@ import aiohttp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import metrics
+from app.activity_brokers import build_activity_feed
 from app.migrations import ensure_migrated
 from app.secret_keys import build_secret_box
 from app.settings import Settings
@@ -121,15 +122,20 @@ async def initial_backfill(
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """The engine, HTTP session and domain services a process without the HTTP app needs (a worker,
-    the CLI, the demo's onboarding), on a migrated database; closed at the end."""
+    the CLI, the demo's onboarding), on a migrated database; closed at the end. Its writes announce
+    live updates through the broker the settings name (it serves no subscription, so it does not
+    listen)."""
     engine = create_engine(settings.database_url)
+    activity = build_activity_feed(settings)
     try:
         await ensure_migrated(engine)
+        await activity.start(listen=False)
         async with aiohttp.ClientSession() as http:
-            services = build_services(settings, session_factory(engine), http)
+            services = build_services(settings, session_factory(engine), http, activity=activity)
             try:
                 yield services
             finally:
                 await services.aclose()
     finally:
+        await activity.aclose()
         await engine.dispose()

@@ -16,7 +16,8 @@ from graph.job import Job
 
 
 @strawberry.type(description="One step of an application's stage history.")
-class ApplicationStage:
+class ApplicationStage(relay.Node):
+    id: relay.NodeID[int]
     stage: str = strawberry.field(description="The stage reached, e.g. `Phone screen`.")
     at: datetime = strawberry.field(description="When the stage was reached.")
     actor: str | None = strawberry.field(description="Who moved the application, if known.")
@@ -25,7 +26,15 @@ class ApplicationStage:
     @classmethod
     def from_row(cls, row: models.ApplicationStage) -> ApplicationStage:
         """The GraphQL view of a stage row."""
-        return cls(stage=row.stage, at=row.at, actor=row.actor, row=row)
+        assert row.id is not None
+        return cls(id=row.id, stage=row.stage, at=row.at, actor=row.actor, row=row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
+    ) -> list[ApplicationStage | None]:
+        rows = await info.context.loaders.stage_by_id.load_many(int_ids(node_ids))
+        return [cls.from_row(row) if row is not None else None for row in rows]
 
 
 @strawberry.type(description="A candidate's application to a job.")

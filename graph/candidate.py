@@ -13,6 +13,7 @@ from strawberry import relay
 import models
 from graph.application import Application
 from graph.context import Info
+from graph.described import described
 from graph.errors import ClientError, NotFoundError
 from graph.ids import decode_node_id, int_ids
 from graph.inmail import InMailThread
@@ -31,9 +32,18 @@ from resolvers.sync.payloads import missing_fields
 
 @strawberry.enum(description="How a candidate came into the ATS.")
 class CandidateSource(enum.Enum):
-    MANUAL = "MANUAL"
-    LINKEDIN_EXPORT = "LINKEDIN_EXPORT"
-    LINKEDIN_INMAIL = "LINKEDIN_INMAIL"
+    MANUAL = described(
+        "MANUAL",
+        "Created in the ATS by a person or a program.",
+    )
+    LINKEDIN_EXPORT = described(
+        "LINKEDIN_EXPORT",
+        "Created by a One-Click Export from LinkedIn Recruiter.",
+    )
+    LINKEDIN_INMAIL = described(
+        "LINKEDIN_INMAIL",
+        "Created from an InMail reply's mail stub (the member shared contact details).",
+    )
 
 
 @strawberry.type(description="Whether LinkedIn can receive this candidate, and what is missing if not.")
@@ -107,6 +117,17 @@ class Candidate(relay.Node):
         return [Note.from_row(row) for row in rows]
 
     @strawberry.field(
+        description="`notes` a page at a time (newest first), for clients that cache connections."
+    )
+    async def notes_connection(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Note]:
+        window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
+        rows = await info.context.loaders.notes_by_candidate_id.load(self.id)
+        page = [Note.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
+        return build_connection(Connection[Note], page, window=window, total=len(rows))
+
+    @strawberry.field(
         description="The candidate on LinkedIn: linked member, LinkedIn's live matches (with freshness) and "
         "the profile widget, for every candidate: `personUrn` is null while no member is linked or "
         "matched, and `widget.available` says whether the plugin can show the candidate (and why not). "
@@ -147,6 +168,18 @@ class Candidate(relay.Node):
             return []
         rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
         return [LinkedInNote.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="`linkedinNotes` a page at a time (newest first), for clients that cache connections."
+    )
+    async def linkedin_notes_connection(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[LinkedInNote]:
+        window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
+        person_urn = await self._person_urn(info)
+        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn) if person_urn else []
+        page = [LinkedInNote.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
+        return build_connection(Connection[LinkedInNote], page, window=window, total=len(rows))
 
     @strawberry.field(
         description="LinkedIn's values for fields where it disagrees with what an ATS user set (the ATS "

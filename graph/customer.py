@@ -16,6 +16,7 @@ from strawberry import relay
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.ids import int_ids
 from graph.integration import LinkedInIntegration
 from graph.job import JobAvailability
@@ -31,9 +32,18 @@ from resolvers.viewer import Role
     "(like PRIVATE)."
 )
 class ProjectVisibility(enum.Enum):
-    ORGANIZATION = "ORGANIZATION"
-    JOB_ACL_GROUPS = "JOB_ACL_GROUPS"
-    AUTHOR_ONLY = "AUTHOR_ONLY"
+    ORGANIZATION = described(
+        "ORGANIZATION",
+        "PROJECT items show to everyone in the organization, like PUBLIC ones.",
+    )
+    JOB_ACL_GROUPS = described(
+        "JOB_ACL_GROUPS",
+        "PROJECT items show to the users who share an ACL group with their author.",
+    )
+    AUTHOR_ONLY = described(
+        "AUTHOR_ONLY",
+        "PROJECT items show to their author only, like PRIVATE ones.",
+    )
 
 
 def is_operator(info: Info) -> bool:
@@ -93,10 +103,22 @@ class Customer(relay.Node):
 
 @strawberry.enum(name="Role", description="What a viewer may do (see the README's table of roles).")
 class RoleValue(enum.Enum):
-    OPERATOR = "operator"
-    ADMIN = "admin"
-    RECRUITER = "recruiter"
-    INTEGRATION = "integration"
+    OPERATOR = described(
+        "operator",
+        "The ATS vendor: provisions and onboards customers; sees no candidate data.",
+    )
+    ADMIN = described(
+        "admin",
+        "A customer's admin: integrations, users, settings, and all a recruiter may do.",
+    )
+    RECRUITER = described(
+        "recruiter",
+        "A customer's recruiter: candidate tabs, ATS writes, refreshes, links and exports.",
+    )
+    INTEGRATION = described(
+        "integration",
+        "A customer's service client, read-only: the In-ATS badge through `linkedinMembers`.",
+    )
 
 
 @strawberry.type(description="The person or service client behind a request.")

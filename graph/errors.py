@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
+from graph.described import described
 from resolvers.errors import DomainError, Duplicate, ErrorKind
 
 log = logging.getLogger("rscgraph.graphql")
@@ -56,14 +57,38 @@ class ForbiddenError(ClientError):
 
 @strawberry.enum(description="Why a mutation could not do what was asked.")
 class UserErrorCode(enum.Enum):
-    INVALID = "INVALID"
-    NOT_FOUND = "NOT_FOUND"
-    CONFLICT = "CONFLICT"
-    LINKEDIN_UNAVAILABLE = "LINKEDIN_UNAVAILABLE"
-    NOT_ELIGIBLE = "NOT_ELIGIBLE"
-    LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
-    LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
-    DUPLICATE = "DUPLICATE"
+    INVALID = described(
+        "INVALID",
+        "An input value is not acceptable; `field` names it.",
+    )
+    NOT_FOUND = described(
+        "NOT_FOUND",
+        "An id names nothing the viewer may see (unknown, or another customer's).",
+    )
+    CONFLICT = described(
+        "CONFLICT",
+        "The change contradicts what is stored (taken name, a link already held, applied twice).",
+    )
+    LINKEDIN_UNAVAILABLE = described(
+        "LINKEDIN_UNAVAILABLE",
+        "LinkedIn failed or did not answer in time; what is stored is kept.",
+    )
+    NOT_ELIGIBLE = described(
+        "NOT_ELIGIBLE",
+        "LinkedIn cannot take this record as it is (e.g. a candidate without an email).",
+    )
+    LINKEDIN_AUTH_FAILED = described(
+        "LINKEDIN_AUTH_FAILED",
+        "LinkedIn refuses the customer's credentials.",
+    )
+    LINKEDIN_RATE_LIMITED = described(
+        "LINKEDIN_RATE_LIMITED",
+        "LinkedIn is rate-limiting the customer for now.",
+    )
+    DUPLICATE = described(
+        "DUPLICATE",
+        "The record would repeat an existing one; `existingId` names it.",
+    )
 
 
 @strawberry.type(description="An expected failure of a mutation, naming the input field at fault.")

@@ -14,6 +14,7 @@ import models
 from graph.application import Application
 from graph.candidate import Candidate
 from graph.context import Info
+from graph.described import described
 from graph.errors import UserError
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
@@ -24,9 +25,18 @@ from resolvers.errors import DomainError
 
 @strawberry.enum(description="Where a One-Click Export request is.")
 class LinkedInExportStatus(enum.Enum):
-    PENDING = "PENDING"
-    DONE = "DONE"
-    FAILED = "FAILED"
+    PENDING = described(
+        "PENDING",
+        "Not processed yet, or waiting for LinkedIn to answer.",
+    )
+    DONE = described(
+        "DONE",
+        "The candidate is in the ATS (and applied to the job when one was named).",
+    )
+    FAILED = described(
+        "FAILED",
+        "Could not be processed; `error` says why.",
+    )
 
 
 @strawberry.type(description="One One-Click Export notification from LinkedIn and what the ATS made of it.")

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry import relay
 
 import models
 from graph.context import Info
+from graph.described import described
+from graph.ids import int_ids
+from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from graph.user import User
 
 
 @strawberry.enum(description="Which way an InMail went.")
 class InMailDirection(enum.Enum):
-    INBOUND = "INBOUND"
-    OUTBOUND = "OUTBOUND"
+    INBOUND = described(
+        "INBOUND",
+        "The member wrote to the recruiter's seat.",
+    )
+    OUTBOUND = described(
+        "OUTBOUND",
+        "The recruiter's seat wrote to the member.",
+    )
 
 
 @strawberry.enum(
@@ -24,13 +36,23 @@ class InMailDirection(enum.Enum):
     "customer's `projectVisibility` says); PRIVATE its author only. Admins see every item."
 )
 class LinkedInVisibility(enum.Enum):
-    PUBLIC = "PUBLIC"
-    PROJECT = "PROJECT"
-    PRIVATE = "PRIVATE"
+    PUBLIC = described(
+        "PUBLIC",
+        "Anyone in the customer's organization.",
+    )
+    PROJECT = described(
+        "PROJECT",
+        "The Recruiter project's members (as the customer's `projectVisibility` says).",
+    )
+    PRIVATE = described(
+        "PRIVATE",
+        "Its author only (and admins here).",
+    )
 
 
 @strawberry.type(description="One InMail.")
-class InMailMessage:
+class InMailMessage(relay.Node):
+    id: relay.NodeID[int]
     direction: InMailDirection = strawberry.field(
         description="OUTBOUND when the recruiter's seat sent it, INBOUND when the candidate did."
     )
@@ -45,7 +67,9 @@ class InMailMessage:
     @classmethod
     def from_row(cls, row: models.InMailMessage) -> InMailMessage:
         """The GraphQL view of a message row."""
+        assert row.id is not None
         return cls(
+            id=row.id,
             direction=InMailDirection(row.direction.value),
             author=row.author_urn,
             subject=row.subject,
@@ -54,12 +78,20 @@ class InMailMessage:
             visibility=LinkedInVisibility(row.visibility.value),
         )
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
+    ) -> list[InMailMessage | None]:
+        rows = await info.context.loaders.inmail_message_by_id.load_many(int_ids(node_ids))
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
 
 @strawberry.type(
     description="All InMails between one recruiter seat and the candidate that the viewer may see, merged "
     "(a thread with none does not show)."
 )
-class InMailThread:
+class InMailThread(relay.Node):
+    id: relay.NodeID[int]
     seat_urn: str = strawberry.field(description="The LinkedIn Recruiter seat of the thread.")
     subject: str | None = strawberry.field(description="The subject of the conversation, if any.")
     last_message_at: datetime = strawberry.field(
@@ -71,7 +103,9 @@ class InMailThread:
     @classmethod
     def from_row(cls, row: models.InMailThread) -> InMailThread:
         """The GraphQL view of a thread row."""
+        assert row.id is not None
         return cls(
+            id=row.id,
             seat_urn=row.seat_urn,
             subject=row.subject,
             last_message_at=row.last_message_at,
@@ -89,3 +123,23 @@ class InMailThread:
         assert self.row.id is not None
         rows = await info.context.loaders.messages_by_thread_id.load(self.row.id)
         return [InMailMessage.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="`messages` a page at a time (oldest first), for clients that cache connections; the "
+        "same loader, so it adds no statement beside `messages`."
+    )
+    async def messages_connection(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[InMailMessage]:
+        window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
+        assert self.row.id is not None
+        rows = await info.context.loaders.messages_by_thread_id.load(self.row.id)
+        page = [InMailMessage.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
+        return build_connection(Connection[InMailMessage], page, window=window, total=len(rows))
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False, **kwargs: Any
+    ) -> list[InMailThread | None]:
+        rows = await info.context.loaders.inmail_thread_by_id.load_many(int_ids(node_ids))
+        return [cls.from_row(row) if row is not None else None for row in rows]

@@ -10,6 +10,7 @@ import strawberry
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.linkedin_profile import LinkedInErrorCode
 from graph.sync_status import SyncEntityType
 from resolvers import onboarding
@@ -31,14 +32,38 @@ class LinkedInCredentials:
 
 @strawberry.enum(description="A kind of LinkedIn integration (atsIntegrations integrationType).")
 class LinkedInIntegrationType(enum.Enum):
-    ONE_CLICK_EXPORT = "ONE_CLICK_EXPORT"
-    IN_ATS_INDICATOR = "IN_ATS_INDICATOR"
-    PROFILE_PLUGIN = "PROFILE_PLUGIN"
-    CSA_API = "CSA_API"
-    APPLY_CONNECT = "APPLY_CONNECT"
-    APPLY_WITH_LINKEDIN = "APPLY_WITH_LINKEDIN"
-    RECOMMENDED_MATCHES = "RECOMMENDED_MATCHES"
-    UNIFIED_SEARCH = "UNIFIED_SEARCH"
+    ONE_CLICK_EXPORT = described(
+        "ONE_CLICK_EXPORT",
+        "One-Click Export: a recruiter sends a member from Recruiter to an ATS job.",
+    )
+    IN_ATS_INDICATOR = described(
+        "IN_ATS_INDICATOR",
+        "In-ATS indicator and Past Applicant Spotlight in Recruiter's search results.",
+    )
+    PROFILE_PLUGIN = described(
+        "PROFILE_PLUGIN",
+        "The profile plugin (LinkedIn's profile widget) embedded in the ATS's candidate page.",
+    )
+    CSA_API = described(
+        "CSA_API",
+        "The contract-level CSA API: InMails, prospect notes and mail stubs read by the poll.",
+    )
+    APPLY_CONNECT = described(
+        "APPLY_CONNECT",
+        "Apply Connect (LinkedIn applications into the ATS); not used by this server.",
+    )
+    APPLY_WITH_LINKEDIN = described(
+        "APPLY_WITH_LINKEDIN",
+        "Apply with LinkedIn; not used by this server.",
+    )
+    RECOMMENDED_MATCHES = described(
+        "RECOMMENDED_MATCHES",
+        "Recommended Matches for a job; not used by this server.",
+    )
+    UNIFIED_SEARCH = described(
+        "UNIFIED_SEARCH",
+        "Unified search of ATS and LinkedIn candidates; not used by this server.",
+    )
 
 
 @strawberry.type(description="One of the customer's LinkedIn integrations, as LinkedIn last reported it.")

@@ -12,6 +12,7 @@ from strawberry import relay
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from resolvers import candidates
@@ -19,14 +20,26 @@ from resolvers import candidates
 
 @strawberry.enum(description="Whether a job takes applications.")
 class JobState(enum.Enum):
-    OPEN = "OPEN"
-    CLOSED = "CLOSED"
+    OPEN = described(
+        "OPEN",
+        "Takes applications.",
+    )
+    CLOSED = described(
+        "CLOSED",
+        "Takes no more applications.",
+    )
 
 
 @strawberry.enum(description="Who may see a job on LinkedIn.")
 class JobAvailability(enum.Enum):
-    PUBLIC = "PUBLIC"
-    PRIVATE_TO_ATS_INTEGRATION = "PRIVATE_TO_ATS_INTEGRATION"
+    PUBLIC = described(
+        "PUBLIC",
+        "Listed publicly on LinkedIn.",
+    )
+    PRIVATE_TO_ATS_INTEGRATION = described(
+        "PRIVATE_TO_ATS_INTEGRATION",
+        "Seen only through the ATS integration (Recruiter's exports and In-ATS data).",
+    )
 
 
 @strawberry.type(description="A job requisition in the ATS.")

@@ -7,15 +7,28 @@ from datetime import datetime
 
 import strawberry
 
+from graph.described import described
 from resolvers import profile_view
 
 
 @strawberry.enum(description="How the candidate was linked to a LinkedIn member.")
 class MatchSource(enum.Enum):
-    MANUAL = "MANUAL"
-    EXPORT = "EXPORT"
-    STUB = "STUB"
-    ALGORITHMIC = "ALGORITHMIC"
+    MANUAL = described(
+        "MANUAL",
+        "A person linked them (linkLinkedInMember, or LinkedIn's manual match in the plugin).",
+    )
+    EXPORT = described(
+        "EXPORT",
+        "A One-Click Export named the member.",
+    )
+    STUB = described(
+        "STUB",
+        "An InMail reply's mail stub named the member.",
+    )
+    ALGORITHMIC = described(
+        "ALGORITHMIC",
+        "LinkedIn's matching found the member (names, email).",
+    )
 
 
 @strawberry.enum(description="Why LinkedIn could not give fresh data (the LinkedIn values of UserErrorCode).")

@@ -11,7 +11,18 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import acls, activity, candidates, exports, live_matches, member_matching, seats, tabs, users
+from resolvers import (
+    acls,
+    activity,
+    candidates,
+    exports,
+    live_matches,
+    member_matching,
+    seats,
+    tab_nodes,
+    tabs,
+    users,
+)
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
@@ -47,6 +58,12 @@ class Loaders:
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
+    # The tabs' rows by their own ids, for `node(id)` (resolvers/tab_nodes.py).
+    inmail_thread_by_id: DataLoader[int, models.InMailThread | None]
+    inmail_message_by_id: DataLoader[int, models.InMailMessage | None]
+    linkedin_note_by_id: DataLoader[int, models.LinkedInNote | None]
+    note_by_id: DataLoader[int, models.Note | None]
+    stage_by_id: DataLoader[int, models.ApplicationStage | None]
 
     @classmethod
     def create(cls, services: Services, viewer: Viewer) -> Loaders:
@@ -107,4 +124,15 @@ class Loaders:
             activity_freshness_by_candidate_id=DataLoader(
                 partial(activity.activity_freshness_by_candidate_ids, services, tenant)
             ),
+            inmail_thread_by_id=DataLoader(
+                partial(tab_nodes.threads_by_ids, sessions, customer_id, audience)
+            ),
+            inmail_message_by_id=DataLoader(
+                partial(tab_nodes.messages_by_ids, sessions, customer_id, audience)
+            ),
+            linkedin_note_by_id=DataLoader(
+                partial(tab_nodes.linkedin_notes_by_ids, sessions, customer_id, audience)
+            ),
+            note_by_id=DataLoader(partial(tab_nodes.notes_by_ids, sessions, customer_id, sight)),
+            stage_by_id=DataLoader(partial(tab_nodes.stages_by_ids, sessions, customer_id, sight)),
         )

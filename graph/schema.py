@@ -51,7 +51,7 @@ from graph.sync_status import SyncStatusQuery
 from graph.user import UserQuery
 
 
-@strawberry.type
+@strawberry.type(description="What a viewer may read (see the README's table of roles).")
 class Query(
     IntegrationQuery,
     NodeQuery,
@@ -70,7 +70,10 @@ class Query(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a viewer may change; each mutation takes one `input` and answers a payload with "
+    "`userErrors`."
+)
 class Mutation(
     CandidateMutation,
     JobMutation,
@@ -89,7 +92,7 @@ class Mutation(
     pass
 
 
-@strawberry.type
+@strawberry.type(description="Live updates, over graphql-transport-ws on `/graphql`.")
 class Subscription(ActivitySubscription):
     pass
 

@@ -10,6 +10,7 @@ import strawberry
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.errors import ClientError
 from graph.ids import global_id
 from resolvers.sync import status as sync_status
@@ -27,12 +28,30 @@ MAX_FAILURES = 50
 
 @strawberry.enum(description="A kind of ATS record the server pushes to LinkedIn.")
 class SyncEntityType(enum.Enum):
-    JOB = "JOB"
-    CANDIDATE = "CANDIDATE"
-    CANDIDATE_NOTE = "CANDIDATE_NOTE"
-    APPLICATION = "APPLICATION"
-    APPLICATION_NOTE = "APPLICATION_NOTE"
-    APPLICATION_STAGE = "APPLICATION_STAGE"
+    JOB = described(
+        "JOB",
+        "A job (atsJobPostings).",
+    )
+    CANDIDATE = described(
+        "CANDIDATE",
+        "A candidate (atsCandidates).",
+    )
+    CANDIDATE_NOTE = described(
+        "CANDIDATE_NOTE",
+        "A note on a candidate (the candidate's notes on LinkedIn).",
+    )
+    APPLICATION = described(
+        "APPLICATION",
+        "An application (atsApplications).",
+    )
+    APPLICATION_NOTE = described(
+        "APPLICATION_NOTE",
+        "A note on an application.",
+    )
+    APPLICATION_STAGE = described(
+        "APPLICATION_STAGE",
+        "A step of an application's stage history.",
+    )
     ENTITY_ACL = strawberry.enum_value(
         "ENTITY_ACL", description="A secured job's ACLs on LinkedIn (atsEntityAcls); the record is the job."
     )

@@ -31,6 +31,10 @@ import orjson
 
 log = logging.getLogger("rscgraph.activity")
 
+# A broker message carries a batch of events as a JSON array of at most this many bytes (PostgreSQL's
+# NOTIFY takes under 8,000; an event is some 80).
+MAX_MESSAGE_BYTES: Final = 7000
+
 # Events a slow subscriber may have waiting before the oldest are dropped (an event only says "look
 # again", so a dropped one is covered by any later one of the same candidate).
 QUEUE_SIZE: Final = 32
@@ -61,18 +65,50 @@ class ActivityEvent:
         return orjson.dumps(body).decode()
 
     @classmethod
-    def decode(cls, text: str | bytes) -> ActivityEvent | None:
-        """The event `encode` made, or None for anything else (logged; a broker channel is shared)."""
+    def from_wire(cls, body: object) -> ActivityEvent | None:
+        """The event whose decoded wire form is `body`, or None for anything else (logged: a broker
+        channel may carry others' messages)."""
         try:
-            body = orjson.loads(text)
+            if not isinstance(body, dict):
+                raise TypeError("an event is an object")
             customer_id, candidate_id = body["c"], body["id"]
             if not (isinstance(customer_id, int) and isinstance(candidate_id, int)):
                 raise TypeError("ids must be integers")
             at = datetime.fromisoformat(body["at"])
             return cls(customer_id, candidate_id, ActivityKind(body["k"]), at)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             log.warning("an activity message that is not one of ours was ignored: %s", exc)
             return None
+
+
+def encode_batches(events: Sequence[ActivityEvent]) -> list[str]:
+    """Broker messages carrying `events`: JSON arrays of their wire forms, each under MAX_MESSAGE_BYTES."""
+    messages: list[str] = []
+    batch: list[str] = []
+    size = 2
+    for event in events:
+        encoded = event.encode()
+        if batch and size + len(encoded) + 1 > MAX_MESSAGE_BYTES:
+            messages.append("[" + ",".join(batch) + "]")
+            batch, size = [], 2
+        batch.append(encoded)
+        size += len(encoded) + 1
+    if batch:
+        messages.append("[" + ",".join(batch) + "]")
+    return messages
+
+
+def decode_batch(message: str | bytes) -> list[ActivityEvent]:
+    """The events of one broker message (`encode_batches`); anything else is logged and ignored."""
+    try:
+        items = orjson.loads(message)
+    except orjson.JSONDecodeError as exc:
+        log.warning("an activity message that is not JSON was ignored: %s", exc)
+        return []
+    if not isinstance(items, list):
+        log.warning("an activity message that is not a list was ignored")
+        return []
+    return [event for item in items if (event := ActivityEvent.from_wire(item)) is not None]
 
 
 def events_for(
@@ -99,6 +135,13 @@ class Listener:
         if self._queue.full():
             self._queue.get_nowait()
         self._queue.put_nowait(event)
+
+    def drain(self) -> list[ActivityEvent]:
+        """The events queued now, oldest first, taken without waiting."""
+        taken = []
+        while not self._queue.empty():
+            taken.append(self._queue.get_nowait())
+        return taken
 
     async def __aiter__(self) -> AsyncIterator[ActivityEvent]:
         while True:
@@ -177,8 +220,9 @@ class ActivityFeed:
     def __init__(self) -> None:
         self.hub = ActivityHub()
 
-    async def start(self) -> None:
-        """Connect to the broker, if any, and listen (before the server takes requests)."""
+    async def start(self, *, listen: bool = True) -> None:
+        """Connect to the broker, if any, and (`listen`) subscribe to it: a process that only
+        publishes (a worker) need not listen. Before the server takes requests."""
 
     async def aclose(self) -> None:
         """Stop listening and disconnect."""

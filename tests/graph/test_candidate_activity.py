@@ -153,3 +153,59 @@ async def test_a_refresh_that_stores_a_new_inmail_announces_it_as_inmail(
     assert answer["data"] == {"refreshLinkedInActivity": {"userErrors": []}}
     activity = message["payload"]["data"]["candidateActivity"]
     assert (message["type"], activity["kind"], activity["candidate"]["id"]) == ("next", "INMAIL", ada_id)
+
+
+LINK = """
+mutation Link($id: ID!) {
+  linkLinkedInMember(input: {candidateId: $id, personUrn: "urn:li:person:live1"}) { userErrors { code } }
+}
+"""
+APPLY = """
+mutation Apply($id: ID!, $job: ID!) {
+  applyToJob(input: {candidateId: $id, jobId: $job}) { userErrors { code } }
+}
+"""
+CREATE_JOB = """mutation { createJob(input: {title: "Engineer"}) { job { id } userErrors { code } } }"""
+DELETE = """mutation Delete($id: ID!) { deleteCandidate(input: {id: $id}) { userErrors { code } } }"""
+
+
+async def test_linking_a_member_and_applying_to_a_job_announce_match_then_application(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: Ada's tab is open, and a job
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    admin = bearer(settings)
+    async with live_server(settings) as server, server.socket(bearer(settings, "recruiter")) as socket:
+        job = (await server.graphql(CREATE_JOB, {}, admin))["data"]["createJob"]["job"]["id"]
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when
+        await server.graphql(LINK, {"id": ada_id}, admin)
+        linked = await socket.receive()
+        applied = await server.graphql(APPLY, {"id": ada_id, "job": job}, admin)
+        application = await socket.receive()
+    # then
+    assert applied["data"] == {"applyToJob": {"userErrors": []}}
+    kinds = [m["payload"]["data"]["candidateActivity"]["kind"] for m in (linked, application)]
+    assert kinds == ["MATCH", "APPLICATION"]
+
+
+async def test_a_deleted_candidate_cannot_be_followed_and_ends_its_subscriptions(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: Ada is followed
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    admin = bearer(settings)
+    async with live_server(settings) as server, server.socket(admin) as socket:
+        await socket.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when: she is deleted, then something is announced for her id, then someone follows her
+        deleted = await server.graphql(DELETE, {"id": ada_id}, admin)
+        await server.feed.publish(events_for(customer_id, [ada], ActivityKind.NOTE))
+        ended = await socket.receive()
+        await socket.subscribe("2", ada_id)
+        refused = await socket.receive()
+    # then
+    assert deleted["data"] == {"deleteCandidate": {"userErrors": []}}
+    assert ended == {"id": "1", "type": "complete"}
+    assert (refused["type"], refused["payload"][0]["extensions"]) == ("error", {"code": "NOT_FOUND"})

@@ -89,11 +89,22 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         db.add(application)
         await db.flush()
         assert application.id is not None
+        stage = models.ApplicationStage(
+            customer_id=customer_id, application_id=application.id, stage=mark("stage"), at=WHEN
+        )
+        linkedin_note = models.LinkedInNote(
+            customer_id=customer_id,
+            note_id="globex-only-note",
+            owner_seat_urn=B_SEAT,
+            member_urn=B_MEMBER,
+            body=mark("linkedin note"),
+            created_at=WHEN,
+            updated_at=WHEN,
+        )
         db.add_all(
             [
-                models.ApplicationStage(
-                    customer_id=customer_id, application_id=application.id, stage=mark("stage"), at=WHEN
-                ),
+                stage,
+                linkedin_note,
                 models.Note(
                     customer_id=customer_id, candidate_id=candidate.id, author=mark("a"), body=mark("n")
                 ),
@@ -118,15 +129,6 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
                     value=mark("suggested"),
                     source=models.LinkedInSource.LINKEDIN_INMAIL,
                     at=WHEN,
-                ),
-                models.LinkedInNote(
-                    customer_id=customer_id,
-                    note_id="globex-only-note",
-                    owner_seat_urn=B_SEAT,
-                    member_urn=B_MEMBER,
-                    body=mark("linkedin note"),
-                    created_at=WHEN,
-                    updated_at=WHEN,
                 ),
                 models.ExportRequest(
                     customer_id=customer_id,
@@ -170,19 +172,18 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         db.add(thread)
         await db.flush()
         assert thread.id is not None
-        db.add(
-            models.InMailMessage(
-                customer_id=customer_id,
-                event_id="globex-only-event",
-                thread_id=thread.id,
-                conversation_urn="urn:li:conversation:globex-only",
-                author_urn=B_SEAT,
-                direction=models.InMailDirection.OUTBOUND,
-                subject=mark("subject"),
-                body=mark("message"),
-                sent_at=WHEN,
-            )
+        message = models.InMailMessage(
+            customer_id=customer_id,
+            event_id="globex-only-event",
+            thread_id=thread.id,
+            conversation_urn="urn:li:conversation:globex-only",
+            author_urn=B_SEAT,
+            direction=models.InMailDirection.OUTBOUND,
+            subject=mark("subject"),
+            body=mark("message"),
+            sent_at=WHEN,
         )
+        db.add(message)
         group = models.AclGroup(customer_id=customer_id, name=mark("group"))
         db.add(group)
         await db.flush()
@@ -215,6 +216,10 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],
             "AclGroup": [global_id("AclGroup", group.id)],
             "ApiKey": [global_id("ApiKey", api_key.id or 0)],
+            "InMailThread": [global_id("InMailThread", thread.id)],
+            "InMailMessage": [global_id("InMailMessage", message.id or 0)],
+            "LinkedInNote": [global_id("LinkedInNote", linkedin_note.id or 0)],
+            "ApplicationStage": [global_id("ApplicationStage", stage.id or 0)],
         },
     )
 

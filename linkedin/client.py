@@ -37,6 +37,7 @@ from linkedin.records import (
     JobPostingTask,
     MailStub,
     ProspectNote,
+    PurgedExportedCandidate,
     Seat,
     TokenIntrospection,
 )
@@ -456,6 +457,24 @@ class LinkedInClient:
         if not items:
             raise LinkedInNotFound(404, None, f"no exported candidate for request {request_id}", None)
         return wire.parse_exported_candidate(items[0])
+
+    def purged_exported_candidates(
+        self, purged_after: datetime | None = None, page_size: int = 100
+    ) -> AsyncIterator[PurgedExportedCandidate]:
+        """Members exported to this customer whose profiles LinkedIn has since closed or purged
+        (atsPurgedExportedCandidates), purged after `purged_after` (None: all LinkedIn lists)."""
+        params = wire.purged_candidates_criteria(self._config.org_urn, purged_after)
+        return self._parsed(wire.PURGED_RESOURCE, params, page_size, wire.parse_purged_exported_candidate)
+
+    async def delete_callback_url(self) -> None:
+        """Remove the ONE_CLICK_EXPORT CALLBACK_URL (offboarding: LinkedIn pushes nothing more); a
+        configuration already gone counts as removed."""
+        key = wire.integration_key(self._config.org_urn, "ONE_CLICK_EXPORT")
+        resource = f"atsIntegrations/{restli.path_key(key, self._versioned)}/configurations"
+        result = await self._sub_batch_write("DELETE", resource, ["CALLBACK_URL"], None, None)
+        error = result.errors.get("CALLBACK_URL")
+        if error is not None and error.status != 404:
+            raise LinkedInBadRequest(error.status, error.service_error_code, error.message, None)
 
     async def set_callback_url(self, url: str) -> None:
         """Register the ONE_CLICK_EXPORT CALLBACK_URL where LinkedIn pushes export notifications."""

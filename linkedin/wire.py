@@ -23,6 +23,7 @@ from linkedin.records import (
     MailStub,
     ProspectNote,
     ProvisionedApplication,
+    PurgedExportedCandidate,
     Seat,
     TokenIntrospection,
     Visibility,
@@ -339,6 +340,37 @@ def parse_exported_candidate(data: object) -> ExportedCandidate:
         headline=_opt_str(c, "headline", what),
         city=_opt_str(c, "city", what),
         profile_url=_opt_str(c, "profileUrl", what),
+    )
+
+
+# --- closed or purged exported profiles [I] --------------------------------------------------------------
+# `GET /rest/atsPurgedExportedCandidates?q=integrationContext&integrationContext=<org URN>
+#  &purgedAfter=<ms>&start=..&count=..` (the finder, its parameter names and the element are [I]; the
+# endpoint's name and its 30-day duty are [V], shared/linkedin-rsc.md §6.3). Element:
+# {"member": "urn:li:person:P", "integrationContext": "urn:li:organization:O", "reason": "CLOSED",
+#  "purgedAt": ms}.
+PURGED_RESOURCE = "atsPurgedExportedCandidates"
+PURGED_FINDER = "integrationContext"
+PURGED_AFTER_PARAM = "purgedAfter"
+
+
+def purged_candidates_criteria(org_urn: str, purged_after: datetime | None) -> list[tuple[str, str]]:
+    """The finder's parameters: the customer's organization, and optionally only purges after a time."""
+    params = [("q", PURGED_FINDER), ("integrationContext", org_urn)]
+    if purged_after is not None:
+        params.append((PURGED_AFTER_PARAM, str(to_epoch_ms(purged_after))))
+    return params
+
+
+def parse_purged_exported_candidate(data: object) -> PurgedExportedCandidate:
+    """An atsPurgedExportedCandidates element."""
+    what = "purged exported candidate"
+    d = _obj(data, what)
+    return PurgedExportedCandidate(
+        member_urn=_str(d, "member", what),
+        integration_context=_str(d, "integrationContext", what),
+        reason=_opt_str(d, "reason", what) or "PURGED",
+        purged_at=_ms(d.get("purgedAt"), "purgedAt", what, d),
     )
 
 

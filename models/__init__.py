@@ -39,6 +39,7 @@ from models.mirror import (
     LinkedInProfile,
     LinkedInVisibility,
 )
+from models.offboarding import CustomerOffboarding, OffboardingItem
 from models.rate_limit_buckets import RateLimitBucket
 from models.scheduled_work import ScheduledWork
 from models.seats import Seat, SeatMapping
@@ -55,6 +56,7 @@ __all__ = [
     "Candidate",
     "CandidateSource",
     "Customer",
+    "CustomerOffboarding",
     "CustomerIntegration",
     "ExportRequest",
     "ExportStatus",
@@ -74,6 +76,7 @@ __all__ = [
     "LinkedInVisibility",
     "MatchSource",
     "Note",
+    "OffboardingItem",
     "OutboxEvent",
     "OutboxOp",
     "OutboxStatus",

@@ -91,6 +91,15 @@ async def ensure_scheduled(db: AsyncSession, keys: Sequence[WorkKey], *, due_at:
     )
 
 
+async def due_by(db: AsyncSession, key: WorkKey, *, latest: datetime) -> None:
+    """Bring a unit's due time forward to `latest` when it lies later (an interval that shrank)."""
+    await db.exec(
+        update(ScheduledWork)
+        .where(*_matches(key), col(ScheduledWork.next_run_at) > latest)
+        .values(next_run_at=latest)
+    )
+
+
 async def unschedule(db: AsyncSession, customer_id: int, kind: str, keep_seats: Sequence[str]) -> None:
     """Drop a customer's units of `kind` whose seat is no longer among `keep_seats`."""
     await db.exec(
@@ -249,6 +258,7 @@ __all__ = [
     "ScheduledWork",
     "WorkKey",
     "claim_due",
+    "due_by",
     "ensure_scheduled",
     "finish",
     "release",

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from linkedin.sandbox.batch import body_key, compound_keys, deleted, update_entities
-from linkedin.sandbox.restli import Key, RestliError, page, required
+from linkedin.sandbox.restli import Key, RestliError, key_string, page, required
 from linkedin.sandbox.state import SandboxState
 
 Json = dict[str, Any]
@@ -49,6 +49,7 @@ async def put_acls(request: Request, state: SandboxState) -> Response:
 async def delete_acls(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE of ACLs."""
     keys = compound_keys(request, state, ACL_FIELDS)
+    state.count_deletes("atsEntityAcls", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if not _discard(state.entity_acls, key)}
     return deleted([text for text, _ in keys], missing)
 
@@ -62,6 +63,7 @@ async def put_assignees(request: Request, state: SandboxState) -> Response:
 async def delete_assignees(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE of assignees."""
     keys = compound_keys(request, state, ASSIGNEE_FIELDS)
+    state.count_deletes("atsEntityAclAssignees", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if not _discard(state.acl_assignees, key)}
     return deleted([text for text, _ in keys], missing)
 

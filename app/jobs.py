@@ -26,13 +26,26 @@ from dataclasses import dataclass
 
 from app import metrics
 from app.export_worker import EXPORT_JOB, ExportWorker
-from app.scheduler import EXPORTS, OUTBOX, POLL, SEATS, Scheduler, UnitFailed, UnitRunner, retry_after_of
+from app.scheduler import (
+    EXPORTS,
+    OFFBOARDING,
+    OUTBOX,
+    POLL,
+    PURGE_CHECK,
+    RETENTION,
+    SEATS,
+    Scheduler,
+    UnitFailed,
+    UnitRunner,
+    retry_after_of,
+)
 from app.services import open_services
 from app.settings import Settings
 from app.workers import Workers
 from linkedin.errors import LinkedInError
 from models.base import utcnow
 from models.scheduled_work import WorkKey
+from resolvers import offboarding, purged_profiles, retention
 from resolvers import seats as seat_sync
 from resolvers.scheduling import Pacing
 from resolvers.services import Services
@@ -158,12 +171,29 @@ async def poll_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
     await tenant.refresh.poll_seats([key.seat_urn for key in keys])
 
 
+# An offboarding that stopped on a LinkedIn failure is tried again after this, backing off from there.
+OFFBOARDING_RETRY_S = 5.0
+
+
+def eraser_for(services: Services, tenant: Tenant) -> purged_profiles.Eraser | None:
+    """How the purge check erases a candidate automatically: None until erasure exists (privacy-a's
+    `resolvers.erasure.erase_candidate`; the lead wires it in at merge)."""
+    return None
+
+
 def build_scheduler(
     services: Services, settings: Settings, outbox: OutboxJob, exports: ExportWorker, *, holder: str
 ) -> Scheduler:
     """The scheduler of this process: RSC_*_INTERVAL_S as the operator's wishes (0: off), the budget's
     pacing, RSC_JOB_CONCURRENCY units at once."""
-    pacing = Pacing(settings.poll_interval_s, settings.outbox_interval_s, settings.export_interval_s)
+    pacing = Pacing(
+        settings.poll_interval_s,
+        settings.outbox_interval_s,
+        settings.export_interval_s,
+        purge_check_interval_s=settings.purge_check_interval_days * 86_400.0,
+        retention_interval_s=settings.retention_interval_s,
+        offboarding_interval_s=OFFBOARDING_RETRY_S,
+    )
     scheduler: Scheduler
 
     async def seats_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
@@ -184,11 +214,28 @@ def build_scheduler(
         if result.pending:
             raise UnitFailed("LinkedIn is unavailable for this customer's exports")
 
+    async def purge_check_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        await purged_profiles.check_purged_profiles(
+            services.sessions, tenant, erase=eraser_for(services, tenant)
+        )
+
+    async def retention_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        await retention.enforce_retention(services.sessions, tenant.id)
+
+    async def offboarding_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        offboarder = offboarding.Offboarder(
+            services.sessions, tenant, sync_config(settings), batch_size=settings.offboarding_batch_size
+        )
+        await offboarder.run()
+
     runners: dict[str, UnitRunner] = {
         SEATS: seats_unit,
         POLL: poll_unit,
         OUTBOX: outbox.run_unit,
         EXPORTS: exports_unit,
+        PURGE_CHECK: purge_check_unit,
+        RETENTION: retention_unit,
+        OFFBOARDING: offboarding_unit,
     }
     scheduler = Scheduler(services, pacing, runners, holder, concurrency=settings.job_concurrency)
     return scheduler

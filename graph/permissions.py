@@ -68,6 +68,7 @@ ROOT: dict[str, Roles] = {
     "Query.customers": OPERATOR,
     "Query.aclGroups": ADMIN,
     "Query.apiKeys": ADMIN,
+    "Query.purgedLinkedInProfiles": ADMIN,
     # Mutation: the ATS's records
     "Mutation.createCandidate": STAFF,
     "Mutation.updateCandidate": STAFF,
@@ -92,6 +93,7 @@ ROOT: dict[str, Roles] = {
     "Mutation.provisionCustomer": OPERATOR,
     "Mutation.addCustomer": OPERATOR,
     "Mutation.updateCustomerSettings": ADMIN,
+    "Mutation.offboardCustomer": OPERATOR,
     # Mutation: secured groups (ACLs)
     "Mutation.createAclGroup": ADMIN,
     "Mutation.setAclGroupUsers": ADMIN,
@@ -132,6 +134,9 @@ TYPES: dict[str, Roles] = {
     "Customer": EVERYONE,
     "AclGroup": ADMIN,
     "ApiKey": ADMIN,
+    # A customer's privacy duties: its admins and the vendor's operators.
+    "CustomerOffboarding": ONBOARDING,
+    "MirrorRetention": ONBOARDING,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

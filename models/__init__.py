@@ -30,6 +30,7 @@ from models.integration import (
     SyncWatermark,
     WebhookNotification,
 )
+from models.interview_feedback import InterviewFeedback, InterviewType
 from models.linkedin_suggestions import LinkedInFill, LinkedInSource, LinkedInSuggestion
 from models.mirror import (
     InMailDirection,
@@ -42,6 +43,7 @@ from models.mirror import (
 from models.rate_limit_buckets import RateLimitBucket
 from models.scheduled_work import ScheduledWork
 from models.seats import Seat, SeatMapping
+from models.tombstones import MemberTombstone
 from models.users import User, UserSource
 
 __all__ = [
@@ -61,6 +63,8 @@ __all__ = [
     "InMailDirection",
     "InMailMessage",
     "InMailThread",
+    "InterviewFeedback",
+    "InterviewType",
     "Job",
     "JobAvailability",
     "JobState",
@@ -73,6 +77,7 @@ __all__ = [
     "LinkedInSuggestion",
     "LinkedInVisibility",
     "MatchSource",
+    "MemberTombstone",
     "Note",
     "OutboxEvent",
     "OutboxOp",

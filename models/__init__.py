@@ -30,6 +30,7 @@ from models.integration import (
     SyncWatermark,
     WebhookNotification,
 )
+from models.interview_feedback import InterviewFeedback, InterviewType
 from models.linkedin_suggestions import LinkedInFill, LinkedInSource, LinkedInSuggestion
 from models.mirror import (
     InMailDirection,
@@ -43,6 +44,7 @@ from models.offboarding import CustomerOffboarding, OffboardingItem
 from models.rate_limit_buckets import RateLimitBucket
 from models.scheduled_work import ScheduledWork
 from models.seats import Seat, SeatMapping
+from models.tombstones import MemberTombstone
 from models.users import User, UserSource
 
 __all__ = [
@@ -63,6 +65,8 @@ __all__ = [
     "InMailDirection",
     "InMailMessage",
     "InMailThread",
+    "InterviewFeedback",
+    "InterviewType",
     "Job",
     "JobAvailability",
     "JobState",
@@ -75,6 +79,7 @@ __all__ = [
     "LinkedInSuggestion",
     "LinkedInVisibility",
     "MatchSource",
+    "MemberTombstone",
     "Note",
     "OffboardingItem",
     "OutboxEvent",

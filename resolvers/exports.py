@@ -24,6 +24,7 @@ from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
+from resolvers.erasure import forget_erasure
 from resolvers.member_matching import apply_member, member_details
 from resolvers.services import Services
 from resolvers.tenants import Tenant, UnknownCustomer
@@ -234,6 +235,8 @@ class _Processing:
                 try:
                     job = await _open_job(db, customer_id, exported.external_job_posting_id)
                     outcome = await _match_and_apply(db, customer_id, row, exported, job)
+                    # A recruiter's new export of an erased member is deliberate: the tombstone goes.
+                    await forget_erasure(db, customer_id, self._tenant.member_digest, exported.member_urn)
                     await db.commit()
                     return outcome
                 except ExportFailed:

@@ -39,6 +39,7 @@ from models.watermarks import PollStream
 from resolvers import linkedin_faults
 from resolvers.errors import LinkedInUnavailable
 from resolvers.linkedin_faults import Fault
+from resolvers.member_digest import MemberDigest, erased_members
 from resolvers.poll_windows import MAX_WINDOW, to_ms_precision, windows, windows_back
 from resolvers.stubs import StubOutcome, apply_mail_stubs
 
@@ -116,8 +117,12 @@ class RefreshService:
         holder: str | None = None,
         deadline_s: float | None = None,
         history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,
+        member_digest: MemberDigest | None = None,
     ) -> None:
         self._sessions = sessions
+        # Erased members (tombstones) are skipped by the poll; None only where no secret keys exist
+        # (tests and benches that build the service by hand), and then nothing is skipped.
+        self._member_digest = member_digest
         self._customer_id = customer_id
         self._lease_name = lease_name(customer_id)
         self._linkedin = linkedin
@@ -441,22 +446,34 @@ class RefreshService:
         # Every page of a window is read before anything is written: a fault leaves no half window.
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
-            await self._commit_window(
-                move, lambda db: upsert_messages(db, customer_id, _message_rows(events))
-            )
+
+            async def store_messages(db: AsyncSession) -> None:
+                rows = _message_rows(events)
+                erased = await self._erased(db, [r.member_urn for r in rows])
+                await upsert_messages(db, customer_id, [r for r in rows if r.member_urn not in erased])
+
+            await self._commit_window(move, store_messages)
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            await self._commit_window(move, lambda db: upsert_notes(db, customer_id, _note_rows(notes)))
+
+            async def store_notes(db: AsyncSession) -> None:
+                rows = _note_rows(notes)
+                erased = await self._erased(db, [r.member_urn for r in rows])
+                await upsert_notes(db, customer_id, [r for r in rows if r.member_urn not in erased])
+
+            await self._commit_window(move, store_notes)
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
-                done = await apply_mail_stubs(db, customer_id, stubs)
+                erased = await self._erased(db, [s.member_urn for s in stubs])
+                kept = [s for s in stubs if s.member_urn not in erased]
+                done = await apply_mail_stubs(db, customer_id, kept)
                 outcome.created, outcome.updated = done.created, done.updated
 
             await self._commit_window(move, store)
@@ -464,6 +481,10 @@ class RefreshService:
             report.candidates_created += outcome.created
             report.candidates_updated += outcome.updated
         report.windows += 1
+
+    async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
+        """The members among these the customer erased: the poll does not rebuild them."""
+        return await erased_members(db, self._customer_id, self._member_digest, member_urns)
 
     async def _commit_window(self, move: Mover, store: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """Store one window's rows and move its watermark (or history start), in one transaction."""

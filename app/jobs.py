@@ -45,7 +45,7 @@ from app.workers import Workers
 from linkedin.errors import LinkedInError
 from models.base import utcnow
 from models.scheduled_work import WorkKey
-from resolvers import offboarding, purged_profiles, retention
+from resolvers import erasure, offboarding, purged_profiles, retention
 from resolvers import seats as seat_sync
 from resolvers.scheduling import Pacing
 from resolvers.services import Services
@@ -175,10 +175,16 @@ async def poll_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
 OFFBOARDING_RETRY_S = 5.0
 
 
-def eraser_for(services: Services, tenant: Tenant) -> purged_profiles.Eraser | None:
-    """How the purge check erases a candidate automatically: None until erasure exists (privacy-a's
-    `resolvers.erasure.erase_candidate`; the lead wires it in at merge)."""
-    return None
+def eraser_for(services: Services, tenant: Tenant) -> purged_profiles.Eraser:
+    """How the purge check erases a candidate automatically: `erase_candidate` as the system (no actor),
+    with the reason that LinkedIn closed or purged the profile (its audit entry and tombstone say so)."""
+
+    async def erase(candidate_id: int) -> object:
+        return await erasure.erase_candidate(
+            services.sessions, tenant, candidate_id, reason=purged_profiles.ERASURE_REASON, actor=None
+        )
+
+    return erase
 
 
 def build_scheduler(

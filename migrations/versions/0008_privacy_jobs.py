@@ -1,7 +1,7 @@
 """privacy jobs: purged LinkedIn profiles, mirror retention, and the offboarding state machine
 
 Revision ID: 0008_privacy_jobs
-Revises: 0006
+Revises: 0007_erasure
 Create Date: 2026-12-01
 
 Adds `candidate.linkedin_profile_purged_at`; the customer settings `purged_profile_auto_erase_days`
@@ -19,8 +19,8 @@ from alembic import op
 from models.base import UTCDateTime
 
 revision: str = "0008_privacy_jobs"
-# The lead re-chains at merge (after privacy-a's 0007_erasure).
-down_revision: str | None = "0006"
+# After privacy-a's 0007_erasure (merged into this branch); the lead re-chains at merge.
+down_revision: str | None = "0007_erasure"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,134 @@
+"""Offboarding a customer: everything synced is deleted on LinkedIn exactly once, even when the worker
+is killed halfway and another process resumes; the other customer's data stays, locally and on LinkedIn."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from app.services import build_services
+from app.settings import Settings
+from linkedin.sandbox.config import SandboxConfig
+from models.db import SessionFactory
+from models.offboarding import DataChoice, OffboardingState
+from resolvers import offboarding
+from resolvers.services import Services
+from resolvers.tenants import Tenant
+from tests.child_apps import add_child_customer
+from tests.conftest import Sandbox
+from tests.resolvers.offboarding_support import World, linkedin_state, synced_world
+from tests.scheduler_support import clock_now, jobs_for
+
+CANDIDATES = 7
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    # Job postings are processed at once, so the world's jobs are synced (SENT) before offboarding.
+    return SandboxConfig(job_task_delay_ms=0)
+
+
+async def rows_per_table(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
+    """How many rows the customer has in each of its tables."""
+    counts: dict[str, int] = {}
+    async with sessions() as db:
+        for table in SQLModel.metadata.sorted_tables:
+            if "customer_id" in table.columns:
+                statement = (
+                    sa.select(sa.func.count()).select_from(table).where(table.c.customer_id == customer_id)
+                )
+                counts[table.name] = int((await db.execute(statement)).scalar_one())
+    return counts
+
+
+def without_schedule(counts: dict[str, int]) -> dict[str, int]:
+    # The scheduler's own rows of B (its purge check unit) may come and go with the rounds.
+    return {name: n for name, n in counts.items() if name not in ("scheduled_work", "lease")}
+
+
+def deleted_keys(state: dict[str, Any]) -> dict[str, dict[str, int]]:
+    calls: dict[str, dict[str, int]] = state["deleteCalls"]
+    return calls
+
+
+async def test_an_offboarding_killed_halfway_and_resumed_by_another_worker_deletes_everything_once(
+    sandbox: Sandbox,
+    sessions: SessionFactory,
+    settings: Settings,
+    services: Services,
+    tenant: Tenant,
+    http: aiohttp.ClientSession,
+) -> None:
+    # given: customer A (the default app) and customer B (a child app of its own), both synced
+    other, app = await add_child_customer(sessions, settings, sandbox, key="globex", name="Globex Talent")
+    assert other.id is not None
+    tenant_b = await services.tenants.get(other.id)
+    world: World = await synced_world(sessions, tenant, candidates=CANDIDATES, mark="acme")
+    await synced_world(sessions, tenant_b, candidates=3, mark="globex")
+    b_before = await linkedin_state(sandbox, app.client_id)
+    b_rows_before = await rows_per_table(sessions, other.id)
+    a_before = await linkedin_state(sandbox, None)
+    assert len(a_before["candidates"]) == CANDIDATES  # type: ignore[arg-type]
+    assert len(a_before["entityAcls"]) == 1  # type: ignore[arg-type]
+    # and: A's offboarding is asked for; the first worker deletes in batches of 2 and LinkedIn hangs on
+    # the first candidate delete (after every application and candidate note went), when it is killed
+    await offboarding.start_offboarding(
+        sessions, tenant.id, DataChoice.DELETE, requested_by="ops@vendor.test"
+    )
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "hang": True, "count": 1})
+    clock = clock_now()
+    first = jobs_for(services, settings.model_copy(update={"offboarding_batch_size": 2}), clock=clock)
+    running = asyncio.create_task(first.scheduler.run_due())
+    assert (await sandbox.admin("GET", "hangs/wait?timeout=20"))["hanging"] is True
+    running.cancel()  # the process dies: no cleanup, its hold on the unit lapses only with time
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    halfway = await offboarding.status(sessions, tenant.id)
+    assert halfway is not None
+    assert halfway.state is OffboardingState.DELETING_ON_LINKEDIN
+    assert halfway.sent == CANDIDATES * 2  # the applications and the candidate notes
+    assert halfway.remaining > 0
+    await sandbox.admin("DELETE", "faults")
+    # when: another worker process (new services, new holder) runs due work after the hold lapsed
+    other_services = build_services(settings, sessions, http)
+    try:
+        clock.advance(first.scheduler.ttl.total_seconds() + 1)
+        second = jobs_for(
+            other_services, settings.model_copy(update={"offboarding_batch_size": 2}), clock=clock
+        )
+        ran = await second.scheduler.run_due()
+    finally:
+        await other_services.aclose()
+    # then: the offboarding is done
+    assert [(r.key.kind, r.ok) for r in ran] == [("offboarding", True)]
+    done = await offboarding.status(sessions, tenant.id)
+    assert done is not None
+    assert (done.state, done.remaining, done.failed) == (OffboardingState.DONE, 0, 0)
+    # and: every synced record of A was deleted on LinkedIn exactly once, and its jobs closed
+    a_after = await linkedin_state(sandbox, None)
+    calls = deleted_keys(a_after)
+    assert sorted(calls["atsApplications"].values()) == [1] * CANDIDATES
+    assert sorted(calls["atsCandidates"].values()) == [1] * CANDIDATES
+    assert sorted(calls["atsCandidates/notes"].values()) == [1] * CANDIDATES
+    assert calls["atsEntityAcls"] == {a_before["entityAcls"][0]: 1}  # type: ignore[index]
+    assert calls["atsEntityAclAssignees"] == {a_before["aclAssignees"][0]: 1}  # type: ignore[index]
+    assert "atsApplications/stages" not in calls  # LinkedIn drops them with their application
+    assert "atsApplications/notes" not in calls
+    assert (a_after["candidates"], a_after["applications"]) == ([], [])
+    assert (a_after["entityAcls"], a_after["aclAssignees"]) == ([], [])
+    states = {job["externalJobPostingId"]: job["state"] for job in a_after["jobs"]}  # type: ignore[attr-defined]
+    assert states == {str(job): "CLOSED" for job in world.jobs}
+    # and: A's local data is gone but for its customer row, offboarding and audit log
+    left = {name: n for name, n in (await rows_per_table(sessions, tenant.id)).items() if n}
+    assert set(left) <= {"customer_offboarding", "offboarding_item", "scheduled_work", "audit_entry"}
+    # and: B is untouched, on LinkedIn and locally
+    b_after = await linkedin_state(sandbox, app.client_id)
+    assert b_after["deleteCalls"] == {}
+    for part in ("candidates", "applications", "jobs", "entityAcls", "aclAssignees"):
+        assert b_after[part] == b_before[part]
+    assert without_schedule(await rows_per_table(sessions, other.id)) == without_schedule(b_rows_before)

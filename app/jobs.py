@@ -247,6 +247,36 @@ def build_scheduler(
     return scheduler
 
 
+def offboarding_scheduler(
+    services: Services,
+    settings: Settings,
+    customer_id: int,
+    on_progress: offboarding.OnProgress | None = None,
+) -> Scheduler:
+    """A scheduler that runs one customer's offboarding unit only, under the same hold as any worker's
+    (`rscgraph customers offboard`: a worker running it already keeps it, and this one follows)."""
+    pacing = Pacing(0.0, 0.0, 0.0, offboarding_interval_s=OFFBOARDING_RETRY_S)
+
+    async def offboarding_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        offboarder = offboarding.Offboarder(
+            services.sessions,
+            tenant,
+            sync_config(settings),
+            batch_size=settings.offboarding_batch_size,
+            on_progress=on_progress,
+        )
+        await offboarder.run()
+
+    return Scheduler(
+        services,
+        pacing,
+        {OFFBOARDING: offboarding_unit},
+        holder_name(),
+        concurrency=1,
+        only_customer=customer_id,
+    )
+
+
 def build_jobs(services: Services, settings: Settings) -> Jobs:
     """The process's background work: the scheduler of every customer's units, each kind on when its
     interval is above 0. A push the webhook records makes its customer's exports unit due at once

@@ -114,6 +114,8 @@ class Scheduler:
     clock: Clock = utcnow
     ttl: timedelta = leases.DEFAULT_TTL
     on_ran: Callable[[Ran], None] | None = None
+    # Only this customer's units (the `customers offboard` command's scheduler); None: everyone's.
+    only_customer: int | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _running: set[asyncio.Task[None]] = field(default_factory=set)
@@ -210,7 +212,13 @@ class Scheduler:
             return []
         async with write_session(self.sessions) as db:
             claimed = await work.claim_due(
-                db, self.holder, kinds=self.kinds, limit=slots * CLAIM_FACTOR, ttl=self.ttl, now=self.clock()
+                db,
+                self.holder,
+                kinds=self.kinds,
+                limit=slots * CLAIM_FACTOR,
+                ttl=self.ttl,
+                now=self.clock(),
+                customer_id=self.only_customer,
             )
         groups: dict[tuple[int, str, str], list[Claimed]] = {}
         for unit in claimed:

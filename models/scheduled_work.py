@@ -119,8 +119,10 @@ async def claim_due(
     limit: int,
     ttl: timedelta,
     now: datetime | None = None,
+    customer_id: int | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` due units nobody holds, most overdue first, for `ttl`. The caller commits."""
+    """Take up to `limit` due units nobody holds, most overdue first, for `ttl` (only `customer_id`'s
+    when given). The caller commits."""
     now = now or utcnow()
     due = (
         select(ScheduledWork.customer_id, ScheduledWork.kind, ScheduledWork.seat_urn)
@@ -132,6 +134,8 @@ async def claim_due(
         .order_by(col(ScheduledWork.next_run_at))
         .limit(limit)
     )
+    if customer_id is not None:
+        due = due.where(col(ScheduledWork.customer_id) == customer_id)
     if db.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     picked = (await db.exec(due)).all()

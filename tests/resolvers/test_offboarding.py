@@ -22,7 +22,7 @@ from resolvers.tenants import Tenant
 from tests.child_apps import add_child_customer
 from tests.conftest import Sandbox
 from tests.resolvers.offboarding_support import World, linkedin_state, synced_world
-from tests.scheduler_support import clock_now, jobs_for
+from tests.scheduler_support import clock_now, jobs_for, rows_of
 
 CANDIDATES = 7
 
@@ -42,7 +42,7 @@ async def rows_per_table(sessions: SessionFactory, customer_id: int) -> dict[str
                 statement = (
                     sa.select(sa.func.count()).select_from(table).where(table.c.customer_id == customer_id)
                 )
-                counts[table.name] = int((await db.execute(statement)).scalar_one())
+                counts[table.name] = int((await (await db.connection()).execute(statement)).scalar_one())
     return counts
 
 
@@ -126,6 +126,9 @@ async def test_an_offboarding_killed_halfway_and_resumed_by_another_worker_delet
     # and: A's local data is gone but for its customer row, offboarding and audit log
     left = {name: n for name, n in (await rows_per_table(sessions, tenant.id)).items() if n}
     assert set(left) <= {"customer_offboarding", "offboarding_item", "scheduled_work", "audit_entry"}
+    # and: an offboarded customer has no scheduled work left once the scheduler next looks
+    await second.scheduler.sync_customers()
+    assert await rows_of(sessions, tenant.id) == {}
     # and: B is untouched, on LinkedIn and locally
     b_after = await linkedin_state(sandbox, app.client_id)
     assert b_after["deleteCalls"] == {}

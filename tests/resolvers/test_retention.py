@@ -12,8 +12,10 @@ import models
 from app.settings import Settings
 from models.db import SessionFactory
 from resolvers.retention import enforce_retention
+from resolvers.services import Services
 from tests.child_apps import other_customer_id
 from tests.conftest import GraphQL
+from tests.scheduler_support import clock_now, jobs_for, rows_of
 
 NOW = models.utcnow()
 OLD = NOW - timedelta(days=100)
@@ -262,3 +264,21 @@ async def test_a_retention_of_zero_days_is_refused_and_null_turns_it_off(graphql
         }
     }
     assert off.data == {"updateCustomerSettings": {"customer": {"linkedinMirrorRetentionDays": None}}}
+
+
+async def test_the_retention_unit_runs_for_customers_with_a_retention_only(
+    sessions: SessionFactory, settings: Settings, services: Services, customer_id: int
+) -> None:
+    # given: A with a 30-day retention and an idle member; B keeps its mirror
+    other = await other_customer_id(sessions, settings)
+    await member_with_mirror(sessions, customer_id, "idle")
+    await member_with_mirror(sessions, other, "idle-b")
+    await set_retention(sessions, customer_id, 30)
+    # when: one scheduler round
+    ran = await jobs_for(services, settings, clock=clock_now()).scheduler.tick()
+    # then: A's retention ran (B has no retention unit) and A's idle mirror is gone
+    assert [(r.key.customer_id, r.key.kind, r.ok) for r in ran] == [(customer_id, "retention", True)]
+    assert await mirrored_members(sessions, customer_id) == set()
+    assert await mirrored_members(sessions, other) == {"idle-b"}
+    assert ("retention", "") in await rows_of(sessions, customer_id)
+    assert ("retention", "") not in await rows_of(sessions, other)

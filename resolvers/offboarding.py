@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.errors import LinkedInError, LinkedInNotFound
 from linkedin.records import BatchItemError, BatchResult
@@ -29,6 +30,7 @@ from models.base import utcnow
 from models.customer_integrations import CustomerIntegration
 from models.db import SessionFactory, write_session
 from models.integration import OutboxEvent
+from models.leases import LeaseBusy
 from models.offboarding import DataChoice, ItemKind, OffboardingItem, OffboardingState, Progress
 from models.scheduled_work import WorkKey
 from models.sync_source_queries import jobs as jobs_by_id
@@ -105,8 +107,7 @@ async def start_offboarding(
             )
         if existing is None:
             await offboarding.start(db, customer_id, choice, requested_by=requested_by, now=now)
-            outbox = OutboxEvent.__table__  # type: ignore[attr-defined]
-            await db.exec(sa.delete(outbox).where(outbox.c.customer_id == customer_id))
+            await _drop_unclaimed_outbox(db, customer_id, now)
             for kind in ("seats", "poll", "outbox", "exports", "purge_check", "retention"):
                 await work.unschedule(db, customer_id, kind, keep_seats=[])
             key = WorkKey(customer_id, OFFBOARDING_KIND)
@@ -139,6 +140,7 @@ class Offboarder:
             return None
         state = row.state
         if state is OffboardingState.DELETING_ON_LINKEDIN:
+            await self._outbox_quiet()
             for kind in offboarding.STEP_ORDER:
                 await self._send_all(kind)
             state = await self._advance(OffboardingState.DISABLING_INTEGRATIONS)
@@ -151,6 +153,15 @@ class Offboarder:
                 await offboarding.set_state(db, self.tenant.id, OffboardingState.DONE, now=self.clock())
             log.info("customer offboarded", extra={"choice": row.data_choice.value, **touched})
         return await status(self.sessions, self.tenant.id)
+
+    async def _outbox_quiet(self) -> None:
+        """No change of the customer may reach LinkedIn after its deletions begin: an outbox batch another
+        process was sending when the offboarding started is waited for (the unit comes back in a moment),
+        and what is left unsent is dropped."""
+        now = self.clock()
+        async with write_session(self.sessions) as db:
+            if await _drop_unclaimed_outbox(db, self.tenant.id, now):
+                raise LeaseBusy(f"customer {self.tenant.key}'s outbox is sending")
 
     async def _advance(self, state: OffboardingState) -> OffboardingState:
         async with write_session(self.sessions) as db:
@@ -279,6 +290,15 @@ class Offboarder:
                 .where(table.c.customer_id == self.tenant.id)
                 .values(enabled=False, state=DISABLED_STATE, last_change_at=now, updated_at=now)
             )
+
+
+async def _drop_unclaimed_outbox(db: AsyncSession, customer_id: int, now: datetime) -> int:
+    """Delete the customer's outbox rows no live worker holds; how many a worker still holds."""
+    outbox = OutboxEvent.__table__  # type: ignore[attr-defined]
+    free = sa.or_(outbox.c.locked_until.is_(None), outbox.c.locked_until < now)
+    await db.exec(sa.delete(outbox).where(outbox.c.customer_id == customer_id, free))
+    held = sa.select(sa.func.count()).select_from(outbox).where(outbox.c.customer_id == customer_id)
+    return int((await (await db.connection()).execute(held)).scalar_one())
 
 
 def _outcome(result: BatchResult, by_ats_id: dict[str, int]) -> tuple[list[int], dict[int, str]]:

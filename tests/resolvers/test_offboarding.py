@@ -4,24 +4,28 @@ is killed halfway and another process resumes; the other customer's data stays, 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select, update
 
 from app.services import build_services
 from app.settings import Settings
 from linkedin.sandbox.config import SandboxConfig
+from models import OutboxEvent, OutboxOp, SyncEntity
+from models.base import utcnow
 from models.db import SessionFactory
+from models.leases import LeaseBusy
 from models.offboarding import DataChoice, OffboardingState
 from resolvers import offboarding
 from resolvers.services import Services
 from resolvers.tenants import Tenant
 from tests.child_apps import add_child_customer
 from tests.conftest import Sandbox
-from tests.resolvers.offboarding_support import World, linkedin_state, synced_world
+from tests.resolvers.offboarding_support import SYNC, World, linkedin_state, synced_world
 from tests.scheduler_support import clock_now, jobs_for, rows_of
 
 CANDIDATES = 7
@@ -135,3 +139,44 @@ async def test_an_offboarding_killed_halfway_and_resumed_by_another_worker_delet
     for part in ("candidates", "applications", "jobs", "entityAcls", "aclAssignees"):
         assert b_after[part] == b_before[part]
     assert without_schedule(await rows_per_table(sessions, other.id)) == without_schedule(b_rows_before)
+
+
+async def test_deletions_wait_for_an_outbox_batch_another_worker_is_sending(
+    sandbox: Sandbox, sessions: SessionFactory, tenant: Tenant
+) -> None:
+    # given: a synced customer, and a change another worker claimed and is sending right now
+    world = await synced_world(sessions, tenant, candidates=1, mark="acme")
+    async with sessions() as db:
+        sending = OutboxEvent(
+            customer_id=tenant.id,
+            entity_type=SyncEntity.CANDIDATE,
+            entity_id=world.candidates[0],
+            op=OutboxOp.UPSERT,
+            locked_until=utcnow() + timedelta(seconds=60),
+        )
+        unsent = OutboxEvent(
+            customer_id=tenant.id, entity_type=SyncEntity.JOB, entity_id=world.jobs[0], op=OutboxOp.UPSERT
+        )
+        db.add_all([sending, unsent])
+        await db.commit()
+    await offboarding.start_offboarding(sessions, tenant.id, DataChoice.DELETE, requested_by=None)
+    offboarder = offboarding.Offboarder(sessions, tenant, SYNC)
+    # when / then: the unit is busy while the batch is in flight; nothing is deleted on LinkedIn yet
+    with pytest.raises(LeaseBusy):
+        await offboarder.run()
+    assert (await linkedin_state(sandbox, None))["deleteCalls"] == {}
+    # when: the other worker's claim ends
+    async with sessions() as db:
+        await db.exec(
+            update(OutboxEvent)
+            .where(col(OutboxEvent.customer_id) == tenant.id)
+            .values(locked_until=utcnow() - timedelta(seconds=1))
+        )
+        await db.commit()
+    done = await offboarder.run()
+    # then: the offboarding runs to its end, and the customer's outbox is empty
+    assert done is not None
+    assert done.state is OffboardingState.DONE
+    async with sessions() as db:
+        left = (await db.exec(select(OutboxEvent.id).where(col(OutboxEvent.customer_id) == tenant.id))).all()
+    assert list(left) == []

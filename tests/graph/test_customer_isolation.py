@@ -70,6 +70,8 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             title=mark("title"),
             company=mark("company"),
             mailing_city=mark("city"),
+            # LinkedIn closed this member's profile: B's admins see it in purgedLinkedInProfiles.
+            linkedin_profile_purged_at=WHEN,
         )
         other = models.Candidate(
             customer_id=customer_id,

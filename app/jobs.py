@@ -43,6 +43,7 @@ from app.services import open_services
 from app.settings import Settings
 from app.workers import Workers
 from linkedin.errors import LinkedInError
+from linkedin.partner import LinkedInPartnerClient
 from models.base import utcnow
 from models.scheduled_work import WorkKey
 from resolvers import erasure, offboarding, purged_profiles, retention
@@ -175,6 +176,12 @@ async def poll_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
 OFFBOARDING_RETRY_S = 5.0
 
 
+def partner_of(services: Services) -> LinkedInPartnerClient | None:
+    """The partner app's client when this process can provision (offboarding empties a child app's JS
+    SDK domains with it)."""
+    return None if services.onboarding is None else services.onboarding.partner
+
+
 def eraser_for(services: Services, tenant: Tenant) -> purged_profiles.Eraser:
     """How the purge check erases a candidate automatically: `erase_candidate` as the system (no actor),
     with the reason that LinkedIn closed or purged the profile (its audit entry and tombstone say so)."""
@@ -230,7 +237,11 @@ def build_scheduler(
 
     async def offboarding_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
         offboarder = offboarding.Offboarder(
-            services.sessions, tenant, sync_config(settings), batch_size=settings.offboarding_batch_size
+            services.sessions,
+            tenant,
+            sync_config(settings),
+            batch_size=settings.offboarding_batch_size,
+            partner=partner_of(services),
         )
         await offboarder.run()
 
@@ -264,6 +275,7 @@ def offboarding_scheduler(
             sync_config(settings),
             batch_size=settings.offboarding_batch_size,
             on_progress=on_progress,
+            partner=partner_of(services),
         )
         await offboarder.run()
 

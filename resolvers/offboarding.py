@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.errors import LinkedInError, LinkedInNotFound
+from linkedin.partner import LinkedInPartnerClient
 from linkedin.records import BatchItemError, BatchResult
 from models import customer_queries, offboarding, offboarding_local
 from models import scheduled_work as work
@@ -131,6 +132,9 @@ class Offboarder:
     batch_size: int = 100
     clock: Clock = utcnow
     on_progress: OnProgress | None = None
+    # The partner app's client: a provisioned child app's widgets stop loading (its JS SDK domains
+    # emptied). None where nothing provisions (the app stays as it is).
+    partner: LinkedInPartnerClient | None = None
 
     async def run(self) -> OffboardingStatus | None:
         """Carry the offboarding through its remaining steps; None when the customer has none."""
@@ -275,11 +279,17 @@ class Offboarder:
         return done, refused
 
     async def _disable_integrations(self) -> None:
-        """LinkedIn pushes nothing more (its CALLBACK_URL removed); the integrations are off here."""
+        """LinkedIn pushes nothing more (its CALLBACK_URL removed), a provisioned child app's widgets load
+        nowhere (no JS SDK domain), and the integrations are off here."""
+        async with self.sessions() as db:
+            customer = await customer_queries.customer_by_id(db, self.tenant.id)
+        app_urn = None if customer is None else customer.linkedin_app_urn
         try:
             await self.tenant.linkedin.delete_callback_url()
+            if self.partner is not None and app_urn:
+                await self.partner.set_js_sdk_domains(app_urn, [])
         except LinkedInNotFound:
-            pass  # nothing configured any more
+            pass  # nothing configured any more, or the app is gone
         except LinkedInError as exc:
             raise LinkedInUnavailable(f"offboarding could not disable the integrations: {exc}") from exc
         now = self.clock()

@@ -4,6 +4,7 @@ is killed halfway and another process resumes; the other customer's data stays, 
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select, update
 
+import models
 from app.services import build_services
 from app.settings import Settings
 from linkedin.sandbox.config import SandboxConfig
@@ -180,3 +182,38 @@ async def test_deletions_wait_for_an_outbox_batch_another_worker_is_sending(
     async with sessions() as db:
         left = (await db.exec(select(OutboxEvent.id).where(col(OutboxEvent.customer_id) == tenant.id))).all()
     assert list(left) == []
+
+
+async def test_disabling_a_provisioned_customer_removes_its_callback_and_its_widgets_domains(
+    sandbox: Sandbox, sessions: SessionFactory, settings: Settings, services: Services
+) -> None:
+    # given: a customer whose child app the partner app provisioned, with its callback URL configured
+    row, app = await add_child_customer(sessions, settings, sandbox, key="initech", name="Initech")
+    assert row.id is not None
+    (held,) = [a for a in await sandbox.admin("GET", "apps") if a["clientId"] == app.client_id]
+    async with sessions() as db:
+        stored = await db.get(models.Customer, row.id)
+        assert stored is not None
+        stored.linkedin_app_urn = held["key"]
+        db.add(stored)
+        db.add(models.CustomerIntegration(customer_id=row.id, type="ONE_CLICK_EXPORT", enabled=True))
+        await db.commit()
+    tenant = await services.tenants.get(row.id)
+    await tenant.linkedin.set_callback_url("https://ats.example.com/webhooks/linkedin/initech")
+    before = await sandbox.admin("GET", f"apps/{app.client_id}/integrations")
+    assert any("CALLBACK_URL" in json.dumps(c) for c in before["configurations"].values())
+    await offboarding.start_offboarding(sessions, row.id, DataChoice.ANONYMISE, requested_by=None)
+    assert services.onboarding is not None
+    # when
+    done = await offboarding.Offboarder(sessions, tenant, SYNC, partner=services.onboarding.partner).run()
+    # then: LinkedIn pushes nothing more and the widgets load nowhere; locally the integration is off
+    assert done is not None
+    assert done.state is OffboardingState.DONE
+    (after,) = [a for a in await sandbox.admin("GET", "apps") if a["clientId"] == app.client_id]
+    assert after["validJsSdkDomains"] == []
+    configured = await sandbox.admin("GET", f"apps/{app.client_id}/integrations")
+    assert all("CALLBACK_URL" not in json.dumps(c) for c in configured["configurations"].values())
+    async with sessions() as db:
+        integration = await db.get(models.CustomerIntegration, (row.id, "ONE_CLICK_EXPORT"))
+    assert integration is not None
+    assert (integration.enabled, integration.state) == (False, "DISABLED_AT_OFFBOARDING")

@@ -21,6 +21,7 @@ from graph.integration import LinkedInIntegration
 from graph.job import JobAvailability
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from resolvers import offboarding, onboarding
+from resolvers.offboarding import OffboardingStatus
 from resolvers.viewer import Role
 
 
@@ -77,7 +78,7 @@ class CustomerOffboarding:
     finished_at: datetime | None = strawberry.field(description="When it was done; null until then.")
 
     @classmethod
-    def of(cls, found: offboarding.OffboardingStatus) -> CustomerOffboarding:
+    def of(cls, found: OffboardingStatus) -> CustomerOffboarding:
         """The GraphQL view of an offboarding's status."""
         return cls(
             state=OffboardingState(found.state.value),
@@ -88,6 +89,20 @@ class CustomerOffboarding:
             requested_at=found.requested_at,
             finished_at=found.finished_at,
         )
+
+
+def _asks_for(info: Info, field_name: str) -> bool:
+    """Whether the query selects `field_name` anywhere under this field (so a list reads it at once)."""
+
+    def walk(selections: Iterable[Any]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) == field_name:
+                return True
+            if walk(getattr(selection, "selections", None) or []):
+                return True
+        return False
+
+    return walk(info.selected_fields)
 
 
 def is_operator(info: Info) -> bool:
@@ -120,6 +135,8 @@ class Customer(relay.Node):
         "member with no activity is kept; null: kept. See `retention` for what the last run removed."
     )
     row: strawberry.Private[models.Customer]
+    # The operators' list reads every listed customer's offboarding at once (None: read when asked).
+    known_offboarding: strawberry.Private[dict[int, OffboardingStatus] | None] = None
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Customer:
@@ -156,7 +173,10 @@ class Customer(relay.Node):
         description="The customer's offboarding (contract ended: `offboardCustomer`); null when never asked."
     )
     async def offboarding(self, info: Info) -> CustomerOffboarding | None:
-        found = await offboarding.status(info.context.services.sessions, self.id)
+        if self.known_offboarding is not None:
+            found = self.known_offboarding.get(self.id)
+        else:
+            found = await offboarding.status(info.context.services.sessions, self.id)
         return None if found is None else CustomerOffboarding.of(found)
 
     @strawberry.field(description="Its LinkedIn integration: the status page's data.")
@@ -229,4 +249,8 @@ class CustomerQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await onboarding.customers_page(services, offset=window.offset, limit=window.limit)
         nodes = [Customer.from_row(row) for row in rows]
+        if _asks_for(info, "offboarding"):
+            known = await offboarding.statuses(services.sessions, [node.id for node in nodes])
+            for node in nodes:
+                node.known_offboarding = known
         return build_connection(Connection[Customer], nodes, window=window, total=total)

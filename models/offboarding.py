@@ -128,6 +128,39 @@ async def offboarding_customers(db: AsyncSession) -> dict[int, OffboardingState]
     return {int(c): OffboardingState(s) for c, s in (await db.exec(statement)).all()}
 
 
+async def offboardings_with_progress(
+    db: AsyncSession, customer_ids: Sequence[int]
+) -> dict[int, tuple[CustomerOffboarding, Progress]]:
+    """The offboarding rows of these customers with their progress, in two statements whatever their
+    number (the operators' customer list)."""
+    if not customer_ids:
+        return {}
+    ids = list(customer_ids)
+    rows = (
+        await db.exec(select(CustomerOffboarding).where(col(CustomerOffboarding.customer_id).in_(ids)))
+    ).all()
+    counted = (
+        await db.exec(
+            select(OffboardingItem.customer_id, OffboardingItem.state, sa.func.count())
+            .where(col(OffboardingItem.customer_id).in_([r.customer_id for r in rows] or [-1]))
+            .group_by(col(OffboardingItem.customer_id), col(OffboardingItem.state))
+        )
+    ).all()
+    counts: dict[int, dict[ItemState, int]] = {}
+    for customer_id, state, n in counted:
+        counts.setdefault(int(customer_id), {})[ItemState(state)] = int(n)
+    out: dict[int, tuple[CustomerOffboarding, Progress]] = {}
+    for row in rows:
+        mine = counts.get(row.customer_id, {})
+        progress = Progress(
+            sent=mine.get(ItemState.DONE, 0),
+            remaining=mine.get(ItemState.PENDING, 0),
+            failed=mine.get(ItemState.FAILED, 0),
+        )
+        out[row.customer_id] = (row, progress)
+    return out
+
+
 async def start(
     db: AsyncSession, customer_id: int, choice: DataChoice, *, requested_by: str | None, now: datetime
 ) -> bool:
@@ -307,6 +340,7 @@ __all__ = [
     "mark_done",
     "offboarding_customers",
     "offboarding_of",
+    "offboardings_with_progress",
     "pending_items",
     "progress",
     "set_state",

@@ -67,20 +67,25 @@ class OffboardingStatus:
 
 async def status(sessions: SessionFactory, customer_id: int) -> OffboardingStatus | None:
     """The customer's offboarding, None when it was never asked for."""
+    return (await statuses(sessions, [customer_id])).get(customer_id)
+
+
+async def statuses(sessions: SessionFactory, customer_ids: Sequence[int]) -> dict[int, OffboardingStatus]:
+    """The offboardings of these customers (those that have one), in two statements."""
     async with sessions() as db:
-        row = await offboarding.offboarding_of(db, customer_id)
-        if row is None:
-            return None
-        done = await offboarding.progress(db, customer_id)
-    return OffboardingStatus(
-        state=row.state,
-        data_choice=row.data_choice,
-        sent=done.sent,
-        remaining=done.remaining,
-        failed=done.failed,
-        requested_at=row.requested_at,
-        finished_at=row.finished_at,
-    )
+        found = await offboarding.offboardings_with_progress(db, customer_ids)
+    return {
+        customer_id: OffboardingStatus(
+            state=row.state,
+            data_choice=row.data_choice,
+            sent=done.sent,
+            remaining=done.remaining,
+            failed=done.failed,
+            requested_at=row.requested_at,
+            finished_at=row.finished_at,
+        )
+        for customer_id, (row, done) in found.items()
+    }
 
 
 async def start_offboarding(
@@ -332,4 +337,5 @@ __all__ = [
     "OffboardingStatus",
     "start_offboarding",
     "status",
+    "statuses",
 ]

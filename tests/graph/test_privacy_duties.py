@@ -10,11 +10,15 @@ import pytest
 from sqlmodel import col, update
 
 import models
+from app.settings import Settings
 from graph.ids import global_id
 from linkedin.sandbox.config import SandboxConfig
 from models.db import SessionFactory
+from models.offboarding import DataChoice
+from resolvers import offboarding
 from resolvers.tenants import Tenant
 from resolvers.viewer import Role, Viewer
+from tests.child_apps import other_customer_id
 from tests.conftest import GraphQL, Sandbox
 from tests.resolvers.offboarding_support import synced_world
 
@@ -171,3 +175,30 @@ async def test_admins_turn_the_automatic_erasure_on_and_off(graphql: GraphQL) ->
     }
     assert unchanged.data == {"updateCustomerSettings": {"customer": {"purgedProfileAutoEraseDays": 14}}}
     assert off.data == {"updateCustomerSettings": {"customer": {"purgedProfileAutoEraseDays": None}}}
+
+
+CUSTOMERS = "{ customers(first: 10) { totalCount edges { node { key offboarding { state remaining } } } } }"
+
+
+async def test_the_operators_list_reads_every_customers_offboarding_in_the_same_statements(
+    graphql: GraphQL, sessions: SessionFactory, settings: Settings, customer_id: int, sql_log: list[str]
+) -> None:
+    # given: acme offboarding, one other customer not
+    await offboarding.start_offboarding(sessions, customer_id, DataChoice.DELETE, requested_by=None)
+    await other_customer_id(sessions, settings)
+    sql_log.clear()
+    two = await graphql(CUSTOMERS, as_viewer=OPERATOR)
+    two_statements = len(sql_log)
+    # when: three more customers
+    for key in ("initech", "hooli", "umbrella"):
+        await other_customer_id(sessions, settings, key)
+    sql_log.clear()
+    five = await graphql(CUSTOMERS, as_viewer=OPERATOR)
+    # then
+    assert two.errors is None
+    assert five.errors is None
+    assert five.data is not None
+    nodes = {edge["node"]["key"]: edge["node"]["offboarding"] for edge in five.data["customers"]["edges"]}
+    assert nodes["acme"] == {"state": "DELETING_ON_LINKEDIN", "remaining": 0}
+    assert [nodes[k] for k in ("globex", "initech", "hooli", "umbrella")] == [None] * 4
+    assert len(sql_log) == two_statements

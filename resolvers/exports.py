@@ -22,9 +22,9 @@ from models.db import SessionFactory
 from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
+from resolvers.erasure import forget_erasure
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
-from resolvers.erasure import forget_erasure
 from resolvers.member_matching import apply_member, member_details
 from resolvers.services import Services
 from resolvers.tenants import Tenant, UnknownCustomer

@@ -121,7 +121,8 @@ def only_candidate(view: dict[str, Any]) -> dict[str, Any]:
     """The one candidate of an In-ATS view."""
     assert view["inAts"] is True
     [candidate] = view["candidates"]
-    return candidate
+    found: dict[str, Any] = candidate
+    return found
 
 
 async def new_candidate(graphql: GraphQL, member: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models
 from models import ats_queries as queries
 from models.db import SessionFactory
-from models.mirror_erasure import delete_mirror_of_candidates
+from models.mirror_erasure import delete_mirror_of_candidates, forget_sync_errors_of_candidate
 from models.outbox_writes import enqueue
 from models.tombstones import add_tombstones, clear_tombstones
 from resolvers.ats_writes.candidates import enqueue_application_deletes, release_duplicates
@@ -107,6 +107,7 @@ async def _delete_candidate_rows(
     """Queue LinkedIn's deletes, remove the mirror and the candidate (the database cascades to its
     applications, stages, notes, feedback, identity, snapshot and suggestions)."""
     await release_duplicates(db, customer_id, candidate_id)
+    await forget_sync_errors_of_candidate(db, customer_id, candidate_id)
     count = await enqueue_application_deletes(db, customer_id, candidate_id)
     enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
     urns = await delete_mirror_of_candidates(db, customer_id, [candidate_id])

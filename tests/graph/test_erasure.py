@@ -253,8 +253,23 @@ async def person(
 async def test_erasure_leaves_no_trace_of_the_person_in_any_table_but_the_tombstone(
     graphql: GraphQL, sessions: SessionFactory, sandbox: Sandbox, person: Person, worker: OutboxWorker
 ) -> None:
-    # given: the person shows in many tables (the search finds them)
+    # given: LinkedIn's answers quoting their email were kept as sync errors, and the person shows in
+    # many tables (the search finds them)
+    quoted = f"LinkedIn answered 400: {MEMBER.email} is not accepted"
+    async with sessions() as db:
+        for model, column in ((models.OutboxEvent, "last_error"), (models.SyncStatus, "error")):
+            await db.exec(
+                sa.update(model)
+                .where(
+                    col(model.entity_type) == models.SyncEntity.CANDIDATE,
+                    col(model.entity_id) == person.candidate_id,
+                )
+                .values({column: quoted})
+            )
+        await db.commit()
     assert {t.split(":")[0] for t in await traces(sessions)} >= {
+        "outbox_event",
+        "sync_status",
         "candidate",
         "inmail_thread",
         "inmail_message",

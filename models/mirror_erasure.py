@@ -47,7 +47,8 @@ async def member_urns_of_candidates(
 
 async def delete_mirror_of_members(db: AsyncSession, customer_id: int, member_urns: Iterable[str]) -> None:
     """Delete the customer's InMail threads (their messages with them) and prospect notes of these
-    members, and forget them as the member of a One-Click Export; the caller commits."""
+    members, and forget them as the member of a One-Click Export (and why it matched); the caller
+    commits."""
     urns = sorted(set(member_urns))
     if not urns:
         return
@@ -74,7 +75,8 @@ async def delete_mirror_of_members(db: AsyncSession, customer_id: int, member_ur
     await db.exec(
         sa.update(ExportRequest)
         .where(col(ExportRequest.customer_id) == customer_id, col(ExportRequest.member_urn).in_(urns))
-        .values(member_urn=None)
+        # The match reason quotes what matched (`email ...`, `person URN ...`).
+        .values(member_urn=None, match_reason=None)
     )
 
 

@@ -344,6 +344,14 @@ async def test_a_new_one_click_export_of_an_erased_member_creates_them_again_and
         assert (await db.exec(select(models.MemberTombstone))).all() == []
     rows = await member_rows(sessions, customer_id)
     assert (rows["candidates"], rows["threads"] > 0) == (1, True)
+    # and erasing the exported candidate leaves no trace either (the export's record forgets the member)
+    async with sessions() as db:
+        again = (
+            await db.exec(select(models.Candidate.id).where(col(models.Candidate.email) == MEMBER.email))
+        ).one()
+    assert again is not None
+    await ok(graphql, ERASE, {"id": global_id("Candidate", again)})
+    assert await traces(sessions) == []
 
 
 async def test_delete_candidate_removes_the_local_linkedin_mirror_so_a_re_export_brings_no_old_thread(

@@ -62,6 +62,14 @@ mutation($input: AddInterviewFeedbackInput!) {
   addInterviewFeedback(input: $input) { interviewFeedback { id } userErrors { field } }
 }
 """
+CREATE_CANDIDATE = """
+mutation($input: CreateCandidateInput!) {
+  createCandidate(input: $input) { candidate { id } userErrors { field } }
+}
+"""
+LINK = """
+mutation($input: LinkLinkedInMemberInput!) { linkLinkedInMember(input: $input) { userErrors { field code } } }
+"""
 PROCESS = """
 mutation($input: ProcessLinkedInExportInput!) {
   processLinkedInExport(input: $input) { created candidate { firstName lastName } userErrors { field } }
@@ -352,6 +360,24 @@ async def test_a_new_one_click_export_of_an_erased_member_creates_them_again_and
     assert again is not None
     await ok(graphql, ERASE, {"id": global_id("Candidate", again)})
     assert await traces(sessions) == []
+
+
+async def test_a_manual_link_of_an_erased_member_lifts_the_tombstone(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, person: Person
+) -> None:
+    # given
+    await ok(graphql, ERASE, {"id": person.candidate_gid})
+    fresh = await ok(
+        graphql, CREATE_CANDIDATE, {"firstName": "New", "lastName": "Record", "email": "new@example.com"}
+    )
+    # when
+    linked = await payload_of(
+        graphql, LINK, {"candidateId": fresh["candidate"]["id"], "personUrn": MEMBER.urn}
+    )
+    # then
+    assert linked["userErrors"] == []
+    async with sessions() as db:
+        assert (await db.exec(select(models.MemberTombstone))).all() == []
 
 
 async def test_delete_candidate_removes_the_local_linkedin_mirror_so_a_re_export_brings_no_old_thread(

@@ -64,6 +64,7 @@ class UserErrorCode(enum.Enum):
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
     DUPLICATE = "DUPLICATE"
+    HAS_APPLICATIONS = "HAS_APPLICATIONS"
 
 
 @strawberry.type(description="An expected failure of a mutation, naming the input field at fault.")
@@ -93,6 +94,7 @@ _DOMAIN_CODES = {
     ErrorKind.CONFLICT: ErrorCode.BAD_USER_INPUT,
     ErrorKind.NOT_ELIGIBLE: ErrorCode.BAD_USER_INPUT,
     ErrorKind.DUPLICATE: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.HAS_APPLICATIONS: ErrorCode.BAD_USER_INPUT,
     ErrorKind.LINKEDIN_UNAVAILABLE: ErrorCode.LINKEDIN_UNAVAILABLE,
     ErrorKind.LINKEDIN_AUTH_FAILED: ErrorCode.LINKEDIN_AUTH_FAILED,
     ErrorKind.LINKEDIN_RATE_LIMITED: ErrorCode.LINKEDIN_RATE_LIMITED,

@@ -11,7 +11,18 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 import models
-from resolvers import acls, activity, candidates, exports, live_matches, member_matching, seats, tabs, users
+from resolvers import (
+    acls,
+    activity,
+    candidates,
+    exports,
+    interview_feedback,
+    live_matches,
+    member_matching,
+    seats,
+    tabs,
+    users,
+)
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
 from resolvers.services import Services
@@ -35,6 +46,8 @@ class Loaders:
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
+    interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
+    interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
     notes_by_candidate_id: DataLoader[int, list[models.Note]]
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
@@ -74,6 +87,12 @@ class Loaders:
             ),
             stages_by_application_id=DataLoader(
                 partial(candidates.stages_by_application_ids, sessions, customer_id)
+            ),
+            interview_feedback_by_application_id=DataLoader(
+                partial(interview_feedback.feedback_by_application_ids, sessions, customer_id)
+            ),
+            interview_feedback_by_id=DataLoader(
+                partial(interview_feedback.feedback_by_ids, sessions, customer_id)
             ),
             notes_by_candidate_id=DataLoader(
                 partial(candidates.notes_by_candidate_ids, sessions, customer_id, sight)

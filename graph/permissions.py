@@ -83,6 +83,13 @@ ROOT: dict[str, Roles] = {
     "Mutation.addApplicationNote": STAFF,
     "Mutation.deleteCandidateNote": STAFF,
     "Mutation.deleteApplicationNote": STAFF,
+    "Mutation.deleteApplicationStage": STAFF,
+    "Mutation.deleteJob": STAFF,
+    "Mutation.addInterviewFeedback": STAFF,
+    "Mutation.updateInterviewFeedback": STAFF,
+    "Mutation.deleteInterviewFeedback": STAFF,
+    # Erasure answers a person's request to be forgotten: an admin's act, audited.
+    "Mutation.eraseCandidate": ADMIN,
     # Mutation: LinkedIn
     "Mutation.processLinkedInExport": STAFF,
     "Mutation.linkLinkedInMember": STAFF,
@@ -117,6 +124,8 @@ TYPES: dict[str, Roles] = {
     "LinkedInMember": BADGE,
     "ApplicationStage": STAFF,
     "Note": STAFF,
+    "InterviewFeedback": STAFF,
+    "InterviewEvaluation": STAFF,
     "InMailThread": STAFF,
     "InMailMessage": STAFF,
     "LinkedInNote": STAFF,

@@ -33,6 +33,7 @@ class SyncEntityType(enum.Enum):
     APPLICATION = "APPLICATION"
     APPLICATION_NOTE = "APPLICATION_NOTE"
     APPLICATION_STAGE = "APPLICATION_STAGE"
+    INTERVIEW_FEEDBACK = "INTERVIEW_FEEDBACK"
     ENTITY_ACL = strawberry.enum_value(
         "ENTITY_ACL", description="A secured job's ACLs on LinkedIn (atsEntityAcls); the record is the job."
     )

@@ -626,6 +626,20 @@ class LinkedInClient:
         path = self._application_sub(ats_application_id, "notes")
         return await self._sub_batch_write("DELETE", path, note_ids, None, None)
 
+    async def upsert_interview_feedback(
+        self, ats_application_id: str, feedback: Mapping[str, Mapping[str, Any]]
+    ) -> BatchResult:
+        """Create or replace an application's interview feedback; bodies from `wire.feedback_to_wire`."""
+        path = self._application_sub(ats_application_id, "interviewFeedback")
+        return await self._sub_batch_write("PUT", path, list(feedback), feedback, "batch_update")
+
+    async def delete_interview_feedback(
+        self, ats_application_id: str, feedback_ids: Sequence[str]
+    ) -> BatchResult:
+        """Delete an application's interview feedback."""
+        path = self._application_sub(ats_application_id, "interviewFeedback")
+        return await self._sub_batch_write("DELETE", path, feedback_ids, None, None)
+
     # --- tokens --------------------------------------------------------------------------------------
 
     async def introspect_token(self) -> TokenIntrospection:

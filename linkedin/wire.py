@@ -622,6 +622,25 @@ def stage_to_wire(*, created_at: datetime, stage: str) -> JSON:
     return {"atsCreatedAt": to_epoch_ms(created_at), "stage": stage}
 
 
+def feedback_to_wire(
+    *,
+    created_at: datetime,
+    interviewer_first_name: str,
+    interviewer_last_name: str,
+    evaluations: Sequence[Mapping[str, str]],
+    feedback: str,
+    interview_type: str | None,
+) -> JSON:
+    """An application's interview feedback body (§2.7); PUT replaces, so every field is sent."""
+    return {
+        "atsCreatedAt": to_epoch_ms(created_at),
+        "interviewer": {"firstName": interviewer_first_name, "lastName": interviewer_last_name},
+        "evaluations": [{"attribute": e["attribute"], "result": e["result"]} for e in evaluations],
+        "feedback": feedback,
+        "interviewType": interview_type,
+    }
+
+
 def manual_match_patch(person_urn: str | None) -> JSON:
     """The batch_partial_update patch that sets or removes manualMatchedMember."""
     if person_urn is None:

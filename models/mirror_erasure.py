@@ -4,13 +4,15 @@ profile snapshots, suggestions and identities. Every statement stays within one 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import LinkedInIdentity
-from models.integration import ExportRequest
+from models.ats import Application, ApplicationStage, LinkedInIdentity, Note
+from models.integration import ExportRequest, OutboxEvent, SyncEntity, SyncStatus
+from models.interview_feedback import InterviewFeedback
 from models.linkedin_suggestions import LinkedInFill, LinkedInSuggestion
 from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInProfile
 
@@ -45,7 +47,8 @@ async def member_urns_of_candidates(
 
 async def delete_mirror_of_members(db: AsyncSession, customer_id: int, member_urns: Iterable[str]) -> None:
     """Delete the customer's InMail threads (their messages with them) and prospect notes of these
-    members, and forget them as the member of a One-Click Export; the caller commits."""
+    members, and forget them as the member of a One-Click Export (and why it matched); the caller
+    commits."""
     urns = sorted(set(member_urns))
     if not urns:
         return
@@ -72,7 +75,8 @@ async def delete_mirror_of_members(db: AsyncSession, customer_id: int, member_ur
     await db.exec(
         sa.update(ExportRequest)
         .where(col(ExportRequest.customer_id) == customer_id, col(ExportRequest.member_urn).in_(urns))
-        .values(member_urn=None)
+        # The match reason quotes what matched (`email ...`, `person URN ...`).
+        .values(member_urn=None, match_reason=None)
     )
 
 
@@ -97,4 +101,61 @@ async def delete_mirror_of_candidates(
     return urns
 
 
-__all__ = ["delete_mirror_of_candidates", "delete_mirror_of_members", "member_urns_of_candidates"]
+async def forget_sync_errors_of_candidate(db: AsyncSession, customer_id: int, candidate_id: int) -> None:
+    """Clear the error texts kept for the candidate's records (LinkedIn's answers may quote a field's
+    value) in the outbox and the sync statuses; their ids and states stay, for the deletes still to
+    send. Run before the candidate is deleted (its children are found through it)."""
+    applications = select(Application.id).where(
+        col(Application.customer_id) == customer_id, col(Application.candidate_id) == candidate_id
+    )
+    notes = select(Note.id).where(
+        col(Note.customer_id) == customer_id, col(Note.candidate_id) == candidate_id
+    )
+    records: list[tuple[SyncEntity, Any]] = [
+        (SyncEntity.CANDIDATE, [candidate_id]),
+        (SyncEntity.APPLICATION, applications),
+        # Both kinds of note hang off the candidate (an application's note keeps its candidate id).
+        (SyncEntity.CANDIDATE_NOTE, notes),
+        (SyncEntity.APPLICATION_NOTE, notes),
+        (
+            SyncEntity.APPLICATION_STAGE,
+            select(ApplicationStage.id).where(
+                col(ApplicationStage.customer_id) == customer_id,
+                col(ApplicationStage.application_id).in_(applications),
+            ),
+        ),
+        (
+            SyncEntity.INTERVIEW_FEEDBACK,
+            select(InterviewFeedback.id).where(
+                col(InterviewFeedback.customer_id) == customer_id,
+                col(InterviewFeedback.application_id).in_(applications),
+            ),
+        ),
+    ]
+    for entity, ids in records:
+        await db.exec(
+            sa.update(OutboxEvent)
+            .where(
+                col(OutboxEvent.customer_id) == customer_id,
+                col(OutboxEvent.entity_type) == entity,
+                col(OutboxEvent.entity_id).in_(ids),
+            )
+            .values(last_error=None)
+        )
+        await db.exec(
+            sa.update(SyncStatus)
+            .where(
+                col(SyncStatus.customer_id) == customer_id,
+                col(SyncStatus.entity_type) == entity,
+                col(SyncStatus.entity_id).in_(ids),
+            )
+            .values(error=None)
+        )
+
+
+__all__ = [
+    "delete_mirror_of_candidates",
+    "delete_mirror_of_members",
+    "forget_sync_errors_of_candidate",
+    "member_urns_of_candidates",
+]

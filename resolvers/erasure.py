@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models
 from models import ats_queries as queries
 from models.db import SessionFactory
-from models.mirror_erasure import delete_mirror_of_candidates
+from models.mirror_erasure import delete_mirror_of_candidates, forget_sync_errors_of_candidate
 from models.outbox_writes import enqueue
 from models.tombstones import add_tombstones, clear_tombstones
 from resolvers.ats_writes.candidates import enqueue_application_deletes, release_duplicates
@@ -69,7 +69,8 @@ async def erase_candidate(
     actor: Viewer | None,
 ) -> ErasedCandidate | None:
     """Erase one candidate of `tenant` and everything held about the person, in one transaction; None
-    when the customer has no such candidate (already erased or deleted). `actor` None is the system.
+    when the customer has no such candidate (already erased or deleted). `actor` None is the system
+    (audited as "system"); a `reason` over 500 characters raises `InvalidFields` (field `reason`).
 
     LinkedIn is told through the outbox: each application's delete (LinkedIn drops its notes, feedback
     and stages itself, so those are not sent) and the candidate's delete (it drops the candidate's
@@ -82,9 +83,8 @@ async def erase_candidate(
         row = await queries.lock_candidate(db, customer_id, candidate_id)
         if row is None:
             return None
-        applications = await _delete_candidate_rows(db, customer_id, candidate_id, tenant.member_digest)
-        digests = applications.digests
-        await add_tombstones(db, customer_id, digests, reason=clean, at=now)
+        removed = await _delete_candidate_rows(db, customer_id, candidate_id, tenant.member_digest)
+        await add_tombstones(db, customer_id, removed.digests, reason=clean, at=now)
         targets = [_candidate_global_id(candidate_id)]
         record = (
             record_for(actor, customer_id, CANDIDATE_ERASED, targets=targets)
@@ -92,27 +92,28 @@ async def erase_candidate(
             else AuditRecord(customer_id, SYSTEM_ACTOR, CANDIDATE_ERASED, targets=targets)
         )
         await add_audit(db, [record])
-    return ErasedCandidate(candidate_id, applications.count, len(digests), now)
+    return ErasedCandidate(candidate_id, removed.applications, len(removed.digests), now)
 
 
 @dataclass(frozen=True, slots=True)
 class _Removed:
-    count: int
+    applications: int
+    # Tombstone digests of the person URNs held for the candidate (newest key).
     digests: list[str]
 
 
 async def _delete_candidate_rows(
-    db: AsyncSession, customer_id: int, candidate_id: int, digest: MemberDigest | None
+    db: AsyncSession, customer_id: int, candidate_id: int, digest: MemberDigest
 ) -> _Removed:
     """Queue LinkedIn's deletes, remove the mirror and the candidate (the database cascades to its
     applications, stages, notes, feedback, identity, snapshot and suggestions)."""
     await release_duplicates(db, customer_id, candidate_id)
+    await forget_sync_errors_of_candidate(db, customer_id, candidate_id)
     count = await enqueue_application_deletes(db, customer_id, candidate_id)
     enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
     urns = await delete_mirror_of_candidates(db, customer_id, [candidate_id])
     await queries.delete_row(db, customer_id, models.Candidate, candidate_id)
-    digests = sorted({digest.digest(urn) for urn in urns}) if digest is not None else []
-    return _Removed(count, digests)
+    return _Removed(count, sorted({digest.digest(urn) for urn in urns}))
 
 
 async def forget_erasure(db: AsyncSession, customer_id: int, digest: MemberDigest, urn: str) -> int:

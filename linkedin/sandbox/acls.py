@@ -188,8 +188,9 @@ def _candidate_id(key: Key) -> tuple[str, str]:
 
 
 async def admin_in_ats(request: Request, state: SandboxState) -> Json:
-    """Admin: what a person sees of a member in the In-ATS indicator: the member's candidates and the
-    applications on jobs it may see."""
+    """Admin: what a person sees of a member in the In-ATS indicator: the member's candidates (with the
+    ids of their notes) and the applications on jobs it may see (with the ids of their notes, stages
+    and interview feedback)."""
     person = _person(request, state)
     member = required(request.query_params, "member")
     candidates: list[Json] = []
@@ -202,11 +203,17 @@ async def admin_in_ats(request: Request, state: SandboxState) -> Json:
                 "atsJobApplicationId": dict(a.key)["atsJobApplicationId"],
                 "atsJobPostingId": a.body.get("atsJobPostingId"),
                 "atsJobPostingName": a.body.get("atsJobPostingName"),
+                # What the indicator shows of the application's history (LinkedIn drops it with it).
+                "notes": sorted(a.notes),
+                "stages": sorted(a.stages),
+                "interviewFeedback": sorted(a.feedback),
             }
             for a in state.applications.values()
             if dict(a.key)["integrationContext"] == context
             and a.body.get("atsCandidateId") == ats_id
             and sees_job(state, context, str(a.body.get("atsJobPostingId")), person, IN_ATS_VIEWERS)
         ]
-        candidates.append({"atsCandidateId": ats_id, "applications": applications})
+        candidates.append(
+            {"atsCandidateId": ats_id, "notes": sorted(candidate.notes), "applications": applications}
+        )
     return {"person": person, "member": member, "inAts": bool(candidates), "candidates": candidates}

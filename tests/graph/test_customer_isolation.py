@@ -91,11 +91,24 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
         db.add(application)
         await db.flush()
         assert application.id is not None
+        stage = models.ApplicationStage(
+            customer_id=customer_id, application_id=application.id, stage=mark("stage"), at=WHEN
+        )
+        feedback = models.InterviewFeedback(
+            customer_id=customer_id,
+            application_id=application.id,
+            interviewer_first_name=mark("Ivo"),
+            interviewer_last_name=mark("Interviewer"),
+            evaluations=[{"attribute": mark("attribute"), "result": mark("result")}],
+            feedback=mark("feedback"),
+            created_at=WHEN,
+        )
+        db.add_all([stage, feedback])
+        await db.flush()
+        assert stage.id is not None
+        assert feedback.id is not None
         db.add_all(
             [
-                models.ApplicationStage(
-                    customer_id=customer_id, application_id=application.id, stage=mark("stage"), at=WHEN
-                ),
                 models.Note(
                     customer_id=customer_id, candidate_id=candidate.id, author=mark("a"), body=mark("n")
                 ),
@@ -212,6 +225,8 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "Candidate": [global_id("Candidate", candidate.id), global_id("Candidate", other.id)],
             "Job": [global_id("Job", job.id)],
             "Application": [global_id("Application", application.id)],
+            "ApplicationStage": [global_id("ApplicationStage", stage.id)],
+            "InterviewFeedback": [global_id("InterviewFeedback", feedback.id)],
             "Note": [global_id("Note", note_id) for note_id in notes if note_id is not None],
             "User": [global_id("User", recruiter.id)],
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],

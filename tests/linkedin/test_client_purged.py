@@ -46,3 +46,23 @@ def test_an_element_without_its_member_or_time_is_malformed() -> None:
         parse_purged_exported_candidate(
             {"member": "urn:li:person:P", "integrationContext": "urn:li:organization:1"}
         )
+
+
+async def test_the_endpoint_needs_a_token_and_its_finder_like_its_siblings(sandbox: Sandbox) -> None:
+    url = f"{sandbox.url}/v2/atsPurgedExportedCandidates"
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": sandbox.config.client_id,
+        "client_secret": sandbox.config.client_secret.get_secret_value(),
+    }
+    async with sandbox.admin.post(f"{sandbox.url}/oauth/v2/accessToken", data=form) as resp:
+        token = (await resp.json())["access_token"]
+    finder = {"q": "integrationContext", "integrationContext": sandbox.config.org_urn}
+    async with sandbox.admin.get(url, params=finder) as anonymous:
+        assert anonymous.status == 401
+    headers = {"Authorization": f"Bearer {token}"}
+    async with sandbox.admin.get(url, params={**finder, "q": "all"}, headers=headers) as wrong:
+        assert wrong.status == 400
+    async with sandbox.admin.get(url, params=finder, headers=headers) as mine:
+        assert mine.status == 200
+        assert (await mine.json())["elements"] == []

@@ -1,9 +1,10 @@
 """Every background job of rscgraph, in one place: which work exists, how often it runs, who runs it.
 
 Work: each customer's LinkedIn poll (one unit per seat, and a daily read of its seats that also stores
-them and maps them to users), its outbox (ATS changes to LinkedIn) and its exports (One-Click Exports
-the webhook recorded), as rows of due work that the scheduler (app/scheduler.py) of any worker process
-claims, most overdue first, a few at a time (RSC_JOB_CONCURRENCY). A customer that fails or hangs costs
+them and maps them to users), its outbox (ATS changes to LinkedIn), its exports (One-Click Exports
+the webhook recorded), its purge check, mirror retention and offboarding (the privacy duties), as rows
+of due work that the scheduler (app/scheduler.py) of any worker process claims, most overdue first, a
+few at a time (RSC_JOB_CONCURRENCY). A customer that fails or hangs costs
 the others nothing but its own slot, and its units come back later (backoff). Which process runs the jobs:
 
 - `rscgraph worker`: only the jobs, no HTTP server (PostgreSQL; as many as you like);

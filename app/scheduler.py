@@ -2,7 +2,10 @@
 by whichever worker process is free, most overdue first.
 
 Units, per customer: `seats` (whole customer, daily: reads its seats from LinkedIn and keeps one `poll`
-unit per seat), `poll` (one seat's incremental poll), `outbox` and `exports` (whole customer). A unit runs
+unit per seat), `poll` (one seat's incremental poll), `outbox` and `exports` (whole customer), and the
+privacy duties: `purge_check` (LinkedIn's closed-or-purged profiles, first due one interval after the
+customer is first scheduled), `retention` (customers with a mirror retention) and `offboarding` (a
+customer being offboarded has that unit alone). A unit runs
 under a hold renewed by a heartbeat (a process that dies loses its units within one TTL) and is given
 back with its next due time from `Pacing`: a seat's poll interval follows from the customer's seat count
 and LinkedIn's daily budget, a failure backs off (a 429's Retry-After honoured). A customer whose LinkedIn

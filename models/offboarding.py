@@ -183,7 +183,7 @@ async def start(
     items = OffboardingItem.__table__  # type: ignore[attr-defined]
     columns = ["customer_id", "kind", "entity_id", "parent_id", "ref", "state", "attempts"]
 
-    def rows(kind: ItemKind, source: sa.Select[tuple[object, ...]]) -> sa.Insert:
+    def rows(source: sa.Select[tuple[object, ...]]) -> sa.Insert:
         return sa.insert(items).from_select(columns, source)
 
     def const(value: str) -> sa.ColumnElement[str]:
@@ -198,31 +198,26 @@ async def start(
     )
     statements = [
         rows(
-            ItemKind.APPLICATION,
             sa.select(a.c.customer_id, const("APPLICATION"), a.c.id, null_int, null_str, pending, zero).where(
                 a.c.customer_id == customer_id
             ),
         ),
         rows(
-            ItemKind.CANDIDATE_NOTE,
             sa.select(
                 n.c.customer_id, const("CANDIDATE_NOTE"), n.c.id, n.c.candidate_id, null_str, pending, zero
             ).where(n.c.customer_id == customer_id, n.c.application_id.is_(None)),
         ),
         rows(
-            ItemKind.CANDIDATE,
             sa.select(c.c.customer_id, const("CANDIDATE"), c.c.id, null_int, null_str, pending, zero).where(
                 c.c.customer_id == customer_id
             ),
         ),
         rows(
-            ItemKind.ACL_ASSIGNEE,
             sa.select(u.c.customer_id, const("ACL_ASSIGNEE"), u.c.id, null_int, u.c.person_urn, pending, zero)
             .where(u.c.customer_id == customer_id, u.c.person_urn.is_not(None))
             .distinct(),
         ),
         rows(
-            ItemKind.ENTITY_ACL,
             # Jobs secured now, or whose ACLs were ever sent (a job unsecured since may still hold some).
             sa.select(j.c.customer_id, const("ENTITY_ACL"), j.c.id, null_int, null_str, pending, zero).where(
                 j.c.customer_id == customer_id,
@@ -237,7 +232,6 @@ async def start(
             ),
         ),
         rows(
-            ItemKind.JOB,
             # Only jobs LinkedIn took: a job it never had cannot be closed there.
             sa.select(j.c.customer_id, const("JOB"), j.c.id, null_int, null_str, pending, zero).where(
                 j.c.customer_id == customer_id,

@@ -217,3 +217,36 @@ async def test_disabling_a_provisioned_customer_removes_its_callback_and_its_wid
         integration = await db.get(models.CustomerIntegration, (row.id, "ONE_CLICK_EXPORT"))
     assert integration is not None
     assert (integration.enabled, integration.state) == (False, "DISABLED_AT_OFFBOARDING")
+
+
+async def test_linkedin_failing_midway_backs_the_offboarding_off_and_the_next_run_finishes_it(
+    sandbox: Sandbox, sessions: SessionFactory, settings: Settings, services: Services, tenant: Tenant
+) -> None:
+    # given: a synced customer being offboarded; LinkedIn answers 503 to every candidate call
+    await synced_world(sessions, tenant, candidates=3, mark="acme")
+    await offboarding.start_offboarding(sessions, tenant.id, DataChoice.DELETE, requested_by=None)
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "status": 503, "count": None})
+    clock = clock_now()
+    jobs = jobs_for(services, settings, clock=clock)
+    # when
+    failed = await jobs.scheduler.run_due()
+    # then: the unit failed and backs off; what LinkedIn confirmed stays done
+    assert [(r.key.kind, r.ok) for r in failed] == [("offboarding", False)]
+    assert failed[0].next_run_at is not None
+    assert failed[0].next_run_at > clock.now
+    halfway = await offboarding.status(sessions, tenant.id)
+    assert halfway is not None
+    assert (halfway.state, halfway.sent) == (OffboardingState.DELETING_ON_LINKEDIN, 3 + 3)
+    assert await jobs.scheduler.run_due() == []  # not due again yet
+    # when: LinkedIn is back and the backoff has passed
+    await sandbox.admin("DELETE", "faults")
+    clock.now = failed[0].next_run_at
+    finished = await jobs.scheduler.run_due()
+    # then: done, every record deleted once
+    assert [(r.key.kind, r.ok) for r in finished] == [("offboarding", True)]
+    calls = deleted_keys(await linkedin_state(sandbox, None))
+    assert sorted(calls["atsApplications"].values()) == [1, 1, 1]
+    assert sorted(calls["atsCandidates"].values()) == [1, 1, 1]
+    done = await offboarding.status(sessions, tenant.id)
+    assert done is not None
+    assert done.state is OffboardingState.DONE

@@ -250,3 +250,31 @@ async def test_linkedin_failing_midway_backs_the_offboarding_off_and_the_next_ru
     done = await offboarding.status(sessions, tenant.id)
     assert done is not None
     assert done.state is OffboardingState.DONE
+
+
+async def test_anonymising_leaves_no_row_that_names_a_person(
+    sandbox: Sandbox, sessions: SessionFactory, tenant: Tenant
+) -> None:
+    # given: a synced customer whose people are named, mailed and noted (the recruiter with a person URN)
+    world = await synced_world(sessions, tenant, candidates=2, mark="acme")
+    traces = ["person0@acme.example", "person1@acme.example", "acme0", "acme1", "recruiter@acme.test"]
+    traces += [world.person_urn, "acme note", "acme application note"]
+    await offboarding.start_offboarding(
+        sessions, tenant.id, DataChoice.ANONYMISE, requested_by="ops@vendor.test"
+    )
+    # when
+    done = await offboarding.Offboarder(sessions, tenant, SYNC).run()
+    # then: no text of any row of any table holds any of them; jobs and applications remain
+    assert done is not None
+    assert done.state is OffboardingState.DONE
+    found: list[str] = []
+    async with sessions() as db:
+        connection = await db.connection()
+        for table in SQLModel.metadata.sorted_tables:
+            for row in (await connection.execute(sa.select(table))).all():
+                text = " ".join(str(value) for value in row)
+                found += [f"{table.name}: {trace}" for trace in traces if trace in text]
+    assert found == []
+    left = await rows_per_table(sessions, tenant.id)
+    assert (left["job"], left["application"], left["candidate"]) == (2, 2, 2)
+    assert (left["note"], left["ats_user"], left["linkedin_identity"]) == (0, 0, 0)

@@ -303,6 +303,22 @@ class LinkedInClient:
                     log.warning("LinkedIn atsCandidates BATCH_GET: %s failed: %s", id_of(key), item)
         return matches
 
+    async def candidates_absent(self, ats_candidate_ids: Sequence[str]) -> set[str]:
+        """The ids among these LinkedIn answers 404 for (it holds no such candidate); a key it answers
+        otherwise is not among them (BATCH_GET, ≤100 per call)."""
+        absent: set[str] = set()
+        id_of = self._id_field(wire.CANDIDATE_ID_FIELD)
+        for chunk in _chunks(list(dict.fromkeys(ats_candidate_ids))):
+            query = restli.join_query(
+                restli.batch_ids_query([self._candidate_key(i) for i in chunk], self._versioned),
+                restli.encode_query([("fields", wire.MATCH_FIELDS)]),
+            )
+            _, errors = wire.batch_get_maps(await self._send("GET", "atsCandidates", query=query))
+            absent |= {
+                id_of(key) for key, error in errors.items() if wire.parse_item_error(error).status == 404
+            }
+        return absent
+
     async def _batch_write(
         self,
         method: str,

@@ -6,8 +6,10 @@ so any worker process resumes it after a crash.
 Order on LinkedIn: applications (LinkedIn drops their notes, stages and feedback with them, so those are
 not sent), candidate notes, candidates, ACL assignees and job ACLs (read, then deleted), then jobs
 closed (LinkedIn documents no job deletion). Each batch's items are marked done in the transaction that
-follows LinkedIn's answer, so a record LinkedIn confirmed is never sent again; a batch in flight when a
-process dies is sent again on resume, and LinkedIn's 404 for a record already gone counts as done.
+follows LinkedIn's answer, so a record LinkedIn confirmed is never sent again. Candidates and ACLs are
+read before they are deleted, so one whose delete reached LinkedIn just before a process died is not
+deleted twice either; applications and notes (which LinkedIn offers no read of) in a batch in flight
+when a process died are sent again, and LinkedIn's 404 for a record already gone counts as done.
 """
 
 from __future__ import annotations
@@ -207,7 +209,15 @@ class Offboarder:
         if kind is ItemKind.APPLICATION:
             return _outcome(await linkedin.delete_applications(list(by_ats_id)), by_ats_id)
         if kind is ItemKind.CANDIDATE:
-            return _outcome(await linkedin.delete_candidates(list(by_ats_id)), by_ats_id)
+            # Ask first which LinkedIn still holds (one BATCH_GET): a delete that reached LinkedIn just
+            # before a process died, unrecorded, is not sent again.
+            absent = await linkedin.candidates_absent(list(by_ats_id))
+            gone = [item_id for ats_id, item_id in by_ats_id.items() if ats_id in absent]
+            still = {ats_id: item_id for ats_id, item_id in by_ats_id.items() if ats_id not in absent}
+            if not still:
+                return gone, {}
+            done, refused = _outcome(await linkedin.delete_candidates(list(still)), still)
+            return gone + done, refused
         if kind is ItemKind.CANDIDATE_NOTE:
             return await self._delete_notes(items)
         if kind in (ItemKind.ACL_ASSIGNEE, ItemKind.ENTITY_ACL):

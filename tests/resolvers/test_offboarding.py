@@ -278,3 +278,20 @@ async def test_anonymising_leaves_no_row_that_names_a_person(
     left = await rows_per_table(sessions, tenant.id)
     assert (left["job"], left["application"], left["candidate"]) == (2, 2, 2)
     assert (left["note"], left["ats_user"], left["linkedin_identity"]) == (0, 0, 0)
+
+
+async def test_a_candidate_whose_delete_reached_linkedin_unrecorded_is_not_deleted_again(
+    sandbox: Sandbox, sessions: SessionFactory, tenant: Tenant
+) -> None:
+    # given: an offboarding whose earlier process deleted a candidate on LinkedIn and died before it
+    # recorded it (the item is still pending)
+    world = await synced_world(sessions, tenant, candidates=2, mark="acme")
+    await offboarding.start_offboarding(sessions, tenant.id, DataChoice.DELETE, requested_by=None)
+    await tenant.linkedin.delete_candidates([str(world.candidates[0])])
+    # when
+    done = await offboarding.Offboarder(sessions, tenant, SYNC).run()
+    # then: LinkedIn was asked which it still holds; each candidate was deleted once in all
+    assert done is not None
+    assert (done.state, done.failed) == (OffboardingState.DONE, 0)
+    calls = deleted_keys(await linkedin_state(sandbox, None))
+    assert sorted(calls["atsCandidates"].values()) == [1, 1]

@@ -202,3 +202,20 @@ async def test_the_operators_list_reads_every_customers_offboarding_in_the_same_
     assert nodes["acme"] == {"state": "DELETING_ON_LINKEDIN", "remaining": 0}
     assert [nodes[k] for k in ("globex", "initech", "hooli", "umbrella")] == [None] * 4
     assert len(sql_log) == two_statements
+
+
+async def test_a_recruiter_may_not_read_the_offboarding_or_the_retention_report(
+    graphql: GraphQL, tenant: Tenant
+) -> None:
+    recruiter = Viewer(tenant, user="rae@acme.test", roles=frozenset({Role.RECRUITER}))
+
+    result = await graphql(
+        "{ viewer { customer { key offboarding { state } retention { lastRunAt } } } }", as_viewer=recruiter
+    )
+
+    assert result.data == {"viewer": {"customer": {"key": "acme", "offboarding": None, "retention": None}}}
+    assert result.errors is not None
+    assert sorted((tuple(e.path or ()), (e.extensions or {}).get("code")) for e in result.errors) == [
+        (("viewer", "customer", "offboarding"), "FORBIDDEN"),
+        (("viewer", "customer", "retention"), "FORBIDDEN"),
+    ]

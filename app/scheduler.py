@@ -153,26 +153,27 @@ class Scheduler:
         customer being offboarded has its offboarding unit only, and one offboarded none."""
         async with self.sessions() as db:
             rows = await customer_queries.customers(db)
-            leaving = await offboarding.offboarding_customers(db)
         now = self.clock()
         whole = (SEATS, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION, OFFBOARDING)
         for row in rows:
             assert row.id is not None
             configured = bool((row.linkedin_org_urn or "").strip())
-            state = leaving.get(row.id)
-            if state is not None:
-                wanted = (
-                    [OFFBOARDING] if state is not OffboardingState.DONE and OFFBOARDING in self.kinds else []
-                )
-            else:
-                wanted = [
-                    k
-                    for k in (SEATS, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION)
-                    if k in self.kinds
-                    and (configured or k == EXPORTS)
-                    and (k != RETENTION or row.linkedin_mirror_retention_days is not None)
-                ]
             async with write_session(self.sessions) as db:
+                # Read in the transaction that writes the units, so an offboarding that starts meanwhile
+                # is not undone by re-adding the customer's other work (SQLite serialises the two).
+                leaving = await offboarding.offboarding_of(db, row.id)
+                state = None if leaving is None else leaving.state
+                if state is not None:
+                    running = state is not OffboardingState.DONE and OFFBOARDING in self.kinds
+                    wanted = [OFFBOARDING] if running else []
+                else:
+                    wanted = [
+                        k
+                        for k in (SEATS, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION)
+                        if k in self.kinds
+                        and (configured or k == EXPORTS)
+                        and (k != RETENTION or row.linkedin_mirror_retention_days is not None)
+                    ]
                 later = [WorkKey(row.id, k) for k in wanted if k in FIRST_RUN_AFTER_INTERVAL]
                 await work.ensure_scheduled(
                     db, [WorkKey(row.id, k) for k in wanted if k not in FIRST_RUN_AFTER_INTERVAL], due_at=now

@@ -122,12 +122,6 @@ async def offboarding_of(db: AsyncSession, customer_id: int) -> CustomerOffboard
     return (await db.exec(statement)).first()
 
 
-async def offboarding_customers(db: AsyncSession) -> dict[int, OffboardingState]:
-    """Every customer with an offboarding row, and its state (the scheduler reads it per round)."""
-    statement = select(CustomerOffboarding.customer_id, CustomerOffboarding.state)
-    return {int(c): OffboardingState(s) for c, s in (await db.exec(statement)).all()}
-
-
 async def offboardings_with_progress(
     db: AsyncSession, customer_ids: Sequence[int]
 ) -> dict[int, tuple[CustomerOffboarding, Progress]]:
@@ -332,7 +326,6 @@ __all__ = [
     "Progress",
     "mark_attempt_failed",
     "mark_done",
-    "offboarding_customers",
     "offboarding_of",
     "offboardings_with_progress",
     "pending_items",

@@ -278,6 +278,14 @@ async def _show(services: Services, key: str, *, check: bool) -> None:
     print(f"initial sync:         {_sync_state(sync)}")
     for counts in sync.counts:
         print(f"  {counts.entity.value:<17} sent {counts.sent:>6}  failed {counts.failed:>6}")
+    from resolvers import offboarding
+
+    leaving = await offboarding.status(services.sessions, row.id)
+    if leaving is not None:
+        print(
+            f"offboarding:          {leaving.state.value} ({leaving.data_choice.value}), "
+            f"{leaving.sent} removed on LinkedIn, {leaving.remaining} to go, {leaving.failed} refused"
+        )
     if check:
         status = await onboarding.credentials(services, await services.tenants.get(row.id))
         verdict = {True: "accepted", False: "refused", None: "unknown"}[status.valid]

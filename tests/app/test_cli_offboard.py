@@ -57,6 +57,11 @@ async def test_offboard_anonymise_reports_progress_lines_and_leaves_no_person_be
     assert len(lines) > 3
     assert out.splitlines()[-1].startswith("customer acme offboarded: ")
     assert "local data anonymised" in out
+    shown = await rscgraph(tmp_path, settings, "customers", "show", "acme")
+    assert shown[0] == 0, shown[2]
+    (line,) = [line for line in shown[1].splitlines() if line.startswith("offboarding:")]
+    assert line.split(":", 1)[1].strip().startswith("DONE (ANONYMISE), ")
+    assert line.endswith(", 0 to go, 0 refused")
     # and: LinkedIn holds nothing of it; locally the candidates are kept without any personal field
     state = await linkedin_state(sandbox, None)
     assert (state["candidates"], state["applications"]) == ([], [])

@@ -565,7 +565,7 @@ def _dispatch(args: argparse.Namespace) -> None:
     elif args.command == "customers":
         from app.customers_cli import run as run_customers
 
-        if args.customers_command in ("add", "provision"):
+        if args.customers_command in ("add", "provision", "offboard"):
             preflight.check_secret_keys(settings)
         asyncio.run(preflight.check_database(settings))
         asyncio.run(run_customers(settings, args))

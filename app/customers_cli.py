@@ -1,7 +1,7 @@
-"""`rscgraph customers add|provision|list|show`: onboarding from the command line, through the same
-domain functions as the GraphQL mutations. A client secret is read from --client-secret,
-RSC_CUSTOMER_CLIENT_SECRET or standard input (a prompt that does not echo it), and never printed: `show`
-gives its last four characters at most."""
+"""`rscgraph customers add|provision|list|show|offboard`: onboarding (and offboarding) from the command
+line, through the same domain functions as the GraphQL mutations. A client secret is read from
+--client-secret, RSC_CUSTOMER_CLIENT_SECRET or standard input (a prompt that does not echo it), and never
+printed: `show` gives its last four characters at most."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.errors import EXIT_UNAVAILABLE, EXIT_USAGE, OperatorError
 from app.settings import Settings
 from models.ats import JobAvailability
 from models.customers import Customer
+from models.offboarding import DataChoice
 from resolvers import onboarding
 from resolvers.ats_writes.validation import InvalidFields
 from resolvers.errors import DomainError, ErrorKind, LinkedInUnavailable
@@ -85,6 +86,23 @@ def add_parsers(
     _availability(provision)
 
     command("list", "every customer: key, name, client id, integrations enabled, initial sync", tasks)
+    offboard = command(
+        "offboard",
+        "on contract termination: delete on LinkedIn everything synced for the customer, disable its "
+        "integrations, then delete or anonymise its local data; shows progress, resumes where it stopped",
+        tasks,
+    )
+    offboard.add_argument("key", metavar="KEY", help="the customer's key")
+    offboard.add_argument(
+        "--data",
+        required=True,
+        choices=["delete", "anonymise"],
+        help="what becomes of its local data: delete every row, or anonymise (keep jobs, applications and "
+        "stages; candidates without any personal field)",
+    )
+    offboard.add_argument(
+        "--yes", action="store_true", help="do not ask to type the key to confirm (needed without a terminal)"
+    )
     show = command("show", "one customer's LinkedIn integration (the secret as its last four)", tasks)
     show.add_argument("key", metavar="KEY", help="the customer's key")
     show.add_argument(
@@ -177,6 +195,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> None:
                 _onboarded(services, await onboarding.provision_customer(services, provision), "provisioned")
             elif args.customers_command == "list":
                 await _list(services)
+            elif args.customers_command == "offboard":
+                await _offboard(
+                    services, settings, args.key, DataChoice(args.data.upper()), confirmed=args.yes
+                )
             else:
                 await _show(services, args.key, check=args.check)
         except DomainError as error:
@@ -256,8 +278,94 @@ async def _show(services: Services, key: str, *, check: bool) -> None:
     print(f"initial sync:         {_sync_state(sync)}")
     for counts in sync.counts:
         print(f"  {counts.entity.value:<17} sent {counts.sent:>6}  failed {counts.failed:>6}")
+    from resolvers import offboarding
+
+    leaving = await offboarding.status(services.sessions, row.id)
+    if leaving is not None:
+        print(
+            f"offboarding:          {leaving.state.value} ({leaving.data_choice.value}), "
+            f"{leaving.sent} removed on LinkedIn, {leaving.remaining} to go, {leaving.failed} refused"
+        )
     if check:
         status = await onboarding.credentials(services, await services.tenants.get(row.id))
         verdict = {True: "accepted", False: "refused", None: "unknown"}[status.valid]
         reason = f": {status.error}" if status.error else ""
         print(f"credentials:          {verdict} at {_when(status.checked_at)}{reason}")
+
+
+async def _offboard(
+    services: Services, settings: Settings, key: str, choice: DataChoice, *, confirmed: bool
+) -> None:
+    """Start (or continue) the customer's offboarding and run it here under the unit's hold, with
+    progress on stderr; a worker already running it keeps it, and this command follows its progress."""
+    import asyncio
+
+    from app.jobs import offboarding_scheduler
+    from app.progress_text import TextProgress
+    from resolvers import offboarding
+
+    row = await onboarding.customer_by_key(services, key)
+    if row is None or row.id is None:
+        raise OperatorError(
+            f"no customer has the key {key!r}",
+            "`rscgraph customers list` shows the keys",
+            exit_code=EXIT_USAGE,
+        )
+    customer_id = row.id
+    if not confirmed:
+        if not sys.stdin.isatty():
+            raise OperatorError(
+                f"offboarding {key} deletes its data on LinkedIn and here", "add --yes", exit_code=EXIT_USAGE
+            )
+        typed = await asyncio.to_thread(
+            input, f"This deletes {key}'s data on LinkedIn and {choice.value.lower()}s it here. Type {key}: "
+        )
+        if typed.strip() != key:
+            raise OperatorError("not confirmed", "type the customer's key to go on", exit_code=EXIT_USAGE)
+    await offboarding.start_offboarding(services.sessions, customer_id, choice, requested_by="rscgraph cli")
+    progress = TextProgress(sys.stderr)
+
+    def show(found: offboarding.OffboardingStatus) -> None:
+        total = found.sent + found.remaining + found.failed
+        label = _STEP_LABELS[found.state.value]
+        if found.failed:
+            label += f" ({found.failed} refused by LinkedIn)"
+        progress.update(found.sent + found.failed, total, label)
+
+    async def on_progress(_: object) -> None:
+        found = await offboarding.status(services.sessions, customer_id)
+        if found is not None:
+            show(found)
+
+    scheduler = offboarding_scheduler(services, settings, customer_id, on_progress)
+    try:
+        while True:
+            ran = await scheduler.run_due()
+            found = await offboarding.status(services.sessions, customer_id)
+            assert found is not None
+            show(found)
+            if found.state.value == "DONE":
+                break
+            failed = [r for r in ran if not r.ok]
+            if failed:
+                progress.close()
+                raise OperatorError(
+                    f"the offboarding of {key} stopped: {failed[0].error}",
+                    "run the command again later (it resumes where it stopped), or leave it to a worker",
+                    exit_code=EXIT_UNAVAILABLE,
+                )
+            await asyncio.sleep(1.0)  # held by another process: follow its progress
+    finally:
+        progress.close()
+    print(
+        f"customer {key} offboarded: {found.sent} records removed on LinkedIn, {found.failed} refused; "
+        f"integrations disabled; local data {'deleted' if choice is DataChoice.DELETE else 'anonymised'}"
+    )
+
+
+_STEP_LABELS = {
+    "DELETING_ON_LINKEDIN": "deleting on LinkedIn",
+    "DISABLING_INTEGRATIONS": "disabling the integrations",
+    "REMOVING_LOCAL_DATA": "removing the local data",
+    "DONE": "done",
+}

@@ -1,9 +1,10 @@
 """Every background job of rscgraph, in one place: which work exists, how often it runs, who runs it.
 
 Work: each customer's LinkedIn poll (one unit per seat, and a daily read of its seats that also stores
-them and maps them to users), its outbox (ATS changes to LinkedIn) and its exports (One-Click Exports
-the webhook recorded), as rows of due work that the scheduler (app/scheduler.py) of any worker process
-claims, most overdue first, a few at a time (RSC_JOB_CONCURRENCY). A customer that fails or hangs costs
+them and maps them to users), its outbox (ATS changes to LinkedIn), its exports (One-Click Exports
+the webhook recorded), its purge check, mirror retention and offboarding (the privacy duties), as rows
+of due work that the scheduler (app/scheduler.py) of any worker process claims, most overdue first, a
+few at a time (RSC_JOB_CONCURRENCY). A customer that fails or hangs costs
 the others nothing but its own slot, and its units come back later (backoff). Which process runs the jobs:
 
 - `rscgraph worker`: only the jobs, no HTTP server (PostgreSQL; as many as you like);
@@ -26,13 +27,27 @@ from dataclasses import dataclass
 
 from app import metrics
 from app.export_worker import EXPORT_JOB, ExportWorker
-from app.scheduler import EXPORTS, OUTBOX, POLL, SEATS, Scheduler, UnitFailed, UnitRunner, retry_after_of
+from app.scheduler import (
+    EXPORTS,
+    OFFBOARDING,
+    OUTBOX,
+    POLL,
+    PURGE_CHECK,
+    RETENTION,
+    SEATS,
+    Scheduler,
+    UnitFailed,
+    UnitRunner,
+    retry_after_of,
+)
 from app.services import open_services
 from app.settings import Settings
 from app.workers import Workers
 from linkedin.errors import LinkedInError
+from linkedin.partner import LinkedInPartnerClient
 from models.base import utcnow
 from models.scheduled_work import WorkKey
+from resolvers import erasure, offboarding, purged_profiles, retention
 from resolvers import seats as seat_sync
 from resolvers.scheduling import Pacing
 from resolvers.services import Services
@@ -158,12 +173,41 @@ async def poll_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
     await tenant.refresh.poll_seats([key.seat_urn for key in keys])
 
 
+# An offboarding that stopped on a LinkedIn failure is tried again after this, backing off from there.
+OFFBOARDING_RETRY_S = 5.0
+
+
+def partner_of(services: Services) -> LinkedInPartnerClient | None:
+    """The partner app's client when this process can provision (offboarding empties a child app's JS
+    SDK domains with it)."""
+    return None if services.onboarding is None else services.onboarding.partner
+
+
+def eraser_for(services: Services, tenant: Tenant) -> purged_profiles.Eraser:
+    """How the purge check erases a candidate automatically: `erase_candidate` as the system (no actor),
+    with the reason that LinkedIn closed or purged the profile (its audit entry and tombstone say so)."""
+
+    async def erase(candidate_id: int) -> object:
+        return await erasure.erase_candidate(
+            services.sessions, tenant, candidate_id, reason=purged_profiles.ERASURE_REASON, actor=None
+        )
+
+    return erase
+
+
 def build_scheduler(
     services: Services, settings: Settings, outbox: OutboxJob, exports: ExportWorker, *, holder: str
 ) -> Scheduler:
     """The scheduler of this process: RSC_*_INTERVAL_S as the operator's wishes (0: off), the budget's
     pacing, RSC_JOB_CONCURRENCY units at once."""
-    pacing = Pacing(settings.poll_interval_s, settings.outbox_interval_s, settings.export_interval_s)
+    pacing = Pacing(
+        settings.poll_interval_s,
+        settings.outbox_interval_s,
+        settings.export_interval_s,
+        purge_check_interval_s=settings.purge_check_interval_days * 86_400.0,
+        retention_interval_s=settings.retention_interval_s,
+        offboarding_interval_s=OFFBOARDING_RETRY_S,
+    )
     scheduler: Scheduler
 
     async def seats_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
@@ -184,14 +228,66 @@ def build_scheduler(
         if result.pending:
             raise UnitFailed("LinkedIn is unavailable for this customer's exports")
 
+    async def purge_check_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        await purged_profiles.check_purged_profiles(
+            services.sessions, tenant, erase=eraser_for(services, tenant)
+        )
+
+    async def retention_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        await retention.enforce_retention(services.sessions, tenant.id)
+
+    async def offboarding_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        offboarder = offboarding.Offboarder(
+            services.sessions,
+            tenant,
+            sync_config(settings),
+            batch_size=settings.offboarding_batch_size,
+            partner=partner_of(services),
+        )
+        await offboarder.run()
+
     runners: dict[str, UnitRunner] = {
         SEATS: seats_unit,
         POLL: poll_unit,
         OUTBOX: outbox.run_unit,
         EXPORTS: exports_unit,
+        PURGE_CHECK: purge_check_unit,
+        RETENTION: retention_unit,
+        OFFBOARDING: offboarding_unit,
     }
     scheduler = Scheduler(services, pacing, runners, holder, concurrency=settings.job_concurrency)
     return scheduler
+
+
+def offboarding_scheduler(
+    services: Services,
+    settings: Settings,
+    customer_id: int,
+    on_progress: offboarding.OnProgress | None = None,
+) -> Scheduler:
+    """A scheduler that runs one customer's offboarding unit only, under the same hold as any worker's
+    (`rscgraph customers offboard`: a worker running it already keeps it, and this one follows)."""
+    pacing = Pacing(0.0, 0.0, 0.0, offboarding_interval_s=OFFBOARDING_RETRY_S)
+
+    async def offboarding_unit(tenant: Tenant, keys: Sequence[WorkKey]) -> None:
+        offboarder = offboarding.Offboarder(
+            services.sessions,
+            tenant,
+            sync_config(settings),
+            batch_size=settings.offboarding_batch_size,
+            on_progress=on_progress,
+            partner=partner_of(services),
+        )
+        await offboarder.run()
+
+    return Scheduler(
+        services,
+        pacing,
+        {OFFBOARDING: offboarding_unit},
+        holder_name(),
+        concurrency=1,
+        only_customer=customer_id,
+    )
 
 
 def build_jobs(services: Services, settings: Settings) -> Jobs:

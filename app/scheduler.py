@@ -2,7 +2,10 @@
 by whichever worker process is free, most overdue first.
 
 Units, per customer: `seats` (whole customer, daily: reads its seats from LinkedIn and keeps one `poll`
-unit per seat), `poll` (one seat's incremental poll), `outbox` and `exports` (whole customer). A unit runs
+unit per seat), `poll` (one seat's incremental poll), `outbox` and `exports` (whole customer), and the
+privacy duties: `purge_check` (LinkedIn's closed-or-purged profiles, first due one interval after the
+customer is first scheduled), `retention` (customers with a mirror retention) and `offboarding` (a
+customer being offboarded has that unit alone). A unit runs
 under a hold renewed by a heartbeat (a process that dies loses its units within one TTL) and is given
 back with its next due time from `Pacing`: a seat's poll interval follows from the customer's seat count
 and LinkedIn's daily budget, a failure backs off (a 429's Retry-After honoured). A customer whose LinkedIn
@@ -27,10 +30,11 @@ import structlog
 from app import metrics
 from app.tenancy import working_for
 from linkedin.errors import LinkedInRateLimited
-from models import customer_queries, leases
+from models import customer_queries, leases, offboarding
 from models import scheduled_work as work
 from models.base import utcnow
 from models.db import SessionFactory, write_session
+from models.offboarding import OffboardingState
 from models.scheduled_work import WHOLE_CUSTOMER, Claimed, WorkKey
 from resolvers.errors import LinkedInUnavailable
 from resolvers.scheduling import Pacing
@@ -43,7 +47,15 @@ SEATS = "seats"
 POLL = "poll"
 OUTBOX = "outbox"
 EXPORTS = "exports"
-KINDS = (SEATS, POLL, OUTBOX, EXPORTS)
+# Privacy duties: LinkedIn's closed-or-purged profiles, the mirror's retention, a customer's offboarding.
+PURGE_CHECK = "purge_check"
+RETENTION = "retention"
+OFFBOARDING = "offboarding"
+KINDS = (SEATS, POLL, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION, OFFBOARDING)
+# Kinds whose first run waits one interval (a new unit is not due at once): the purge check is a duty
+# of "at least every N days", so its clock starts when the customer is first scheduled, and it keeps
+# its due time across restarts (stored in `scheduled_work`).
+FIRST_RUN_AFTER_INTERVAL = frozenset({PURGE_CHECK})
 
 # The seat list changes rarely (a recruiter joins or leaves): read once a day.
 SEAT_SYNC_INTERVAL_S = 86_400.0
@@ -105,6 +117,8 @@ class Scheduler:
     clock: Clock = utcnow
     ttl: timedelta = leases.DEFAULT_TTL
     on_ran: Callable[[Ran], None] | None = None
+    # Only this customer's units (the `customers offboard` command's scheduler); None: everyone's.
+    only_customer: int | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _running: set[asyncio.Task[None]] = field(default_factory=set)
@@ -121,6 +135,9 @@ class Scheduler:
             POLL: self.pacing.poll_interval_s,
             OUTBOX: self.pacing.outbox_interval_s,
             EXPORTS: self.pacing.export_interval_s,
+            PURGE_CHECK: self.pacing.purge_check_interval_s,
+            RETENTION: self.pacing.retention_interval_s,
+            OFFBOARDING: self.pacing.offboarding_interval_s,
         }[kind]
 
     @property
@@ -131,21 +148,46 @@ class Scheduler:
     # --- keeping the table in step -------------------------------------------------------------------
 
     async def sync_customers(self) -> None:
-        """Schedule each customer's whole-customer units (due now if new); a customer not configured
-        yet has its poll and outbox units dropped until it is."""
+        """Schedule each customer's whole-customer units (due now if new, the purge check one interval
+        from now); a customer not configured yet has its poll and outbox units dropped until it is; a
+        customer being offboarded has its offboarding unit only, and one offboarded none."""
         async with self.sessions() as db:
             rows = await customer_queries.customers(db)
         now = self.clock()
+        whole = (SEATS, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION, OFFBOARDING)
         for row in rows:
             assert row.id is not None
             configured = bool((row.linkedin_org_urn or "").strip())
-            wanted = [k for k in (SEATS, OUTBOX, EXPORTS) if k in self.kinds and (configured or k == EXPORTS)]
             async with write_session(self.sessions) as db:
-                await work.ensure_scheduled(db, [WorkKey(row.id, k) for k in wanted], due_at=now)
-                for kind in (SEATS, OUTBOX, EXPORTS):
+                # Read in the transaction that writes the units, so an offboarding that starts meanwhile
+                # is not undone by re-adding the customer's other work (SQLite serialises the two).
+                leaving = await offboarding.offboarding_of(db, row.id)
+                state = None if leaving is None else leaving.state
+                if state is not None:
+                    running = state is not OffboardingState.DONE and OFFBOARDING in self.kinds
+                    wanted = [OFFBOARDING] if running else []
+                else:
+                    wanted = [
+                        k
+                        for k in (SEATS, OUTBOX, EXPORTS, PURGE_CHECK, RETENTION)
+                        if k in self.kinds
+                        and (configured or k == EXPORTS)
+                        and (k != RETENTION or row.linkedin_mirror_retention_days is not None)
+                    ]
+                later = [WorkKey(row.id, k) for k in wanted if k in FIRST_RUN_AFTER_INTERVAL]
+                await work.ensure_scheduled(
+                    db, [WorkKey(row.id, k) for k in wanted if k not in FIRST_RUN_AFTER_INTERVAL], due_at=now
+                )
+                for key in later:
+                    interval = timedelta(seconds=self.interval_s(key.kind))
+                    await work.ensure_scheduled(db, [key], due_at=now + interval)
+                    # A shorter interval than the stored schedule was made with applies at once: the
+                    # duty is "at least every interval", whatever the interval was before a restart.
+                    await work.due_by(db, key, latest=now + interval)
+                for kind in whole:
                     if kind not in wanted:
                         await work.unschedule(db, row.id, kind, keep_seats=[])
-                if not configured or POLL not in self.kinds:
+                if state is not None or not configured or POLL not in self.kinds:
                     await work.unschedule(db, row.id, POLL, keep_seats=[])
 
     async def schedule_seats(self, customer_id: int, seat_urns: Sequence[str]) -> None:
@@ -174,7 +216,13 @@ class Scheduler:
             return []
         async with write_session(self.sessions) as db:
             claimed = await work.claim_due(
-                db, self.holder, kinds=self.kinds, limit=slots * CLAIM_FACTOR, ttl=self.ttl, now=self.clock()
+                db,
+                self.holder,
+                kinds=self.kinds,
+                limit=slots * CLAIM_FACTOR,
+                ttl=self.ttl,
+                now=self.clock(),
+                customer_id=self.only_customer,
             )
         groups: dict[tuple[int, str, str], list[Claimed]] = {}
         for unit in claimed:

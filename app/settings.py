@@ -135,6 +135,20 @@ class Settings(BaseSettings):
         description="how long refreshLinkedInActivity waits for LinkedIn before answering from storage",
     )
     outbox_interval_s: float = Field(default=0, ge=0, description="outbox worker period; 0 turns it off")
+    # LinkedIn asks the ATS to read its closed-or-purged exported profiles at least every 30 days
+    # (shared/linkedin-rsc.md §6.3): a longer interval is refused at start-up, never silently capped.
+    purge_check_interval_days: int = Field(
+        default=7,
+        description="days between two reads of LinkedIn's closed-or-purged exported profiles (1-30)",
+    )
+    retention_interval_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="how often each customer's LinkedIn mirror retention runs; 0 turns it off",
+    )
+    offboarding_batch_size: int = Field(
+        default=100, ge=1, le=100, description="records one offboarding step deletes on LinkedIn per call"
+    )
     public_base_url: str | None = Field(
         default=None,
         description="the server's public origin (callback URLs, JS SDK domains, the ATS links sent to "
@@ -253,6 +267,17 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
+
+    @field_validator("purge_check_interval_days")
+    @classmethod
+    def _at_least_every_30_days(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("the purged-profile check needs an interval of at least 1 day")
+        if value > 30:
+            raise ValueError(
+                "LinkedIn requires the purged-profile check at least every 30 days; set 30 or fewer"
+            )
+        return value
 
     @field_validator("public_base_url")
     @classmethod

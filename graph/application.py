@@ -11,7 +11,8 @@ from strawberry import relay
 
 import models
 from graph.context import Info
-from graph.ids import int_ids
+from graph.ids import global_id, int_ids
+from graph.interview_feedback import InterviewFeedback
 from graph.job import Job
 
 
@@ -22,6 +23,11 @@ class ApplicationStage(relay.Node):
     at: datetime = strawberry.field(description="When the stage was reached.")
     actor: str | None = strawberry.field(description="Who moved the application, if known.")
     row: strawberry.Private[models.ApplicationStage]
+
+    @strawberry.field(description="The stage's global ID, for deleteApplicationStage.")
+    def id(self) -> strawberry.ID:
+        assert self.row.id is not None
+        return global_id("ApplicationStage", self.row.id)
 
     @classmethod
     def from_row(cls, row: models.ApplicationStage) -> ApplicationStage:
@@ -69,6 +75,11 @@ class Application(relay.Node):
     async def stages(self, info: Info) -> list[ApplicationStage]:
         rows = await info.context.loaders.stages_by_application_id.load(self.id)
         return [ApplicationStage.from_row(row) for row in rows]
+
+    @strawberry.field(description="The interview feedback given on this application, oldest first.")
+    async def interview_feedback(self, info: Info) -> list[InterviewFeedback]:
+        rows = await info.context.loaders.interview_feedback_by_application_id.load(self.id)
+        return [InterviewFeedback.from_row(row) for row in rows]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -23,7 +23,7 @@ from graph.linkedin_suggestion import FieldSuggestion
 from graph.note import Note
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from models.candidate_queries import CandidateFilter as CandidateWhere
-from resolvers import candidates
+from resolvers import candidates, purged_profiles
 from resolvers.ats_writes.common import camel
 from resolvers.member_matching import still_suggested
 from resolvers.profile_view import merge_profile
@@ -44,6 +44,30 @@ class CandidateSource(enum.Enum):
         "LINKEDIN_INMAIL",
         "Created from an InMail reply's mail stub (the member shared contact details).",
     )
+
+
+@strawberry.enum(
+    description="What to do with a candidate whose LinkedIn profile was closed or purged: ERASE it "
+    "(`eraseCandidate`) when LinkedIn's data was the only reason to hold it; REVIEW whether the customer "
+    "still has a legal basis to keep it (made in the ATS, or in a hiring process)."
+)
+class RecommendedAction(enum.Enum):
+    ERASE = "ERASE"
+    REVIEW = "REVIEW"
+
+
+EXPLANATIONS = {
+    purged_profiles.RecommendedAction.ERASE: "The candidate came from LinkedIn and is in no hiring process: "
+    "erase it unless you have another legal basis to keep it.",
+    purged_profiles.RecommendedAction.REVIEW: "The ATS also holds this candidate on its own account (made "
+    "in the ATS, or with applications): check whether you still have a legal basis to keep it.",
+}
+
+
+@strawberry.type(description="What to do about a candidate LinkedIn lists as closed or purged.")
+class PurgedProfileAction:
+    recommended_action: RecommendedAction = strawberry.field(description="ERASE or REVIEW.")
+    explanation: str = strawberry.field(description="Why, in a sentence for the admin.")
 
 
 @strawberry.type(description="Whether LinkedIn can receive this candidate, and what is missing if not.")
@@ -68,6 +92,11 @@ class Candidate(relay.Node):
     do_not_contact: bool = strawberry.field(description="The candidate asked not to be contacted.")
     created_at: datetime = strawberry.field(description="When the candidate was created.")
     updated_at: datetime = strawberry.field(description="When the candidate last changed.")
+    linkedin_profile_purged_at: datetime | None = strawberry.field(
+        description="When LinkedIn closed or purged the member's profile this candidate was exported from "
+        "(its closed-or-purged exported profiles, read at least every 30 days); null when it did not. The "
+        "customer may have no legal basis left to keep the candidate: see `purgedProfileAction`."
+    )
     row: strawberry.Private[models.Candidate]
 
     @classmethod
@@ -87,6 +116,7 @@ class Candidate(relay.Node):
             do_not_contact=row.do_not_contact,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            linkedin_profile_purged_at=row.linkedin_profile_purged_at,
             row=row,
         )
 
@@ -105,6 +135,19 @@ class Candidate(relay.Node):
             return None
         row = await info.context.loaders.candidate_by_id.load(self.row.possible_duplicate_of_id)
         return Candidate.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        description="What to do about a candidate whose LinkedIn profile was closed or purged "
+        "(`linkedinProfilePurgedAt`); null when it was not."
+    )
+    async def purged_profile_action(self, info: Info) -> PurgedProfileAction | None:
+        if self.row.linkedin_profile_purged_at is None:
+            return None
+        rows = await info.context.loaders.applications_by_candidate_id.load(self.id)
+        action = purged_profiles.recommended_action(self.row, len(rows))
+        return PurgedProfileAction(
+            recommended_action=RecommendedAction(action.value), explanation=EXPLANATIONS[action]
+        )
 
     @strawberry.field(description="The candidate's applications, most recently active first.")
     async def applications(self, info: Info) -> list[Application]:
@@ -287,6 +330,22 @@ class CandidateQuery:
             limit=window.limit,
         )
         nodes = [Candidate.from_row(row) for row in rows]
+        return build_connection(Connection[Candidate], nodes, window=window, total=total)
+
+    @strawberry.field(
+        description="The candidates whose LinkedIn profile LinkedIn lists as closed or purged, earliest "
+        "first, each with `purgedProfileAction` (admins; the customer's `purgedProfileAutoEraseDays` erases "
+        "them automatically when set)."
+    )
+    async def purged_linked_in_profiles(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Candidate]:
+        services = info.context.services
+        window = page_window(first, after, max_page_size=services.config.max_page_size)
+        rows, total = await purged_profiles.purged_page(
+            services.sessions, info.context.tenant.id, offset=window.offset, limit=window.limit
+        )
+        nodes = [Candidate.from_row(row.candidate) for row in rows]
         return build_connection(Connection[Candidate], nodes, window=window, total=total)
 
     @strawberry.field(description="One candidate by its global ID (an unknown ID is a NOT_FOUND error).")

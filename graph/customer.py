@@ -21,7 +21,8 @@ from graph.ids import int_ids
 from graph.integration import LinkedInIntegration
 from graph.job import JobAvailability
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
-from resolvers import onboarding
+from resolvers import offboarding, onboarding
+from resolvers.offboarding import OffboardingStatus
 from resolvers.viewer import Role
 
 
@@ -46,6 +47,74 @@ class ProjectVisibility(enum.Enum):
     )
 
 
+@strawberry.type(description="What one run of the LinkedIn mirror's retention removed.")
+class MirrorRetention:
+    last_run_at: datetime = strawberry.field(description="When it ran.")
+    removed_threads: int = strawberry.field(description="InMail threads removed.")
+    removed_messages: int = strawberry.field(description="InMail messages removed.")
+    removed_linkedin_notes: int = strawberry.field(description="LinkedIn notes removed.")
+    removed_profiles: int = strawberry.field(description="LinkedIn profile snapshots removed.")
+
+
+@strawberry.enum(
+    description="A customer's offboarding, step by step: deleting what was synced on LinkedIn, disabling "
+    "its integrations, removing or anonymising its local data, done."
+)
+class OffboardingState(enum.Enum):
+    DELETING_ON_LINKEDIN = "DELETING_ON_LINKEDIN"
+    DISABLING_INTEGRATIONS = "DISABLING_INTEGRATIONS"
+    REMOVING_LOCAL_DATA = "REMOVING_LOCAL_DATA"
+    DONE = "DONE"
+
+
+@strawberry.enum(
+    description="What becomes of an offboarded customer's local data: DELETE every row (the customer's key "
+    "and audit log stay, without names); ANONYMISE keeps jobs, applications and their stages, and the "
+    "candidates stripped of every personal field."
+)
+class OffboardingDataChoice(enum.Enum):
+    DELETE = "DELETE"
+    ANONYMISE = "ANONYMISE"
+
+
+@strawberry.type(description="How far a customer's offboarding is.")
+class CustomerOffboarding:
+    state: OffboardingState = strawberry.field(description="The step it is at.")
+    data_choice: OffboardingDataChoice = strawberry.field(description="What becomes of the local data.")
+    sent: int = strawberry.field(description="Records removed on LinkedIn (deleted, or jobs closed).")
+    remaining: int = strawberry.field(description="Records still to remove on LinkedIn.")
+    failed: int = strawberry.field(description="Records LinkedIn kept refusing (given up on).")
+    requested_at: datetime = strawberry.field(description="When the offboarding was asked for.")
+    finished_at: datetime | None = strawberry.field(description="When it was done; null until then.")
+
+    @classmethod
+    def of(cls, found: OffboardingStatus) -> CustomerOffboarding:
+        """The GraphQL view of an offboarding's status."""
+        return cls(
+            state=OffboardingState(found.state.value),
+            data_choice=OffboardingDataChoice(found.data_choice.value),
+            sent=found.sent,
+            remaining=found.remaining,
+            failed=found.failed,
+            requested_at=found.requested_at,
+            finished_at=found.finished_at,
+        )
+
+
+def _asks_for(info: Info, field_name: str) -> bool:
+    """Whether the query selects `field_name` anywhere under this field (so a list reads it at once)."""
+
+    def walk(selections: Iterable[Any]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) == field_name:
+                return True
+            if walk(getattr(selection, "selections", None) or []):
+                return True
+        return False
+
+    return walk(info.selected_fields)
+
+
 def is_operator(info: Info) -> bool:
     """Whether the viewer is one of the ATS vendor's operators (who see every customer's row)."""
     return Role.OPERATOR in info.context.viewer.roles
@@ -67,7 +136,17 @@ class Customer(relay.Node):
         "always see every item; `updateCustomerSettings`)."
     )
     created_at: datetime = strawberry.field(description="When the customer was onboarded.")
+    purged_profile_auto_erase_days: int | None = strawberry.field(
+        description="Candidates LinkedIn lists as closed or purged are erased this many days after LinkedIn "
+        "closed them; null: never automatically (admins review `purgedLinkedInProfiles`)."
+    )
+    linkedin_mirror_retention_days: int | None = strawberry.field(
+        description="How long the local LinkedIn mirror (InMails, LinkedIn notes, profile snapshots) of a "
+        "member with no activity is kept; null: kept. See `retention` for what the last run removed."
+    )
     row: strawberry.Private[models.Customer]
+    # The operators' list reads every listed customer's offboarding at once (None: read when asked).
+    known_offboarding: strawberry.Private[dict[int, OffboardingStatus] | None] = None
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Customer:
@@ -80,8 +159,35 @@ class Customer(relay.Node):
             job_availability=JobAvailability(row.job_availability.value),
             project_visibility=ProjectVisibility(row.project_visibility.value),
             created_at=row.created_at,
+            purged_profile_auto_erase_days=row.purged_profile_auto_erase_days,
+            linkedin_mirror_retention_days=row.linkedin_mirror_retention_days,
             row=row,
         )
+
+    @strawberry.field(
+        description="What the last run of the mirror's retention removed; null before its first run."
+    )
+    def retention(self) -> MirrorRetention | None:
+        if self.row.retention_last_run_at is None:
+            return None
+        removed = self.row.retention_last_removed or {}
+        return MirrorRetention(
+            last_run_at=self.row.retention_last_run_at,
+            removed_threads=removed.get("threads", 0),
+            removed_messages=removed.get("messages", 0),
+            removed_linkedin_notes=removed.get("linkedinNotes", 0),
+            removed_profiles=removed.get("profiles", 0),
+        )
+
+    @strawberry.field(
+        description="The customer's offboarding (contract ended: `offboardCustomer`); null when never asked."
+    )
+    async def offboarding(self, info: Info) -> CustomerOffboarding | None:
+        if self.known_offboarding is not None:
+            found = self.known_offboarding.get(self.id)
+        else:
+            found = await offboarding.status(info.context.services.sessions, self.id)
+        return None if found is None else CustomerOffboarding.of(found)
 
     @strawberry.field(description="Its LinkedIn integration: the status page's data.")
     def linkedin_integration(self, info: Info) -> LinkedInIntegration:
@@ -165,4 +271,8 @@ class CustomerQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         rows, total = await onboarding.customers_page(services, offset=window.offset, limit=window.limit)
         nodes = [Customer.from_row(row) for row in rows]
+        if _asks_for(info, "offboarding"):
+            known = await offboarding.statuses(services.sessions, [node.id for node in nodes])
+            for node in nodes:
+                node.known_offboarding = known
         return build_connection(Connection[Customer], nodes, window=window, total=total)

@@ -89,6 +89,10 @@ class UserErrorCode(enum.Enum):
         "DUPLICATE",
         "The record would repeat an existing one; `existingId` names it.",
     )
+    HAS_APPLICATIONS = described(
+        "HAS_APPLICATIONS",
+        "The job still has applications; delete them first or pass `cascade: true`.",
+    )
 
 
 @strawberry.type(description="An expected failure of a mutation, naming the input field at fault.")
@@ -118,6 +122,7 @@ _DOMAIN_CODES = {
     ErrorKind.CONFLICT: ErrorCode.BAD_USER_INPUT,
     ErrorKind.NOT_ELIGIBLE: ErrorCode.BAD_USER_INPUT,
     ErrorKind.DUPLICATE: ErrorCode.BAD_USER_INPUT,
+    ErrorKind.HAS_APPLICATIONS: ErrorCode.BAD_USER_INPUT,
     ErrorKind.LINKEDIN_UNAVAILABLE: ErrorCode.LINKEDIN_UNAVAILABLE,
     ErrorKind.LINKEDIN_AUTH_FAILED: ErrorCode.LINKEDIN_AUTH_FAILED,
     ErrorKind.LINKEDIN_RATE_LIMITED: ErrorCode.LINKEDIN_RATE_LIMITED,

@@ -16,6 +16,7 @@ from resolvers import (
     activity,
     candidates,
     exports,
+    interview_feedback,
     live_matches,
     member_matching,
     seats,
@@ -46,6 +47,8 @@ class Loaders:
     application_by_id: DataLoader[int, models.Application | None]
     applications_by_candidate_id: DataLoader[int, list[models.Application]]
     stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
+    interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
+    interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
     notes_by_candidate_id: DataLoader[int, list[models.Note]]
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
@@ -91,6 +94,12 @@ class Loaders:
             ),
             stages_by_application_id=DataLoader(
                 partial(candidates.stages_by_application_ids, sessions, customer_id)
+            ),
+            interview_feedback_by_application_id=DataLoader(
+                partial(interview_feedback.feedback_by_application_ids, sessions, customer_id)
+            ),
+            interview_feedback_by_id=DataLoader(
+                partial(interview_feedback.feedback_by_ids, sessions, customer_id)
             ),
             notes_by_candidate_id=DataLoader(
                 partial(candidates.notes_by_candidate_ids, sessions, customer_id, sight)

@@ -68,6 +68,7 @@ ROOT: dict[str, Roles] = {
     "Query.customers": OPERATOR,
     "Query.aclGroups": ADMIN,
     "Query.apiKeys": ADMIN,
+    "Query.purgedLinkedInProfiles": ADMIN,
     # Mutation: the ATS's records
     "Mutation.createCandidate": STAFF,
     "Mutation.updateCandidate": STAFF,
@@ -82,6 +83,13 @@ ROOT: dict[str, Roles] = {
     "Mutation.addApplicationNote": STAFF,
     "Mutation.deleteCandidateNote": STAFF,
     "Mutation.deleteApplicationNote": STAFF,
+    "Mutation.deleteApplicationStage": STAFF,
+    "Mutation.deleteJob": STAFF,
+    "Mutation.addInterviewFeedback": STAFF,
+    "Mutation.updateInterviewFeedback": STAFF,
+    "Mutation.deleteInterviewFeedback": STAFF,
+    # Erasure answers a person's request to be forgotten: an admin's act, audited.
+    "Mutation.eraseCandidate": ADMIN,
     # Mutation: LinkedIn
     "Mutation.processLinkedInExport": STAFF,
     "Mutation.linkLinkedInMember": STAFF,
@@ -92,6 +100,7 @@ ROOT: dict[str, Roles] = {
     "Mutation.provisionCustomer": OPERATOR,
     "Mutation.addCustomer": OPERATOR,
     "Mutation.updateCustomerSettings": ADMIN,
+    "Mutation.offboardCustomer": OPERATOR,
     # Mutation: secured groups (ACLs)
     "Mutation.createAclGroup": ADMIN,
     "Mutation.setAclGroupUsers": ADMIN,
@@ -117,6 +126,8 @@ TYPES: dict[str, Roles] = {
     "LinkedInMember": BADGE,
     "ApplicationStage": STAFF,
     "Note": STAFF,
+    "InterviewFeedback": STAFF,
+    "InterviewEvaluation": STAFF,
     "InMailThread": STAFF,
     "InMailMessage": STAFF,
     "LinkedInNote": STAFF,
@@ -135,6 +146,9 @@ TYPES: dict[str, Roles] = {
     "AclGroup": ADMIN,
     "ApiKey": ADMIN,
     "CandidateActivity": STAFF,
+    # A customer's privacy duties: its admins and the vendor's operators.
+    "CustomerOffboarding": ONBOARDING,
+    "MirrorRetention": ONBOARDING,
 }
 
 # For a role that may hold a type but read only some of its fields: those fields. The type's other

@@ -38,6 +38,8 @@ from graph.linkedin_suggestion import LinkedInSuggestionMutation
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
 from graph.mutations.customer import CustomerMutation
+from graph.mutations.erasure import ErasureMutation
+from graph.mutations.interview_feedback import InterviewFeedbackMutation
 from graph.mutations.job import JobMutation
 from graph.mutations.note import NoteMutation
 from graph.mutations.seat import SeatMutation
@@ -79,6 +81,8 @@ class Mutation(
     JobMutation,
     ApplicationMutation,
     NoteMutation,
+    InterviewFeedbackMutation,
+    ErasureMutation,
     ExportMutation,
     IdentityMutation,
     RefreshMutation,

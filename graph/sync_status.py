@@ -52,6 +52,10 @@ class SyncEntityType(enum.Enum):
         "APPLICATION_STAGE",
         "A step of an application's stage history.",
     )
+    INTERVIEW_FEEDBACK = described(
+        "INTERVIEW_FEEDBACK",
+        "Interview feedback on an application.",
+    )
     ENTITY_ACL = strawberry.enum_value(
         "ENTITY_ACL", description="A secured job's ACLs on LinkedIn (atsEntityAcls); the record is the job."
     )

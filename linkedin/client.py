@@ -37,6 +37,7 @@ from linkedin.records import (
     JobPostingTask,
     MailStub,
     ProspectNote,
+    PurgedExportedCandidate,
     Seat,
     TokenIntrospection,
 )
@@ -302,6 +303,22 @@ class LinkedInClient:
                     log.warning("LinkedIn atsCandidates BATCH_GET: %s failed: %s", id_of(key), item)
         return matches
 
+    async def candidates_absent(self, ats_candidate_ids: Sequence[str]) -> set[str]:
+        """The ids among these LinkedIn answers 404 for (it holds no such candidate); a key it answers
+        otherwise is not among them (BATCH_GET, ≤100 per call)."""
+        absent: set[str] = set()
+        id_of = self._id_field(wire.CANDIDATE_ID_FIELD)
+        for chunk in _chunks(list(dict.fromkeys(ats_candidate_ids))):
+            query = restli.join_query(
+                restli.batch_ids_query([self._candidate_key(i) for i in chunk], self._versioned),
+                restli.encode_query([("fields", wire.MATCH_FIELDS)]),
+            )
+            _, errors = wire.batch_get_maps(await self._send("GET", "atsCandidates", query=query))
+            absent |= {
+                id_of(key) for key, error in errors.items() if wire.parse_item_error(error).status == 404
+            }
+        return absent
+
     async def _batch_write(
         self,
         method: str,
@@ -457,6 +474,24 @@ class LinkedInClient:
             raise LinkedInNotFound(404, None, f"no exported candidate for request {request_id}", None)
         return wire.parse_exported_candidate(items[0])
 
+    def purged_exported_candidates(
+        self, purged_after: datetime | None = None, page_size: int = 100
+    ) -> AsyncIterator[PurgedExportedCandidate]:
+        """Members exported to this customer whose profiles LinkedIn has since closed or purged
+        (atsPurgedExportedCandidates), purged after `purged_after` (None: all LinkedIn lists)."""
+        params = wire.purged_candidates_criteria(self._config.org_urn, purged_after)
+        return self._parsed(wire.PURGED_RESOURCE, params, page_size, wire.parse_purged_exported_candidate)
+
+    async def delete_callback_url(self) -> None:
+        """Remove the ONE_CLICK_EXPORT CALLBACK_URL (offboarding: LinkedIn pushes nothing more); a
+        configuration already gone counts as removed."""
+        key = wire.integration_key(self._config.org_urn, "ONE_CLICK_EXPORT")
+        resource = f"atsIntegrations/{restli.path_key(key, self._versioned)}/configurations"
+        result = await self._sub_batch_write("DELETE", resource, ["CALLBACK_URL"], None, None)
+        error = result.errors.get("CALLBACK_URL")
+        if error is not None and error.status != 404:
+            raise LinkedInBadRequest(error.status, error.service_error_code, error.message, None)
+
     async def set_callback_url(self, url: str) -> None:
         """Register the ONE_CLICK_EXPORT CALLBACK_URL where LinkedIn pushes export notifications."""
         key = wire.integration_key(self._config.org_urn, "ONE_CLICK_EXPORT")
@@ -606,6 +641,20 @@ class LinkedInClient:
         """Delete an application's notes."""
         path = self._application_sub(ats_application_id, "notes")
         return await self._sub_batch_write("DELETE", path, note_ids, None, None)
+
+    async def upsert_interview_feedback(
+        self, ats_application_id: str, feedback: Mapping[str, Mapping[str, Any]]
+    ) -> BatchResult:
+        """Create or replace an application's interview feedback; bodies from `wire.feedback_to_wire`."""
+        path = self._application_sub(ats_application_id, "interviewFeedback")
+        return await self._sub_batch_write("PUT", path, list(feedback), feedback, "batch_update")
+
+    async def delete_interview_feedback(
+        self, ats_application_id: str, feedback_ids: Sequence[str]
+    ) -> BatchResult:
+        """Delete an application's interview feedback."""
+        path = self._application_sub(ats_application_id, "interviewFeedback")
+        return await self._sub_batch_write("DELETE", path, feedback_ids, None, None)
 
     # --- tokens --------------------------------------------------------------------------------------
 

@@ -113,6 +113,17 @@ class CandidateMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class PurgedExportedCandidate:
+    """A member once exported to the ATS whose LinkedIn profile was since closed or purged [I shape]."""
+
+    member_urn: str
+    integration_context: str
+    # CLOSED (the member closed their account) or PURGED (LinkedIn removed the profile); as LinkedIn says.
+    reason: str
+    purged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ExportedCandidate:
     """A member a recruiter exported to an ATS job with One-Click Export."""
 

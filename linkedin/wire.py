@@ -23,6 +23,7 @@ from linkedin.records import (
     MailStub,
     ProspectNote,
     ProvisionedApplication,
+    PurgedExportedCandidate,
     Seat,
     TokenIntrospection,
     Visibility,
@@ -342,6 +343,37 @@ def parse_exported_candidate(data: object) -> ExportedCandidate:
     )
 
 
+# --- closed or purged exported profiles [I] --------------------------------------------------------------
+# `GET /rest/atsPurgedExportedCandidates?q=integrationContext&integrationContext=<org URN>
+#  &purgedAfter=<ms>&start=..&count=..` (the finder, its parameter names and the element are [I]; the
+# endpoint's name and its 30-day duty are [V], shared/linkedin-rsc.md §6.3). Element:
+# {"member": "urn:li:person:P", "integrationContext": "urn:li:organization:O", "reason": "CLOSED",
+#  "purgedAt": ms}.
+PURGED_RESOURCE = "atsPurgedExportedCandidates"
+PURGED_FINDER = "integrationContext"
+PURGED_AFTER_PARAM = "purgedAfter"
+
+
+def purged_candidates_criteria(org_urn: str, purged_after: datetime | None) -> list[tuple[str, str]]:
+    """The finder's parameters: the customer's organization, and optionally only purges after a time."""
+    params = [("q", PURGED_FINDER), ("integrationContext", org_urn)]
+    if purged_after is not None:
+        params.append((PURGED_AFTER_PARAM, str(to_epoch_ms(purged_after))))
+    return params
+
+
+def parse_purged_exported_candidate(data: object) -> PurgedExportedCandidate:
+    """An atsPurgedExportedCandidates element."""
+    what = "purged exported candidate"
+    d = _obj(data, what)
+    return PurgedExportedCandidate(
+        member_urn=_str(d, "member", what),
+        integration_context=_str(d, "integrationContext", what),
+        reason=_opt_str(d, "reason", what) or "PURGED",
+        purged_at=_ms(d.get("purgedAt"), "purgedAt", what, d),
+    )
+
+
 def parse_token(data: object) -> tuple[str, float | None]:
     """The access token and its lifetime in seconds (None when LinkedIn does not say)."""
     d = _obj(data, "access token")
@@ -588,6 +620,25 @@ def note_to_wire(*, created_at: datetime, note: str, author_first_name: str, aut
 def stage_to_wire(*, created_at: datetime, stage: str) -> JSON:
     """An application stage body (§2.7)."""
     return {"atsCreatedAt": to_epoch_ms(created_at), "stage": stage}
+
+
+def feedback_to_wire(
+    *,
+    created_at: datetime,
+    interviewer_first_name: str,
+    interviewer_last_name: str,
+    evaluations: Sequence[Mapping[str, str]],
+    feedback: str,
+    interview_type: str | None,
+) -> JSON:
+    """An application's interview feedback body (§2.7); PUT replaces, so every field is sent."""
+    return {
+        "atsCreatedAt": to_epoch_ms(created_at),
+        "interviewer": {"firstName": interviewer_first_name, "lastName": interviewer_last_name},
+        "evaluations": [{"attribute": e["attribute"], "result": e["result"]} for e in evaluations],
+        "feedback": feedback,
+        "interviewType": interview_type,
+    }
 
 
 def manual_match_patch(person_urn: str | None) -> JSON:

@@ -30,6 +30,7 @@ from models.integration import (
     SyncWatermark,
     WebhookNotification,
 )
+from models.interview_feedback import InterviewFeedback, InterviewType
 from models.linkedin_suggestions import LinkedInFill, LinkedInSource, LinkedInSuggestion
 from models.mirror import (
     InMailDirection,
@@ -39,9 +40,11 @@ from models.mirror import (
     LinkedInProfile,
     LinkedInVisibility,
 )
+from models.offboarding import CustomerOffboarding, OffboardingItem
 from models.rate_limit_buckets import RateLimitBucket
 from models.scheduled_work import ScheduledWork
 from models.seats import Seat, SeatMapping
+from models.tombstones import MemberTombstone
 from models.users import User, UserSource
 
 __all__ = [
@@ -55,12 +58,15 @@ __all__ = [
     "Candidate",
     "CandidateSource",
     "Customer",
+    "CustomerOffboarding",
     "CustomerIntegration",
     "ExportRequest",
     "ExportStatus",
     "InMailDirection",
     "InMailMessage",
     "InMailThread",
+    "InterviewFeedback",
+    "InterviewType",
     "Job",
     "JobAvailability",
     "JobState",
@@ -73,7 +79,9 @@ __all__ = [
     "LinkedInSuggestion",
     "LinkedInVisibility",
     "MatchSource",
+    "MemberTombstone",
     "Note",
+    "OffboardingItem",
     "OutboxEvent",
     "OutboxOp",
     "OutboxStatus",

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col
 
-from models.base import UTCDateTime, created_at_field, enum_type, utcnow
+from models.base import UTCDateTime, created_at_field, enum_type, timestamp_field, utcnow
 from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 
@@ -79,6 +79,9 @@ class Candidate(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     # The earlier candidate with the same email, for a person to merge or keep apart (set by migration
     # 0002 for duplicates made before the unique email index).
+    # When LinkedIn's closed-or-purged exported profiles (atsPurgedExportedCandidates) first listed this
+    # candidate's member: the ATS may have no legal basis left to keep it (shared/linkedin-rsc.md §6.3).
+    linkedin_profile_purged_at: datetime | None = timestamp_field()
     possible_duplicate_of_id: int | None = Field(default=None)
 
 

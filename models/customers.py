@@ -56,6 +56,14 @@ class Customer(SQLModel, table=True):
     # The 2-year backfill a first onboarding starts, and when it was fully sent.
     initial_sync_started_at: datetime | None = timestamp_field()
     initial_sync_completed_at: datetime | None = timestamp_field()
+    # Privacy duties (issue 11). Candidates LinkedIn lists as closed or purged are erased this many days
+    # after they were flagged (None: never automatically; admins review them).
+    purged_profile_auto_erase_days: int | None = Field(default=None)
+    # How long the local LinkedIn mirror (InMails, LinkedIn notes, profile snapshots) of a candidate with
+    # no activity is kept (None: kept); what the last retention run removed, for the status page.
+    linkedin_mirror_retention_days: int | None = Field(default=None)
+    retention_last_run_at: datetime | None = timestamp_field()
+    retention_last_removed: dict[str, int] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

@@ -20,6 +20,7 @@ class SyncEntity(enum.StrEnum):
     APPLICATION = "APPLICATION"
     APPLICATION_NOTE = "APPLICATION_NOTE"
     APPLICATION_STAGE = "APPLICATION_STAGE"
+    INTERVIEW_FEEDBACK = "INTERVIEW_FEEDBACK"
     # A secured job's ACLs (atsEntityAcls: its groups), keyed by the job's id.
     ENTITY_ACL = "ENTITY_ACL"
     # A user's ACL assignments (atsEntityAclAssignees: its groups, by person URN), keyed by the user's id.

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.acl_group_queries import grouped_user_ids, secured_job_ids
 from models.ats import Application, ApplicationStage, Candidate, Job, Note
 from models.integration import SyncEntity, SyncWatermark
+from models.interview_feedback import InterviewFeedback
 from models.outbox_writes import enqueue_upserts
 from models.sync_statuses import BACKFILL_SCOPE, BACKFILL_STREAM
 from models.upsert import insert_for
@@ -21,6 +22,7 @@ _CANDIDATE = Candidate.__table__  # type: ignore[attr-defined]
 _NOTE = Note.__table__  # type: ignore[attr-defined]
 _APPLICATION = Application.__table__  # type: ignore[attr-defined]
 _STAGE = ApplicationStage.__table__  # type: ignore[attr-defined]
+_FEEDBACK = InterviewFeedback.__table__  # type: ignore[attr-defined]
 
 
 def _sources(customer_id: int, since: datetime) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
@@ -66,6 +68,12 @@ def _sources(customer_id: int, since: datetime) -> list[tuple[SyncEntity, sa.Sel
         (
             SyncEntity.APPLICATION_STAGE,
             sa.select(_STAGE.c.id).where(_STAGE.c.customer_id == customer_id, _STAGE.c.at >= since),
+        ),
+        (
+            SyncEntity.INTERVIEW_FEEDBACK,
+            sa.select(_FEEDBACK.c.id).where(
+                _FEEDBACK.c.customer_id == customer_id, _FEEDBACK.c.updated_at >= since
+            ),
         ),
     ]
 

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Note
 from models.integration import OutboxEvent, OutboxStatus, SyncEntity, SyncStatus
+from models.interview_feedback import InterviewFeedback
 from models.outbox_writes import enqueue_upserts
 
 _S = SyncStatus.__table__  # type: ignore[attr-defined]
@@ -20,6 +21,7 @@ _NOTE = Note.__table__  # type: ignore[attr-defined]
 _APPLICATION = Application.__table__  # type: ignore[attr-defined]
 _STAGE = ApplicationStage.__table__  # type: ignore[attr-defined]
 _O = OutboxEvent.__table__  # type: ignore[attr-defined]
+_FEEDBACK = InterviewFeedback.__table__  # type: ignore[attr-defined]
 # A record with one of these statuses may be on LinkedIn (a PARKED update leaves an earlier version there).
 HELD = (OutboxStatus.SENT.value, OutboxStatus.PARKED.value)
 
@@ -56,6 +58,12 @@ def _children(
                 SyncEntity.APPLICATION_STAGE,
                 sa.select(_STAGE.c.id).where(
                     _STAGE.c.customer_id == customer_id, _STAGE.c.application_id.in_(ids)
+                ),
+            ),
+            (
+                SyncEntity.INTERVIEW_FEEDBACK,
+                sa.select(_FEEDBACK.c.id).where(
+                    _FEEDBACK.c.customer_id == customer_id, _FEEDBACK.c.application_id.in_(ids)
                 ),
             ),
         ]
@@ -124,7 +132,8 @@ async def held_applications(
 def _cascaded(
     customer_id: int, parent: SyncEntity, ids: list[int]
 ) -> list[tuple[SyncEntity, sa.Select[tuple[int]]]]:
-    """What LinkedIn deletes with a parent: a candidate's own notes; an application's notes and stages."""
+    """What LinkedIn deletes with a parent: a candidate's own notes; an application's notes, stages and
+    feedback."""
     if parent is SyncEntity.CANDIDATE:
         notes = sa.select(_NOTE.c.id).where(
             _NOTE.c.customer_id == customer_id,

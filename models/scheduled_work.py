@@ -91,6 +91,15 @@ async def ensure_scheduled(db: AsyncSession, keys: Sequence[WorkKey], *, due_at:
     )
 
 
+async def due_by(db: AsyncSession, key: WorkKey, *, latest: datetime) -> None:
+    """Bring a unit's due time forward to `latest` when it lies later (an interval that shrank)."""
+    await db.exec(
+        update(ScheduledWork)
+        .where(*_matches(key), col(ScheduledWork.next_run_at) > latest)
+        .values(next_run_at=latest)
+    )
+
+
 async def unschedule(db: AsyncSession, customer_id: int, kind: str, keep_seats: Sequence[str]) -> None:
     """Drop a customer's units of `kind` whose seat is no longer among `keep_seats`."""
     await db.exec(
@@ -110,8 +119,10 @@ async def claim_due(
     limit: int,
     ttl: timedelta,
     now: datetime | None = None,
+    customer_id: int | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` due units nobody holds, most overdue first, for `ttl`. The caller commits."""
+    """Take up to `limit` due units nobody holds, most overdue first, for `ttl` (only `customer_id`'s
+    when given). The caller commits."""
     now = now or utcnow()
     due = (
         select(ScheduledWork.customer_id, ScheduledWork.kind, ScheduledWork.seat_urn)
@@ -123,6 +134,8 @@ async def claim_due(
         .order_by(col(ScheduledWork.next_run_at))
         .limit(limit)
     )
+    if customer_id is not None:
+        due = due.where(col(ScheduledWork.customer_id) == customer_id)
     if db.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     picked = (await db.exec(due)).all()
@@ -249,6 +262,7 @@ __all__ = [
     "ScheduledWork",
     "WorkKey",
     "claim_due",
+    "due_by",
     "ensure_scheduled",
     "finish",
     "release",

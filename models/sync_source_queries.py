@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity, MatchSource, Note
+from models.interview_feedback import InterviewFeedback, feedback_by_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +121,16 @@ async def stages(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict
     return {int(row.id or 0): row for row in rows}
 
 
+async def feedback(db: AsyncSession, customer_id: int, ids: Sequence[int]) -> dict[int, InterviewFeedback]:
+    """Interview feedback keyed by id."""
+    return await feedback_by_ids(db, customer_id, _ids(ids))
+
+
 __all__ = [
     "ApplicationSource",
     "CandidateSource",
     "applications",
+    "feedback",
     "candidates",
     "jobs",
     "notes",

@@ -160,3 +160,8 @@ async def entries_by_ids(
     async with sessions() as db:
         found = await candidate_queries.rows_by_ids(db, customer_id, models.AuditEntry, ids)
     return [found.get(i) for i in ids]
+
+
+async def add_audit(db: AsyncSession, records: Sequence[AuditRecord]) -> None:
+    """Entries in the caller's transaction: the act and its entry are stored together (or neither)."""
+    await audit_entries.add_entries(db, [_entry(record) for record in records])

@@ -14,6 +14,7 @@ class ErrorKind(enum.StrEnum):
     LINKEDIN_AUTH_FAILED = "LINKEDIN_AUTH_FAILED"
     LINKEDIN_RATE_LIMITED = "LINKEDIN_RATE_LIMITED"
     DUPLICATE = "DUPLICATE"
+    HAS_APPLICATIONS = "HAS_APPLICATIONS"
 
 
 class DomainError(Exception):
@@ -37,6 +38,12 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     kind = ErrorKind.CONFLICT
+
+
+class HasApplications(DomainError):
+    """A job cannot go while candidates have applied to it, unless the caller asks for the cascade."""
+
+    kind = ErrorKind.HAS_APPLICATIONS
 
 
 class LinkedInUnavailable(DomainError):

@@ -23,6 +23,7 @@ from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
 from resolvers.activity_feed import ActivityKind, events_for
+from resolvers.erasure import forget_erasure
 from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
 from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_matching import apply_member, member_details
@@ -235,6 +236,8 @@ class _Processing:
                 try:
                     job = await _open_job(db, customer_id, exported.external_job_posting_id)
                     outcome, news = await _match_and_apply(db, customer_id, row, exported, job)
+                    # A recruiter's new export of an erased member is deliberate: the tombstone goes.
+                    await forget_erasure(db, customer_id, self._tenant.member_digest, exported.member_urn)
                     await db.commit()
                     candidate_id = _id(merged_candidate(outcome))
                     for kind in news:

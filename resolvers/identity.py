@@ -20,6 +20,7 @@ from models.sync_source_queries import CandidateSource
 from models.sync_statuses import StatusChange
 from resolvers import linkedin_faults
 from resolvers.activity_feed import ActivityKind, events_for
+from resolvers.erasure import forget_erasure
 from resolvers.errors import Conflict, DomainError, ErrorKind, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.services import Services
 from resolvers.sync import payloads
@@ -105,6 +106,9 @@ async def link_member(services: Services, tenant: Tenant, candidate_id: int, per
             identity.match_source = models.MatchSource.MANUAL
             identity.match_reason = MANUAL_REASON
             identity.matched_at = models.utcnow()
+            # A recruiter's manual link of an erased member is deliberate, as a new export is: the
+            # poll brings their activity in again.
+            await forget_erasure(db, customer_id, tenant.member_digest, urn)
     except sa.exc.IntegrityError as exc:
         # Another request linked the same member to another candidate between our read and our write
         # (the candidate's lock does not cover the member).

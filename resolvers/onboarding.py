@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlencode
@@ -49,6 +49,7 @@ from models.db import write_session
 from models.integration import OutboxStatus, SyncEntity
 from models.sync_statuses import customer_pending_enqueued_before, customer_status_counts
 from resolvers import linkedin_faults
+from resolvers.ats_writes.common import camel
 from resolvers.ats_writes.validation import Checker
 from resolvers.errors import Conflict, DomainError, Duplicate, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.integration_status import CredentialsStatus, credentials_status
@@ -139,6 +140,14 @@ class CustomerSettings:
 
     job_availability: JobAvailability | None = None
     project_visibility: ProjectVisibility | None = None
+    # Day counts the request sets, by setting name (PRIVACY_DAYS); a value of None turns one off.
+    days: Mapping[str, int | None] = field(default_factory=dict)
+
+
+# The customer's privacy settings in days (issue 11): `purged_profile_auto_erase_days` and
+# `linkedin_mirror_retention_days`, each 1 to 3650 days or off (None).
+PRIVACY_DAYS = ("purged_profile_auto_erase_days", "linkedin_mirror_retention_days")
+MAX_DAYS = 3650
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,6 +601,12 @@ async def update_customer_settings(
             row.job_availability = settings.job_availability
         if settings.project_visibility is not None:
             row.project_visibility = settings.project_visibility
+        for name, value in settings.days.items():
+            if name not in PRIVACY_DAYS:
+                raise InvalidInput(f"Unknown setting {name}", field=name)
+            if value is not None and not 1 <= value <= MAX_DAYS:
+                raise InvalidInput(f"Give 1 to {MAX_DAYS} days, or null to turn it off", field=camel(name))
+            setattr(row, name, value)
         db.add(row)
     return row
 

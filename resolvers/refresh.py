@@ -41,6 +41,7 @@ from resolvers import linkedin_faults
 from resolvers.activity_feed import ActivityFeed, ActivityKind, events_for
 from resolvers.errors import LinkedInUnavailable
 from resolvers.linkedin_faults import Fault
+from resolvers.member_digest import MemberDigest, erased_members
 from resolvers.poll_windows import MAX_WINDOW, to_ms_precision, windows, windows_back
 from resolvers.stubs import StubOutcome, apply_mail_stubs
 
@@ -119,10 +120,14 @@ class RefreshService:
         deadline_s: float | None = None,
         history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,
         feed: ActivityFeed | None = None,
+        member_digest: MemberDigest | None = None,
     ) -> None:
         self._sessions = sessions
         # Where a window's new InMails, notes and stub matches are announced once committed.
         self._feed = feed
+        # Erased members (tombstones) are skipped by the poll; None only where no secret keys exist
+        # (tests and benches that build the service by hand), and then nothing is skipped.
+        self._member_digest = member_digest
         self._customer_id = customer_id
         self._lease_name = lease_name(customer_id)
         self._linkedin = linkedin
@@ -449,9 +454,11 @@ class RefreshService:
         kind: ActivityKind
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
-            messages = _message_rows(events)
 
             async def store_messages(db: AsyncSession) -> None:
+                rows = _message_rows(events)
+                erased = await self._erased(db, [r.member_urn for r in rows])
+                messages = [r for r in rows if r.member_urn not in erased]
                 if self._feed is not None:
                     announce.extend(await _candidates_of_new_messages(db, customer_id, messages))
                 await upsert_messages(db, customer_id, messages)
@@ -463,9 +470,11 @@ class RefreshService:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            note_rows = _note_rows(notes)
 
             async def store_notes(db: AsyncSession) -> None:
+                rows = _note_rows(notes)
+                erased = await self._erased(db, [r.member_urn for r in rows])
+                note_rows = [r for r in rows if r.member_urn not in erased]
                 if self._feed is not None:
                     announce.extend(await _candidates_of_new_notes(db, customer_id, note_rows))
                 await upsert_notes(db, customer_id, note_rows)
@@ -478,7 +487,9 @@ class RefreshService:
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
-                done = await apply_mail_stubs(db, customer_id, stubs)
+                erased = await self._erased(db, [s.member_urn for s in stubs])
+                kept = [s for s in stubs if s.member_urn not in erased]
+                done = await apply_mail_stubs(db, customer_id, kept)
                 outcome.created, outcome.updated = done.created, done.updated
 
             await self._commit_window(move, store)
@@ -490,6 +501,10 @@ class RefreshService:
         if self._feed is not None and announce:
             await self._feed.publish(events_for(customer_id, announce, kind))
         report.windows += 1
+
+    async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
+        """The members among these the customer erased: the poll does not rebuild them."""
+        return await erased_members(db, self._customer_id, self._member_digest, member_urns)
 
     async def _commit_window(self, move: Mover, store: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """Store one window's rows and move its watermark (or history start), in one transaction."""

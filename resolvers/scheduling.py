@@ -29,6 +29,11 @@ class Pacing:
     daily_call_budget: int = DAILY_CALL_BUDGET
     # Longest wait after failures in a row.
     max_backoff_s: float = 3_600.0
+    # The privacy duties (issue 11); 0 turns a kind off (the purge check never is: settings refuse 0).
+    purge_check_interval_s: float = 0.0
+    retention_interval_s: float = 0.0
+    # How soon an offboarding that stopped on a failure is tried again (it backs off from there).
+    offboarding_interval_s: float = 0.0
 
     def seat_poll_interval_s(self, seats: int) -> float:
         """Seconds between two polls of one seat, for a customer with `seats` seats."""

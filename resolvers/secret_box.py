@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import SecretStr
 
 # Fewer characters than this and showing the last four would give away too much of the secret.
@@ -42,6 +44,7 @@ class SecretBox:
         self._newest = fernets[0]
         self._all = MultiFernet(fernets)
         self._count = len(fernets)
+        self._keys = tuple(keys)
 
     def __repr__(self) -> str:
         return f"SecretBox({self._count} keys)"
@@ -64,6 +67,14 @@ class SecretBox:
             return self._all.rotate(token.encode()).decode("ascii")
         except InvalidToken:
             raise _undecryptable() from None
+
+    def derived_keys(self, purpose: str) -> tuple[bytes, ...]:
+        """One 32-byte key per configured key, newest first, for `purpose` alone (HKDF-SHA256): a keyed
+        hash made with them can be checked under every key after a rotation, and reveals no Fernet key."""
+        return tuple(
+            HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(key)
+            for key in self._keys
+        )
 
     def needs_rotation(self, token: str) -> bool:
         """Whether a token was made with an older key (one HMAC check per key tried)."""

@@ -21,6 +21,7 @@ from models.customers import Customer
 from models.db import SessionFactory
 from resolvers.activity_feed import ActivityFeed
 from resolvers.match_cache import LiveMatchCache
+from resolvers.member_digest import MemberDigest
 from resolvers.refresh import RefreshService
 from resolvers.secret_box import SecretBox
 
@@ -43,6 +44,8 @@ class Tenant:
     # This customer's child app: its own tokens, retry budget and faults.
     linkedin: LinkedInClient
     refresh: RefreshService
+    # Keyed HMACs of person URNs for erasure tombstones (keys from RSC_SECRET_KEYS).
+    member_digest: MemberDigest
     live_matches: LiveMatchCache = field(default_factory=LiveMatchCache)
     # The row version this tenant was built from.
     version: datetime | None = None
@@ -154,6 +157,7 @@ class TenantDirectory:
             contract_urn=row.linkedin_contract_urn,
         )
         client = self._clients(config, row.key)
+        digest = MemberDigest.of_box(self._box)
         return Tenant(
             id=row.id,
             key=row.key,
@@ -169,7 +173,9 @@ class TenantDirectory:
                 initial_lookback=self._lookback,
                 deadline_s=self._deadline_s,
                 feed=self._feed,
+                member_digest=digest,
             ),
+            member_digest=digest,
             version=row.updated_at,
         )
 

@@ -51,6 +51,28 @@ class MoveApplicationStagePayload:
         description="The application; its status is the stage with the latest time. Null on failure."
     )
     stage: ApplicationStage | None = strawberry.field(description="The stage added to the history.")
+    stage_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The stage's global ID (pass it to deleteApplicationStage); null on failure.",
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.input(description="The stage history entry to delete.")
+class DeleteApplicationStageInput:
+    id: strawberry.ID = strawberry.field(
+        description="The stage's global ID (`moveApplicationStage.stageId`)."
+    )
+
+
+@strawberry.type(description="The result of `deleteApplicationStage`.")
+class DeleteApplicationStagePayload:
+    deleted_application_stage_id: strawberry.ID | None = strawberry.field(
+        description="The global ID of the deleted stage; null on failure."
+    )
+    application: Application | None = strawberry.field(
+        description="The application; its status is its newest remaining stage. Null on failure."
+    )
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
@@ -106,8 +128,12 @@ class ApplicationMutation:
             )
         except DomainError as error:
             return MoveApplicationStagePayload(application=None, stage=None, user_errors=user_errors(error))
+        assert step.id is not None
         return MoveApplicationStagePayload(
-            application=Application.from_row(row), stage=ApplicationStage.from_row(step), user_errors=[]
+            application=Application.from_row(row),
+            stage=ApplicationStage.from_row(step),
+            stage_id=global_id("ApplicationStage", step.id),
+            user_errors=[],
         )
 
     @strawberry.mutation(description="Delete an application with its stages and notes, here and on LinkedIn.")
@@ -124,4 +150,28 @@ class ApplicationMutation:
             return DeleteApplicationPayload(deleted_application_id=None, user_errors=user_errors(error))
         return DeleteApplicationPayload(
             deleted_application_id=global_id("Application", application_id), user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Delete one entry of an application's stage history, here and on LinkedIn."
+    )
+    async def delete_application_stage(
+        self, info: Info, input: DeleteApplicationStageInput
+    ) -> DeleteApplicationStagePayload:
+        try:
+            stage_id = node_id(input.id, "ApplicationStage", "id")
+            row = await applications.delete_application_stage(
+                info.context.services.sessions,
+                info.context.tenant.id,
+                stage_id,
+                sight=info.context.job_sight,
+            )
+        except DomainError as error:
+            return DeleteApplicationStagePayload(
+                deleted_application_stage_id=None, application=None, user_errors=user_errors(error)
+            )
+        return DeleteApplicationStagePayload(
+            deleted_application_stage_id=global_id("ApplicationStage", stage_id),
+            application=Application.from_row(row),
+            user_errors=[],
         )

@@ -6,13 +6,15 @@ import strawberry
 from pydantic import SecretStr
 
 import models
+import models.offboarding
 from graph.context import Info
-from graph.customer import Customer, ProjectVisibility
-from graph.errors import UserError
+from graph.customer import Customer, CustomerOffboarding, OffboardingDataChoice, ProjectVisibility
+from graph.errors import ClientError, UserError
+from graph.ids import decode_node_id
 from graph.job import JobAvailability
-from graph.mutations.common import USER_ERRORS, user_errors
-from resolvers import onboarding
-from resolvers.errors import DomainError
+from graph.mutations.common import USER_ERRORS, given_fields, user_errors
+from resolvers import offboarding, onboarding
+from resolvers.errors import DomainError, InvalidInput, NotFound
 
 
 @strawberry.input(description="A customer to provision: the partner app makes its LinkedIn child app.")
@@ -65,6 +67,36 @@ class UpdateCustomerSettingsInput:
     project_visibility: ProjectVisibility | None = strawberry.field(
         default=None, description="Who sees PROJECT-visible InMails and LinkedIn notes."
     )
+    purged_profile_auto_erase_days: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Erase candidates LinkedIn lists as closed or purged this many days (1 to 3650) after "
+        "LinkedIn closed them; null turns it off (absent: unchanged).",
+    )
+    linkedin_mirror_retention_days: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Keep the local LinkedIn mirror of members with no activity this many days (1 to 3650); "
+        "null keeps it (absent: unchanged).",
+    )
+
+
+@strawberry.input(
+    description="A customer whose contract ended: name it by `customerKey` or `id` (one of them)."
+)
+class OffboardCustomerInput:
+    customer_key: str | None = strawberry.field(default=None, description="The customer's key.")
+    id: strawberry.ID | None = strawberry.field(default=None, description="The customer's global ID.")
+    data_choice: OffboardingDataChoice = strawberry.field(
+        description="What becomes of its local data once LinkedIn's copy is deleted."
+    )
+
+
+@strawberry.type(description="The result of `offboardCustomer`.")
+class OffboardCustomerPayload:
+    customer: Customer | None = strawberry.field(description="The customer; null on failure.")
+    offboarding: CustomerOffboarding | None = strawberry.field(
+        description="Its offboarding as it stands (it runs in the background: poll `customer.offboarding`)."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type(description="The result of `provisionCustomer`.")
@@ -137,7 +169,9 @@ class CustomerMutation:
         self, info: Info, input: UpdateCustomerSettingsInput
     ) -> UpdateCustomerSettingsPayload:
         tenant = info.context.tenant
+        days = given_fields(input, onboarding.PRIVACY_DAYS)
         settings = onboarding.CustomerSettings(
+            days={name: value if isinstance(value, int) else None for name, value in days.items()},
             job_availability=_availability(input.job_availability),
             project_visibility=(
                 None
@@ -150,3 +184,47 @@ class CustomerMutation:
         except DomainError as error:
             return UpdateCustomerSettingsPayload(customer=None, user_errors=user_errors(error))
         return UpdateCustomerSettingsPayload(customer=Customer.from_row(row), user_errors=[])
+
+    @strawberry.mutation(
+        description="Offboard a customer whose contract ended: delete on LinkedIn everything synced for "
+        "its integration context (candidates, applications with their notes, stages and feedback, notes, "
+        "ACLs; jobs closed), disable its integrations, then delete or anonymise its local data. It runs in "
+        "the background, resumes after a crash, and answers at once; asking again answers its progress "
+        "(operators only)."
+    )
+    async def offboard_customer(self, info: Info, input: OffboardCustomerInput) -> OffboardCustomerPayload:
+        services = info.context.services
+        try:
+            row = await _customer_named(info, input.customer_key, input.id)
+            assert row.id is not None
+            found = await offboarding.start_offboarding(
+                services.sessions,
+                row.id,
+                models.offboarding.DataChoice(input.data_choice.value),
+                requested_by=info.context.viewer.user,
+            )
+        except DomainError as error:
+            return OffboardCustomerPayload(customer=None, offboarding=None, user_errors=user_errors(error))
+        return OffboardCustomerPayload(
+            customer=Customer.from_row(row), offboarding=CustomerOffboarding.of(found), user_errors=[]
+        )
+
+
+async def _customer_named(info: Info, key: str | None, node_id: strawberry.ID | None) -> models.Customer:
+    """The customer an operator's input names by key or global id (exactly one)."""
+    if (key is None) == (node_id is None):
+        raise InvalidInput("Name the customer by customerKey or by id (one of them)", field="customerKey")
+    services = info.context.services
+    if node_id is not None:
+        try:
+            customer_id = decode_node_id(str(node_id), "Customer")
+        except ClientError as exc:
+            raise NotFound("No customer has this id", field="id") from exc
+        row = await onboarding.customer(services, customer_id)
+        field_name = "id"
+    else:
+        row = await onboarding.customer_by_key(services, key or "")
+        field_name = "customerKey"
+    if row is None:
+        raise NotFound("No customer has this key or id", field=field_name)
+    return row

@@ -7,6 +7,7 @@ import strawberry
 import models
 from graph.context import Info
 from graph.errors import UserError
+from graph.ids import global_id
 from graph.job import Job, JobAvailability, JobState
 from graph.mutations.common import USER_ERRORS, given_fields, node_id, user_errors
 from resolvers.ats_writes import jobs
@@ -76,6 +77,27 @@ def _domain_values(fields: dict[str, object]) -> dict[str, object]:
     return converted
 
 
+@strawberry.input(description="The job to delete.")
+class DeleteJobInput:
+    id: strawberry.ID = strawberry.field(description="The job's global ID.")
+    cascade: bool = strawberry.field(
+        default=False,
+        description="Also delete the job's applications (with their stages, notes and feedback); "
+        "without it, a job with applications is refused (HAS_APPLICATIONS).",
+    )
+
+
+@strawberry.type(description="The result of `deleteJob`.")
+class DeleteJobPayload:
+    deleted_job_id: strawberry.ID | None = strawberry.field(
+        description="The global ID of the deleted job; null on failure."
+    )
+    deleted_application_count: int = strawberry.field(
+        description="How many applications were deleted with it."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
 @strawberry.type
 class JobMutation:
     @strawberry.mutation(description="Create a job; LinkedIn is told through the outbox.")
@@ -102,3 +124,25 @@ class JobMutation:
         except DomainError as error:
             return UpdateJobPayload(job=None, user_errors=user_errors(error))
         return UpdateJobPayload(job=Job.from_row(row), user_errors=[])
+
+    @strawberry.mutation(
+        description="Delete a job (refused while it has applications unless `cascade`); on LinkedIn it "
+        "is closed. To close a job and keep it, use updateJob(state: CLOSED)."
+    )
+    async def delete_job(self, info: Info, input: DeleteJobInput) -> DeleteJobPayload:
+        try:
+            job_id = node_id(input.id, "Job", "id")
+            _, count = await jobs.delete_job(
+                info.context.services.sessions,
+                info.context.tenant.id,
+                job_id,
+                cascade=input.cascade,
+                sight=info.context.job_sight,
+            )
+        except DomainError as error:
+            return DeleteJobPayload(
+                deleted_job_id=None, deleted_application_count=0, user_errors=user_errors(error)
+            )
+        return DeleteJobPayload(
+            deleted_job_id=global_id("Job", job_id), deleted_application_count=count, user_errors=[]
+        )

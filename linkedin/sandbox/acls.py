@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from linkedin.sandbox.batch import body_key, compound_keys, deleted, update_entities
-from linkedin.sandbox.restli import Key, RestliError, page, required
+from linkedin.sandbox.restli import Key, RestliError, key_string, page, required
 from linkedin.sandbox.state import SandboxState
 
 Json = dict[str, Any]
@@ -49,6 +49,7 @@ async def put_acls(request: Request, state: SandboxState) -> Response:
 async def delete_acls(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE of ACLs."""
     keys = compound_keys(request, state, ACL_FIELDS)
+    state.count_deletes("atsEntityAcls", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if not _discard(state.entity_acls, key)}
     return deleted([text for text, _ in keys], missing)
 
@@ -62,6 +63,7 @@ async def put_assignees(request: Request, state: SandboxState) -> Response:
 async def delete_assignees(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE of assignees."""
     keys = compound_keys(request, state, ASSIGNEE_FIELDS)
+    state.count_deletes("atsEntityAclAssignees", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if not _discard(state.acl_assignees, key)}
     return deleted([text for text, _ in keys], missing)
 
@@ -186,8 +188,9 @@ def _candidate_id(key: Key) -> tuple[str, str]:
 
 
 async def admin_in_ats(request: Request, state: SandboxState) -> Json:
-    """Admin: what a person sees of a member in the In-ATS indicator: the member's candidates and the
-    applications on jobs it may see."""
+    """Admin: what a person sees of a member in the In-ATS indicator: the member's candidates (with the
+    ids of their notes) and the applications on jobs it may see (with the ids of their notes, stages
+    and interview feedback)."""
     person = _person(request, state)
     member = required(request.query_params, "member")
     candidates: list[Json] = []
@@ -200,11 +203,17 @@ async def admin_in_ats(request: Request, state: SandboxState) -> Json:
                 "atsJobApplicationId": dict(a.key)["atsJobApplicationId"],
                 "atsJobPostingId": a.body.get("atsJobPostingId"),
                 "atsJobPostingName": a.body.get("atsJobPostingName"),
+                # What the indicator shows of the application's history (LinkedIn drops it with it).
+                "notes": sorted(a.notes),
+                "stages": sorted(a.stages),
+                "interviewFeedback": sorted(a.feedback),
             }
             for a in state.applications.values()
             if dict(a.key)["integrationContext"] == context
             and a.body.get("atsCandidateId") == ats_id
             and sees_job(state, context, str(a.body.get("atsJobPostingId")), person, IN_ATS_VIEWERS)
         ]
-        candidates.append({"atsCandidateId": ats_id, "applications": applications})
+        candidates.append(
+            {"atsCandidateId": ats_id, "notes": sorted(candidate.notes), "applications": applications}
+        )
     return {"person": person, "member": member, "inAts": bool(candidates), "candidates": candidates}

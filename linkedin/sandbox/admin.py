@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from linkedin.sandbox import acls, exports, integrations, provisioning
+from linkedin.sandbox import acls, exports, integrations, provisioning, purges
 from linkedin.sandbox.dispatch import sandbox_state
 from linkedin.sandbox.member_profiles import seat_projects
 from linkedin.sandbox.restli import RestliError, error_response, json_body, key_string
@@ -450,6 +450,8 @@ async def pushed_state(request: Request, state: SandboxState) -> Json:
         "entityAcls": [key_string(k) for k in sorted(state.entity_acls)],
         "aclAssignees": [key_string(k) for k in sorted(state.acl_assignees)],
         "exports": list(state.exports.values()),
+        "purged": list(state.purged.values()),
+        "deleteCalls": state.delete_calls,
     }
 
 
@@ -502,6 +504,7 @@ ROUTES = [
     Route("/_admin/state", admin(pushed_state), methods=["GET"]),
     Route("/_admin/projects", admin(projects), methods=["GET"]),
     Route("/_admin/exports", admin(exports.admin_export), methods=["POST"]),
+    Route("/_admin/purges", admin(purges.admin_purge), methods=["POST"]),
     Route("/_admin/exportJobs", admin(acls.admin_export_jobs), methods=["GET"]),
     Route("/_admin/inAts", admin(acls.admin_in_ats), methods=["GET"]),
     Route("/_admin/deliveries", admin(exports.admin_deliveries), methods=["GET"]),

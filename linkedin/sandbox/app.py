@@ -21,6 +21,7 @@ from linkedin.sandbox import (
     oauth,
     profile_plugin,
     provisioning,
+    purges,
 )
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.dispatch import Handler, endpoint
@@ -48,6 +49,12 @@ RESOURCES: list[Resource] = [
     ("atsCandidates/{key}/notes", "atsCandidateNotes", ["PUT"], candidates.put_notes),
     ("atsCandidates/{key}/notes", "atsCandidateNotes", ["DELETE"], candidates.delete_notes),
     ("exportedCandidates", "exportedCandidates", ["GET"], exports.exported_candidates),
+    (
+        "atsPurgedExportedCandidates",
+        "atsPurgedExportedCandidates",
+        ["GET"],
+        purges.purged_exported_candidates,
+    ),
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["PUT"], exports.put_configurations),
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["GET"], exports.get_configurations),
     ("atsIntegrations/{key}/configurations", "atsIntegrations", ["DELETE"], exports.delete_configurations),

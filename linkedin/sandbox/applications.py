@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from linkedin.sandbox import validation
 from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_collection, update_entities
-from linkedin.sandbox.restli import RestliError
+from linkedin.sandbox.restli import RestliError, key_string
 from linkedin.sandbox.state import Application, SandboxState
 
 Json = dict[str, Any]
@@ -36,6 +36,7 @@ async def put(request: Request, state: SandboxState) -> Response:
 async def delete(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE; an application's stages, notes and feedback go with it."""
     keys = compound_keys(request, state, KEY_FIELDS)
+    state.count_deletes("atsApplications", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if state.applications.pop(key, None) is None}
     return deleted([text for text, _ in keys], missing)
 

@@ -17,6 +17,7 @@ from linkedin.sandbox.restli import (
     canonical,
     error_body,
     json_body,
+    key_string,
     parse_key,
     query_keys,
     simple_ids,
@@ -106,6 +107,10 @@ def sub_collection(
     async def delete_items(request: Request, state: SandboxState) -> Response:
         items: dict[str, Json] = getattr(parent(request, state), attribute)
         ids = sub_ids(request, state)
+        fields = dict(parse_key(request.path_params["key"]))
+        fields.pop("dataProvider", None)
+        parent_key = key_string(tuple(sorted(fields.items())))
+        state.count_deletes(f"{family}/{attribute}", [f"{parent_key}/{i}" for i in ids])
         missing = {i for i in ids if items.pop(i, None) is None}
         return deleted(ids, missing)
 

@@ -9,7 +9,14 @@ from starlette.responses import JSONResponse, Response
 
 from linkedin.sandbox import validation
 from linkedin.sandbox.batch import body_key, compound_keys, deleted, path_key, sub_collection, update_entities
-from linkedin.sandbox.restli import RestliError, batch_entities, error_body, json_body, restli_method
+from linkedin.sandbox.restli import (
+    RestliError,
+    batch_entities,
+    error_body,
+    json_body,
+    key_string,
+    restli_method,
+)
 from linkedin.sandbox.state import Candidate, SandboxState
 from linkedin.sandbox.world import World
 
@@ -95,6 +102,7 @@ async def get(request: Request, state: SandboxState) -> Response:
 async def delete(request: Request, state: SandboxState) -> Response:
     """BATCH_DELETE of candidates (and their notes)."""
     keys = compound_keys(request, state, KEY_FIELDS)
+    state.count_deletes("atsCandidates", [key_string(key) for _, key in keys])
     missing = {text for text, key in keys if state.candidates.pop(key, None) is None}
     return deleted([text for text, _ in keys], missing)
 

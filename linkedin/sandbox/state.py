@@ -215,6 +215,11 @@ class SandboxState:
         self.challenged_urls: set[str] = set()
         # The profile plugin's sign-ins: session token → the seat URN signed in with it.
         self.plugin_sessions: dict[str, str] = {}
+        # Members whose exported profile was closed or purged (atsPurgedExportedCandidates), by URN.
+        self.purged: dict[str, Json] = {}
+        # Every key each DELETE named, counted per resource (found or not): tests check that a
+        # resumed offboarding never deletes a record twice.
+        self.delete_calls: dict[str, dict[str, int]] = {}
         # Continue after the world's own ids (evt-000001...), so admin-made events never reuse one.
         self.counter = len(self.world.events)
         if self.root is self:
@@ -315,6 +320,12 @@ class SandboxState:
         if self.http is not None:
             await self.http.close()
             self.http = None
+
+    def count_deletes(self, resource: str, keys: list[str]) -> None:
+        """Count one DELETE of each of these keys (canonical key strings or sub-collection ids)."""
+        counts = self.delete_calls.setdefault(resource, {})
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
 
     def charge_records(self, family: str, records: int) -> None:
         """Count pushed records against the per-minute limit; 429 once the minute's budget is spent."""

@@ -188,3 +188,34 @@ async def delete_application(
         enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
         await queries.delete_row(db, customer_id, models.Application, application_id)
     return application_id
+
+
+async def delete_application_stage(
+    sessions: SessionFactory, customer_id: int, stage_id: int, *, sight: JobSight = EVERY_JOB
+) -> models.Application:
+    """Delete one entry of an application's stage history (LinkedIn's list loses it too); the newest
+    remaining stage becomes the application's status (`Applied` when none is left). Returns the
+    application."""
+    async with transaction(sessions) as db:
+        stage = await queries.row_for_update(db, customer_id, models.ApplicationStage, stage_id)
+        if stage is None:
+            raise not_found("application stage", "id")
+        row = await queries.row_for_update(db, customer_id, models.Application, stage.application_id)
+        if row is None:  # the foreign key cascades: a stage has its application
+            raise not_found("application stage", "id")
+        await require_visible_job(db, customer_id, sight, row.job_id, "application stage", "id")
+        enqueue(
+            db,
+            customer_id,
+            models.SyncEntity.APPLICATION_STAGE,
+            stage_id,
+            models.OutboxOp.DELETE,
+            {"application_id": row.id},
+        )
+        await queries.delete_row(db, customer_id, models.ApplicationStage, stage_id)
+        assert row.id is not None
+        remaining = await queries.stages_of_application(db, customer_id, row.id)
+        newest = max(remaining, key=lambda s: (s.at, s.id or 0), default=None)
+        row.status = newest.stage if newest is not None else INITIAL_STATUS
+        await queries.flush(db)
+    return row

@@ -13,6 +13,7 @@ import models
 from models import ats_queries as queries
 from models.ats import ATS_USER_WRITE
 from models.db import SessionFactory
+from models.mirror_erasure import delete_mirror_of_candidates
 from models.outbox_writes import enqueue
 from resolvers.ats_writes.common import camel, not_found, transaction
 from resolvers.ats_writes.validation import NAME_MAX, Checker
@@ -192,15 +193,29 @@ async def _enqueue_applications(
         enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, op, key)
 
 
+async def enqueue_application_deletes(db: AsyncSession, customer_id: int, candidate_id: int) -> int:
+    """Queue the DELETE of each of the candidate's applications (LinkedIn keeps applications apart from
+    candidates, so each gets its own delete; their notes, feedback and stages go with them there, so
+    none is sent for those). Returns how many."""
+    keys = await queries.application_keys_of_candidate(db, customer_id, candidate_id)
+    for application_id, job_id in keys:
+        key = {"candidate_id": candidate_id, "job_id": job_id}
+        enqueue(db, customer_id, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key)
+    return len(keys)
+
+
 async def delete_candidate(sessions: SessionFactory, customer_id: int, candidate_id: int) -> int:
-    """Delete a candidate with its applications and notes; LinkedIn is told about each record."""
+    """Delete a candidate with its applications and notes, and the local LinkedIn mirror of the person
+    (InMails, prospect notes, snapshots: held only for the candidate); LinkedIn is told about each
+    record."""
     async with transaction(sessions) as db:
         row = await queries.lock_candidate(db, customer_id, candidate_id)
         if row is None:
             raise not_found("candidate", "id")
         await release_duplicates(db, customer_id, candidate_id)
-        # LinkedIn keeps applications apart from candidates, so each one gets its own delete.
-        await _enqueue_applications(db, customer_id, candidate_id, models.OutboxOp.DELETE)
+        await enqueue_application_deletes(db, customer_id, candidate_id)
         enqueue(db, customer_id, models.SyncEntity.CANDIDATE, candidate_id, models.OutboxOp.DELETE)
+        # Else a re-export of the member would bring the old thread and notes back with the candidate.
+        await delete_mirror_of_candidates(db, customer_id, [candidate_id])
         await queries.delete_row(db, customer_id, models.Candidate, candidate_id)
     return candidate_id

@@ -14,6 +14,7 @@ from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers.ats_writes.common import camel, not_found, require_visible_job, transaction
 from resolvers.ats_writes.validation import TITLE_MAX, Checker
+from resolvers.errors import HasApplications
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +112,51 @@ async def update_job(
                     )
             await queries.flush(db)
     return row
+
+
+def closing_key(job: models.Job) -> dict[str, object]:
+    """What LinkedIn needs to close a job once its row is gone (a job is closed there, not deleted):
+    the posting's fields, which are the customer's job data, never a person's."""
+    return {
+        "title": job.title,
+        "description": job.description,
+        "location": job.location,
+        "company_apply_url": job.company_apply_url,
+        "listed_at": job.created_at.isoformat(),
+        "public": job.availability is models.JobAvailability.PUBLIC,
+    }
+
+
+async def delete_job(
+    sessions: SessionFactory,
+    customer_id: int,
+    job_id: int,
+    *,
+    cascade: bool = False,
+    sight: JobSight = EVERY_JOB,
+) -> tuple[int, int]:
+    """Delete a job; while candidates have applied to it HAS_APPLICATIONS (field `cascade`) unless
+    `cascade`, which deletes its applications too (each mirrored on LinkedIn, whose children go with
+    them there). On LinkedIn the job is closed (state CLOSED). Returns (job id, applications deleted)."""
+    async with transaction(sessions) as db:
+        row = await queries.row_for_update(db, customer_id, models.Job, job_id)
+        if row is None:
+            raise not_found("job", "id")
+        await require_visible_job(db, customer_id, sight, job_id, "job", "id")
+        applications = await queries.application_keys_of_job(db, customer_id, job_id)
+        if applications and not cascade:
+            raise HasApplications(
+                f"{len(applications)} application(s) are on this job: close it with updateJob(state: "
+                "CLOSED), or pass cascade: true to delete them with it",
+                field="cascade",
+            )
+        # Children first: the applications' deletes, then the job's closing (the worker sends them in
+        # dependency order too).
+        for application_id, candidate_id in applications:
+            key = {"candidate_id": candidate_id, "job_id": job_id}
+            enqueue(
+                db, customer_id, models.SyncEntity.APPLICATION, application_id, models.OutboxOp.DELETE, key
+            )
+        enqueue(db, customer_id, models.SyncEntity.JOB, job_id, models.OutboxOp.DELETE, closing_key(row))
+        await queries.delete_row(db, customer_id, models.Job, job_id)
+    return job_id, len(applications)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from linkedin import wire
-from models import ApplicationStage, Candidate, Job, JobAvailability, JobState, Note
+from models import ApplicationStage, Candidate, InterviewFeedback, Job, JobAvailability, JobState, Note
 from models.sync_source_queries import ApplicationSource, CandidateSource
 from resolvers.sync.config import SyncConfig
 
@@ -108,3 +108,41 @@ def note_body(note: Note) -> Body:
 def stage_body(stage: ApplicationStage) -> Body:
     """An application stage (§2.7): when and which."""
     return wire.stage_to_wire(created_at=stage.at, stage=stage.stage)
+
+
+def feedback_body(row: InterviewFeedback) -> Body:
+    """Interview feedback on an application (§2.7)."""
+    return wire.feedback_to_wire(
+        created_at=row.created_at,
+        interviewer_first_name=row.interviewer_first_name,
+        interviewer_last_name=row.interviewer_last_name,
+        evaluations=[{"attribute": str(e["attribute"]), "result": str(e["result"])} for e in row.evaluations],
+        feedback=row.feedback,
+        interview_type=row.interview_type.value if row.interview_type is not None else None,
+    )
+
+
+def closed_job_body(job_id: int, key: dict[str, Any], org_urn: str, config: SyncConfig) -> Body | None:
+    """The CLOSE of a deleted job, from its outbox key (`resolvers.ats_writes.jobs.closing_key`); None
+    when the key lacks what LinkedIn needs."""
+    title, listed_at = key.get("title"), key.get("listed_at")
+    if not isinstance(title, str) or not isinstance(listed_at, str):
+        return None
+    location = key.get("location")
+    apply_url = key.get("company_apply_url")
+    if not isinstance(apply_url, str):
+        apply_url = config.job_url_template.format(id=job_id)
+    return wire.job_to_wire(
+        external_job_posting_id=str(job_id),
+        integration_context=org_urn,
+        title=title,
+        description=str(key.get("description") or ""),
+        company_apply_url=apply_url
+        if isinstance(apply_url, str)
+        else config.job_url_template.format(id=job_id),
+        listed_at=datetime.fromisoformat(listed_at),
+        closed=True,
+        location=location if isinstance(location, str) else None,
+        public=key.get("public") is True,
+        operation="CLOSE",
+    )

@@ -24,6 +24,7 @@ UPSERT_ORDER = (
     SyncEntity.APPLICATION,
     SyncEntity.APPLICATION_NOTE,
     SyncEntity.APPLICATION_STAGE,
+    SyncEntity.INTERVIEW_FEEDBACK,
 )
 DELETE_ORDER = tuple(reversed(UPSERT_ORDER))
 TASK_KEY = "task_id"
@@ -84,8 +85,8 @@ def coalesce(rows: Sequence[ClaimedRow]) -> list[Change]:
 
 
 def steps(changes: Sequence[Change]) -> list[Step]:
-    """Upserts parents first (jobs, candidates, notes, applications, application notes, stages), then
-    deletes children first; empty steps are left out."""
+    """Upserts parents first (jobs, candidates, notes, applications, application notes, stages,
+    feedback), then deletes children first; empty steps are left out."""
     ordered = [(t, OutboxOp.UPSERT) for t in UPSERT_ORDER] + [(t, OutboxOp.DELETE) for t in DELETE_ORDER]
     out = []
     for entity_type, op in ordered:

@@ -156,9 +156,42 @@ async def _poll_job_tasks(ctx: SendContext, waiting: Sequence[Change]) -> Outcom
 
 
 async def delete_jobs(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
-    """LinkedIn has no job deletion: a job leaves LinkedIn by being synced as CLOSED."""
-    reason = "LinkedIn cannot delete jobs; close the job instead of deleting it"
-    return dict.fromkeys(_ids(changes), Outcome(Kind.SKIPPED, reason))
+    """A deleted job leaves LinkedIn by being closed (state CLOSED; a job-requisition delete is not
+    documented there), built from what its outbox key kept; a job LinkedIn never held needs nothing."""
+    waiting = [c for c in changes if c.task_id is not None]
+    fresh = [c for c in changes if c.task_id is None]
+    out = await _poll_job_tasks(ctx, waiting)
+    if not fresh:
+        return out
+    async with ctx.sessions() as db:
+        pushed = await statuses_of(db, ctx.customer_id, SyncEntity.JOB, _ids(fresh))
+    bodies: list[dict[str, Any]] = []
+    present: list[int] = []
+    for change in fresh:
+        if pushed.get(change.entity_id) not in _HELD:
+            out[change.entity_id] = SENT  # never on LinkedIn: nothing to close
+            continue
+        body = payloads.closed_job_body(change.entity_id, change.key, ctx.org_urn, ctx.config)
+        if body is None:
+            out[change.entity_id] = Outcome(Kind.PARKED, "the outbox key lacks the job's fields to close it")
+            continue
+        bodies.append(body)
+        present.append(change.entity_id)
+    if not bodies:
+        return out
+    try:
+        answers = await ctx.linkedin.create_job_postings(bodies)
+    except LinkedInError as exc:
+        out.update(dict.fromkeys(present, of_exception(exc)))
+        return out
+    for job_id, answer in zip(present, answers, strict=False):
+        if isinstance(answer, BatchItemError):
+            out[job_id] = of_item_error(answer)
+        else:
+            out[job_id] = Outcome(Kind.AWAIT_TASK, "LinkedIn is closing the job", answer)
+    for job_id in present[len(answers) :]:
+        out[job_id] = Outcome(Kind.RETRY, "LinkedIn did not answer for this job")
+    return out
 
 
 # --- candidates ------------------------------------------------------------------------------------------
@@ -429,6 +462,30 @@ async def delete_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes
     return await _delete_children(changes, "application", ctx.linkedin.delete_application_stages)
 
 
+async def upsert_feedback(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push interview feedback, one sub-collection call per application."""
+    async with ctx.sessions() as db:
+        found = await sources.feedback(db, ctx.customer_id, _ids(changes))
+        parents = await statuses_of(
+            db, ctx.customer_id, SyncEntity.APPLICATION, [f.application_id for f in found.values()]
+        )
+    out, groups = _under_parents(
+        changes, {i: f.application_id for i, f in found.items()}, parents, "application"
+    )
+
+    async def call(application_id: int, feedback_ids: list[int]) -> BatchResult:
+        bodies = {str(i): payloads.feedback_body(found[i]) for i in feedback_ids}
+        return await ctx.linkedin.upsert_interview_feedback(str(application_id), bodies)
+
+    out.update(await _grouped(groups, call, parent="application"))
+    return out
+
+
+async def delete_feedback(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Mirror interview feedback deletions; the outbox key names the application."""
+    return await _delete_children(changes, "application", ctx.linkedin.delete_interview_feedback)
+
+
 SENDERS: dict[tuple[SyncEntity, OutboxOp], Sender] = {
     (SyncEntity.JOB, OutboxOp.UPSERT): upsert_jobs,
     (SyncEntity.JOB, OutboxOp.DELETE): delete_jobs,
@@ -442,4 +499,6 @@ SENDERS: dict[tuple[SyncEntity, OutboxOp], Sender] = {
     (SyncEntity.APPLICATION_NOTE, OutboxOp.DELETE): delete_application_notes,
     (SyncEntity.APPLICATION_STAGE, OutboxOp.UPSERT): upsert_stages,
     (SyncEntity.APPLICATION_STAGE, OutboxOp.DELETE): delete_stages,
+    (SyncEntity.INTERVIEW_FEEDBACK, OutboxOp.UPSERT): upsert_feedback,
+    (SyncEntity.INTERVIEW_FEEDBACK, OutboxOp.DELETE): delete_feedback,
 }

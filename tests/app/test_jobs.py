@@ -188,7 +188,8 @@ async def test_the_app_runs_no_job_unless_asked(settings: Settings) -> None:
         assert off_state is not None
         assert on_state is not None
         assert "scheduler" not in off_state
-        assert on_state["scheduler"].kinds == ["outbox", "exports"]
+        # The privacy duties always run (the purge check cannot be turned off; LinkedIn asks for it).
+        assert on_state["scheduler"].kinds == ["outbox", "exports", "purge_check", "retention", "offboarding"]
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)

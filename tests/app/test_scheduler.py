@@ -60,7 +60,7 @@ async def test_units_are_made_per_customer_and_per_seat_and_every_seat_is_polled
         seats = await seats_of(sandbox, child)
         rows = await rows_of(sessions, customer_id)
         assert sorted(rows) == sorted(
-            [("exports", ""), ("outbox", ""), ("seats", "")] + [(POLL, s) for s in seats]
+            [("exports", ""), ("outbox", ""), ("purge_check", ""), ("seats", "")] + [(POLL, s) for s in seats]
         )
         interval = jobs.scheduler.pacing.seat_poll_interval_s(len(seats))
         for seat in seats:
@@ -175,7 +175,12 @@ async def test_a_customer_not_configured_yet_gets_no_poll_or_outbox_until_it_is(
         row.linkedin_org_urn, row.linkedin_contract_urn = "urn:li:organization:7", "urn:li:contract:7"
         await db.commit()
     await jobs.scheduler.sync_customers()
-    assert sorted(await rows_of(sessions, pending.id)) == [("exports", ""), ("outbox", ""), ("seats", "")]
+    assert sorted(await rows_of(sessions, pending.id)) == [
+        ("exports", ""),
+        ("outbox", ""),
+        ("purge_check", ""),
+        ("seats", ""),
+    ]
 
 
 async def test_a_unit_whose_holder_died_is_taken_over_once_its_hold_expires(

@@ -70,6 +70,8 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             title=mark("title"),
             company=mark("company"),
             mailing_city=mark("city"),
+            # LinkedIn closed this member's profile: B's admins see it in purgedLinkedInProfiles.
+            linkedin_profile_purged_at=WHEN,
         )
         other = models.Candidate(
             customer_id=customer_id,
@@ -101,6 +103,18 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             created_at=WHEN,
             updated_at=WHEN,
         )
+        feedback = models.InterviewFeedback(
+            customer_id=customer_id,
+            application_id=application.id,
+            interviewer_first_name=mark("Ivo"),
+            interviewer_last_name=mark("Interviewer"),
+            evaluations=[{"attribute": mark("attribute"), "result": mark("result")}],
+            feedback=mark("feedback"),
+            created_at=WHEN,
+        )
+        db.add_all([feedback])
+        await db.flush()
+        assert feedback.id is not None
         db.add_all(
             [
                 stage,
@@ -211,6 +225,7 @@ async def _world_of_b(sessions: SessionFactory, customer_id: int) -> WorldB:
             "Candidate": [global_id("Candidate", candidate.id), global_id("Candidate", other.id)],
             "Job": [global_id("Job", job.id)],
             "Application": [global_id("Application", application.id)],
+            "InterviewFeedback": [global_id("InterviewFeedback", feedback.id)],
             "Note": [global_id("Note", note_id) for note_id in notes if note_id is not None],
             "User": [global_id("User", recruiter.id)],
             "LinkedInExport": [global_id("LinkedInExport", export_id or 0)],

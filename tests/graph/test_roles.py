@@ -29,12 +29,18 @@ from tests.users_support import add_user
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|UPSERT)\b(?!\s+INTO\s+audit_entry\b)", re.IGNORECASE)
 
 # What the issue says each role may do, for the cells a wrong edit of ROOT would hurt most.
-OPERATOR_ONLY = {"Query.customers", "Mutation.provisionCustomer", "Mutation.addCustomer"}
+OPERATOR_ONLY = {
+    "Query.customers",
+    "Mutation.provisionCustomer",
+    "Mutation.addCustomer",
+    "Mutation.offboardCustomer",
+}
 INTEGRATION_ONLY = {"Query.viewer", "Query.linkedinMembers"}
 ADMIN_NOT_RECRUITER = {
     "Query.linkedinIntegration",
     "Query.syncStatus",
     "Mutation.updateCustomerSettings",
+    "Query.purgedLinkedInProfiles",
 }
 
 

@@ -17,6 +17,7 @@ from models import (
     Application,
     ApplicationStage,
     Candidate,
+    InterviewFeedback,
     Job,
     JobState,
     Note,
@@ -102,7 +103,15 @@ async def history(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
         # ACLs are current state: the backfill sends them whatever the span.
         user = User(customer_id=c, email="r@s.example", roles="recruiter", person_urn="urn:li:person:rs")
         group = AclGroup(customer_id=c, name="Secured")
-        db.add_all([note, app_note, stage, user, group])
+        feedback = InterviewFeedback(
+            customer_id=c,
+            application_id=application.id or 0,
+            interviewer_first_name="R",
+            interviewer_last_name="S",
+            created_at=RECENT,
+            updated_at=RECENT,
+        )
+        db.add_all([note, app_note, stage, feedback, user, group])
         await db.flush()
         db.add_all(
             [
@@ -118,6 +127,7 @@ async def history(sessions: SessionFactory, customer_id: int) -> dict[str, int]:
             "note": note.id or 0,
             "app_note": app_note.id or 0,
             "stage": stage.id or 0,
+            "feedback": feedback.id or 0,
             "user": user.id or 0,
         }
 
@@ -140,6 +150,7 @@ async def test_the_backfill_enqueues_an_upsert_for_every_record_changed_within_t
         (SyncEntity.APPLICATION, ids["application"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.APPLICATION_NOTE, ids["app_note"], OutboxOp.UPSERT, OutboxStatus.PENDING),
         (SyncEntity.APPLICATION_STAGE, ids["stage"], OutboxOp.UPSERT, OutboxStatus.PENDING),
+        (SyncEntity.INTERVIEW_FEEDBACK, ids["feedback"], OutboxOp.UPSERT, OutboxStatus.PENDING),
     ]
 
 
@@ -183,7 +194,8 @@ async def test_the_cli_backfills_the_only_customer_of_the_database_it_is_configu
     # then
     assert capsys.readouterr().out == (
         "backfill of the last 2y enqueued for acme (job: 0, entity_acl: 0, acl_assignee: 0, candidate: 0, "
-        "candidate_note: 0, application: 0, application_note: 0, application_stage: 0)\n"
+        "candidate_note: 0, application: 0, application_note: 0, application_stage: 0, "
+        "interview_feedback: 0)\n"
     )
 
 
@@ -211,4 +223,4 @@ async def test_with_two_customers_the_cli_backfills_the_one_named_and_asks_when_
         "rscgraph: error: there are 2 customers (acme, globex): say which one\n  fix: add --customer KEY\n"
     )
     assert await ats.outbox() == []
-    assert len(await Ats(sessions, other).outbox()) == 8  # its 6 records and its job's and user's ACLs
+    assert len(await Ats(sessions, other).outbox()) == 9  # its 7 records and its job's and user's ACLs

@@ -52,8 +52,8 @@ class CandidateSource(enum.Enum):
     "still has a legal basis to keep it (made in the ATS, or in a hiring process)."
 )
 class RecommendedAction(enum.Enum):
-    ERASE = "ERASE"
-    REVIEW = "REVIEW"
+    ERASE = described("ERASE", "Erase the candidate: LinkedIn's data was the only reason to hold it.")
+    REVIEW = described("REVIEW", "Check whether the customer still has a legal basis to keep the candidate.")
 
 
 EXPLANATIONS = {

@@ -61,10 +61,16 @@ class MirrorRetention:
     "its integrations, removing or anonymising its local data, done."
 )
 class OffboardingState(enum.Enum):
-    DELETING_ON_LINKEDIN = "DELETING_ON_LINKEDIN"
-    DISABLING_INTEGRATIONS = "DISABLING_INTEGRATIONS"
-    REMOVING_LOCAL_DATA = "REMOVING_LOCAL_DATA"
-    DONE = "DONE"
+    DELETING_ON_LINKEDIN = described(
+        "DELETING_ON_LINKEDIN", "Deleting on LinkedIn what was synced (jobs are closed)."
+    )
+    DISABLING_INTEGRATIONS = described(
+        "DISABLING_INTEGRATIONS", "Disabling the customer's integrations and its callback URL."
+    )
+    REMOVING_LOCAL_DATA = described(
+        "REMOVING_LOCAL_DATA", "Removing or anonymising the customer's local data, as chosen."
+    )
+    DONE = described("DONE", "Finished: nothing of the customer is left on LinkedIn.")
 
 
 @strawberry.enum(
@@ -73,8 +79,10 @@ class OffboardingState(enum.Enum):
     "candidates stripped of every personal field."
 )
 class OffboardingDataChoice(enum.Enum):
-    DELETE = "DELETE"
-    ANONYMISE = "ANONYMISE"
+    DELETE = described("DELETE", "Delete every local row (the customer's key and audit log stay).")
+    ANONYMISE = described(
+        "ANONYMISE", "Keep jobs, applications and stages; strip candidates of every personal field."
+    )
 
 
 @strawberry.type(description="How far a customer's offboarding is.")

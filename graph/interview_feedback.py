@@ -12,13 +12,14 @@ from strawberry import relay
 
 import models
 from graph.context import Info
+from graph.described import described
 from graph.ids import global_id, int_ids
 
 
 @strawberry.enum(description="The kind of interview, as LinkedIn knows it.")
 class InterviewType(enum.Enum):
-    PHONE_SCREEN = "PHONE_SCREEN"
-    ONSITE = "ONSITE"
+    PHONE_SCREEN = described("PHONE_SCREEN", "A screening call by phone.")
+    ONSITE = described("ONSITE", "An interview in person, at the customer's site.")
 
 
 @strawberry.type(description='One judged attribute, e.g. "Verbal Communication" → "4/5".')

@@ -3,7 +3,8 @@
 The subscription is checked once, when it starts, exactly as `candidate(id)` is: a malformed id is
 BAD_USER_INPUT, another customer's or an unknown candidate NOT_FOUND, both sent as the protocol's
 `error` message before anything is followed. Each event is then read as the subscriber's viewer, with
-loaders of its own (a connection's loaders would cache the candidate of the first event for ever).
+loaders of its own (a connection's loaders would cache the candidate of the first event for ever); an
+event about InMails or prospect notes reaches only a subscriber who may see one of them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from graph.context import Info
 from graph.errors import NotFoundError
 from graph.ids import decode_node_id
 from graph.loaders import Loaders
-from resolvers.activity_feed import ActivityKind, Listener
+from resolvers.activity_feed import ActivityEvent, ActivityKind, Listener
 
 
 @strawberry.enum(description="What was stored for the candidate.")
@@ -55,6 +56,18 @@ class CandidateActivity:
     at: datetime = strawberry.field(description="When it was stored in the ATS.")
 
 
+async def _sees_any(loaders: Loaders, event: ActivityEvent) -> bool:
+    """Whether the viewer of `loaders` may see one of the rows the event names (the node loaders apply
+    the lists' visibility); an event naming none is about the candidate as a whole."""
+    if event.items is None:
+        return True
+    if event.kind is ActivityKind.INMAIL:
+        return any(row is not None for row in await loaders.inmail_message_by_id.load_many(event.items))
+    if event.kind is ActivityKind.NOTE:
+        return any(row is not None for row in await loaders.linkedin_note_by_id.load_many(event.items))
+    return True
+
+
 async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateActivity, None]:
     context = info.context
     try:
@@ -65,6 +78,9 @@ async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateAct
             if row is None:
                 # Deleted (or merged away) since: nothing more will come for it.
                 return
+            if not await _sees_any(context.loaders, event):
+                # A private InMail or note of another recruiter: not even its existence is told.
+                continue
             yield CandidateActivity(
                 candidate=Candidate.from_row(row),
                 kind=CandidateActivityKind(ActivityKind(event.kind).value),

@@ -118,8 +118,9 @@ class PostgresFeed(ActivityFeed):
             self._pool = None
 
     async def _send(self, events: Sequence[ActivityEvent]) -> None:
-        pool = await self._publishing_pool()
+        # One bound for connecting and sending: the write that publishes waits no longer than this.
         async with asyncio.timeout(BROKER_TIMEOUT_S):
+            pool = await self._publishing_pool()
             await pool.executemany(
                 "SELECT pg_notify($1, $2)", [(self.channel, message) for message in encode_batches(events)]
             )
@@ -127,8 +128,7 @@ class PostgresFeed(ActivityFeed):
     async def _publishing_pool(self) -> Any:
         async with self._pool_lock:
             if self._pool is None:
-                async with asyncio.timeout(BROKER_TIMEOUT_S):
-                    self._pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2)
+                self._pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2)
             return self._pool
 
     async def _listen_once(self, ready: asyncio.Event) -> None:

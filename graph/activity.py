@@ -18,10 +18,11 @@ import strawberry
 
 from graph.candidate import Candidate
 from graph.context import Info
-from graph.errors import NotFoundError
+from graph.errors import NotFoundError, SignedOutError
 from graph.ids import decode_node_id
 from graph.loaders import Loaders
 from resolvers.activity_feed import ActivityEvent, ActivityKind, Listener
+from resolvers.viewer import NotSignedIn
 
 
 @strawberry.enum(description="What was stored for the candidate.")
@@ -56,6 +57,20 @@ class CandidateActivity:
     at: datetime = strawberry.field(description="When it was stored in the ATS.")
 
 
+async def _still_signed_in(info: Info) -> None:
+    """Refuse to go on once the connection's credential expired or was revoked (an API key revoked
+    stops everywhere at once, its subscriptions too); the subscription then ends with UNAUTHENTICATED."""
+    sign_in_again = info.context.sign_in_again
+    if sign_in_again is None:
+        return
+    try:
+        await sign_in_again()
+    except NotSignedIn:
+        raise SignedOutError(
+            "The credential this connection signed in with is no longer accepted: sign in again."
+        ) from None
+
+
 async def _sees_any(loaders: Loaders, event: ActivityEvent) -> bool:
     """Whether the viewer of `loaders` may see one of the rows the event names (the node loaders apply
     the lists' visibility); an event naming none is about the candidate as a whole."""
@@ -72,6 +87,7 @@ async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateAct
     context = info.context
     try:
         async for event in listener:
+            await _still_signed_in(info)
             # Fresh loaders per event: the candidate and its tabs are read as they are now.
             context.loaders = Loaders.create(context.services, context.viewer)
             row = await context.loaders.candidate_by_id.load(event.candidate_id)

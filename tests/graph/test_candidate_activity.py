@@ -247,3 +247,34 @@ async def test_a_private_inmail_is_announced_only_to_those_who_may_see_it(
     assert to_liskov["payload"]["data"]["candidateActivity"]["kind"] == "MATCH"
     assert to_hopper["payload"]["data"]["candidateActivity"]["kind"] == "INMAIL"
     assert hopper != liskov
+
+
+CREATE_KEY = """
+mutation { createApiKey(input: {name: "page", role: RECRUITER}) { apiKey { id } key userErrors { code } } }
+"""
+REVOKE_KEY = """mutation Revoke($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }"""
+
+
+async def test_a_subscription_stops_once_its_api_key_is_revoked(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a recruiter API key follows Ada
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    admin = bearer(settings)
+    async with live_server(settings) as server:
+        made = (await server.graphql(CREATE_KEY, {}, admin))["data"]["createApiKey"]
+        async with server.socket(f"Bearer {made['key']}") as socket:
+            await socket.subscribe("1", ada_id)
+            assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+            await server.feed.publish(events_for(customer_id, [ada], ActivityKind.NOTE))
+            before = await socket.receive()
+            # when: an admin revokes the key, and there is news for Ada
+            await server.graphql(REVOKE_KEY, {"id": made["apiKey"]["id"]}, admin)
+            await server.feed.publish(events_for(customer_id, [ada], ActivityKind.MATCH))
+            after = [await socket.receive(), await socket.receive()]
+    # then: the news before reached it; after, an UNAUTHENTICATED error and the end of the subscription
+    assert before["type"] == "next"
+    assert before["payload"]["data"]["candidateActivity"]["kind"] == "NOTE"
+    assert after[0]["type"] == "next"
+    assert [e["extensions"]["code"] for e in after[0]["payload"]["errors"]] == ["UNAUTHENTICATED"]
+    assert after[1] == {"id": "1", "type": "complete"}

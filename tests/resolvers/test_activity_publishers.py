@@ -22,7 +22,6 @@ from tests.graph.live_support import add_candidate, link
 from tests.resolvers.refresh.support import LOOKBACK, START, Clock
 from tests.resolvers.test_exports import MEMBER, export, make_job
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 SEAT = "urn:li:seat:1004"
 
 

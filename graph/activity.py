@@ -18,11 +18,14 @@ import strawberry
 
 from graph.candidate import Candidate
 from graph.context import Info
-from graph.errors import NotFoundError, SignedOutError
+from graph.errors import ClientError, NotFoundError, SignedOutError
 from graph.ids import decode_node_id
 from graph.loaders import Loaders
 from resolvers.activity_feed import ActivityEvent, ActivityKind, Listener
 from resolvers.viewer import NotSignedIn
+
+# Candidates one connection may follow at once (a page follows one; each costs a queue and a task).
+MAX_FOLLOWED = 50
 
 
 @strawberry.enum(description="What was stored for the candidate.")
@@ -104,6 +107,7 @@ async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateAct
             )
     finally:
         listener.close()
+        context.followed -= 1
 
 
 @strawberry.type
@@ -126,5 +130,11 @@ class ActivitySubscription:
         row = await info.context.loaders.candidate_by_id.load(row_id)
         if row is None:
             raise NotFoundError(f"No Candidate has the ID {candidate_id!r}", argument="candidateId")
+        if info.context.followed >= MAX_FOLLOWED:
+            raise ClientError(
+                f"A connection follows at most {MAX_FOLLOWED} candidates at once: complete one first",
+                argument="candidateId",
+            )
+        info.context.followed += 1
         listener = info.context.services.activity.listen(tenant.id, row_id)
         return _events(info, listener)

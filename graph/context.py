@@ -38,6 +38,8 @@ class Context:
     # A subscription's connection: signs its `connection_init` credential in again (raises NotSignedIn
     # once it expired or was revoked), so a long-lived subscription stops with its credential.
     sign_in_again: Callable[[], Awaitable[Viewer]] | None = None
+    # How many candidates the connection follows now (graph/activity.py bounds it).
+    followed: int = 0
 
     @classmethod
     def create(

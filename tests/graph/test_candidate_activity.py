@@ -278,3 +278,25 @@ async def test_a_subscription_stops_once_its_api_key_is_revoked(
     assert after[0]["type"] == "next"
     assert [e["extensions"]["code"] for e in after[0]["payload"]["errors"]] == ["UNAUTHENTICATED"]
     assert after[1] == {"id": "1", "type": "complete"}
+
+
+async def test_a_connection_follows_a_bounded_number_of_candidates(
+    settings: Settings, sessions: SessionFactory, customer_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a connection may follow two candidates at once
+    monkeypatch.setattr("graph.activity.MAX_FOLLOWED", 2)
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    async with live_server(settings) as server, server.socket(bearer(settings)) as socket:
+        # when: it follows Ada twice, then a third time; then completes one and follows her again
+        await socket.subscribe("1", ada_id)
+        await socket.subscribe("2", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 2)
+        await socket.subscribe("3", ada_id)
+        refused = await socket.receive()
+        await socket.send({"id": "1", "type": "complete"})
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 1)
+        await socket.subscribe("4", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 2)
+    # then
+    assert (refused["id"], refused["type"]) == ("3", "error")
+    assert refused["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT"}

@@ -47,18 +47,21 @@ def asyncpg_dsn(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-# Connects, listens, sets the event once listening, and returns or raises when the connection ends.
-ListenOnce = Callable[[asyncio.Event], Awaitable[None]]
+# Connects, listens, calls its argument once listening, and returns or raises when the connection ends.
+ListenOnce = Callable[[Callable[[], None]], Awaitable[None]]
 
 
 class _Reconnecting:
-    """A listener task that (re)connects until stopped, pausing longer after each failure."""
+    """A listener task that (re)connects until stopped, pausing longer after each failure in a row."""
 
     def __init__(self, what: str, listen_once: ListenOnce) -> None:
         self._what = what
         self._listen_once = listen_once
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        # How many connections have listened so far, and an event set (and replaced) at each new one.
+        self.connections = 0
+        self._connected = asyncio.Event()
 
     async def start(self) -> None:
         """Listen in the background; returns once the first connection listens (or failed once)."""
@@ -74,12 +77,29 @@ class _Reconnecting:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
+    async def wait_for_connections(self, count: int, *, within_s: float) -> bool:
+        """Wait (at most `within_s` seconds) until `count` connections have listened; whether they have.
+        For tests and probes of reconnection."""
+        try:
+            async with asyncio.timeout(within_s):
+                while self.connections < count:
+                    await self._connected.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    def _listening(self) -> None:
+        self.connections += 1
+        self._ready.set()
+        self._connected.set()
+        self._connected = asyncio.Event()
+
     async def _run(self) -> None:
         pause = RECONNECT_FIRST_S
         while True:
+            before = self.connections
             try:
-                await self._listen_once(self._ready)
-                pause = RECONNECT_FIRST_S
+                await self._listen_once(self._listening)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # any broker failure: log, wait, connect again
@@ -87,6 +107,8 @@ class _Reconnecting:
                     "live updates: %s listener lost (%s); reconnecting in %g s", self._what, exc, pause
                 )
             self._ready.set()  # start() waits for the first attempt, not for success
+            if self.connections > before:
+                pause = RECONNECT_FIRST_S  # it had listened: a new drop, not one failure more in a row
             await asyncio.sleep(pause)
             pause = min(pause * 2, RECONNECT_MAX_S)
 
@@ -104,6 +126,8 @@ class PostgresFeed(ActivityFeed):
         self._pool: Any = None
         self._pool_lock = asyncio.Lock()
         self._listener = _Reconnecting("PostgreSQL", self._listen_once)
+        # The server process of the listening connection (None until it listens).
+        self.listening_pid: int | None = None
 
     async def start(self, *, listen: bool = True) -> None:
         """Listen on the channel (when asked); publishing connects on first use."""
@@ -118,8 +142,9 @@ class PostgresFeed(ActivityFeed):
             self._pool = None
 
     async def _send(self, events: Sequence[ActivityEvent]) -> None:
-        pool = await self._publishing_pool()
+        # One bound for connecting and sending: the write that publishes waits no longer than this.
         async with asyncio.timeout(BROKER_TIMEOUT_S):
+            pool = await self._publishing_pool()
             await pool.executemany(
                 "SELECT pg_notify($1, $2)", [(self.channel, message) for message in encode_batches(events)]
             )
@@ -127,11 +152,15 @@ class PostgresFeed(ActivityFeed):
     async def _publishing_pool(self) -> Any:
         async with self._pool_lock:
             if self._pool is None:
-                async with asyncio.timeout(BROKER_TIMEOUT_S):
-                    self._pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2)
+                self._pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2)
             return self._pool
 
-    async def _listen_once(self, ready: asyncio.Event) -> None:
+    @property
+    def listener(self) -> _Reconnecting:
+        """The listening side (its connection count shows reconnections)."""
+        return self._listener
+
+    async def _listen_once(self, listening: Callable[[], None]) -> None:
         async with asyncio.timeout(BROKER_TIMEOUT_S):
             connection = await asyncpg.connect(self._dsn)
         ended = asyncio.get_running_loop().create_future()
@@ -146,7 +175,8 @@ class PostgresFeed(ActivityFeed):
         try:
             connection.add_termination_listener(on_end)
             await connection.add_listener(self.channel, on_notify)
-            ready.set()
+            self.listening_pid = connection.get_server_pid()
+            listening()
             await ended
             raise ConnectionError("the listening connection ended")
         finally:
@@ -182,7 +212,7 @@ class RedisFeed(ActivityFeed):
             for message in encode_batches(events):
                 await self._redis.publish(self.channel, message)
 
-    async def _listen_once(self, ready: asyncio.Event) -> None:
+    async def _listen_once(self, listening: Callable[[], None]) -> None:
         pubsub: PubSub = self._redis.pubsub()
         try:
             async with asyncio.timeout(BROKER_TIMEOUT_S):
@@ -190,7 +220,7 @@ class RedisFeed(ActivityFeed):
                 # Subscribed once Redis confirms it: only then is nothing published from now on missed.
                 while (await pubsub.get_message(timeout=BROKER_TIMEOUT_S)) is None:
                     pass
-            ready.set()
+            listening()
             async for message in pubsub.listen():
                 if message.get("type") == "message":
                     self.hub.deliver(decode_batch(message["data"]))

@@ -3,7 +3,8 @@
 The subscription is checked once, when it starts, exactly as `candidate(id)` is: a malformed id is
 BAD_USER_INPUT, another customer's or an unknown candidate NOT_FOUND, both sent as the protocol's
 `error` message before anything is followed. Each event is then read as the subscriber's viewer, with
-loaders of its own (a connection's loaders would cache the candidate of the first event for ever).
+loaders of its own (a connection's loaders would cache the candidate of the first event for ever); an
+event about InMails or prospect notes reaches only a subscriber who may see one of them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ import strawberry
 
 from graph.candidate import Candidate
 from graph.context import Info
-from graph.errors import NotFoundError
+from graph.errors import ClientError, NotFoundError, SignedOutError
 from graph.ids import decode_node_id
 from graph.loaders import Loaders
-from resolvers.activity_feed import ActivityKind, Listener
+from resolvers.activity_feed import ActivityEvent, ActivityKind, Listener
+from resolvers.viewer import NotSignedIn
+
+# Candidates one connection may follow at once (a page follows one; each costs a queue and a task).
+MAX_FOLLOWED = 50
 
 
 @strawberry.enum(description="What was stored for the candidate.")
@@ -55,16 +60,46 @@ class CandidateActivity:
     at: datetime = strawberry.field(description="When it was stored in the ATS.")
 
 
+async def _still_signed_in(info: Info) -> None:
+    """Refuse to go on once the connection's credential expired or was revoked (an API key revoked
+    stops everywhere at once, its subscriptions too); the subscription then ends with UNAUTHENTICATED."""
+    sign_in_again = info.context.sign_in_again
+    if sign_in_again is None:
+        return
+    try:
+        await sign_in_again()
+    except NotSignedIn:
+        raise SignedOutError(
+            "The credential this connection signed in with is no longer accepted: sign in again."
+        ) from None
+
+
+async def _sees_any(loaders: Loaders, event: ActivityEvent) -> bool:
+    """Whether the viewer of `loaders` may see one of the rows the event names (the node loaders apply
+    the lists' visibility); an event naming none is about the candidate as a whole."""
+    if event.items is None:
+        return True
+    if event.kind is ActivityKind.INMAIL:
+        return any(row is not None for row in await loaders.inmail_message_by_id.load_many(event.items))
+    if event.kind is ActivityKind.NOTE:
+        return any(row is not None for row in await loaders.linkedin_note_by_id.load_many(event.items))
+    return True
+
+
 async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateActivity, None]:
     context = info.context
     try:
         async for event in listener:
+            await _still_signed_in(info)
             # Fresh loaders per event: the candidate and its tabs are read as they are now.
             context.loaders = Loaders.create(context.services, context.viewer)
             row = await context.loaders.candidate_by_id.load(event.candidate_id)
             if row is None:
                 # Deleted (or merged away) since: nothing more will come for it.
                 return
+            if not await _sees_any(context.loaders, event):
+                # A private InMail or note of another recruiter: not even its existence is told.
+                continue
             yield CandidateActivity(
                 candidate=Candidate.from_row(row),
                 kind=CandidateActivityKind(ActivityKind(event.kind).value),
@@ -72,6 +107,7 @@ async def _events(info: Info, listener: Listener) -> AsyncGenerator[CandidateAct
             )
     finally:
         listener.close()
+        context.followed -= 1
 
 
 @strawberry.type
@@ -94,5 +130,11 @@ class ActivitySubscription:
         row = await info.context.loaders.candidate_by_id.load(row_id)
         if row is None:
             raise NotFoundError(f"No Candidate has the ID {candidate_id!r}", argument="candidateId")
+        if info.context.followed >= MAX_FOLLOWED:
+            raise ClientError(
+                f"A connection follows at most {MAX_FOLLOWED} candidates at once: complete one first",
+                argument="candidateId",
+            )
+        info.context.followed += 1
         listener = info.context.services.activity.listen(tenant.id, row_id)
         return _events(info, listener)

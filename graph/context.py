@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,11 @@ class Context:
     # A subscription's connection, and its `connection_init` payload (set by Strawberry).
     websocket: WebSocket | None = None
     connection_params: dict[str, object] | None = None
+    # A subscription's connection: signs its `connection_init` credential in again (raises NotSignedIn
+    # once it expired or was revoked), so a long-lived subscription stops with its credential.
+    sign_in_again: Callable[[], Awaitable[Viewer]] | None = None
+    # How many candidates the connection follows now (graph/activity.py bounds it).
+    followed: int = 0
 
     @classmethod
     def create(

@@ -49,6 +49,12 @@ class NotFoundError(ClientError):
     code = ErrorCode.NOT_FOUND
 
 
+class SignedOutError(ClientError):
+    """The credential a long-lived request (a subscription) signed in with is no longer accepted."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+
 class ForbiddenError(ClientError):
     """The viewer may not do this (e.g. an operator's field asked by a customer's user)."""
 

@@ -148,6 +148,12 @@ class GraphQLApp(GraphQL[Context, None]):
             raise ConnectionRejectionError from None
         context.viewer = viewer
         context.loaders = Loaders.create(context.services, viewer)
+        websocket = context.websocket
+
+        async def sign_in_again() -> Viewer:
+            return await self._viewer_of(websocket, authorization)
+
+        context.sign_in_again = sign_in_again
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:

@@ -35,6 +35,9 @@ log = logging.getLogger("rscgraph.activity")
 # NOTIFY takes under 8,000; an event is some 80).
 MAX_MESSAGE_BYTES: Final = 7000
 
+# An event names at most this many of the new rows (`items`); with more it names none.
+MAX_ITEMS: Final = 50
+
 # Events a slow subscriber may have waiting before the oldest are dropped (an event only says "look
 # again", so a dropped one is covered by any later one of the same candidate).
 QUEUE_SIZE: Final = 32
@@ -51,17 +54,30 @@ class ActivityKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActivityEvent:
-    """Something new stored for one candidate of one customer, at `at` (when it was stored)."""
+    """Something new stored for one candidate of one customer, at `at` (when it was stored).
+
+    `items`: for INMAIL and NOTE, the row ids of the new InMails or prospect notes, so that a subscriber
+    who may see none of them (a private InMail of another recruiter) is not told about them; None when
+    the event is about the candidate as a whole (or names more than MAX_ITEMS rows).
+    """
 
     customer_id: int
     candidate_id: int
     kind: ActivityKind
     at: datetime
+    items: tuple[int, ...] | None = None
 
     def encode(self) -> str:
         """The wire form brokers carry: ids, kind and time only (a few dozen bytes)."""
         at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
-        body = {"c": self.customer_id, "id": self.candidate_id, "k": self.kind.value, "at": at.isoformat()}
+        body: dict[str, object] = {
+            "c": self.customer_id,
+            "id": self.candidate_id,
+            "k": self.kind.value,
+            "at": at.isoformat(),
+        }
+        if self.items is not None:
+            body["i"] = list(self.items)
         return orjson.dumps(body).decode()
 
     @classmethod
@@ -75,7 +91,11 @@ class ActivityEvent:
             if not (isinstance(customer_id, int) and isinstance(candidate_id, int)):
                 raise TypeError("ids must be integers")
             at = datetime.fromisoformat(body["at"])
-            return cls(customer_id, candidate_id, ActivityKind(body["k"]), at)
+            items = body.get("i")
+            if items is not None and not (isinstance(items, list) and all(isinstance(i, int) for i in items)):
+                raise TypeError("items must be a list of integers")
+            named = tuple(items) if items is not None else None
+            return cls(customer_id, candidate_id, ActivityKind(body["k"]), at, named)
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("an activity message that is not one of ours was ignored: %s", exc)
             return None
@@ -109,6 +129,19 @@ def decode_batch(message: str | bytes) -> list[ActivityEvent]:
         log.warning("an activity message that is not a list was ignored")
         return []
     return [event for item in items if (event := ActivityEvent.from_wire(item)) is not None]
+
+
+def item_events(
+    customer_id: int, items_by_candidate: dict[int, list[int]], kind: ActivityKind
+) -> list[ActivityEvent]:
+    """One event of `kind` per candidate naming its new rows (none named beyond MAX_ITEMS), stored now."""
+    when = datetime.now(UTC)
+    return [
+        ActivityEvent(
+            customer_id, candidate_id, kind, when, tuple(sorted(items)) if len(items) <= MAX_ITEMS else None
+        )
+        for candidate_id, items in sorted(items_by_candidate.items())
+    ]
 
 
 def events_for(

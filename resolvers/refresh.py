@@ -31,14 +31,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from linkedin.client import LinkedInClient
 from linkedin.errors import LinkedInError
 from linkedin.records import ConversationEvent, ProspectNote, Visibility
-from models import InMailDirection, LinkedInVisibility, leases, utcnow
+from models import InMailDirection, LinkedInVisibility, leases, live_activity, utcnow
 from models import watermarks as marks
 from models.db import SessionFactory
-from models.live_activity import candidate_ids_by_person_urns, known_event_ids, stored_note_versions
 from models.mirror_writes import MessageRow, NoteRow, upsert_messages, upsert_notes
 from models.watermarks import PollStream
 from resolvers import linkedin_faults
-from resolvers.activity_feed import ActivityFeed, ActivityKind, events_for
+from resolvers.activity_feed import ActivityEvent, ActivityFeed, ActivityKind, events_for, item_events
 from resolvers.errors import LinkedInUnavailable
 from resolvers.linkedin_faults import Fault
 from resolvers.member_digest import MemberDigest, erased_members
@@ -449,9 +448,8 @@ class RefreshService:
                 await marks.advance(db, customer_id, stream, seat, end)
 
         # Every page of a window is read before anything is written: a fault leaves no half window.
-        # `announce`: the candidates this window stores something new for, published after its commit.
-        announce: list[int] = []
-        kind: ActivityKind
+        # `announce`: what this window stores that is new, per candidate, published after its commit.
+        announce: list[ActivityEvent] = []
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
 
@@ -459,12 +457,13 @@ class RefreshService:
                 rows = _message_rows(events)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 messages = [r for r in rows if r.member_urn not in erased]
-                if self._feed is not None:
-                    announce.extend(await _candidates_of_new_messages(db, customer_id, messages))
+                new = await _new_event_ids(db, customer_id, messages) if self._feed is not None else []
                 await upsert_messages(db, customer_id, messages)
+                if new:
+                    stored = await live_activity.new_messages_by_candidate(db, customer_id, new)
+                    announce.extend(item_events(customer_id, stored, ActivityKind.INMAIL))
 
             await self._commit_window(move, store_messages)
-            kind = ActivityKind.INMAIL
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
@@ -475,12 +474,15 @@ class RefreshService:
                 rows = _note_rows(notes)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 note_rows = [r for r in rows if r.member_urn not in erased]
-                if self._feed is not None:
-                    announce.extend(await _candidates_of_new_notes(db, customer_id, note_rows))
+                changed = (
+                    await _changed_note_ids(db, customer_id, note_rows) if self._feed is not None else []
+                )
                 await upsert_notes(db, customer_id, note_rows)
+                if changed:
+                    stored = await live_activity.changed_notes_by_candidate(db, customer_id, changed)
+                    announce.extend(_note_events(customer_id, stored))
 
             await self._commit_window(move, store_notes)
-            kind = ActivityKind.NOTE
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
@@ -493,13 +495,12 @@ class RefreshService:
                 outcome.created, outcome.updated = done.created, done.updated
 
             await self._commit_window(move, store)
-            kind = ActivityKind.MATCH
-            announce += outcome.created + outcome.updated
+            announce += events_for(customer_id, outcome.created + outcome.updated, ActivityKind.MATCH)
             report.stubs += len(stubs)
             report.candidates_created += outcome.created
             report.candidates_updated += outcome.updated
         if self._feed is not None and announce:
-            await self._feed.publish(events_for(customer_id, announce, kind))
+            await self._feed.publish(announce)
         report.windows += 1
 
     async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
@@ -517,31 +518,31 @@ class RefreshService:
             await db.commit()
 
 
-async def _candidates_of_new_messages(
-    db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]
-) -> list[int]:
-    """The customer's candidates (linked members) that InMails not stored yet are about."""
+async def _new_event_ids(db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]) -> list[str]:
+    """The event ids of these InMails that the customer has not stored yet."""
     if not messages:
         return []
-    known = await known_event_ids(db, customer_id, [m.event_id for m in messages])
-    members = sorted({m.member_urn for m in messages if m.event_id not in known})
-    if not members:
-        return []
-    return list((await candidate_ids_by_person_urns(db, customer_id, members)).values())
+    known = await live_activity.known_event_ids(db, customer_id, [m.event_id for m in messages])
+    return sorted({m.event_id for m in messages} - known)
 
 
-async def _candidates_of_new_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteRow]) -> list[int]:
-    """The customer's candidates (linked members) of prospect notes that are new, edited or deleted
-    since stored (the upsert keeps a stored newer version, so an older one announces nothing)."""
+async def _changed_note_ids(db: AsyncSession, customer_id: int, notes: Sequence[NoteRow]) -> list[str]:
+    """The note ids of these prospect notes that are new, or newer than the stored version (the upsert
+    keeps a stored newer version, so an older one changes nothing)."""
     if not notes:
         return []
-    stored = await stored_note_versions(db, customer_id, [n.note_id for n in notes])
-    members = sorted(
-        {n.member_urn for n in notes if n.note_id not in stored or stored[n.note_id] < n.updated_at}
+    stored = await live_activity.stored_note_versions(db, customer_id, [n.note_id for n in notes])
+    return sorted({n.note_id for n in notes if n.note_id not in stored or stored[n.note_id] < n.updated_at})
+
+
+def _note_events(customer_id: int, stored: dict[int, list[tuple[int, bool]]]) -> list[ActivityEvent]:
+    """NOTE events naming the candidates' new or edited notes; a candidate with a note deleted gets an
+    event naming none (whoever saw the note must hear of its deletion, and a deleted note has no node)."""
+    named = {c: [i for i, _ in rows] for c, rows in stored.items() if all(active for _, active in rows)}
+    deleted = [c for c, rows in stored.items() if not all(active for _, active in rows)]
+    return item_events(customer_id, named, ActivityKind.NOTE) + events_for(
+        customer_id, deleted, ActivityKind.NOTE
     )
-    if not members:
-        return []
-    return list((await candidate_ids_by_person_urns(db, customer_id, members)).values())
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from app.activity_brokers import PostgresFeed, RedisFeed, asyncpg_dsn, build_activity_feed
@@ -133,3 +134,31 @@ def test_a_large_batch_is_split_into_messages_a_notify_can_carry() -> None:
 )
 def test_a_message_that_is_not_ours_is_ignored(message: str) -> None:
     assert decode_batch(message) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_the_postgresql_listener_reconnects_after_its_connection_is_killed(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: Ada's subscriber on the first instance
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    async with (
+        live_server(settings) as first,
+        live_server(settings) as second,
+        first.socket(bearer(settings)) as socket,
+    ):
+        feed = first.feed
+        assert isinstance(feed, PostgresFeed)
+        await socket.subscribe("1", ada_id)
+        assert await feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+        # when: PostgreSQL ends the listening connection (a restart, a failover, an operator)
+        killer = await asyncpg.connect(asyncpg_dsn(settings.database_url))
+        try:
+            await killer.execute("SELECT pg_terminate_backend($1)", feed.listening_pid)
+        finally:
+            await killer.close()
+        assert await feed.listener.wait_for_connections(2, within_s=WAIT_S)
+        await second.feed.publish(events_for(customer_id, [ada], ActivityKind.INMAIL))
+        message = await socket.receive()
+    # then: the listener is back and the event arrives
+    assert message["payload"]["data"]["candidateActivity"]["kind"] == "INMAIL"

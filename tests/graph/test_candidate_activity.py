@@ -4,14 +4,19 @@ published after a write reaches the candidate's subscribers, and nobody else can
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
+import models
 from app.settings import Settings
 from linkedin.sandbox.world import build_world
 from models.db import SessionFactory
-from resolvers.activity_feed import ActivityKind, events_for
+from resolvers.activity_feed import ActivityKind, events_for, item_events
 from tests.child_apps import other_customer_id
 from tests.conftest import Sandbox, dev_bearer
 from tests.graph.live_support import WAIT_S, add_candidate, bearer, link, live_server
+from tests.graph.tab_world import add_recruiter, gid
+from tests.graph.visibility_world import PRIVATE, Sent, add_thread
+from tests.graph.visibility_world import add_candidate as add_linked_candidate
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -209,3 +214,89 @@ async def test_a_deleted_candidate_cannot_be_followed_and_ends_its_subscriptions
     assert deleted["data"] == {"deleteCandidate": {"userErrors": []}}
     assert ended == {"id": "1", "type": "complete"}
     assert (refused["type"], refused["payload"][0]["extensions"]) == ("error", {"code": "NOT_FOUND"})
+
+
+async def test_a_private_inmail_is_announced_only_to_those_who_may_see_it(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: Hopper (seat 0) wrote Ada a private InMail; Liskov (seat 1) and Hopper both follow her
+    hopper = await add_recruiter(sessions, customer_id, 0, "Hopper")
+    liskov = await add_recruiter(sessions, customer_id, 1, "Liskov")
+    ada = await add_linked_candidate(sessions, customer_id)
+    await add_thread(sessions, customer_id, ada, 0, [Sent(1, "secret", PRIVATE)])
+    async with sessions() as db:
+        (message_id,) = (await db.exec(select(models.InMailMessage.id))).all()
+    assert message_id is not None
+    ada_id = gid("Candidate", ada)
+    as_liskov = dev_bearer(settings, "recruiter", "acme", "liskov1@ats.example")
+    as_hopper = dev_bearer(settings, "recruiter", "acme", "hopper0@ats.example")
+    async with (
+        live_server(settings) as server,
+        server.socket(as_liskov) as liskovs,
+        server.socket(as_hopper) as hoppers,
+    ):
+        await liskovs.subscribe("1", ada_id)
+        await hoppers.subscribe("1", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 2)
+        # when: the poll announces the InMail, then the candidate's match changes
+        await server.feed.publish(item_events(customer_id, {ada: [message_id]}, ActivityKind.INMAIL))
+        await server.feed.publish(events_for(customer_id, [ada], ActivityKind.MATCH))
+        to_liskov = await liskovs.receive()
+        to_hopper = await hoppers.receive()
+    # then: Liskov hears only of the match; Hopper of his InMail first
+    assert to_liskov["payload"]["data"]["candidateActivity"]["kind"] == "MATCH"
+    assert to_hopper["payload"]["data"]["candidateActivity"]["kind"] == "INMAIL"
+    assert hopper != liskov
+
+
+CREATE_KEY = """
+mutation { createApiKey(input: {name: "page", role: RECRUITER}) { apiKey { id } key userErrors { code } } }
+"""
+REVOKE_KEY = """mutation Revoke($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }"""
+
+
+async def test_a_subscription_stops_once_its_api_key_is_revoked(
+    settings: Settings, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a recruiter API key follows Ada
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    admin = bearer(settings)
+    async with live_server(settings) as server:
+        made = (await server.graphql(CREATE_KEY, {}, admin))["data"]["createApiKey"]
+        async with server.socket(f"Bearer {made['key']}") as socket:
+            await socket.subscribe("1", ada_id)
+            assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S)
+            await server.feed.publish(events_for(customer_id, [ada], ActivityKind.NOTE))
+            before = await socket.receive()
+            # when: an admin revokes the key, and there is news for Ada
+            await server.graphql(REVOKE_KEY, {"id": made["apiKey"]["id"]}, admin)
+            await server.feed.publish(events_for(customer_id, [ada], ActivityKind.MATCH))
+            after = [await socket.receive(), await socket.receive()]
+    # then: the news before reached it; after, an UNAUTHENTICATED error and the end of the subscription
+    assert before["type"] == "next"
+    assert before["payload"]["data"]["candidateActivity"]["kind"] == "NOTE"
+    assert after[0]["type"] == "next"
+    assert [e["extensions"]["code"] for e in after[0]["payload"]["errors"]] == ["UNAUTHENTICATED"]
+    assert after[1] == {"id": "1", "type": "complete"}
+
+
+async def test_a_connection_follows_a_bounded_number_of_candidates(
+    settings: Settings, sessions: SessionFactory, customer_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a connection may follow two candidates at once
+    monkeypatch.setattr("graph.activity.MAX_FOLLOWED", 2)
+    ada, ada_id = await add_candidate(sessions, customer_id, "Ada")
+    async with live_server(settings) as server, server.socket(bearer(settings)) as socket:
+        # when: it follows Ada twice, then a third time; then completes one and follows her again
+        await socket.subscribe("1", ada_id)
+        await socket.subscribe("2", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 2)
+        await socket.subscribe("3", ada_id)
+        refused = await socket.receive()
+        await socket.send({"id": "1", "type": "complete"})
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 1)
+        await socket.subscribe("4", ada_id)
+        assert await server.feed.hub.wait_for(customer_id, ada, within_s=WAIT_S, until=lambda n: n == 2)
+    # then
+    assert (refused["id"], refused["type"]) == ("3", "error")
+    assert refused["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT"}

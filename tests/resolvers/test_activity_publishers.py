@@ -5,7 +5,9 @@ nothing for what was stored already."""
 from __future__ import annotations
 
 import pytest
+from sqlmodel import col, select
 
+import models
 from linkedin.client import LinkedInClient
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.world import build_world
@@ -20,7 +22,6 @@ from tests.graph.live_support import add_candidate, link
 from tests.resolvers.refresh.support import LOOKBACK, START, Clock
 from tests.resolvers.test_exports import MEMBER, export, make_job
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 SEAT = "urn:li:seat:1004"
 
 
@@ -84,10 +85,22 @@ async def test_a_poll_announces_new_inmails_and_notes_once(
     await sandbox.admin("POST", "notes", {"seat": SEAT, "member": member, "note": "Strong"})
     clock.advance(minutes=1)
     await poller.refresh()
-    first = _drain(listener)
+    first = listener.drain()
     clock.advance(minutes=1)
     await poller.refresh()
-    # then: the first poll announces each once; the second, with nothing new, nothing
-    assert first == [ActivityKind.INMAIL, ActivityKind.NOTE]
+    # then: the first poll announces each once, naming the stored rows; the second, nothing
+    assert [e.kind for e in first] == [ActivityKind.INMAIL, ActivityKind.NOTE]
+    async with sessions() as db:
+        message_ids = (
+            await db.exec(
+                select(models.InMailMessage.id)
+                .join(models.InMailThread, col(models.InMailThread.id) == col(models.InMailMessage.thread_id))
+                .where(col(models.InMailThread.member_urn) == member)
+            )
+        ).all()
+        note_ids = (
+            await db.exec(select(models.LinkedInNote.id).where(col(models.LinkedInNote.member_urn) == member))
+        ).all()
+    assert [e.items for e in first] == [tuple(message_ids), tuple(note_ids)]
     assert _drain(listener) == []
     await poller.aclose()

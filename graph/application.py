@@ -11,7 +11,7 @@ from strawberry import relay
 
 import models
 from graph.context import Info
-from graph.ids import global_id, int_ids
+from graph.ids import int_ids
 from graph.interview_feedback import InterviewFeedback
 from graph.job import Job
 
@@ -23,11 +23,6 @@ class ApplicationStage(relay.Node):
     at: datetime = strawberry.field(description="When the stage was reached.")
     actor: str | None = strawberry.field(description="Who moved the application, if known.")
     row: strawberry.Private[models.ApplicationStage]
-
-    @strawberry.field(description="The stage's global ID, for deleteApplicationStage.")
-    def id(self) -> strawberry.ID:
-        assert self.row.id is not None
-        return global_id("ApplicationStage", self.row.id)
 
     @classmethod
     def from_row(cls, row: models.ApplicationStage) -> ApplicationStage:

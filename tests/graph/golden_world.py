@@ -242,7 +242,7 @@ async def add_golden_world(sessions: SessionFactory, customer_id: int) -> Golden
         )
         vis = models.LinkedInVisibility
         # Candidate 0: threads with seats 0, 1 and 3, every visibility; candidate 1: seat 2, PUBLIC.
-        threads = [
+        threads: list[tuple[int, int, list[tuple[int, models.LinkedInVisibility, str | None, bool]]]] = [
             (
                 0,
                 0,

@@ -244,7 +244,7 @@ class CandidateQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         where = filter.to_where() if filter is not None else CandidateWhere()
         rows, total = await candidates.candidates_page(
-            services.sessions,
+            info.context.loaders.reads,
             info.context.tenant.id,
             where,
             info.context.job_sight,

@@ -1,16 +1,20 @@
-"""Per-request DataLoaders, named `<thing>_by_<key>`, bound to the viewer's customer; each batch opens
-its own short session."""
+"""Per-request DataLoaders, named `<thing>_by_<key>`, bound to the viewer's customer. Their batches read
+through the request's `RequestReads`: in a query operation one session for all of them (`SharedReads`),
+one batch at a time; otherwise a short session per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 import models
+from models.db import RequestReads
 from resolvers import acls, activity, candidates, exports, live_matches, member_matching, seats, tabs, users
 from resolvers.match_cache import LiveMatch
 from resolvers.profile_view import Freshness
@@ -47,15 +51,19 @@ class Loaders:
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
+    # Where the batches above read (shared by all of them during a query operation).
+    reads: RequestReads
 
     @classmethod
     def create(cls, services: Services, viewer: Viewer) -> Loaders:
         """New loaders for one request of `viewer` (bound to its customer and to what it may see; an
         operator, who has no customer, sees no rows)."""
         tenant = viewer.tenant
+        reads = RequestReads(services.sessions)
         if tenant is None:
-            return cls(**{name: DataLoader(_no_customer) for name in cls.__dataclass_fields__})
-        sessions, customer_id = services.sessions, tenant.id
+            nothing = {name: DataLoader(_no_customer) for name in cls.__dataclass_fields__ if name != "reads"}
+            return cls(**nothing, reads=reads)
+        sessions, customer_id = reads, tenant.id
         # Secured jobs (ACLs): the viewer's sight joins every statement that reads jobs or applications.
         sight = acls.job_sight(viewer)
         # InMails and LinkedIn notes are read only as far as this viewer may see them (in the SQL).
@@ -107,4 +115,20 @@ class Loaders:
             activity_freshness_by_candidate_id=DataLoader(
                 partial(activity.activity_freshness_by_candidate_ids, services, tenant)
             ),
+            reads=reads,
         )
+
+
+class SharedReads(SchemaExtension):
+    """A query operation's loader batches share one session (`RequestReads.shared`): one connection,
+    one transaction. Mutations and subscriptions keep a short session per batch, so what a mutation
+    commits is what its payload reads."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        loaders = getattr(self.execution_context.context, "loaders", None)
+        query = self.execution_context.operation_type is OperationType.QUERY
+        if not query or not isinstance(loaders, Loaders):
+            yield
+            return
+        async with loaders.reads.shared():
+            yield

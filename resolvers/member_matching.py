@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from models import linkedin_identities as queries
-from models.db import SessionFactory
+from models.db import ReadSessions, SessionFactory
 from models.linkedin_identities import FieldValue
 from resolvers.ats_writes.candidates import update_candidate
 from resolvers.ats_writes.common import camel
@@ -291,7 +291,7 @@ def _id(candidate: models.Candidate) -> int:
 
 
 async def suggestions_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[list[models.LinkedInSuggestion]]:
     """Each candidate's LinkedIn suggestions in field order, in key order (a DataLoader batch)."""
     async with sessions() as db:

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import models
 from models import mirror_queries as queries
-from models.db import SessionFactory
+from models.db import ReadSessions
 from models.mirror_visibility import EVERYTHING, Audience
 from resolvers.viewer import Role, Viewer
 
 
 async def threads_by_member_urns(
-    sessions: SessionFactory, customer_id: int, audience: Audience, member_urns: Sequence[str]
+    sessions: ReadSessions, customer_id: int, audience: Audience, member_urns: Sequence[str]
 ) -> list[list[models.InMailThread]]:
     """Each member's InMail threads with the customer's seats (one per seat) as `audience` sees them, in
     key order."""
@@ -23,7 +23,7 @@ async def threads_by_member_urns(
 
 
 async def messages_by_thread_ids(
-    sessions: SessionFactory, customer_id: int, audience: Audience, thread_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, audience: Audience, thread_ids: Sequence[int]
 ) -> list[list[models.InMailMessage]]:
     """Each of the customer's threads' messages `audience` may see, oldest first, in key order."""
     async with sessions() as session:
@@ -32,7 +32,7 @@ async def messages_by_thread_ids(
 
 
 async def linkedin_notes_by_member_urns(
-    sessions: SessionFactory, customer_id: int, audience: Audience, member_urns: Sequence[str]
+    sessions: ReadSessions, customer_id: int, audience: Audience, member_urns: Sequence[str]
 ) -> list[list[models.LinkedInNote]]:
     """Each member's live (not deleted) prospect notes by the customer's seats that `audience` may see,
     in key order."""
@@ -42,7 +42,7 @@ async def linkedin_notes_by_member_urns(
 
 
 async def profiles_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[models.LinkedInProfile | None]:
     """Each of the customer's candidates' last LinkedIn snapshot, in key order."""
     async with sessions() as session:

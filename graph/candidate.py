@@ -130,20 +130,15 @@ class Candidate(relay.Node):
         "recent first. Empty when the candidate is linked to no member."
     )
     async def inmail_threads(self, info: Info) -> list[InMailThread]:
-        person_urn = await self._person_urn(info)
-        if person_urn is None:
-            return []
-        rows = await info.context.loaders.threads_by_member_urn.load(person_urn)
+        # Keyed by candidate (the SQL joins its member): no wait for the identity first.
+        rows = await info.context.loaders.threads_by_candidate_id.load(self.id)
         return [InMailThread.from_row(row) for row in rows]
 
     @strawberry.field(
         description="LinkedIn Recruiter prospect notes on the candidate's member, newest first."
     )
     async def linkedin_notes(self, info: Info) -> list[LinkedInNote]:
-        person_urn = await self._person_urn(info)
-        if person_urn is None:
-            return []
-        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
+        rows = await info.context.loaders.linkedin_notes_by_candidate_id.load(self.id)
         return [LinkedInNote.from_row(row) for row in rows]
 
     @strawberry.field(
@@ -163,10 +158,6 @@ class Candidate(relay.Node):
     async def linkedin_activity(self, info: Info) -> Freshness:
         view = await info.context.loaders.activity_freshness_by_candidate_id.load(self.id)
         return Freshness.from_view(view)
-
-    async def _person_urn(self, info: Info) -> str | None:
-        identity = await info.context.loaders.identity_by_candidate_id.load(self.id)
-        return identity.person_urn if identity is not None else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 
 import models
 from models import mirror_queries as queries
+from models import tab_queries
 from models.db import ReadSessions
+from models.job_sight import JobSight
 from models.mirror_visibility import EVERYTHING, Audience
+from models.tab_queries import ApplicationRows, LinkedInRows, NoteRows, ThreadRows
 from resolvers.viewer import Role, Viewer
 
 
@@ -48,6 +51,48 @@ async def profiles_by_candidate_ids(
     async with sessions() as session:
         found = await queries.profiles_by_candidate_ids(session, customer_id, candidate_ids)
     return [found.get(i) for i in candidate_ids]
+
+
+async def linkedin_rows_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
+) -> list[LinkedInRows]:
+    """Each of the customer's candidates' LinkedIn identity and last snapshot, in key order (one
+    statement for both)."""
+    async with sessions() as session:
+        found = await tab_queries.linkedin_rows_by_candidate_ids(session, customer_id, candidate_ids)
+    return [found[i] for i in candidate_ids]
+
+
+async def applications_with_jobs_and_stages(
+    sessions: ReadSessions, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
+) -> ApplicationRows:
+    """The candidates' applications `sight` sees, with their jobs and stages (one statement)."""
+    async with sessions() as session:
+        return await tab_queries.applications_with_jobs_and_stages(
+            session, customer_id, candidate_ids, sight=sight
+        )
+
+
+async def threads_with_messages_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, audience: Audience, candidate_ids: Sequence[int]
+) -> ThreadRows:
+    """The candidates' members' InMail threads as `audience` sees them, with their messages and the
+    seats' users (one statement)."""
+    async with sessions() as session:
+        return await tab_queries.threads_with_messages_by_candidate_ids(
+            session, customer_id, candidate_ids, audience
+        )
+
+
+async def linkedin_notes_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, audience: Audience, candidate_ids: Sequence[int]
+) -> NoteRows:
+    """The candidates' members' live prospect notes `audience` may see, with the seats' users (one
+    statement)."""
+    async with sessions() as session:
+        return await tab_queries.linkedin_notes_by_candidate_ids(
+            session, customer_id, candidate_ids, audience
+        )
 
 
 def audience_of(viewer: Viewer) -> Audience:

@@ -47,3 +47,29 @@ async def test_the_tab_query_checks_out_one_connection_for_all_its_loader_batche
     assert result.errors is None
     assert len(sql_log) > 2
     assert len(checkouts) == 1
+
+
+PAGE = """
+query Page($first: Int!, $after: String) {
+  candidates(first: $first, after: $after) { totalCount edges { node { firstName } } pageInfo { endCursor } }
+}
+"""
+
+
+async def test_a_page_past_the_last_candidate_still_counts_them_all(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
+) -> None:
+    # given: the golden world's four candidates, and the cursor of the last one
+    await add_golden_world(sessions, customer_id)
+    everyone = await graphql(PAGE, {"first": 4})
+    assert everyone.errors is None
+    assert everyone.data is not None
+    cursor = everyone.data["candidates"]["pageInfo"]["endCursor"]
+    # when: the page after it (no row to carry the total)
+    after = await graphql(PAGE, {"first": 2, "after": cursor})
+    # then
+    assert after.errors is None
+    assert after.data is not None
+    assert after.data["candidates"]["totalCount"] == 4
+    assert after.data["candidates"]["edges"] == []
+    assert everyone.data["candidates"]["totalCount"] == 4

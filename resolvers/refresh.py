@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from linkedin.client import LinkedInClient
+from linkedin.client import MAX_PAGE_SIZE, LinkedInClient
 from linkedin.errors import LinkedInError
 from linkedin.records import ConversationEvent, ProspectNote, Visibility
 from models import InMailDirection, LinkedInVisibility, leases, utcnow
@@ -112,7 +112,7 @@ class RefreshService:
         clock: Clock = utcnow,
         lease_ttl: timedelta = leases.DEFAULT_TTL,
         lease_clock: Clock = utcnow,
-        page_size: int = 50,
+        page_size: int = MAX_PAGE_SIZE,
         holder: str | None = None,
         deadline_s: float | None = None,
         history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,

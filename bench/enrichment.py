@@ -381,7 +381,7 @@ async def serve_rscgraph(
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):  # up to ~20 s for the server to start
+            for _ in range(600):  # up to ~60 s for the server to start (a loaded machine)
                 try:
                     async with http.get(f"{url}/healthz") as response:
                         if response.status == 200:

@@ -382,8 +382,10 @@ class RefreshService:
         recent activity at once, and leaves the rest to `_poll_history`."""
         if mark is None:
             return await self._poll_first_window(stream, seat, oldest, until, report)
-        for start, end in windows(mark.watermark, until):
-            await self._poll_window(stream, seat, start, end, report)
+        spans: list[tuple[datetime, datetime, Mover | None]] = [
+            (start, end, None) for start, end in windows(mark.watermark, until)
+        ]
+        await self._poll_windows(stream, seat, spans, report)
         return mark.history_from
 
     async def _poll_first_window(
@@ -412,14 +414,41 @@ class RefreshService:
                 await marks.extend_history(db, self._customer_id, stream, seat, None)
                 await db.commit()
             return
+        spans: list[tuple[datetime, datetime, Mover | None]] = []
         for start, end in windows_back(history_from, oldest, self._history_windows_per_poll):
             reached = start if start > oldest else None
 
             async def move(db: AsyncSession, reached: datetime | None = reached) -> None:
                 await marks.extend_history(db, self._customer_id, stream, seat, reached)
 
-            await self._poll_window(stream, seat, start, end, report, move)
-            report.history_windows += 1
+            spans.append((start, end, move))
+        await self._poll_windows(stream, seat, spans, report, history=True)
+
+    async def _poll_windows(
+        self,
+        stream: PollStream,
+        seat: str,
+        spans: Sequence[tuple[datetime, datetime, Mover | None]],
+        report: PollReport,
+        *,
+        history: bool = False,
+    ) -> None:
+        """Poll consecutive windows of one seat's stream. An empty window opens no transaction of its
+        own: its mark move waits for the next window's commit, which moves past it; the last window
+        always commits, and a failure commits the waiting move before it propagates, so the poll
+        resumes exactly at the window that failed (only a killed process repeats empty windows)."""
+        pending: Mover | None = None
+        for index, (start, end, move) in enumerate(spans):
+            try:
+                pending = await self._poll_window(
+                    stream, seat, start, end, report, move, skip_if_empty=index < len(spans) - 1
+                )
+            except Exception:
+                if pending is not None:
+                    await self._commit_window(pending, _store_nothing)
+                raise
+            if history:
+                report.history_windows += 1
 
     async def _poll_window(
         self,
@@ -429,9 +458,12 @@ class RefreshService:
         end: datetime,
         report: PollReport,
         move: Mover | None = None,
-    ) -> None:
+        *,
+        skip_if_empty: bool = False,
+    ) -> Mover | None:
         """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
-        advances to `end`) in one transaction."""
+        advances to `end`) in one transaction. With `skip_if_empty`, a window without rows commits
+        nothing and returns its `move` for a later commit to supersede (see `_poll_windows`)."""
         customer_id = self._customer_id
         if move is None:
 
@@ -441,6 +473,9 @@ class RefreshService:
         # Every page of a window is read before anything is written: a fault leaves no half window.
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
+            if skip_if_empty and not events:
+                report.windows += 1
+                return move
             await self._commit_window(
                 move, lambda db: upsert_messages(db, customer_id, _message_rows(events))
             )
@@ -449,10 +484,16 @@ class RefreshService:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
+            if skip_if_empty and not notes:
+                report.windows += 1
+                return move
             await self._commit_window(move, lambda db: upsert_notes(db, customer_id, _note_rows(notes)))
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
+            if skip_if_empty and not stubs:
+                report.windows += 1
+                return move
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
@@ -464,6 +505,7 @@ class RefreshService:
             report.candidates_created += outcome.created
             report.candidates_updated += outcome.updated
         report.windows += 1
+        return None
 
     async def _commit_window(self, move: Mover, store: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """Store one window's rows and move its watermark (or history start), in one transaction."""
@@ -474,6 +516,11 @@ class RefreshService:
             await store(db)
             await move(db)
             await db.commit()
+
+
+async def _store_nothing(db: AsyncSession) -> None:
+    # A waiting mark move committed alone (the window it belongs to had no rows).
+    return None
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

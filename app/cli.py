@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("rscgraph")
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_INTERRUPTED = 130
+# uvicorn's websocket protocol for subscriptions: wsproto, as before uvicorn[standard] (which brings
+# uvloop and httptools for speed) also installed the `websockets` package that "auto" would pick.
+WEBSOCKETS = "wsproto"
 # How many customer keys an error lists before "…".
 SHOWN_CUSTOMERS = 10
 
@@ -42,7 +45,14 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from app.factory import create_app
     from app.logging_setup import uvicorn_log_config
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=uvicorn_log_config())
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=uvicorn_log_config(),
+        access_log=settings.access_log,
+        ws=WEBSOCKETS,
+    )
 
 
 def _check_layout(settings: Settings, *, serve_workers: int = 1, separate_worker: bool = False) -> None:
@@ -73,6 +83,8 @@ def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> 
         port=port,
         workers=workers,
         log_config=uvicorn_log_config(),
+        access_log=settings.access_log,
+        ws=WEBSOCKETS,
     )
 
 

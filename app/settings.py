@@ -341,6 +341,11 @@ class Settings(BaseSettings):
     sandbox_access_log: bool = Field(
         default=False, description="`rscgraph run` shows the sandbox's access log"
     )
+    access_log: bool = Field(
+        default=False,
+        description="uvicorn logs a line per HTTP request (`rscgraph run` and `serve`); off by default: "
+        "it costs a log record per request and the request log already names failures",
+    )
     otel_endpoint: str | None = Field(
         default=None,
         description="OTLP/HTTP endpoint for traces (or OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing",

@@ -10,6 +10,10 @@ p50/p99 latency and SQL statements per request for each, and the ratio. Live Lin
 into the cache first, so the figures are the SQL + GraphQL cost of the tab, not LinkedIn's. Last, the
 cost of authentication per request (verifying the bearer JWT with cached keys: the development EdDSA
 key, and an RS256 key as identity providers use) beside the tab request's mean time.
+
+The raw-SQL floor: the statements of one GraphQL tab request per sampled candidate are recorded and
+replayed on plain `sqlite3` over the same file; GraphQL's mean time at one client is divided by it.
+`BENCH_FLOOR_DETAIL=1` prints each replayed statement's time (`=plan` adds its query plan).
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
+import sqlite3
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -225,7 +232,8 @@ async def seed(settings: Settings, candidates: int, messages: int) -> int:
                 "seat_urn": seat((i + k) % SEATS),
                 "member_urn": member(i),
                 "subject": "An opportunity",
-                "last_message_at": T0 + timedelta(hours=MESSAGES_PER_THREAD),
+                # The stored stats describe the messages, as the mirror writes them (the last at hour 9).
+                "last_message_at": T0 + timedelta(hours=MESSAGES_PER_THREAD - 1),
                 "message_count": MESSAGES_PER_THREAD,
             }
             for i in range(1, with_threads + 1)
@@ -425,6 +433,63 @@ class StatementCounter:
         self.count += 1
 
 
+class StatementRecorder:
+    """Records every SQL statement (text and parameters) any engine in this process runs."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __enter__(self) -> StatementRecorder:
+        sa.event.listen(Engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa.event.remove(Engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        self.statements.append((statement, parameters))
+
+
+FLOOR_ROUNDS = 20
+
+
+async def sql_floor_ms(database_path: Path, call: Call, ids: list[int]) -> tuple[float, float]:
+    """The raw-SQL floor of `call`: the statements one request of each id runs, recorded, then replayed
+    on plain `sqlite3` over the same file (no ORM, no driver thread, no GraphQL); returns the mean
+    milliseconds per request of the replay and the statements per request."""
+    recorded: list[list[tuple[str, Any]]] = []
+    async with aiohttp.ClientSession() as http:
+        for candidate_id in ids:
+            with StatementRecorder() as recorder:
+                await call(http, candidate_id)
+            recorded.append(recorder.statements)
+
+    def replay() -> float:
+        connection = sqlite3.connect(database_path)
+        try:
+            started = time.perf_counter()
+            for _ in range(FLOOR_ROUNDS):
+                for statements in recorded:
+                    for statement, parameters in statements:
+                        connection.execute(statement, parameters).fetchall()
+            total = (time.perf_counter() - started) * 1000 / (FLOOR_ROUNDS * len(recorded))
+            if os.environ.get("BENCH_FLOOR_DETAIL"):
+                for statement, parameters in recorded[0]:
+                    t = time.perf_counter()
+                    connection.execute(statement, parameters).fetchall()
+                    print(f"{(time.perf_counter() - t) * 1000:8.3f} ms  {statement[:150]!r}")
+                    if os.environ.get("BENCH_FLOOR_DETAIL") == "plan":
+                        print(statement, parameters)
+                        for line in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters):
+                            print("   ", line)
+            return total
+        finally:
+            connection.close()
+
+    per_request = sum(len(s) for s in recorded) / len(recorded)
+    return await asyncio.to_thread(replay), per_request
+
+
 Call = Callable[[aiohttp.ClientSession, int], Awaitable[dict[str, Any]]]
 
 
@@ -498,6 +563,19 @@ async def authentication_ms(settings: Settings, http: aiohttp.ClientSession, tok
     return out
 
 
+def _difference(a: Any, b: Any, path: str = "") -> str:
+    """Where two JSON values first differ (for the agreement check's message)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a.keys() | b.keys():
+            if a.get(key) != b.get(key):
+                return _difference(a.get(key), b.get(key), f"{path}.{key}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _difference(x, y, f"{path}[{index}]")
+    return f"{path}: {a!r} != {b!r}"[:500]
+
+
 def cycle(ids: list[int], count: int) -> Iterator[int]:
     for index in range(count):
         yield ids[index % len(ids)]
@@ -526,7 +604,8 @@ async def measure(call: Call, ids: list[int], requests: int, concurrency: int) -
 async def run(candidates: int, messages: int, requests: int, concurrencies: list[int], sample: int) -> None:
     """Seed, serve both endpoints, check they agree, measure, print a table."""
     with tempfile.TemporaryDirectory() as directory:
-        database_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
+        database_path = Path(directory) / "bench.db"
+        database_url = f"sqlite+aiosqlite:///{database_path}"
         await upgrade_async(database_url)
         sandbox_config = SandboxConfig()
         async with serve_asgi(create_sandbox_app(sandbox_config)) as sandbox_url:
@@ -575,9 +654,9 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
                             "algorithmicMatches"
                         ]
                         plain["linkedinProfile"]["manualMatch"] = graph["linkedinProfile"]["manualMatch"]
-                        assert orjson.loads(orjson.dumps(graph)) == orjson.loads(orjson.dumps(plain)), (
-                            candidate_id
-                        )
+                        g, p = orjson.loads(orjson.dumps(graph)), orjson.loads(orjson.dumps(plain))
+                        assert g == p, (candidate_id, _difference(g, p))
+                floor_ms, floor_statements = await sql_floor_ms(database_path, endpoints["graphql"], ids[:50])
                 print(
                     f"candidate tab: 1 candidate, 2 threads x {MESSAGES_PER_THREAD} InMails, 1 application, "
                     f"notes; {requests:,} requests per row over {len(ids)} candidates"
@@ -595,6 +674,14 @@ async def run(candidates: int, messages: int, requests: int, concurrencies: list
                         )
                     ratio = figures["graphql"].rps / figures["plain"].rps
                     print(f"{'ratio':>8} {concurrency:>4} {ratio:>8.2f}  (GraphQL req/s / plain req/s)")
+                    if concurrency == 1:
+                        mean_ms = statistics.fmean(figures["graphql"].latencies_ms)
+                        print(
+                            f"{'floor':>8} {concurrency:>4} GraphQL {mean_ms:.2f} ms per request / "
+                            f"raw-SQL floor {floor_ms:.3f} ms ({floor_statements:.0f} statements replayed "
+                            f"on sqlite3) = "
+                            f"{mean_ms / floor_ms:.0f}x"
+                        )
                     tab_ms = 1000 * figures["graphql"].seconds * concurrency / figures["graphql"].requests
                     async with aiohttp.ClientSession() as http:
                         for name, verify_ms in (await authentication_ms(settings, http, token)).items():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -55,6 +56,12 @@ async def _send_inmails(http: aiohttp.ClientSession, base: str, count: int) -> N
             pass
         async with http.post(f"{base}/_admin/replies", json=pair):
             pass
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _add_customer(sessions: SessionFactory, config: LinkedInConfig) -> int:
@@ -107,9 +114,11 @@ async def main(database_url: str | None, inmails: int, runs: int, lookback_days:
                 )
                 async with http.delete(f"{base}/_admin/calls"):
                     pass
+                sandbox_cpu, own_cpu = _cpu_s(sandbox.pid), time.process_time()
                 started = time.perf_counter()
                 report = await refresh.refresh()
                 first = time.perf_counter() - started
+                sandbox_cpu, own_cpu = _cpu_s(sandbox.pid) - sandbox_cpu, time.process_time() - own_cpu
                 calls = await _calls(http, base)
                 async with sessions() as db:
                     stored = (await db.exec(select(func.count()).select_from(InMailMessage))).one()
@@ -117,6 +126,13 @@ async def main(database_url: str | None, inmails: int, runs: int, lookback_days:
                     f"first poll: {first:.2f} s, {calls} upstream calls, {report.windows} windows, "
                     f"{report.events} InMails read, {stored} stored, {report.notes} notes, "
                     f"{report.stubs} stubs; stored back to {await refresh.history_pending_from()}"
+                )
+                print(
+                    f"first poll ingest: {report.events / first:,.0f} events/s wall; the sandbox (LinkedIn) "
+                    f"used {sandbox_cpu:.2f} CPU s of it, rscgraph {own_cpu:.2f} CPU s "
+                    f"({report.events / max(own_cpu, 1e-9):,.0f} events per rscgraph CPU second; "
+                    f"wall without the sandbox's CPU: "
+                    f"{report.events / max(first - sandbox_cpu, 1e-9):,.0f} events/s)"
                 )
                 started, polls = time.perf_counter(), 0
                 async with http.delete(f"{base}/_admin/calls"):

@@ -196,20 +196,15 @@ class Candidate(relay.Node):
         "recent first. Empty when the candidate is linked to no member."
     )
     async def inmail_threads(self, info: Info) -> list[InMailThread]:
-        person_urn = await self._person_urn(info)
-        if person_urn is None:
-            return []
-        rows = await info.context.loaders.threads_by_member_urn.load(person_urn)
+        # Keyed by candidate (the SQL joins its member): no wait for the identity first.
+        rows = await info.context.loaders.threads_by_candidate_id.load(self.id)
         return [InMailThread.from_row(row) for row in rows]
 
     @strawberry.field(
         description="LinkedIn Recruiter prospect notes on the candidate's member, newest first."
     )
     async def linkedin_notes(self, info: Info) -> list[LinkedInNote]:
-        person_urn = await self._person_urn(info)
-        if person_urn is None:
-            return []
-        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn)
+        rows = await info.context.loaders.linkedin_notes_by_candidate_id.load(self.id)
         return [LinkedInNote.from_row(row) for row in rows]
 
     @strawberry.field(
@@ -219,8 +214,7 @@ class Candidate(relay.Node):
         self, info: Info, first: FirstArg = None, after: AfterArg = None
     ) -> Connection[LinkedInNote]:
         window = page_window(first, after, max_page_size=info.context.services.config.max_page_size)
-        person_urn = await self._person_urn(info)
-        rows = await info.context.loaders.linkedin_notes_by_member_urn.load(person_urn) if person_urn else []
+        rows = await info.context.loaders.linkedin_notes_by_candidate_id.load(self.id)
         page = [LinkedInNote.from_row(row) for row in rows[window.offset : window.offset + window.limit]]
         return build_connection(Connection[LinkedInNote], page, window=window, total=len(rows))
 
@@ -241,10 +235,6 @@ class Candidate(relay.Node):
     async def linkedin_activity(self, info: Info) -> Freshness:
         view = await info.context.loaders.activity_freshness_by_candidate_id.load(self.id)
         return Freshness.from_view(view)
-
-    async def _person_urn(self, info: Info) -> str | None:
-        identity = await info.context.loaders.identity_by_candidate_id.load(self.id)
-        return identity.person_urn if identity is not None else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -322,7 +312,7 @@ class CandidateQuery:
         window = page_window(first, after, max_page_size=services.config.max_page_size)
         where = filter.to_where() if filter is not None else CandidateWhere()
         rows, total = await candidates.candidates_page(
-            services.sessions,
+            info.context.loaders.reads,
             info.context.tenant.id,
             where,
             info.context.job_sight,

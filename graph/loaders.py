@@ -1,16 +1,23 @@
-"""Per-request DataLoaders, named `<thing>_by_<key>`, bound to the viewer's customer; each batch opens
-its own short session."""
+"""Per-request DataLoaders, named `<thing>_by_<key>`, bound to the viewer's customer. Their batches read
+through the request's `RequestReads`: in a query operation one session for all of them (`SharedReads`),
+one batch at a time; otherwise a short session per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 import models
+from models.db import RequestReads
+from models.job_sight import JobSight
+from models.mirror_visibility import Audience
+from models.tab_queries import LinkedInRows
 from resolvers import (
     acls,
     activity,
@@ -58,6 +65,10 @@ class Loaders:
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
     messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
+    # The tab's joined reads keyed by candidate (each primes the loaders of what it joined).
+    linkedin_rows_by_candidate_id: DataLoader[int, LinkedInRows]
+    threads_by_candidate_id: DataLoader[int, list[models.InMailThread]]
+    linkedin_notes_by_candidate_id: DataLoader[int, list[models.LinkedInNote]]
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
@@ -67,22 +78,37 @@ class Loaders:
     linkedin_note_by_id: DataLoader[int, models.LinkedInNote | None]
     note_by_id: DataLoader[int, models.Note | None]
     stage_by_id: DataLoader[int, models.ApplicationStage | None]
+    # Where the batches above read (shared by all of them during a query operation).
+    reads: RequestReads
 
     @classmethod
     def create(cls, services: Services, viewer: Viewer) -> Loaders:
         """New loaders for one request of `viewer` (bound to its customer and to what it may see; an
         operator, who has no customer, sees no rows)."""
         tenant = viewer.tenant
+        reads = RequestReads(services.sessions)
         if tenant is None:
-            return cls(**{name: DataLoader(_no_customer) for name in cls.__dataclass_fields__})
-        sessions, customer_id = services.sessions, tenant.id
+            nothing = {name: DataLoader(_no_customer) for name in cls.__dataclass_fields__ if name != "reads"}
+            return cls(**nothing, reads=reads)
+        sessions, customer_id = reads, tenant.id
         # Secured jobs (ACLs): the viewer's sight joins every statement that reads jobs or applications.
         sight = acls.job_sight(viewer)
         # InMails and LinkedIn notes are read only as far as this viewer may see them (in the SQL).
         audience = tabs.audience_of(viewer)
+        job_by_id = DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight))
+        stages_by_application_id = DataLoader(
+            partial(candidates.stages_by_application_ids, sessions, customer_id)
+        )
+        recruiter_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
+        note_owner_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
+        messages_by_thread_id = DataLoader(
+            partial(tabs.messages_by_thread_ids, sessions, customer_id, audience)
+        )
+        # Identity and snapshot are read together; both loaders ask the one joined loader, in one batch.
+        linkedin_rows = DataLoader(partial(tabs.linkedin_rows_by_candidate_ids, sessions, customer_id))
         return cls(
             candidate_by_id=DataLoader(partial(candidates.candidates_by_ids, sessions, customer_id)),
-            job_by_id=DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight)),
+            job_by_id=job_by_id,
             user_by_id=DataLoader(partial(users.users_by_ids, sessions, customer_id)),
             seats_by_user_id=DataLoader(partial(seats.seats_by_user_ids, sessions, customer_id)),
             seat_by_id=DataLoader(partial(seats.seats_by_ids, sessions, customer_id)),
@@ -90,10 +116,7 @@ class Loaders:
                 partial(candidates.applications_by_ids, sessions, customer_id, sight)
             ),
             applications_by_candidate_id=DataLoader(
-                partial(candidates.applications_by_candidate_ids, sessions, customer_id, sight)
-            ),
-            stages_by_application_id=DataLoader(
-                partial(candidates.stages_by_application_ids, sessions, customer_id)
+                partial(_applications, sessions, customer_id, sight, job_by_id, stages_by_application_id)
             ),
             interview_feedback_by_application_id=DataLoader(
                 partial(interview_feedback.feedback_by_application_ids, sessions, customer_id)
@@ -101,28 +124,32 @@ class Loaders:
             interview_feedback_by_id=DataLoader(
                 partial(interview_feedback.feedback_by_ids, sessions, customer_id)
             ),
+            stages_by_application_id=stages_by_application_id,
             notes_by_candidate_id=DataLoader(
                 partial(candidates.notes_by_candidate_ids, sessions, customer_id, sight)
             ),
-            identity_by_candidate_id=DataLoader(
-                partial(candidates.identities_by_candidate_ids, sessions, customer_id)
-            ),
-            profile_by_candidate_id=DataLoader(
-                partial(tabs.profiles_by_candidate_ids, sessions, customer_id)
-            ),
+            identity_by_candidate_id=DataLoader(partial(_identities, linkedin_rows)),
+            profile_by_candidate_id=DataLoader(partial(_snapshots, linkedin_rows)),
             live_match_by_candidate_id=DataLoader(
                 partial(live_matches.live_matches_by_candidate_ids, services, tenant)
             ),
-            recruiter_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
-            note_owner_by_seat_urn=DataLoader(partial(users.users_by_seat_urns, sessions, customer_id)),
+            recruiter_by_seat_urn=recruiter_by_seat_urn,
+            note_owner_by_seat_urn=note_owner_by_seat_urn,
             threads_by_member_urn=DataLoader(
                 partial(tabs.threads_by_member_urns, sessions, customer_id, audience)
             ),
-            messages_by_thread_id=DataLoader(
-                partial(tabs.messages_by_thread_ids, sessions, customer_id, audience)
-            ),
+            messages_by_thread_id=messages_by_thread_id,
             linkedin_notes_by_member_urn=DataLoader(
                 partial(tabs.linkedin_notes_by_member_urns, sessions, customer_id, audience)
+            ),
+            linkedin_rows_by_candidate_id=linkedin_rows,
+            threads_by_candidate_id=DataLoader(
+                partial(
+                    _threads, sessions, customer_id, audience, messages_by_thread_id, recruiter_by_seat_urn
+                )
+            ),
+            linkedin_notes_by_candidate_id=DataLoader(
+                partial(_linkedin_notes, sessions, customer_id, audience, note_owner_by_seat_urn)
             ),
             linkedin_export_by_id=DataLoader(
                 partial(exports.export_requests_by_ids, sessions, customer_id, sight)
@@ -144,4 +171,81 @@ class Loaders:
             ),
             note_by_id=DataLoader(partial(tab_nodes.notes_by_ids, sessions, customer_id, sight)),
             stage_by_id=DataLoader(partial(tab_nodes.stages_by_ids, sessions, customer_id, sight)),
+            reads=reads,
         )
+
+
+# The joined loads answer their own keys and prime the loaders of what they joined, so a tab's
+# `job`, `stages`, `messages`, `recruiter` and `ownerRecruiter` cost no statement of their own.
+
+
+async def _identities(
+    linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
+) -> list[models.LinkedInIdentity | None]:
+    return [rows.identity for rows in await linkedin_rows.load_many(candidate_ids)]
+
+
+async def _snapshots(
+    linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
+) -> list[models.LinkedInProfile | None]:
+    return [rows.snapshot for rows in await linkedin_rows.load_many(candidate_ids)]
+
+
+async def _applications(
+    reads: RequestReads,
+    customer_id: int,
+    sight: JobSight,
+    job_by_id: DataLoader[int, models.Job | None],
+    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]],
+    candidate_ids: Sequence[int],
+) -> list[list[models.Application]]:
+    rows = await tabs.applications_with_jobs_and_stages(reads, customer_id, sight, candidate_ids)
+    for job_id, job in rows.jobs.items():
+        job_by_id.prime(job_id, job)
+    for application_id, stages in rows.stages.items():
+        stages_by_application_id.prime(application_id, stages)
+    return [rows.by_candidate[i] for i in candidate_ids]
+
+
+async def _threads(
+    reads: RequestReads,
+    customer_id: int,
+    audience: Audience,
+    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]],
+    recruiter_by_seat_urn: DataLoader[str, models.User | None],
+    candidate_ids: Sequence[int],
+) -> list[list[models.InMailThread]]:
+    rows = await tabs.threads_with_messages_by_candidate_ids(reads, customer_id, audience, candidate_ids)
+    for thread_id, messages in rows.messages.items():
+        messages_by_thread_id.prime(thread_id, messages)
+    for seat_urn, user in rows.recruiters.items():
+        recruiter_by_seat_urn.prime(seat_urn, user)
+    return [rows.by_candidate[i] for i in candidate_ids]
+
+
+async def _linkedin_notes(
+    reads: RequestReads,
+    customer_id: int,
+    audience: Audience,
+    note_owner_by_seat_urn: DataLoader[str, models.User | None],
+    candidate_ids: Sequence[int],
+) -> list[list[models.LinkedInNote]]:
+    rows = await tabs.linkedin_notes_by_candidate_ids(reads, customer_id, audience, candidate_ids)
+    for seat_urn, user in rows.owners.items():
+        note_owner_by_seat_urn.prime(seat_urn, user)
+    return [rows.by_candidate[i] for i in candidate_ids]
+
+
+class SharedReads(SchemaExtension):
+    """A query operation's loader batches share one session (`RequestReads.shared`): one connection,
+    one transaction. Mutations and subscriptions keep a short session per batch, so what a mutation
+    commits is what its payload reads."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        loaders = getattr(self.execution_context.context, "loaders", None)
+        query = self.execution_context.operation_type is OperationType.QUERY
+        if not query or not isinstance(loaders, Loaders):
+            yield
+            return
+        async with loaders.reads.shared():
+            yield

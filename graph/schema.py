@@ -35,6 +35,7 @@ from graph.limits import (
     validation_rules_extension,
 )
 from graph.linkedin_suggestion import LinkedInSuggestionMutation
+from graph.loaders import SharedReads
 from graph.mutations.application import ApplicationMutation
 from graph.mutations.candidate import CandidateMutation
 from graph.mutations.customer import CustomerMutation
@@ -207,6 +208,7 @@ def build_schema(
             RefuseUnsafeTextVariables,
             cost_limit_extension(limits, costs),
             AuditMutations,
+            SharedReads,
         ],
         show_internal_errors=show_internal_errors,
         hide_suggestions=not limits.introspection,

@@ -46,6 +46,9 @@ from linkedin.retry import RetryPolicy, effective_method
 log = logging.getLogger("rscgraph.linkedin")
 
 MAX_BATCH = 100
+# The largest finder page LinkedIn serves (Rest.li `count`; its examples and the sandbox stop at 100):
+# the fewest round trips per window.
+MAX_PAGE_SIZE = 100
 MAX_WINDOW = timedelta(hours=12)
 T = TypeVar("T")
 
@@ -195,11 +198,11 @@ class LinkedInClient:
             self._observer.on_call(endpoint, status, time.perf_counter() - started, attempt)
 
     async def iter_elements(
-        self, resource: str, params: restli.QueryParams, page_size: int = 50
+        self, resource: str, params: restli.QueryParams, page_size: int = MAX_PAGE_SIZE
     ) -> AsyncIterator[Mapping[str, Any]]:
         """Every element of a finder, page by page (start/count); stops after a short page."""
-        if not 1 <= page_size <= 100:
-            raise ValueError("page_size must be within 1..100")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
         start = 0
         while True:
             query = restli.encode_query([*params, ("start", str(start)), ("count", str(page_size))])
@@ -212,13 +215,13 @@ class LinkedInClient:
 
     # --- Recruiter data (CSA_API, contract URN) ------------------------------------------------------
 
-    async def seats(self, page_size: int = 100) -> list[Seat]:
+    async def seats(self, page_size: int = MAX_PAGE_SIZE) -> list[Seat]:
         """Every seat of the configured contract (seatsV2)."""
         params = [("q", "attributes"), ("contracts", self._config.contract_urn)]
         return [wire.parse_seat(e) async for e in self.iter_elements("seatsV2", params, page_size)]
 
     def conversation_events(
-        self, seat_urn: str, start: datetime, end: datetime, page_size: int = 50
+        self, seat_urn: str, start: datetime, end: datetime, page_size: int = MAX_PAGE_SIZE
     ) -> AsyncIterator[ConversationEvent]:
         """InMails seen by `seat_urn` created in [start, end); raises ValueError at once past 12 h."""
         _check_window(start, end)
@@ -231,7 +234,11 @@ class LinkedInClient:
         return self._parsed("conversationEvents", params, page_size, wire.parse_conversation_event)
 
     def prospect_notes(
-        self, owner_seat_urns: Sequence[str], cutoff: datetime, before: datetime, page_size: int = 50
+        self,
+        owner_seat_urns: Sequence[str],
+        cutoff: datetime,
+        before: datetime,
+        page_size: int = MAX_PAGE_SIZE,
     ) -> AsyncIterator[ProspectNote]:
         """Notes of these seats last modified within [cutoff, before]; raises ValueError at once past 12 h."""
         _check_window(cutoff, before)
@@ -249,7 +256,7 @@ class LinkedInClient:
         owner_seat_urns: Sequence[str],
         created_start: datetime | None,
         created_end: datetime | None,
-        page_size: int = 50,
+        page_size: int = MAX_PAGE_SIZE,
     ) -> AsyncIterator[MailStub]:
         """Stub profiles shared with these seats, created in [created_start, created_end) (None: open)."""
         params = [

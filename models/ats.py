@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col
 
 from models.base import UTCDateTime, created_at_field, enum_type, timestamp_field, utcnow
+from models.profile_urls import profile_url_key
 from models.tenant_keys import customer_id_field, row_id_field, tenant_fk
 
 
@@ -125,6 +127,11 @@ def _flag_candidates_that_repeat_an_email(
         row.possible_duplicate_of_id = holder
 
 
+def _profile_url_key_default(context: Any) -> str | None:
+    # A Core insert that gives no key (bulk loads, seeds) gets the one of the URL it gives.
+    return profile_url_key(context.get_current_parameters().get("profile_url"))
+
+
 class LinkedInIdentity(SQLModel, table=True):
     """Which LinkedIn member a candidate is; per customer, one member belongs to at most one candidate."""
 
@@ -134,6 +141,7 @@ class LinkedInIdentity(SQLModel, table=True):
         sa.UniqueConstraint("customer_id", "candidate_id"),
         sa.UniqueConstraint("customer_id", "person_urn"),
         sa.Index("ix_linkedin_identity_profile_url", "customer_id", "profile_url"),
+        sa.Index("ix_linkedin_identity_profile_url_key", "customer_id", "profile_url_key"),
     )
 
     customer_id: int = customer_id_field()
@@ -141,6 +149,10 @@ class LinkedInIdentity(SQLModel, table=True):
     candidate_id: int
     person_urn: str = Field(max_length=100)
     profile_url: str | None = Field(default=None, max_length=500)
+    # `profile_url_key(profile_url)`, kept by the model (below), so lookups match one indexed spelling.
+    profile_url_key: str | None = Field(
+        default=None, max_length=500, sa_column_kwargs={"default": _profile_url_key_default}
+    )
     match_source: MatchSource = Field(sa_type=enum_type(MatchSource))
     match_reason: str | None = Field(default=None, max_length=200)
     matched_at: datetime = created_at_field()
@@ -237,3 +249,13 @@ __all__ = [
     "MatchSource",
     "Note",
 ]
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _key_profile_urls(session: sa.orm.Session, _context: object, _instances: object) -> None:
+    """Every identity the ORM writes carries the key of its profile URL (new, or its URL changed)."""
+    for row in [*session.new, *session.dirty]:
+        if isinstance(row, LinkedInIdentity):
+            key = profile_url_key(row.profile_url)
+            if row.profile_url_key != key:
+                row.profile_url_key = key

@@ -259,12 +259,19 @@ async def candidates_page(
     """One page of the customer's matching candidates, most recently updated first, and how many match
     in all; filters on applications count only the applications `sight` sees."""
     conditions = _conditions(customer_id, where, sight)
-    total = (await session.exec(select(func.count()).select_from(Candidate).where(*conditions))).one()
+    # The total rides on the page's rows (a window over every match, counted before LIMIT/OFFSET):
+    # one statement; only a page past the end, which has no row to carry it, counts apart.
     statement = (
-        select(Candidate)
+        select(Candidate, func.count().over().label("total"))
         .where(*conditions)
         .order_by(col(Candidate.updated_at).desc(), col(Candidate.id).desc())
         .offset(offset)
         .limit(limit)
     )
-    return list((await session.exec(statement)).all()), total
+    rows = (await session.exec(statement)).all()
+    if rows:
+        return [candidate for candidate, _ in rows], int(rows[0][1])
+    if offset == 0:
+        return [], 0
+    total = (await session.exec(select(func.count()).select_from(Candidate).where(*conditions))).one()
+    return [], total

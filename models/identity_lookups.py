@@ -31,17 +31,18 @@ def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]
 
 
 async def identities_with_candidates(
-    db: AsyncSession, customer_id: int, person_urns: Sequence[str], profile_urls: Sequence[str]
+    db: AsyncSession, customer_id: int, person_urns: Sequence[str], profile_url_keys: Sequence[str]
 ) -> list[tuple[str, str | None, Candidate]]:
-    """(person URN, profile URL, candidate) of each identity whose URN or profile URL is among those given."""
+    """(person URN, stored profile URL, candidate) of each identity whose URN is among `person_urns` or
+    whose profile URL's key (models/profile_urls.py) is among `profile_url_keys`."""
     # The customer in each branch of the OR: SQLite then searches both indexes (customer_id, person_urn)
-    # and (customer_id, profile_url) instead of scanning the customer's every identity.
+    # and (customer_id, profile_url_key) instead of scanning the customer's every identity.
     mine = col(LinkedInIdentity.customer_id) == customer_id
     conditions: list[Any] = []
     if person_urns:
         conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.person_urn), person_urns)))
-    if profile_urls:
-        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.profile_url), profile_urls)))
+    if profile_url_keys:
+        conditions.append(sa.and_(mine, _one_of(db, col(LinkedInIdentity.profile_url_key), profile_url_keys)))
     if not conditions:
         return []
     # Plain columns for the identity: only the candidate needs to be a full row.

@@ -30,6 +30,13 @@ EVERY_JOB = JobSight(every_job=True)
 UNSECURED_ONLY = JobSight()
 
 
+# The aliases of `visible_job`, built once: an alias computes its column collection on first use, and
+# building them anew for every statement cost more than the rest of the condition. (One alias object
+# serves any number of statements: each EXISTS is its own scope.)
+_GROUP_JOB = aliased(AclGroupJob)
+_GROUP_USER = aliased(AclGroupUser)
+
+
 def visible_job(sight: JobSight, customer_id: Any, job_id: Any) -> list[sa.ColumnElement[bool]]:
     """The conditions (none for `EVERY_JOB`) under which the job `job_id` of `customer_id` (columns of
     the outer statement) is visible to `sight`."""
@@ -40,8 +47,7 @@ def visible_job(sight: JobSight, customer_id: Any, job_id: Any) -> list[sa.Colum
     )
     if sight.user_id is None:
         return [sa.not_(secured)]
-    group_job = aliased(AclGroupJob)
-    group_user = aliased(AclGroupUser)
+    group_job, group_user = _GROUP_JOB, _GROUP_USER
     mine = sa.exists().where(
         col(group_job.customer_id) == customer_id,
         col(group_job.job_id) == job_id,

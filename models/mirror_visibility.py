@@ -77,11 +77,16 @@ def visible_to(
     return sa.or_(public, seat_urn.in_(own_seats), project)
 
 
+# The aliases of `_shares_a_group`, built once (an alias computes its column collection on first use;
+# anew per statement it cost more than the rest of the rule). The SQL is the same as with new ones.
+_AUTHOR_SEAT = table_of(Seat).alias("author_seat")
+_AUTHOR_GROUP = table_of(AclGroupUser).alias("author_group")
+_READER_GROUP = table_of(AclGroupUser).alias("reader_group")
+
+
 def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]) -> ColumnElement[bool]:
     # The seat's user is in a group the reader is in (a seat mapped to no user is in none).
-    seat = table_of(Seat).alias("author_seat")
-    members = table_of(AclGroupUser)
-    author, reader = members.alias("author_group"), members.alias("reader_group")
+    seat, author, reader = _AUTHOR_SEAT, _AUTHOR_GROUP, _READER_GROUP
     return sa.exists(
         sa.select(sa.literal(1))
         .select_from(

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote, LinkedInVisibility
-from models.upsert import batches, insert_for, table_of
+from models.upsert import insert_for, table_of
 
 ThreadKey = tuple[str, str]  # (seat URN, member URN)
 
@@ -67,9 +67,8 @@ async def upsert_threads(
         for (s, m), at in latest.items()
     ]
     key = [table.c.customer_id, table.c.seat_urn, table.c.member_urn]
-    for batch in batches(rows):
-        stmt = insert_for(db, InMailThread).values(batch)
-        await db.exec(stmt.on_conflict_do_nothing(index_elements=key))
+    # executemany of one statement (compiled once and cached), not a multi-row VALUES per batch.
+    await db.exec(insert_for(db, InMailThread).on_conflict_do_nothing(index_elements=key), params=rows)
     seats = sorted({s for s, _ in latest})
     members = sorted({m for _, m in latest})
     found = await db.exec(
@@ -117,19 +116,19 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
         for m in messages
     }
     table = table_of(InMailMessage)
-    for batch in batches(list(rows.values())):
-        stmt = insert_for(db, InMailMessage).values(batch)
-        changed = sa.or_(
-            table.c.visibility != stmt.excluded.visibility,
-            sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
-        )
-        await db.exec(
-            stmt.on_conflict_do_update(
-                index_elements=[table.c.customer_id, table.c.event_id],
-                set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
-                where=changed,
-            )
-        )
+    # One statement for every row (executemany): compiled once and cached, where a multi-row VALUES
+    # per batch compiled anew each time (162k bind parameters in one poll).
+    stmt = insert_for(db, InMailMessage)
+    changed = sa.or_(
+        table.c.visibility != stmt.excluded.visibility,
+        sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[table.c.customer_id, table.c.event_id],
+        set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
+        where=changed,
+    )
+    await db.exec(upsert, params=list(rows.values()))
     touched = set(thread_ids.values())
     await recompute_threads(db, customer_id, touched)
     return touched
@@ -182,8 +181,9 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
         for n in sorted(notes, key=lambda n: n.updated_at)  # the newest version of a note wins
     }
     table = table_of(LinkedInNote)
-    for batch in batches(list(rows.values())):
-        stmt = insert_for(db, LinkedInNote).values(batch)
+    # executemany of one statement (compiled once and cached).
+    if rows:
+        stmt = insert_for(db, LinkedInNote)
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.customer_id, table.c.note_id],
             set_={
@@ -198,4 +198,4 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
             },
             where=table.c.updated_at <= stmt.excluded.updated_at,
         )
-        await db.exec(stmt)
+        await db.exec(stmt, params=list(rows.values()))

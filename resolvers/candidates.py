@@ -9,14 +9,14 @@ from sqlmodel import SQLModel
 
 import models
 from models import candidate_queries as queries
-from models.db import SessionFactory
+from models.db import ReadSessions
 from models.job_sight import JobSight
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
 
 async def _by_ids(
-    sessions: SessionFactory, customer_id: int, model: type[RowT], ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, model: type[RowT], ids: Sequence[int]
 ) -> list[RowT | None]:
     async with sessions() as session:
         found = await queries.rows_by_ids(session, customer_id, model, ids)
@@ -24,14 +24,14 @@ async def _by_ids(
 
 
 async def candidates_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, ids: Sequence[int]
 ) -> list[models.Candidate | None]:
     """Candidates in key order, None for unknown ids (and for another customer's)."""
     return await _by_ids(sessions, customer_id, models.Candidate, ids)
 
 
 async def jobs_by_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, ids: Sequence[int]
 ) -> list[models.Job | None]:
     """Jobs in key order, None for unknown ids (another customer's, or a secured job `sight` may not
     see)."""
@@ -41,7 +41,7 @@ async def jobs_by_ids(
 
 
 async def applications_by_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, ids: Sequence[int]
 ) -> list[models.Application | None]:
     """Applications in key order, None for unknown ids (another customer's, or on a secured job
     `sight` may not see)."""
@@ -51,7 +51,7 @@ async def applications_by_ids(
 
 
 async def applications_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
 ) -> list[list[models.Application]]:
     """Each candidate's applications that `sight` sees, in key order."""
     async with sessions() as session:
@@ -62,7 +62,7 @@ async def applications_by_candidate_ids(
 
 
 async def jobs_page(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, *, offset: int, limit: int
+    sessions: ReadSessions, customer_id: int, sight: JobSight, *, offset: int, limit: int
 ) -> tuple[list[models.Job], int]:
     """One page of the customer's jobs that `sight` sees, and their total count."""
     async with sessions() as session:
@@ -70,7 +70,7 @@ async def jobs_page(
 
 
 async def identities_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[models.LinkedInIdentity | None]:
     """Each candidate's LinkedIn identity, in key order."""
     async with sessions() as session:
@@ -79,7 +79,7 @@ async def identities_by_candidate_ids(
 
 
 async def notes_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
 ) -> list[list[models.Note]]:
     """Each candidate's ATS notes (application notes only of applications `sight` sees), in key order."""
     async with sessions() as session:
@@ -88,7 +88,7 @@ async def notes_by_candidate_ids(
 
 
 async def stages_by_application_ids(
-    sessions: SessionFactory, customer_id: int, application_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, application_ids: Sequence[int]
 ) -> list[list[models.ApplicationStage]]:
     """Each application's stage history, in key order."""
     async with sessions() as session:
@@ -97,7 +97,7 @@ async def stages_by_application_ids(
 
 
 async def candidates_page(
-    sessions: SessionFactory,
+    sessions: ReadSessions,
     customer_id: int,
     where: queries.CandidateFilter,
     sight: JobSight,

@@ -11,8 +11,8 @@ import models
 from models import identity_lookups as queries
 from models.db import SessionFactory
 from models.job_sight import JobSight
+from models.profile_urls import normalise_profile_url, profile_url_key, profile_url_spellings
 from resolvers.errors import InvalidInput
-from resolvers.member_matching import normalise_profile_url, profile_url_spellings
 
 MAX_MEMBERS = 1000
 
@@ -72,20 +72,23 @@ async def enrich_members(
     by_urn = [_urn_entry(urn) for urn in person_urns]
     by_url = [_url_entry(url) for url in profile_urls]
     urns = list(dict.fromkeys(e.person_urn.strip() for e in by_urn if e.error is None and e.person_urn))
-    canonical = {url: normalise_profile_url(url) for url in profile_urls}
-    spellings = list(
-        dict.fromkeys(s for c in canonical.values() if c is not None for s in profile_url_spellings(c))
-    )
-    if not urns and not spellings:
+    # One indexed key per profile asked (every spelling of a profile shares it), not eight spellings.
+    keys = list(dict.fromkeys(k for k in map(profile_url_key, profile_urls) if k is not None))
+    if not urns and not keys:
         return [*by_urn, *by_url]
 
     async with sessions() as db:
-        matched = await queries.identities_with_candidates(db, customer_id, urns, spellings)
+        matched = await queries.identities_with_candidates(db, customer_id, urns, keys)
         candidate_ids = [candidate.id for _, _, candidate in matched if candidate.id is not None]
         applications = await queries.applications_with_jobs(db, customer_id, candidate_ids, sight=sight)
 
     candidate_by_urn = {urn: candidate for urn, _, candidate in matched}
-    candidate_by_url = {url: candidate for _, url, candidate in matched if url}
+    # By key, each stored spelling with its candidate.
+    stored_by_key: defaultdict[str, dict[str, models.Candidate]] = defaultdict(dict)
+    for _, url, candidate in matched:
+        key = profile_url_key(url)
+        if url and key is not None:
+            stored_by_key[key][url] = candidate
     applications_of: defaultdict[int, list[tuple[models.Application, models.Job]]] = defaultdict(list)
     for application, job in applications:
         applications_of[application.candidate_id].append((application, job))
@@ -94,11 +97,12 @@ async def enrich_members(
         if entry.error is None and entry.person_urn is not None:
             entry.candidate = candidate_by_urn.get(entry.person_urn.strip())
     for entry in by_url:
-        url = canonical.get(entry.profile_url or "")
-        if entry.error is None and url is not None:
-            entry.candidate = next(
-                (candidate_by_url[s] for s in profile_url_spellings(url) if s in candidate_by_url), None
-            )
+        canonical = normalise_profile_url(entry.profile_url or "")
+        if entry.error is None and canonical is not None:
+            # A stored spelling the URL asked may take (scheme, www, slash, name as asked or lower
+            # case), the first in that order: the key only narrows the rows read.
+            stored = stored_by_key.get(profile_url_key(canonical) or "", {})
+            entry.candidate = next((stored[s] for s in profile_url_spellings(canonical) if s in stored), None)
     for entry in (*by_urn, *by_url):
         if entry.candidate is not None and entry.candidate.id is not None:
             entry.applications = applications_of.get(entry.candidate.id, [])

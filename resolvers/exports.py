@@ -18,7 +18,7 @@ from linkedin.push import EXPORT_CANDIDATE_PROFILE, PushNotification
 from linkedin.records import ExportedCandidate
 from models import customer_queries, export_requests, leases, linkedin_identities
 from models.base import MAX_ROW_ID
-from models.db import SessionFactory
+from models.db import ReadSessions, SessionFactory
 from models.job_sight import EVERY_JOB, JobSight
 from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
@@ -430,7 +430,7 @@ async def export_requests_page(
 
 
 async def export_requests_by_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: list[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, ids: list[int]
 ) -> list[models.ExportRequest | None]:
     """The customer's export requests in key order, None for unknown ids and those `sight` may not see
     (a DataLoader batch)."""

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import models
 from models import interview_feedback as queries
-from models.db import SessionFactory
+from models.db import ReadSessions
 
 
 async def feedback_by_application_ids(
-    sessions: SessionFactory, customer_id: int, application_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, application_ids: Sequence[int]
 ) -> list[list[models.InterviewFeedback]]:
     """Each application's feedback, oldest first, in key order (one statement per batch)."""
     async with sessions() as session:
@@ -19,7 +19,7 @@ async def feedback_by_application_ids(
 
 
 async def feedback_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, ids: Sequence[int]
 ) -> list[models.InterviewFeedback | None]:
     """Feedback rows in key order, None for unknown ids (or another customer's)."""
     async with sessions() as session:

@@ -16,7 +16,6 @@ never overwritten. The rule needs no hook in the ATS's own writes: an edit shows
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +24,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from models import linkedin_identities as queries
-from models.db import SessionFactory
+from models.db import ReadSessions, SessionFactory
 from models.linkedin_identities import FieldValue
+
+# The profile-URL rule lives in models (the stored key is computed there); re-exported for callers.
+from models.profile_urls import normalise_profile_url as normalise_profile_url
+from models.profile_urls import profile_url_spellings as profile_url_spellings
 from resolvers.ats_writes.candidates import update_candidate
 from resolvers.ats_writes.common import camel
 from resolvers.ats_writes.validation import InvalidFields
@@ -40,36 +43,11 @@ MEMBER_FIELDS = ("first_name", "last_name", "email", "phone", "title", "mailing_
 API_FIELDS = {camel(attr): attr for attr in MEMBER_FIELDS}
 _LENGTHS = queries.candidate_field_lengths()
 
-# A member's public profile: linkedin.com/in/<vanity name>, any scheme, www or a country subdomain.
-_PROFILE_URL = re.compile(
-    r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/in/([A-Za-z0-9%_-]{1,100})/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-CANONICAL_PREFIX = "https://www.linkedin.com/in/"
-
 
 def normalise_email(value: str | None) -> str | None:
     """The email trimmed and lower-cased, as the ATS stores and matches it; None when blank."""
     text = (value or "").strip().lower()
     return text or None
-
-
-def normalise_profile_url(url: str) -> str | None:
-    """`https://www.linkedin.com/in/<name>` for any common spelling of a profile URL; None if not one."""
-    match = _PROFILE_URL.match(url.strip())
-    return f"{CANONICAL_PREFIX}{match.group(1)}" if match else None
-
-
-def profile_url_spellings(canonical: str) -> list[str]:
-    """How a stored profile URL may spell `canonical` (scheme, `www.`, trailing slash, name case)."""
-    name = canonical.removeprefix(CANONICAL_PREFIX)
-    return [
-        f"{scheme}{www}linkedin.com/in/{variant}{slash}"
-        for variant in dict.fromkeys((name, name.lower()))
-        for scheme in ("https://", "http://")
-        for www in ("www.", "")
-        for slash in ("", "/")
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +269,7 @@ def _id(candidate: models.Candidate) -> int:
 
 
 async def suggestions_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[list[models.LinkedInSuggestion]]:
     """Each candidate's LinkedIn suggestions in field order, in key order (a DataLoader batch)."""
     async with sessions() as db:

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from linkedin.client import LinkedInClient
+from linkedin.client import MAX_PAGE_SIZE, LinkedInClient
 from linkedin.errors import LinkedInError
 from linkedin.records import ConversationEvent, ProspectNote, Visibility
 from models import InMailDirection, LinkedInVisibility, leases, live_activity, utcnow
@@ -114,7 +114,7 @@ class RefreshService:
         clock: Clock = utcnow,
         lease_ttl: timedelta = leases.DEFAULT_TTL,
         lease_clock: Clock = utcnow,
-        page_size: int = 50,
+        page_size: int = MAX_PAGE_SIZE,
         holder: str | None = None,
         deadline_s: float | None = None,
         history_windows_per_poll: int = HISTORY_WINDOWS_PER_POLL,
@@ -391,8 +391,10 @@ class RefreshService:
         recent activity at once, and leaves the rest to `_poll_history`."""
         if mark is None:
             return await self._poll_first_window(stream, seat, oldest, until, report)
-        for start, end in windows(mark.watermark, until):
-            await self._poll_window(stream, seat, start, end, report)
+        spans: list[tuple[datetime, datetime, Mover | None]] = [
+            (start, end, None) for start, end in windows(mark.watermark, until)
+        ]
+        await self._poll_windows(stream, seat, spans, report)
         return mark.history_from
 
     async def _poll_first_window(
@@ -421,14 +423,41 @@ class RefreshService:
                 await marks.extend_history(db, self._customer_id, stream, seat, None)
                 await db.commit()
             return
+        spans: list[tuple[datetime, datetime, Mover | None]] = []
         for start, end in windows_back(history_from, oldest, self._history_windows_per_poll):
             reached = start if start > oldest else None
 
             async def move(db: AsyncSession, reached: datetime | None = reached) -> None:
                 await marks.extend_history(db, self._customer_id, stream, seat, reached)
 
-            await self._poll_window(stream, seat, start, end, report, move)
-            report.history_windows += 1
+            spans.append((start, end, move))
+        await self._poll_windows(stream, seat, spans, report, history=True)
+
+    async def _poll_windows(
+        self,
+        stream: PollStream,
+        seat: str,
+        spans: Sequence[tuple[datetime, datetime, Mover | None]],
+        report: PollReport,
+        *,
+        history: bool = False,
+    ) -> None:
+        """Poll consecutive windows of one seat's stream. An empty window opens no transaction of its
+        own: its mark move waits for the next window's commit, which moves past it; the last window
+        always commits, and a failure commits the waiting move before it propagates, so the poll
+        resumes exactly at the window that failed (only a killed process repeats empty windows)."""
+        pending: Mover | None = None
+        for index, (start, end, move) in enumerate(spans):
+            try:
+                pending = await self._poll_window(
+                    stream, seat, start, end, report, move, skip_if_empty=index < len(spans) - 1
+                )
+            except Exception:
+                if pending is not None:
+                    await self._commit_window(pending, _store_nothing)
+                raise
+            if history:
+                report.history_windows += 1
 
     async def _poll_window(
         self,
@@ -438,9 +467,12 @@ class RefreshService:
         end: datetime,
         report: PollReport,
         move: Mover | None = None,
-    ) -> None:
+        *,
+        skip_if_empty: bool = False,
+    ) -> Mover | None:
         """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
-        advances to `end`) in one transaction."""
+        advances to `end`) in one transaction. With `skip_if_empty`, a window without rows commits
+        nothing and returns its `move` for a later commit to supersede (see `_poll_windows`)."""
         customer_id = self._customer_id
         if move is None:
 
@@ -452,6 +484,9 @@ class RefreshService:
         announce: list[ActivityEvent] = []
         if stream is PollStream.CONVERSATION_EVENTS:
             events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
+            if skip_if_empty and not events:
+                report.windows += 1
+                return move
 
             async def store_messages(db: AsyncSession) -> None:
                 rows = _message_rows(events)
@@ -469,6 +504,9 @@ class RefreshService:
             # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
             before = max(start, end - timedelta(milliseconds=1))
             notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
+            if skip_if_empty and not notes:
+                report.windows += 1
+                return move
 
             async def store_notes(db: AsyncSession) -> None:
                 rows = _note_rows(notes)
@@ -486,6 +524,9 @@ class RefreshService:
             report.notes += len(notes)
         else:
             stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
+            if skip_if_empty and not stubs:
+                report.windows += 1
+                return move
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
@@ -502,6 +543,7 @@ class RefreshService:
         if self._feed is not None and announce:
             await self._feed.publish(announce)
         report.windows += 1
+        return None
 
     async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
         """The members among these the customer erased: the poll does not rebuild them."""
@@ -543,6 +585,11 @@ def _note_events(customer_id: int, stored: dict[int, list[tuple[int, bool]]]) ->
     return item_events(customer_id, named, ActivityKind.NOTE) + events_for(
         customer_id, deleted, ActivityKind.NOTE
     )
+
+
+async def _store_nothing(db: AsyncSession) -> None:
+    # A waiting mark move committed alone (the window it belongs to had no rows).
+    return None
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

@@ -26,7 +26,7 @@ from linkedin.errors import LinkedInError
 from linkedin.records import Seat as ListedSeat
 from models import seats, users
 from models.base import utcnow
-from models.db import SessionFactory, write_session
+from models.db import ReadSessions, SessionFactory, write_session
 from resolvers.errors import LinkedInUnavailable, NotFound
 from resolvers.linkedin_faults import unavailable
 from resolvers.tenants import Tenant
@@ -129,7 +129,7 @@ async def seats_page(
 
 
 async def seats_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, ids: Sequence[int]
 ) -> list[models.Seat | None]:
     """Seats in key order, None for unknown ids (and another customer's)."""
     async with sessions() as db:
@@ -138,7 +138,7 @@ async def seats_by_ids(
 
 
 async def seats_by_user_ids(
-    sessions: SessionFactory, customer_id: int, user_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, user_ids: Sequence[int]
 ) -> list[list[models.Seat]]:
     """The seats behind each user, in key order."""
     async with sessions() as db:

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import models
 from models import mirror_queries, node_queries
-from models.db import SessionFactory
+from models.db import ReadSessions
 from models.job_sight import JobSight
 from models.mirror_visibility import Audience
 
 
 async def threads_by_ids(
-    sessions: SessionFactory, customer_id: int, audience: Audience, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, audience: Audience, ids: Sequence[int]
 ) -> list[models.InMailThread | None]:
     """Each thread as `audience` sees it in its member's tab (None: unknown, another customer's, or with
     no InMail it may see), in key order; two statements."""
@@ -27,7 +27,7 @@ async def threads_by_ids(
 
 
 async def messages_by_ids(
-    sessions: SessionFactory, customer_id: int, audience: Audience, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, audience: Audience, ids: Sequence[int]
 ) -> list[models.InMailMessage | None]:
     """Each InMail `audience` may see (else None), in key order."""
     async with sessions() as session:
@@ -36,7 +36,7 @@ async def messages_by_ids(
 
 
 async def linkedin_notes_by_ids(
-    sessions: SessionFactory, customer_id: int, audience: Audience, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, audience: Audience, ids: Sequence[int]
 ) -> list[models.LinkedInNote | None]:
     """Each live prospect note `audience` may see (else None), in key order."""
     async with sessions() as session:
@@ -45,7 +45,7 @@ async def linkedin_notes_by_ids(
 
 
 async def notes_by_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, ids: Sequence[int]
 ) -> list[models.Note | None]:
     """Each ATS note `sight` may see (else None), in key order."""
     async with sessions() as session:
@@ -54,7 +54,7 @@ async def notes_by_ids(
 
 
 async def stages_by_ids(
-    sessions: SessionFactory, customer_id: int, sight: JobSight, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, sight: JobSight, ids: Sequence[int]
 ) -> list[models.ApplicationStage | None]:
     """Each application stage `sight` may see (else None), in key order."""
     async with sessions() as session:

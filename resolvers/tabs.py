@@ -7,13 +7,16 @@ from collections.abc import Sequence
 
 import models
 from models import mirror_queries as queries
-from models.db import SessionFactory
+from models import tab_queries
+from models.db import ReadSessions
+from models.job_sight import JobSight
 from models.mirror_visibility import EVERYTHING, Audience
+from models.tab_queries import ApplicationRows, LinkedInRows, NoteRows, ThreadRows
 from resolvers.viewer import Role, Viewer
 
 
 async def threads_by_member_urns(
-    sessions: SessionFactory, customer_id: int, audience: Audience, member_urns: Sequence[str]
+    sessions: ReadSessions, customer_id: int, audience: Audience, member_urns: Sequence[str]
 ) -> list[list[models.InMailThread]]:
     """Each member's InMail threads with the customer's seats (one per seat) as `audience` sees them, in
     key order."""
@@ -23,7 +26,7 @@ async def threads_by_member_urns(
 
 
 async def messages_by_thread_ids(
-    sessions: SessionFactory, customer_id: int, audience: Audience, thread_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, audience: Audience, thread_ids: Sequence[int]
 ) -> list[list[models.InMailMessage]]:
     """Each of the customer's threads' messages `audience` may see, oldest first, in key order."""
     async with sessions() as session:
@@ -32,7 +35,7 @@ async def messages_by_thread_ids(
 
 
 async def linkedin_notes_by_member_urns(
-    sessions: SessionFactory, customer_id: int, audience: Audience, member_urns: Sequence[str]
+    sessions: ReadSessions, customer_id: int, audience: Audience, member_urns: Sequence[str]
 ) -> list[list[models.LinkedInNote]]:
     """Each member's live (not deleted) prospect notes by the customer's seats that `audience` may see,
     in key order."""
@@ -42,12 +45,54 @@ async def linkedin_notes_by_member_urns(
 
 
 async def profiles_by_candidate_ids(
-    sessions: SessionFactory, customer_id: int, candidate_ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
 ) -> list[models.LinkedInProfile | None]:
     """Each of the customer's candidates' last LinkedIn snapshot, in key order."""
     async with sessions() as session:
         found = await queries.profiles_by_candidate_ids(session, customer_id, candidate_ids)
     return [found.get(i) for i in candidate_ids]
+
+
+async def linkedin_rows_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, candidate_ids: Sequence[int]
+) -> list[LinkedInRows]:
+    """Each of the customer's candidates' LinkedIn identity and last snapshot, in key order (one
+    statement for both)."""
+    async with sessions() as session:
+        found = await tab_queries.linkedin_rows_by_candidate_ids(session, customer_id, candidate_ids)
+    return [found[i] for i in candidate_ids]
+
+
+async def applications_with_jobs_and_stages(
+    sessions: ReadSessions, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
+) -> ApplicationRows:
+    """The candidates' applications `sight` sees, with their jobs and stages (one statement)."""
+    async with sessions() as session:
+        return await tab_queries.applications_with_jobs_and_stages(
+            session, customer_id, candidate_ids, sight=sight
+        )
+
+
+async def threads_with_messages_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, audience: Audience, candidate_ids: Sequence[int]
+) -> ThreadRows:
+    """The candidates' members' InMail threads as `audience` sees them, with their messages and the
+    seats' users (one statement)."""
+    async with sessions() as session:
+        return await tab_queries.threads_with_messages_by_candidate_ids(
+            session, customer_id, candidate_ids, audience
+        )
+
+
+async def linkedin_notes_by_candidate_ids(
+    sessions: ReadSessions, customer_id: int, audience: Audience, candidate_ids: Sequence[int]
+) -> NoteRows:
+    """The candidates' members' live prospect notes `audience` may see, with the seats' users (one
+    statement)."""
+    async with sessions() as session:
+        return await tab_queries.linkedin_notes_by_candidate_ids(
+            session, customer_id, candidate_ids, audience
+        )
 
 
 def audience_of(viewer: Viewer) -> Audience:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models
 from models import candidate_queries, seats, users
-from models.db import SessionFactory, write_session
+from models.db import ReadSessions, SessionFactory, write_session
 from resolvers import seats as seat_rules
 from resolvers.ats_writes.validation import Checker
 from resolvers.errors import Conflict, Duplicate, InvalidInput, NotFound
@@ -21,7 +21,7 @@ from resolvers.viewer import GRANTABLE_ROLES, Role
 
 
 async def users_by_ids(
-    sessions: SessionFactory, customer_id: int, ids: Sequence[int]
+    sessions: ReadSessions, customer_id: int, ids: Sequence[int]
 ) -> list[models.User | None]:
     """Users in key order, None for unknown ids (and for another customer's)."""
     async with sessions() as db:
@@ -30,7 +30,7 @@ async def users_by_ids(
 
 
 async def users_by_seat_urns(
-    sessions: SessionFactory, customer_id: int, seat_urns: Sequence[str]
+    sessions: ReadSessions, customer_id: int, seat_urns: Sequence[str]
 ) -> list[models.User | None]:
     """The ATS user behind each seat, in key order (None for a seat that names no user)."""
     async with sessions() as db:

@@ -257,6 +257,7 @@ async def change_inmail_visibility(request: Request, state: SandboxState) -> Jso
         raise RestliError(400, "Missing 'visibility'")
     event.visibility, event.project = _visibility(body, (event.visibility, event.project))
     event.modified_ms = state.config.now_ms()
+    state.event_index.changed()
     return event_json(event)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from linkedin.sandbox.restli import RestliError, int_param, page, required
+from linkedin.sandbox.restli import RestliError, int_param, page, page_of, required
 from linkedin.sandbox.state import SandboxState
 from linkedin.sandbox.views import event_json, note_json, seat_json, stub_json
 from linkedin.sandbox.world import HOUR_MS
@@ -48,17 +48,9 @@ async def conversation_events(request: Request, state: SandboxState) -> Response
     end = int_param(params, "timeRange.end")
     _window(start, end)
     # An event whose visibility its author changed is returned again in the window of the change, so an
-    # incremental poll sees the change (WIRE.md).
-    events = sorted(
-        (
-            e
-            for e in state.world.events
-            if e.viewer == viewer
-            and (start <= e.created_ms < end or (e.modified_ms is not None and start <= e.modified_ms < end))
-        ),
-        key=lambda e: (e.created_ms, e.id),
-    )
-    return JSONResponse(page(params, [event_json(e) for e in events]))
+    # incremental poll sees the change (WIRE.md). The index finds the window; only the page is rendered.
+    events = state.event_index.window(state.world.events, viewer, start, end)
+    return JSONResponse(page_of(params, events, event_json))
 
 
 async def prospect_notes(request: Request, state: SandboxState) -> Response:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.datastructures import QueryParams
@@ -118,6 +119,9 @@ def required(params: QueryParams, name: str) -> str:
     return value
 
 
+T = TypeVar("T")
+
+
 def page(params: QueryParams, elements: list[Json], start_required: bool = False) -> Json:
     """One finder page with `paging`; count defaults to 10 and is capped at 100."""
     start = int_param(params, "start", None if start_required else 0)
@@ -125,6 +129,18 @@ def page(params: QueryParams, elements: list[Json], start_required: bool = False
     return {
         "elements": elements[start : start + count],
         "paging": {"start": start, "count": count, "total": len(elements)},
+    }
+
+
+def page_of(
+    params: QueryParams, items: Sequence[T], render: Callable[[T], Json], start_required: bool = False
+) -> Json:
+    """`page` of `items`, rendering only the page's own (not every item of the result)."""
+    start = int_param(params, "start", None if start_required else 0)
+    count = min(int_param(params, "count", 10, minimum=1), 100)
+    return {
+        "elements": [render(item) for item in items[start : start + count]],
+        "paging": {"start": start, "count": count, "total": len(items)},
     }
 
 

@@ -33,7 +33,10 @@ async def serve_asgi(app: Any, host: str = "127.0.0.1") -> AsyncIterator[str]:
     sock.setblocking(False)
     port = sock.getsockname()[1]
     # A bounded graceful shutdown: a request stuck upstream must not keep a test from finishing.
-    config = uvicorn.Config(app, lifespan="on", log_level="warning", timeout_graceful_shutdown=5)
+    # wsproto: the websocket protocol the served app's subscriptions are tested on (app/cli.py).
+    config = uvicorn.Config(
+        app, lifespan="on", log_level="warning", timeout_graceful_shutdown=5, ws="wsproto", access_log=False
+    )
     server = _EmbeddedServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 
 from linkedin.sandbox.config import SandboxConfig
+from linkedin.sandbox.event_index import EventIndex
 from linkedin.sandbox.restli import Key, RestliError
 from linkedin.sandbox.world import World, build_world
 
@@ -194,6 +195,7 @@ class SandboxState:
         if seed is not None:
             self.config.seed = seed
         self.world: World = build_world(self.config)
+        self.event_index = EventIndex()
         self.rng = random.Random(self.config.seed)
         self.usage: dict[tuple[str, int], int] = {}
         self.record_usage: dict[tuple[str, int], int] = {}

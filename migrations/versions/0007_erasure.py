@@ -16,7 +16,6 @@ from alembic import op
 import models.base
 
 revision: str = "0007_erasure"
-# The lead re-chains at merge (the brief names it "0006_rate_limits"; 0006's revision id is "0006").
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

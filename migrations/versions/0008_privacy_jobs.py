@@ -19,7 +19,6 @@ from alembic import op
 from models.base import UTCDateTime
 
 revision: str = "0008_privacy_jobs"
-# After privacy-a's 0007_erasure (merged into this branch); the lead re-chains at merge.
 down_revision: str | None = "0007_erasure"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

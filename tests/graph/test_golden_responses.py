@@ -24,6 +24,7 @@ import pytest
 
 from bench.candidate_tab import TAB_QUERY as BENCH_TAB_QUERY
 from bench.enrichment import QUERY as ENRICHMENT_QUERY
+from app.settings import Settings
 from models.db import SessionFactory
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
@@ -68,6 +69,18 @@ def check(name: str, text: str) -> None:
         return
     assert path.exists(), f"no golden response {path.name}: record it with RSC_GOLDEN_UPDATE=1"
     assert text == path.read_text(encoding="utf-8"), f"{path.name} changed"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The test settings with LinkedIn's own plugin script and Recruiter URLs: the responses were recorded
+    with them, and the sandbox's defaults would put this run's random port into the golden files."""
+    return settings.model_copy(
+        update={
+            "linkedin_widget_script_url": "https://platform.linkedin.com/xdoor/scripts/in.js",
+            "linkedin_recruiter_url": "https://www.linkedin.com/talent/profile",
+        }
+    )
 
 
 @pytest.fixture

@@ -93,6 +93,7 @@ async def test_sync_status_counts_sent_failed_skipped_and_pending_candidates_wit
                 zero("APPLICATION"),
                 zero("APPLICATION_NOTE"),
                 zero("APPLICATION_STAGE"),
+                zero("INTERVIEW_FEEDBACK"),
             ],
         }
     }
@@ -172,6 +173,7 @@ async def test_sync_status_counts_only_the_viewers_customer(
             "APPLICATION",
             "APPLICATION_NOTE",
             "APPLICATION_STAGE",
+            "INTERVIEW_FEEDBACK",
         )
     ]
     assert result.data["syncStatus"]["initialSyncComplete"] is False

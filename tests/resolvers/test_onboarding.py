@@ -376,6 +376,7 @@ async def test_the_initial_sync_is_complete_once_the_customers_outbox_is_drained
         "APPLICATION": (0, 0),
         "APPLICATION_NOTE": (0, 0),
         "APPLICATION_STAGE": (0, 0),
+        "INTERVIEW_FEEDBACK": (0, 0),
     }
     stored = await onboarding.customer(services, row.id)
     assert stored is not None

@@ -124,7 +124,7 @@ def _new_user_signed_in(customer_id: int, user_id: int, actor: str) -> AuditReco
         actor=actor,
         action=NEW_USER_SIGNED_IN,
         actor_user_id=user_id,
-        targets=(_user_global_id(user_id),),
+        targets=(target_id("User", user_id),),
     )
 
 
@@ -140,9 +140,10 @@ async def add_new_user_signed_in(db: AsyncSession, customer_id: int, *, user_id:
     await audit_entries.add_entries(db, [_entry(_new_user_signed_in(customer_id, user_id, actor))])
 
 
-def _user_global_id(user_id: int) -> str:
-    # The GraphQL global id of a User (base64 of "User:<id>"), without importing the GraphQL layer.
-    return base64.b64encode(f"User:{user_id}".encode()).decode()
+def target_id(type_name: str, row_id: int) -> str:
+    """An audit target: the row's GraphQL global id (base64 of "Type:<id>", Relay's encoding), made here
+    because resolvers/ does not import the GraphQL layer."""
+    return base64.b64encode(f"{type_name}:{row_id}".encode()).decode()
 
 
 async def audit_page(

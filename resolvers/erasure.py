@@ -9,7 +9,6 @@ them, and records who erased which candidate id, in one transaction.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +23,7 @@ from models.tombstones import add_tombstones, clear_tombstones
 from resolvers.ats_writes.candidates import enqueue_application_deletes, release_duplicates
 from resolvers.ats_writes.common import transaction
 from resolvers.ats_writes.validation import Checker
-from resolvers.audit import AuditRecord, add_audit, record_for
+from resolvers.audit import AuditRecord, add_audit, record_for, target_id
 from resolvers.member_digest import MemberDigest
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
@@ -55,11 +54,6 @@ def clean_reason(reason: str | None) -> str | None:
     return clean
 
 
-def _candidate_global_id(candidate_id: int) -> str:
-    # The GraphQL global id of a Candidate, without importing the GraphQL layer.
-    return base64.b64encode(f"Candidate:{candidate_id}".encode()).decode()
-
-
 async def erase_candidate(
     sessions: SessionFactory,
     tenant: Tenant,
@@ -85,7 +79,7 @@ async def erase_candidate(
             return None
         removed = await _delete_candidate_rows(db, customer_id, candidate_id, tenant.member_digest)
         await add_tombstones(db, customer_id, removed.digests, reason=clean, at=now)
-        targets = [_candidate_global_id(candidate_id)]
+        targets = [target_id("Candidate", candidate_id)]
         record = (
             record_for(actor, customer_id, CANDIDATE_ERASED, targets=targets)
             if actor is not None

@@ -122,7 +122,7 @@ async def test_concurrent_askers_for_the_same_candidates_share_one_fetch() -> No
     answers = await asyncio.wait_for(asyncio.gather(first, second, third), timeout=5)
     # then: 1 and 2 were fetched once; only 3, which nobody was fetching, was fetched again
     assert fetch.calls == [[1, 2], [3]]
-    assert answers == [
+    assert list(answers) == [
         {1: answer(1), 2: answer(2)},
         {2: answer(2), 1: answer(1)},
         {2: answer(2), 3: answer(3)},

@@ -32,6 +32,27 @@ class MemberTombstone(SQLModel, table=True):
 
 _T = MemberTombstone.__table__  # type: ignore[attr-defined]
 
+# The class of PostgreSQL advisory locks that order a customer's erasures with its poll windows (the
+# second key is the customer id). A window holds it shared from its tombstone check to its commit and an
+# erasure holds it exclusively: a window that checked before the erasure commits before the erasure's
+# deletes run (so they remove what it wrote), and a window that starts later waits and sees the
+# tombstone. SQLite needs none: it runs one writer at a time, and a window whose read came before an
+# erasure's commit fails to write (busy snapshot) and is polled again.
+ERASURE_LOCK_CLASS = 0x72736701
+
+
+async def hold_off_erasures(db: AsyncSession, customer_id: int) -> None:
+    """Until the caller's transaction ends, no erasure of the customer runs (shared: windows run on)."""
+    if db.get_bind().dialect.name == "postgresql":
+        await db.exec(select(sa.func.pg_advisory_xact_lock_shared(ERASURE_LOCK_CLASS, customer_id)))
+
+
+async def exclude_mirror_writes(db: AsyncSession, customer_id: int) -> None:
+    """Wait for the customer's poll windows under way, and keep new ones waiting until the caller's
+    transaction (an erasure) ends."""
+    if db.get_bind().dialect.name == "postgresql":
+        await db.exec(select(sa.func.pg_advisory_xact_lock(ERASURE_LOCK_CLASS, customer_id)))
+
 
 async def add_tombstones(
     db: AsyncSession, customer_id: int, digests: Sequence[str], *, reason: str | None, at: datetime
@@ -71,4 +92,11 @@ async def clear_tombstones(db: AsyncSession, customer_id: int, digests: Sequence
     return int(result.rowcount or 0)
 
 
-__all__ = ["MemberTombstone", "add_tombstones", "clear_tombstones", "tombstoned"]
+__all__ = [
+    "MemberTombstone",
+    "add_tombstones",
+    "clear_tombstones",
+    "exclude_mirror_writes",
+    "hold_off_erasures",
+    "tombstoned",
+]

@@ -19,7 +19,7 @@ from models import ats_queries as queries
 from models.db import SessionFactory
 from models.mirror_erasure import delete_mirror_of_candidates, forget_sync_errors_of_candidate
 from models.outbox_writes import enqueue
-from models.tombstones import add_tombstones, clear_tombstones
+from models.tombstones import add_tombstones, clear_tombstones, exclude_mirror_writes
 from resolvers.ats_writes.candidates import enqueue_application_deletes, release_duplicates
 from resolvers.ats_writes.common import transaction
 from resolvers.ats_writes.validation import Checker
@@ -74,6 +74,8 @@ async def erase_candidate(
     customer_id = tenant.id
     now = models.utcnow()
     async with transaction(sessions) as db:
+        # First, before any row lock: a poll window may hold a candidate's row it is updating.
+        await exclude_mirror_writes(db, customer_id)
         row = await queries.lock_candidate(db, customer_id, candidate_id)
         if row is None:
             return None

@@ -1,4 +1,5 @@
-"""LinkedIn's live member matches for candidates: one BATCH_GET per request, cached, never fatal.
+"""LinkedIn's live member matches for candidates: one BATCH_GET per request (shared by concurrent
+requests for the same candidates), cached, never fatal.
 
 Everything here is the tenant's own: its LinkedIn client asks, its cache remembers answers and outages,
 so a customer whose LinkedIn fails backs off alone and the others' tabs keep asking theirs.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,7 +33,7 @@ async def live_matches_by_candidate_ids(
     found = tenant.live_matches.fresh(candidate_ids, max_age_s=services.config.live_match_cache_s)
     missing = [i for i in dict.fromkeys(candidate_ids) if i not in found]
     if missing:
-        found.update(await _fetch(services, tenant, missing))
+        found.update(await tenant.live_matches.single_flight(missing, partial(_fetch, services, tenant)))
     return [found[i] for i in candidate_ids]
 
 

@@ -39,6 +39,8 @@ class LiveMatchCache:
         self._max_entries = max_entries
         self._clock = clock
         self._writes: set[asyncio.Task[None]] = set()
+        # Fetches under way, by candidate: a tab asked for by several requests at once costs one call.
+        self._flights: dict[int, asyncio.Task[dict[int, LiveMatch]]] = {}
         self._outage_until = 0.0
         self._outage_error = ""
         self._outage_code = ErrorKind.LINKEDIN_UNAVAILABLE
@@ -63,6 +65,33 @@ class LiveMatchCache:
             self._entries[candidate_id] = (now, answer)
         while len(self._entries) > self._max_entries:
             del self._entries[next(iter(self._entries))]
+
+    async def single_flight(
+        self,
+        candidate_ids: Iterable[int],
+        fetch: Callable[[list[int]], Coroutine[object, object, dict[int, LiveMatch]]],
+    ) -> dict[int, LiveMatch]:
+        """The answers for these candidates: joining a fetch already under way for any of them, and one
+        new `fetch` (a task of its own, so a caller that gives up does not cancel it for the others)
+        for the rest."""
+        wanted = list(dict.fromkeys(candidate_ids))
+        joined = {self._flights[i] for i in wanted if i in self._flights}
+        rest = [i for i in wanted if i not in self._flights]
+        if rest:
+            flight = asyncio.ensure_future(fetch(rest))
+            for candidate_id in rest:
+                self._flights[candidate_id] = flight
+            flight.add_done_callback(lambda done: self._land(rest, done))
+            joined.add(flight)
+        found: dict[int, LiveMatch] = {}
+        for answers in await asyncio.gather(*(asyncio.shield(f) for f in joined)):
+            found.update(answers)
+        return {i: found[i] for i in wanted}
+
+    def _land(self, candidate_ids: list[int], flight: asyncio.Task[dict[int, LiveMatch]]) -> None:
+        for candidate_id in candidate_ids:
+            if self._flights.get(candidate_id) is flight:
+                del self._flights[candidate_id]
 
     def outage(self) -> str | None:
         """Why LinkedIn is not being asked right now, while a recent failure's backoff lasts."""

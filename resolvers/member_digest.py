@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tombstones import tombstoned
+from models.tombstones import hold_off_erasures, tombstoned
 from resolvers.secret_box import SecretBox
 
 # HKDF `info` of the tombstone keys: never used for anything else, so the HMAC reveals no other secret.
@@ -44,10 +44,12 @@ class MemberDigest:
 async def erased_members(
     db: AsyncSession, customer_id: int, digest: MemberDigest | None, member_urns: Iterable[str]
 ) -> set[str]:
-    """Which of these members the customer erased (one statement); none without a digest."""
+    """Which of these members the customer erased (one statement); none without a digest. Inside a
+    poll window's transaction: no erasure of the customer runs until it commits."""
     urns = {u for u in member_urns if u}
     if digest is None or not urns:
         return set()
+    await hold_off_erasures(db, customer_id)
     by_digest = {d: urn for urn in urns for d in digest.digests(urn)}
     return {by_digest[d] for d in await tombstoned(db, customer_id, list(by_digest))}
 

@@ -5,6 +5,7 @@ refuses to go on unconfirmed without a terminal."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ async def test_offboard_anonymise_reports_progress_lines_and_leaves_no_person_be
     )
     # then: it finished, reporting each batch on its own line (no terminal), then a summary
     assert code == 0, err
-    lines = [line for line in err.splitlines() if "/" in line and line[0].isdigit()]
+    # (log lines share stderr: a progress line is "<done>/<total> <step>")
+    lines = [line for line in err.splitlines() if re.match(r"\d+/\d+ [a-z]", line)]
     assert lines[0].endswith("deleting on LinkedIn")
     assert lines[-1] == f"{lines[-1].split()[0]} done"
     assert len(lines) > 3

@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
+from app.settings import Settings
 from bench.candidate_tab import TAB_QUERY as BENCH_TAB_QUERY
 from bench.enrichment import QUERY as ENRICHMENT_QUERY
-from app.settings import Settings
 from models.db import SessionFactory
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -188,6 +189,24 @@ async def test_a_page_of_many_candidates_makes_one_upstream_batch_get(
     assert result.errors is None
     calls = await match_calls(sandbox)
     assert [c["status"] for c in calls] == [200]
+
+
+async def test_tabs_asked_for_at_once_share_one_upstream_batch_get(
+    graphql: GraphQL, sessions: SessionFactory, customer_id: int, sandbox: Sandbox
+) -> None:
+    # given: LinkedIn takes a moment over the first match request, so the eight tabs overlap it
+    candidate_id = await add_candidate(sessions, customer_id, "person0@example.com")
+    await sandbox.admin("DELETE", "calls")
+    await sandbox.admin("POST", "faults", {"endpoint": "atsCandidates", "count": 1, "latency_ms": 300})
+    # when: eight requests open the same candidate's tab at once
+    results = await asyncio.gather(
+        *(graphql(PROFILE_QUERY, {"id": gid("Candidate", candidate_id)}) for _ in range(8))
+    )
+    # then: one BATCH_GET answered all of them, alike
+    assert [r.errors for r in results] == [None] * 8
+    assert await match_calls(sandbox) != []
+    assert len(await match_calls(sandbox)) == 1
+    assert len({str(r.data) for r in results}) == 1
 
 
 async def test_live_matches_are_reused_within_the_cache_time(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from linkedin.records import CandidateMatch
@@ -90,3 +91,57 @@ def test_an_outage_is_reported_until_its_backoff_ends() -> None:
     after = cache.outage()
     # then
     assert (during, after) == ("LinkedIn is unavailable: 500", None)
+
+
+class HeldFetch:
+    """A LinkedIn fetch that starts, then waits until the test releases it; it counts its calls."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.calls: list[list[int]] = []
+
+    async def __call__(self, ids: list[int]) -> dict[int, LiveMatch]:
+        self.calls.append(ids)
+        self.started.set()
+        await self.release.wait()
+        return {i: answer(i) for i in ids}
+
+
+async def test_concurrent_askers_for_the_same_candidates_share_one_fetch() -> None:
+    # given: a first asker whose fetch of 1 and 2 is under way
+    cache = LiveMatchCache(clock=Clock())
+    fetch = HeldFetch()
+    first = asyncio.ensure_future(cache.single_flight([1, 2], fetch))
+    await asyncio.wait_for(fetch.started.wait(), timeout=5)
+    # when: two more ask while it is (their steps run before the release: the loop runs ready callbacks
+    # in the order they were scheduled)
+    second = asyncio.ensure_future(cache.single_flight([2, 1], fetch))
+    third = asyncio.ensure_future(cache.single_flight([2, 3], fetch))
+    asyncio.get_running_loop().call_soon(fetch.release.set)
+    answers = await asyncio.wait_for(asyncio.gather(first, second, third), timeout=5)
+    # then: 1 and 2 were fetched once; only 3, which nobody was fetching, was fetched again
+    assert fetch.calls == [[1, 2], [3]]
+    assert list(answers) == [
+        {1: answer(1), 2: answer(2)},
+        {2: answer(2), 1: answer(1)},
+        {2: answer(2), 3: answer(3)},
+    ]
+
+
+async def test_an_asker_that_gives_up_does_not_cancel_the_fetch_the_others_wait_for() -> None:
+    # given: two askers sharing one fetch
+    cache = LiveMatchCache(clock=Clock())
+    fetch = HeldFetch()
+    first = asyncio.ensure_future(cache.single_flight([1], fetch))
+    await asyncio.wait_for(fetch.started.wait(), timeout=5)
+    second = asyncio.ensure_future(cache.single_flight([1], fetch))
+    # when: the first asker's request is cancelled, then LinkedIn answers
+    first.cancel()
+    asyncio.get_running_loop().call_soon(fetch.release.set)
+    # then: the second still gets the one fetch's answer, and a later asker starts a fetch of its own
+    assert await asyncio.wait_for(second, timeout=5) == {1: answer(1)}
+    assert first.cancelled()
+    assert fetch.calls == [[1]]
+    assert await asyncio.wait_for(cache.single_flight([1], fetch), timeout=5) == {1: answer(1)}
+    assert fetch.calls == [[1], [1]]

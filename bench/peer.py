@@ -32,6 +32,7 @@ import contextlib
 import json
 import os
 import random
+import signal
 import shutil
 import subprocess
 import sys
@@ -509,6 +510,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--sample", type=int, default=200, help="distinct candidates the tab requests cycle")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the server processes stop and the scratch database goes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base = postgres_base(args.database_url)
     if base is None:
         print("bench.peer skipped: no PostgreSQL (set TEST_DATABASE_URL or pass --database-url)")

@@ -26,6 +26,7 @@ import contextlib
 import itertools
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -109,6 +110,13 @@ async def seed_world(settings: Settings, candidates: int, messages: int) -> int:
                         f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'
                     )
                 )
+    finally:
+        await engine.dispose()
+    # Statistics now, not when autovacuum gets round to it: fresh tables without them plan badly.
+    engine = create_async_engine(settings.database_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("ANALYZE"))
     finally:
         await engine.dispose()
     return with_threads
@@ -364,6 +372,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients in all")
     parser.add_argument("--sample", type=int, default=200, help="distinct candidates the requests cycle over")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the server processes stop and the scratch database goes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base = postgres_base(args.database_url)
     if base is None:
         print("bench.processes skipped: no PostgreSQL (set TEST_DATABASE_URL or pass --database-url)")

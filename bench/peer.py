@@ -533,6 +533,11 @@ def main() -> None:
     except PeerUnavailable as exc:
         print(f"bench.peer: PostGraphile 4 is unavailable here: {exc}", file=sys.stderr)
         sys.exit(1)
+    except OSError as exc:
+        if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
+            print(f"bench.peer skipped: PostgreSQL at {make_url(base).host} is unreachable ({exc})")
+            return
+        raise
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ bench: setup
 	$(BIN)/python -m bench.refresh
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.chaos
+	$(BIN)/python -m bench.processes
+	$(BIN)/python -m bench.peer
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist test-artifacts rscgraph.db*

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.client import LinkedInClient
 from linkedin.errors import LinkedInError
@@ -411,26 +412,47 @@ async def delete_applications(ctx: SendContext, changes: Sequence[Change]) -> Ou
     return await _batch(ctx.linkedin.delete_applications([str(i) for i in ids]), ids, deleting=True)
 
 
-async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
-    """Push application notes, one sub-collection call per application."""
+class _ApplicationChild(Protocol):
+    @property
+    def application_id(self) -> int | None: ...
+
+
+ChildT = TypeVar("ChildT", bound=_ApplicationChild)
+
+
+async def _upsert_application_children(
+    ctx: SendContext,
+    changes: Sequence[Change],
+    load: Callable[[AsyncSession, int, list[int]], Awaitable[Mapping[int, ChildT]]],
+    body: Callable[[ChildT], dict[str, Any]],
+    send: Callable[[str, dict[str, dict[str, Any]]], Awaitable[BatchResult]],
+) -> Outcomes:
+    """Push one kind of an application's sub-collection (notes, stages, feedback): one call per
+    application, and only under applications LinkedIn holds."""
     async with ctx.sessions() as db:
-        found = await sources.notes(db, ctx.customer_id, _ids(changes))
+        found = await load(db, ctx.customer_id, _ids(changes))
         parents = await statuses_of(
             db,
             ctx.customer_id,
             SyncEntity.APPLICATION,
-            [n.application_id for n in found.values() if n.application_id is not None],
+            [c.application_id for c in found.values() if c.application_id is not None],
         )
     out, groups = _under_parents(
-        changes, {i: n.application_id for i, n in found.items()}, parents, "application"
+        changes, {i: c.application_id for i, c in found.items()}, parents, "application"
     )
 
-    async def call(application_id: int, note_ids: list[int]) -> BatchResult:
-        bodies = {str(i): payloads.note_body(found[i]) for i in note_ids}
-        return await ctx.linkedin.upsert_application_notes(str(application_id), bodies)
+    async def call(application_id: int, child_ids: list[int]) -> BatchResult:
+        return await send(str(application_id), {str(i): body(found[i]) for i in child_ids})
 
     out.update(await _grouped(groups, call, parent="application"))
     return out
+
+
+async def upsert_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
+    """Push application notes, one sub-collection call per application."""
+    return await _upsert_application_children(
+        ctx, changes, sources.notes, payloads.note_body, ctx.linkedin.upsert_application_notes
+    )
 
 
 async def delete_application_notes(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
@@ -440,21 +462,9 @@ async def delete_application_notes(ctx: SendContext, changes: Sequence[Change]) 
 
 async def upsert_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Push stage history entries, one sub-collection call per application."""
-    async with ctx.sessions() as db:
-        found = await sources.stages(db, ctx.customer_id, _ids(changes))
-        parents = await statuses_of(
-            db, ctx.customer_id, SyncEntity.APPLICATION, [s.application_id for s in found.values()]
-        )
-    out, groups = _under_parents(
-        changes, {i: s.application_id for i, s in found.items()}, parents, "application"
+    return await _upsert_application_children(
+        ctx, changes, sources.stages, payloads.stage_body, ctx.linkedin.upsert_application_stages
     )
-
-    async def call(application_id: int, stage_ids: list[int]) -> BatchResult:
-        bodies = {str(i): payloads.stage_body(found[i]) for i in stage_ids}
-        return await ctx.linkedin.upsert_application_stages(str(application_id), bodies)
-
-    out.update(await _grouped(groups, call, parent="application"))
-    return out
 
 
 async def delete_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
@@ -464,21 +474,9 @@ async def delete_stages(ctx: SendContext, changes: Sequence[Change]) -> Outcomes
 
 async def upsert_feedback(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:
     """Push interview feedback, one sub-collection call per application."""
-    async with ctx.sessions() as db:
-        found = await sources.feedback(db, ctx.customer_id, _ids(changes))
-        parents = await statuses_of(
-            db, ctx.customer_id, SyncEntity.APPLICATION, [f.application_id for f in found.values()]
-        )
-    out, groups = _under_parents(
-        changes, {i: f.application_id for i, f in found.items()}, parents, "application"
+    return await _upsert_application_children(
+        ctx, changes, sources.feedback, payloads.feedback_body, ctx.linkedin.upsert_interview_feedback
     )
-
-    async def call(application_id: int, feedback_ids: list[int]) -> BatchResult:
-        bodies = {str(i): payloads.feedback_body(found[i]) for i in feedback_ids}
-        return await ctx.linkedin.upsert_interview_feedback(str(application_id), bodies)
-
-    out.update(await _grouped(groups, call, parent="application"))
-    return out
 
 
 async def delete_feedback(ctx: SendContext, changes: Sequence[Change]) -> Outcomes:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInProfile
 from models.mirror_visibility import Audience, visible_to
@@ -103,14 +104,10 @@ def _visible_threads(
     )
 
 
-async def messages_by_thread_ids(
-    session: AsyncSession, customer_id: int, thread_ids: Sequence[int], audience: Audience
-) -> dict[int, list[InMailMessage]]:
-    """Each of the customer's threads' messages that `audience` may see, oldest first."""
-    grouped: dict[int, list[InMailMessage]] = {i: [] for i in thread_ids}
-    if not thread_ids:
-        return grouped
-    statement = (
+def visible_messages(customer_id: int, audience: Audience) -> SelectOfScalar[InMailMessage]:
+    """SELECT of the customer's InMails that `audience` may see (joined to their threads, whose seat
+    decides visibility); callers add their own filter and order."""
+    return (
         select(InMailMessage)
         .join(
             InMailThread,
@@ -119,7 +116,6 @@ async def messages_by_thread_ids(
         )
         .where(
             col(InMailMessage.customer_id) == customer_id,
-            col(InMailMessage.thread_id).in_(list(set(thread_ids))),
             visible_to(
                 audience,
                 customer_id,
@@ -127,6 +123,19 @@ async def messages_by_thread_ids(
                 table_of(InMailThread).c.seat_urn,
             ),
         )
+    )
+
+
+async def messages_by_thread_ids(
+    session: AsyncSession, customer_id: int, thread_ids: Sequence[int], audience: Audience
+) -> dict[int, list[InMailMessage]]:
+    """Each of the customer's threads' messages that `audience` may see, oldest first."""
+    grouped: dict[int, list[InMailMessage]] = {i: [] for i in thread_ids}
+    if not thread_ids:
+        return grouped
+    statement = (
+        visible_messages(customer_id, audience)
+        .where(col(InMailMessage.thread_id).in_(list(set(thread_ids))))
         .order_by(col(InMailMessage.thread_id), col(InMailMessage.sent_at), col(InMailMessage.id))
     )
     for row in (await session.exec(statement)).all():

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.ats import Application, ApplicationStage, Note
 from models.job_sight import JobSight, visible_job
 from models.mirror import InMailMessage, InMailThread, LinkedInNote
+from models.mirror_queries import visible_messages
 from models.mirror_visibility import Audience, visible_to
 from models.upsert import table_of
 
@@ -36,20 +37,7 @@ async def messages_by_ids(
     """These InMails of the customer that `audience` may see, by id."""
     if not ids:
         return {}
-    message, thread = table_of(InMailMessage), table_of(InMailThread)
-    statement = (
-        select(InMailMessage)
-        .join(
-            InMailThread,
-            (col(InMailThread.customer_id) == col(InMailMessage.customer_id))
-            & (col(InMailThread.id) == col(InMailMessage.thread_id)),
-        )
-        .where(
-            col(InMailMessage.customer_id) == customer_id,
-            col(InMailMessage.id).in_(list(set(ids))),
-            visible_to(audience, customer_id, message.c.visibility, thread.c.seat_urn),
-        )
-    )
+    statement = visible_messages(customer_id, audience).where(col(InMailMessage.id).in_(list(set(ids))))
     return {row.id: row for row in (await session.exec(statement)).all() if row.id is not None}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,8 +45,13 @@ async def globex(
     http: aiohttp.ClientSession,
 ) -> Viewer:
     """An admin of a second customer, Globex, with a child app of its own in the sandbox."""
-    partner_config = settings.linkedin_config().for_app(
-        sandbox.config.parent_client_id, SecretStr(sandbox.config.parent_client_secret)
+    partner_config = replace(
+        settings.linkedin_config().for_app(
+            sandbox.config.parent_client_id, SecretStr(sandbox.config.parent_client_secret)
+        ),
+        # The test settings' 1 s suits the fault tests; this set-up call is not retried (a POST), so a
+        # busy machine must not fail it.
+        request_timeout_s=10.0,
     )
     app = await LinkedInPartnerClient(http, partner_config).provision_child_app("globex", "ATS - Globex")
     urns = await sandbox.admin("POST", f"apps/{app.client_id}/integrations/preauthorize", {})

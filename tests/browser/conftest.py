@@ -102,6 +102,14 @@ def ats_id(global_id: str) -> str:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The suite's settings with LinkedIn's usual patience: a journey's set-up onboards two customers
+    (unretried POSTs) and runs a first poll next to a browser, where the suite's 1 s, meant for its
+    fault tests, is too short for a busy machine."""
+    return settings.model_copy(update={"linkedin_timeout_s": 10.0})
+
+
+@pytest.fixture
 async def demo_site(settings: Settings, sandbox: Sandbox, services: Services) -> AsyncIterator[DemoSite]:
     """`rscgraph run`'s world on a loopback port: acme and globex onboarded, acme's initial sync sent to
     LinkedIn (so the profile plugin finds its candidates) after its first poll."""

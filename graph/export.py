@@ -210,6 +210,9 @@ class ExportMutation:
     ) -> ProcessLinkedInExportPayload:
         try:
             request_id = exports.validate_request_id(input.request_id)
+            outcome = await exports.process_export_as(
+                info.context.services, info.context.tenant, request_id, sight=info.context.job_sight
+            )
         except DomainError as error:
             return ProcessLinkedInExportPayload(
                 export=None,
@@ -218,7 +221,6 @@ class ExportMutation:
                 created=False,
                 user_errors=[UserError.from_domain(error)],
             )
-        outcome = await exports.process_export(info.context.services, info.context.tenant, request_id)
         errors = [UserError.from_domain(e) for e in exports.outcome_errors(outcome)]
         application = outcome.application
         if application is not None and application.id is not None:

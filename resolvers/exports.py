@@ -24,7 +24,7 @@ from models.outbox_writes import enqueue
 from resolvers import linkedin_faults
 from resolvers.activity_feed import ActivityKind, events_for
 from resolvers.erasure import forget_erasure
-from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable
+from resolvers.errors import DomainError, InvalidInput, LinkedInUnavailable, NotFound
 from resolvers.identity import ManualMatchRefused, push_manual_match
 from resolvers.member_matching import apply_member, member_details
 from resolvers.services import Services
@@ -36,6 +36,8 @@ APPLICATION_SOURCE = "LinkedIn One-Click Export"
 # Concurrent writers for the same member lose a unique-constraint race at most once each.
 MAX_WRITE_ATTEMPTS = 3
 UNPROCESSABLE = "The export could not be processed; the server log says why"
+# Said alike for an unknown export and for one the viewer may not see (no hint that it exists).
+NO_SUCH_EXPORT = "No One-Click Export with this request id"
 
 
 class ExportFailed(Exception):
@@ -157,6 +159,29 @@ def validate_request_id(value: str) -> str:
     if not request_id or len(request_id) > MAX_REQUEST_ID_LENGTH:
         raise InvalidInput(f"A request id is 1 to {MAX_REQUEST_ID_LENGTH} characters", field="requestId")
     return request_id
+
+
+async def process_export_as(
+    services: Services, tenant: Tenant, request_id: str, *, sight: JobSight
+) -> ExportOutcome:
+    """`process_export` for a viewer with `sight`: NotFound, and nothing done, for an export it may not see
+    (its application is on a secured job outside the viewer's groups); NotFound too when processing
+    applies it to such a job (done, as the export worker would have done it, but not shown)."""
+    if await _hidden_from(services.sessions, tenant.id, request_id, sight):
+        raise NotFound(NO_SUCH_EXPORT, field="requestId")
+    outcome = await process_export(services, tenant, request_id)
+    if await _hidden_from(services.sessions, tenant.id, request_id, sight):
+        raise NotFound(NO_SUCH_EXPORT, field="requestId")
+    return outcome
+
+
+async def _hidden_from(sessions: SessionFactory, customer_id: int, request_id: str, sight: JobSight) -> bool:
+    if sight.every_job:
+        return False
+    async with sessions() as db:
+        stored = await export_requests.export_request(db, customer_id, request_id)
+        seen = await export_requests.export_request(db, customer_id, request_id, sight=sight)
+    return stored is not None and seen is None
 
 
 async def process_export(services: Services, tenant: Tenant, request_id: str) -> ExportOutcome:

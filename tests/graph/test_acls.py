@@ -13,11 +13,12 @@ from sqlmodel import col, select
 from strawberry import relay
 
 import models
+from linkedin.sandbox.world import build_world
 from models.acl_groups import MAX_GROUPS_PER_USER
 from models.db import SessionFactory
 from resolvers.tenants import Tenant
 from resolvers.viewer import Viewer
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, Sandbox
 from tests.graph.acl_support import (
     APPLY,
     CREATE_CANDIDATE,
@@ -369,6 +370,85 @@ async def test_the_exports_listing_leaves_out_exports_to_a_secured_job_outside_t
     assert insider.data == {
         "linkedinExports": {"totalCount": 1, "edges": [{"node": {"requestId": "export-to-secret"}}]}
     }
+
+
+PROCESS_EXPORT = """
+mutation($input: ProcessLinkedInExportInput!) {
+  processLinkedInExport(input: $input) {
+    export { requestId status } application { id } candidate { id } userErrors { field message code }
+  }
+}
+"""
+
+
+async def test_processing_an_export_to_a_secured_job_outside_the_group_is_not_found_and_does_nothing(
+    graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: a processed One-Click Export that applied the candidate to the secured job
+    async with sessions() as db:
+        db.add(
+            models.ExportRequest(
+                customer_id=customer_id,
+                request_id="export-to-secret",
+                status=models.ExportStatus.DONE,
+                application_id=int(_row_id(secured.secret_application)),
+            )
+        )
+        await db.commit()
+    # when: a recruiter outside the job's group, who learnt the request id, replays it
+    result = await graphql(
+        PROCESS_EXPORT, {"input": {"requestId": "export-to-secret"}}, as_viewer=secured.outsider
+    )
+    # then: the same answer as for an export that does not exist, and the stored export is untouched
+    # (a replay would have fetched it from LinkedIn, which knows no such export, and failed it)
+    assert result.errors is None
+    assert result.data == {
+        "processLinkedInExport": {
+            "export": None,
+            "application": None,
+            "candidate": None,
+            "userErrors": [
+                {
+                    "field": ["input", "requestId"],
+                    "message": "No One-Click Export with this request id",
+                    "code": "NOT_FOUND",
+                }
+            ],
+        }
+    }
+    async with sessions() as db:
+        stored = (
+            await db.exec(
+                select(models.ExportRequest).where(col(models.ExportRequest.customer_id) == customer_id)
+            )
+        ).one()
+    assert (stored.status, stored.error) == (models.ExportStatus.DONE, None)
+
+
+async def test_an_export_an_outsider_processes_onto_a_secured_job_is_applied_but_not_shown_to_it(
+    graphql: GraphQL, secured: Secured, sandbox: Sandbox, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: an export to the secured job whose push never reached us
+    world = build_world(sandbox.config)
+    body = {
+        "seat": world.seats[0].urn,
+        "member": world.members[-1].urn,
+        "externalJobPostingId": _row_id(secured.secret),
+    }
+    request_id = str((await sandbox.admin("POST", "exports", body))["requestId"])
+    # when: a recruiter outside the job's group processes it by id
+    outsider = await graphql(PROCESS_EXPORT, {"input": {"requestId": request_id}}, as_viewer=secured.outsider)
+    # then: done, as the export worker would have done it, but told apart from nothing
+    assert outsider.data is not None
+    payload = outsider.data["processLinkedInExport"]
+    assert (payload["export"], payload["application"], payload["candidate"]) == (None, None, None)
+    assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+    insider = await graphql(
+        "query($id: String!) { linkedinExport(requestId: $id) { status application { job { title } } } }",
+        {"id": request_id},
+        as_viewer=secured.insider,
+    )
+    assert insider.data == {"linkedinExport": {"status": "DONE", "application": {"job": {"title": "Secret"}}}}
 
 
 async def test_an_export_to_a_secured_job_is_not_found_by_request_id_or_node_outside_the_group(

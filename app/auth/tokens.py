@@ -112,6 +112,10 @@ class TokenVerifier:
         roles = None if claimed is None else known_roles(claimed)
         customer = claims.get(self._claims.customer)
         email = claims.get(self._claims.email)
+        if claims.get("email_verified") is False:
+            # OIDC's own flag: an address the IdP has not verified names nobody. Taken at its word, it
+            # would let whoever registers an admin-made user's address at the IdP sign in as that user.
+            email = None
         name = claims.get("name")
         if customer is None or customer == "":
             if roles is None or Role.OPERATOR not in roles:

@@ -267,3 +267,21 @@ async def test_a_token_without_a_roles_claim_acts_with_the_users_stored_roles(
     async with sessions() as db:
         rows = (await db.exec(select(models.User.subject, models.User.roles))).all()
     assert list(rows) == [("idp|ada", "admin")]
+
+
+async def test_an_email_the_identity_provider_has_not_verified_does_not_claim_an_admin_made_user(
+    signed_in_server: Server, idp: IdentityProvider, sessions: SessionFactory, customer_id: int
+) -> None:
+    # given: an admin made Ada an admin by email; someone registers her address at the IdP, unverified
+    async with sessions() as db:
+        db.add(models.User(customer_id=customer_id, email="ada@acme.test", roles="admin"))
+        await db.commit()
+    # when
+    status, body, _ = await ask(signed_in_server, idp.token(roles=None, email_verified=False))
+    # then: signed in as a user of its own, not as Ada, and Ada's row waits for her
+    assert status == 200
+    assert "ADMIN" not in body["data"]["viewer"]["roles"]
+    assert body["data"]["viewer"]["user"]["email"] != "ada@acme.test"
+    async with sessions() as db:
+        rows = (await db.exec(select(models.User.email, models.User.subject, models.User.roles))).all()
+    assert ("ada@acme.test", None, "admin") in list(rows)

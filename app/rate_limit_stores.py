@@ -154,12 +154,3 @@ def build_rate_limiter(
         "rate limit: %d requests a minute per viewer, buckets in %s", settings.rate_limit_per_minute, where
     )
     return RateLimiter(store, BucketPolicy.per_minute(settings.rate_limit_per_minute))
-
-
-def redis_client(settings: Settings) -> Redis | None:
-    """The Redis client RSC_REDIS_URL names, if any (the caller closes it)."""
-    if settings.redis_url is None:
-        return None
-    from redis.asyncio import Redis
-
-    return Redis.from_url(settings.redis_url)

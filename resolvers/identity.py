@@ -233,7 +233,7 @@ async def push_manual_match(
     if candidate.customer_id != tenant.id:
         raise ValueError(f"candidate {candidate.id} is not a candidate of customer {tenant.key}")
     # Whatever LinkedIn answers, the cached live match predates this change: the tab must ask again.
-    tenant.live_matches.forget([candidate.id])
+    await tenant.live_matches.forget([candidate.id])
     try:
         result = await tenant.linkedin.set_manual_match(ats_id, person_urn)
         error = result.errors.get(ats_id)

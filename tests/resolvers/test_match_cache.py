@@ -69,21 +69,21 @@ def test_the_oldest_answers_go_first_when_the_cache_is_full() -> None:
     assert sorted(cache.fresh([1, 2, 3], max_age_s=30)) == [2, 3]
 
 
-def test_forgotten_candidates_are_fetched_again() -> None:
+async def test_forgotten_candidates_are_fetched_again() -> None:
     # given
     cache = LiveMatchCache(clock=Clock())
     cache.put({1: answer(1), 2: answer(2)})
     # when
-    cache.forget([1])
+    await cache.forget([1])
     # then
     assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]
 
 
-def test_an_outage_is_reported_until_its_backoff_ends() -> None:
+async def test_an_outage_is_reported_until_its_backoff_ends() -> None:
     # given
     clock = Clock()
     cache = LiveMatchCache(clock=clock)
-    cache.record_outage("LinkedIn is unavailable: 500", backoff_s=5)
+    await cache.record_outage("LinkedIn is unavailable: 500", backoff_s=5)
     # when
     clock.now += 4.9
     during = cache.outage()

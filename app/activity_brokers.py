@@ -203,7 +203,7 @@ class RedisFeed(ActivityFeed):
             await self._listener.start()
 
     async def aclose(self) -> None:
-        """Unsubscribe and close the client."""
+        """Unsubscribe, and close the client if it is this feed's own."""
         await self._listener.stop()
         if self._owned:
             await self._redis.aclose()

@@ -307,17 +307,21 @@ async def measure_round(
     customer = first_customer_values(settings).key
     token = dev_token(settings, user="bench@bench.test", role=Role.RECRUITER, customer=customer)
     headers = {"Authorization": f"Bearer {token}"}
-    async with rscgraph_servers(settings, processes) as servers:
-        urls = [url for url, _ in servers]
-        async with aiohttp.ClientSession() as http:
-            # Each process has its own connection pool (and, without Redis, its own live-match cache):
-            # fill them before measuring.
-            for url in urls:
-                for candidate_id in ids:
-                    await post_graphql(http, url, tab_request(candidate_id), headers)
-        before = sum(cpu_seconds(pid) for _, pid in servers)
-        seconds = await load(urls, headers, ids, requests, concurrency)
-        cpu = sum(cpu_seconds(pid) for _, pid in servers) - before
+    try:
+        async with rscgraph_servers(settings, processes) as servers:
+            urls = [url for url, _ in servers]
+            async with aiohttp.ClientSession() as http:
+                # Each process has its own connection pool (and, without Redis, its own live-match
+                # cache): fill them before measuring.
+                for url in urls:
+                    for candidate_id in ids:
+                        await post_graphql(http, url, tab_request(candidate_id), headers)
+            before = sum(cpu_seconds(pid) for _, pid in servers)
+            seconds = await load(urls, headers, ids, requests, concurrency)
+            cpu = sum(cpu_seconds(pid) for _, pid in servers) - before
+    finally:
+        if settings.redis_url is not None:
+            await drop_live_matches(settings.redis_url)  # the bench's answers expire only in an hour
     return Round(processes=processes, requests=requests, seconds=seconds, cpu_s=cpu)
 
 

@@ -189,6 +189,10 @@ class LiveMatchCache:
         self._outage_until = 0.0
         self._outage_error = ""
         self._outage_code = ErrorKind.LINKEDIN_UNAVAILABLE
+        # Each `forget` is a new generation; a fetch started before a candidate's forget does not
+        # cache its (older) answer. Kept while fetches are under way only.
+        self._generation = 0
+        self._forgotten: dict[int, int] = {}
 
     def _sharing(self, ttl_s: float) -> SharedMatchStore | None:
         # Nothing is shared when nothing may be cached: a waiter would wait for an answer never stored.
@@ -227,11 +231,14 @@ class LiveMatchCache:
                 found[candidate_id] = entry[1]
         return found
 
-    def put(self, answers: Mapping[int, LiveMatch]) -> None:
-        """Remember successful answers in this process; the oldest go first when the cache is full."""
+    def put(self, answers: Mapping[int, LiveMatch], *, since: int | None = None) -> None:
+        """Remember successful answers in this process; the oldest go first when the cache is full.
+        With `since` (the generation their fetch started in), none of a candidate forgotten since."""
         now = self._clock()
         for candidate_id, answer in answers.items():
             if answer.error is not None:
+                continue
+            if since is not None and self._forgotten.get(candidate_id, 0) > since:
                 continue
             self._entries.pop(candidate_id, None)
             self._entries[candidate_id] = (now, answer)
@@ -255,7 +262,7 @@ class LiveMatchCache:
         joined = {self._flights[i] for i in wanted if i in self._flights}
         rest = [i for i in wanted if i not in self._flights]
         if rest:
-            flight = asyncio.ensure_future(self._fly(rest, fetch, share_s, wait_s))
+            flight = asyncio.ensure_future(self._fly(rest, fetch, share_s, wait_s, self._generation))
             for candidate_id in rest:
                 self._flights[candidate_id] = flight
             flight.add_done_callback(lambda done: self._land(rest, done))
@@ -269,16 +276,16 @@ class LiveMatchCache:
         for candidate_id in candidate_ids:
             if self._flights.get(candidate_id) is flight:
                 del self._flights[candidate_id]
+        if not self._flights:
+            self._forgotten.clear()
 
     async def _fly(
-        self, candidate_ids: list[int], fetch: Fetch, share_s: float, wait_s: float
+        self, candidate_ids: list[int], fetch: Fetch, share_s: float, wait_s: float, since: int
     ) -> dict[int, LiveMatch]:
         shared = self._sharing(share_s)
         if shared is None:
-            answers = await fetch(candidate_ids)
-            self.put(answers)
-            return answers
-        return await self._fly_shared(shared, candidate_ids, fetch, share_s, wait_s)
+            return await self._fetch_here(candidate_ids, fetch, since)
+        return await self._fly_shared(shared, candidate_ids, fetch, share_s, wait_s, since)
 
     async def _fly_shared(
         self,
@@ -287,6 +294,7 @@ class LiveMatchCache:
         fetch: Fetch,
         share_s: float,
         wait_s: float,
+        since: int,
     ) -> dict[int, LiveMatch]:
         """Claim the candidates nobody is fetching and fetch those; wait for the others' answers, taking
         over a claim that lapsed; past `wait_s`, ask LinkedIn for what is still missing."""
@@ -301,7 +309,7 @@ class LiveMatchCache:
                     self.customer_id, rest, token=token, claim_s=wait_s + CLAIM_MARGIN_S
                 )
             except SharedUnavailable:
-                answers.update(await self._fetch_here(rest, fetch))
+                answers.update(await self._fetch_here(rest, fetch, since))
                 break
             unreadable = []
             for candidate_id, raw in claim.found.items():
@@ -317,7 +325,7 @@ class LiveMatchCache:
                 answers.update({i: LiveMatch(None, None, error, code) for i in rest if i not in answers})
                 break
             if claim.claimed:
-                answers.update(await self._fetch_claimed(shared, claim.claimed, fetch, token, share_s))
+                answers.update(await self._fetch_claimed(shared, claim.claimed, fetch, token, share_s, since))
             if unreadable:
                 answers.update(await fetch(unreadable))
             rest = claim.held
@@ -332,7 +340,13 @@ class LiveMatchCache:
         return {i: answers[i] for i in candidate_ids}
 
     async def _fetch_claimed(
-        self, shared: SharedMatchStore, candidate_ids: list[int], fetch: Fetch, token: str, ttl_s: float
+        self,
+        shared: SharedMatchStore,
+        candidate_ids: list[int],
+        fetch: Fetch,
+        token: str,
+        ttl_s: float,
+        since: int,
     ) -> dict[int, LiveMatch]:
         try:
             answers = await fetch(candidate_ids)
@@ -347,16 +361,16 @@ class LiveMatchCache:
         try:
             await shared.land(self.customer_id, stored, token=token, ttl_s=ttl_s)
         except SharedUnavailable:
-            self.put(answers)
+            self.put(answers, since=since)
         return answers
 
     async def _end_claims(self, shared: SharedMatchStore, candidate_ids: list[int], token: str) -> None:
         with contextlib.suppress(SharedUnavailable):  # the claims lapse on their own
             await shared.land(self.customer_id, dict.fromkeys(candidate_ids), token=token, ttl_s=0)
 
-    async def _fetch_here(self, candidate_ids: list[int], fetch: Fetch) -> dict[int, LiveMatch]:
+    async def _fetch_here(self, candidate_ids: list[int], fetch: Fetch, since: int) -> dict[int, LiveMatch]:
         answers = await fetch(candidate_ids)
-        self.put(answers)
+        self.put(answers, since=since)
         return answers
 
     def outage(self) -> str | None:
@@ -388,8 +402,11 @@ class LiveMatchCache:
         """Drop these candidates' answers (here and in the shared store, for every process), e.g. after
         their manual match changed or they were erased."""
         ids = list(dict.fromkeys(candidate_ids))
+        self._generation += 1
         for candidate_id in ids:
             self._entries.pop(candidate_id, None)
+            if self._flights:
+                self._forgotten[candidate_id] = self._generation
         if self._shared is not None and ids:
             # Asked even while the store is paused: a forget is worth one more try.
             try:

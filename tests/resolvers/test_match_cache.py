@@ -186,3 +186,18 @@ def test_an_outage_survives_the_shared_shape_and_junk_is_none() -> None:
     outage = encode_outage("LinkedIn is rate-limiting", ErrorKind.LINKEDIN_RATE_LIMITED)
     assert decode_outage(outage) == ("LinkedIn is rate-limiting", ErrorKind.LINKEDIN_RATE_LIMITED)
     assert decode_outage(b'{"v": 1, "error": "x", "code": "NOPE"}') is None
+
+
+async def test_a_fetch_under_way_when_its_candidate_is_forgotten_does_not_cache_its_answer() -> None:
+    # given: a fetch of 1 and 2 under way
+    cache = LiveMatchCache(clock=Clock())
+    fetch = HeldFetch()
+    flight = asyncio.ensure_future(cache.single_flight([1, 2], fetch))
+    await asyncio.wait_for(fetch.started.wait(), timeout=5)
+    # when: 1's link changes (forget), then LinkedIn answers what it knew before
+    await cache.forget([1])
+    fetch.release.set()
+    answers = await asyncio.wait_for(flight, timeout=5)
+    # then: the asker has both answers; only 2's is kept
+    assert answers == {1: answer(1), 2: answer(2)}
+    assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]

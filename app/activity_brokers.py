@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 from sqlalchemy.engine import make_url
 
+from app.redis_connection import redis_client, redis_database
 from app.settings import Settings
 from resolvers.activity_feed import ActivityEvent, ActivityFeed, InProcessFeed, decode_batch, encode_batches
 
@@ -188,13 +189,12 @@ class RedisFeed(ActivityFeed):
 
     name = "Redis pub/sub"
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis: Redis, *, owned: bool = False) -> None:
         super().__init__()
-        from redis.asyncio import Redis
-
-        self._redis: Redis = Redis.from_url(redis_url)
-        database = self._redis.connection_pool.connection_kwargs.get("db", 0)
-        self.channel = f"{REDIS_CHANNEL_PREFIX}:{database}"
+        # The process's one client (app/redis_connection.py); closed here only when `owned`.
+        self._redis = redis
+        self._owned = owned
+        self.channel = f"{REDIS_CHANNEL_PREFIX}:{redis_database(redis)}"
         self._listener = _Reconnecting("Redis", self._listen_once)
 
     async def start(self, *, listen: bool = True) -> None:
@@ -203,9 +203,10 @@ class RedisFeed(ActivityFeed):
             await self._listener.start()
 
     async def aclose(self) -> None:
-        """Unsubscribe and close the client."""
+        """Unsubscribe, and close the client if it is this feed's own."""
         await self._listener.stop()
-        await self._redis.aclose()
+        if self._owned:
+            await self._redis.aclose()
 
     async def _send(self, events: Sequence[ActivityEvent]) -> None:
         async with asyncio.timeout(BROKER_TIMEOUT_S):
@@ -230,11 +231,16 @@ class RedisFeed(ActivityFeed):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
 
 
-def build_activity_feed(settings: Settings) -> ActivityFeed:
-    """The live-update feed the settings ask for (not connected yet: `start()` connects)."""
+def build_activity_feed(settings: Settings, redis: Redis | None = None) -> ActivityFeed:
+    """The live-update feed the settings ask for (not connected yet: `start()` connects); with Redis
+    configured, through `redis` (the process's client) or, without it, a client of its own."""
     feed: ActivityFeed
-    if settings.redis_url is not None:
-        feed = RedisFeed(settings.redis_url)
+    if redis is not None:
+        feed = RedisFeed(redis)
+    elif settings.redis_url is not None:
+        own = redis_client(settings)
+        assert own is not None
+        feed = RedisFeed(own, owned=True)
     elif make_url(settings.database_url).get_backend_name() == "postgresql":
         feed = PostgresFeed(settings.database_url)
     else:

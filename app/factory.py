@@ -31,7 +31,8 @@ from app.graphiql import asset_mounts, graphiql_html
 from app.health import healthz, readyz
 from app.logging_setup import ensure_logging
 from app.migrations import ensure_migrated
-from app.rate_limit_stores import build_rate_limiter, redis_client
+from app.rate_limit_stores import build_rate_limiter
+from app.redis_connection import redis_client
 from app.request_context import RequestContextMiddleware
 from app.security_headers import SecurityHeaders, page_csp
 from app.services import build_services
@@ -74,9 +75,12 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
     settings = settings or Settings()
     ensure_logging(json=not settings.is_development, level=settings.log_level)
     tracing = start_tracing(settings, span_exporter)
+    # The process's one Redis client (RSC_REDIS_URL), if any: the feed, the rate limit and the shared
+    # live-match cache go through it; it connects on first use and closes with the lifespan.
+    redis = redis_client(settings)
     # Live updates' feed (its broker from the settings); on `app.state` too, where tests and probes see
     # its subscriptions.
-    activity = build_activity_feed(settings)
+    activity = build_activity_feed(settings, redis)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -90,8 +94,7 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
             # Listening before the first request, so no subscription misses what is stored after it.
             await activity.start()
             async with aiohttp.ClientSession(trace_configs=trace_configs) as http:
-                services = build_services(settings, sessions, http, activity=activity)
-                redis = redis_client(settings)
+                services = build_services(settings, sessions, http, activity=activity, redis=redis)
                 rate_limiter = build_rate_limiter(
                     settings, sessions, dialect=engine.dialect.name, redis=redis
                 )
@@ -121,10 +124,10 @@ def create_app(settings: Settings | None = None, *, span_exporter: SpanExporter 
                     if jobs is not None:
                         await jobs.stop()
                     await services.aclose()
-                    if redis is not None:
-                        await redis.aclose()
         finally:
             await activity.aclose()
+            if redis is not None:
+                await redis.aclose()
             await engine.dispose()
             if tracing is not None:
                 tracing.shutdown()

@@ -7,7 +7,9 @@ each process on its own (a viewer may then send the limit to each process).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Final
 
 from app.settings import Settings
@@ -87,19 +89,47 @@ return {granted, string.format('%.17g', tokens)}
 REDIS_PREFIX: Final = "rscgraph:rate-limit"
 
 
-class RedisBuckets:
-    """Buckets in Redis, each a hash that expires once it would be full again."""
+# A take answers in well under a millisecond; one that takes this long counts as Redis failing.
+REDIS_TIMEOUT_S: Final = 0.5
+# After Redis failed, this process's own buckets limit for this long before Redis is tried again.
+REDIS_DOWN_S: Final = 5.0
 
-    def __init__(self, redis: Redis) -> None:
+
+class RedisBuckets:
+    """Buckets in Redis, each a hash that expires once it would be full again. While Redis fails (or
+    answers slower than REDIS_TIMEOUT_S) this process's own buckets limit instead, with a warning: a
+    request is never refused or failed because Redis is down."""
+
+    def __init__(self, redis: Redis, *, timeout_s: float = REDIS_TIMEOUT_S) -> None:
+        from redis.exceptions import RedisError
+
         self._redis = redis
         self._take = redis.register_script(TAKE_SCRIPT)
+        self._timeout_s = timeout_s
+        self._failures: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
+        self._fallback = LocalBuckets()
+        self._down_until = 0.0
 
     async def take(self, key: BucketKey, policy: BucketPolicy, now: float) -> Decision:
-        """Take one token from the bucket `key`."""
+        """Take one token from the bucket `key` (in this process's buckets while Redis fails)."""
+        if time.monotonic() < self._down_until:
+            return await self._fallback.take(key, policy, now)
         customer = "-" if key.customer_id is None else str(key.customer_id)
         name = f"{REDIS_PREFIX}:{customer}:{key.who}"
         expiry = int(policy.full_after_s) + 1
-        reply: Any = await self._take(keys=[name], args=[policy.capacity, policy.refill_per_s, now, expiry])
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                reply: Any = await self._take(
+                    keys=[name], args=[policy.capacity, policy.refill_per_s, now, expiry]
+                )
+        except self._failures as exc:
+            log.warning(
+                "rate limit: Redis failed (%s); this process's own buckets limit for %g s",
+                str(exc) or type(exc).__name__,
+                REDIS_DOWN_S,
+            )
+            self._down_until = time.monotonic() + REDIS_DOWN_S
+            return await self._fallback.take(key, policy, now)
         granted, tokens = int(reply[0]) == 1, float(reply[1])
         bucket = Bucket(tokens, now)
         if granted:
@@ -154,12 +184,3 @@ def build_rate_limiter(
         "rate limit: %d requests a minute per viewer, buckets in %s", settings.rate_limit_per_minute, where
     )
     return RateLimiter(store, BucketPolicy.per_minute(settings.rate_limit_per_minute))
-
-
-def redis_client(settings: Settings) -> Redis | None:
-    """The Redis client RSC_REDIS_URL names, if any (the caller closes it)."""
-    if settings.redis_url is None:
-        return None
-    from redis.asyncio import Redis
-
-    return Redis.from_url(settings.redis_url)

@@ -6,13 +6,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import aiohttp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import metrics
 from app.activity_brokers import build_activity_feed
+from app.match_stores import RedisMatchStore
 from app.migrations import ensure_migrated
+from app.redis_connection import redis_client
 from app.secret_keys import build_secret_box
 from app.settings import Settings
 from linkedin.client import LinkedInClient
@@ -25,6 +28,10 @@ from resolvers.activity_feed import ActivityFeed
 from resolvers.onboarding import HistoryBackfill, Onboarding, OnboardingConfig
 from resolvers.services import DomainConfig, Services
 from resolvers.tenants import ClientFactory, TenantDirectory
+
+if TYPE_CHECKING:
+    # Imported only with RSC_REDIS_URL set (app/redis_connection.py).
+    from redis.asyncio import Redis
 
 log = logging.getLogger("rscgraph")
 # The partner app's calls are counted under this name beside the customers' keys (never a customer key:
@@ -65,11 +72,16 @@ def build_services(
     http: aiohttp.ClientSession,
     *,
     activity: ActivityFeed | None = None,
+    redis: Redis | None = None,
 ) -> Services:
     """Every long-lived service, wired once per process; `activity` is the live-update feed (default:
-    this process's own, app/activity_brokers.py builds the shared ones)."""
+    this process's own, app/activity_brokers.py builds the shared ones), `redis` the process's Redis
+    client (RSC_REDIS_URL), which shares the live-match cache between processes."""
     config = domain_config(settings)
     feed = activity or ActivityFeed()
+    match_store = RedisMatchStore(redis) if redis is not None else None
+    if match_store is not None:
+        log.info("live LinkedIn matches cached in Redis, shared by every process")
     tenants = TenantDirectory(
         sessions,
         build_secret_box(settings),
@@ -78,6 +90,7 @@ def build_services(
         poll_initial_lookback=timedelta(days=config.poll_initial_lookback_days),
         refresh_deadline_s=config.refresh_deadline_s,
         feed=feed,
+        match_store=match_store,
     )
     return Services(
         sessions=sessions,
@@ -126,16 +139,19 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     live updates through the broker the settings name (it serves no subscription, so it does not
     listen)."""
     engine = create_engine(settings.database_url)
-    activity = build_activity_feed(settings)
+    redis = redis_client(settings)
+    activity = build_activity_feed(settings, redis)
     try:
         await ensure_migrated(engine)
         await activity.start(listen=False)
         async with aiohttp.ClientSession() as http:
-            services = build_services(settings, session_factory(engine), http, activity=activity)
+            services = build_services(settings, session_factory(engine), http, activity=activity, redis=redis)
             try:
                 yield services
             finally:
                 await services.aclose()
     finally:
         await activity.aclose()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()

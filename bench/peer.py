@@ -26,14 +26,12 @@ per-request floor of each stack).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -54,11 +52,11 @@ from strawberry import relay
 from app.dev_tokens import dev_token
 from app.first_customer import first_customer_values
 from bench.candidate_tab import CUSTOMER_ID, _difference, member
+from bench.options import add_world_options, bench_parser, run_on_postgres
 from bench.processes import (
     READY_TIMEOUT_S,
     bench_settings,
     free_port,
-    postgres_base,
     recreate_database,
     rscgraph_servers,
     scratch_url,
@@ -495,49 +493,35 @@ async def run(
 
 def main() -> None:
     """Parse arguments; install the peer (exit 1 when it cannot be); run (skipped without PostgreSQL)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = bench_parser(__doc__)
+    add_world_options(
+        parser,
+        requests=1_000,
+        requests_help="per round of the tab and __typename",
+        messages_help="InMails seeded (not read here)",
     )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="a PostgreSQL URL whose server gets the scratch database (default: TEST_DATABASE_URL)",
-    )
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--messages", type=int, default=100_000, help="InMails seeded (not read here)")
-    parser.add_argument("--requests", type=int, default=1_000, help="per round of the tab and __typename")
     parser.add_argument("--urn-requests", type=int, default=50, help="per round of 1,000 URNs")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--sample", type=int, default=200, help="distinct candidates the tab requests cycle")
     args = parser.parse_args()
-    # SIGTERM unwinds like Ctrl-C, so the server processes stop and the scratch database goes.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    base = postgres_base(args.database_url)
-    if base is None:
-        print("bench.peer skipped: no PostgreSQL (set TEST_DATABASE_URL or pass --database-url)")
-        return
     try:
-        cli = install_peer(PEER_DIR)
-        asyncio.run(
-            run(
+        run_on_postgres(
+            "bench.peer",
+            args.database_url,
+            # Installed once PostgreSQL is known to be there (the lambda runs after that check).
+            lambda base: run(
                 base,
-                cli,
+                install_peer(PEER_DIR),
                 args.candidates,
                 args.messages,
                 args.requests,
                 args.urn_requests,
                 args.concurrency,
                 args.sample,
-            )
+            ),
         )
     except PeerUnavailable as exc:
         print(f"bench.peer: PostGraphile 4 is unavailable here: {exc}", file=sys.stderr)
         sys.exit(1)
-    except OSError as exc:
-        if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
-            print(f"bench.peer skipped: PostgreSQL at {make_url(base).host} is unreachable ({exc})")
-            return
-        raise
 
 
 if __name__ == "__main__":

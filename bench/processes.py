@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.processes                       # TEST_DATABASE_URL's server
     .venv/bin/python -m bench.processes --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/x
     .venv/bin/python -m bench.processes --candidates 2000 --requests 1000 --concurrency 8
+    .venv/bin/python -m bench.processes --redis-url redis://127.0.0.1:6379/0   # and with Redis
 
 On the PostgreSQL server of the URL given (its database is left alone) the bench creates a scratch
 database, `rscgraph_bench_processes`, migrates it and seeds bench/candidate_tab.py's world (one customer,
@@ -16,17 +17,19 @@ an aiohttp client spread round-robin over the processes. Each server process's C
 /proc/<pid>/stat) is read before and after: requests ÷ the processes' CPU-seconds is what one request
 costs the servers, whatever the clients (which share the machine's cores) take. The goal of issue 12: two
 processes' requests per CPU-second ≥ 0.9 × one process's (no cost per request from running several).
+
+With --redis-url, the 1- and 2-process rounds run again with RSC_REDIS_URL set (the live-match cache
+shared between the processes; the customer's keys dropped before each round), and each configuration's
+ratio is printed, as well as the Redis rounds' cost beside the rounds without.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import itertools
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -46,9 +49,11 @@ from strawberry import relay
 
 from app.dev_tokens import dev_token
 from app.first_customer import first_customer_values
+from app.match_stores import PREFIX as LIVE_MATCH_PREFIX
 from app.migrations import upgrade_async
 from app.settings import Settings
-from bench.candidate_tab import TAB_QUERY, seed
+from bench.candidate_tab import CUSTOMER_ID, TAB_QUERY, seed
+from bench.options import add_world_options, bench_parser, run_on_postgres
 from linkedin.sandbox.app import create_sandbox_app
 from linkedin.sandbox.config import SandboxConfig
 from linkedin.sandbox.server import serve_asgi
@@ -61,12 +66,6 @@ READY_TIMEOUT_S = 60.0
 
 
 # --- the PostgreSQL world ----------------------------------------------------------------------------
-
-
-def postgres_base(given: str | None) -> str | None:
-    """The PostgreSQL URL to work beside: --database-url, else TEST_DATABASE_URL; None if neither is."""
-    url = given or os.environ.get("TEST_DATABASE_URL")
-    return url if url and url.startswith("postgresql") else None
 
 
 def scratch_url(base: str, database: str) -> str:
@@ -159,6 +158,7 @@ def server_environment(settings: Settings) -> dict[str, str]:
         "RSC_LINKEDIN_ORG_URN": settings.linkedin_org_urn,
         "RSC_LINKEDIN_CONTRACT_URN": settings.linkedin_contract_urn,
         "RSC_LIVE_MATCH_CACHE_S": str(settings.live_match_cache_s),
+        **({"RSC_REDIS_URL": settings.redis_url} if settings.redis_url else {}),
         "RSC_RUN_JOBS": "false",
         "RSC_ACCESS_LOG": "false",
         "RSC_LOG_LEVEL": "WARNING",
@@ -302,26 +302,53 @@ async def measure_round(
     settings: Settings, processes: int, ids: list[int], requests: int, concurrency: int
 ) -> Round:
     """Start `processes` servers, warm each one over `ids`, then load them and read their CPU time."""
+    if settings.redis_url is not None:
+        await drop_live_matches(settings.redis_url)
     customer = first_customer_values(settings).key
     token = dev_token(settings, user="bench@bench.test", role=Role.RECRUITER, customer=customer)
     headers = {"Authorization": f"Bearer {token}"}
-    async with rscgraph_servers(settings, processes) as servers:
-        urls = [url for url, _ in servers]
-        async with aiohttp.ClientSession() as http:
-            # Each process has its own live-match cache and connection pool: fill both before measuring.
-            for url in urls:
-                for candidate_id in ids:
-                    await post_graphql(http, url, tab_request(candidate_id), headers)
-        before = sum(cpu_seconds(pid) for _, pid in servers)
-        seconds = await load(urls, headers, ids, requests, concurrency)
-        cpu = sum(cpu_seconds(pid) for _, pid in servers) - before
+    try:
+        async with rscgraph_servers(settings, processes) as servers:
+            urls = [url for url, _ in servers]
+            async with aiohttp.ClientSession() as http:
+                # Each process has its own connection pool (and, without Redis, its own live-match
+                # cache): fill them before measuring.
+                for url in urls:
+                    for candidate_id in ids:
+                        await post_graphql(http, url, tab_request(candidate_id), headers)
+            before = sum(cpu_seconds(pid) for _, pid in servers)
+            seconds = await load(urls, headers, ids, requests, concurrency)
+            cpu = sum(cpu_seconds(pid) for _, pid in servers) - before
+    finally:
+        if settings.redis_url is not None:
+            await drop_live_matches(settings.redis_url)  # the bench's answers expire only in an hour
     return Round(processes=processes, requests=requests, seconds=seconds, cpu_s=cpu)
 
 
+async def drop_live_matches(redis_url: str) -> None:
+    """Delete the bench customer's shared live matches, so each round's warm-up fills the cache anew."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(redis_url)
+    try:
+        keys = [k async for k in redis.scan_iter(match=f"{LIVE_MATCH_PREFIX}:{{{CUSTOMER_ID}}}:*")]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
 async def run(
-    base: str, candidates: int, messages: int, requests: int, concurrency: int, sample: int
+    base: str,
+    candidates: int,
+    messages: int,
+    requests: int,
+    concurrency: int,
+    sample: int,
+    redis_url: str | None = None,
 ) -> None:
-    """Seed the scratch database, measure 1 then 2 processes, print the table, drop the database."""
+    """Seed the scratch database, measure 1 then 2 processes (without, then with Redis when given),
+    print the table, drop the database."""
     database_url = scratch_url(base, SCRATCH_DB)
     await recreate_database(base, SCRATCH_DB)
     try:
@@ -340,51 +367,64 @@ async def run(
                     f"candidate tab, {requests:,} requests over {len(ids)} candidates, {concurrency} "
                     f"concurrent clients; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
                 )
-                print(f"{'processes':>9} {'req/s':>8} {'server CPU-s':>12} {'req per CPU-s':>13}")
-                rounds = []
-                for processes in (1, 2):
-                    r = await measure_round(settings, processes, ids, requests, concurrency)
-                    rounds.append(r)
-                    print(f"{r.processes:>9} {r.rps:>8.0f} {r.cpu_s:>12.2f} {r.per_cpu_second:>13.0f}")
-                one, two = rounds
                 print(
-                    f"ratio: 2 processes' requests per CPU-second / 1 process's = "
-                    f"{two.per_cpu_second / one.per_cpu_second:.2f} (goal >= 0.9); "
-                    f"req/s {two.rps / one.rps:.2f}x"
+                    f"{'redis':>5} {'processes':>9} {'req/s':>8} {'server CPU-s':>12} {'req per CPU-s':>13}"
                 )
+                configurations = [None] if redis_url is None else [None, redis_url]
+                pairs: list[tuple[Round, Round]] = []
+                for redis in configurations:
+                    configured = settings.model_copy(update={"redis_url": redis})
+                    rounds = []
+                    for processes in (1, 2):
+                        r = await measure_round(configured, processes, ids, requests, concurrency)
+                        rounds.append(r)
+                        print(
+                            f"{'yes' if redis else 'no':>5} {r.processes:>9} {r.rps:>8.0f} {r.cpu_s:>12.2f} "
+                            f"{r.per_cpu_second:>13.0f}"
+                        )
+                    pairs.append((rounds[0], rounds[1]))
+                for redis, (one, two) in zip(configurations, pairs, strict=True):
+                    print(
+                        f"ratio{' with Redis' if redis else ''}: 2 processes' requests per CPU-second / "
+                        f"1 process's = {two.per_cpu_second / one.per_cpu_second:.2f} (goal >= 0.9); "
+                        f"req/s {two.rps / one.rps:.2f}x"
+                    )
+                if len(pairs) == 2:
+                    (one, two), (one_r, two_r) = pairs
+                    print(
+                        f"Redis / no Redis, requests per CPU-second: 1 process "
+                        f"{one_r.per_cpu_second / one.per_cpu_second:.2f}, 2 processes "
+                        f"{two_r.per_cpu_second / two.per_cpu_second:.2f}"
+                    )
     finally:
         await recreate_database(base, SCRATCH_DB, create=False)
 
 
 def main() -> None:
     """Parse arguments and run the benchmark (exit 0 with a message when PostgreSQL is absent)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="a PostgreSQL URL whose server gets the scratch database (default: TEST_DATABASE_URL)",
-    )
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=2_000)
+    parser = bench_parser(__doc__)
+    add_world_options(parser, requests=2_000)
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients in all")
-    parser.add_argument("--sample", type=int, default=200, help="distinct candidates the requests cycle over")
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="also measure with RSC_REDIS_URL set to this (the shared live-match cache), e.g. "
+        "redis://127.0.0.1:6379/0",
+    )
     args = parser.parse_args()
-    # SIGTERM unwinds like Ctrl-C, so the server processes stop and the scratch database goes.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    base = postgres_base(args.database_url)
-    if base is None:
-        print("bench.processes skipped: no PostgreSQL (set TEST_DATABASE_URL or pass --database-url)")
-        return
-    try:
-        asyncio.run(run(base, args.candidates, args.messages, args.requests, args.concurrency, args.sample))
-    except OSError as exc:
-        if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
-            print(f"bench.processes skipped: PostgreSQL at {make_url(base).host} is unreachable ({exc})")
-            return
-        raise
+    run_on_postgres(
+        "bench.processes",
+        args.database_url,
+        lambda base: run(
+            base,
+            args.candidates,
+            args.messages,
+            args.requests,
+            args.concurrency,
+            args.sample,
+            args.redis_url,
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -88,6 +88,8 @@ async def erase_candidate(
             else AuditRecord(customer_id, SYSTEM_ACTOR, CANDIDATE_ERASED, targets=targets)
         )
         await add_audit(db, [record])
+    # The cached live match names the person's LinkedIn members: it goes too, from every process.
+    await tenant.live_matches.forget([candidate_id])
     return ErasedCandidate(candidate_id, removed.applications, len(removed.digests), now)
 
 

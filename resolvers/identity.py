@@ -228,12 +228,23 @@ async def push_manual_match(
     LinkedIn only patches candidates it knows: a candidate it has not received yet (per-key 404) is
     sent whole, with the manual match in it (then LinkedIn needs no email either).
     """
-    ats_id = str(candidate.id)
     assert candidate.id is not None
     if candidate.customer_id != tenant.id:
         raise ValueError(f"candidate {candidate.id} is not a candidate of customer {tenant.key}")
-    # Whatever LinkedIn answers, the cached live match predates this change: the tab must ask again.
-    tenant.live_matches.forget([candidate.id])
+    # Whatever LinkedIn answers, the cached live match predates this change: the tab must ask again;
+    # and again after the push, since a tab viewed meanwhile (in any process) cached LinkedIn's old answer.
+    await tenant.live_matches.forget([candidate.id])
+    try:
+        await _set_manual_match(services, tenant, candidate, person_urn)
+    finally:
+        await tenant.live_matches.forget([candidate.id])
+
+
+async def _set_manual_match(
+    services: Services, tenant: Tenant, candidate: models.Candidate, person_urn: str | None
+) -> None:
+    ats_id = str(candidate.id)
+    assert candidate.id is not None
     try:
         result = await tenant.linkedin.set_manual_match(ats_id, person_urn)
         error = result.errors.get(ats_id)

@@ -1,5 +1,5 @@
 """LinkedIn's live member matches for candidates: one BATCH_GET per request (shared by concurrent
-requests for the same candidates), cached, never fatal.
+requests for the same candidates, in every process when the cache is shared), cached, never fatal.
 
 Everything here is the tenant's own: its LinkedIn client asks, its cache remembers answers and outages,
 so a customer whose LinkedIn fails backs off alone and the others' tabs keep asking theirs.
@@ -30,10 +30,19 @@ async def live_matches_by_candidate_ids(
 ) -> list[LiveMatch]:
     """LinkedIn's current match per candidate of the tenant, in key order: cached answers first, one
     fetch from the tenant's LinkedIn for the rest."""
-    found = tenant.live_matches.fresh(candidate_ids, max_age_s=services.config.live_match_cache_s)
+    cache, config = tenant.live_matches, services.config
+    found = await cache.lookup(candidate_ids, max_age_s=config.live_match_cache_s)
     missing = [i for i in dict.fromkeys(candidate_ids) if i not in found]
     if missing:
-        found.update(await tenant.live_matches.single_flight(missing, partial(_fetch, services, tenant)))
+        found.update(
+            await cache.single_flight(
+                missing,
+                partial(_fetch, services, tenant),
+                share_s=config.live_match_cache_s,
+                # Another process's fetch is waited for as long as this tab would wait for LinkedIn.
+                wait_s=config.live_match_timeout_s,
+            )
+        )
     return [found[i] for i in candidate_ids]
 
 
@@ -54,11 +63,10 @@ async def _fetch(services: Services, tenant: Tenant, candidate_ids: list[int]) -
             tenant.id,
             str(exc) or f"no answer within {config.live_match_timeout_s:g} s",
         )
-        cache.record_outage(fault.message, config.live_match_failure_backoff_s, code=fault.code)
+        await cache.record_outage(fault.message, config.live_match_failure_backoff_s, code=fault.code)
         return {i: LiveMatch(None, None, fault.message, fault.code) for i in candidate_ids}
     now = utcnow()
     answers = {i: LiveMatch(matches.get(str(i)), now) for i in candidate_ids}
-    cache.put(answers)
     cache.write_behind(_save_snapshots(services, tenant.id, answers))
     return answers
 

@@ -1,5 +1,6 @@
 """A customer as the domain works with it: its id and key, its LinkedIn instance, and the services that
-are per customer (its own LinkedIn client and token cache, its single-flight poll, its live-match cache).
+are per customer (its own LinkedIn client and token cache, its single-flight poll, its live-match cache,
+shared with the other processes through the directory's `match_store` when there is one).
 
 LinkedIn's limits are per application: a customer's 429 or refused credentials pause that customer's
 client and cache only. `TenantDirectory` builds a tenant from its `customer` row once and rebuilds it
@@ -20,7 +21,7 @@ from models import customer_queries
 from models.customers import Customer
 from models.db import SessionFactory
 from resolvers.activity_feed import ActivityFeed
-from resolvers.match_cache import LiveMatchCache
+from resolvers.match_cache import LiveMatchCache, SharedMatchStore
 from resolvers.member_digest import MemberDigest
 from resolvers.refresh import RefreshService
 from resolvers.secret_box import SecretBox
@@ -75,6 +76,7 @@ class TenantDirectory:
         refresh_deadline_s: float,
         recheck_s: float = 5.0,
         feed: ActivityFeed | None = None,
+        match_store: SharedMatchStore | None = None,
     ) -> None:
         self._sessions = sessions
         self._box = box
@@ -84,6 +86,8 @@ class TenantDirectory:
         self._deadline_s = refresh_deadline_s
         self._recheck_s = recheck_s
         self._feed = feed
+        # Where every process shares live matches (Redis); None: each tenant's cache is this process's.
+        self._match_store = match_store
         self._by_id: dict[int, tuple[float, Tenant]] = {}
         self._key_ids: dict[str, int] = {}
         self._first_id: int | None = None
@@ -176,6 +180,7 @@ class TenantDirectory:
                 member_digest=digest,
             ),
             member_digest=digest,
+            live_matches=LiveMatchCache(customer_id=row.id, shared=self._match_store),
             version=row.updated_at,
         )
 

@@ -142,5 +142,5 @@ class CandidateMutation:
         except DomainError as error:
             return MergeCandidatesPayload(candidate=None, user_errors=user_errors(error))
         # The kept candidate may have taken the merged one's member: its cached live match is stale.
-        info.context.tenant.live_matches.forget([keep_id, merge_id])
+        await info.context.tenant.live_matches.forget([keep_id, merge_id])
         return MergeCandidatesPayload(candidate=Candidate.from_row(row), user_errors=[])

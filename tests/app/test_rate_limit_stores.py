@@ -7,6 +7,7 @@ is; "two processes" are two stores with their own connections on one Redis or da
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -155,6 +156,26 @@ async def test_two_processes_taking_at_once_share_one_bucket_and_never_overspend
     # then: ten granted in all, whoever got them
     assert sum(d.allowed for d in first + second) == 10
     assert (await shared.second.take(key, policy, 500.0)).allowed is False
+
+
+async def test_with_redis_unreachable_this_processs_buckets_limit_and_nothing_fails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given: Redis on a port nobody listens on
+    redis = Redis.from_url("redis://127.0.0.1:9/0")
+    store = RedisBuckets(redis)
+    key = BucketKey(1, "user:ada@test")
+    caplog.set_level(logging.WARNING, logger="rscgraph.rate_limit")
+    # when
+    try:
+        decisions = [await store.take(key, POLICY, 100.0) for _ in range(4)]
+    finally:
+        await redis.aclose()
+    # then: the same bucket, kept here, with one warning
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "rscgraph.rate_limit"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("rate limit: Redis failed")
 
 
 def _settings(**fields: object) -> Settings:

@@ -1,12 +1,23 @@
-"""The process-wide cache of live LinkedIn matches: reuse within the age asked for, never cache failures."""
+"""The process-wide cache of live LinkedIn matches: reuse within the age asked for, never cache failures;
+the shared shape (tests/app/test_shared_live_matches.py runs the Redis store)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from linkedin.records import CandidateMatch
-from resolvers.match_cache import LiveMatch, LiveMatchCache
+from resolvers.errors import ErrorKind
+from resolvers.match_cache import (
+    LiveMatch,
+    LiveMatchCache,
+    decode_answer,
+    decode_outage,
+    encode_answer,
+    encode_outage,
+)
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -69,21 +80,21 @@ def test_the_oldest_answers_go_first_when_the_cache_is_full() -> None:
     assert sorted(cache.fresh([1, 2, 3], max_age_s=30)) == [2, 3]
 
 
-def test_forgotten_candidates_are_fetched_again() -> None:
+async def test_forgotten_candidates_are_fetched_again() -> None:
     # given
     cache = LiveMatchCache(clock=Clock())
     cache.put({1: answer(1), 2: answer(2)})
     # when
-    cache.forget([1])
+    await cache.forget([1])
     # then
     assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]
 
 
-def test_an_outage_is_reported_until_its_backoff_ends() -> None:
+async def test_an_outage_is_reported_until_its_backoff_ends() -> None:
     # given
     clock = Clock()
     cache = LiveMatchCache(clock=clock)
-    cache.record_outage("LinkedIn is unavailable: 500", backoff_s=5)
+    await cache.record_outage("LinkedIn is unavailable: 500", backoff_s=5)
     # when
     clock.now += 4.9
     during = cache.outage()
@@ -145,3 +156,48 @@ async def test_an_asker_that_gives_up_does_not_cancel_the_fetch_the_others_wait_
     assert fetch.calls == [[1]]
     assert await asyncio.wait_for(cache.single_flight([1], fetch), timeout=5) == {1: answer(1)}
     assert fetch.calls == [[1], [1]]
+
+
+def test_an_answer_survives_the_shared_shape_unchanged() -> None:
+    # given: a match with a manual member, and LinkedIn's "no such candidate"
+    matched = LiveMatch(CandidateMatch("7", ("urn:li:person:a", "urn:li:person:b"), "urn:li:person:m"), NOW)
+    unknown = LiveMatch(None, NOW)
+    # when / then
+    assert decode_answer(encode_answer(matched)) == matched
+    assert decode_answer(encode_answer(unknown)) == unknown
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not json",
+        b"[1]",
+        b'{"v": 2, "at": "2026-11-25T00:00:00+00:00", "m": null}',
+        b'{"v": 1, "at": "yesterday", "m": null}',
+        b'{"v": 1, "at": "2026-11-25T00:00:00+00:00", "m": {"id": "7", "members": [1], "manual": null}}',
+    ],
+    ids=["not-json", "not-an-object", "other-version", "bad-time", "bad-member"],
+)
+def test_a_shared_value_not_of_our_shape_is_a_miss(raw: bytes) -> None:
+    assert decode_answer(raw) is None
+
+
+def test_an_outage_survives_the_shared_shape_and_junk_is_none() -> None:
+    outage = encode_outage("LinkedIn is rate-limiting", ErrorKind.LINKEDIN_RATE_LIMITED)
+    assert decode_outage(outage) == ("LinkedIn is rate-limiting", ErrorKind.LINKEDIN_RATE_LIMITED)
+    assert decode_outage(b'{"v": 1, "error": "x", "code": "NOPE"}') is None
+
+
+async def test_a_fetch_under_way_when_its_candidate_is_forgotten_does_not_cache_its_answer() -> None:
+    # given: a fetch of 1 and 2 under way
+    cache = LiveMatchCache(clock=Clock())
+    fetch = HeldFetch()
+    flight = asyncio.ensure_future(cache.single_flight([1, 2], fetch))
+    await asyncio.wait_for(fetch.started.wait(), timeout=5)
+    # when: 1's link changes (forget), then LinkedIn answers what it knew before
+    await cache.forget([1])
+    fetch.release.set()
+    answers = await asyncio.wait_for(flight, timeout=5)
+    # then: the asker has both answers; only 2's is kept
+    assert answers == {1: answer(1), 2: answer(2)}
+    assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]

@@ -9,6 +9,7 @@ import strawberry
 from graph.application import Application
 from graph.candidate import Candidate
 from graph.context import Info
+from models.identity_lookups import application_of, candidate_of, job_of
 from resolvers.enrichment import MAX_MEMBERS, MemberEnrichment, enrich_members
 
 
@@ -38,14 +39,15 @@ class LinkedInMember:
     @classmethod
     def from_enrichment(cls, member: MemberEnrichment) -> LinkedInMember:
         """The GraphQL view of one enrichment answer."""
+        candidate = member.candidate
         return cls(
             person_urn=member.person_urn,
             profile_url=member.profile_url,
             error=member.error,
             in_ats=member.in_ats,
             past_applicant=member.past_applicant,
-            candidate=Candidate.from_row(member.candidate) if member.candidate is not None else None,
-            applications=[Application.from_row(application) for application, _ in member.applications],
+            candidate=Candidate.from_row(candidate_of(candidate)) if candidate is not None else None,
+            applications=[Application.from_row(application_of(row)) for row in member.applications],
         )
 
 
@@ -83,7 +85,6 @@ class EnrichmentQuery:
         # The jobs came with the applications: hand them to the loader so `job` costs no statement.
         job_by_id = info.context.loaders.job_by_id
         for member in members:
-            for _, job in member.applications:
-                if job.id is not None:
-                    job_by_id.prime(job.id, job)
+            for row in member.applications:
+                job_by_id.prime(row.job_id, job_of(row))
         return [LinkedInMember.from_enrichment(member) for member in members]

@@ -11,7 +11,14 @@ from graph.candidate import Candidate, CandidateSource
 from graph.context import Info
 from graph.job import JobAvailability, JobState
 from graph.preshaped import Child, Leaf, Shape, answer
-from models.identity_lookups import JOB_PREFIX, application_of, candidate_of, job_of
+from models.identity_lookups import (
+    APPLICATION_COLUMNS,
+    IDENTITY_COLUMNS,
+    JOB_PREFIX,
+    application_of,
+    candidate_of,
+    job_of,
+)
 from resolvers.enrichment import MAX_MEMBERS, MemberEnrichment, enrich_members
 
 
@@ -70,6 +77,7 @@ _JOB = Shape(
         "createdAt": Leaf(JOB_PREFIX + "created_at"),
         "updatedAt": Leaf(JOB_PREFIX + "updated_at"),
     },
+    APPLICATION_COLUMNS,
 )
 _APPLICATION = Shape(
     "Application",
@@ -82,6 +90,7 @@ _APPLICATION = Shape(
         # `job` reads the job loader, primed with these very columns.
         "job": Child(None, _JOB, asynchronous=True),
     },
+    APPLICATION_COLUMNS,
 )
 _CANDIDATE = Shape(
     "Candidate",
@@ -100,6 +109,7 @@ _CANDIDATE = Shape(
         "updatedAt": Leaf("updated_at"),
         "linkedinProfilePurgedAt": Leaf("linkedin_profile_purged_at"),
     },
+    IDENTITY_COLUMNS,
 )
 MEMBER_SHAPE = Shape(
     "LinkedInMember",

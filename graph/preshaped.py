@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 
 from graphql import (
@@ -77,10 +78,18 @@ class Child:
 
 @dataclass(frozen=True)
 class Shape:
-    """How the fields of one GraphQL object type read a row; a field not named here is not plain."""
+    """How the fields of one GraphQL object type read a row; a field not named here is not plain.
+    `columns`: the rows are sequences (Core rows) of these columns, read by position (a Core row's
+    attribute costs ~15 times its index); None: objects, read by attribute."""
 
     type_name: str
     fields: Mapping[str, Leaf | Child]
+    columns: Sequence[str] | None = None
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each column's position in a row."""
+        return {name: i for i, name in enumerate(self.columns or ())}
 
 
 # What `_shape_object` does with a slot after the row's attributes are read.
@@ -227,7 +236,7 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
         if new_defer_usages or forbidden:
             return None
         keys: list[str] = []
-        attributes: list[str] = []
+        attributes: list[str | None] = []
         steps: list[tuple[int, int, Any]] = []
         may_fail = False
         for key, group in grouped.items():
@@ -237,7 +246,7 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
             keys.append(key)
             name = group[0].node.name.value
             if name == "__typename":
-                attributes.append("__class__")  # any attribute: the slot is overwritten
+                attributes.append(None)  # read anything: the slot is overwritten
                 steps.append((slot, _CONST, object_type.name))
                 continue
             spec = shape.fields.get(name)
@@ -257,7 +266,7 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
                 non_null = is_non_null_type(definition.type)
                 if non_null and not nullable:
                     return None
-                attributes.append("__class__")
+                attributes.append(None)
                 refusal = _Refusal(gate, [details.node for details in group])
                 steps.append((slot, _REFUSED_NON_NULL if non_null else _REFUSED, refusal))
                 may_fail = True
@@ -268,7 +277,7 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
                 if convert is not None:
                     steps.append((slot, _CONVERT, convert))
                 continue
-            attributes.append(spec.attribute or "__class__")
+            attributes.append(spec.attribute)
             child = self._compile_child(spec, definition, group, roles, deferred=deferred)
             if child is None:
                 return None
@@ -278,8 +287,9 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
             else:
                 steps.append((slot, op, (level, False)))
             may_fail = may_fail or level.may_fail
-        # Everything skipped (`@include(if: false)`) answers an empty object, as graphql-core does.
-        read = attrgetter(*attributes) if attributes else _nothing
+        read = _reader(shape, attributes)
+        if read is None:
+            return None
         return _Level(object_type.name, tuple(keys), read, len(attributes) == 1, tuple(steps), may_fail)
 
     def _compile_child(
@@ -311,6 +321,20 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
 
 def _nothing(_row: Any) -> tuple[()]:
     return ()
+
+
+def _reader(shape: Shape, attributes: list[str | None]) -> Callable[[Any], Any] | None:
+    """One getter of every slot (None for a slot that is overwritten anyway); None if the table names
+    a column the rows do not hold."""
+    if not attributes:
+        # Everything skipped (`@include(if: false)`) answers an empty object, as graphql-core does.
+        return _nothing
+    if shape.columns is None:
+        return attrgetter(*(name or "__class__" for name in attributes))
+    positions = shape.positions
+    if any(name is not None and name not in positions for name in attributes):
+        return None
+    return itemgetter(*(positions[name] if name is not None else 0 for name in attributes))
 
 
 def _plain(group: FieldDetailsList) -> bool:
@@ -373,8 +397,9 @@ def _leaf_conversion(spec: Leaf, definition: GraphQLField, type_name: str) -> Ca
     if not is_leaf_type(named):
         raise TypeError(f"a Leaf names a field of {type_name} that is no scalar or enum")  # pragma: no cover
     if spec.node_id:
-        # relay.Node._id: GlobalID(type name, id), serialised by the ID scalar as its base64 string.
-        return lambda node_id: relay.to_base64(type_name, node_id)
+        # relay.Node._id: GlobalID(type name, id), serialised by the ID scalar as its base64 string; a
+        # job recurs in many applications, so each id is encoded once per request.
+        return _memoised(lambda node_id: relay.to_base64(type_name, node_id))
     if spec.before is None and named in (GraphQLString, GraphQLBoolean):
         return None
     serialize = named.serialize
@@ -382,20 +407,26 @@ def _leaf_conversion(spec: Leaf, definition: GraphQLField, type_name: str) -> Ca
     if before is None:
         return serialize
     # Enums: few values, each serialised once per request.
+    return _memoised(lambda value: serialize(before(value)))
+
+
+def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     memo: dict[Any, Any] = {}
 
-    def convert(value: Any) -> Any:
+    def memoised(value: Any) -> Any:
         try:
             return memo[value]
         except KeyError:
-            memo[value] = serialized = serialize(before(value))
-            return serialized
+            memo[value] = converted = convert(value)
+            return converted
 
-    return convert
+    return memoised
 
 
 def _shape_object(level: _Level, row: Any, path: Path | None, errors: list[Located]) -> dict[str, Any] | None:
     """One object's JSON-ready value (None: a refused non-null field nulled it, its error recorded)."""
+    if not level.steps:
+        return dict(zip(level.keys, (level.read(row),) if level.single else level.read(row), strict=True))
     values = [level.read(row)] if level.single else list(level.read(row))
     for slot, op, argument in level.steps:
         if op == _CONVERT:

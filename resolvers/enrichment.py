@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from models import identity_lookups as queries
 from models.db import SessionFactory
-from models.identity_lookups import ApplicationRow, IdentityRow
+from models.identity_lookups import APPLICATION_COLUMNS, IDENTITY_COLUMNS, ApplicationRow, IdentityRow
 from models.job_sight import JobSight
 from models.profile_urls import name_key, profile_name, spelling_of, spelling_rank
 from resolvers.errors import InvalidInput
@@ -17,6 +17,11 @@ from resolvers.errors import InvalidInput
 MAX_MEMBERS = 1000
 
 _PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,100}$")
+# Where the rows hold what is read here (by position: cheaper than by attribute).
+_URN, _URL, _URL_KEY, _CANDIDATE_ID = (
+    IDENTITY_COLUMNS.index(name) for name in ("person_urn", "profile_url", "profile_url_key", "id")
+)
+_APPLICANT = APPLICATION_COLUMNS.index("candidate_id")
 
 
 @dataclass(slots=True)
@@ -83,19 +88,19 @@ async def enrich_members(
 
     async with sessions() as db:
         matched = await queries.identities_with_candidates(db, customer_id, urns, keys)
-        candidate_ids = list(dict.fromkeys(row.id for row in matched))
+        candidate_ids = list(dict.fromkeys(row[_CANDIDATE_ID] for row in matched))
         applications = await queries.applications_with_jobs(db, customer_id, candidate_ids, sight=sight)
 
-    candidate_by_urn = {row.person_urn: row for row in matched}
+    candidate_by_urn = {row[_URN]: row for row in matched}
     # By key, each stored spelling (parsed once) with its candidate.
     stored_by_key: defaultdict[str, list[tuple[tuple[str, int], IdentityRow]]] = defaultdict(list)
     for row in matched:
-        spelling = spelling_of(row.profile_url)
-        if spelling is not None and row.profile_url_key is not None:
-            stored_by_key[row.profile_url_key].append((spelling, row))
+        spelling = spelling_of(row[_URL])
+        if spelling is not None and row[_URL_KEY] is not None:
+            stored_by_key[row[_URL_KEY]].append((spelling, row))
     applications_of: defaultdict[int, list[ApplicationRow]] = defaultdict(list)
     for application in applications:
-        applications_of[application.candidate_id].append(application)
+        applications_of[application[_APPLICANT]].append(application)
 
     for entry in by_urn:
         if entry.error is None and entry.person_urn is not None:
@@ -105,7 +110,7 @@ async def enrich_members(
             entry.candidate = _stored_match(name, stored_by_key.get(name_key(name), ()))
     for entry in (*by_urn, *by_url):
         if entry.candidate is not None:
-            entry.applications = applications_of.get(entry.candidate.id, [])
+            entry.applications = applications_of.get(entry.candidate[_CANDIDATE_ID], [])
     return [*by_urn, *by_url]
 
 

@@ -444,15 +444,18 @@ def _shape_object(level: _Level, row: Any, path: Path | None, errors: list[Locat
                     at = Path(path, level.keys[slot], level.type_name)
                 values[slot] = _shape_object(child, source, at, errors)
         elif op == _LIST:
+            items = values[slot]
             child = argument[0]
-            if child.may_fail and path is not None:
+            if not items:
+                # Most members asked have no applications: a fresh empty list, as completion makes.
+                values[slot] = []
+            elif child.may_fail and path is not None:
                 at = Path(path, level.keys[slot], level.type_name)
-                items = values[slot]
                 values[slot] = [
                     _shape_object(child, item, at.add_key(i, None), errors) for i, item in enumerate(items)
                 ]
             else:
-                values[slot] = [_shape_object(child, item, None, errors) for item in values[slot]]
+                values[slot] = [_shape_object(child, item, None, errors) for item in items]
         else:
             assert path is not None
             at = Path(path, level.keys[slot], level.type_name)

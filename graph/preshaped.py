@@ -21,6 +21,7 @@ from functools import cached_property
 from operator import attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 
+import strawberry
 from graphql import (
     FieldNode,
     GraphQLBoolean,
@@ -152,7 +153,9 @@ class PreShaped(list[T], Generic[T]):
         return self._objects is None
 
 
-def answer(info: Any, rows: Sequence[Any], shape: Shape, objects: Callable[[], list[T]]) -> list[T]:
+def answer(
+    info: strawberry.Info[Any, Any], rows: Sequence[Any], shape: Shape, objects: Callable[[], list[T]]
+) -> list[T]:
     """What a list field's resolver returns: a `PreShaped` list where the schema's executor shapes one,
     else the objects themselves."""
     executor_class = getattr(info.schema, "execution_context_class", None)
@@ -260,8 +263,9 @@ class PreShapingExecutor(StrawberryGraphQLCoreExecutionContext):
             if not plain:
                 return None
             if gate is not None and roles.isdisjoint(gate.roles):
-                # Refused: the field's resolver never runs, its error says so at its path.
-                if deferred:
+                # Refused: the field's resolver never runs, its error says so at its path. An async
+                # field's gate runs in its own coroutine, like anything below it: not shaped.
+                if deferred or (isinstance(spec, Child) and spec.asynchronous):
                     return None
                 non_null = is_non_null_type(definition.type)
                 if non_null and not nullable:

@@ -7,8 +7,18 @@ from typing import Annotated
 import strawberry
 
 from graph.application import Application
-from graph.candidate import Candidate
+from graph.candidate import Candidate, CandidateSource
 from graph.context import Info
+from graph.job import JobAvailability, JobState
+from graph.preshaped import Child, Leaf, Shape, answer
+from models.identity_lookups import (
+    APPLICATION_COLUMNS,
+    IDENTITY_COLUMNS,
+    JOB_PREFIX,
+    application_of,
+    candidate_of,
+    job_of,
+)
 from resolvers.enrichment import MAX_MEMBERS, MemberEnrichment, enrich_members
 
 
@@ -38,15 +48,81 @@ class LinkedInMember:
     @classmethod
     def from_enrichment(cls, member: MemberEnrichment) -> LinkedInMember:
         """The GraphQL view of one enrichment answer."""
+        candidate = member.candidate
         return cls(
             person_urn=member.person_urn,
             profile_url=member.profile_url,
             error=member.error,
             in_ats=member.in_ats,
             past_applicant=member.past_applicant,
-            candidate=Candidate.from_row(member.candidate) if member.candidate is not None else None,
-            applications=[Application.from_row(application) for application, _ in member.applications],
+            candidate=Candidate.from_row(candidate_of(candidate)) if candidate is not None else None,
+            applications=[Application.from_row(application_of(row)) for row in member.applications],
         )
+
+
+# How each field of the member list reads the rows of resolvers/enrichment.py, for plain selections
+# (graph/preshaped.py); the same values the GraphQL objects above resolve to (a test compares them).
+_JOB = Shape(
+    "Job",
+    {
+        "id": Leaf(JOB_PREFIX + "id", node_id=True),
+        "title": Leaf(JOB_PREFIX + "title"),
+        "description": Leaf(JOB_PREFIX + "description"),
+        "location": Leaf(JOB_PREFIX + "location"),
+        "companyApplyUrl": Leaf(JOB_PREFIX + "company_apply_url"),
+        "state": Leaf(JOB_PREFIX + "state", before=lambda state: JobState(state.value)),
+        "availability": Leaf(
+            JOB_PREFIX + "availability", before=lambda availability: JobAvailability(availability.value)
+        ),
+        "createdAt": Leaf(JOB_PREFIX + "created_at"),
+        "updatedAt": Leaf(JOB_PREFIX + "updated_at"),
+    },
+    APPLICATION_COLUMNS,
+)
+_APPLICATION = Shape(
+    "Application",
+    {
+        "id": Leaf("id", node_id=True),
+        "status": Leaf("status"),
+        "source": Leaf("source"),
+        "createdAt": Leaf("created_at"),
+        "lastActivityAt": Leaf("last_activity_at"),
+        # `job` reads the job loader, primed with these very columns.
+        "job": Child(None, _JOB, asynchronous=True),
+    },
+    APPLICATION_COLUMNS,
+)
+_CANDIDATE = Shape(
+    "Candidate",
+    {
+        "id": Leaf("id", node_id=True),
+        "firstName": Leaf("first_name"),
+        "lastName": Leaf("last_name"),
+        "email": Leaf("email"),
+        "phone": Leaf("phone"),
+        "title": Leaf("title"),
+        "company": Leaf("company"),
+        "mailingCity": Leaf("mailing_city"),
+        "source": Leaf("source", before=lambda source: CandidateSource(source.value)),
+        "doNotContact": Leaf("do_not_contact"),
+        "createdAt": Leaf("created_at"),
+        "updatedAt": Leaf("updated_at"),
+        "linkedinProfilePurgedAt": Leaf("linkedin_profile_purged_at"),
+    },
+    IDENTITY_COLUMNS,
+)
+MEMBER_SHAPE = Shape(
+    "LinkedInMember",
+    {
+        "personUrn": Leaf("person_urn"),
+        "profileUrl": Leaf("profile_url"),
+        "error": Leaf("error"),
+        "inAts": Leaf("in_ats"),
+        "pastApplicant": Leaf("past_applicant"),
+        "candidate": Child("candidate", _CANDIDATE),
+        "applications": Child("applications", _APPLICATION),
+    },
+)
 
 
 @strawberry.type
@@ -80,10 +156,13 @@ class EnrichmentQuery:
             profile_urls or [],
             sight=info.context.job_sight,
         )
-        # The jobs came with the applications: hand them to the loader so `job` costs no statement.
         job_by_id = info.context.loaders.job_by_id
-        for member in members:
-            for _, job in member.applications:
-                if job.id is not None:
-                    job_by_id.prime(job.id, job)
-        return [LinkedInMember.from_enrichment(member) for member in members]
+
+        def objects() -> list[LinkedInMember]:
+            # The jobs came with the applications: hand them to the loader so `job` costs no statement.
+            for member in members:
+                for row in member.applications:
+                    job_by_id.prime(row.job_id, job_of(row))
+            return [LinkedInMember.from_enrichment(member) for member in members]
+
+        return answer(info, members, MEMBER_SHAPE, objects)

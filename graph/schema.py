@@ -48,6 +48,7 @@ from graph.mutations.user import UserMutation
 from graph.node import NodeQuery
 from graph.observe import MAX_LOGGED_NAME, OperationObserver, operation_name_of, outcome_of
 from graph.permissions import apply_permissions
+from graph.preshaped import PreShapingExecutor
 from graph.refresh import RefreshMutation
 from graph.seat import SeatQuery
 from graph.sync_status import SyncStatusQuery
@@ -213,6 +214,8 @@ def build_schema(
         show_internal_errors=show_internal_errors,
         hide_suggestions=not limits.introspection,
         observer=observer,
+        # Completes pre-shaped list answers (graph/preshaped.py; the enrichment member list).
+        execution_context_class=PreShapingExecutor,
     )
 
 

@@ -40,3 +40,44 @@ def profile_url_spellings(canonical: str) -> list[str]:
         for www in ("www.", "")
         for slash in ("", "/")
     ]
+
+
+# A stored URL exactly as one of `profile_url_spellings` writes it: scheme, `www.`, name, slash.
+_SPELLING = re.compile(r"^(https?)://(www\.)?linkedin\.com/in/([A-Za-z0-9%_-]{1,100})(/?)$")
+# How many spellings `profile_url_spellings` lists for one name variant.
+_PER_VARIANT = 8
+
+
+def profile_name(url: str) -> str | None:
+    """The member's name in a profile URL, as spelled there (`normalise_profile_url` without the
+    prefix); None if `url` is no profile URL."""
+    match = _PROFILE_URL.match(url.strip())
+    return match.group(1) if match else None
+
+
+def name_key(name: str) -> str:
+    """`profile_url_key` of the profile URL whose name is `name` (one regex match fewer)."""
+    return CANONICAL_PREFIX + name.lower()
+
+
+def spelling_of(stored: str | None) -> tuple[str, int] | None:
+    """A stored URL's name and its place among one name variant's spellings in
+    `profile_url_spellings` (scheme, then `www.`, then slash); None if it is spelled none of those ways.
+    Parsed once per stored URL, so matching it against each URL asked costs no string building."""
+    match = _SPELLING.match(stored or "")
+    if match is None:
+        return None
+    scheme, www, name, slash = match.groups()
+    return name, (scheme == "http") * 4 + (not www) * 2 + bool(slash)
+
+
+def spelling_rank(asked_name: str, stored: tuple[str, int]) -> int | None:
+    """Where a stored spelling (`spelling_of`) stands in `profile_url_spellings` of the profile whose
+    name is `asked_name`: its index there, so the lowest rank is the spelling that list names first;
+    None if the list does not hold it."""
+    name, place = stored
+    if name == asked_name:
+        return place
+    if name == asked_name.lower():
+        return _PER_VARIANT + place
+    return None

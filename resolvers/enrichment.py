@@ -7,16 +7,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import models
 from models import identity_lookups as queries
 from models.db import SessionFactory
+from models.identity_lookups import APPLICATION_COLUMNS, IDENTITY_COLUMNS, ApplicationRow, IdentityRow
 from models.job_sight import JobSight
-from models.profile_urls import normalise_profile_url, profile_url_key, profile_url_spellings
+from models.profile_urls import name_key, profile_name, spelling_of, spelling_rank
 from resolvers.errors import InvalidInput
 
 MAX_MEMBERS = 1000
 
 _PERSON_URN = re.compile(r"^urn:li:person:[A-Za-z0-9_-]{1,100}$")
+# Where the rows hold what is read here (by position: cheaper than by attribute).
+_URN, _URL, _URL_KEY, _CANDIDATE_ID = (
+    IDENTITY_COLUMNS.index(name) for name in ("person_urn", "profile_url", "profile_url_key", "id")
+)
+_APPLICANT = APPLICATION_COLUMNS.index("candidate_id")
 
 
 @dataclass(slots=True)
@@ -26,8 +31,10 @@ class MemberEnrichment:
     person_urn: str | None = None
     profile_url: str | None = None
     error: str | None = None
-    candidate: models.Candidate | None = None
-    applications: list[tuple[models.Application, models.Job]] = field(default_factory=list)
+    # The matched identity with its candidate's columns (models/identity_lookups.py).
+    candidate: IdentityRow | None = None
+    # Each with its job's columns.
+    applications: list[ApplicationRow] = field(default_factory=list)
 
     @property
     def in_ats(self) -> bool:
@@ -70,43 +77,54 @@ async def enrich_members(
     """
     check_request_size(person_urns, profile_urls)
     by_urn = [_urn_entry(urn) for urn in person_urns]
-    by_url = [_url_entry(url) for url in profile_urls]
+    # Each URL's name as spelled (None: not a profile URL), read once.
+    names = [profile_name(url) for url in profile_urls]
+    by_url = [_url_entry(url, name) for url, name in zip(profile_urls, names, strict=True)]
     urns = list(dict.fromkeys(e.person_urn.strip() for e in by_urn if e.error is None and e.person_urn))
     # One indexed key per profile asked (every spelling of a profile shares it), not eight spellings.
-    keys = list(dict.fromkeys(k for k in map(profile_url_key, profile_urls) if k is not None))
+    keys = list(dict.fromkeys(name_key(name) for name in names if name is not None))
     if not urns and not keys:
         return [*by_urn, *by_url]
 
     async with sessions() as db:
         matched = await queries.identities_with_candidates(db, customer_id, urns, keys)
-        candidate_ids = [candidate.id for _, _, candidate in matched if candidate.id is not None]
+        candidate_ids = list(dict.fromkeys(row[_CANDIDATE_ID] for row in matched))
         applications = await queries.applications_with_jobs(db, customer_id, candidate_ids, sight=sight)
 
-    candidate_by_urn = {urn: candidate for urn, _, candidate in matched}
-    # By key, each stored spelling with its candidate.
-    stored_by_key: defaultdict[str, dict[str, models.Candidate]] = defaultdict(dict)
-    for _, url, candidate in matched:
-        key = profile_url_key(url)
-        if url and key is not None:
-            stored_by_key[key][url] = candidate
-    applications_of: defaultdict[int, list[tuple[models.Application, models.Job]]] = defaultdict(list)
-    for application, job in applications:
-        applications_of[application.candidate_id].append((application, job))
+    candidate_by_urn = {row[_URN]: row for row in matched}
+    # By key, each stored spelling (parsed once) with its candidate.
+    stored_by_key: defaultdict[str, list[tuple[tuple[str, int], IdentityRow]]] = defaultdict(list)
+    for row in matched:
+        spelling = spelling_of(row[_URL])
+        if spelling is not None and row[_URL_KEY] is not None:
+            stored_by_key[row[_URL_KEY]].append((spelling, row))
+    applications_of: defaultdict[int, list[ApplicationRow]] = defaultdict(list)
+    for application in applications:
+        applications_of[application[_APPLICANT]].append(application)
 
     for entry in by_urn:
         if entry.error is None and entry.person_urn is not None:
             entry.candidate = candidate_by_urn.get(entry.person_urn.strip())
-    for entry in by_url:
-        canonical = normalise_profile_url(entry.profile_url or "")
-        if entry.error is None and canonical is not None:
-            # A stored spelling the URL asked may take (scheme, www, slash, name as asked or lower
-            # case), the first in that order: the key only narrows the rows read.
-            stored = stored_by_key.get(profile_url_key(canonical) or "", {})
-            entry.candidate = next((stored[s] for s in profile_url_spellings(canonical) if s in stored), None)
+    for entry, name in zip(by_url, names, strict=True):
+        if name is not None:
+            entry.candidate = _stored_match(name, stored_by_key.get(name_key(name), ()))
     for entry in (*by_urn, *by_url):
-        if entry.candidate is not None and entry.candidate.id is not None:
-            entry.applications = applications_of.get(entry.candidate.id, [])
+        if entry.candidate is not None:
+            entry.applications = applications_of.get(entry.candidate[_CANDIDATE_ID], [])
     return [*by_urn, *by_url]
+
+
+def _stored_match(name: str, stored: Sequence[tuple[tuple[str, int], IdentityRow]]) -> IdentityRow | None:
+    # A stored spelling the URL asked may take (scheme, www, slash, name as asked or lower case), the
+    # first in that order (`profile_url_spellings`): the key only narrows the rows read. Of two rows
+    # with the same spelling the later one, as a mapping of spelling to row would keep.
+    best: IdentityRow | None = None
+    best_rank = 0
+    for spelling, row in stored:
+        rank = spelling_rank(name, spelling)
+        if rank is not None and (best is None or rank <= best_rank):
+            best, best_rank = row, rank
+    return best
 
 
 def _urn_entry(urn: str) -> MemberEnrichment:
@@ -115,8 +133,8 @@ def _urn_entry(urn: str) -> MemberEnrichment:
     return MemberEnrichment(person_urn=urn, error=f"Not a person URN (urn:li:person:<id>): {_shown(urn)}")
 
 
-def _url_entry(url: str) -> MemberEnrichment:
-    if normalise_profile_url(url) is not None:
+def _url_entry(url: str, name: str | None) -> MemberEnrichment:
+    if name is not None:
         return MemberEnrichment(profile_url=url)
     return MemberEnrichment(
         profile_url=url,

@@ -6,6 +6,10 @@ goes (models/job_sight.py) and InMails and notes only as far as the reader may s
 
 Each function answers exactly what the separate queries it replaces answered (models/candidate_queries.py,
 models/mirror_queries.py, models/seats.py): same rows, same order, same thread stats.
+
+Each statement is built once per shape of the reader's sight (`audience_kind`, `sight_kind`) with the
+customer, the reader and the candidates as bound parameters: building one anew cost more per request than
+running it.
 """
 
 from __future__ import annotations
@@ -13,18 +17,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity
-from models.job_sight import JobSight, visible_job
+from models.job_sight import JobSight, sight_kind, visible_job
 from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInProfile
-from models.mirror_visibility import Audience, visible_to
+from models.mirror_visibility import EVERYTHING, Audience, audience_kind, visible_to
 from models.seats import Seat
 from models.upsert import table_of
 from models.users import User
+
+# The bound parameters of the statements below.
+_CUSTOMER: sa.BindParameter[int] = sa.bindparam("customer_id", type_=sa.Integer())
+_READER: sa.BindParameter[int] = sa.bindparam("reader", type_=sa.Integer())
+_CANDIDATES: sa.BindParameter[int] = sa.bindparam("candidate_ids", expanding=True, type_=sa.Integer())
+# A stand-in reader for building a statement of the `user` shape (its id is `_READER` in the SQL).
+_SOME_USER = Audience(user_id=0)
+_SOME_USER_SIGHT = JobSight(user_id=0)
+
+
+def _audience_of_kind(kind: str) -> Audience:
+    return {"everything": EVERYTHING, "public": Audience(), "user": _SOME_USER}[kind]
+
+
+def _sight_of_kind(kind: str) -> JobSight:
+    return {"every": JobSight(every_job=True), "unsecured": JobSight(), "user": _SOME_USER_SIGHT}[kind]
+
+
+def _params(customer_id: int, candidate_ids: Sequence[int], reader: int | None = None) -> dict[str, Any]:
+    return {"customer_id": customer_id, "candidate_ids": list(set(candidate_ids)), "reader": reader}
 
 
 @dataclass(slots=True)
@@ -43,8 +69,17 @@ async def linkedin_rows_by_candidate_ids(
     found: dict[int, LinkedInRows] = {i: LinkedInRows() for i in candidate_ids}
     if not candidate_ids:
         return found
+    rows = await session.exec(_linkedin_rows_statement(), params=_params(customer_id, candidate_ids))
+    for candidate_id, identity, snapshot in rows.all():
+        if candidate_id is not None:
+            found[candidate_id] = LinkedInRows(identity=identity, snapshot=snapshot)
+    return found
+
+
+@cache
+def _linkedin_rows_statement() -> Any:
     # The candidate anchors both optional rows (its id is the customer's or names nothing).
-    statement = (
+    return (
         select(col(Candidate.id), LinkedInIdentity, LinkedInProfile)
         .outerjoin(
             LinkedInIdentity,
@@ -56,12 +91,8 @@ async def linkedin_rows_by_candidate_ids(
             (col(LinkedInProfile.customer_id) == col(Candidate.customer_id))
             & (col(LinkedInProfile.candidate_id) == col(Candidate.id)),
         )
-        .where(col(Candidate.customer_id) == customer_id, col(Candidate.id).in_(list(set(candidate_ids))))
+        .where(col(Candidate.customer_id) == _CUSTOMER, col(Candidate.id).in_(_CANDIDATES))
     )
-    for candidate_id, identity, snapshot in (await session.exec(statement)).all():
-        if candidate_id is not None:
-            found[candidate_id] = LinkedInRows(identity=identity, snapshot=snapshot)
-    return found
 
 
 @dataclass(slots=True)
@@ -81,7 +112,25 @@ async def applications_with_jobs_and_stages(
     rows = ApplicationRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
-    statement = (
+    statement = _applications_statement(sight_kind(sight))
+    params = _params(customer_id, candidate_ids, sight.user_id)
+    for application, job, stage in (await session.exec(statement, params=params)).all():
+        assert application.id is not None
+        assert job.id is not None
+        history = rows.stages.get(application.id)
+        if history is None:
+            history = rows.stages[application.id] = []
+            rows.by_candidate[application.candidate_id].append(application)
+            rows.jobs[job.id] = job
+        if stage is not None:
+            history.append(stage)
+    return rows
+
+
+@cache
+def _applications_statement(kind: str) -> Any:
+    sight = _sight_of_kind(kind)
+    return (
         select(Application, Job, ApplicationStage)
         .join(
             Job,
@@ -93,9 +142,9 @@ async def applications_with_jobs_and_stages(
             & (col(ApplicationStage.application_id) == col(Application.id)),
         )
         .where(
-            col(Application.customer_id) == customer_id,
-            col(Application.candidate_id).in_(list(set(candidate_ids))),
-            *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
+            col(Application.customer_id) == _CUSTOMER,
+            col(Application.candidate_id).in_(_CANDIDATES),
+            *visible_job(sight, col(Application.customer_id), col(Application.job_id), reader=_READER),
         )
         .order_by(
             col(Application.last_activity_at).desc(),
@@ -104,17 +153,6 @@ async def applications_with_jobs_and_stages(
             col(ApplicationStage.id),
         )
     )
-    for application, job, stage in (await session.exec(statement)).all():
-        assert application.id is not None
-        assert job.id is not None
-        history = rows.stages.get(application.id)
-        if history is None:
-            history = rows.stages[application.id] = []
-            rows.by_candidate[application.candidate_id].append(application)
-            rows.jobs[job.id] = job
-        if stage is not None:
-            history.append(stage)
-    return rows
 
 
 @dataclass(slots=True)
@@ -137,9 +175,18 @@ async def threads_with_messages_by_candidate_ids(
     rows = ThreadRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
+    statement = _threads_statement(audience_kind(audience))
+    params = _params(customer_id, candidate_ids, audience.user_id)
+    found = (await session.exec(statement, params=params)).all()
+    return _thread_rows(customer_id, audience, rows, found)
+
+
+@cache
+def _threads_statement(kind: str) -> Any:
+    audience = _audience_of_kind(kind)
     message = table_of(InMailMessage)
     thread = table_of(InMailThread)
-    statement = (
+    return (
         select(col(LinkedInIdentity.candidate_id), InMailThread, InMailMessage, User)
         .join(
             InMailThread,
@@ -150,7 +197,7 @@ async def threads_with_messages_by_candidate_ids(
             InMailMessage,
             (col(InMailMessage.customer_id) == col(InMailThread.customer_id))
             & (col(InMailMessage.thread_id) == col(InMailThread.id))
-            & visible_to(audience, customer_id, message.c.visibility, thread.c.seat_urn),
+            & visible_to(audience, _CUSTOMER, message.c.visibility, thread.c.seat_urn, reader=_READER),
         )
         .outerjoin(
             Seat,
@@ -161,13 +208,17 @@ async def threads_with_messages_by_candidate_ids(
             User, (col(User.customer_id) == col(Seat.customer_id)) & (col(User.id) == col(Seat.user_id))
         )
         .where(
-            col(LinkedInIdentity.customer_id) == customer_id,
-            col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids))),
+            col(LinkedInIdentity.customer_id) == _CUSTOMER,
+            col(LinkedInIdentity.candidate_id).in_(_CANDIDATES),
         )
         .order_by(col(InMailThread.id), col(InMailMessage.sent_at), col(InMailMessage.id))
     )
+
+
+def _thread_rows(customer_id: int, audience: Audience, rows: ThreadRows, found: Any) -> ThreadRows:
+    # Groups the joined rows by thread, then keeps the threads the reader sees, most recent first.
     threads: dict[int, tuple[int, InMailThread]] = {}
-    for candidate_id, thread_row, message_row, user in (await session.exec(statement)).all():
+    for candidate_id, thread_row, message_row, user in found:
         assert thread_row.id is not None
         if thread_row.id not in threads:
             threads[thread_row.id] = (candidate_id, thread_row)
@@ -228,8 +279,19 @@ async def linkedin_notes_by_candidate_ids(
     rows = NoteRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
+    statement = _linkedin_notes_statement(audience_kind(audience))
+    params = _params(customer_id, candidate_ids, audience.user_id)
+    for candidate_id, note_row, user in (await session.exec(statement, params=params)).all():
+        rows.by_candidate[candidate_id].append(note_row)
+        rows.owners[note_row.owner_seat_urn] = user
+    return rows
+
+
+@cache
+def _linkedin_notes_statement(kind: str) -> Any:
+    audience = _audience_of_kind(kind)
     note = table_of(LinkedInNote)
-    statement: Any = (
+    return (
         select(col(LinkedInIdentity.candidate_id), LinkedInNote, User)
         .join(
             LinkedInNote,
@@ -245,17 +307,13 @@ async def linkedin_notes_by_candidate_ids(
             User, (col(User.customer_id) == col(Seat.customer_id)) & (col(User.id) == col(Seat.user_id))
         )
         .where(
-            col(LinkedInIdentity.customer_id) == customer_id,
-            col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids))),
+            col(LinkedInIdentity.customer_id) == _CUSTOMER,
+            col(LinkedInIdentity.candidate_id).in_(_CANDIDATES),
             col(LinkedInNote.active).is_(True),
-            visible_to(audience, customer_id, note.c.visibility, note.c.owner_seat_urn),
+            visible_to(audience, _CUSTOMER, note.c.visibility, note.c.owner_seat_urn, reader=_READER),
         )
         .order_by(col(LinkedInNote.created_at).desc(), col(LinkedInNote.id).desc())
     )
-    for candidate_id, note_row, user in (await session.exec(statement)).all():
-        rows.by_candidate[candidate_id].append(note_row)
-        rows.owners[note_row.owner_seat_urn] = user
-    return rows
 
 
 __all__ = [

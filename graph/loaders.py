@@ -16,6 +16,7 @@ from strawberry.types.graphql import OperationType
 import models
 from models.db import RequestReads
 from models.job_sight import JobSight
+from models.mirror import MessageFields, NoteFields, ThreadFields
 from models.mirror_visibility import Audience
 from models.tab_queries import LinkedInRows
 from resolvers import (
@@ -63,12 +64,12 @@ class Loaders:
     recruiter_by_seat_urn: DataLoader[str, models.User | None]
     note_owner_by_seat_urn: DataLoader[str, models.User | None]
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
-    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
+    messages_by_thread_id: DataLoader[int, Sequence[MessageFields]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
     # The tab's joined reads keyed by candidate (each primes the loaders of what it joined).
     linkedin_rows_by_candidate_id: DataLoader[int, LinkedInRows]
-    threads_by_candidate_id: DataLoader[int, list[models.InMailThread]]
-    linkedin_notes_by_candidate_id: DataLoader[int, list[models.LinkedInNote]]
+    threads_by_candidate_id: DataLoader[int, Sequence[ThreadFields]]
+    linkedin_notes_by_candidate_id: DataLoader[int, Sequence[NoteFields]]
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
@@ -211,10 +212,10 @@ async def _threads(
     reads: RequestReads,
     customer_id: int,
     audience: Audience,
-    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]],
+    messages_by_thread_id: DataLoader[int, Sequence[MessageFields]],
     recruiter_by_seat_urn: DataLoader[str, models.User | None],
     candidate_ids: Sequence[int],
-) -> list[list[models.InMailThread]]:
+) -> list[Sequence[ThreadFields]]:
     rows = await tabs.threads_with_messages_by_candidate_ids(reads, customer_id, audience, candidate_ids)
     for thread_id, messages in rows.messages.items():
         messages_by_thread_id.prime(thread_id, messages)
@@ -229,7 +230,7 @@ async def _linkedin_notes(
     audience: Audience,
     note_owner_by_seat_urn: DataLoader[str, models.User | None],
     candidate_ids: Sequence[int],
-) -> list[list[models.LinkedInNote]]:
+) -> list[Sequence[NoteFields]]:
     rows = await tabs.linkedin_notes_by_candidate_ids(reads, customer_id, audience, candidate_ids)
     for seat_urn, user in rows.owners.items():
         note_owner_by_seat_urn.prime(seat_urn, user)

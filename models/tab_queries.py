@@ -15,7 +15,7 @@ running it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -26,7 +26,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity
 from models.job_sight import JobSight, sight_kind, visible_job
-from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInProfile
+from models.mirror import (
+    InMailDirection,
+    InMailMessage,
+    InMailThread,
+    LinkedInNote,
+    LinkedInProfile,
+    LinkedInVisibility,
+)
 from models.mirror_visibility import EVERYTHING, Audience, audience_kind, visible_to
 from models.seats import Seat
 from models.upsert import table_of
@@ -155,12 +162,61 @@ def _applications_statement(kind: str) -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadRead:
+    """A thread as the tab shows it (the attribute names of `InMailThread`): as stored, or with the
+    stats of the InMails its reader sees."""
+
+    id: int
+    seat_urn: str
+    member_urn: str
+    subject: str | None
+    last_message_at: datetime
+    message_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRead:
+    """An InMail as the tab shows it (the attribute names of `InMailMessage`)."""
+
+    id: int
+    thread_id: int
+    author_urn: str
+    direction: InMailDirection
+    subject: str | None
+    body: str
+    sent_at: datetime
+    visibility: LinkedInVisibility
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRead:
+    """A prospect note as the tab shows it (the attribute names of `LinkedInNote`)."""
+
+    id: int
+    owner_seat_urn: str
+    member_urn: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    visibility: LinkedInVisibility
+
+
+# The columns each record is built from, in its fields' order (Core rows: no ORM object per row).
+_THREAD = table_of(InMailThread)
+_MESSAGE = table_of(InMailMessage)
+_NOTE = table_of(LinkedInNote)
+_THREAD_COLUMNS = [_THREAD.c[name] for name in ThreadRead.__dataclass_fields__]
+_MESSAGE_COLUMNS = [_MESSAGE.c[name] for name in MessageRead.__dataclass_fields__]
+_NOTE_COLUMNS = [_NOTE.c[name] for name in NoteRead.__dataclass_fields__]
+
+
 @dataclass(slots=True)
 class ThreadRows:
     """Candidates' InMail threads, with the messages and the recruiters (the seats' users) they name."""
 
-    by_candidate: dict[int, list[InMailThread]]
-    messages: dict[int, list[InMailMessage]] = field(default_factory=dict)
+    by_candidate: dict[int, list[ThreadRead]]
+    messages: dict[int, list[MessageRead]] = field(default_factory=dict)
     # Every thread's seat, None when the seat names no ATS user.
     recruiters: dict[str, User | None] = field(default_factory=dict)
 
@@ -178,16 +234,21 @@ async def threads_with_messages_by_candidate_ids(
     statement = _threads_statement(audience_kind(audience))
     params = _params(customer_id, candidate_ids, audience.user_id)
     found = (await session.exec(statement, params=params)).all()
-    return _thread_rows(customer_id, audience, rows, found)
+    return _thread_rows(audience, rows, found)
+
+
+# Where each part of a thread statement's row starts: candidate id, thread, message, user.
+_T = 1
+_M = _T + len(_THREAD_COLUMNS)
+_U = _M + len(_MESSAGE_COLUMNS)
 
 
 @cache
 def _threads_statement(kind: str) -> Any:
     audience = _audience_of_kind(kind)
-    message = table_of(InMailMessage)
-    thread = table_of(InMailThread)
     return (
-        select(col(LinkedInIdentity.candidate_id), InMailThread, InMailMessage, User)
+        # The user stays an ORM object (graph/user.py reads its properties); one per seat, not per row.
+        sa.select(col(LinkedInIdentity.candidate_id), *_THREAD_COLUMNS, *_MESSAGE_COLUMNS, User)
         .join(
             InMailThread,
             (col(InMailThread.customer_id) == col(LinkedInIdentity.customer_id))
@@ -197,7 +258,7 @@ def _threads_statement(kind: str) -> Any:
             InMailMessage,
             (col(InMailMessage.customer_id) == col(InMailThread.customer_id))
             & (col(InMailMessage.thread_id) == col(InMailThread.id))
-            & visible_to(audience, _CUSTOMER, message.c.visibility, thread.c.seat_urn, reader=_READER),
+            & visible_to(audience, _CUSTOMER, _MESSAGE.c.visibility, _THREAD.c.seat_urn, reader=_READER),
         )
         .outerjoin(
             Seat,
@@ -215,25 +276,25 @@ def _threads_statement(kind: str) -> Any:
     )
 
 
-def _thread_rows(customer_id: int, audience: Audience, rows: ThreadRows, found: Any) -> ThreadRows:
+def _thread_rows(audience: Audience, rows: ThreadRows, found: Sequence[Any]) -> ThreadRows:
     # Groups the joined rows by thread, then keeps the threads the reader sees, most recent first.
-    threads: dict[int, tuple[int, InMailThread]] = {}
-    for candidate_id, thread_row, message_row, user in found:
-        assert thread_row.id is not None
-        if thread_row.id not in threads:
-            threads[thread_row.id] = (candidate_id, thread_row)
-            rows.messages[thread_row.id] = []
-            rows.recruiters[thread_row.seat_urn] = user
-        if message_row is not None:
-            rows.messages[thread_row.id].append(message_row)
-    shown: list[tuple[datetime, int, int, InMailThread]] = []
+    threads: dict[int, tuple[int, ThreadRead]] = {}
+    for row in found:
+        thread_id = row[_T]
+        if thread_id not in threads:
+            threads[thread_id] = (row[0], ThreadRead(*row[_T:_M]))
+            rows.messages[thread_id] = []
+            rows.recruiters[row[_T + 1]] = row[_U]
+        if row[_M] is not None:
+            rows.messages[thread_id].append(MessageRead(*row[_M:_U]))
+    shown: list[tuple[datetime, int, int, ThreadRead]] = []
     for thread_id, (candidate_id, stored) in threads.items():
         visible = rows.messages[thread_id]
         if audience.everything:
             # Every message is visible: the stored stats (models/mirror_writes.py) describe them all.
             shown.append((stored.last_message_at, thread_id, candidate_id, stored))
         elif visible:
-            seen = _visible_thread(customer_id, stored, visible)
+            seen = _visible_thread(stored, visible)
             shown.append((seen.last_message_at, thread_id, candidate_id, seen))
     # Most recent first, the later thread first on a tie (as mirror_queries orders them).
     shown.sort(key=lambda item: (item[0], item[1]), reverse=True)
@@ -242,23 +303,17 @@ def _thread_rows(customer_id: int, audience: Audience, rows: ThreadRows, found: 
     return rows
 
 
-def _visible_thread(customer_id: int, stored: InMailThread, visible: list[InMailMessage]) -> InMailThread:
+def _visible_thread(stored: ThreadRead, visible: list[MessageRead]) -> ThreadRead:
     # The thread as a reader who sees only `visible` (oldest first) sees it: their count and last time;
     # the stored subject (the whole thread's) while none is hidden, else the first visible one's
-    # (mirror_queries._visible_threads in SQL). A new object: the loaded row stays as stored.
+    # (mirror_queries._visible_threads in SQL).
     count = len(visible)
     if count == stored.message_count:
         subject = stored.subject
     else:
         subject = next((m.subject for m in visible if m.subject is not None), None)
-    return InMailThread(
-        customer_id=customer_id,
-        id=stored.id,
-        seat_urn=stored.seat_urn,
-        member_urn=stored.member_urn,
-        subject=subject,
-        last_message_at=max(m.sent_at for m in visible),
-        message_count=count,
+    return replace(
+        stored, subject=subject, last_message_at=max(m.sent_at for m in visible), message_count=count
     )
 
 
@@ -266,7 +321,7 @@ def _visible_thread(customer_id: int, stored: InMailThread, visible: list[InMail
 class NoteRows:
     """Candidates' LinkedIn notes, with the owners (the seats' users) they name."""
 
-    by_candidate: dict[int, list[LinkedInNote]]
+    by_candidate: dict[int, list[NoteRead]]
     # Every note's seat, None when the seat names no ATS user.
     owners: dict[str, User | None] = field(default_factory=dict)
 
@@ -281,18 +336,19 @@ async def linkedin_notes_by_candidate_ids(
         return rows
     statement = _linkedin_notes_statement(audience_kind(audience))
     params = _params(customer_id, candidate_ids, audience.user_id)
-    for candidate_id, note_row, user in (await session.exec(statement, params=params)).all():
-        rows.by_candidate[candidate_id].append(note_row)
-        rows.owners[note_row.owner_seat_urn] = user
+    owner = 1 + len(_NOTE_COLUMNS)
+    for row in (await session.exec(statement, params=params)).all():
+        note = NoteRead(*row[1:owner])
+        rows.by_candidate[row[0]].append(note)
+        rows.owners[note.owner_seat_urn] = row[owner]
     return rows
 
 
 @cache
 def _linkedin_notes_statement(kind: str) -> Any:
     audience = _audience_of_kind(kind)
-    note = table_of(LinkedInNote)
     return (
-        select(col(LinkedInIdentity.candidate_id), LinkedInNote, User)
+        sa.select(col(LinkedInIdentity.candidate_id), *_NOTE_COLUMNS, User)
         .join(
             LinkedInNote,
             (col(LinkedInNote.customer_id) == col(LinkedInIdentity.customer_id))
@@ -310,7 +366,7 @@ def _linkedin_notes_statement(kind: str) -> Any:
             col(LinkedInIdentity.customer_id) == _CUSTOMER,
             col(LinkedInIdentity.candidate_id).in_(_CANDIDATES),
             col(LinkedInNote.active).is_(True),
-            visible_to(audience, _CUSTOMER, note.c.visibility, note.c.owner_seat_urn, reader=_READER),
+            visible_to(audience, _CUSTOMER, _NOTE.c.visibility, _NOTE.c.owner_seat_urn, reader=_READER),
         )
         .order_by(col(LinkedInNote.created_at).desc(), col(LinkedInNote.id).desc())
     )
@@ -319,7 +375,10 @@ def _linkedin_notes_statement(kind: str) -> Any:
 __all__ = [
     "ApplicationRows",
     "LinkedInRows",
+    "MessageRead",
+    "NoteRead",
     "NoteRows",
+    "ThreadRead",
     "ThreadRows",
     "applications_with_jobs_and_stages",
     "linkedin_notes_by_candidate_ids",

@@ -19,6 +19,7 @@ from models.job_sight import JobSight
 from models.mirror import MessageFields, NoteFields, ThreadFields
 from models.mirror_visibility import Audience
 from models.tab_queries import LinkedInRows
+from models.users import UserFields
 from resolvers import (
     acls,
     activity,
@@ -61,8 +62,8 @@ class Loaders:
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]
-    recruiter_by_seat_urn: DataLoader[str, models.User | None]
-    note_owner_by_seat_urn: DataLoader[str, models.User | None]
+    recruiter_by_seat_urn: DataLoader[str, UserFields | None]
+    note_owner_by_seat_urn: DataLoader[str, UserFields | None]
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
     messages_by_thread_id: DataLoader[int, Sequence[MessageFields]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
@@ -100,8 +101,12 @@ class Loaders:
         stages_by_application_id = DataLoader(
             partial(candidates.stages_by_application_ids, sessions, customer_id)
         )
-        recruiter_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
-        note_owner_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
+        recruiter_by_seat_urn: DataLoader[str, UserFields | None] = DataLoader(
+            partial(users.users_by_seat_urns, sessions, customer_id)
+        )
+        note_owner_by_seat_urn: DataLoader[str, UserFields | None] = DataLoader(
+            partial(users.users_by_seat_urns, sessions, customer_id)
+        )
         messages_by_thread_id = DataLoader(
             partial(tabs.messages_by_thread_ids, sessions, customer_id, audience)
         )
@@ -213,7 +218,7 @@ async def _threads(
     customer_id: int,
     audience: Audience,
     messages_by_thread_id: DataLoader[int, Sequence[MessageFields]],
-    recruiter_by_seat_urn: DataLoader[str, models.User | None],
+    recruiter_by_seat_urn: DataLoader[str, UserFields | None],
     candidate_ids: Sequence[int],
 ) -> list[Sequence[ThreadFields]]:
     rows = await tabs.threads_with_messages_by_candidate_ids(reads, customer_id, audience, candidate_ids)
@@ -228,7 +233,7 @@ async def _linkedin_notes(
     reads: RequestReads,
     customer_id: int,
     audience: Audience,
-    note_owner_by_seat_urn: DataLoader[str, models.User | None],
+    note_owner_by_seat_urn: DataLoader[str, UserFields | None],
     candidate_ids: Sequence[int],
 ) -> list[Sequence[NoteFields]]:
     rows = await tabs.linkedin_notes_by_candidate_ids(reads, customer_id, audience, candidate_ids)

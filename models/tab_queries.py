@@ -37,7 +37,7 @@ from models.mirror import (
 from models.mirror_visibility import EVERYTHING, Audience, audience_kind, visible_to
 from models.seats import Seat
 from models.upsert import table_of
-from models.users import User
+from models.users import User, UserSource, full_name, role_set
 
 # The bound parameters of the statements below.
 _CUSTOMER: sa.BindParameter[int] = sa.bindparam("customer_id", type_=sa.Integer())
@@ -202,13 +202,51 @@ class NoteRead:
     visibility: LinkedInVisibility
 
 
+@dataclass(frozen=True, slots=True)
+class UserRead:
+    """A seat's ATS user as the tab shows it (the attribute names of `User`)."""
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    person_urn: str | None
+    roles: str
+    source: UserSource
+    created_at: datetime
+    last_seen_at: datetime | None
+
+    @property
+    def name(self) -> str:
+        """First and last name, as `User.name`."""
+        return full_name(self.first_name, self.last_name)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The stored roles as a set, as `User.role_names`."""
+        return role_set(self.roles)
+
+
 # The columns each record is built from, in its fields' order (Core rows: no ORM object per row).
 _THREAD = table_of(InMailThread)
 _MESSAGE = table_of(InMailMessage)
 _NOTE = table_of(LinkedInNote)
+_USER = table_of(User)
 _THREAD_COLUMNS = [_THREAD.c[name] for name in ThreadRead.__dataclass_fields__]
 _MESSAGE_COLUMNS = [_MESSAGE.c[name] for name in MessageRead.__dataclass_fields__]
 _NOTE_COLUMNS = [_NOTE.c[name] for name in NoteRead.__dataclass_fields__]
+_USER_COLUMNS = [_USER.c[name] for name in UserRead.__dataclass_fields__]
+
+
+def _user(row: Any, start: int) -> UserRead | None:
+    # The user columns from `start` on (all null when the seat names no user).
+    return None if row[start] is None else UserRead(*row[start : start + len(_USER_COLUMNS)])
+
+
+async def _core_rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
+    # A Core statement on the session's connection (its transaction): plain rows, no ORM loading.
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).all()
 
 
 @dataclass(slots=True)
@@ -218,7 +256,7 @@ class ThreadRows:
     by_candidate: dict[int, list[ThreadRead]]
     messages: dict[int, list[MessageRead]] = field(default_factory=dict)
     # Every thread's seat, None when the seat names no ATS user.
-    recruiters: dict[str, User | None] = field(default_factory=dict)
+    recruiters: dict[str, UserRead | None] = field(default_factory=dict)
 
 
 async def threads_with_messages_by_candidate_ids(
@@ -233,8 +271,7 @@ async def threads_with_messages_by_candidate_ids(
         return rows
     statement = _threads_statement(audience_kind(audience))
     params = _params(customer_id, candidate_ids, audience.user_id)
-    found = (await session.exec(statement, params=params)).all()
-    return _thread_rows(audience, rows, found)
+    return _thread_rows(audience, rows, await _core_rows(session, statement, params))
 
 
 # Where each part of a thread statement's row starts: candidate id, thread, message, user.
@@ -247,8 +284,7 @@ _U = _M + len(_MESSAGE_COLUMNS)
 def _threads_statement(kind: str) -> Any:
     audience = _audience_of_kind(kind)
     return (
-        # The user stays an ORM object (graph/user.py reads its properties); one per seat, not per row.
-        sa.select(col(LinkedInIdentity.candidate_id), *_THREAD_COLUMNS, *_MESSAGE_COLUMNS, User)
+        sa.select(col(LinkedInIdentity.candidate_id), *_THREAD_COLUMNS, *_MESSAGE_COLUMNS, *_USER_COLUMNS)
         .join(
             InMailThread,
             (col(InMailThread.customer_id) == col(LinkedInIdentity.customer_id))
@@ -284,7 +320,7 @@ def _thread_rows(audience: Audience, rows: ThreadRows, found: Sequence[Any]) -> 
         if thread_id not in threads:
             threads[thread_id] = (row[0], ThreadRead(*row[_T:_M]))
             rows.messages[thread_id] = []
-            rows.recruiters[row[_T + 1]] = row[_U]
+            rows.recruiters[row[_T + 1]] = _user(row, _U)
         if row[_M] is not None:
             rows.messages[thread_id].append(MessageRead(*row[_M:_U]))
     shown: list[tuple[datetime, int, int, ThreadRead]] = []
@@ -323,7 +359,7 @@ class NoteRows:
 
     by_candidate: dict[int, list[NoteRead]]
     # Every note's seat, None when the seat names no ATS user.
-    owners: dict[str, User | None] = field(default_factory=dict)
+    owners: dict[str, UserRead | None] = field(default_factory=dict)
 
 
 async def linkedin_notes_by_candidate_ids(
@@ -337,10 +373,10 @@ async def linkedin_notes_by_candidate_ids(
     statement = _linkedin_notes_statement(audience_kind(audience))
     params = _params(customer_id, candidate_ids, audience.user_id)
     owner = 1 + len(_NOTE_COLUMNS)
-    for row in (await session.exec(statement, params=params)).all():
+    for row in await _core_rows(session, statement, params):
         note = NoteRead(*row[1:owner])
         rows.by_candidate[row[0]].append(note)
-        rows.owners[note.owner_seat_urn] = row[owner]
+        rows.owners[note.owner_seat_urn] = _user(row, owner)
     return rows
 
 
@@ -348,7 +384,7 @@ async def linkedin_notes_by_candidate_ids(
 def _linkedin_notes_statement(kind: str) -> Any:
     audience = _audience_of_kind(kind)
     return (
-        sa.select(col(LinkedInIdentity.candidate_id), *_NOTE_COLUMNS, User)
+        sa.select(col(LinkedInIdentity.candidate_id), *_NOTE_COLUMNS, *_USER_COLUMNS)
         .join(
             LinkedInNote,
             (col(LinkedInNote.customer_id) == col(LinkedInIdentity.customer_id))
@@ -380,6 +416,7 @@ __all__ = [
     "NoteRows",
     "ThreadRead",
     "ThreadRows",
+    "UserRead",
     "applications_with_jobs_and_stages",
     "linkedin_notes_by_candidate_ids",
     "linkedin_rows_by_candidate_ids",

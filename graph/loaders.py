@@ -14,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 import models
+from models.ats import ApplicationFields, JobFields, StageFields
 from models.db import RequestReads
 from models.job_sight import JobSight
 from models.mirror import MessageFields, NoteFields, ThreadFields
@@ -49,13 +50,13 @@ class Loaders:
     """Every relation the schema resolves goes through one of these, so SQL counts stay flat."""
 
     candidate_by_id: DataLoader[int, models.Candidate | None]
-    job_by_id: DataLoader[int, models.Job | None]
+    job_by_id: DataLoader[int, JobFields | None]
     user_by_id: DataLoader[int, models.User | None]
     seats_by_user_id: DataLoader[int, list[models.Seat]]
     seat_by_id: DataLoader[int, models.Seat | None]
     application_by_id: DataLoader[int, models.Application | None]
-    applications_by_candidate_id: DataLoader[int, list[models.Application]]
-    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
+    applications_by_candidate_id: DataLoader[int, Sequence[ApplicationFields]]
+    stages_by_application_id: DataLoader[int, Sequence[StageFields]]
     interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
     interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
     notes_by_candidate_id: DataLoader[int, list[models.Note]]
@@ -97,8 +98,10 @@ class Loaders:
         sight = acls.job_sight(viewer)
         # InMails and LinkedIn notes are read only as far as this viewer may see them (in the SQL).
         audience = tabs.audience_of(viewer)
-        job_by_id = DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight))
-        stages_by_application_id = DataLoader(
+        job_by_id: DataLoader[int, JobFields | None] = DataLoader(
+            partial(candidates.jobs_by_ids, sessions, customer_id, sight)
+        )
+        stages_by_application_id: DataLoader[int, Sequence[StageFields]] = DataLoader(
             partial(candidates.stages_by_application_ids, sessions, customer_id)
         )
         recruiter_by_seat_urn: DataLoader[str, UserFields | None] = DataLoader(
@@ -201,10 +204,10 @@ async def _applications(
     reads: RequestReads,
     customer_id: int,
     sight: JobSight,
-    job_by_id: DataLoader[int, models.Job | None],
-    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]],
+    job_by_id: DataLoader[int, JobFields | None],
+    stages_by_application_id: DataLoader[int, Sequence[StageFields]],
     candidate_ids: Sequence[int],
-) -> list[list[models.Application]]:
+) -> list[Sequence[ApplicationFields]]:
     rows = await tabs.applications_with_jobs_and_stages(reads, customer_id, sight, candidate_ids)
     for job_id, job in rows.jobs.items():
         job_by_id.prime(job_id, job)

@@ -24,7 +24,15 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity
+from models.ats import (
+    Application,
+    ApplicationStage,
+    Candidate,
+    Job,
+    JobAvailability,
+    JobState,
+    LinkedInIdentity,
+)
 from models.job_sight import JobSight, sight_kind, visible_job
 from models.mirror import (
     InMailDirection,
@@ -102,13 +110,60 @@ def _linkedin_rows_statement() -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ApplicationRead:
+    """An application as the tab shows it (the attribute names of `Application`)."""
+
+    id: int
+    candidate_id: int
+    job_id: int
+    status: str
+    source: str | None
+    created_at: datetime
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JobRead:
+    """A job as the tab shows it (the attribute names of `Job`)."""
+
+    id: int
+    title: str
+    description: str
+    location: str | None
+    company_apply_url: str | None
+    state: JobState
+    availability: JobAvailability
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StageRead:
+    """A stage history entry as the tab shows it (the attribute names of `ApplicationStage`)."""
+
+    id: int
+    application_id: int
+    stage: str
+    actor: str | None
+    at: datetime
+
+
+_APPLICATION_COLUMNS = [table_of(Application).c[name] for name in ApplicationRead.__dataclass_fields__]
+_JOB_COLUMNS = [table_of(Job).c[name] for name in JobRead.__dataclass_fields__]
+_STAGE_COLUMNS = [table_of(ApplicationStage).c[name] for name in StageRead.__dataclass_fields__]
+# Where each part of an application statement's row starts: application, job, stage.
+_J = len(_APPLICATION_COLUMNS)
+_S = _J + len(_JOB_COLUMNS)
+
+
 @dataclass(slots=True)
 class ApplicationRows:
     """Candidates' applications, with the jobs and stage histories they name."""
 
-    by_candidate: dict[int, list[Application]]
-    jobs: dict[int, Job] = field(default_factory=dict)
-    stages: dict[int, list[ApplicationStage]] = field(default_factory=dict)
+    by_candidate: dict[int, list[ApplicationRead]]
+    jobs: dict[int, JobRead] = field(default_factory=dict)
+    stages: dict[int, list[StageRead]] = field(default_factory=dict)
 
 
 async def applications_with_jobs_and_stages(
@@ -121,16 +176,16 @@ async def applications_with_jobs_and_stages(
         return rows
     statement = _applications_statement(sight_kind(sight))
     params = _params(customer_id, candidate_ids, sight.user_id)
-    for application, job, stage in (await session.exec(statement, params=params)).all():
-        assert application.id is not None
-        assert job.id is not None
-        history = rows.stages.get(application.id)
+    for row in await _core_rows(session, statement, params):
+        application_id = row[0]
+        history = rows.stages.get(application_id)
         if history is None:
-            history = rows.stages[application.id] = []
+            history = rows.stages[application_id] = []
+            application = ApplicationRead(*row[:_J])
             rows.by_candidate[application.candidate_id].append(application)
-            rows.jobs[job.id] = job
-        if stage is not None:
-            history.append(stage)
+            rows.jobs[application.job_id] = JobRead(*row[_J:_S])
+        if row[_S] is not None:
+            history.append(StageRead(*row[_S:]))
     return rows
 
 
@@ -138,7 +193,7 @@ async def applications_with_jobs_and_stages(
 def _applications_statement(kind: str) -> Any:
     sight = _sight_of_kind(kind)
     return (
-        select(Application, Job, ApplicationStage)
+        sa.select(*_APPLICATION_COLUMNS, *_JOB_COLUMNS, *_STAGE_COLUMNS)
         .join(
             Job,
             (col(Job.customer_id) == col(Application.customer_id)) & (col(Job.id) == col(Application.job_id)),
@@ -409,11 +464,14 @@ def _linkedin_notes_statement(kind: str) -> Any:
 
 
 __all__ = [
+    "ApplicationRead",
     "ApplicationRows",
+    "JobRead",
     "LinkedInRows",
     "MessageRead",
     "NoteRead",
     "NoteRows",
+    "StageRead",
     "ThreadRead",
     "ThreadRows",
     "UserRead",

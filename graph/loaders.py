@@ -14,7 +14,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 import models
-from models.ats import ApplicationFields, JobFields, StageFields
+from models.ats import ApplicationFields, AtsNoteFields, JobFields, StageFields
 from models.db import RequestReads
 from models.job_sight import JobSight
 from models.mirror import MessageFields, NoteFields, ThreadFields
@@ -59,7 +59,7 @@ class Loaders:
     stages_by_application_id: DataLoader[int, Sequence[StageFields]]
     interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
     interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
-    notes_by_candidate_id: DataLoader[int, list[models.Note]]
+    notes_by_candidate_id: DataLoader[int, Sequence[AtsNoteFields]]
     identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
     profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]

@@ -281,6 +281,23 @@ class JobFields(Protocol):
     def updated_at(self) -> datetime: ...
 
 
+class AtsNoteFields(Protocol):
+    """An ATS note's shown fields (a `Note`, or a `candidate_queries.AtsNoteRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def candidate_id(self) -> int: ...
+    @property
+    def application_id(self) -> int | None: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 class StageFields(Protocol):
     """A stage history entry's shown fields (an `ApplicationStage`, or a `tab_queries.StageRead`)."""
 
@@ -301,6 +318,7 @@ __all__ = [
     "CANDIDATE_EMAIL_INDEX",
     "Application",
     "ApplicationFields",
+    "AtsNoteFields",
     "ApplicationStage",
     "Candidate",
     "CandidateSource",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from models.ats import (
 from models.identity_lookups import has_application, has_linkedin_identity
 from models.job_sight import EVERY_JOB, JobSight, sight_kind, visible_job
 from models.mirror import LinkedInProfile
+from models.upsert import table_of
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -140,17 +142,34 @@ async def identities_by_candidate_ids(
     return {row.candidate_id: row for row in (await session.exec(statement)).all()}
 
 
+@dataclass(frozen=True, slots=True)
+class AtsNoteRead:
+    """An ATS note as read for display (the attribute names of `Note`; a Core row, no ORM object)."""
+
+    id: int
+    candidate_id: int
+    application_id: int | None
+    author: str
+    body: str
+    created_at: datetime
+
+
+_NOTE_COLUMNS = [table_of(Note).c[name] for name in AtsNoteRead.__dataclass_fields__]
+
+
 async def notes_by_candidate_ids(
     session: AsyncSession, customer_id: int, candidate_ids: Sequence[int], *, sight: JobSight = EVERY_JOB
-) -> dict[int, list[Note]]:
+) -> dict[int, list[AtsNoteRead]]:
     """Each candidate's ATS notes (its own and those of its applications `sight` sees), newest first."""
-    grouped: dict[int, list[Note]] = {i: [] for i in candidate_ids}
+    grouped: dict[int, list[AtsNoteRead]] = {i: [] for i in candidate_ids}
     if not candidate_ids:
         return grouped
     statement = _notes_statement(sight_kind(sight))
     params = {"customer_id": customer_id, "ids": list(set(candidate_ids)), "reader": sight.user_id}
-    for row in (await session.exec(statement, params=params)).all():
-        grouped[row.candidate_id].append(row)
+    connection = await session.connection()
+    for row in (await connection.execute(statement, params)).all():
+        note = AtsNoteRead(*row)
+        grouped[note.candidate_id].append(note)
     return grouped
 
 
@@ -171,7 +190,11 @@ def _notes_statement(kind: str) -> Any:
                 ),
             )
         )
-    return select(Note).where(*conditions).order_by(col(Note.created_at).desc(), col(Note.id).desc())
+    return (
+        sa.select(*_NOTE_COLUMNS)
+        .where(*conditions)
+        .order_by(col(Note.created_at).desc(), col(Note.id).desc())
+    )
 
 
 async def stages_by_application_ids(

@@ -14,10 +14,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 import models
-from models.ats import ApplicationFields, AtsNoteFields, JobFields, StageFields
+from models.ats import ApplicationFields, AtsNoteFields, IdentityFields, JobFields, StageFields
 from models.db import RequestReads
 from models.job_sight import JobSight
-from models.mirror import MessageFields, NoteFields, ThreadFields
+from models.mirror import MessageFields, NoteFields, SnapshotFields, ThreadFields
 from models.mirror_visibility import Audience
 from models.tab_queries import LinkedInRows
 from models.users import UserFields
@@ -60,8 +60,8 @@ class Loaders:
     interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
     interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
     notes_by_candidate_id: DataLoader[int, Sequence[AtsNoteFields]]
-    identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
-    profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
+    identity_by_candidate_id: DataLoader[int, IdentityFields | None]
+    profile_by_candidate_id: DataLoader[int, SnapshotFields | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]
     recruiter_by_seat_urn: DataLoader[str, UserFields | None]
     note_owner_by_seat_urn: DataLoader[str, UserFields | None]
@@ -190,13 +190,13 @@ class Loaders:
 
 async def _identities(
     linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
-) -> list[models.LinkedInIdentity | None]:
+) -> list[IdentityFields | None]:
     return [rows.identity for rows in await linkedin_rows.load_many(candidate_ids)]
 
 
 async def _snapshots(
     linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
-) -> list[models.LinkedInProfile | None]:
+) -> list[SnapshotFields | None]:
     return [rows.snapshot for rows in await linkedin_rows.load_many(candidate_ids)]
 
 

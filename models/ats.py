@@ -281,6 +281,20 @@ class JobFields(Protocol):
     def updated_at(self) -> datetime: ...
 
 
+class IdentityFields(Protocol):
+    """A candidate's LinkedIn identity as the tab reads it (a `LinkedInIdentity`, or a
+    `tab_queries.IdentityRead`)."""
+
+    @property
+    def person_urn(self) -> str: ...
+    @property
+    def profile_url(self) -> str | None: ...
+    @property
+    def match_source(self) -> MatchSource: ...
+    @property
+    def matched_at(self) -> datetime: ...
+
+
 class AtsNoteFields(Protocol):
     """An ATS note's shown fields (a `Note`, or a `candidate_queries.AtsNoteRead`)."""
 
@@ -322,6 +336,7 @@ __all__ = [
     "ApplicationStage",
     "Candidate",
     "CandidateSource",
+    "IdentityFields",
     "Job",
     "JobAvailability",
     "JobFields",

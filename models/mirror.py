@@ -167,6 +167,21 @@ class MessageFields(Protocol):
     def visibility(self) -> LinkedInVisibility: ...
 
 
+class SnapshotFields(Protocol):
+    """A profile snapshot as the tab reads it (a `LinkedInProfile`, or a `tab_queries.SnapshotRead`)."""
+
+    @property
+    def person_urn(self) -> str | None: ...
+    @property
+    def profile_url(self) -> str | None: ...
+    @property
+    def algorithmic_matches(self) -> list[str]: ...
+    @property
+    def manual_match(self) -> str | None: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+
+
 class NoteFields(Protocol):
     """A prospect note's shown fields (a `LinkedInNote`, or a `tab_queries.NoteRead`)."""
 
@@ -194,5 +209,6 @@ __all__ = [
     "LinkedInProfile",
     "MessageFields",
     "NoteFields",
+    "SnapshotFields",
     "ThreadFields",
 ]

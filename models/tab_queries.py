@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.ats import (
@@ -32,6 +32,7 @@ from models.ats import (
     JobAvailability,
     JobState,
     LinkedInIdentity,
+    MatchSource,
 )
 from models.job_sight import JobSight, sight_kind, visible_job
 from models.mirror import (
@@ -68,12 +69,43 @@ def _params(customer_id: int, candidate_ids: Sequence[int], reader: int | None =
     return {"customer_id": customer_id, "candidate_ids": list(set(candidate_ids)), "reader": reader}
 
 
+@dataclass(frozen=True, slots=True)
+class IdentityRead:
+    """A candidate's LinkedIn identity as the tab shows it (the attribute names of `LinkedInIdentity`)."""
+
+    id: int
+    person_urn: str
+    profile_url: str | None
+    match_source: MatchSource
+    matched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRead:
+    """A candidate's last profile snapshot as the tab shows it (the attribute names of
+    `LinkedInProfile`)."""
+
+    id: int
+    person_urn: str | None
+    profile_url: str | None
+    algorithmic_matches: list[str]
+    manual_match: str | None
+    fetched_at: datetime
+
+
+_IDENTITY_COLUMNS = [table_of(LinkedInIdentity).c[name] for name in IdentityRead.__dataclass_fields__]
+_SNAPSHOT_COLUMNS = [table_of(LinkedInProfile).c[name] for name in SnapshotRead.__dataclass_fields__]
+# Where each part of a LinkedIn-rows statement's row starts: candidate id, identity, snapshot.
+_I = 1
+_P = _I + len(_IDENTITY_COLUMNS)
+
+
 @dataclass(slots=True)
 class LinkedInRows:
     """A candidate's LinkedIn identity and last snapshot (either may be absent)."""
 
-    identity: LinkedInIdentity | None = None
-    snapshot: LinkedInProfile | None = None
+    identity: IdentityRead | None = None
+    snapshot: SnapshotRead | None = None
 
 
 async def linkedin_rows_by_candidate_ids(
@@ -84,10 +116,11 @@ async def linkedin_rows_by_candidate_ids(
     found: dict[int, LinkedInRows] = {i: LinkedInRows() for i in candidate_ids}
     if not candidate_ids:
         return found
-    rows = await session.exec(_linkedin_rows_statement(), params=_params(customer_id, candidate_ids))
-    for candidate_id, identity, snapshot in rows.all():
-        if candidate_id is not None:
-            found[candidate_id] = LinkedInRows(identity=identity, snapshot=snapshot)
+    for row in await _core_rows(session, _linkedin_rows_statement(), _params(customer_id, candidate_ids)):
+        # An absent row's columns are all null (its id first).
+        identity = IdentityRead(*row[_I:_P]) if row[_I] is not None else None
+        snapshot = SnapshotRead(*row[_P:]) if row[_P] is not None else None
+        found[row[0]] = LinkedInRows(identity=identity, snapshot=snapshot)
     return found
 
 
@@ -95,7 +128,7 @@ async def linkedin_rows_by_candidate_ids(
 def _linkedin_rows_statement() -> Any:
     # The candidate anchors both optional rows (its id is the customer's or names nothing).
     return (
-        select(col(Candidate.id), LinkedInIdentity, LinkedInProfile)
+        sa.select(col(Candidate.id), *_IDENTITY_COLUMNS, *_SNAPSHOT_COLUMNS)
         .outerjoin(
             LinkedInIdentity,
             (col(LinkedInIdentity.customer_id) == col(Candidate.customer_id))
@@ -466,11 +499,13 @@ def _linkedin_notes_statement(kind: str) -> Any:
 __all__ = [
     "ApplicationRead",
     "ApplicationRows",
+    "IdentityRead",
     "JobRead",
     "LinkedInRows",
     "MessageRead",
     "NoteRead",
     "NoteRows",
+    "SnapshotRead",
     "StageRead",
     "ThreadRead",
     "ThreadRows",

@@ -9,11 +9,11 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.ids import int_ids
 from graph.interview_feedback import InterviewFeedback
 from graph.job import Job
+from models.ats import ApplicationFields, StageFields
 
 
 @strawberry.type(description="One step of an application's stage history.")
@@ -22,10 +22,10 @@ class ApplicationStage(relay.Node):
     stage: str = strawberry.field(description="The stage reached, e.g. `Phone screen`.")
     at: datetime = strawberry.field(description="When the stage was reached.")
     actor: str | None = strawberry.field(description="Who moved the application, if known.")
-    row: strawberry.Private[models.ApplicationStage]
+    row: strawberry.Private[StageFields]
 
     @classmethod
-    def from_row(cls, row: models.ApplicationStage) -> ApplicationStage:
+    def from_row(cls, row: StageFields) -> ApplicationStage:
         """The GraphQL view of a stage row."""
         assert row.id is not None
         return cls(id=row.id, stage=row.stage, at=row.at, actor=row.actor, row=row)
@@ -45,10 +45,10 @@ class Application(relay.Node):
     source: str | None = strawberry.field(description="Where the application came from, if known.")
     created_at: datetime = strawberry.field(description="When the candidate applied.")
     last_activity_at: datetime = strawberry.field(description="When anything last happened to it.")
-    row: strawberry.Private[models.Application]
+    row: strawberry.Private[ApplicationFields]
 
     @classmethod
-    def from_row(cls, row: models.Application) -> Application:
+    def from_row(cls, row: ApplicationFields) -> Application:
         """The GraphQL view of an application row."""
         assert row.id is not None
         return cls(

@@ -10,12 +10,12 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.described import described
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
 from graph.user import User
+from models.mirror import MessageFields, ThreadFields
 
 
 @strawberry.enum(description="Which way an InMail went.")
@@ -65,7 +65,7 @@ class InMailMessage(relay.Node):
     )
 
     @classmethod
-    def from_row(cls, row: models.InMailMessage) -> InMailMessage:
+    def from_row(cls, row: MessageFields) -> InMailMessage:
         """The GraphQL view of a message row."""
         assert row.id is not None
         return cls(
@@ -98,10 +98,10 @@ class InMailThread(relay.Node):
         description="When the last InMail the viewer may see was sent."
     )
     message_count: int = strawberry.field(description="How many of its InMails the viewer may see.")
-    row: strawberry.Private[models.InMailThread]
+    row: strawberry.Private[ThreadFields]
 
     @classmethod
-    def from_row(cls, row: models.InMailThread) -> InMailThread:
+    def from_row(cls, row: ThreadFields) -> InMailThread:
         """The GraphQL view of a thread row."""
         assert row.id is not None
         return cls(

@@ -10,11 +10,11 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.described import described
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
+from models.ats import JobFields
 from resolvers import candidates
 
 
@@ -53,10 +53,10 @@ class Job(relay.Node):
     availability: JobAvailability = strawberry.field(description="Who may see the job on LinkedIn.")
     created_at: datetime = strawberry.field(description="When the job was created.")
     updated_at: datetime = strawberry.field(description="When the job last changed.")
-    row: strawberry.Private[models.Job]
+    row: strawberry.Private[JobFields]
 
     @classmethod
-    def from_row(cls, row: models.Job) -> Job:
+    def from_row(cls, row: JobFields) -> Job:
         """The GraphQL view of a job row."""
         assert row.id is not None
         return cls(

@@ -9,11 +9,11 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.ids import int_ids
 from graph.inmail import LinkedInVisibility
 from graph.user import User
+from models.mirror import NoteFields
 
 
 @strawberry.type(
@@ -28,10 +28,10 @@ class LinkedInNote(relay.Node):
     visibility: LinkedInVisibility = strawberry.field(
         description="Its LinkedIn visibility (a PRIVATE note shows only to its author and to admins)."
     )
-    row: strawberry.Private[models.LinkedInNote]
+    row: strawberry.Private[NoteFields]
 
     @classmethod
-    def from_row(cls, row: models.LinkedInNote) -> LinkedInNote:
+    def from_row(cls, row: NoteFields) -> LinkedInNote:
         """The GraphQL view of a prospect-note row."""
         assert row.id is not None
         return cls(

@@ -14,10 +14,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 import models
+from models.ats import ApplicationFields, AtsNoteFields, IdentityFields, JobFields, StageFields
 from models.db import RequestReads
 from models.job_sight import JobSight
+from models.mirror import MessageFields, NoteFields, SnapshotFields, ThreadFields
 from models.mirror_visibility import Audience
 from models.tab_queries import LinkedInRows
+from models.users import UserFields
 from resolvers import (
     acls,
     activity,
@@ -47,28 +50,28 @@ class Loaders:
     """Every relation the schema resolves goes through one of these, so SQL counts stay flat."""
 
     candidate_by_id: DataLoader[int, models.Candidate | None]
-    job_by_id: DataLoader[int, models.Job | None]
+    job_by_id: DataLoader[int, JobFields | None]
     user_by_id: DataLoader[int, models.User | None]
     seats_by_user_id: DataLoader[int, list[models.Seat]]
     seat_by_id: DataLoader[int, models.Seat | None]
     application_by_id: DataLoader[int, models.Application | None]
-    applications_by_candidate_id: DataLoader[int, list[models.Application]]
-    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]]
+    applications_by_candidate_id: DataLoader[int, Sequence[ApplicationFields]]
+    stages_by_application_id: DataLoader[int, Sequence[StageFields]]
     interview_feedback_by_application_id: DataLoader[int, list[models.InterviewFeedback]]
     interview_feedback_by_id: DataLoader[int, models.InterviewFeedback | None]
-    notes_by_candidate_id: DataLoader[int, list[models.Note]]
-    identity_by_candidate_id: DataLoader[int, models.LinkedInIdentity | None]
-    profile_by_candidate_id: DataLoader[int, models.LinkedInProfile | None]
+    notes_by_candidate_id: DataLoader[int, Sequence[AtsNoteFields]]
+    identity_by_candidate_id: DataLoader[int, IdentityFields | None]
+    profile_by_candidate_id: DataLoader[int, SnapshotFields | None]
     live_match_by_candidate_id: DataLoader[int, LiveMatch]
-    recruiter_by_seat_urn: DataLoader[str, models.User | None]
-    note_owner_by_seat_urn: DataLoader[str, models.User | None]
+    recruiter_by_seat_urn: DataLoader[str, UserFields | None]
+    note_owner_by_seat_urn: DataLoader[str, UserFields | None]
     threads_by_member_urn: DataLoader[str, list[models.InMailThread]]
-    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]]
+    messages_by_thread_id: DataLoader[int, Sequence[MessageFields]]
     linkedin_notes_by_member_urn: DataLoader[str, list[models.LinkedInNote]]
     # The tab's joined reads keyed by candidate (each primes the loaders of what it joined).
     linkedin_rows_by_candidate_id: DataLoader[int, LinkedInRows]
-    threads_by_candidate_id: DataLoader[int, list[models.InMailThread]]
-    linkedin_notes_by_candidate_id: DataLoader[int, list[models.LinkedInNote]]
+    threads_by_candidate_id: DataLoader[int, Sequence[ThreadFields]]
+    linkedin_notes_by_candidate_id: DataLoader[int, Sequence[NoteFields]]
     linkedin_export_by_id: DataLoader[int, models.ExportRequest | None]
     suggestions_by_candidate_id: DataLoader[int, list[models.LinkedInSuggestion]]
     activity_freshness_by_candidate_id: DataLoader[int, Freshness]
@@ -95,12 +98,18 @@ class Loaders:
         sight = acls.job_sight(viewer)
         # InMails and LinkedIn notes are read only as far as this viewer may see them (in the SQL).
         audience = tabs.audience_of(viewer)
-        job_by_id = DataLoader(partial(candidates.jobs_by_ids, sessions, customer_id, sight))
-        stages_by_application_id = DataLoader(
+        job_by_id: DataLoader[int, JobFields | None] = DataLoader(
+            partial(candidates.jobs_by_ids, sessions, customer_id, sight)
+        )
+        stages_by_application_id: DataLoader[int, Sequence[StageFields]] = DataLoader(
             partial(candidates.stages_by_application_ids, sessions, customer_id)
         )
-        recruiter_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
-        note_owner_by_seat_urn = DataLoader(partial(users.users_by_seat_urns, sessions, customer_id))
+        recruiter_by_seat_urn: DataLoader[str, UserFields | None] = DataLoader(
+            partial(users.users_by_seat_urns, sessions, customer_id)
+        )
+        note_owner_by_seat_urn: DataLoader[str, UserFields | None] = DataLoader(
+            partial(users.users_by_seat_urns, sessions, customer_id)
+        )
         messages_by_thread_id = DataLoader(
             partial(tabs.messages_by_thread_ids, sessions, customer_id, audience)
         )
@@ -181,13 +190,13 @@ class Loaders:
 
 async def _identities(
     linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
-) -> list[models.LinkedInIdentity | None]:
+) -> list[IdentityFields | None]:
     return [rows.identity for rows in await linkedin_rows.load_many(candidate_ids)]
 
 
 async def _snapshots(
     linkedin_rows: DataLoader[int, LinkedInRows], candidate_ids: Sequence[int]
-) -> list[models.LinkedInProfile | None]:
+) -> list[SnapshotFields | None]:
     return [rows.snapshot for rows in await linkedin_rows.load_many(candidate_ids)]
 
 
@@ -195,10 +204,10 @@ async def _applications(
     reads: RequestReads,
     customer_id: int,
     sight: JobSight,
-    job_by_id: DataLoader[int, models.Job | None],
-    stages_by_application_id: DataLoader[int, list[models.ApplicationStage]],
+    job_by_id: DataLoader[int, JobFields | None],
+    stages_by_application_id: DataLoader[int, Sequence[StageFields]],
     candidate_ids: Sequence[int],
-) -> list[list[models.Application]]:
+) -> list[Sequence[ApplicationFields]]:
     rows = await tabs.applications_with_jobs_and_stages(reads, customer_id, sight, candidate_ids)
     for job_id, job in rows.jobs.items():
         job_by_id.prime(job_id, job)
@@ -211,10 +220,10 @@ async def _threads(
     reads: RequestReads,
     customer_id: int,
     audience: Audience,
-    messages_by_thread_id: DataLoader[int, list[models.InMailMessage]],
-    recruiter_by_seat_urn: DataLoader[str, models.User | None],
+    messages_by_thread_id: DataLoader[int, Sequence[MessageFields]],
+    recruiter_by_seat_urn: DataLoader[str, UserFields | None],
     candidate_ids: Sequence[int],
-) -> list[list[models.InMailThread]]:
+) -> list[Sequence[ThreadFields]]:
     rows = await tabs.threads_with_messages_by_candidate_ids(reads, customer_id, audience, candidate_ids)
     for thread_id, messages in rows.messages.items():
         messages_by_thread_id.prime(thread_id, messages)
@@ -227,9 +236,9 @@ async def _linkedin_notes(
     reads: RequestReads,
     customer_id: int,
     audience: Audience,
-    note_owner_by_seat_urn: DataLoader[str, models.User | None],
+    note_owner_by_seat_urn: DataLoader[str, UserFields | None],
     candidate_ids: Sequence[int],
-) -> list[list[models.LinkedInNote]]:
+) -> list[Sequence[NoteFields]]:
     rows = await tabs.linkedin_notes_by_candidate_ids(reads, customer_id, audience, candidate_ids)
     for seat_urn, user in rows.owners.items():
         note_owner_by_seat_urn.prime(seat_urn, user)

@@ -9,9 +9,9 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.ids import global_id, int_ids
+from models.ats import AtsNoteFields
 
 
 @strawberry.type(description="A note written in the ATS about a candidate or one of its applications.")
@@ -24,10 +24,10 @@ class Note(relay.Node):
     application_id: strawberry.ID | None = strawberry.field(
         description="The global ID of the application the note is about, if any."
     )
-    row: strawberry.Private[models.Note]
+    row: strawberry.Private[AtsNoteFields]
 
     @classmethod
-    def from_row(cls, row: models.Note) -> Note:
+    def from_row(cls, row: AtsNoteFields) -> Note:
         """The GraphQL view of a note row."""
         assert row.id is not None
         application_id = (

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
-import models
 from graph.context import Info
 from graph.customer import RoleValue
 from graph.ids import int_ids
 from graph.pagination import AfterArg, Connection, FirstArg, build_connection, page_window
+from models.users import UserFields
 from resolvers import users
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class User(relay.Node):
     source: UserSource = strawberry.field(description="How the user became known.")
     created_at: datetime = strawberry.field(description="When the user was created in the ATS.")
     last_seen_at: datetime | None = strawberry.field(description="When the user last signed in, if ever.")
-    row: strawberry.Private[models.User]
+    row: strawberry.Private[UserFields]
 
     @strawberry.field(description="The LinkedIn Recruiter seats mapped to the user, by seat URN.")
     async def seats(self, info: Info) -> list[Annotated[Seat, strawberry.lazy("graph.seat")]]:
@@ -70,7 +70,7 @@ class User(relay.Node):
         return rows[0].seat_urn if rows else None
 
     @classmethod
-    def from_row(cls, row: models.User) -> User:
+    def from_row(cls, row: UserFields) -> User:
         """The GraphQL view of a user row."""
         assert row.id is not None
         return cls(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col
@@ -235,19 +235,116 @@ class Note(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+# What the GraphQL types read of an application, its job and its stages: satisfied by the tables above
+# and by the records the tab's reads build from Core rows (models/tab_queries.py).
+
+
+class ApplicationFields(Protocol):
+    """An application's shown fields (an `Application`, or a `tab_queries.ApplicationRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def candidate_id(self) -> int: ...
+    @property
+    def job_id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def last_activity_at(self) -> datetime: ...
+
+
+class JobFields(Protocol):
+    """A job's shown fields (a `Job`, or a `tab_queries.JobRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def company_apply_url(self) -> str | None: ...
+    @property
+    def state(self) -> JobState: ...
+    @property
+    def availability(self) -> JobAvailability: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+class IdentityFields(Protocol):
+    """A candidate's LinkedIn identity as the tab reads it (a `LinkedInIdentity`, or a
+    `tab_queries.IdentityRead`)."""
+
+    @property
+    def person_urn(self) -> str: ...
+    @property
+    def profile_url(self) -> str | None: ...
+    @property
+    def match_source(self) -> MatchSource: ...
+    @property
+    def matched_at(self) -> datetime: ...
+
+
+class AtsNoteFields(Protocol):
+    """An ATS note's shown fields (a `Note`, or a `candidate_queries.AtsNoteRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def candidate_id(self) -> int: ...
+    @property
+    def application_id(self) -> int | None: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class StageFields(Protocol):
+    """A stage history entry's shown fields (an `ApplicationStage`, or a `tab_queries.StageRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def application_id(self) -> int: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def at(self) -> datetime: ...
+
+
 __all__ = [
     "ATS_USER_WRITE",
     "CANDIDATE_EMAIL_INDEX",
     "Application",
+    "ApplicationFields",
+    "AtsNoteFields",
     "ApplicationStage",
     "Candidate",
     "CandidateSource",
+    "IdentityFields",
     "Job",
     "JobAvailability",
+    "JobFields",
     "JobState",
     "LinkedInIdentity",
     "MatchSource",
     "Note",
+    "StageFields",
 ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -21,10 +23,16 @@ from models.ats import (
     Note,
 )
 from models.identity_lookups import has_application, has_linkedin_identity
-from models.job_sight import EVERY_JOB, JobSight, visible_job
+from models.job_sight import EVERY_JOB, JobSight, sight_kind, visible_job
 from models.mirror import LinkedInProfile
+from models.upsert import table_of
 
 RowT = TypeVar("RowT", bound=SQLModel)
+
+# The bound parameters of the statements built once (building one anew cost more than running it).
+_CUSTOMER: sa.BindParameter[int] = sa.bindparam("customer_id", type_=sa.Integer())
+_READER: sa.BindParameter[int] = sa.bindparam("reader", type_=sa.Integer())
+_IDS: sa.BindParameter[int] = sa.bindparam("ids", expanding=True, type_=sa.Integer())
 
 
 async def rows_by_ids(
@@ -34,10 +42,16 @@ async def rows_by_ids(
     another customer's rows, are absent)."""
     if not ids:
         return {}
+    params = {"customer_id": customer_id, "ids": list(set(ids))}
+    rows = (await session.exec(_rows_by_ids_statement(model), params=params)).all()
+    return {getattr(row, "id"): row for row in rows}  # noqa: B009
+
+
+@cache
+def _rows_by_ids_statement(model: type[RowT]) -> Any:
     customer_column = getattr(model, "customer_id")  # noqa: B009 (generic over tables)
     id_column = getattr(model, "id")  # noqa: B009
-    statement = select(model).where(col(customer_column) == customer_id, col(id_column).in_(list(set(ids))))
-    return {getattr(row, "id"): row for row in (await session.exec(statement)).all()}  # noqa: B009
+    return select(model).where(col(customer_column) == _CUSTOMER, col(id_column).in_(_IDS))
 
 
 async def candidates_by_ids(
@@ -128,18 +142,42 @@ async def identities_by_candidate_ids(
     return {row.candidate_id: row for row in (await session.exec(statement)).all()}
 
 
+@dataclass(frozen=True, slots=True)
+class AtsNoteRead:
+    """An ATS note as read for display (the attribute names of `Note`; a Core row, no ORM object)."""
+
+    id: int
+    candidate_id: int
+    application_id: int | None
+    author: str
+    body: str
+    created_at: datetime
+
+
+_NOTE_COLUMNS = [table_of(Note).c[name] for name in AtsNoteRead.__dataclass_fields__]
+
+
 async def notes_by_candidate_ids(
     session: AsyncSession, customer_id: int, candidate_ids: Sequence[int], *, sight: JobSight = EVERY_JOB
-) -> dict[int, list[Note]]:
+) -> dict[int, list[AtsNoteRead]]:
     """Each candidate's ATS notes (its own and those of its applications `sight` sees), newest first."""
-    grouped: dict[int, list[Note]] = {i: [] for i in candidate_ids}
+    grouped: dict[int, list[AtsNoteRead]] = {i: [] for i in candidate_ids}
     if not candidate_ids:
         return grouped
-    conditions: list[Any] = [
-        col(Note.customer_id) == customer_id,
-        col(Note.candidate_id).in_(list(set(candidate_ids))),
-    ]
-    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id))
+    statement = _notes_statement(sight_kind(sight))
+    params = {"customer_id": customer_id, "ids": list(set(candidate_ids)), "reader": sight.user_id}
+    connection = await session.connection()
+    for row in (await connection.execute(statement, params)).all():
+        note = AtsNoteRead(*row)
+        grouped[note.candidate_id].append(note)
+    return grouped
+
+
+@cache
+def _notes_statement(kind: str) -> Any:
+    sight = {"every": EVERY_JOB, "unsecured": JobSight(), "user": JobSight(user_id=0)}[kind]
+    conditions: list[Any] = [col(Note.customer_id) == _CUSTOMER, col(Note.candidate_id).in_(_IDS)]
+    hidden = visible_job(sight, col(Application.customer_id), col(Application.job_id), reader=_READER)
     if hidden:
         # A note on an application of a secured job is as secret as the application.
         conditions.append(
@@ -152,10 +190,11 @@ async def notes_by_candidate_ids(
                 ),
             )
         )
-    statement = select(Note).where(*conditions).order_by(col(Note.created_at).desc(), col(Note.id).desc())
-    for row in (await session.exec(statement)).all():
-        grouped[row.candidate_id].append(row)
-    return grouped
+    return (
+        sa.select(*_NOTE_COLUMNS)
+        .where(*conditions)
+        .order_by(col(Note.created_at).desc(), col(Note.id).desc())
+    )
 
 
 async def stages_by_application_ids(

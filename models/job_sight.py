@@ -37,9 +37,20 @@ _GROUP_JOB = aliased(AclGroupJob)
 _GROUP_USER = aliased(AclGroupUser)
 
 
-def visible_job(sight: JobSight, customer_id: Any, job_id: Any) -> list[sa.ColumnElement[bool]]:
+def sight_kind(sight: JobSight) -> str:
+    """Which shape of conditions `visible_job` builds for `sight` (`every`, `unsecured` or `user`):
+    statements built once per shape take the user as a bound parameter."""
+    if sight.every_job:
+        return "every"
+    return "unsecured" if sight.user_id is None else "user"
+
+
+def visible_job(
+    sight: JobSight, customer_id: Any, job_id: Any, *, reader: Any = None
+) -> list[sa.ColumnElement[bool]]:
     """The conditions (none for `EVERY_JOB`) under which the job `job_id` of `customer_id` (columns of
-    the outer statement) is visible to `sight`."""
+    the outer statement) is visible to `sight`. `reader`, when given, stands for `sight.user_id` in the
+    SQL (a bound parameter of a statement built once, see `sight_kind`)."""
     if sight.every_job:
         return []
     secured = sa.exists().where(
@@ -53,9 +64,9 @@ def visible_job(sight: JobSight, customer_id: Any, job_id: Any) -> list[sa.Colum
         col(group_job.job_id) == job_id,
         col(group_user.customer_id) == col(group_job.customer_id),
         col(group_user.group_id) == col(group_job.group_id),
-        col(group_user.user_id) == sight.user_id,
+        col(group_user.user_id) == (sight.user_id if reader is None else reader),
     )
     return [sa.or_(sa.not_(secured), mine)]
 
 
-__all__ = ["EVERY_JOB", "UNSECURED_ONLY", "JobSight", "visible_job"]
+__all__ = ["EVERY_JOB", "UNSECURED_ONLY", "JobSight", "sight_kind", "visible_job"]

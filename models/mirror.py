@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
@@ -123,4 +124,91 @@ class LinkedInProfile(SQLModel, table=True):
     fetched_at: datetime = created_at_field()
 
 
-__all__ = ["InMailDirection", "InMailMessage", "InMailThread", "LinkedInNote", "LinkedInProfile"]
+# What the GraphQL types read of a thread, an InMail and a prospect note: satisfied by the tables above
+# and by the plain records the tab's reads build from Core rows (models/tab_queries.py), which cost a
+# fraction of an ORM object to load.
+
+
+class ThreadFields(Protocol):
+    """A thread's shown fields (an `InMailThread`, or a `tab_queries.ThreadRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def seat_urn(self) -> str: ...
+    @property
+    def member_urn(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def last_message_at(self) -> datetime: ...
+    @property
+    def message_count(self) -> int: ...
+
+
+class MessageFields(Protocol):
+    """An InMail's shown fields (an `InMailMessage`, or a `tab_queries.MessageRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def thread_id(self) -> int: ...
+    @property
+    def author_urn(self) -> str: ...
+    @property
+    def direction(self) -> InMailDirection: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def sent_at(self) -> datetime: ...
+    @property
+    def visibility(self) -> LinkedInVisibility: ...
+
+
+class SnapshotFields(Protocol):
+    """A profile snapshot as the tab reads it (a `LinkedInProfile`, or a `tab_queries.SnapshotRead`)."""
+
+    @property
+    def person_urn(self) -> str | None: ...
+    @property
+    def profile_url(self) -> str | None: ...
+    @property
+    def algorithmic_matches(self) -> list[str]: ...
+    @property
+    def manual_match(self) -> str | None: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+
+
+class NoteFields(Protocol):
+    """A prospect note's shown fields (a `LinkedInNote`, or a `tab_queries.NoteRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def owner_seat_urn(self) -> str: ...
+    @property
+    def member_urn(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def visibility(self) -> LinkedInVisibility: ...
+
+
+__all__ = [
+    "InMailDirection",
+    "InMailMessage",
+    "InMailThread",
+    "LinkedInNote",
+    "LinkedInProfile",
+    "MessageFields",
+    "NoteFields",
+    "SnapshotFields",
+    "ThreadFields",
+]

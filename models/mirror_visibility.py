@@ -19,6 +19,7 @@ every process.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -42,23 +43,34 @@ class Audience:
 EVERYTHING = Audience(everything=True)
 
 
+def audience_kind(audience: Audience) -> str:
+    """Which shape of condition `visible_to` builds for `audience` (`everything`, `public` or `user`):
+    statements built once per shape take the customer and user as bound parameters."""
+    if audience.everything:
+        return "everything"
+    return "public" if audience.user_id is None else "user"
+
+
 def visible_to(
     audience: Audience,
-    customer_id: int,
+    customer_id: int | ColumnElement[Any],
     visibility: ColumnElement[LinkedInVisibility],
     seat_urn: ColumnElement[str],
+    *,
+    reader: ColumnElement[Any] | None = None,
 ) -> ColumnElement[bool]:
     """The condition under which the customer's item with this `visibility`, written from `seat_urn`,
-    is shown to `audience` (both columns of the statement's own tables)."""
+    is shown to `audience` (both columns of the statement's own tables). `reader`, when given, stands
+    for `audience.user_id` in the SQL (a bound parameter of a statement built once, see
+    `audience_kind`)."""
     if audience.everything:
         return sa.true()
     public = visibility == LinkedInVisibility.PUBLIC
     if audience.user_id is None:
         return public
+    user_id = audience.user_id if reader is None else reader
     seat = table_of(Seat)
-    own_seats = sa.select(seat.c.seat_urn).where(
-        seat.c.customer_id == customer_id, seat.c.user_id == audience.user_id
-    )
+    own_seats = sa.select(seat.c.seat_urn).where(seat.c.customer_id == customer_id, seat.c.user_id == user_id)
     rule = (
         sa.select(table_of(Customer).c.project_visibility)
         .where(table_of(Customer).c.id == customer_id)
@@ -70,7 +82,7 @@ def visible_to(
             rule == ProjectVisibility.ORGANIZATION,
             sa.and_(
                 rule == ProjectVisibility.JOB_ACL_GROUPS,
-                _shares_a_group(customer_id, audience.user_id, seat_urn),
+                _shares_a_group(customer_id, user_id, seat_urn),
             ),
         ),
     )
@@ -84,7 +96,9 @@ _AUTHOR_GROUP = table_of(AclGroupUser).alias("author_group")
 _READER_GROUP = table_of(AclGroupUser).alias("reader_group")
 
 
-def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]) -> ColumnElement[bool]:
+def _shares_a_group(
+    customer_id: int | ColumnElement[Any], user_id: int | ColumnElement[Any], seat_urn: ColumnElement[str]
+) -> ColumnElement[bool]:
     # The seat's user is in a group the reader is in (a seat mapped to no user is in none).
     seat, author, reader = _AUTHOR_SEAT, _AUTHOR_GROUP, _READER_GROUP
     return sa.exists(
@@ -104,4 +118,4 @@ def _shares_a_group(customer_id: int, user_id: int, seat_urn: ColumnElement[str]
     )
 
 
-__all__ = ["EVERYTHING", "Audience", "visible_to"]
+__all__ = ["EVERYTHING", "Audience", "audience_kind", "visible_to"]

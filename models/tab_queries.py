@@ -6,33 +6,106 @@ goes (models/job_sight.py) and InMails and notes only as far as the reader may s
 
 Each function answers exactly what the separate queries it replaces answered (models/candidate_queries.py,
 models/mirror_queries.py, models/seats.py): same rows, same order, same thread stats.
+
+Each statement is built once per shape of the reader's sight (`audience_kind`, `sight_kind`) with the
+customer, the reader and the candidates as bound parameters: building one anew cost more per request than
+running it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlmodel import col, select
+import sqlalchemy as sa
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.ats import Application, ApplicationStage, Candidate, Job, LinkedInIdentity
-from models.job_sight import JobSight, visible_job
-from models.mirror import InMailMessage, InMailThread, LinkedInNote, LinkedInProfile
-from models.mirror_visibility import Audience, visible_to
+from models.ats import (
+    Application,
+    ApplicationStage,
+    Candidate,
+    Job,
+    JobAvailability,
+    JobState,
+    LinkedInIdentity,
+    MatchSource,
+)
+from models.job_sight import JobSight, sight_kind, visible_job
+from models.mirror import (
+    InMailDirection,
+    InMailMessage,
+    InMailThread,
+    LinkedInNote,
+    LinkedInProfile,
+    LinkedInVisibility,
+)
+from models.mirror_visibility import EVERYTHING, Audience, audience_kind, visible_to
 from models.seats import Seat
 from models.upsert import table_of
-from models.users import User
+from models.users import User, UserSource, full_name, role_set
+
+# The bound parameters of the statements below.
+_CUSTOMER: sa.BindParameter[int] = sa.bindparam("customer_id", type_=sa.Integer())
+_READER: sa.BindParameter[int] = sa.bindparam("reader", type_=sa.Integer())
+_CANDIDATES: sa.BindParameter[int] = sa.bindparam("candidate_ids", expanding=True, type_=sa.Integer())
+# A stand-in reader for building a statement of the `user` shape (its id is `_READER` in the SQL).
+_SOME_USER = Audience(user_id=0)
+_SOME_USER_SIGHT = JobSight(user_id=0)
+
+
+def _audience_of_kind(kind: str) -> Audience:
+    return {"everything": EVERYTHING, "public": Audience(), "user": _SOME_USER}[kind]
+
+
+def _sight_of_kind(kind: str) -> JobSight:
+    return {"every": JobSight(every_job=True), "unsecured": JobSight(), "user": _SOME_USER_SIGHT}[kind]
+
+
+def _params(customer_id: int, candidate_ids: Sequence[int], reader: int | None = None) -> dict[str, Any]:
+    return {"customer_id": customer_id, "candidate_ids": list(set(candidate_ids)), "reader": reader}
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRead:
+    """A candidate's LinkedIn identity as the tab shows it (the attribute names of `LinkedInIdentity`)."""
+
+    id: int
+    person_urn: str
+    profile_url: str | None
+    match_source: MatchSource
+    matched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRead:
+    """A candidate's last profile snapshot as the tab shows it (the attribute names of
+    `LinkedInProfile`)."""
+
+    id: int
+    person_urn: str | None
+    profile_url: str | None
+    algorithmic_matches: list[str]
+    manual_match: str | None
+    fetched_at: datetime
+
+
+_IDENTITY_COLUMNS = [table_of(LinkedInIdentity).c[name] for name in IdentityRead.__dataclass_fields__]
+_SNAPSHOT_COLUMNS = [table_of(LinkedInProfile).c[name] for name in SnapshotRead.__dataclass_fields__]
+# Where each part of a LinkedIn-rows statement's row starts: candidate id, identity, snapshot.
+_I = 1
+_P = _I + len(_IDENTITY_COLUMNS)
 
 
 @dataclass(slots=True)
 class LinkedInRows:
     """A candidate's LinkedIn identity and last snapshot (either may be absent)."""
 
-    identity: LinkedInIdentity | None = None
-    snapshot: LinkedInProfile | None = None
+    identity: IdentityRead | None = None
+    snapshot: SnapshotRead | None = None
 
 
 async def linkedin_rows_by_candidate_ids(
@@ -43,9 +116,19 @@ async def linkedin_rows_by_candidate_ids(
     found: dict[int, LinkedInRows] = {i: LinkedInRows() for i in candidate_ids}
     if not candidate_ids:
         return found
+    for row in await _core_rows(session, _linkedin_rows_statement(), _params(customer_id, candidate_ids)):
+        # An absent row's columns are all null (its id first).
+        identity = IdentityRead(*row[_I:_P]) if row[_I] is not None else None
+        snapshot = SnapshotRead(*row[_P:]) if row[_P] is not None else None
+        found[row[0]] = LinkedInRows(identity=identity, snapshot=snapshot)
+    return found
+
+
+@cache
+def _linkedin_rows_statement() -> Any:
     # The candidate anchors both optional rows (its id is the customer's or names nothing).
-    statement = (
-        select(col(Candidate.id), LinkedInIdentity, LinkedInProfile)
+    return (
+        sa.select(col(Candidate.id), *_IDENTITY_COLUMNS, *_SNAPSHOT_COLUMNS)
         .outerjoin(
             LinkedInIdentity,
             (col(LinkedInIdentity.customer_id) == col(Candidate.customer_id))
@@ -56,21 +139,64 @@ async def linkedin_rows_by_candidate_ids(
             (col(LinkedInProfile.customer_id) == col(Candidate.customer_id))
             & (col(LinkedInProfile.candidate_id) == col(Candidate.id)),
         )
-        .where(col(Candidate.customer_id) == customer_id, col(Candidate.id).in_(list(set(candidate_ids))))
+        .where(col(Candidate.customer_id) == _CUSTOMER, col(Candidate.id).in_(_CANDIDATES))
     )
-    for candidate_id, identity, snapshot in (await session.exec(statement)).all():
-        if candidate_id is not None:
-            found[candidate_id] = LinkedInRows(identity=identity, snapshot=snapshot)
-    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRead:
+    """An application as the tab shows it (the attribute names of `Application`)."""
+
+    id: int
+    candidate_id: int
+    job_id: int
+    status: str
+    source: str | None
+    created_at: datetime
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JobRead:
+    """A job as the tab shows it (the attribute names of `Job`)."""
+
+    id: int
+    title: str
+    description: str
+    location: str | None
+    company_apply_url: str | None
+    state: JobState
+    availability: JobAvailability
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StageRead:
+    """A stage history entry as the tab shows it (the attribute names of `ApplicationStage`)."""
+
+    id: int
+    application_id: int
+    stage: str
+    actor: str | None
+    at: datetime
+
+
+_APPLICATION_COLUMNS = [table_of(Application).c[name] for name in ApplicationRead.__dataclass_fields__]
+_JOB_COLUMNS = [table_of(Job).c[name] for name in JobRead.__dataclass_fields__]
+_STAGE_COLUMNS = [table_of(ApplicationStage).c[name] for name in StageRead.__dataclass_fields__]
+# Where each part of an application statement's row starts: application, job, stage.
+_J = len(_APPLICATION_COLUMNS)
+_S = _J + len(_JOB_COLUMNS)
 
 
 @dataclass(slots=True)
 class ApplicationRows:
     """Candidates' applications, with the jobs and stage histories they name."""
 
-    by_candidate: dict[int, list[Application]]
-    jobs: dict[int, Job] = field(default_factory=dict)
-    stages: dict[int, list[ApplicationStage]] = field(default_factory=dict)
+    by_candidate: dict[int, list[ApplicationRead]]
+    jobs: dict[int, JobRead] = field(default_factory=dict)
+    stages: dict[int, list[StageRead]] = field(default_factory=dict)
 
 
 async def applications_with_jobs_and_stages(
@@ -81,8 +207,26 @@ async def applications_with_jobs_and_stages(
     rows = ApplicationRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
-    statement = (
-        select(Application, Job, ApplicationStage)
+    statement = _applications_statement(sight_kind(sight))
+    params = _params(customer_id, candidate_ids, sight.user_id)
+    for row in await _core_rows(session, statement, params):
+        application_id = row[0]
+        history = rows.stages.get(application_id)
+        if history is None:
+            history = rows.stages[application_id] = []
+            application = ApplicationRead(*row[:_J])
+            rows.by_candidate[application.candidate_id].append(application)
+            rows.jobs[application.job_id] = JobRead(*row[_J:_S])
+        if row[_S] is not None:
+            history.append(StageRead(*row[_S:]))
+    return rows
+
+
+@cache
+def _applications_statement(kind: str) -> Any:
+    sight = _sight_of_kind(kind)
+    return (
+        sa.select(*_APPLICATION_COLUMNS, *_JOB_COLUMNS, *_STAGE_COLUMNS)
         .join(
             Job,
             (col(Job.customer_id) == col(Application.customer_id)) & (col(Job.id) == col(Application.job_id)),
@@ -93,9 +237,9 @@ async def applications_with_jobs_and_stages(
             & (col(ApplicationStage.application_id) == col(Application.id)),
         )
         .where(
-            col(Application.customer_id) == customer_id,
-            col(Application.candidate_id).in_(list(set(candidate_ids))),
-            *visible_job(sight, col(Application.customer_id), col(Application.job_id)),
+            col(Application.customer_id) == _CUSTOMER,
+            col(Application.candidate_id).in_(_CANDIDATES),
+            *visible_job(sight, col(Application.customer_id), col(Application.job_id), reader=_READER),
         )
         .order_by(
             col(Application.last_activity_at).desc(),
@@ -104,27 +248,103 @@ async def applications_with_jobs_and_stages(
             col(ApplicationStage.id),
         )
     )
-    for application, job, stage in (await session.exec(statement)).all():
-        assert application.id is not None
-        assert job.id is not None
-        history = rows.stages.get(application.id)
-        if history is None:
-            history = rows.stages[application.id] = []
-            rows.by_candidate[application.candidate_id].append(application)
-            rows.jobs[job.id] = job
-        if stage is not None:
-            history.append(stage)
-    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRead:
+    """A thread as the tab shows it (the attribute names of `InMailThread`): as stored, or with the
+    stats of the InMails its reader sees."""
+
+    id: int
+    seat_urn: str
+    member_urn: str
+    subject: str | None
+    last_message_at: datetime
+    message_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRead:
+    """An InMail as the tab shows it (the attribute names of `InMailMessage`)."""
+
+    id: int
+    thread_id: int
+    author_urn: str
+    direction: InMailDirection
+    subject: str | None
+    body: str
+    sent_at: datetime
+    visibility: LinkedInVisibility
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRead:
+    """A prospect note as the tab shows it (the attribute names of `LinkedInNote`)."""
+
+    id: int
+    owner_seat_urn: str
+    member_urn: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    visibility: LinkedInVisibility
+
+
+@dataclass(frozen=True, slots=True)
+class UserRead:
+    """A seat's ATS user as the tab shows it (the attribute names of `User`)."""
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    person_urn: str | None
+    roles: str
+    source: UserSource
+    created_at: datetime
+    last_seen_at: datetime | None
+
+    @property
+    def name(self) -> str:
+        """First and last name, as `User.name`."""
+        return full_name(self.first_name, self.last_name)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The stored roles as a set, as `User.role_names`."""
+        return role_set(self.roles)
+
+
+# The columns each record is built from, in its fields' order (Core rows: no ORM object per row).
+_THREAD = table_of(InMailThread)
+_MESSAGE = table_of(InMailMessage)
+_NOTE = table_of(LinkedInNote)
+_USER = table_of(User)
+_THREAD_COLUMNS = [_THREAD.c[name] for name in ThreadRead.__dataclass_fields__]
+_MESSAGE_COLUMNS = [_MESSAGE.c[name] for name in MessageRead.__dataclass_fields__]
+_NOTE_COLUMNS = [_NOTE.c[name] for name in NoteRead.__dataclass_fields__]
+_USER_COLUMNS = [_USER.c[name] for name in UserRead.__dataclass_fields__]
+
+
+def _user(row: Any, start: int) -> UserRead | None:
+    # The user columns from `start` on (all null when the seat names no user).
+    return None if row[start] is None else UserRead(*row[start : start + len(_USER_COLUMNS)])
+
+
+async def _core_rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
+    # A Core statement on the session's connection (its transaction): plain rows, no ORM loading.
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).all()
 
 
 @dataclass(slots=True)
 class ThreadRows:
     """Candidates' InMail threads, with the messages and the recruiters (the seats' users) they name."""
 
-    by_candidate: dict[int, list[InMailThread]]
-    messages: dict[int, list[InMailMessage]] = field(default_factory=dict)
+    by_candidate: dict[int, list[ThreadRead]]
+    messages: dict[int, list[MessageRead]] = field(default_factory=dict)
     # Every thread's seat, None when the seat names no ATS user.
-    recruiters: dict[str, User | None] = field(default_factory=dict)
+    recruiters: dict[str, UserRead | None] = field(default_factory=dict)
 
 
 async def threads_with_messages_by_candidate_ids(
@@ -137,10 +357,22 @@ async def threads_with_messages_by_candidate_ids(
     rows = ThreadRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
-    message = table_of(InMailMessage)
-    thread = table_of(InMailThread)
-    statement = (
-        select(col(LinkedInIdentity.candidate_id), InMailThread, InMailMessage, User)
+    statement = _threads_statement(audience_kind(audience))
+    params = _params(customer_id, candidate_ids, audience.user_id)
+    return _thread_rows(audience, rows, await _core_rows(session, statement, params))
+
+
+# Where each part of a thread statement's row starts: candidate id, thread, message, user.
+_T = 1
+_M = _T + len(_THREAD_COLUMNS)
+_U = _M + len(_MESSAGE_COLUMNS)
+
+
+@cache
+def _threads_statement(kind: str) -> Any:
+    audience = _audience_of_kind(kind)
+    return (
+        sa.select(col(LinkedInIdentity.candidate_id), *_THREAD_COLUMNS, *_MESSAGE_COLUMNS, *_USER_COLUMNS)
         .join(
             InMailThread,
             (col(InMailThread.customer_id) == col(LinkedInIdentity.customer_id))
@@ -150,7 +382,7 @@ async def threads_with_messages_by_candidate_ids(
             InMailMessage,
             (col(InMailMessage.customer_id) == col(InMailThread.customer_id))
             & (col(InMailMessage.thread_id) == col(InMailThread.id))
-            & visible_to(audience, customer_id, message.c.visibility, thread.c.seat_urn),
+            & visible_to(audience, _CUSTOMER, _MESSAGE.c.visibility, _THREAD.c.seat_urn, reader=_READER),
         )
         .outerjoin(
             Seat,
@@ -161,28 +393,32 @@ async def threads_with_messages_by_candidate_ids(
             User, (col(User.customer_id) == col(Seat.customer_id)) & (col(User.id) == col(Seat.user_id))
         )
         .where(
-            col(LinkedInIdentity.customer_id) == customer_id,
-            col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids))),
+            col(LinkedInIdentity.customer_id) == _CUSTOMER,
+            col(LinkedInIdentity.candidate_id).in_(_CANDIDATES),
         )
         .order_by(col(InMailThread.id), col(InMailMessage.sent_at), col(InMailMessage.id))
     )
-    threads: dict[int, tuple[int, InMailThread]] = {}
-    for candidate_id, thread_row, message_row, user in (await session.exec(statement)).all():
-        assert thread_row.id is not None
-        if thread_row.id not in threads:
-            threads[thread_row.id] = (candidate_id, thread_row)
-            rows.messages[thread_row.id] = []
-            rows.recruiters[thread_row.seat_urn] = user
-        if message_row is not None:
-            rows.messages[thread_row.id].append(message_row)
-    shown: list[tuple[datetime, int, int, InMailThread]] = []
+
+
+def _thread_rows(audience: Audience, rows: ThreadRows, found: Sequence[Any]) -> ThreadRows:
+    # Groups the joined rows by thread, then keeps the threads the reader sees, most recent first.
+    threads: dict[int, tuple[int, ThreadRead]] = {}
+    for row in found:
+        thread_id = row[_T]
+        if thread_id not in threads:
+            threads[thread_id] = (row[0], ThreadRead(*row[_T:_M]))
+            rows.messages[thread_id] = []
+            rows.recruiters[row[_T + 1]] = _user(row, _U)
+        if row[_M] is not None:
+            rows.messages[thread_id].append(MessageRead(*row[_M:_U]))
+    shown: list[tuple[datetime, int, int, ThreadRead]] = []
     for thread_id, (candidate_id, stored) in threads.items():
         visible = rows.messages[thread_id]
         if audience.everything:
             # Every message is visible: the stored stats (models/mirror_writes.py) describe them all.
             shown.append((stored.last_message_at, thread_id, candidate_id, stored))
         elif visible:
-            seen = _visible_thread(customer_id, stored, visible)
+            seen = _visible_thread(stored, visible)
             shown.append((seen.last_message_at, thread_id, candidate_id, seen))
     # Most recent first, the later thread first on a tie (as mirror_queries orders them).
     shown.sort(key=lambda item: (item[0], item[1]), reverse=True)
@@ -191,23 +427,17 @@ async def threads_with_messages_by_candidate_ids(
     return rows
 
 
-def _visible_thread(customer_id: int, stored: InMailThread, visible: list[InMailMessage]) -> InMailThread:
+def _visible_thread(stored: ThreadRead, visible: list[MessageRead]) -> ThreadRead:
     # The thread as a reader who sees only `visible` (oldest first) sees it: their count and last time;
     # the stored subject (the whole thread's) while none is hidden, else the first visible one's
-    # (mirror_queries._visible_threads in SQL). A new object: the loaded row stays as stored.
+    # (mirror_queries._visible_threads in SQL).
     count = len(visible)
     if count == stored.message_count:
         subject = stored.subject
     else:
         subject = next((m.subject for m in visible if m.subject is not None), None)
-    return InMailThread(
-        customer_id=customer_id,
-        id=stored.id,
-        seat_urn=stored.seat_urn,
-        member_urn=stored.member_urn,
-        subject=subject,
-        last_message_at=max(m.sent_at for m in visible),
-        message_count=count,
+    return replace(
+        stored, subject=subject, last_message_at=max(m.sent_at for m in visible), message_count=count
     )
 
 
@@ -215,9 +445,9 @@ def _visible_thread(customer_id: int, stored: InMailThread, visible: list[InMail
 class NoteRows:
     """Candidates' LinkedIn notes, with the owners (the seats' users) they name."""
 
-    by_candidate: dict[int, list[LinkedInNote]]
+    by_candidate: dict[int, list[NoteRead]]
     # Every note's seat, None when the seat names no ATS user.
-    owners: dict[str, User | None] = field(default_factory=dict)
+    owners: dict[str, UserRead | None] = field(default_factory=dict)
 
 
 async def linkedin_notes_by_candidate_ids(
@@ -228,9 +458,21 @@ async def linkedin_notes_by_candidate_ids(
     rows = NoteRows(by_candidate={i: [] for i in candidate_ids})
     if not candidate_ids:
         return rows
-    note = table_of(LinkedInNote)
-    statement: Any = (
-        select(col(LinkedInIdentity.candidate_id), LinkedInNote, User)
+    statement = _linkedin_notes_statement(audience_kind(audience))
+    params = _params(customer_id, candidate_ids, audience.user_id)
+    owner = 1 + len(_NOTE_COLUMNS)
+    for row in await _core_rows(session, statement, params):
+        note = NoteRead(*row[1:owner])
+        rows.by_candidate[row[0]].append(note)
+        rows.owners[note.owner_seat_urn] = _user(row, owner)
+    return rows
+
+
+@cache
+def _linkedin_notes_statement(kind: str) -> Any:
+    audience = _audience_of_kind(kind)
+    return (
+        sa.select(col(LinkedInIdentity.candidate_id), *_NOTE_COLUMNS, *_USER_COLUMNS)
         .join(
             LinkedInNote,
             (col(LinkedInNote.customer_id) == col(LinkedInIdentity.customer_id))
@@ -245,24 +487,29 @@ async def linkedin_notes_by_candidate_ids(
             User, (col(User.customer_id) == col(Seat.customer_id)) & (col(User.id) == col(Seat.user_id))
         )
         .where(
-            col(LinkedInIdentity.customer_id) == customer_id,
-            col(LinkedInIdentity.candidate_id).in_(list(set(candidate_ids))),
+            col(LinkedInIdentity.customer_id) == _CUSTOMER,
+            col(LinkedInIdentity.candidate_id).in_(_CANDIDATES),
             col(LinkedInNote.active).is_(True),
-            visible_to(audience, customer_id, note.c.visibility, note.c.owner_seat_urn),
+            visible_to(audience, _CUSTOMER, _NOTE.c.visibility, _NOTE.c.owner_seat_urn, reader=_READER),
         )
         .order_by(col(LinkedInNote.created_at).desc(), col(LinkedInNote.id).desc())
     )
-    for candidate_id, note_row, user in (await session.exec(statement)).all():
-        rows.by_candidate[candidate_id].append(note_row)
-        rows.owners[note_row.owner_seat_urn] = user
-    return rows
 
 
 __all__ = [
+    "ApplicationRead",
     "ApplicationRows",
+    "IdentityRead",
+    "JobRead",
     "LinkedInRows",
+    "MessageRead",
+    "NoteRead",
     "NoteRows",
+    "SnapshotRead",
+    "StageRead",
+    "ThreadRead",
     "ThreadRows",
+    "UserRead",
     "applications_with_jobs_and_stages",
     "linkedin_notes_by_candidate_ids",
     "linkedin_rows_by_candidate_ids",

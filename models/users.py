@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col, func, select
@@ -59,12 +59,47 @@ class User(SQLModel, table=True):
     @property
     def name(self) -> str:
         """First and last name, as a person reads them (empty when unknown)."""
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def role_names(self) -> frozenset[str]:
         """The stored roles as a set."""
-        return frozenset(role for role in self.roles.split(",") if role)
+        return role_set(self.roles)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """First and last name, as a person reads them (empty when unknown)."""
+    return f"{first_name} {last_name}".strip()
+
+
+def role_set(roles: str) -> frozenset[str]:
+    """Stored comma-separated roles as a set."""
+    return frozenset(role for role in roles.split(",") if role)
+
+
+class UserFields(Protocol):
+    """A user's shown fields: a `User`, or a record read from Core rows (`tab_queries.UserRead`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def person_urn(self) -> str | None: ...
+    @property
+    def role_names(self) -> frozenset[str]: ...
+    @property
+    def source(self) -> UserSource: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def last_seen_at(self) -> datetime | None: ...
 
 
 async def users_page(
@@ -217,11 +252,14 @@ __all__ = [
     "SignInConflict",
     "SignedInUser",
     "User",
+    "UserFields",
     "UserSource",
     "admins_for_update",
+    "full_name",
     "upsert_signed_in_user",
     "user_for_update",
     "user_with_email_or_person_urn",
+    "role_set",
     "users_by_person_urns",
     "users_page",
 ]

@@ -80,7 +80,7 @@ async def identities_by_candidate_ids(
 
 async def notes_by_candidate_ids(
     sessions: ReadSessions, customer_id: int, sight: JobSight, candidate_ids: Sequence[int]
-) -> list[list[models.Note]]:
+) -> list[list[queries.AtsNoteRead]]:
     """Each candidate's ATS notes (application notes only of applications `sight` sees), in key order."""
     async with sessions() as session:
         grouped = await queries.notes_by_candidate_ids(session, customer_id, candidate_ids, sight=sight)

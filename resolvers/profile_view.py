@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import models
+from models.ats import IdentityFields
+from models.mirror import SnapshotFields
 from resolvers.errors import ErrorKind
 from resolvers.match_cache import LiveMatch
 from resolvers.services import DomainConfig
@@ -69,8 +71,8 @@ class ProfileView:
 
 def merge_profile(
     candidate: models.Candidate,
-    identity: models.LinkedInIdentity | None,
-    snapshot: models.LinkedInProfile | None,
+    identity: IdentityFields | None,
+    snapshot: SnapshotFields | None,
     live: LiveMatch,
     config: DomainConfig,
     tenant: Tenant,

@@ -10,6 +10,7 @@ from models import mirror_queries as queries
 from models import tab_queries
 from models.db import ReadSessions
 from models.job_sight import JobSight
+from models.mirror import MessageFields
 from models.mirror_visibility import EVERYTHING, Audience
 from models.tab_queries import ApplicationRows, LinkedInRows, NoteRows, ThreadRows
 from resolvers.viewer import Role, Viewer
@@ -27,7 +28,7 @@ async def threads_by_member_urns(
 
 async def messages_by_thread_ids(
     sessions: ReadSessions, customer_id: int, audience: Audience, thread_ids: Sequence[int]
-) -> list[list[models.InMailMessage]]:
+) -> list[Sequence[MessageFields]]:
     """Each of the customer's threads' messages `audience` may see, oldest first, in key order."""
     async with sessions() as session:
         grouped = await queries.messages_by_thread_ids(session, customer_id, thread_ids, audience)

@@ -30,7 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.client import MAX_PAGE_SIZE, LinkedInClient
 from linkedin.errors import LinkedInError
-from linkedin.records import ConversationEvent, ProspectNote, Visibility
+from linkedin.records import ConversationEvent, MailStub, ProspectNote, Visibility
 from models import InMailDirection, LinkedInVisibility, leases, live_activity, utcnow
 from models import watermarks as marks
 from models.db import SessionFactory
@@ -64,6 +64,12 @@ Mover = Callable[[AsyncSession], Awaitable[None]]
 # poll was, and a year's history takes ~52 polls, paced by the customer's poll interval (itself set by
 # its call budget) rather than by one burst of 2,190 calls per seat.
 HISTORY_WINDOWS_PER_POLL = 14
+
+# Consecutive windows of one seat's stream are stored together until their rows reach this (a
+# transaction costs ~8 statements whatever it holds: the lease fence, the tombstone check, threads,
+# thread counts, the mark); bounded so that a batch's rows stay a few MB and a killed process repeats
+# little.
+BATCH_ROWS = 5_000
 
 
 @dataclass(slots=True)
@@ -442,22 +448,28 @@ class RefreshService:
         *,
         history: bool = False,
     ) -> None:
-        """Poll consecutive windows of one seat's stream. An empty window opens no transaction of its
-        own: its mark move waits for the next window's commit, which moves past it; the last window
-        always commits, and a failure commits the waiting move before it propagates, so the poll
-        resumes exactly at the window that failed (only a killed process repeats empty windows)."""
+        """Poll consecutive windows of one seat's stream, storing several in one transaction: each
+        window's rows join a batch that commits, with the mark move of its newest-read window (which
+        supersedes the moves before it), once it holds `BATCH_ROWS` rows or at the last window. A
+        failure commits the batch read so far before it propagates, so the poll resumes exactly at the
+        window that failed; only a killed process repeats the windows of its uncommitted batch (their
+        upserts are idempotent), never skips one."""
+        batch = _Batch()
         pending: Mover | None = None
         for index, (start, end, move) in enumerate(spans):
             try:
-                pending = await self._poll_window(
-                    stream, seat, start, end, report, move, skip_if_empty=index < len(spans) - 1
-                )
+                batch.extend(await self._fetch(stream, seat, start, end))
             except Exception:
                 if pending is not None:
-                    await self._commit_window(pending, _store_nothing)
+                    await self._store(stream, batch, pending, report)
                 raise
+            pending = move or self._advance(stream, seat, end)
+            batch.windows += 1
             if history:
                 report.history_windows += 1
+            if len(batch) >= BATCH_ROWS or index == len(spans) - 1:
+                await self._store(stream, batch, pending, report)
+                batch, pending = _Batch(), None
 
     async def _poll_window(
         self,
@@ -467,28 +479,46 @@ class RefreshService:
         end: datetime,
         report: PollReport,
         move: Mover | None = None,
-        *,
-        skip_if_empty: bool = False,
-    ) -> Mover | None:
+    ) -> None:
         """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
-        advances to `end`) in one transaction. With `skip_if_empty`, a window without rows commits
-        nothing and returns its `move` for a later commit to supersede (see `_poll_windows`)."""
+        advances to `end`) in one transaction of its own."""
+        batch = await self._fetch(stream, seat, start, end)
+        batch.windows = 1
+        await self._store(stream, batch, move or self._advance(stream, seat, end), report)
+
+    def _advance(self, stream: PollStream, seat: str, end: datetime) -> Mover:
         customer_id = self._customer_id
-        if move is None:
 
-            async def move(db: AsyncSession) -> None:
-                await marks.advance(db, customer_id, stream, seat, end)
+        async def move(db: AsyncSession) -> None:
+            await marks.advance(db, customer_id, stream, seat, end)
 
-        # Every page of a window is read before anything is written: a fault leaves no half window.
-        # `announce`: what this window stores that is new, per candidate, published after its commit.
+        return move
+
+    async def _fetch(self, stream: PollStream, seat: str, start: datetime, end: datetime) -> _Batch:
+        """Every page of one window of one seat's stream (read before anything is written: a fault
+        leaves no half window)."""
+        size = self._page_size
+        if stream is PollStream.CONVERSATION_EVENTS:
+            events = self._linkedin.conversation_events(seat, start, end, size)
+            return _Batch(events=[e async for e in events])
+        if stream is PollStream.PROSPECT_NOTES:
+            # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
+            before = max(start, end - timedelta(milliseconds=1))
+            return _Batch(notes=[n async for n in self._linkedin.prospect_notes([seat], start, before, size)])
+        return _Batch(stubs=[s async for s in self._linkedin.mail_stubs([seat], start, end, size)])
+
+    async def _store(self, stream: PollStream, batch: _Batch, move: Mover, report: PollReport) -> None:
+        """Store a batch of one seat's stream with `move` in one transaction (a batch without rows
+        commits the move alone), then announce what it stored that is new."""
+        customer_id = self._customer_id
+        # What this batch stores that is new, per candidate, published after its commit.
         announce: list[ActivityEvent] = []
         if stream is PollStream.CONVERSATION_EVENTS:
-            events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
-            if skip_if_empty and not events:
-                report.windows += 1
-                return move
+            events = batch.events
 
             async def store_messages(db: AsyncSession) -> None:
+                if not events:
+                    return
                 rows = _message_rows(events)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 messages = [r for r in rows if r.member_urn not in erased]
@@ -501,14 +531,11 @@ class RefreshService:
             await self._commit_window(move, store_messages)
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
-            # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
-            before = max(start, end - timedelta(milliseconds=1))
-            notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            if skip_if_empty and not notes:
-                report.windows += 1
-                return move
+            notes = batch.notes
 
             async def store_notes(db: AsyncSession) -> None:
+                if not notes:
+                    return
                 rows = _note_rows(notes)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 note_rows = [r for r in rows if r.member_urn not in erased]
@@ -523,13 +550,12 @@ class RefreshService:
             await self._commit_window(move, store_notes)
             report.notes += len(notes)
         else:
-            stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
-            if skip_if_empty and not stubs:
-                report.windows += 1
-                return move
+            stubs = batch.stubs
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
+                if not stubs:
+                    return
                 erased = await self._erased(db, [s.member_urn for s in stubs])
                 kept = [s for s in stubs if s.member_urn not in erased]
                 done = await apply_mail_stubs(db, customer_id, kept)
@@ -542,8 +568,7 @@ class RefreshService:
             report.candidates_updated += outcome.updated
         if self._feed is not None and announce:
             await self._feed.publish(announce)
-        report.windows += 1
-        return None
+        report.windows += batch.windows
 
     async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
         """The members among these the customer erased: the poll does not rebuild them."""
@@ -558,6 +583,27 @@ class RefreshService:
             await store(db)
             await move(db)
             await db.commit()
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Windows of one seat's stream read and not yet stored: their rows, oldest-read first (only the
+    list of the batch's stream is used)."""
+
+    events: list[ConversationEvent] = field(default_factory=list)
+    notes: list[ProspectNote] = field(default_factory=list)
+    stubs: list[MailStub] = field(default_factory=list)
+    windows: int = 0
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.notes) + len(self.stubs)
+
+    def extend(self, other: _Batch) -> None:
+        """Add a later-read window's rows (stored after these: a row read twice keeps its later copy,
+        as one transaction per window would)."""
+        self.events += other.events
+        self.notes += other.notes
+        self.stubs += other.stubs
 
 
 async def _new_event_ids(db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]) -> list[str]:
@@ -585,11 +631,6 @@ def _note_events(customer_id: int, stored: dict[int, list[tuple[int, bool]]]) ->
     return item_events(customer_id, named, ActivityKind.NOTE) + events_for(
         customer_id, deleted, ActivityKind.NOTE
     )
-
-
-async def _store_nothing(db: AsyncSession) -> None:
-    # A waiting mark move committed alone (the window it belongs to had no rows).
-    return None
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

@@ -8,16 +8,18 @@ an event read again stores its new visibility.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote, LinkedInVisibility
-from models.upsert import insert_for, table_of
+from models.upsert import insert_for, insert_for_dialect, table_of
 
 ThreadKey = tuple[str, str]  # (seat URN, member URN)
 
@@ -115,23 +117,32 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
         }
         for m in messages
     }
+    await db.exec(_message_upsert(db.get_bind().dialect.name), params=list(rows.values()))
+    touched = set(thread_ids.values())
+    await recompute_threads(db, customer_id, touched)
+    return touched
+
+
+@functools.cache
+def _message_upsert(dialect: str) -> Any:
+    """The InMail upsert, built once per dialect: one statement for every row, compiled once and
+    cached (a multi-row VALUES per batch compiled anew each time: 162k bind parameters in one poll).
+
+    RETURNING is there for its side effect: SQLAlchemy then sends the rows as multi-row VALUES pages of
+    the one compiled statement ("insertmanyvalues"), where a plain executemany is one statement per
+    row on asyncpg (2,500 rows: 200 → 115 ms on PostgreSQL, 54 → 41 ms on SQLite). The ids are unused.
+    """
     table = table_of(InMailMessage)
-    # One statement for every row (executemany): compiled once and cached, where a multi-row VALUES
-    # per batch compiled anew each time (162k bind parameters in one poll).
-    stmt = insert_for(db, InMailMessage)
+    stmt = insert_for_dialect(dialect, InMailMessage)
     changed = sa.or_(
         table.c.visibility != stmt.excluded.visibility,
         sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
     )
-    upsert = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.customer_id, table.c.event_id],
         set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
         where=changed,
-    )
-    await db.exec(upsert, params=list(rows.values()))
-    touched = set(thread_ids.values())
-    await recompute_threads(db, customer_id, touched)
-    return touched
+    ).returning(table.c.id)
 
 
 async def recompute_threads(db: AsyncSession, customer_id: int, thread_ids: set[int]) -> None:
@@ -180,22 +191,25 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
         }
         for n in sorted(notes, key=lambda n: n.updated_at)  # the newest version of a note wins
     }
+    await db.exec(_note_upsert(db.get_bind().dialect.name), params=list(rows.values()))
+
+
+@functools.cache
+def _note_upsert(dialect: str) -> Any:
+    """The prospect note upsert, built once per dialect (RETURNING as in `_message_upsert`)."""
     table = table_of(LinkedInNote)
-    # executemany of one statement (compiled once and cached).
-    if rows:
-        stmt = insert_for(db, LinkedInNote)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.customer_id, table.c.note_id],
-            set_={
-                "owner_seat_urn": stmt.excluded.owner_seat_urn,
-                "member_urn": stmt.excluded.member_urn,
-                "body": stmt.excluded.body,
-                "active": stmt.excluded.active,
-                "created_at": stmt.excluded.created_at,
-                "updated_at": stmt.excluded.updated_at,
-                "visibility": stmt.excluded.visibility,
-                "project_urn": stmt.excluded.project_urn,
-            },
-            where=table.c.updated_at <= stmt.excluded.updated_at,
-        )
-        await db.exec(stmt, params=list(rows.values()))
+    stmt = insert_for_dialect(dialect, LinkedInNote)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.customer_id, table.c.note_id],
+        set_={
+            "owner_seat_urn": stmt.excluded.owner_seat_urn,
+            "member_urn": stmt.excluded.member_urn,
+            "body": stmt.excluded.body,
+            "active": stmt.excluded.active,
+            "created_at": stmt.excluded.created_at,
+            "updated_at": stmt.excluded.updated_at,
+            "visibility": stmt.excluded.visibility,
+            "project_urn": stmt.excluded.project_urn,
+        },
+        where=table.c.updated_at <= stmt.excluded.updated_at,
+    ).returning(table.c.id)

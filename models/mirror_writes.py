@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,10 +118,57 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
         }
         for m in messages
     }
-    await db.exec(_message_upsert(db.get_bind().dialect.name), params=list(rows.values()))
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        # One statement of one shape whatever the row count: columns as arrays, unnested by PostgreSQL.
+        columns = {name: [row[name] for row in rows.values()] for name in _MESSAGE_COLUMNS}
+        await db.exec(_pg_message_upsert(), params=columns)
+    else:
+        await db.exec(_message_upsert(dialect), params=list(rows.values()))
     touched = set(thread_ids.values())
     await recompute_threads(db, customer_id, touched)
     return touched
+
+
+_MESSAGE_COLUMNS = (
+    "customer_id",
+    "event_id",
+    "thread_id",
+    "conversation_urn",
+    "author_urn",
+    "direction",
+    "subject",
+    "body",
+    "sent_at",
+    "visibility",
+    "project_urn",
+)
+
+
+def _on_message_conflict(stmt: Any) -> Any:
+    """A replayed InMail updates only its visibility and project, and only when they changed."""
+    table = table_of(InMailMessage)
+    changed = sa.or_(
+        table.c.visibility != stmt.excluded.visibility,
+        sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.customer_id, table.c.event_id],
+        set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
+        where=changed,
+    )
+
+
+@functools.cache
+def _pg_message_upsert() -> Any:
+    """PostgreSQL's InMail upsert: `INSERT ... SELECT * FROM unnest(:col1, :col2, ...)`, one array per
+    column. Multi-row VALUES pages change shape with the row count, and asyncpg prepares every new shape
+    (~50 ms for a 1,000-row page); an executemany is one statement per row (~80 µs each)."""
+    table = table_of(InMailMessage)
+    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in _MESSAGE_COLUMNS]
+    unnested = sa.func.unnest(*arrays).table_valued(*_MESSAGE_COLUMNS).render_derived()
+    rows = sa.select(*(unnested.c[name] for name in _MESSAGE_COLUMNS))
+    return _on_message_conflict(postgresql.insert(table).from_select(list(_MESSAGE_COLUMNS), rows))
 
 
 @functools.cache
@@ -133,16 +181,7 @@ def _message_upsert(dialect: str) -> Any:
     row on asyncpg (2,500 rows: 200 → 115 ms on PostgreSQL, 54 → 41 ms on SQLite). The ids are unused.
     """
     table = table_of(InMailMessage)
-    stmt = insert_for_dialect(dialect, InMailMessage)
-    changed = sa.or_(
-        table.c.visibility != stmt.excluded.visibility,
-        sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.customer_id, table.c.event_id],
-        set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
-        where=changed,
-    ).returning(table.c.id)
+    return _on_message_conflict(insert_for_dialect(dialect, InMailMessage)).returning(table.c.id)
 
 
 async def recompute_threads(db: AsyncSession, customer_id: int, thread_ids: set[int]) -> None:

@@ -377,114 +377,107 @@ class RefreshService:
         until: datetime,
         report: PollReport,
     ) -> None:
-        """One seat's stream: forward from its watermark to `until` (a first poll: its newest window),
-        then a bounded stretch of its first poll's history, if any is left."""
-        history_from = await self._poll_forward(stream, seat, mark, oldest, until, report)
-        if history_from is not None:
-            await self._poll_history(stream, seat, history_from, oldest, report)
-
-    async def _poll_forward(
-        self,
-        stream: PollStream,
-        seat: str,
-        mark: marks.PollMark | None,
-        oldest: datetime,
-        until: datetime,
-        report: PollReport,
-    ) -> datetime | None:
-        """Store one seat's stream from its watermark up to `until`; the history still to fetch
-        (from where back), or None. A first poll stores only the newest window here, so the tab shows
-        recent activity at once, and leaves the rest to `_poll_history`."""
+        """One seat's stream: forward from its watermark to `until` (a first poll: its newest window,
+        committed alone so the tab shows recent activity at once), then a bounded stretch of its first
+        poll's history, if any is left."""
         if mark is None:
-            return await self._poll_first_window(stream, seat, oldest, until, report)
-        spans: list[tuple[datetime, datetime, Mover | None]] = [
-            (start, end, None) for start, end in windows(mark.watermark, until)
-        ]
+            first, history_from = self._first_span(stream, seat, oldest, until)
+            spans = [first]
+        else:
+            spans = [
+                _Span(start, end, self._advance(stream, seat, end))
+                for start, end in windows(mark.watermark, until)
+            ]
+            history_from = mark.history_from
+        if spans:
+            # Forward and history moves are of two kinds: the last forward window commits its batch.
+            spans[-1].commit = True
+        if history_from is not None and history_from <= oldest:
+            # The lookback was shortened (or reached by clock drift): nothing older is wanted.
+            await self._poll_windows(stream, seat, spans, report)
+            async with self._sessions() as db:
+                await marks.extend_history(db, self._customer_id, stream, seat, None)
+                await db.commit()
+            return
+        if history_from is not None:
+            spans += self._history_spans(stream, seat, history_from, oldest)
         await self._poll_windows(stream, seat, spans, report)
-        return mark.history_from
 
-    async def _poll_first_window(
-        self, stream: PollStream, seat: str, oldest: datetime, until: datetime, report: PollReport
-    ) -> datetime | None:
-        """The newest window of a seat's first poll: its rows, the watermark at `until` and the history
-        start commit together (a crash before that commit makes the next poll a first poll again)."""
+    def _first_span(
+        self, stream: PollStream, seat: str, oldest: datetime, until: datetime
+    ) -> tuple[_Span, datetime | None]:
+        """The newest window of a seat's first poll, whose commit stores its rows, the watermark at
+        `until` and the history start together (a crash before it makes the next poll a first poll
+        again); and that history start (None: the lookback is covered)."""
         start = max(until - MAX_WINDOW, oldest)
         history_from = start if start > oldest else None
 
         async def move(db: AsyncSession) -> None:
             await marks.start(db, self._customer_id, stream, seat, until, history_from)
 
-        await self._poll_window(stream, seat, start, until, report, move)
-        return history_from
+        return _Span(start, until, move), history_from
 
-    async def _poll_history(
-        self, stream: PollStream, seat: str, history_from: datetime, oldest: datetime, report: PollReport
-    ) -> None:
-        """Walk one seat's first-poll history back from `history_from`, newest window first, at most
-        `history_windows_per_poll` windows, down to `oldest`; each window and the history's new start
-        commit together, so a crash repeats at most the window in flight."""
-        if history_from <= oldest:
-            # The lookback was shortened (or reached by clock drift): nothing older is wanted.
-            async with self._sessions() as db:
-                await marks.extend_history(db, self._customer_id, stream, seat, None)
-                await db.commit()
-            return
-        spans: list[tuple[datetime, datetime, Mover | None]] = []
+    def _history_spans(
+        self, stream: PollStream, seat: str, history_from: datetime, oldest: datetime
+    ) -> list[_Span]:
+        """One seat's first-poll history back from `history_from`, newest window first, at most
+        `history_windows_per_poll` windows, down to `oldest`; each window's move sets the history's
+        new start, so a crash repeats at most the windows of the batch in flight."""
+        spans: list[_Span] = []
         for start, end in windows_back(history_from, oldest, self._history_windows_per_poll):
             reached = start if start > oldest else None
 
             async def move(db: AsyncSession, reached: datetime | None = reached) -> None:
                 await marks.extend_history(db, self._customer_id, stream, seat, reached)
 
-            spans.append((start, end, move))
-        await self._poll_windows(stream, seat, spans, report, history=True)
+            spans.append(_Span(start, end, move, history=True))
+        return spans
 
     async def _poll_windows(
-        self,
-        stream: PollStream,
-        seat: str,
-        spans: Sequence[tuple[datetime, datetime, Mover | None]],
-        report: PollReport,
-        *,
-        history: bool = False,
+        self, stream: PollStream, seat: str, spans: Sequence[_Span], report: PollReport
     ) -> None:
         """Poll consecutive windows of one seat's stream, storing several in one transaction: each
         window's rows join a batch that commits, with the mark move of its newest-read window (which
-        supersedes the moves before it), once it holds `BATCH_ROWS` rows or at the last window. A
-        failure commits the batch read so far before it propagates, so the poll resumes exactly at the
-        window that failed; only a killed process repeats the windows of its uncommitted batch (their
-        upserts are idempotent), never skips one."""
+        supersedes the moves of its kind before it), once it holds `BATCH_ROWS` rows, at a span marked
+        `commit`, or at the last window. A batch commits in the background while the next windows are
+        read, one batch at a time and in order. A failure commits what was read before it propagates,
+        so the poll resumes exactly at the window that failed; only a killed process repeats the
+        windows of its uncommitted batch (their upserts are idempotent), never skips one."""
         batch = _Batch()
         pending: Mover | None = None
-        for index, (start, end, move) in enumerate(spans):
-            try:
-                batch.extend(await self._fetch(stream, seat, start, end))
-            except Exception:
-                if pending is not None:
-                    await self._store(stream, batch, pending, report)
-                raise
-            pending = move or self._advance(stream, seat, end)
-            batch.windows += 1
-            if history:
-                report.history_windows += 1
-            if len(batch) >= BATCH_ROWS or index == len(spans) - 1:
-                await self._store(stream, batch, pending, report)
-                batch, pending = _Batch(), None
+        storing: asyncio.Task[None] | None = None
 
-    async def _poll_window(
-        self,
-        stream: PollStream,
-        seat: str,
-        start: datetime,
-        end: datetime,
-        report: PollReport,
-        move: Mover | None = None,
-    ) -> None:
-        """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
-        advances to `end`) in one transaction of its own."""
-        batch = await self._fetch(stream, seat, start, end)
-        batch.windows = 1
-        await self._store(stream, batch, move or self._advance(stream, seat, end), report)
+        async def store(previous: asyncio.Task[None] | None, batch: _Batch, move: Mover) -> None:
+            if previous is not None:
+                await previous  # batches commit in the order they were read
+            await self._store(stream, batch, move, report)
+
+        try:
+            for index, span in enumerate(spans):
+                try:
+                    batch.extend(await self._fetch(stream, seat, span.start, span.end))
+                except Exception:
+                    if pending is not None:
+                        await store(storing, batch, pending)
+                    elif storing is not None:
+                        await storing
+                    raise
+                pending = span.move
+                batch.windows += 1
+                if span.history:
+                    report.history_windows += 1
+                if storing is not None and storing.done():
+                    storing.result()  # a failed commit stops the sequence here
+                if span.commit or len(batch) >= BATCH_ROWS or index == len(spans) - 1:
+                    storing = asyncio.create_task(store(storing, batch, pending))
+                    batch, pending = _Batch(), None
+            if storing is not None:
+                await storing
+        finally:
+            if storing is not None and not storing.done():
+                # Cancelled (shutdown, lease lost): the batch in flight rolls back with it.
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
 
     def _advance(self, stream: PollStream, seat: str, end: datetime) -> Mover:
         customer_id = self._customer_id
@@ -583,6 +576,18 @@ class RefreshService:
             await store(db)
             await move(db)
             await db.commit()
+
+
+@dataclass(slots=True)
+class _Span:
+    """One window of a seat's stream to poll, the mark move its commit makes, whether it walks the
+    history back, and whether its batch must commit with it (not wait for later windows)."""
+
+    start: datetime
+    end: datetime
+    move: Mover
+    history: bool = False
+    commit: bool = False
 
 
 @dataclass(slots=True)

@@ -5,8 +5,9 @@ Each customer has its own `RefreshService` (built with its `Tenant`): its own Li
 never holds up or marks another's.
 
 Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 12 h windows, page by
-page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
-the watermark at the last fully stored window and the next poll resumes there. Concurrent callers in
+page. Consecutive windows' rows are committed with their watermark in one transaction (a batch of up to
+`BATCH_ROWS` rows), never a part of a window; a fault mid-poll first commits what was read before it,
+so the watermark stands at the last window read whole and the next poll resumes there. Concurrent callers in
 this process share one poll task; other processes are kept out by a short heartbeat lease
 (`models.leases.hold_lease`), which another process takes over within one TTL if this one dies.
 

@@ -7,6 +7,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 
 class LinkedInError(Exception):
     """Base of every error the LinkedIn client raises."""
@@ -147,7 +149,9 @@ def decode_response(status: int, headers: Mapping[str, str], body: bytes) -> Any
         if not body.strip():
             return None
         try:
-            return json.loads(body)
+            # orjson: a first poll decodes ~10,000 InMails; it parses 2-3x faster than json and raises a
+            # ValueError (orjson.JSONDecodeError) on what is not JSON, as json does.
+            return orjson.loads(body)
         except ValueError as exc:
             raise LinkedInMalformedResponse(
                 f"LinkedIn answered {status} with a body that is not JSON"

@@ -8,16 +8,19 @@ an event read again stores its new visibility.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.mirror import InMailDirection, InMailMessage, InMailThread, LinkedInNote, LinkedInVisibility
-from models.upsert import insert_for, table_of
+from models.upsert import insert_for, insert_for_dialect, table_of
 
 ThreadKey = tuple[str, str]  # (seat URN, member URN)
 
@@ -115,23 +118,70 @@ async def upsert_messages(db: AsyncSession, customer_id: int, messages: Sequence
         }
         for m in messages
     }
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        # One statement of one shape whatever the row count: columns as arrays, unnested by PostgreSQL.
+        columns = {name: [row[name] for row in rows.values()] for name in _MESSAGE_COLUMNS}
+        await db.exec(_pg_message_upsert(), params=columns)
+    else:
+        await db.exec(_message_upsert(dialect), params=list(rows.values()))
+    touched = set(thread_ids.values())
+    await recompute_threads(db, customer_id, touched)
+    return touched
+
+
+_MESSAGE_COLUMNS = (
+    "customer_id",
+    "event_id",
+    "thread_id",
+    "conversation_urn",
+    "author_urn",
+    "direction",
+    "subject",
+    "body",
+    "sent_at",
+    "visibility",
+    "project_urn",
+)
+
+
+def _on_message_conflict(stmt: Any) -> Any:
+    """A replayed InMail updates only its visibility and project, and only when they changed."""
     table = table_of(InMailMessage)
-    # One statement for every row (executemany): compiled once and cached, where a multi-row VALUES
-    # per batch compiled anew each time (162k bind parameters in one poll).
-    stmt = insert_for(db, InMailMessage)
     changed = sa.or_(
         table.c.visibility != stmt.excluded.visibility,
         sa.func.coalesce(table.c.project_urn, "") != sa.func.coalesce(stmt.excluded.project_urn, ""),
     )
-    upsert = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.customer_id, table.c.event_id],
         set_={"visibility": stmt.excluded.visibility, "project_urn": stmt.excluded.project_urn},
         where=changed,
     )
-    await db.exec(upsert, params=list(rows.values()))
-    touched = set(thread_ids.values())
-    await recompute_threads(db, customer_id, touched)
-    return touched
+
+
+@functools.cache
+def _pg_message_upsert() -> Any:
+    """PostgreSQL's InMail upsert: `INSERT ... SELECT * FROM unnest(:col1, :col2, ...)`, one array per
+    column. Multi-row VALUES pages change shape with the row count, and asyncpg prepares every new shape
+    (~50 ms for a 1,000-row page); an executemany is one statement per row (~80 µs each)."""
+    table = table_of(InMailMessage)
+    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in _MESSAGE_COLUMNS]
+    unnested = sa.func.unnest(*arrays).table_valued(*_MESSAGE_COLUMNS).render_derived()
+    rows = sa.select(*(unnested.c[name] for name in _MESSAGE_COLUMNS))
+    return _on_message_conflict(postgresql.insert(table).from_select(list(_MESSAGE_COLUMNS), rows))
+
+
+@functools.cache
+def _message_upsert(dialect: str) -> Any:
+    """The InMail upsert, built once per dialect: one statement for every row, compiled once and
+    cached (a multi-row VALUES per batch compiled anew each time: 162k bind parameters in one poll).
+
+    RETURNING is there for its side effect: SQLAlchemy then sends the rows as multi-row VALUES pages of
+    the one compiled statement ("insertmanyvalues"), where a plain executemany is one statement per
+    row on asyncpg (2,500 rows: 200 → 115 ms on PostgreSQL, 54 → 41 ms on SQLite). The ids are unused.
+    """
+    table = table_of(InMailMessage)
+    return _on_message_conflict(insert_for_dialect(dialect, InMailMessage)).returning(table.c.id)
 
 
 async def recompute_threads(db: AsyncSession, customer_id: int, thread_ids: set[int]) -> None:
@@ -180,22 +230,25 @@ async def upsert_notes(db: AsyncSession, customer_id: int, notes: Sequence[NoteR
         }
         for n in sorted(notes, key=lambda n: n.updated_at)  # the newest version of a note wins
     }
+    await db.exec(_note_upsert(db.get_bind().dialect.name), params=list(rows.values()))
+
+
+@functools.cache
+def _note_upsert(dialect: str) -> Any:
+    """The prospect note upsert, built once per dialect (RETURNING as in `_message_upsert`)."""
     table = table_of(LinkedInNote)
-    # executemany of one statement (compiled once and cached).
-    if rows:
-        stmt = insert_for(db, LinkedInNote)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.customer_id, table.c.note_id],
-            set_={
-                "owner_seat_urn": stmt.excluded.owner_seat_urn,
-                "member_urn": stmt.excluded.member_urn,
-                "body": stmt.excluded.body,
-                "active": stmt.excluded.active,
-                "created_at": stmt.excluded.created_at,
-                "updated_at": stmt.excluded.updated_at,
-                "visibility": stmt.excluded.visibility,
-                "project_urn": stmt.excluded.project_urn,
-            },
-            where=table.c.updated_at <= stmt.excluded.updated_at,
-        )
-        await db.exec(stmt, params=list(rows.values()))
+    stmt = insert_for_dialect(dialect, LinkedInNote)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.customer_id, table.c.note_id],
+        set_={
+            "owner_seat_urn": stmt.excluded.owner_seat_urn,
+            "member_urn": stmt.excluded.member_urn,
+            "body": stmt.excluded.body,
+            "active": stmt.excluded.active,
+            "created_at": stmt.excluded.created_at,
+            "updated_at": stmt.excluded.updated_at,
+            "visibility": stmt.excluded.visibility,
+            "project_urn": stmt.excluded.project_urn,
+        },
+        where=table.c.updated_at <= stmt.excluded.updated_at,
+    ).returning(table.c.id)

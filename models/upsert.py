@@ -21,7 +21,11 @@ def table_of(model: type[SQLModel]) -> sa.Table:
 
 def insert_for(db: AsyncSession, model: type[SQLModel]) -> Any:
     """An `INSERT` construct with `on_conflict_do_*` for the session's dialect (SQLite or PostgreSQL)."""
-    dialect = db.get_bind().dialect.name
+    return insert_for_dialect(db.get_bind().dialect.name, model)
+
+
+def insert_for_dialect(dialect: str, model: type[SQLModel]) -> Any:
+    """An `INSERT` construct with `on_conflict_do_*` for the dialect named (statements built once)."""
     if dialect == "postgresql":
         return postgresql.insert(table_of(model))
     if dialect == "sqlite":

@@ -5,8 +5,9 @@ Each customer has its own `RefreshService` (built with its `Tenant`): its own Li
 never holds up or marks another's.
 
 Per seat and stream, the poll reads from the stream's watermark to "now" in ≤ 12 h windows, page by
-page. A window's rows and its watermark are committed in one transaction, so a fault mid-poll leaves
-the watermark at the last fully stored window and the next poll resumes there. Concurrent callers in
+page. Consecutive windows' rows are committed with their watermark in one transaction (a batch of up to
+`BATCH_ROWS` rows), never a part of a window; a fault mid-poll first commits what was read before it,
+so the watermark stands at the last window read whole and the next poll resumes there. Concurrent callers in
 this process share one poll task; other processes are kept out by a short heartbeat lease
 (`models.leases.hold_lease`), which another process takes over within one TTL if this one dies.
 
@@ -30,7 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from linkedin.client import MAX_PAGE_SIZE, LinkedInClient
 from linkedin.errors import LinkedInError
-from linkedin.records import ConversationEvent, ProspectNote, Visibility
+from linkedin.records import ConversationEvent, MailStub, ProspectNote, Visibility
 from models import InMailDirection, LinkedInVisibility, leases, live_activity, utcnow
 from models import watermarks as marks
 from models.db import SessionFactory
@@ -64,6 +65,12 @@ Mover = Callable[[AsyncSession], Awaitable[None]]
 # poll was, and a year's history takes ~52 polls, paced by the customer's poll interval (itself set by
 # its call budget) rather than by one burst of 2,190 calls per seat.
 HISTORY_WINDOWS_PER_POLL = 14
+
+# Consecutive windows of one seat's stream are stored together until their rows reach this (a
+# transaction costs ~8 statements whatever it holds: the lease fence, the tombstone check, threads,
+# thread counts, the mark); bounded so that a batch's rows stay a few MB and a killed process repeats
+# little.
+BATCH_ROWS = 5_000
 
 
 @dataclass(slots=True)
@@ -371,124 +378,141 @@ class RefreshService:
         until: datetime,
         report: PollReport,
     ) -> None:
-        """One seat's stream: forward from its watermark to `until` (a first poll: its newest window),
-        then a bounded stretch of its first poll's history, if any is left."""
-        history_from = await self._poll_forward(stream, seat, mark, oldest, until, report)
-        if history_from is not None:
-            await self._poll_history(stream, seat, history_from, oldest, report)
-
-    async def _poll_forward(
-        self,
-        stream: PollStream,
-        seat: str,
-        mark: marks.PollMark | None,
-        oldest: datetime,
-        until: datetime,
-        report: PollReport,
-    ) -> datetime | None:
-        """Store one seat's stream from its watermark up to `until`; the history still to fetch
-        (from where back), or None. A first poll stores only the newest window here, so the tab shows
-        recent activity at once, and leaves the rest to `_poll_history`."""
+        """One seat's stream: forward from its watermark to `until` (a first poll: its newest window,
+        committed alone so the tab shows recent activity at once), then a bounded stretch of its first
+        poll's history, if any is left."""
         if mark is None:
-            return await self._poll_first_window(stream, seat, oldest, until, report)
-        spans: list[tuple[datetime, datetime, Mover | None]] = [
-            (start, end, None) for start, end in windows(mark.watermark, until)
-        ]
+            first, history_from = self._first_span(stream, seat, oldest, until)
+            spans = [first]
+        else:
+            spans = [
+                _Span(start, end, self._advance(stream, seat, end))
+                for start, end in windows(mark.watermark, until)
+            ]
+            history_from = mark.history_from
+        if spans:
+            # Forward and history moves are of two kinds: the last forward window commits its batch.
+            spans[-1].commit = True
+        if history_from is not None and history_from <= oldest:
+            # The lookback was shortened (or reached by clock drift): nothing older is wanted.
+            await self._poll_windows(stream, seat, spans, report)
+            async with self._sessions() as db:
+                await marks.extend_history(db, self._customer_id, stream, seat, None)
+                await db.commit()
+            return
+        if history_from is not None:
+            spans += self._history_spans(stream, seat, history_from, oldest)
         await self._poll_windows(stream, seat, spans, report)
-        return mark.history_from
 
-    async def _poll_first_window(
-        self, stream: PollStream, seat: str, oldest: datetime, until: datetime, report: PollReport
-    ) -> datetime | None:
-        """The newest window of a seat's first poll: its rows, the watermark at `until` and the history
-        start commit together (a crash before that commit makes the next poll a first poll again)."""
+    def _first_span(
+        self, stream: PollStream, seat: str, oldest: datetime, until: datetime
+    ) -> tuple[_Span, datetime | None]:
+        """The newest window of a seat's first poll, whose commit stores its rows, the watermark at
+        `until` and the history start together (a crash before it makes the next poll a first poll
+        again); and that history start (None: the lookback is covered)."""
         start = max(until - MAX_WINDOW, oldest)
         history_from = start if start > oldest else None
 
         async def move(db: AsyncSession) -> None:
             await marks.start(db, self._customer_id, stream, seat, until, history_from)
 
-        await self._poll_window(stream, seat, start, until, report, move)
-        return history_from
+        return _Span(start, until, move), history_from
 
-    async def _poll_history(
-        self, stream: PollStream, seat: str, history_from: datetime, oldest: datetime, report: PollReport
-    ) -> None:
-        """Walk one seat's first-poll history back from `history_from`, newest window first, at most
-        `history_windows_per_poll` windows, down to `oldest`; each window and the history's new start
-        commit together, so a crash repeats at most the window in flight."""
-        if history_from <= oldest:
-            # The lookback was shortened (or reached by clock drift): nothing older is wanted.
-            async with self._sessions() as db:
-                await marks.extend_history(db, self._customer_id, stream, seat, None)
-                await db.commit()
-            return
-        spans: list[tuple[datetime, datetime, Mover | None]] = []
+    def _history_spans(
+        self, stream: PollStream, seat: str, history_from: datetime, oldest: datetime
+    ) -> list[_Span]:
+        """One seat's first-poll history back from `history_from`, newest window first, at most
+        `history_windows_per_poll` windows, down to `oldest`; each window's move sets the history's
+        new start, so a crash repeats at most the windows of the batch in flight."""
+        spans: list[_Span] = []
         for start, end in windows_back(history_from, oldest, self._history_windows_per_poll):
             reached = start if start > oldest else None
 
             async def move(db: AsyncSession, reached: datetime | None = reached) -> None:
                 await marks.extend_history(db, self._customer_id, stream, seat, reached)
 
-            spans.append((start, end, move))
-        await self._poll_windows(stream, seat, spans, report, history=True)
+            spans.append(_Span(start, end, move, history=True))
+        return spans
 
     async def _poll_windows(
-        self,
-        stream: PollStream,
-        seat: str,
-        spans: Sequence[tuple[datetime, datetime, Mover | None]],
-        report: PollReport,
-        *,
-        history: bool = False,
+        self, stream: PollStream, seat: str, spans: Sequence[_Span], report: PollReport
     ) -> None:
-        """Poll consecutive windows of one seat's stream. An empty window opens no transaction of its
-        own: its mark move waits for the next window's commit, which moves past it; the last window
-        always commits, and a failure commits the waiting move before it propagates, so the poll
-        resumes exactly at the window that failed (only a killed process repeats empty windows)."""
+        """Poll consecutive windows of one seat's stream, storing several in one transaction: each
+        window's rows join a batch that commits, with the mark move of its newest-read window (which
+        supersedes the moves of its kind before it), once it holds `BATCH_ROWS` rows, at a span marked
+        `commit`, or at the last window. A batch commits in the background while the next windows are
+        read, one batch at a time and in order. A failure commits what was read before it propagates,
+        so the poll resumes exactly at the window that failed; only a killed process repeats the
+        windows of its uncommitted batch (their upserts are idempotent), never skips one."""
+        batch = _Batch()
         pending: Mover | None = None
-        for index, (start, end, move) in enumerate(spans):
-            try:
-                pending = await self._poll_window(
-                    stream, seat, start, end, report, move, skip_if_empty=index < len(spans) - 1
-                )
-            except Exception:
-                if pending is not None:
-                    await self._commit_window(pending, _store_nothing)
-                raise
-            if history:
-                report.history_windows += 1
+        storing: asyncio.Task[None] | None = None
 
-    async def _poll_window(
-        self,
-        stream: PollStream,
-        seat: str,
-        start: datetime,
-        end: datetime,
-        report: PollReport,
-        move: Mover | None = None,
-        *,
-        skip_if_empty: bool = False,
-    ) -> Mover | None:
-        """Fetch [start, end) of one seat's stream and store it with `move` (default: the watermark
-        advances to `end`) in one transaction. With `skip_if_empty`, a window without rows commits
-        nothing and returns its `move` for a later commit to supersede (see `_poll_windows`)."""
+        async def store(previous: asyncio.Task[None] | None, batch: _Batch, move: Mover) -> None:
+            if previous is not None:
+                await previous  # batches commit in the order they were read
+            await self._store(stream, batch, move, report)
+
+        try:
+            for index, span in enumerate(spans):
+                try:
+                    batch.extend(await self._fetch(stream, seat, span.start, span.end))
+                except Exception:
+                    if pending is not None:
+                        await store(storing, batch, pending)
+                    elif storing is not None:
+                        await storing
+                    raise
+                pending = span.move
+                batch.windows += 1
+                if span.history:
+                    report.history_windows += 1
+                if storing is not None and storing.done():
+                    storing.result()  # a failed commit stops the sequence here
+                if span.commit or len(batch) >= BATCH_ROWS or index == len(spans) - 1:
+                    storing = asyncio.create_task(store(storing, batch, pending))
+                    batch, pending = _Batch(), None
+            if storing is not None:
+                await storing
+        finally:
+            if storing is not None and not storing.done():
+                # Cancelled (shutdown, lease lost): the batch in flight rolls back with it.
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
+
+    def _advance(self, stream: PollStream, seat: str, end: datetime) -> Mover:
         customer_id = self._customer_id
-        if move is None:
 
-            async def move(db: AsyncSession) -> None:
-                await marks.advance(db, customer_id, stream, seat, end)
+        async def move(db: AsyncSession) -> None:
+            await marks.advance(db, customer_id, stream, seat, end)
 
-        # Every page of a window is read before anything is written: a fault leaves no half window.
-        # `announce`: what this window stores that is new, per candidate, published after its commit.
+        return move
+
+    async def _fetch(self, stream: PollStream, seat: str, start: datetime, end: datetime) -> _Batch:
+        """Every page of one window of one seat's stream (read before anything is written: a fault
+        leaves no half window)."""
+        size = self._page_size
+        if stream is PollStream.CONVERSATION_EVENTS:
+            events = self._linkedin.conversation_events(seat, start, end, size)
+            return _Batch(events=[e async for e in events])
+        if stream is PollStream.PROSPECT_NOTES:
+            # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
+            before = max(start, end - timedelta(milliseconds=1))
+            return _Batch(notes=[n async for n in self._linkedin.prospect_notes([seat], start, before, size)])
+        return _Batch(stubs=[s async for s in self._linkedin.mail_stubs([seat], start, end, size)])
+
+    async def _store(self, stream: PollStream, batch: _Batch, move: Mover, report: PollReport) -> None:
+        """Store a batch of one seat's stream with `move` in one transaction (a batch without rows
+        commits the move alone), then announce what it stored that is new."""
+        customer_id = self._customer_id
+        # What this batch stores that is new, per candidate, published after its commit.
         announce: list[ActivityEvent] = []
         if stream is PollStream.CONVERSATION_EVENTS:
-            events = [e async for e in self._linkedin.conversation_events(seat, start, end, self._page_size)]
-            if skip_if_empty and not events:
-                report.windows += 1
-                return move
+            events = batch.events
 
             async def store_messages(db: AsyncSession) -> None:
+                if not events:
+                    return
                 rows = _message_rows(events)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 messages = [r for r in rows if r.member_urn not in erased]
@@ -501,14 +525,11 @@ class RefreshService:
             await self._commit_window(move, store_messages)
             report.events += len(events)
         elif stream is PollStream.PROSPECT_NOTES:
-            # prospectNotes bounds are both inclusive: end 1 ms early so consecutive windows do not overlap.
-            before = max(start, end - timedelta(milliseconds=1))
-            notes = [n async for n in self._linkedin.prospect_notes([seat], start, before, self._page_size)]
-            if skip_if_empty and not notes:
-                report.windows += 1
-                return move
+            notes = batch.notes
 
             async def store_notes(db: AsyncSession) -> None:
+                if not notes:
+                    return
                 rows = _note_rows(notes)
                 erased = await self._erased(db, [r.member_urn for r in rows])
                 note_rows = [r for r in rows if r.member_urn not in erased]
@@ -523,13 +544,12 @@ class RefreshService:
             await self._commit_window(move, store_notes)
             report.notes += len(notes)
         else:
-            stubs = [s async for s in self._linkedin.mail_stubs([seat], start, end, self._page_size)]
-            if skip_if_empty and not stubs:
-                report.windows += 1
-                return move
+            stubs = batch.stubs
             outcome = StubOutcome()
 
             async def store(db: AsyncSession) -> None:
+                if not stubs:
+                    return
                 erased = await self._erased(db, [s.member_urn for s in stubs])
                 kept = [s for s in stubs if s.member_urn not in erased]
                 done = await apply_mail_stubs(db, customer_id, kept)
@@ -542,8 +562,7 @@ class RefreshService:
             report.candidates_updated += outcome.updated
         if self._feed is not None and announce:
             await self._feed.publish(announce)
-        report.windows += 1
-        return None
+        report.windows += batch.windows
 
     async def _erased(self, db: AsyncSession, member_urns: Sequence[str]) -> set[str]:
         """The members among these the customer erased: the poll does not rebuild them."""
@@ -558,6 +577,39 @@ class RefreshService:
             await store(db)
             await move(db)
             await db.commit()
+
+
+@dataclass(slots=True)
+class _Span:
+    """One window of a seat's stream to poll, the mark move its commit makes, whether it walks the
+    history back, and whether its batch must commit with it (not wait for later windows)."""
+
+    start: datetime
+    end: datetime
+    move: Mover
+    history: bool = False
+    commit: bool = False
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Windows of one seat's stream read and not yet stored: their rows, oldest-read first (only the
+    list of the batch's stream is used)."""
+
+    events: list[ConversationEvent] = field(default_factory=list)
+    notes: list[ProspectNote] = field(default_factory=list)
+    stubs: list[MailStub] = field(default_factory=list)
+    windows: int = 0
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.notes) + len(self.stubs)
+
+    def extend(self, other: _Batch) -> None:
+        """Add a later-read window's rows (stored after these: a row read twice keeps its later copy,
+        as one transaction per window would)."""
+        self.events += other.events
+        self.notes += other.notes
+        self.stubs += other.stubs
 
 
 async def _new_event_ids(db: AsyncSession, customer_id: int, messages: Sequence[MessageRow]) -> list[str]:
@@ -585,11 +637,6 @@ def _note_events(customer_id: int, stored: dict[int, list[tuple[int, bool]]]) ->
     return item_events(customer_id, named, ActivityKind.NOTE) + events_for(
         customer_id, deleted, ActivityKind.NOTE
     )
-
-
-async def _store_nothing(db: AsyncSession) -> None:
-    # A waiting mark move committed alone (the window it belongs to had no rows).
-    return None
 
 
 def _message_rows(events: Sequence[ConversationEvent]) -> list[MessageRow]:

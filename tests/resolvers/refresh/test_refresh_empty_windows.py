@@ -1,4 +1,5 @@
-"""A refresh over several windows with nothing new commits once per seat and stream, not once a window."""
+"""A refresh over several windows with nothing new commits once per seat and stream, not once a window;
+a first poll commits its newest window, then its history in batches of up to `BATCH_ROWS` rows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from linkedin.client import LinkedInClient
 from models import watermarks as marks
 from models.db import SessionFactory
+from resolvers import refresh
 from resolvers.poll_windows import to_ms_precision
 from resolvers.refresh import RefreshService
 from tests.resolvers.refresh.support import Clock
@@ -53,3 +55,52 @@ async def test_empty_windows_open_no_transaction_of_their_own(
     assert report.windows == 3 * len(stored)
     assert len(commits) == one_window
     assert {mark.watermark for mark in stored.values()} == {to_ms_precision(until)}
+
+
+async def test_a_first_poll_commits_its_newest_window_and_then_its_history_once_per_seat_and_stream(
+    sessions: SessionFactory, customer_id: int, linkedin: LinkedInClient, clock: Clock, commits: list[object]
+) -> None:
+    # given: a first poll with 5 windows of history per seat and stream (InMails and notes in several)
+    service = RefreshService(
+        sessions,
+        customer_id,
+        linkedin,
+        initial_lookback=timedelta(days=8),
+        clock=clock.now,
+        history_windows_per_poll=5,
+    )
+    # when
+    report = await service.refresh()
+    # then: 6 windows read per sequence; two commits each (the newest window alone, then its history),
+    # plus the lease's taking and giving back
+    async with sessions() as db:
+        stored = await marks.poll_marks(db, customer_id)
+    assert report.windows == 6 * len(stored)
+    assert len(commits) == 2 * len(stored) + 2
+
+
+async def test_a_batch_commits_once_it_holds_batch_rows_rows(
+    sessions: SessionFactory,
+    customer_id: int,
+    linkedin: LinkedInClient,
+    clock: Clock,
+    commits: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: batches of at most one row
+    monkeypatch.setattr(refresh, "BATCH_ROWS", 1)
+    service = RefreshService(
+        sessions,
+        customer_id,
+        linkedin,
+        initial_lookback=timedelta(days=8),
+        clock=clock.now,
+        history_windows_per_poll=5,
+    )
+    # when
+    report = await service.refresh()
+    # then: every history window with rows commits alone, so more than two commits per sequence
+    async with sessions() as db:
+        stored = await marks.poll_marks(db, customer_id)
+    assert report.history_windows == 5 * len(stored)
+    assert len(commits) > 2 * len(stored) + 2

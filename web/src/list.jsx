@@ -19,12 +19,19 @@ export function CandidateList({ selected }) {
   const cursors = paging.search === search ? paging.cursors : [];
   const setCursors = (next) => setPaging({ search, cursors: next });
   const after = cursors.length ? cursors[cursors.length - 1] : null;
+  // The offset a page was asked at travels with it: while the next page loads, the count still
+  // describes the rows shown (the previous page's), not the page asked for.
+  const offset = cursors.length * PAGE_SIZE;
   const { data, error, loading, reload } = useLoad(
-    () => gql(CANDIDATES, { first: PAGE_SIZE, after, filter: search ? { search } : null }).then((d) => d.candidates),
+    () =>
+      gql(CANDIDATES, { first: PAGE_SIZE, after, filter: search ? { search } : null }).then((d) => ({
+        ...d.candidates,
+        first: offset,
+      })),
     [search, after],
   );
   const selectedId = selected ? candidateGlobalId(selected) : null;
-  const first = cursors.length * PAGE_SIZE;
+  const first = data ? data.first : offset;
 
   return (
     <aside class="list">

@@ -193,6 +193,8 @@ class LiveMatchCache:
         # cache its (older) answer. Kept while fetches are under way only.
         self._generation = 0
         self._forgotten: dict[int, int] = {}
+        # Fetches still running, including those a forget detached from `_flights`.
+        self._in_air = 0
 
     def _sharing(self, ttl_s: float) -> SharedMatchStore | None:
         # Nothing is shared when nothing may be cached: a waiter would wait for an answer never stored.
@@ -263,6 +265,7 @@ class LiveMatchCache:
         rest = [i for i in wanted if i not in self._flights]
         if rest:
             flight = asyncio.ensure_future(self._fly(rest, fetch, share_s, wait_s, self._generation))
+            self._in_air += 1
             for candidate_id in rest:
                 self._flights[candidate_id] = flight
             flight.add_done_callback(lambda done: self._land(rest, done))
@@ -273,10 +276,11 @@ class LiveMatchCache:
         return {i: found[i] for i in wanted}
 
     def _land(self, candidate_ids: list[int], flight: asyncio.Task[dict[int, LiveMatch]]) -> None:
+        self._in_air -= 1
         for candidate_id in candidate_ids:
             if self._flights.get(candidate_id) is flight:
                 del self._flights[candidate_id]
-        if not self._flights:
+        if not self._in_air:
             self._forgotten.clear()
 
     async def _fly(
@@ -405,8 +409,10 @@ class LiveMatchCache:
         self._generation += 1
         for candidate_id in ids:
             self._entries.pop(candidate_id, None)
-            if self._flights:
+            if self._in_air:
                 self._forgotten[candidate_id] = self._generation
+            # A fetch under way began before the forget: a later asker starts one of its own.
+            self._flights.pop(candidate_id, None)
         if self._shared is not None and ids:
             # Asked even while the store is paused: a forget is worth one more try.
             try:

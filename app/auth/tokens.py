@@ -18,8 +18,8 @@ from resolvers.viewer import GRANTABLE_ROLES, Role, known_roles
 
 # A client sends one bearer token with every request of a session, and PyJWT's parsing and signature
 # check cost ~0.5 ms of a ~0.7 ms `{ __typename }`. A token that passed is taken again, the very same
-# string, for at most this long and never past its own `exp` (with the leeway PyJWT allows): a key the
-# identity provider withdraws stops admitting its tokens within this time.
+# string, for at most this long and never past its own `exp` (with the leeway PyJWT allows): once the
+# JWKS fetched again lacks a withdrawn key, its tokens stop being admitted within this time.
 VERIFIED_FOR_S: Final = 60.0
 MAX_VERIFIED: Final = 10_000
 
@@ -147,7 +147,9 @@ class TokenVerifier:
         roles = None if claimed is None else known_roles(claimed)
         customer = claims.get(self._claims.customer)
         email = claims.get(self._claims.email)
-        if claims.get("email_verified") is False:
+        verified = claims.get("email_verified")
+        # Some identity providers send the flag as a string ("false").
+        if verified is False or (isinstance(verified, str) and verified.strip().lower() == "false"):
             # OIDC's own flag: an address the IdP has not verified names nobody. Taken at its word, it
             # would let whoever registers an admin-made user's address at the IdP sign in as that user.
             email = None

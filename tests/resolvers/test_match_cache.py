@@ -201,3 +201,24 @@ async def test_a_fetch_under_way_when_its_candidate_is_forgotten_does_not_cache_
     # then: the asker has both answers; only 2's is kept
     assert answers == {1: answer(1), 2: answer(2)}
     assert sorted(cache.fresh([1, 2], max_age_s=30)) == [2]
+
+
+async def test_an_asker_after_a_forget_does_not_join_the_fetch_begun_before_it() -> None:
+    # given: a fetch of 1 under way, then 1's link changes (forget)
+    cache = LiveMatchCache(clock=Clock())
+    before = HeldFetch()
+    first = asyncio.ensure_future(cache.single_flight([1], before))
+    await asyncio.wait_for(before.started.wait(), timeout=5)
+    await cache.forget([1])
+    # when: a tab asks for 1 again
+    after = HeldFetch()
+    second = asyncio.ensure_future(cache.single_flight([1], after))
+    await asyncio.wait_for(after.started.wait(), timeout=5)
+    # then: it asked LinkedIn anew, and neither answer from before the forget is kept
+    before.release.set()
+    await asyncio.wait_for(first, timeout=5)
+    assert cache.fresh([1], max_age_s=30) == {}
+    after.release.set()
+    assert await asyncio.wait_for(second, timeout=5) == {1: answer(1)}
+    assert (before.calls, after.calls) == ([[1]], [[1]])
+    assert sorted(cache.fresh([1], max_age_s=30)) == [1]

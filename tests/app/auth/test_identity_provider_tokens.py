@@ -269,15 +269,20 @@ async def test_a_token_without_a_roles_claim_acts_with_the_users_stored_roles(
     assert list(rows) == [("idp|ada", "admin")]
 
 
+@pytest.mark.parametrize("unverified", [False, "false", "False"])
 async def test_an_email_the_identity_provider_has_not_verified_does_not_claim_an_admin_made_user(
-    signed_in_server: Server, idp: IdentityProvider, sessions: SessionFactory, customer_id: int
+    signed_in_server: Server,
+    idp: IdentityProvider,
+    sessions: SessionFactory,
+    customer_id: int,
+    unverified: object,
 ) -> None:
     # given: an admin made Ada an admin by email; someone registers her address at the IdP, unverified
     async with sessions() as db:
         db.add(models.User(customer_id=customer_id, email="ada@acme.test", roles="admin"))
         await db.commit()
     # when
-    status, body, _ = await ask(signed_in_server, idp.token(roles=None, email_verified=False))
+    status, body, _ = await ask(signed_in_server, idp.token(roles=None, email_verified=unverified))
     # then: signed in as a user of its own, not as Ada, and Ada's row waits for her
     assert status == 200
     assert "ADMIN" not in body["data"]["viewer"]["roles"]

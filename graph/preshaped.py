@@ -373,8 +373,11 @@ def _resolves_as_specified(
     """The field reads what the table says: a plain attribute, Relay's `id`, or (an object field) its
     own resolver, which the table stands for (the comparison test holds them equal)."""
     resolver = field.base_resolver
+    if field.arguments:
+        # The table reads a row; a field's arguments would change what it answers.
+        return False
     if isinstance(spec, Child):
-        return resolver is None or spec.asynchronous
+        return resolver is None or (spec.asynchronous and resolver.is_async)
     if not spec.node_id:
         return resolver is None
     origin = _origin(object_type)

@@ -347,20 +347,30 @@ async def test_changing_groups_writes_the_acl_outbox_rows_with_the_change(
     ]
 
 
+async def export_to_secret(
+    sessions: SessionFactory, customer_id: int, secured: Secured, *, external_job_id: str | None = None
+) -> int:
+    """A processed One-Click Export (`export-to-secret`) that applied the candidate to the secured job;
+    its row id."""
+    async with sessions() as db:
+        row = models.ExportRequest(
+            customer_id=customer_id,
+            request_id="export-to-secret",
+            status=models.ExportStatus.DONE,
+            external_job_id=external_job_id,
+            application_id=int(_row_id(secured.secret_application)),
+        )
+        db.add(row)
+        await db.commit()
+        assert row.id is not None
+        return row.id
+
+
 async def test_the_exports_listing_leaves_out_exports_to_a_secured_job_outside_the_group(
     graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a One-Click Export that applied the candidate to the secured job
-    async with sessions() as db:
-        db.add(
-            models.ExportRequest(
-                customer_id=customer_id,
-                request_id="export-to-secret",
-                status=models.ExportStatus.DONE,
-                application_id=int(_row_id(secured.secret_application)),
-            )
-        )
-        await db.commit()
+    await export_to_secret(sessions, customer_id, secured)
     listing = "{ linkedinExports { totalCount edges { node { requestId } } } }"
     # when
     outsider = await graphql(listing, as_viewer=secured.outsider)
@@ -385,16 +395,7 @@ async def test_processing_an_export_to_a_secured_job_outside_the_group_is_not_fo
     graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a processed One-Click Export that applied the candidate to the secured job
-    async with sessions() as db:
-        db.add(
-            models.ExportRequest(
-                customer_id=customer_id,
-                request_id="export-to-secret",
-                status=models.ExportStatus.DONE,
-                application_id=int(_row_id(secured.secret_application)),
-            )
-        )
-        await db.commit()
+    await export_to_secret(sessions, customer_id, secured)
     # when: a recruiter outside the job's group, who learnt the request id, replays it
     result = await graphql(
         PROCESS_EXPORT, {"input": {"requestId": "export-to-secret"}}, as_viewer=secured.outsider
@@ -455,17 +456,8 @@ async def test_an_export_to_a_secured_job_is_not_found_by_request_id_or_node_out
     graphql: GraphQL, secured: Secured, sessions: SessionFactory, customer_id: int
 ) -> None:
     # given: a One-Click Export that applied the candidate to the secured job
-    async with sessions() as db:
-        row = models.ExportRequest(
-            customer_id=customer_id,
-            request_id="export-to-secret",
-            status=models.ExportStatus.DONE,
-            external_job_id="secret-job",
-            application_id=int(_row_id(secured.secret_application)),
-        )
-        db.add(row)
-        await db.commit()
-        export_id = str(relay.GlobalID("LinkedInExport", str(row.id)))
+    row_id = await export_to_secret(sessions, customer_id, secured, external_job_id="secret-job")
+    export_id = str(relay.GlobalID("LinkedInExport", str(row_id)))
     by_request = '{ linkedinExport(requestId: "export-to-secret") { externalJobPostingId } }'
     by_node = "query($id: ID!) { node(id: $id) { ... on LinkedInExport { externalJobPostingId } } }"
     # when
